@@ -1,0 +1,21 @@
+/** Credentials as stsenv handles them, whatever produced them. */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** Everything a format needs to render one set of credentials. */
+export interface CredentialOutput {
+  credentials: Credentials;
+  /** Exported as AWS_REGION and AWS_DEFAULT_REGION when known. */
+  region?: string;
+  /** Section name for the ini format. */
+  profileName: string;
+}
+
+/** ISO 8601 UTC without fractions (`2026-01-02T03:04:05Z`), the form SDKs and prompts read. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,45 @@
+/** Exit codes are part of the interface: scripts branch on them. */
+export const EXIT_OK = 0;
+/** AWS, network and file errors. */
+export const EXIT_FAILURE = 1;
+/** Usage errors and bad input, caught before any request where possible. */
+export const EXIT_USAGE = 2;
+
+export type ExitCode = typeof EXIT_FAILURE | typeof EXIT_USAGE;
+
+export interface StsenvErrorOptions {
+  /** The underlying error (an SDK error, a file error); shown only with --debug. */
+  cause?: unknown;
+  /** What the user can do about it; printed after the message on the same line. */
+  hint?: string;
+  /** An AWS error code (AccessDenied, ExpiredToken...) kept for scripts and tests. */
+  code?: string;
+}
+
+/**
+ * The one error type the top level knows how to print: a message for people,
+ * never containing a secret, and the exit code it maps to.
+ */
+export class StsenvError extends Error {
+  readonly exitCode: ExitCode;
+  readonly hint?: string;
+  readonly code?: string;
+
+  constructor(message: string, exitCode: ExitCode, options: StsenvErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StsenvError';
+    this.exitCode = exitCode;
+    this.hint = options.hint;
+    this.code = options.code;
+  }
+}
+
+/** Bad input from the user: exit 2. */
+export function usageError(message: string, hint?: string): StsenvError {
+  return new StsenvError(message, EXIT_USAGE, { hint });
+}
+
+/** A failure of AWS, the network or a file: exit 1. */
+export function failure(message: string, options: StsenvErrorOptions = {}): StsenvError {
+  return new StsenvError(message, EXIT_FAILURE, options);
+}

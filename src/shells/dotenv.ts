@@ -1,0 +1,21 @@
+import type { EnvFormat } from './types.js';
+
+/**
+ * NAME=value unquoted: docker --env-file and compose keep quotes literally,
+ * so quoting would change the value. What cannot be written bare is refused.
+ */
+export const dotenv: EnvFormat = {
+  kind: 'env',
+  name: 'dotenv',
+  aliases: ['env'],
+  description: 'NAME=value lines for docker --env-file and .env files',
+  lineEnding: '\n',
+  refuse(value) {
+    if (value.includes('\0')) return 'a NUL character, which no environment variable can hold';
+    if (/[\r\n]/.test(value)) return 'a line break, which a .env line cannot carry unquoted';
+    return undefined;
+  },
+  setLine: (name, value) => `${name}=${value}`,
+  // An env file cannot remove a variable; an empty value is the closest it has.
+  clearLine: (name) => `${name}=`,
+};

@@ -1,0 +1,52 @@
+import { usageError } from '../errors.js';
+import type { DocumentFormat } from './types.js';
+
+/**
+ * Why a value cannot stand in an ini line: the SDKs' loaders split on line
+ * breaks and trim spaces around values.
+ */
+export function iniRefusal(value: string): string | undefined {
+  if (/[\r\n\0]/.test(value)) return 'a line break or NUL, which an ini line cannot carry';
+  if (value !== value.trim()) return 'leading or trailing white space, which ini readers trim';
+  return undefined;
+}
+
+/** A section name readers take back exactly: no brackets, line breaks or outer spaces. */
+export function iniSectionRefusal(name: string): string | undefined {
+  if (name === '' || /[[\]\r\n\0]/.test(name) || name !== name.trim()) {
+    return 'a profile name must be non-empty, without brackets, line breaks or outer spaces';
+  }
+  return undefined;
+}
+
+export const INI_KEYS = {
+  accessKeyId: 'aws_access_key_id',
+  secretAccessKey: 'aws_secret_access_key',
+  sessionToken: 'aws_session_token',
+} as const;
+
+/** Key and value lines of a credentials-file section, checked for what ini can carry. */
+export function iniSectionLines(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): string[] {
+  const lines: string[] = [];
+  for (const [field, key] of Object.entries(INI_KEYS) as Array<[keyof typeof INI_KEYS, string]>) {
+    const value = credentials[field];
+    if (value === undefined) continue;
+    const why = iniRefusal(value);
+    if (why) throw usageError(`cannot write ${key} in ini format: it contains ${why}`);
+    lines.push(`${key} = ${value}`);
+  }
+  return lines;
+}
+
+/** A [profile] block for the shared credentials file. */
+export const ini: DocumentFormat = {
+  kind: 'document',
+  name: 'ini',
+  aliases: [],
+  description: 'a [profile] block for ~/.aws/credentials (name from --profile-name)',
+  render({ credentials, profileName }) {
+    const why = iniSectionRefusal(profileName);
+    if (why) throw usageError(`cannot use --profile-name for ini format: ${why}`);
+    return [`[${profileName}]`, ...iniSectionLines(credentials), ''].join('\n');
+  },
+};

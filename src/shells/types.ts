@@ -1,0 +1,35 @@
+import type { CredentialOutput } from '../credentials.js';
+
+/**
+ * A format whose output is a list of statements that set and clear
+ * environment variables: every shell, and dotenv.
+ */
+export interface EnvFormat {
+  kind: 'env';
+  name: string;
+  aliases: readonly string[];
+  /** One line for --help. */
+  description: string;
+  lineEnding: '\n' | '\r\n';
+  /**
+   * Why `value` cannot be written safely in this format, as a phrase that
+   * completes "it contains ..." and never quotes the value; undefined when it can.
+   */
+  refuse(value: string): string | undefined;
+  /** The statement that sets `name` to exactly `value`; only called after refuse() said yes. */
+  setLine(name: string, value: string): string;
+  /** The statement that removes `name` (or leaves it empty where removal does not exist). */
+  clearLine(name: string): string;
+}
+
+/** A format that is one document about the credentials (json, ini): no variables. */
+export interface DocumentFormat {
+  kind: 'document';
+  name: string;
+  aliases: readonly string[];
+  description: string;
+  /** The whole document; throws StsenvError (exit 2) for values it cannot carry. */
+  render(output: CredentialOutput): string;
+}
+
+export type Format = EnvFormat | DocumentFormat;

@@ -1,0 +1,136 @@
+import { usageError } from './errors.js';
+
+/**
+ * Checks of user input against the forms STS accepts, so that a typo is a
+ * usage error (exit 2) before any request. Messages name the option and the
+ * accepted form; none of the checked values is secret.
+ */
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@\/-]{1,512}$/;
+const MFA_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(mfa|u2f)\/[\w+=,.@\/-]{1,512}$/;
+/** Hardware MFA devices are named by a serial number rather than an ARN. */
+const MFA_HARDWARE_SERIAL = /^[\w+=\/:,.@-]{9,256}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:\/-]{2,1224}$/;
+const TOKEN_CODE = /^\d{6}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:\/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:\/=+\-@]{0,256}$/u;
+/** STS caps the plain text of inline and managed session policies together. */
+export const MAX_POLICY_CHARS = 2048;
+const MAX_POLICY_ARNS = 10;
+const MAX_TAGS = 50;
+
+export function checkRoleArn(value: string, option = 'role ARN'): string {
+  if (!ROLE_ARN.test(value)) {
+    throw usageError(`invalid ${option} '${value}'`, 'expected arn:aws:iam::123456789012:role/NAME');
+  }
+  return value;
+}
+
+export function checkSessionName(value: string, option = '--session-name'): string {
+  if (!SESSION_NAME.test(value)) {
+    throw usageError(`invalid ${option} '${value}'`, 'use 2 to 64 characters from letters, digits and _+=,.@-');
+  }
+  return value;
+}
+
+export function checkSourceIdentity(value: string): string {
+  return checkSessionName(value, '--source-identity');
+}
+
+export function checkExternalId(value: string): string {
+  if (!EXTERNAL_ID.test(value)) {
+    throw usageError('invalid --external-id', 'use 2 to 1224 characters from letters, digits and _+=,.@:/-');
+  }
+  return value;
+}
+
+export function checkMfaSerial(value: string, option = '--mfa-serial'): string {
+  if (!MFA_ARN.test(value) && !(MFA_HARDWARE_SERIAL.test(value) && !value.startsWith('arn:'))) {
+    throw usageError(`invalid ${option} '${value}'`, 'expected arn:aws:iam::123456789012:mfa/NAME or a hardware device serial number');
+  }
+  return value;
+}
+
+/** The code itself is a one-time secret: never echoed back. */
+export function checkTokenCode(value: string): string {
+  if (!TOKEN_CODE.test(value)) throw usageError('invalid --token-code', 'it must be the 6 digits your MFA device shows');
+  return value;
+}
+
+export function checkRegion(value: string, option = '--region'): string {
+  if (!REGION.test(value)) throw usageError(`invalid ${option} '${value}'`, 'expected a region name such as us-east-1 or eu-west-2');
+  return value;
+}
+
+export function checkEndpointUrl(value: string, option = '--endpoint-url'): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError(`invalid ${option} '${value}'`, 'expected an http:// or https:// URL such as https://sts.eu-west-1.amazonaws.com');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw usageError(`invalid ${option} '${value}'`, 'only http:// and https:// URLs are supported');
+  }
+  return value;
+}
+
+export function checkPolicyArns(values: readonly string[]): string[] {
+  if (values.length > MAX_POLICY_ARNS) throw usageError(`too many --policy-arn: at most ${MAX_POLICY_ARNS}`);
+  for (const value of values) {
+    if (!POLICY_ARN.test(value)) {
+      throw usageError(`invalid --policy-arn '${value}'`, 'expected arn:aws:iam::aws:policy/NAME or arn:aws:iam::123456789012:policy/NAME');
+    }
+  }
+  return [...values];
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+/** `Key=Value` pairs; the value may contain `=` and may be empty. */
+export function parseTags(values: readonly string[]): Tag[] {
+  if (values.length > MAX_TAGS) throw usageError(`too many --tag: at most ${MAX_TAGS}`);
+  const tags = values.map((text) => {
+    const at = text.indexOf('=');
+    if (at <= 0) throw usageError(`invalid --tag '${text}'`, 'expected Key=Value');
+    const tag = { Key: text.slice(0, at), Value: text.slice(at + 1) };
+    if (!TAG_KEY.test(tag.Key) || !TAG_VALUE.test(tag.Value)) {
+      throw usageError(`invalid --tag '${text}'`, 'keys have 1-128 and values 0-256 characters from letters, digits, spaces and _.:/=+-@');
+    }
+    return tag;
+  });
+  const seen = new Set<string>();
+  for (const { Key } of tags) {
+    // STS compares tag keys case-insensitively.
+    const folded = Key.toLowerCase();
+    if (seen.has(folded)) throw usageError(`duplicate --tag key '${Key}'`);
+    seen.add(folded);
+  }
+  return tags;
+}
+
+export function checkTransitiveTagKeys(values: readonly string[]): string[] {
+  for (const value of values) {
+    if (!TAG_KEY.test(value)) throw usageError(`invalid --transitive-tag '${value}'`, 'expected a tag key of 1-128 characters');
+  }
+  return [...values];
+}
+
+/** A session policy given inline: it must be JSON and fit STS's size limit. */
+export function checkPolicyDocument(text: string, source: string): string {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw usageError(`--policy ${source} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (text.length > MAX_POLICY_CHARS) {
+    throw usageError(`--policy ${source} is ${text.length} characters`, `STS accepts at most ${MAX_POLICY_CHARS}; remove white space or use --policy-arn`);
+  }
+  return text;
+}

@@ -1,0 +1,55 @@
+import { isoSeconds, type CredentialOutput } from './credentials.js';
+
+/** What a shell must do to its environment: variables to set, then variables to remove. */
+export interface EnvChange {
+  set: Array<[name: string, value: string]>;
+  clear: string[];
+}
+
+export const CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  // Read by the AWS SDKs to know when to refresh.
+  'AWS_CREDENTIAL_EXPIRATION',
+  // Read by prompts such as starship.
+  'AWS_SESSION_EXPIRATION',
+] as const;
+
+export const REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
+
+/**
+ * Always removed: with a profile and key variables both set, the SDK for
+ * JavaScript v3 uses the profile and silently ignores the keys; the legacy
+ * AWS_SECURITY_TOKEN would pair an old token with the new keys in old tools.
+ */
+export const CONFLICTING_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN'] as const;
+
+/** Every variable stsenv ever sets or clears, in the order `unset` removes them. */
+export const ALL_VARIABLES: readonly string[] = [...CREDENTIAL_VARIABLES, ...REGION_VARIABLES, ...CONFLICTING_VARIABLES];
+
+export function credentialEnv(output: CredentialOutput): EnvChange {
+  const { credentials, region } = output;
+  const set: EnvChange['set'] = [
+    ['AWS_ACCESS_KEY_ID', credentials.accessKeyId],
+    ['AWS_SECRET_ACCESS_KEY', credentials.secretAccessKey],
+  ];
+  const clear: string[] = [];
+  // A token left over from an earlier session would be sent with the new keys.
+  if (credentials.sessionToken) set.push(['AWS_SESSION_TOKEN', credentials.sessionToken]);
+  else clear.push('AWS_SESSION_TOKEN');
+  if (credentials.expiration) {
+    const expiration = isoSeconds(credentials.expiration);
+    set.push(['AWS_CREDENTIAL_EXPIRATION', expiration], ['AWS_SESSION_EXPIRATION', expiration]);
+  } else {
+    clear.push('AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION');
+  }
+  if (region) set.push(['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]);
+  clear.push(...CONFLICTING_VARIABLES);
+  return { set, clear };
+}
+
+/** What `stsenv unset` does: remove everything stsenv may have set. */
+export function clearAllEnv(): EnvChange {
+  return { set: [], clear: [...ALL_VARIABLES] };
+}

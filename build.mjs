@@ -16,7 +16,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  // Identifiers stay readable so that --debug stack traces mean something.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'linked',
   define: { STSENV_VERSION: JSON.stringify(version) },
   // Some bundled CommonJS code calls require() for Node built-ins.

@@ -135,7 +135,7 @@ function buildParser(args: string[]): Argv {
     .exitProcess(false)
     .locale('en')
     .wrap(Math.min(110, process.stderr.columns ?? 100))
-    .parserConfiguration({ 'camel-case-expansion': true, 'strip-dashed': true })
+    .parserConfiguration({ 'camel-case-expansion': true })
     .epilogue(`Formats (-s/--shell): ${FORMAT_NAMES.join(', ')}.\nDocs: README.md. Exit codes: 0 ok, 1 AWS/network/file error, 2 usage or bad input.`);
   for (const { command, describe, builder } of COMMANDS) parser = parser.command(command, describe, builder);
   return parser;

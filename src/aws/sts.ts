@@ -57,7 +57,8 @@ function sdkLogger(reporter: Reporter): Logger {
         reporter.warn(`AWS SDK: ${text.split('\n')[0]}`);
       }
     },
-    error: (...args: unknown[]) => reporter.debug(`AWS SDK error: ${args.map(String).join(' ').split('\n')[0]}`),
+    // Failures reach the user through the thrown error, mapped in errors.ts.
+    error: () => {},
   };
 }
 

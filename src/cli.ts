@@ -1,124 +1,18 @@
 #!/usr/bin/env node
 /**
  * The command line: yargs wiring and nothing else. Each command is a plain
- * function over parsed options and a Context; this file maps argv to them
- * and turns the result into an exit code.
+ * function over parsed options and a Context (src/commands/); this file maps
+ * argv to them and turns the result into an exit code.
  */
 import yargs, { type Argv } from 'yargs';
-import { runAssume, type AssumeOptions } from './commands/assume.js';
-import { runSession, type SessionOptions } from './commands/session.js';
-import { runUnset } from './commands/unset.js';
-import { runWebIdentity, type WebIdentityOptions } from './commands/web-identity.js';
-import { runWhoami, type WhoamiOptions } from './commands/whoami.js';
-import { processContext, type Context } from './context.js';
+import { COMMANDS } from './commands/index.js';
+import { processContext } from './context.js';
 import { EXIT_USAGE, usageError } from './errors.js';
 import { reportError, stderrChalk } from './report-error.js';
-import { FORMATS, FORMAT_NAMES } from './shells/index.js';
+import { FORMAT_NAMES } from './shells/index.js';
 
 declare const STSENV_VERSION: string | undefined;
 const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';
-
-const ROLE = 'arn:aws:iam::123456789012:role/deploy';
-
-/**
- * Repeatable options are given once per value (`--tag a=1 --tag b=2`); yargs'
- * `array` would also swallow the role ARN that follows.
- */
-function repeatable(value: unknown): string[] {
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-function outputOptions(y: Argv): Argv {
-  return y
-    .option('shell', {
-      alias: 's',
-      type: 'string',
-      describe: `Output format: ${FORMATS.map((f) => f.name).join(', ')} (default: the shell running stsenv)`,
-    })
-    .option('profile-name', { type: 'string', describe: 'Section name for --shell ini', default: undefined });
-}
-
-function connectionOptions(y: Argv): Argv {
-  return y
-    .option('region', { type: 'string', describe: 'AWS region for STS (default: AWS_REGION, AWS_DEFAULT_REGION, the profile, else the global endpoint)' })
-    .option('endpoint-url', { type: 'string', describe: 'STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)' })
-    .option('profile', { type: 'string', describe: 'Profile for the base credentials (default: the SDK chain)' })
-    .option('max-attempts', { type: 'number', describe: 'Attempts per request, retries included (default: AWS_MAX_ATTEMPTS or 3)' })
-    .option('timeout', { type: 'number', describe: 'Seconds to wait for STS in total, retries included', default: undefined });
-}
-
-function durationOption(y: Argv, fallback: string): Argv {
-  return y.option('duration', { alias: 'd', type: 'string', describe: `Session length: seconds or 15m, 1h, 12h (default ${fallback})` });
-}
-
-function mfaOptions(y: Argv): Argv {
-  return y
-    .option('mfa-serial', { type: 'string', describe: 'ARN or serial of your MFA device' })
-    .option('token-code', { type: 'string', describe: 'The 6-digit MFA code' });
-}
-
-function sessionNameOption(y: Argv): Argv {
-  return y.option('session-name', { alias: 'n', type: 'string', describe: 'RoleSessionName (default: stsenv-USER-TIME)' });
-}
-
-/** Every command, with the function that runs it. */
-const COMMANDS: Array<{
-  command: string;
-  describe: string;
-  builder: (y: Argv) => Argv;
-  run: (argv: Record<string, unknown>, ctx: Context) => Promise<number> | number;
-}> = [
-  {
-    command: 'assume <role-arn>',
-    describe: 'Assume a role (AssumeRole) and print the credentials',
-    builder: (y) =>
-      mfaOptions(durationOption(sessionNameOption(connectionOptions(outputOptions(y))), '1h'))
-        .positional('role-arn', { type: 'string', describe: 'Role to assume' })
-        .option('external-id', { type: 'string', describe: 'External ID the role trust policy requires' })
-        .option('policy', { type: 'string', describe: 'Session policy: JSON text, or @FILE' })
-        .option('policy-arn', { type: 'string', coerce: repeatable, describe: 'Managed session policy ARN (repeatable)' })
-        .option('tag', { type: 'string', coerce: repeatable, describe: 'Session tag Key=Value (repeatable)' })
-        .option('transitive-tag', { type: 'string', coerce: repeatable, describe: 'Tag key that passes to chained roles (repeatable)' })
-        .option('source-identity', { type: 'string', describe: 'SourceIdentity for CloudTrail' })
-        .example(`eval "$(stsenv assume ${ROLE})"`, 'Assume a role in bash or zsh')
-        .example(`stsenv assume ${ROLE} -s fish | source`, 'The same in fish')
-        .example(`stsenv assume ${ROLE} --duration 15m --tag team=ops`, 'Short session with a session tag'),
-    run: (argv, ctx) => runAssume(argv as unknown as AssumeOptions, ctx),
-  },
-  {
-    command: 'session',
-    describe: 'Get a session token (GetSessionToken), with MFA if you give it',
-    builder: (y) =>
-      mfaOptions(durationOption(connectionOptions(outputOptions(y)), '12h')).example(
-        'eval "$(stsenv session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456)"',
-        'An MFA session for 12 hours',
-      ),
-    run: (argv, ctx) => runSession(argv as SessionOptions, ctx),
-  },
-  {
-    command: 'web-identity [role-arn]',
-    describe: 'Assume a role with an OIDC token (AssumeRoleWithWebIdentity); needs no base credentials',
-    builder: (y) =>
-      durationOption(sessionNameOption(connectionOptions(outputOptions(y))), '1h')
-        .positional('role-arn', { type: 'string', describe: 'Role to assume (default: AWS_ROLE_ARN)' })
-        .option('token-file', { type: 'string', describe: 'File holding the OIDC token (default: AWS_WEB_IDENTITY_TOKEN_FILE)' })
-        .option('token', { type: 'string', describe: 'The OIDC token itself' })
-        .example(`eval "$(stsenv web-identity ${ROLE} --token-file /var/run/secrets/token)"`, 'In CI'),
-    run: (argv, ctx) => runWebIdentity(argv as WebIdentityOptions, ctx),
-  },
-  {
-    command: 'whoami',
-    describe: 'Show the identity of the current credentials (GetCallerIdentity)',
-    builder: (y) => connectionOptions(y).option('json', { type: 'boolean', describe: 'Print JSON for programs' }),
-    run: (argv, ctx) => runWhoami(argv as WhoamiOptions, ctx),
-  },
-  {
-    command: 'unset',
-    describe: 'Print the lines that clear every variable stsenv sets',
-    builder: (y) => outputOptions(y).example('eval "$(stsenv unset)"', 'Drop the assumed credentials'),
-    run: (argv, ctx) => runUnset(argv, ctx),
-  },
-];
 
 function buildParser(args: string[]): Argv {
   let parser = yargs(args)

@@ -1,3 +1,4 @@
+import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, mfaOptions, outputOptions, repeatable, sessionNameOption } from '../cli-options.js';
 import { readFileSync } from 'node:fs';
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import type { Context } from '../context.js';
@@ -90,3 +91,21 @@ export async function runAssume(options: AssumeOptions, ctx: Context): Promise<n
   writeCredentials(ctx, format, issued.credentials, target.regionKnown ? target.region : undefined, options);
   return 0;
 }
+
+export const assumeCommand: CommandSpec = {
+  command: 'assume <role-arn>',
+  describe: 'Assume a role (AssumeRole) and print the credentials',
+  builder: (y) =>
+    mfaOptions(durationOption(sessionNameOption(connectionOptions(outputOptions(y))), '1h'))
+      .positional('role-arn', { type: 'string', describe: 'Role to assume' })
+      .option('external-id', { type: 'string', describe: 'External ID the role trust policy requires' })
+      .option('policy', { type: 'string', describe: 'Session policy: JSON text, or @FILE' })
+      .option('policy-arn', { type: 'string', coerce: repeatable, describe: 'Managed session policy ARN (repeatable)' })
+      .option('tag', { type: 'string', coerce: repeatable, describe: 'Session tag Key=Value (repeatable)' })
+      .option('transitive-tag', { type: 'string', coerce: repeatable, describe: 'Tag key that passes to chained roles (repeatable)' })
+      .option('source-identity', { type: 'string', describe: 'SourceIdentity for CloudTrail' })
+      .example(`eval "$(stsenv assume ${EXAMPLE_ROLE})"`, 'Assume a role in bash or zsh')
+      .example(`stsenv assume ${EXAMPLE_ROLE} -s fish | source`, 'The same in fish')
+      .example(`stsenv assume ${EXAMPLE_ROLE} --duration 15m --tag team=ops`, 'Short session with a session tag'),
+  run: (argv, ctx) => runAssume(argv as unknown as AssumeOptions, ctx),
+};

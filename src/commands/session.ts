@@ -1,3 +1,4 @@
+import { type CommandSpec, connectionOptions, durationOption, mfaOptions, outputOptions } from '../cli-options.js';
 import type { Context } from '../context.js';
 import { durationFor } from '../duration.js';
 import { chooseFormat, writeCredentials, type OutputOptions } from '../output.js';
@@ -22,3 +23,14 @@ export async function runSession(options: SessionOptions, ctx: Context): Promise
   writeCredentials(ctx, format, issued.credentials, target.regionKnown ? target.region : undefined, options);
   return 0;
 }
+
+export const sessionCommand: CommandSpec = {
+  command: 'session',
+  describe: 'Get a session token (GetSessionToken), with MFA if you give it',
+  builder: (y) =>
+    mfaOptions(durationOption(connectionOptions(outputOptions(y)), '12h')).example(
+      'eval "$(stsenv session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456)"',
+      'An MFA session for 12 hours',
+    ),
+  run: (argv, ctx) => runSession(argv as SessionOptions, ctx),
+};

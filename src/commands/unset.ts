@@ -1,3 +1,4 @@
+import { type CommandSpec, outputOptions } from '../cli-options.js';
 import type { Context } from '../context.js';
 import { chooseFormat, type OutputOptions } from '../output.js';
 import { renderUnset } from '../render.js';
@@ -7,3 +8,10 @@ export function runUnset(options: OutputOptions, ctx: Context): number {
   ctx.stdout.write(renderUnset(chooseFormat(options, ctx)));
   return 0;
 }
+
+export const unsetCommand: CommandSpec = {
+  command: 'unset',
+  describe: 'Print the lines that clear every variable stsenv sets',
+  builder: (y) => outputOptions(y).example('eval "$(stsenv unset)"', 'Drop the assumed credentials'),
+  run: (argv, ctx) => runUnset(argv, ctx),
+};

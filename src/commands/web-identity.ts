@@ -1,3 +1,4 @@
+import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, outputOptions, sessionNameOption } from '../cli-options.js';
 import { readFileSync } from 'node:fs';
 import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts';
 import type { Context } from '../context.js';
@@ -63,3 +64,15 @@ export async function runWebIdentity(options: WebIdentityOptions, ctx: Context):
   writeCredentials(ctx, format, issued.credentials, target.regionKnown ? target.region : undefined, options);
   return 0;
 }
+
+export const webIdentityCommand: CommandSpec = {
+  command: 'web-identity [role-arn]',
+  describe: 'Assume a role with an OIDC token (AssumeRoleWithWebIdentity); needs no base credentials',
+  builder: (y) =>
+    durationOption(sessionNameOption(connectionOptions(outputOptions(y))), '1h')
+      .positional('role-arn', { type: 'string', describe: 'Role to assume (default: AWS_ROLE_ARN)' })
+      .option('token-file', { type: 'string', describe: 'File holding the OIDC token (default: AWS_WEB_IDENTITY_TOKEN_FILE)' })
+      .option('token', { type: 'string', describe: 'The OIDC token itself' })
+      .example(`eval "$(stsenv web-identity ${EXAMPLE_ROLE} --token-file /var/run/secrets/token)"`, 'In CI'),
+  run: (argv, ctx) => runWebIdentity(argv as WebIdentityOptions, ctx),
+};

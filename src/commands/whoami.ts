@@ -1,3 +1,4 @@
+import { type CommandSpec, connectionOptions } from '../cli-options.js';
 import type { Context } from '../context.js';
 import { resolveTarget, type ConnectionOptions } from '../target.js';
 import { reporter } from './reporter.js';
@@ -17,3 +18,10 @@ export async function runWhoami(options: WhoamiOptions, ctx: Context): Promise<n
   ctx.stdout.write(text);
   return 0;
 }
+
+export const whoamiCommand: CommandSpec = {
+  command: 'whoami',
+  describe: 'Show the identity of the current credentials (GetCallerIdentity)',
+  builder: (y) => connectionOptions(y).option('json', { type: 'boolean', describe: 'Print JSON for programs' }),
+  run: (argv, ctx) => runWhoami(argv as WhoamiOptions, ctx),
+};

@@ -1,14 +1,15 @@
 // Bundles the CLI into dist/: one entry file for the start-up path, and
 // chunks (the AWS SDK above all) that load only when a command needs them.
+// Type checking is tsc's job (npm run typecheck, part of npm test).
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const staging = `dist.tmp-${process.pid}`;
 
-rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: { stsenv: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir: staging,
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -25,3 +26,13 @@ await build({
   banner: { js: "import { createRequire as __stsenvCreateRequire } from 'node:module'; const require = __stsenvCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// Swap the new build in whole, so a test running beside a rebuild never sees half a dist/.
+const old = `dist.old-${process.pid}`;
+try {
+  renameSync('dist', old);
+} catch {
+  // no previous build
+}
+renameSync(staging, 'dist');
+rmSync(old, { recursive: true, force: true });

@@ -2,10 +2,13 @@
 // chunks (the AWS SDK above all) that load only when a command needs them.
 // Type checking is tsc's job (npm run typecheck, part of npm test).
 import { build } from 'esbuild';
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const staging = `dist.tmp-${process.pid}`;
+// shells/ is the one source of the shell integration: `stsenv init` prints these, embedded.
+const shellsDir = new URL('./shells/', import.meta.url);
+const shellFiles = Object.fromEntries(readdirSync(shellsDir).map((name) => [name, readFileSync(new URL(name, shellsDir), 'utf8')]));
 
 await build({
   entryPoints: { stsenv: 'src/cli.ts' },
@@ -21,7 +24,7 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'linked',
-  define: { STSENV_VERSION: JSON.stringify(version) },
+  define: { STSENV_VERSION: JSON.stringify(version), STSENV_SHELL_FILES: JSON.stringify(shellFiles) },
   // Some bundled CommonJS code calls require() for Node built-ins.
   banner: { js: "import { createRequire as __stsenvCreateRequire } from 'node:module'; const require = __stsenvCreateRequire(import.meta.url);" },
   logLevel: 'warning',

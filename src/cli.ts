@@ -23,6 +23,8 @@ function buildParser(args: string[]): Argv {
     .alias('help', 'h')
     .alias('version', 'V')
     .option('debug', { type: 'boolean', describe: 'Explain what stsenv does on stderr (never secrets)' })
+    // bash and zsh: eval "$(stsenv completion)"; the script calls stsenv --get-yargs-completions.
+    .completion('completion', 'Print a completion script for bash or zsh (eval "$(stsenv completion)")')
     .strict()
     .demandCommand(1, 'Name a command')
     .recommendCommands()
@@ -59,6 +61,15 @@ export async function main(args: string[]): Promise<number> {
   const ctx = processContext(debug, (message) => process.stderr.write(`${chalkForWarn.yellow('stsenv: warning:')} ${message}\n`));
   try {
     const { argv, error, output } = parse(args);
+    // Completion output is for the shell: the words asked for, or the script itself.
+    if (argv?.getYargsCompletions !== undefined && !error) {
+      process.stdout.write(output ? `${output}\n` : '');
+      return 0;
+    }
+    if (args[0] === 'completion' && !args.includes('--help') && !args.includes('-h')) {
+      buildParser([]).showCompletionScript();
+      return 0;
+    }
     if (error) throw usageError(error.message.split('\n')[0]!, 'see stsenv --help');
     if (argv?.version) {
       process.stdout.write(`${VERSION}\n`);

@@ -1,0 +1,170 @@
+import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, mfaOptions, repeatable, sessionNameOption } from '../cli-options.js';
+import { spawn } from 'node:child_process';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Context } from '../context.js';
+import type { Credentials } from '../credentials.js';
+import { usageError } from '../errors.js';
+import { stderrChalk } from '../report-error.js';
+import { resolveTarget } from '../target.js';
+import { credentialEnv, type EnvChange } from '../variables.js';
+import { assumeRoleInput, type AssumeOptions } from './assume.js';
+import { reporter } from './reporter.js';
+import { sessionTokenInput, type SessionOptions } from './session.js';
+
+export interface ExecOptions extends Omit<AssumeOptions, 'roleArn' | 'shell' | 'profileName'> {
+  roleArn?: string;
+  session?: boolean;
+  /** yargs' positionals: the command name, then everything after `--`. */
+  _: Array<string | number>;
+}
+
+/** Shells' codes: 127 when the command is not found, 126 when it cannot be run. */
+export const EXIT_NOT_FOUND = 127;
+export const EXIT_CANNOT_RUN = 126;
+
+const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Options that only AssumeRole takes: refused with --session rather than ignored. */
+const ASSUME_ONLY: ReadonlyArray<[keyof ExecOptions, string]> = [
+  ['sessionName', '--session-name'],
+  ['externalId', '--external-id'],
+  ['policy', '--policy'],
+  ['policyArn', '--policy-arn'],
+  ['tag', '--tag'],
+  ['transitiveTag', '--transitive-tag'],
+  ['sourceIdentity', '--source-identity'],
+];
+
+/** The command and its arguments: what came after `--`, exactly as given. */
+export function commandLine(options: ExecOptions): string[] {
+  const words = options._.slice(1).map(String);
+  if (words.length === 0) throw usageError('exec needs a command after --', `for example: stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`);
+  return words;
+}
+
+/**
+ * The child's environment: the parent's, without the profile variables that
+ * would make the SDKs ignore the keys, with the new credentials.
+ */
+export function childEnv(parent: NodeJS.ProcessEnv, change: EnvChange): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...parent };
+  for (const name of change.clear) delete env[name];
+  for (const [name, value] of change.set) env[name] = value;
+  return env;
+}
+
+/**
+ * Finds a command the way execvp will, so that a typo fails before any
+ * request to STS. Off POSIX (PATHEXT, .cmd shims) the spawn itself decides.
+ */
+export function checkCommand(command: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): { code: number; message: string } | undefined {
+  if (platform === 'win32') return undefined;
+  const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', command));
+  let found = false;
+  for (const candidate of candidates) {
+    try {
+      if (!statSync(candidate).isFile()) continue;
+    } catch {
+      continue;
+    }
+    found = true;
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+      return undefined;
+    } catch {
+      // present but not executable: keep looking, as execvp does
+    }
+  }
+  return found
+    ? { code: EXIT_CANNOT_RUN, message: `cannot run '${command}': permission denied (make it executable)` }
+    : { code: EXIT_NOT_FOUND, message: `command not found: '${command}' (check its name and PATH)` };
+}
+
+function failed(ctx: Context, problem: { code: number; message: string }): number {
+  ctx.stderr.write(`${stderrChalk(ctx.stderr, ctx.env).red('stsenv: error:')} ${problem.message}\n`);
+  return problem.code;
+}
+
+/**
+ * Runs the command with no shell in between, stdio shared, the signals a
+ * terminal or supervisor sends passed on; resolves to its exit code, or
+ * 128 + N when signal N ended it.
+ */
+export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, ctx: Context): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => {
+      child.kill(signal);
+    };
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const done = (code: number) => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      resolve(code);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') done(failed(ctx, { code: EXIT_NOT_FOUND, message: `command not found: '${command}' (check its name and PATH)` }));
+      else done(failed(ctx, { code: EXIT_CANNOT_RUN, message: `cannot run '${command}': ${error.code ?? error.message}` }));
+    });
+    child.on('exit', (code, signal) => {
+      if (signal) ctx.debug(`${command} ended by ${signal}`);
+      done(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
+    });
+  });
+}
+
+export async function runExec(options: ExecOptions, ctx: Context): Promise<number> {
+  const [command, ...args] = commandLine(options);
+  if (options.session && options.roleArn !== undefined) throw usageError('give a role ARN or --session, not both');
+  if (!options.session && options.roleArn === undefined) {
+    throw usageError('exec needs a role ARN or --session', `for example: stsenv exec ${EXAMPLE_ROLE} -- ${command}`);
+  }
+  if (options.session) {
+    for (const [key, flag] of ASSUME_ONLY) if (options[key] !== undefined) throw usageError(`${flag} does not apply to --session`);
+  }
+  // Every check that needs no network comes first.
+  const input = options.session
+    ? { session: sessionTokenInput(options as SessionOptions) }
+    : { assume: assumeRoleInput({ ...options, roleArn: options.roleArn! }, ctx.env, ctx.now()) };
+  const problem = checkCommand(command!, ctx.env, ctx.platform);
+  if (problem) return failed(ctx, problem);
+  const target = await resolveTarget(options, ctx.env);
+  const sts = await import('../aws/sts.js');
+  let credentials: Credentials;
+  if (input.assume) {
+    const issued = await sts.assumeRole(target, reporter(ctx), input.assume, ctx.now());
+    ctx.debug(`assumed ${issued.arn ?? input.assume.RoleArn} until ${issued.credentials.expiration.toISOString()}`);
+    credentials = issued.credentials;
+  } else {
+    credentials = (await sts.getSessionToken(target, reporter(ctx), input.session, ctx.now())).credentials;
+  }
+  const change = credentialEnv({ credentials, region: target.regionKnown ? target.region : undefined, profileName: '' });
+  ctx.debug(`running ${command} with ${change.set.map(([name]) => name).join(', ')} set and ${change.clear.join(', ')} removed`);
+  return runChild(command!, args, childEnv(ctx.env, change), ctx);
+}
+
+export const execCommand: CommandSpec = {
+  command: 'exec [role-arn]',
+  describe: 'Run a command with the credentials in its environment (no shell, no eval): exec ROLE_ARN -- COMMAND...',
+  builder: (y) =>
+    mfaOptions(durationOption(sessionNameOption(connectionOptions(y)), '1h; 12h with --session'))
+      .usage('stsenv exec <role-arn> [options] -- COMMAND [ARGS...]\nstsenv exec --session [options] -- COMMAND [ARGS...]')
+      .positional('role-arn', { type: 'string', describe: 'Role to assume (AssumeRole)' })
+      .option('session', { type: 'boolean', describe: 'Use GetSessionToken instead of assuming a role' })
+      // The AssumeRole options of `stsenv assume`.
+      .option('external-id', { type: 'string', describe: 'External ID the role trust policy requires' })
+      .option('policy', { type: 'string', describe: 'Session policy: JSON text, or @FILE' })
+      .option('policy-arn', { type: 'string', coerce: repeatable, describe: 'Managed session policy ARN (repeatable)' })
+      .option('tag', { type: 'string', coerce: repeatable, describe: 'Session tag Key=Value (repeatable)' })
+      .option('transitive-tag', { type: 'string', coerce: repeatable, describe: 'Tag key that passes to chained roles (repeatable)' })
+      .option('source-identity', { type: 'string', describe: 'SourceIdentity for CloudTrail' })
+      .example(`stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`, 'One command as the role')
+      .example('stsenv exec --session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456 -- terraform apply', 'With an MFA session')
+      .epilogue(
+        'The command runs without a shell, with stdin, stdout and stderr shared and SIGINT, SIGTERM and SIGHUP passed on. ' +
+          'AWS_PROFILE, AWS_DEFAULT_PROFILE and AWS_SECURITY_TOKEN are removed from its environment. ' +
+          'Exit code: the command\'s; 128+N when signal N ended it; 127 when it is not found, 126 when it cannot be run; else stsenv\'s own (1, 2).',
+      ),
+  run: (argv, ctx) => runExec(argv as unknown as ExecOptions, ctx),
+};

@@ -1,0 +1,26 @@
+import type { CommandSpec } from '../cli-options.js';
+import type { Context } from '../context.js';
+import { INTEGRATION_NAMES, integrationScript } from '../shell-integration.js';
+
+export interface InitOptions {
+  shell: string;
+}
+
+/** Prints the shell function (or, for cmd, the batch file) that makes stsenv change the current shell. */
+export function runInit(options: InitOptions, ctx: Context): number {
+  ctx.stdout.write(integrationScript(options.shell));
+  return 0;
+}
+
+export const initCommand: CommandSpec = {
+  command: 'init <shell>',
+  describe: 'Print the shell integration for your rc file: `stsenv assume ...` then changes the shell itself',
+  builder: (y) =>
+    y
+      .positional('shell', { type: 'string', describe: `Shell to integrate with: ${INTEGRATION_NAMES.join(', ')}` })
+      .example('eval "$(stsenv init bash)"', 'In ~/.bashrc (zsh: init zsh in ~/.zshrc)')
+      .example('stsenv init fish | source', 'In ~/.config/fish/config.fish')
+      .example('Invoke-Expression (& stsenv init powershell | Out-String)', 'In your PowerShell $PROFILE')
+      .example('stsenv init cmd > "%USERPROFILE%\\bin\\stsenv-env.bat"', 'cmd.exe: save the batch file on your PATH, then: stsenv-env assume ...'),
+  run: (argv, ctx) => runInit(argv as unknown as InitOptions, ctx),
+};

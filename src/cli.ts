@@ -1,89 +1,57 @@
 #!/usr/bin/env node
 /**
- * The command line: yargs wiring and nothing else. Each command is a plain
- * function over parsed options and a Context (src/commands/); this file maps
- * argv to them and turns the result into an exit code.
+ * The command line: wiring and nothing else. Each command is a plain function
+ * over parsed options and a Context (src/commands/); this file maps argv to
+ * them and turns the result into an exit code.
+ *
+ * Start-up is most of what stsenv costs, so the common command lines are
+ * answered without yargs: --version, prerendered --help, and the lean parser
+ * (cli-lean.ts), which hands anything it is not sure of to yargs (cli-yargs.ts,
+ * loaded on demand). Heavy modules (yargs, the AWS SDK) load only on the paths
+ * that use them; test/startup.test.ts guards that.
  */
-import yargs, { type Argv } from 'yargs';
+import { readFileSync } from 'node:fs';
+import { leanParse } from './cli-lean.js';
+import { helpKey, helpWidth, VERSION } from './cli-root.js';
 import { COMMANDS } from './commands/index.js';
 import { processContext } from './context.js';
-import { EXIT_USAGE, usageError } from './errors.js';
+import { EXIT_USAGE } from './errors.js';
 import { reportError, stderrChalk } from './report-error.js';
-import { FORMAT_NAMES } from './shells/index.js';
 
-declare const STSENV_VERSION: string | undefined;
-const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';
-
-function buildParser(args: string[]): Argv {
-  let parser = yargs(args)
-    .scriptName('stsenv')
-    .usage('stsenv <command> [options]\n\nTemporary AWS credentials from STS, printed as lines your shell evaluates.')
-    .version(VERSION)
-    .help()
-    .alias('help', 'h')
-    .alias('version', 'V')
-    .option('debug', { type: 'boolean', describe: 'Explain what stsenv does on stderr (never secrets)' })
-    // bash and zsh: eval "$(stsenv completion)"; the script calls stsenv --get-yargs-completions.
-    .completion('completion', 'Print a completion script for bash or zsh (eval "$(stsenv completion)")')
-    .strict()
-    .demandCommand(1, 'Name a command')
-    .recommendCommands()
-    .exitProcess(false)
-    .locale('en')
-    .wrap(Math.min(110, process.stderr.columns ?? 100))
-    .parserConfiguration({ 'camel-case-expansion': true })
-    .epilogue(`Formats (-s/--shell): ${FORMAT_NAMES.join(', ')}.\nDocs: README.md. Exit codes: 0 ok, 1 AWS/network/file error, 2 usage or bad input.`);
-  for (const { command, describe, builder } of COMMANDS) parser = parser.command(command, describe, builder);
-  return parser;
-}
-
-interface Parsed {
-  argv?: Record<string, unknown>;
-  error?: Error;
-  /** What yargs would have printed (help, version, or usage after an error). */
-  output: string;
-}
-
-/** yargs reports through a callback instead of printing and exiting. */
-function parse(args: string[]): Parsed {
-  const result: Parsed = { output: '' };
-  buildParser(args).parse(args, {}, (error, argv, output) => {
-    result.error = error ?? undefined;
-    result.argv = argv as Record<string, unknown>;
-    result.output = output ?? '';
-  });
-  return result;
+/** `--help` and `COMMAND --help` as the build rendered them with yargs; undefined for anything else. */
+function prerenderedHelp(args: readonly string[], width: number): string | undefined {
+  const help = args.at(-1) === '--help' || args.at(-1) === '-h';
+  if (!help || args.length > 2) return undefined;
+  const command = args.length === 2 ? args[0]! : '';
+  if (command && !COMMANDS.some((c) => c.command.split(/\s/)[0] === command)) return undefined;
+  try {
+    const texts = JSON.parse(readFileSync(new URL('./help.json', import.meta.url), 'utf8')) as Record<string, string>;
+    return texts[helpKey(width, command)];
+  } catch {
+    // Not built (running from source): yargs renders it.
+    return undefined;
+  }
 }
 
 export async function main(args: string[]): Promise<number> {
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   const debug = args.includes('--debug');
-  const chalkForWarn = stderrChalk(process.stderr, process.env);
-  const ctx = processContext(debug, (message) => process.stderr.write(`${chalkForWarn.yellow('stsenv: warning:')} ${message}\n`));
+  const ctx = processContext(debug, (message) => process.stderr.write(`${stderrChalk(process.stderr, process.env).yellow('stsenv: warning:')} ${message}\n`));
   try {
-    const { argv, error, output } = parse(args);
-    // Completion output is for the shell: the words asked for, or the script itself.
-    if (argv?.getYargsCompletions !== undefined && !error) {
-      process.stdout.write(output ? `${output}\n` : '');
-      return 0;
-    }
-    if (args[0] === 'completion' && !args.includes('--help') && !args.includes('-h')) {
-      buildParser([]).showCompletionScript();
-      return 0;
-    }
-    if (error) throw usageError(error.message.split('\n')[0]!, 'see stsenv --help');
-    if (argv?.version) {
-      process.stdout.write(`${VERSION}\n`);
-      return 0;
-    }
-    if (argv?.help) {
+    const width = helpWidth(process.stderr);
+    const help = prerenderedHelp(args, width);
+    if (help !== undefined) {
       // Help is for people: stderr, so that `eval "$(stsenv ... --help)"` runs nothing.
-      process.stderr.write(`${output}\n`);
+      process.stderr.write(`${help}\n`);
       return 0;
     }
-    const name = String((argv?._ as unknown[] | undefined)?.[0]);
-    const command = COMMANDS.find((c) => c.command.split(' ')[0] === name);
-    if (!command) throw usageError(`unknown command '${name}'`, 'see stsenv --help');
-    return await command.run(argv!, ctx);
+    const lean = leanParse(args, COMMANDS);
+    if (lean) return await lean.command.run(lean.argv, ctx);
+    const { runWithYargs } = await import('./cli-yargs.js');
+    return await runWithYargs(args, width, ctx);
   } catch (error) {
     return reportError(error, process.stderr, process.env, debug);
   }

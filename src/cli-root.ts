@@ -1,0 +1,28 @@
+/**
+ * What the top level of the command line is, shared by the lean parser
+ * (src/cli-lean.ts, the fast path) and the full yargs parser
+ * (src/cli-yargs.ts, loaded only when the lean one is not sure).
+ */
+declare const STSENV_VERSION: string | undefined;
+export const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';
+
+export const SCRIPT_NAME = 'stsenv';
+export const ROOT_USAGE = 'stsenv <command> [options]\n\nTemporary AWS credentials from STS, printed as lines your shell evaluates.';
+
+/** Options every command takes besides its own (yargs adds --help/-h and --version/-V). */
+export const ROOT_OPTIONS = {
+  debug: { type: 'boolean', describe: 'Explain what stsenv does on stderr (never secrets)' },
+} as const;
+
+/** The width help text is wrapped to: the terminal's, at most 110; 100 when stderr is not a terminal. */
+export function helpWidth(stderr: { columns?: number }): number {
+  return Math.min(110, stderr.columns ?? 100);
+}
+
+/** Widths whose help text the build renders ahead of time (dist/help.json): not a terminal, and common terminals. */
+export const PRERENDERED_HELP_WIDTHS = [80, 100, 110] as const;
+
+/** Key of one prerendered help text: the width, then the command ('' for the top level). */
+export function helpKey(width: number, command: string): string {
+  return `${width}:${command}`;
+}

@@ -1,0 +1,96 @@
+/**
+ * The full command line parser (yargs). cli.ts loads it only when the lean
+ * parser cannot answer on its own: errors and their messages, help at an
+ * unusual width, completion, `--`, anything unusual. yargs costs about as much
+ * as starting Node itself, so the common paths stay out of here.
+ */
+import yargs, { type Argv } from 'yargs';
+import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './cli-root.js';
+import { COMMANDS } from './commands/index.js';
+import type { Context } from './context.js';
+import { usageError } from './errors.js';
+import { FORMAT_NAMES } from './shells/index.js';
+
+export function buildParser(args: string[], width: number): Argv {
+  let parser = yargs(args)
+    .scriptName(SCRIPT_NAME)
+    .usage(ROOT_USAGE)
+    .version(VERSION)
+    .help()
+    .alias('help', 'h')
+    .alias('version', 'V')
+    .options(ROOT_OPTIONS)
+    // bash and zsh: eval "$(stsenv completion)"; the script calls stsenv --get-yargs-completions.
+    .completion('completion', 'Print a completion script for bash or zsh (eval "$(stsenv completion)")')
+    .strict()
+    .demandCommand(1, 'Name a command')
+    .recommendCommands()
+    .exitProcess(false)
+    .locale('en')
+    .wrap(width)
+    .parserConfiguration({ 'camel-case-expansion': true })
+    .epilogue(`Formats (-s/--shell): ${FORMAT_NAMES.join(', ')}.\nDocs: README.md. Exit codes: 0 ok, 1 AWS/network/file error, 2 usage or bad input.`);
+  for (const { command, describe, builder } of COMMANDS) parser = parser.command(command, describe, builder);
+  return parser;
+}
+
+export interface Parsed {
+  argv?: Record<string, unknown>;
+  error?: Error;
+  /** What yargs would have printed (help, version, or usage after an error). */
+  output: string;
+}
+
+/** yargs reports through a callback instead of printing and exiting. */
+export function parseWithYargs(args: string[], width: number): Parsed {
+  const result: Parsed = { output: '' };
+  buildParser(args, width).parse(args, {}, (error, argv, output) => {
+    result.error = error ?? undefined;
+    result.argv = argv as Record<string, unknown>;
+    result.output = output ?? '';
+  });
+  return result;
+}
+
+export async function runWithYargs(args: string[], width: number, ctx: Context): Promise<number> {
+  const { argv, error, output } = parseWithYargs(args, width);
+  // Completion output is for the shell: the words asked for, or the script itself.
+  if (argv?.getYargsCompletions !== undefined && !error) {
+    process.stdout.write(output ? `${output}\n` : '');
+    return 0;
+  }
+  if (args[0] === 'completion' && !args.includes('--help') && !args.includes('-h')) {
+    buildParser([], width).showCompletionScript();
+    return 0;
+  }
+  if (error) throw usageError(error.message.split('\n')[0]!, 'see stsenv --help');
+  if (argv?.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (argv?.help) {
+    // Help is for people: stderr, so that `eval "$(stsenv ... --help)"` runs nothing.
+    process.stderr.write(`${output}\n`);
+    return 0;
+  }
+  const name = String((argv?._ as unknown[] | undefined)?.[0]);
+  const command = COMMANDS.find((c) => c.command.split(' ')[0] === name);
+  if (!command) throw usageError(`unknown command '${name}'`, 'see stsenv --help');
+  return await command.run(argv!, ctx);
+}
+
+/**
+ * Every help text `--help` and `COMMAND --help` print, at the widths most
+ * people get; the build stores them in dist/help.json so that help needs no yargs.
+ */
+export function prerenderHelp(): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const width of PRERENDERED_HELP_WIDTHS) {
+    texts[helpKey(width, '')] = parseWithYargs(['--help'], width).output;
+    for (const { command } of COMMANDS) {
+      const name = command.split(' ')[0]!;
+      texts[helpKey(width, name)] = parseWithYargs([name, '--help'], width).output;
+    }
+  }
+  return texts;
+}

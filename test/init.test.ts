@@ -1,0 +1,370 @@
+/**
+ * Issue 3: `stsenv init` and the files of shells/, run in the real shells.
+ * The shell functions call the real binary through a `stsenv` script on PATH;
+ * STSENV_SHELL=json in their environment proves they pass --shell themselves.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { listStructs, startFakeSts, type FakeSts, type IssuedCredentials } from './support/fake-sts.js';
+import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, CLI, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
+import {
+  dumpEnvCommand,
+  parseCmdDump,
+  parseEnvDump,
+  requireShellOrSkip,
+  runCmdBatch,
+  runShellScript,
+  scratchFile,
+  shQuote,
+  winePath,
+} from './support/shells.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/deploy';
+/** Spaces, quotes, brackets, braces and glob characters: "$@" must pass it whole. */
+const POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}';
+const SHELLS_DIR = new URL('../shells/', import.meta.url);
+
+let fake: FakeSts;
+let home: { dir: string; cleanup: () => void };
+let bin: string;
+
+before(async () => {
+  fake = await startFakeSts();
+  home = tempDir();
+  // A `stsenv` on PATH, as npm installs it: the function must find it with `command stsenv`.
+  bin = join(home.dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(CLI)} "$@"\n`);
+  chmodSync(join(bin, 'stsenv'), 0o755);
+  // The profile the user works with before assuming a role.
+  mkdirSync(join(home.dir, '.aws'));
+  writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+});
+after(async () => {
+  await fake.close();
+  home.cleanup();
+});
+
+/** The shell's environment: base credentials from a profile, stsenv on PATH, no format hint it could rely on. */
+function shellEnvironment(extra: NodeJS.ProcessEnv = {}): Record<string, string> {
+  return isolatedEnv(home.dir, {
+    PATH: `${bin}:${process.env.PATH}`,
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_PROFILE: 'work',
+    STSENV_SHELL: 'json',
+    ROLE,
+    POLICY,
+    URL: fake.url,
+    ...extra,
+  }) as Record<string, string>;
+}
+
+function vars(stdout: Buffer): Map<string, string> {
+  return new Map([...parseEnvDump(stdout)].map(([k, v]) => [k, v.toString('utf8')]));
+}
+
+function lastIssued(): IssuedCredentials {
+  const issued = fake.issued.at(-1);
+  assert.ok(issued, 'the endpoint issued credentials');
+  return issued;
+}
+
+function assertAssumed(env: Map<string, string>, issued: IssuedCredentials, region: string): void {
+  const expiration = issued.expiration.toISOString().replace(/\.\d+Z$/, 'Z');
+  assert.equal(env.get('AWS_ACCESS_KEY_ID'), issued.accessKeyId);
+  assert.equal(env.get('AWS_SECRET_ACCESS_KEY'), issued.secretAccessKey);
+  assert.equal(env.get('AWS_SESSION_TOKEN'), issued.sessionToken);
+  assert.equal(env.get('AWS_CREDENTIAL_EXPIRATION'), expiration);
+  assert.equal(env.get('AWS_SESSION_EXPIRATION'), expiration);
+  assert.equal(env.get('AWS_REGION'), region);
+  assert.equal(env.get('AWS_DEFAULT_REGION'), region);
+  for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN']) assert.equal(env.has(name), false, `${name} is removed`);
+}
+
+describe('stsenv init prints the files of shells/', () => {
+  const cases: Array<[string, string]> = [
+    ['bash', 'stsenv.bash'],
+    ['zsh', 'stsenv.bash'],
+    ['fish', 'stsenv.fish'],
+    ['powershell', 'stsenv.ps1'],
+    ['pwsh', 'stsenv.ps1'],
+    ['cmd', 'stsenv-env.bat'],
+  ];
+  for (const [shell, file] of cases) {
+    test(`init ${shell} = shells/${file}`, async () => {
+      const result = await runCli(['init', shell], { env: isolatedEnv(home.dir) });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, '');
+      assert.equal(result.stdout, readFileSync(new URL(file, SHELLS_DIR), 'utf8'));
+    });
+  }
+
+  test('the batch file keeps CRLF line endings and never uses setlocal', () => {
+    const text = readFileSync(new URL('stsenv-env.bat', SHELLS_DIR), 'utf8');
+    assert.equal(text.split('\r\n').length, text.split('\n').length, 'every line ends in CRLF');
+    assert.doesNotMatch(text, /^\s*@?setlocal/im);
+  });
+
+  test('an unknown shell is a usage error with empty stdout', async () => {
+    const result = await runCli(['init', 'tcsh'], { env: isolatedEnv(home.dir) });
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /no integration for 'tcsh'.*bash, zsh, fish, powershell/);
+  });
+});
+
+interface PosixCase {
+  shell: 'bash' | 'zsh';
+  title: string;
+  /** Lines run right after the integration is loaded. */
+  setup: string;
+}
+
+const POSIX_CASES: PosixCase[] = [
+  { shell: 'bash', title: 'bash', setup: '' },
+  { shell: 'bash', title: 'bash with set -u', setup: 'set -u' },
+  { shell: 'zsh', title: 'zsh', setup: '' },
+  // The options that break naive functions: the function must not care.
+  { shell: 'zsh', title: 'zsh with KSH_ARRAYS, SH_WORD_SPLIT, NOUNSET', setup: 'setopt KSH_ARRAYS SH_WORD_SPLIT NOUNSET GLOB_SUBST' },
+];
+
+describe('the bash and zsh function changes the shell it runs in', () => {
+  for (const { shell, title, setup } of POSIX_CASES) {
+    test(`${title}: assume sets the variables in the same shell`, async (t) => {
+      if (!requireShellOrSkip(t, shell)) return;
+      fake.reset();
+      const script = [
+        `eval "$(stsenv init ${shell})"`,
+        setup,
+        'export AWS_DEFAULT_PROFILE=stale AWS_SECURITY_TOKEN=stale',
+        `stsenv assume "$ROLE" --endpoint-url "$URL" --region eu-west-1 --tag 'team=ops and  dev' --policy "$POLICY"`,
+        'export TEST_RC=$?',
+        // Helper variables must not outlive the call.
+        'if set | grep -q "^__stsenv"; then export TEST_LEAK=yes; fi',
+        dumpEnvCommand(),
+      ].join('\n');
+      const result = await runShellScript(shell, script, { env: shellEnvironment() });
+      assert.equal(result.code, 0, result.stderr);
+      const env = vars(result.stdout);
+      assert.equal(env.get('TEST_RC'), '0', result.stderr);
+      assert.equal(env.get('TEST_LEAK'), undefined, 'no __stsenv variables left behind');
+      assertAssumed(env, lastIssued(), 'eu-west-1');
+      // "$@" kept the arguments whole: spaces, quotes and glob characters untouched.
+      assert.deepEqual(listStructs(fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
+      assert.equal(fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
+    });
+
+    test(`${title}: a failing assume changes nothing and returns its exit code`, async (t) => {
+      if (!requireShellOrSkip(t, shell)) return;
+      fake.reset();
+      fake.failNext({ error: 'AccessDenied' });
+      const script = [
+        `eval "$(stsenv init ${shell})"`,
+        setup,
+        'export AWS_REGION=ap-south-1',
+        'stsenv assume "$ROLE" --endpoint-url "$URL"',
+        'export TEST_RC=$?',
+        'stsenv assume not-an-arn',
+        'export TEST_RC_USAGE=$?',
+        dumpEnvCommand(),
+      ].join('\n');
+      const result = await runShellScript(shell, script, { env: shellEnvironment() });
+      const env = vars(result.stdout);
+      assert.equal(env.get('TEST_RC'), '1', result.stderr);
+      assert.equal(env.get('TEST_RC_USAGE'), '2');
+      assert.equal(env.get('AWS_PROFILE'), 'work');
+      assert.equal(env.get('AWS_REGION'), 'ap-south-1');
+      assert.equal(env.has('AWS_ACCESS_KEY_ID'), false);
+      assert.match(result.stderr, /AccessDenied/);
+      assert.equal(fake.requestsFor('AssumeRole').length, 1, 'the failed call was made once');
+    });
+
+    test(`${title}: --help, --version and other commands pass straight through`, async (t) => {
+      if (!requireShellOrSkip(t, shell)) return;
+      fake.reset();
+      const script = [
+        `eval "$(stsenv init ${shell})"`,
+        setup,
+        'stsenv assume --help; echo "help=$?"',
+        'stsenv session -h; echo "h=$?"',
+        'stsenv --version',
+        'stsenv whoami --endpoint-url "$URL"',
+        'stsenv unset --shell fish',
+      ].join('\n');
+      const result = await runShellScript(shell, script, { env: shellEnvironment() });
+      assert.equal(result.code, 0, result.stderr);
+      const out = result.stdout.toString('utf8').split('\n');
+      assert.equal(out[0], 'help=0');
+      assert.equal(out[1], 'h=0');
+      assert.match(out[2]!, /^\d+\.\d+\.\d+/);
+      assert.match(result.stdout.toString('utf8'), /Arn: +arn:aws:iam::123456789012:user\/base-user/);
+      // --shell given by the user: printed, not evaluated.
+      assert.match(result.stdout.toString('utf8'), /set -e AWS_ACCESS_KEY_ID;/);
+      assert.match(result.stderr, /stsenv assume <role-arn>/);
+      assert.equal(fake.requestsFor('AssumeRole').length, 0);
+    });
+  }
+});
+
+describe('the fish function changes the shell it runs in', () => {
+  test('assume sets the variables in the same fish', async (t) => {
+    if (!requireShellOrSkip(t, 'fish')) return;
+    fake.reset();
+    const script = [
+      'stsenv init fish | source',
+      'set -gx AWS_DEFAULT_PROFILE stale; set -gx AWS_SECURITY_TOKEN stale',
+      `stsenv assume $ROLE --endpoint-url $URL --region eu-west-1 --tag 'team=ops and  dev' --policy "$POLICY"`,
+      'set -gx TEST_RC $status',
+      'if set -n | string match -q "__stsenv*"; set -gx TEST_LEAK yes; end',
+      dumpEnvCommand(),
+    ].join('\n');
+    const result = await runShellScript('fish', script, { env: shellEnvironment() });
+    assert.equal(result.code, 0, result.stderr);
+    const env = vars(result.stdout);
+    assert.equal(env.get('TEST_RC'), '0', result.stderr);
+    assert.equal(env.get('TEST_LEAK'), undefined);
+    assertAssumed(env, lastIssued(), 'eu-west-1');
+    assert.deepEqual(listStructs(fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
+    assert.equal(fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
+  });
+
+  test('a failing assume changes nothing and returns its exit code', async (t) => {
+    if (!requireShellOrSkip(t, 'fish')) return;
+    fake.reset();
+    fake.failNext({ error: 'ExpiredToken' });
+    const script = [
+      'stsenv init fish | source',
+      'set -gx AWS_REGION ap-south-1',
+      'stsenv assume $ROLE --endpoint-url $URL',
+      'set -gx TEST_RC $status',
+      'stsenv assume not-an-arn',
+      'set -gx TEST_RC_USAGE $status',
+      dumpEnvCommand(),
+    ].join('\n');
+    const result = await runShellScript('fish', script, { env: shellEnvironment() });
+    const env = vars(result.stdout);
+    assert.equal(env.get('TEST_RC'), '1');
+    assert.equal(env.get('TEST_RC_USAGE'), '2');
+    assert.equal(env.get('AWS_PROFILE'), 'work');
+    assert.equal(env.get('AWS_REGION'), 'ap-south-1');
+    assert.equal(env.has('AWS_ACCESS_KEY_ID'), false);
+  });
+
+  test('--help and other commands pass straight through', async (t) => {
+    if (!requireShellOrSkip(t, 'fish')) return;
+    fake.reset();
+    const script = ['stsenv init fish | source', 'stsenv assume --help; echo "help=$status"', 'stsenv whoami --endpoint-url $URL'].join('\n');
+    const result = await runShellScript('fish', script, { env: shellEnvironment() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout.toString('utf8'), /^help=0\n/);
+    assert.match(result.stdout.toString('utf8'), /Arn: +arn:aws:iam::123456789012:user\/base-user/);
+    assert.match(result.stderr, /stsenv assume <role-arn>/);
+  });
+});
+
+describe('the cmd batch file under Wine', () => {
+  /**
+   * Wine cannot start node: a stub `stsenv.bat` on the Windows PATH prints
+   * what the real CLI printed for `--shell cmd` and exits with a chosen code,
+   * and writes the arguments it was given to a file.
+   */
+  async function stub(output: string, code: number): Promise<{ dir: string; argsFile: string }> {
+    const dir = join(home.dir, `stub-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(dir);
+    const outputFile = join(dir, 'output.txt');
+    const argsFile = join(dir, 'args.txt');
+    writeFileSync(outputFile, output);
+    writeFileSync(join(dir, 'stsenv.bat'), [`@echo %*> "${winePath(argsFile)}"`, `@type "${winePath(outputFile)}"`, `@exit /b ${code}`, ''].join('\r\n'));
+    return { dir, argsFile };
+  }
+
+  async function batchFile(): Promise<string> {
+    const init = await runCli(['init', 'cmd'], { env: isolatedEnv(home.dir) });
+    assert.equal(init.code, 0, init.stderr);
+    return scratchFile('.bat', init.stdout).replace(/[^/]+$/, (name) => name);
+  }
+
+  test('sets the variables in the calling cmd session', async (t) => {
+    if (!requireShellOrSkip(t, 'cmd')) return;
+    fake.reset();
+    const rendered = await runCli(['assume', ROLE, '--shell', 'cmd', '--region', 'eu-west-1'], {
+      env: isolatedEnv(home.dir, { AWS_ENDPOINT_URL_STS: fake.url }),
+    });
+    assert.equal(rendered.code, 0, rendered.stderr);
+    const { dir, argsFile } = await stub(rendered.stdout, 0);
+    const bat = await batchFile();
+    const result = await runCmdBatch([
+      '@echo off',
+      `set "PATH=${winePath(dir)};%PATH%"`,
+      'set "AWS_PROFILE=work"',
+      'set "AWS_SECURITY_TOKEN=stale"',
+      `call "${winePath(bat)}" assume ${ROLE} --duration 1h`,
+      'echo ---dump---',
+      'set AWS_',
+      'set __stsenv',
+    ]);
+    assertAssumed(parseCmdDump(result.stdout, 'AWS_'), lastIssued(), 'eu-west-1');
+    assert.equal(parseCmdDump(result.stdout, '__stsenv').size, 0, 'the helper variable is removed');
+    assert.equal(readFileSync(argsFile, 'utf8').trim(), `--shell cmd assume ${ROLE} --duration 1h`);
+  });
+
+  test('a failure sets nothing and the exit code is stsenv\'s', async (t) => {
+    if (!requireShellOrSkip(t, 'cmd')) return;
+    const { dir } = await stub('', 2);
+    const bat = await batchFile();
+    const result = await runCmdBatch([
+      '@echo off',
+      `set "PATH=${winePath(dir)};%PATH%"`,
+      'set "AWS_PROFILE=work"',
+      // Wine's `call` loses a batch file's exit code; `cmd /c` keeps it.
+      `cmd /c "${winePath(bat)}" assume not-an-arn`,
+      'echo rc=%errorlevel%',
+      `call "${winePath(bat)}" assume not-an-arn`,
+      'echo ---dump---',
+      'set AWS_',
+    ]);
+    assert.match(result.stdout, /^rc=2$/m);
+    assert.deepEqual([...parseCmdDump(result.stdout, 'AWS_')], [['AWS_PROFILE', 'work']]);
+  });
+});
+
+describe('stsenv completion', () => {
+  test('the bash script loads and completes subcommand names', async (t) => {
+    if (!requireShellOrSkip(t, 'bash')) return;
+    const script = [
+      'eval "$(stsenv completion)"',
+      'COMP_WORDS=(stsenv as); COMP_CWORD=1; _stsenv_yargs_completions; echo "as: ${COMPREPLY[*]}"',
+      'COMP_WORDS=(stsenv e); COMP_CWORD=1; _stsenv_yargs_completions; echo "e: ${COMPREPLY[*]}"',
+      'COMP_WORDS=(stsenv ""); COMP_CWORD=1; _stsenv_yargs_completions; echo "all: ${COMPREPLY[*]}"',
+      'COMP_WORDS=(stsenv assume --dur); COMP_CWORD=2; _stsenv_yargs_completions; echo "opt: ${COMPREPLY[*]}"',
+    ].join('\n');
+    const result = await runShellScript('bash', script, { env: shellEnvironment({ SHELL: '/bin/bash' }) });
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.toString('utf8').split('\n');
+    assert.equal(lines[0], 'as: assume');
+    assert.equal(lines[1], 'e: exec');
+    for (const name of ['assume', 'session', 'web-identity', 'whoami', 'unset', 'exec', 'init', 'completion']) {
+      assert.ok(lines[2]!.split(' ').includes(name), `${name} is offered`);
+    }
+    assert.equal(lines[3], 'opt: --duration');
+  });
+
+  test('the zsh script registers its completion function', async (t) => {
+    if (!requireShellOrSkip(t, 'zsh')) return;
+    const script = [
+      'autoload -U compinit && compinit -u -d "$HOME/.zcompdump-test"',
+      'eval "$(stsenv completion)"',
+      'print -r -- "comp=${_comps[stsenv]}"',
+      'stsenv --get-yargs-completions stsenv as',
+    ].join('\n');
+    const result = await runShellScript('zsh', script, { env: shellEnvironment({ SHELL: '/usr/bin/zsh' }) });
+    assert.equal(result.code, 0, result.stderr);
+    const out = result.stdout.toString('utf8');
+    assert.match(out, /^comp=_stsenv_yargs_completions$/m);
+    // zsh completions carry their descriptions.
+    assert.match(out, /^assume:Assume a role/m);
+  });
+});

@@ -22,16 +22,29 @@ export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessE
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   stderr.write(`${chalk.red('stsenv: internal error:')} ${message} (run again with --debug for details)\n`);
-  if (debug && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+  if (debug && error instanceof Error) stderr.write(describeCauses(error));
   return 1;
 }
 
+/**
+ * For --debug: each error of the chain as its name, the first line of its
+ * message and its stack frames. Nothing else of an error is printed: SDK
+ * errors carry the raw HTTP response in hidden fields, and a multi-line
+ * message could carry a response body.
+ */
 function describeCauses(error: Error): string {
-  let text = `${error.stack ?? ''}\n`;
-  let cause = error.cause;
-  while (cause) {
-    text += `caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`;
-    cause = cause instanceof Error ? cause.cause : undefined;
+  let text = '';
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
+    text += depth === 0 ? '' : 'caused by: ';
+    if (current instanceof Error) {
+      const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+      text += `${current.name}: ${current.message.split('\n')[0]}\n${frames.map((line) => `${line}\n`).join('')}`;
+      current = current.cause;
+    } else {
+      text += `${typeof current}\n`;
+      current = undefined;
+    }
   }
   return text;
 }

@@ -61,6 +61,17 @@ export function describeIdentity(options: ConnectionOptions, env: NodeJS.Process
   return 'the default credential chain';
 }
 
+/** Attempts: --max-attempts, then AWS_MAX_ATTEMPTS (which the SDK would read); checked before any request. */
+export function resolveMaxAttempts(options: ConnectionOptions, env: NodeJS.ProcessEnv): number | undefined {
+  const fromEnv = envValue(env, 'AWS_MAX_ATTEMPTS');
+  const [value, option] = options.maxAttempts !== undefined ? [options.maxAttempts, '--max-attempts'] : [fromEnv === undefined ? undefined : Number(fromEnv.trim()), 'AWS_MAX_ATTEMPTS'];
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1 || value > 20) {
+    throw usageError(`invalid ${option} '${option === '--max-attempts' ? value : fromEnv}'`, 'give a whole number from 1 to 20');
+  }
+  return value;
+}
+
 export async function resolveTarget(
   options: ConnectionOptions,
   env: NodeJS.ProcessEnv,
@@ -69,9 +80,7 @@ export async function resolveTarget(
 ): Promise<StsTarget> {
   const endpoint = resolveEndpoint(options, env);
   const region = await resolveRegion(options, env, readRegion);
-  if (options.maxAttempts !== undefined && (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1 || options.maxAttempts > 20)) {
-    throw usageError(`invalid --max-attempts '${options.maxAttempts}'`, 'give a whole number from 1 to 20');
-  }
+  const maxAttempts = resolveMaxAttempts(options, env);
   if (options.timeout !== undefined && (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > 3600)) {
     throw usageError(`invalid --timeout '${options.timeout}'`, 'give seconds, more than 0 and at most 3600');
   }
@@ -83,7 +92,7 @@ export async function resolveTarget(
     profile: base.credentials ? undefined : options.profile,
     credentials: base.credentials,
     identityLabel: describeIdentity(options, env, base.credentials),
-    maxAttempts: options.maxAttempts,
+    maxAttempts,
     timeoutMs: options.timeout !== undefined ? Math.round(options.timeout * 1000) : DEFAULT_TIMEOUT_MS,
   };
 }

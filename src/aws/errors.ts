@@ -4,9 +4,15 @@ import type { StsTarget } from './client-options.js';
 interface SdkErrorShape {
   name?: string;
   message?: string;
+  stack?: string;
   code?: string;
   Code?: string;
-  $metadata?: { httpStatusCode?: number };
+  hostname?: string;
+  /** Set by the SDK on service errors: 'client' or 'server'. */
+  $fault?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+  cause?: unknown;
+  errors?: unknown[];
 }
 
 /** What the user can do about each STS error code. */
@@ -14,7 +20,7 @@ const HINTS: Record<string, (target: StsTarget) => string> = {
   AccessDenied: (t) => `check that ${t.identityLabel} may call this and that the role's trust policy allows it`,
   ExpiredToken: (t) => `the base credentials of ${t.identityLabel} have expired: refresh them (or run 'stsenv unset' if they came from an earlier stsenv)`,
   InvalidClientTokenId: (t) => `the access key of ${t.identityLabel} is not valid: check AWS_ACCESS_KEY_ID or the profile`,
-  SignatureDoesNotMatch: (t) => `the secret key of ${t.identityLabel} does not match its access key`,
+  SignatureDoesNotMatch: (t) => `the secret key of ${t.identityLabel} does not match its access key: check AWS_SECRET_ACCESS_KEY or the profile`,
   MissingAuthenticationToken: (t) => `no credentials were sent for ${t.identityLabel}`,
   RegionDisabled: () => 'activate STS in this region in IAM account settings, or pass another --region',
   MalformedPolicyDocument: () => 'fix the --policy document',
@@ -29,60 +35,164 @@ const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host not found (DNS)',
   EAI_AGAIN: 'DNS lookup failed',
+  EAI_FAIL: 'DNS lookup failed',
   ECONNRESET: 'connection reset',
   ETIMEDOUT: 'connection timed out',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   EPIPE: 'connection closed',
+  ECONNABORTED: 'connection aborted',
 };
+
+/** How the call went out, for the words of a message; never a secret. */
+export interface CallContext {
+  /** Values that must not survive into any message or --debug cause (MFA code, OIDC token, keys). */
+  secrets?: readonly (string | undefined)[];
+  /** The proxy in use, as describeProxy() prints it. */
+  proxy?: string;
+}
 
 function where(target: StsTarget): string {
   return target.endpoint ?? `STS in ${target.region}`;
 }
 
+/** Endpoints can be hostile: their text goes to a terminal without control characters, on one line. */
+function oneLine(text: string): string {
+  return text
+    .split('\n')[0]!
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .trim();
+}
+
 /** The AWS error code as STS spells it: the SDK names modeled errors `...Exception`. */
 export function awsErrorCode(error: SdkErrorShape): string | undefined {
-  const raw = error.Code ?? (error.$metadata?.httpStatusCode ? error.name : undefined);
+  const raw = error.Code ?? (error.$fault !== undefined ? error.name : undefined);
   return raw?.replace(/Exception$/, '');
 }
 
 /**
- * One line for people from whatever the SDK threw. The SDK's message is kept
- * (STS messages name ARNs, never secrets) and the SDK error becomes the cause.
+ * Removes the given secrets from an error and its causes, in place: the
+ * message reaches people and --debug prints the stacks. STS echoes some
+ * rejected values (ValidationError: "Value '...' at 'webIdentityToken'").
  */
-export function toStsenvError(error: unknown, operation: string, target: StsTarget): StsenvError {
+export function scrubSecrets(error: unknown, secrets: readonly (string | undefined)[]): void {
+  const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  if (list.length === 0) return;
+  const scrub = (text: string) => list.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const e = current as SdkErrorShape;
+    try {
+      if (typeof e.message === 'string') e.message = scrub(e.message);
+      if (typeof e.stack === 'string') e.stack = scrub(e.stack);
+    } catch {
+      // a read-only message: the cause is then dropped by the caller below
+    }
+    current = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined);
+  }
+}
+
+function containsSecret(error: unknown, secrets: readonly (string | undefined)[]): boolean {
+  const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const e = error as SdkErrorShape;
+  const text = `${e?.message ?? ''}\n${e?.stack ?? ''}`;
+  return list.some((secret) => text.includes(secret));
+}
+
+/** The first network error code in an error, its causes or (for AggregateError) its parts. */
+function networkError(error: SdkErrorShape): SdkErrorShape | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    if (!current || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    const e = current as SdkErrorShape;
+    if (typeof e.code === 'string' && e.code !== '') return e;
+    queue.push(e.cause, ...(Array.isArray(e.errors) ? e.errors : []));
+  }
+  return undefined;
+}
+
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|EPROTO|UNABLE_TO_(VERIFY|GET)/i;
+
+/**
+ * One line for people from whatever the SDK threw: what went wrong, where,
+ * and what to do. The SDK error becomes the cause (shown with --debug),
+ * after the call's secrets are scrubbed from it.
+ */
+export function toStsenvError(error: unknown, operation: string, target: StsTarget, call: CallContext = {}): StsenvError {
   if (error instanceof StsenvError) return error;
-  const e = (error ?? {}) as SdkErrorShape & { cause?: SdkErrorShape };
+  const secrets = call.secrets ?? [];
+  scrubSecrets(error, secrets);
+  // Should a secret survive (a frozen message), the cause is not kept at all.
+  const cause = containsSecret(error, secrets) ? undefined : error;
+  const e = (error ?? {}) as SdkErrorShape;
+  const attempts = e.$metadata?.attempts;
+  const failed = `${operation} failed${attempts && attempts > 1 ? ` after ${attempts} attempts` : ''}`;
+  const via = call.proxy ? ` through proxy ${call.proxy}` : '';
+
   const code = awsErrorCode(e);
   if (code) {
-    const hint = HINTS[code]?.(target);
-    const message = `${operation} failed: ${code}: ${(e.message ?? '').trim() || 'no message'}`;
-    return failure(message, { cause: error, code, hint });
+    const hint =
+      HINTS[code]?.(target) ??
+      (e.$fault === 'server' ? 'STS failed on its side: try again later, or raise --max-attempts' : undefined);
+    return failure(`${failed}: ${code}: ${oneLine(e.message ?? '') || 'no message'}`, { cause, code, hint });
   }
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-    return failure(`${operation} failed: no answer from ${where(target)} within ${target.timeoutMs / 1000}s`, {
-      cause: error,
-      hint: 'check the network or --endpoint-url, or raise --timeout',
+
+  // An HTTP answer the SDK could not read as STS XML (a proxy's error page, a wrong URL, a broken endpoint).
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined) {
+    if (status >= 200 && status < 300) {
+      return failure(`${failed}: the answer from ${where(target)} (HTTP ${status}) is not a valid STS response`, {
+        cause,
+        hint: 'check that --endpoint-url points at STS',
+      });
+    }
+    return failure(`${failed}: ${where(target)} answered HTTP ${status} without an STS error`, {
+      cause,
+      hint: status >= 500 ? 'the endpoint is failing: try again later, or raise --max-attempts' : 'check --endpoint-url and proxy settings',
     });
   }
-  const networkCode = e.code ?? e.cause?.code;
-  if (networkCode && NETWORK_CODES[networkCode]) {
-    return failure(`${operation} failed: cannot reach ${where(target)}: ${NETWORK_CODES[networkCode]}`, {
-      cause: error,
-      hint: 'check the network, proxy settings or --endpoint-url',
-    });
-  }
-  if (networkCode && /CERT|SSL|TLS|SELF_SIGNED/i.test(networkCode)) {
-    return failure(`${operation} failed: TLS error talking to ${where(target)} (${networkCode})`, {
-      cause: error,
-      hint: 'check the endpoint certificate, or AWS_CA_BUNDLE / NODE_EXTRA_CA_CERTS',
-    });
-  }
+
   if (e.name === 'CredentialsProviderError') {
-    return failure(`${operation} failed: no base credentials found for ${target.identityLabel}`, {
-      cause: error,
+    return failure(`${failed}: no base credentials found for ${target.identityLabel}`, {
+      cause,
       hint: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile NAME',
     });
   }
-  return failure(`${operation} failed: ${(e.message ?? String(error)).split('\n')[0]}`, { cause: error });
+
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+    return failure(`${failed}: no answer from ${where(target)}${via} within ${target.timeoutMs / 1000}s`, {
+      cause,
+      hint: 'check the network, proxy settings or --endpoint-url, or raise --timeout',
+    });
+  }
+
+  const proxyStatus = /^Bad response: (\d{3})$/.exec(e.message ?? '');
+  if (proxyStatus && call.proxy) {
+    return failure(`${failed}: proxy ${call.proxy} refused to connect to ${where(target)} (HTTP ${proxyStatus[1]})`, {
+      cause,
+      hint: 'check HTTPS_PROXY (and its user and password), or list the host in NO_PROXY',
+    });
+  }
+
+  const net = networkError(e);
+  const netCode = net?.code;
+  if (netCode && NETWORK_CODES[netCode]) {
+    const host = netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN' ? ` '${net?.hostname ?? '?'}'` : '';
+    return failure(`${failed}: cannot reach ${where(target)}${via}: ${NETWORK_CODES[netCode]}${host}`, {
+      cause,
+      hint: call.proxy ? 'check the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)' : 'check the network, proxy settings or --endpoint-url',
+    });
+  }
+  if (netCode && TLS_CODE.test(netCode)) {
+    return failure(`${failed}: TLS error talking to ${where(target)}${via} (${netCode})`, {
+      cause,
+      hint: 'check the endpoint certificate, or trust its CA with AWS_CA_BUNDLE or NODE_EXTRA_CA_CERTS',
+    });
+  }
+  return failure(`${failed}: ${oneLine(e.message ?? String(error)) || 'unknown error'}`, { cause });
 }

@@ -15,10 +15,16 @@ import {
   type Credentials as StsCredentials,
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
-import { failure } from '../errors.js';
+import { StandardRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { RetryErrorInfo, StandardRetryBackoffStrategy, StandardRetryToken } from '@smithy/types';
+import { readFileSync } from 'node:fs';
+import type { AgentOptions as HttpsAgentOptions } from 'node:https';
+import { failure, usageError } from '../errors.js';
 import type { Credentials } from '../credentials.js';
 import type { StsTarget } from './client-options.js';
 import { toStsenvError } from './errors.js';
+import { bypassesProxy, describeProxy, proxyAgents, readProxySettings } from './proxy.js';
 
 export type { AssumeRoleCommandInput, AssumeRoleWithWebIdentityCommandInput, GetSessionTokenCommandInput };
 
@@ -62,27 +68,115 @@ function sdkLogger(reporter: Reporter): Logger {
   };
 }
 
-function createClient(target: StsTarget, reporter: Reporter): STSClient {
+/** Attempts per call when neither --max-attempts nor AWS_MAX_ATTEMPTS says: the SDK's standard default. */
+const DEFAULT_MAX_ATTEMPTS = 3;
+/** A connection that takes longer than this is retried (within the --timeout deadline). */
+const MAX_CONNECT_MS = 10_000;
+
+/**
+ * The SDK's standard retry strategy (exponential backoff with jitter, retry
+ * quota) with one change: no backoff runs past the --timeout deadline, so a
+ * throttled call ends with STS's own error on time instead of sleeping on.
+ */
+class DeadlineRetryStrategy extends StandardRetryStrategy {
+  private outOfTime = false;
+
+  constructor(maxAttempts: number, private readonly deadline: number) {
+    super(maxAttempts);
+    const standard = this.retryBackoffStrategy;
+    const capped: StandardRetryBackoffStrategy = {
+      setDelayBase: (delay) => standard.setDelayBase(delay),
+      computeNextBackoffDelay: (attempt) => {
+        const delay = standard.computeNextBackoffDelay(attempt);
+        if (Date.now() + delay >= this.deadline) this.outOfTime = true;
+        return this.outOfTime ? 0 : delay;
+      },
+    };
+    Object.defineProperty(this, 'retryBackoffStrategy', { value: capped });
+  }
+
+  override async refreshRetryTokenForRetry(token: StandardRetryToken, info: RetryErrorInfo): Promise<StandardRetryToken> {
+    const retryAfter = info.retryAfterHint instanceof Date ? info.retryAfterHint.getTime() : 0;
+    if (Date.now() >= this.deadline || retryAfter >= this.deadline) throw new Error('no time left for another attempt');
+    const next = await super.refreshRetryTokenForRetry(token, info);
+    // The SDK then throws the last error it got, which says more than a timeout would.
+    if (this.outOfTime) throw new Error('no time left for another attempt');
+    return next;
+  }
+}
+
+interface Client {
+  sts: STSClient;
+  /** The proxy in use for this endpoint, for messages; no credentials. */
+  proxy?: string;
+}
+
+/** AWS_CA_BUNDLE replaces the trust store for https endpoints, as in the AWS CLI. */
+function httpsOptions(env: NodeJS.ProcessEnv): HttpsAgentOptions {
+  const bundle = env.AWS_CA_BUNDLE?.trim();
+  if (!bundle) return {};
+  try {
+    return { ca: readFileSync(bundle) };
+  } catch (error) {
+    throw usageError(`cannot read AWS_CA_BUNDLE '${bundle}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'point it at a PEM file of CA certificates, or unset it');
+  }
+}
+
+async function createClient(target: StsTarget, reporter: Reporter, deadline: number): Promise<Client> {
   // The SDK warns on stderr about Node 20 when a client is built; users must not see it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  return new STSClient({
+  const settings = readProxySettings(process.env);
+  const tls = httpsOptions(process.env);
+  const agents = await proxyAgents(settings, tls);
+  const httpsAgent = agents.httpsAgent ?? (tls.ca ? new (await import('node:https')).Agent({ keepAlive: true, maxSockets: 50, ...tls }) : undefined);
+  reporter.debug(agents.description);
+  const endpoint = new URL(target.endpoint ?? `https://sts.${target.region}.amazonaws.com`);
+  const proxied = endpoint.protocol === 'https:' ? settings.https : settings.http;
+  const proxy = proxied && !bypassesProxy(settings.noProxy, endpoint.hostname, endpoint.port) ? describeProxy(proxied.url) : undefined;
+  const logger = sdkLogger(reporter);
+  const sts = new STSClient({
     region: target.region,
     endpoint: target.endpoint,
     profile: target.profile,
     credentials: target.credentials,
-    maxAttempts: target.maxAttempts,
-    logger: sdkLogger(reporter),
+    maxAttempts: target.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryStrategy: new DeadlineRetryStrategy(target.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, deadline),
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: Math.min(target.timeoutMs, MAX_CONNECT_MS),
+      requestTimeout: target.timeoutMs,
+      // Without it the SDK only prints a warning to the console when requestTimeout passes.
+      throwOnRequestTimeout: true,
+      socketTimeout: target.timeoutMs,
+      httpAgent: agents.httpAgent,
+      httpsAgent,
+      logger,
+    }),
+    logger,
   });
+  return { sts, proxy };
 }
 
-async function send<T>(target: StsTarget, reporter: Reporter, operation: string, run: (client: STSClient, abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+async function send<T>(
+  target: StsTarget,
+  reporter: Reporter,
+  operation: string,
+  secrets: readonly (string | undefined)[],
+  run: (client: STSClient, abortSignal: AbortSignal) => Promise<T>,
+): Promise<T> {
   reporter.debug(`${operation} via ${target.endpoint ?? `STS in ${target.region}`} as ${target.identityLabel}`);
-  const client = createClient(target, reporter);
   const started = Date.now();
+  const { sts: client, proxy } = await createClient(target, reporter, started + target.timeoutMs);
+  const allSecrets = [
+    ...secrets,
+    target.credentials?.secretAccessKey,
+    target.credentials?.sessionToken,
+    process.env.AWS_SECRET_ACCESS_KEY,
+    process.env.AWS_SESSION_TOKEN,
+  ];
   try {
     return await run(client, AbortSignal.timeout(target.timeoutMs));
   } catch (error) {
-    throw toStsenvError(error, operation, target);
+    throw toStsenvError(error, operation, target, { secrets: allSecrets, proxy });
   } finally {
     reporter.debug(`${operation} took ${Date.now() - started} ms`);
     client.destroy();
@@ -111,12 +205,12 @@ function checkIssued(operation: string, answer: StsCredentials | undefined, now:
 }
 
 export async function assumeRole(target: StsTarget, reporter: Reporter, input: AssumeRoleCommandInput, now: Date): Promise<IssuedCredentials> {
-  const answer = await send(target, reporter, 'AssumeRole', (client, abortSignal) => client.send(new AssumeRoleCommand(input), { abortSignal }));
+  const answer = await send(target, reporter, 'AssumeRole', [input.TokenCode], (client, abortSignal) => client.send(new AssumeRoleCommand(input), { abortSignal }));
   return { credentials: checkIssued('AssumeRole', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
 }
 
 export async function getSessionToken(target: StsTarget, reporter: Reporter, input: GetSessionTokenCommandInput, now: Date): Promise<IssuedCredentials> {
-  const answer = await send(target, reporter, 'GetSessionToken', (client, abortSignal) => client.send(new GetSessionTokenCommand(input), { abortSignal }));
+  const answer = await send(target, reporter, 'GetSessionToken', [input.TokenCode], (client, abortSignal) => client.send(new GetSessionTokenCommand(input), { abortSignal }));
   return { credentials: checkIssued('GetSessionToken', answer.Credentials, now) };
 }
 
@@ -126,14 +220,14 @@ export async function assumeRoleWithWebIdentity(
   input: AssumeRoleWithWebIdentityCommandInput,
   now: Date,
 ): Promise<IssuedCredentials> {
-  const answer = await send(target, reporter, 'AssumeRoleWithWebIdentity', (client, abortSignal) =>
+  const answer = await send(target, reporter, 'AssumeRoleWithWebIdentity', [input.WebIdentityToken], (client, abortSignal) =>
     client.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }),
   );
   return { credentials: checkIssued('AssumeRoleWithWebIdentity', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
 }
 
 export async function getCallerIdentity(target: StsTarget, reporter: Reporter): Promise<CallerIdentity> {
-  const answer = await send(target, reporter, 'GetCallerIdentity', (client, abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }));
+  const answer = await send(target, reporter, 'GetCallerIdentity', [], (client, abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }));
   if (!answer.Account || !answer.Arn || !answer.UserId) throw failure('GetCallerIdentity answer is missing Account, Arn or UserId');
   return { account: answer.Account, arn: answer.Arn, userId: answer.UserId };
 }

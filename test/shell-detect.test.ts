@@ -1,0 +1,138 @@
+/**
+ * Issue 3: the default format, rule by rule, with the environment a real
+ * session of each shell has; then for real, with /proc, in bash, zsh, dash and fish.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { detectFormat, readLinuxProcessName, type DetectInput } from '../src/shell-detect.js';
+import { CLI, isolatedEnv, tempDir } from './support/run-cli.js';
+import { dumpEnvCommand, parseEnvDump, requireShellOrSkip, runShellScript, shQuote } from './support/shells.js';
+
+/** What `Get-ChildItem env:PSModulePath` shows in each Windows session. */
+const WINDOWS_POWERSHELL_51 =
+  'C:\\Users\\dev\\Documents\\WindowsPowerShell\\Modules;C:\\Program Files\\WindowsPowerShell\\Modules;C:\\WINDOWS\\system32\\WindowsPowerShell\\v1.0\\Modules';
+const PWSH_7_WINDOWS =
+  'C:\\Users\\dev\\Documents\\PowerShell\\Modules;C:\\Program Files\\PowerShell\\Modules;c:\\program files\\powershell\\7\\Modules;C:\\Program Files\\WindowsPowerShell\\Modules;C:\\WINDOWS\\system32\\WindowsPowerShell\\v1.0\\Modules';
+/** cmd.exe has only the system's two entries (from the machine environment). */
+const CMD_SYSTEM = 'C:\\Program Files\\WindowsPowerShell\\Modules;C:\\WINDOWS\\system32\\WindowsPowerShell\\v1.0\\Modules';
+const PWSH_7_LINUX = '/home/dev/.local/share/powershell/Modules:/usr/local/share/powershell/Modules:/opt/microsoft/powershell/7/Modules';
+
+const WINDOWS_BASE = { ComSpec: 'C:\\WINDOWS\\system32\\cmd.exe', PATHEXT: '.COM;.EXE;.BAT;.CMD', USERPROFILE: 'C:\\Users\\dev' };
+
+function detect(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, parent?: string): string {
+  const input: DetectInput = { env, platform, parentPid: 4242, processName: (pid) => (pid === 4242 ? parent : undefined) };
+  return detectFormat(input);
+}
+
+describe('detectFormat, rule by rule', () => {
+  test('STSENV_SHELL wins over everything', () => {
+    assert.equal(detect({ STSENV_SHELL: 'fish', SHELL: '/bin/bash', PSModulePath: PWSH_7_LINUX }, 'linux', 'bash'), 'fish');
+    assert.equal(detect({ ...WINDOWS_BASE, STSENV_SHELL: 'cmd', PSModulePath: PWSH_7_WINDOWS }, 'win32'), 'cmd');
+  });
+
+  test('Windows PowerShell 5.1 on Windows', () => {
+    assert.equal(detect({ ...WINDOWS_BASE, PSModulePath: WINDOWS_POWERSHELL_51 }, 'win32'), 'powershell');
+  });
+
+  test('PowerShell 7 on Windows', () => {
+    assert.equal(detect({ ...WINDOWS_BASE, PSModulePath: PWSH_7_WINDOWS }, 'win32'), 'powershell');
+  });
+
+  test('cmd.exe on Windows: the two system module folders, PROMPT=$P$G', () => {
+    assert.equal(detect({ ...WINDOWS_BASE, PSModulePath: CMD_SYSTEM, PROMPT: '$P$G' }, 'win32'), 'cmd');
+  });
+
+  test('cmd.exe on Windows without PSModulePath at all', () => {
+    assert.equal(detect({ ...WINDOWS_BASE, PROMPT: '$P$G' }, 'win32'), 'cmd');
+  });
+
+  test('Git Bash on Windows: STSENV_SHELL names the shell, as there is no /proc parent to read', () => {
+    assert.equal(detect({ ...WINDOWS_BASE, PSModulePath: CMD_SYSTEM, STSENV_SHELL: 'bash' }, 'win32'), 'bash');
+  });
+
+  test('pwsh on Linux: the parent process, and PSModulePath when the parent is unknown', () => {
+    assert.equal(detect({ SHELL: '/bin/bash', PSModulePath: PWSH_7_LINUX }, 'linux', 'pwsh'), 'powershell');
+    assert.equal(detect({ SHELL: '/bin/bash', PSModulePath: PWSH_7_LINUX }, 'linux', undefined), 'powershell');
+    assert.equal(detect({ SHELL: '/bin/zsh', PSModulePath: PWSH_7_LINUX }, 'darwin', undefined), 'powershell');
+  });
+
+  test('fish as the login shell when the parent is not a shell (an editor, tmux, macOS)', () => {
+    assert.equal(detect({ SHELL: '/usr/bin/fish' }, 'linux', 'tmux: server'), 'fish');
+    assert.equal(detect({ SHELL: '/opt/homebrew/bin/fish' }, 'darwin', undefined), 'fish');
+  });
+
+  test('the /proc parent beats the login shell', () => {
+    assert.equal(detect({ SHELL: '/usr/bin/fish' }, 'linux', 'bash'), 'bash');
+    assert.equal(detect({ SHELL: '/bin/bash' }, 'linux', 'fish'), 'fish');
+    assert.equal(detect({ SHELL: '/bin/bash' }, 'linux', 'zsh'), 'zsh');
+    // A bash started from pwsh inherits PSModulePath: the parent decides.
+    assert.equal(detect({ SHELL: '/bin/bash', PSModulePath: PWSH_7_LINUX }, 'linux', 'bash'), 'bash');
+  });
+
+  test('every POSIX shell name maps to sh', () => {
+    for (const name of ['sh', 'dash', 'ksh', 'ksh93', 'mksh', 'yash', 'busybox', 'ash']) {
+      assert.equal(detect({ SHELL: '/usr/bin/fish' }, 'linux', name), 'sh', name);
+    }
+  });
+
+  test('POSIX otherwise', () => {
+    assert.equal(detect({ SHELL: '/bin/zsh' }, 'darwin', undefined), 'sh');
+    assert.equal(detect({}, 'linux', 'node'), 'sh');
+  });
+
+  test('readLinuxProcessName reads /proc/PID/comm, undefined for no such process', { skip: process.platform !== 'linux' }, () => {
+    assert.equal(readLinuxProcessName(process.pid), 'node');
+    assert.equal(readLinuxProcessName(2 ** 22 + 12345), undefined);
+  });
+});
+
+describe('the parent-process rule, for real', () => {
+  let home: { dir: string; cleanup: () => void };
+  let bin: string;
+
+  before(() => {
+    home = tempDir();
+    bin = join(home.dir, 'bin');
+    mkdirSync(bin);
+    // exec: node's parent is the shell that runs $(...) or the pipe, as with npm's symlink.
+    writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(CLI)} "$@"\n`);
+    chmodSync(join(bin, 'stsenv'), 0o755);
+  });
+  after(() => home.cleanup());
+
+  function environment(): Record<string, string> {
+    // No STSENV_SHELL, and a login shell that would lead elsewhere.
+    return isolatedEnv(home.dir, { PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: undefined, SHELL: '/usr/bin/fish' }) as Record<string, string>;
+  }
+
+  const posix: Array<[shell: string, line: RegExp]> = [
+    ['bash', /^unset AWS_ACCESS_KEY_ID;$/m],
+    ['zsh', /^unset AWS_ACCESS_KEY_ID;$/m],
+    ['dash', /^unset AWS_ACCESS_KEY_ID;$/m],
+  ];
+  for (const [shell, line] of posix) {
+    test(`${shell}: eval "$(stsenv unset)" gets POSIX lines and clears`, async (t) => {
+      if (!requireShellOrSkip(t, shell)) return;
+      const script = ['export AWS_ACCESS_KEY_ID=x AWS_PROFILE=p', 'out="$(stsenv unset)" || exit 9', 'printf "%s\\n" "$out" >&2', 'eval "$out"', dumpEnvCommand()].join('\n');
+      const result = await runShellScript(shell, script, { env: environment() });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, line);
+      const env = parseEnvDump(result.stdout);
+      assert.equal(env.has('AWS_ACCESS_KEY_ID'), false);
+      assert.equal(env.has('AWS_PROFILE'), false);
+    });
+  }
+
+  test('fish: stsenv unset | source gets fish lines and clears', async (t) => {
+    if (!requireShellOrSkip(t, 'fish')) return;
+    const script = ['set -gx AWS_ACCESS_KEY_ID x; set -gx AWS_PROFILE p', 'stsenv unset >&2', 'stsenv unset | source', dumpEnvCommand()].join('\n');
+    const result = await runShellScript('fish', script, { env: { ...environment(), SHELL: '/bin/bash' } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^set -e AWS_ACCESS_KEY_ID;$/m);
+    const env = parseEnvDump(result.stdout);
+    assert.equal(env.has('AWS_ACCESS_KEY_ID'), false);
+    assert.equal(env.has('AWS_PROFILE'), false);
+  });
+});

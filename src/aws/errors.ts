@@ -134,8 +134,9 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
   const failed = `${operation} failed${attempts && attempts > 1 ? ` after ${attempts} attempts` : ''}`;
   const via = call.proxy ? ` through proxy ${call.proxy}` : '';
 
+  // 'Unknown' is the SDK's name for an error answer without an STS error body.
   const code = awsErrorCode(e);
-  if (code) {
+  if (code && code !== 'Unknown') {
     const hint =
       HINTS[code]?.(target) ??
       (e.$fault === 'server' ? 'STS failed on its side: try again later, or raise --max-attempts' : undefined);
@@ -145,6 +146,12 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
   // An HTTP answer the SDK could not read as STS XML (a proxy's error page, a wrong URL, a broken endpoint).
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined) {
+    if (status === 407 && call.proxy) {
+      return failure(`${failed}: proxy ${call.proxy} asks for authentication (HTTP 407)`, {
+        cause,
+        hint: 'put the proxy user and password in HTTPS_PROXY / HTTP_PROXY (http://USER:PASSWORD@HOST:PORT)',
+      });
+    }
     if (status >= 200 && status < 300) {
       return failure(`${failed}: the answer from ${where(target)} (HTTP ${status}) is not a valid STS response`, {
         cause,
@@ -173,9 +180,12 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
 
   const proxyStatus = /^Bad response: (\d{3})$/.exec(e.message ?? '');
   if (proxyStatus && call.proxy) {
-    return failure(`${failed}: proxy ${call.proxy} refused to connect to ${where(target)} (HTTP ${proxyStatus[1]})`, {
+    const auth = proxyStatus[1] === '407';
+    return failure(`${failed}: proxy ${call.proxy} ${auth ? 'asks for authentication' : `refused to connect to ${where(target)}`} (HTTP ${proxyStatus[1]})`, {
       cause,
-      hint: 'check HTTPS_PROXY (and its user and password), or list the host in NO_PROXY',
+      hint: auth
+        ? 'put the proxy user and password in HTTPS_PROXY / HTTP_PROXY (http://USER:PASSWORD@HOST:PORT)'
+        : 'check HTTPS_PROXY (and its user and password), or list the host in NO_PROXY',
     });
   }
 

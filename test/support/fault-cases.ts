@@ -495,6 +495,7 @@ export const BAD_INPUT_CASES: readonly BadInput[] = [
       writeFileSync(join(w.inputs, 'aws', 'typo-config'), '[profile typo]\nregion = eu_west_1\n');
       return profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws', 'typo-config') });
     }, message: [/invalid region of profile 'typo'/, /us-east-1/] },
+  { name: 'profile that does not exist', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'nosuch'], env: (w) => profileEnv(w), message: [/--profile names profile 'nosuch'/, /AWS_CONFIG_FILE/] },
   { name: 'endpoint URL without a scheme', args: () => ['assume', ROLE, '--endpoint-url', 'sts.amazonaws.com', '--region', 'us-east-1'], message: [/--endpoint-url/, /http:\/\/ or https:\/\//] },
   { name: 'endpoint URL with ftp://', args: () => ['assume', ROLE, '--endpoint-url', 'ftp://127.0.0.1/', '--region', 'us-east-1'], message: [/invalid --endpoint-url/, /http:\/\/ and https:\/\//] },
   { name: 'AWS_ENDPOINT_URL_STS that is not a URL', args: () => ['assume', ROLE, '--region', 'us-east-1'], env: () => ({ AWS_ENDPOINT_URL_STS: 'not a url' }), message: [/invalid AWS_ENDPOINT_URL_STS/, /https:\/\//] },

@@ -17,10 +17,10 @@ export interface ConnectionOptions {
 export type ProfileRegionReader = (profile: string, env: NodeJS.ProcessEnv) => Promise<string | undefined>;
 
 export const readProfileRegion: ProfileRegionReader = async (profile) => {
-  // Loaded only when neither --region nor the environment names a region.
-  const { loadSharedConfigFiles } = await import('@smithy/core/config');
-  const { configFile } = await loadSharedConfigFiles({ ignoreCache: true });
-  return configFile[profile]?.region;
+  // Loaded only when neither --region nor the environment names a region; read once per run (profiles use it too).
+  const { loadProfiles } = await import('./profiles/config.js');
+  const profiles = await loadProfiles();
+  return Object.hasOwn(profiles, profile) ? profiles[profile]?.region : undefined;
 };
 
 function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {

@@ -231,3 +231,19 @@ export async function getCallerIdentity(target: StsTarget, reporter: Reporter): 
   if (!answer.Account || !answer.Arn || !answer.UserId) throw failure('GetCallerIdentity answer is missing Account, Arn or UserId');
   return { account: answer.Account, arn: answer.Arn, userId: answer.UserId };
 }
+
+/**
+ * The base credentials themselves, resolved by the SDK's chain for
+ * target.profile (static keys, SSO, credential_process...) or its default
+ * chain: what `stsenv export` prints. No request to STS unless the chain needs one.
+ */
+export async function resolveBaseCredentials(target: StsTarget, reporter: Reporter): Promise<Credentials> {
+  const identity = await send(target, reporter, 'resolving credentials', [], (client) => client.config.credentials());
+  if (!identity?.accessKeyId || !identity.secretAccessKey) throw failure(`no credentials found for ${target.identityLabel}`);
+  return {
+    accessKeyId: identity.accessKeyId,
+    secretAccessKey: identity.secretAccessKey,
+    sessionToken: identity.sessionToken || undefined,
+    expiration: identity.expiration,
+  };
+}

@@ -1,11 +1,26 @@
 import type { CommandSpec } from '../cli-options.js';
-import { assumeCommand } from './assume.js';
-import { execCommand } from './exec.js';
-import { initCommand } from './init.js';
-import { sessionCommand } from './session.js';
-import { unsetCommand } from './unset.js';
-import { webIdentityCommand } from './web-identity.js';
-import { whoamiCommand } from './whoami.js';
+
+export interface CommandEntry {
+  /** The first word of the command's `command` string (test/startup.test.ts checks they match). */
+  name: string;
+  /** Loaded only when this command runs (or yargs needs them all): start-up pays for one command, not every one. */
+  load: () => Promise<CommandSpec>;
+}
 
 /** Every subcommand, in the order --help lists them. Adding one is one file and one line here. */
-export const COMMANDS: readonly CommandSpec[] = [assumeCommand, sessionCommand, webIdentityCommand, whoamiCommand, unsetCommand, execCommand, initCommand];
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'assume', load: async () => (await import('./assume.js')).assumeCommand },
+  { name: 'session', load: async () => (await import('./session.js')).sessionCommand },
+  { name: 'web-identity', load: async () => (await import('./web-identity.js')).webIdentityCommand },
+  { name: 'whoami', load: async () => (await import('./whoami.js')).whoamiCommand },
+  { name: 'unset', load: async () => (await import('./unset.js')).unsetCommand },
+  { name: 'exec', load: async () => (await import('./exec.js')).execCommand },
+  { name: 'init', load: async () => (await import('./init.js')).initCommand },
+  { name: 'export', load: async () => (await import('./export.js')).exportCommand },
+  { name: 'cache', load: async () => (await import('./cache.js')).cacheCommand },
+];
+
+/** Every command's spec, for yargs (full parsing, help). */
+export function loadCommands(): Promise<CommandSpec[]> {
+  return Promise.all(COMMANDS.map((entry) => entry.load()));
+}

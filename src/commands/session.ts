@@ -1,26 +1,66 @@
 import { type CommandSpec, connectionOptions, durationOption, mfaOptions, outputOptions } from '../cli-options.js';
+import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
 import type { Context } from '../context.js';
+import { checkProfileName, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
 import { durationFor } from '../duration.js';
-import { chooseFormat, writeCredentials, type OutputOptions } from '../output.js';
+import { usageError } from '../errors.js';
+import { promptOption, type PromptOptions } from '../mfa/prompt.js';
+import { chooseFormat, type OutputOptions } from '../output.js';
+import { isRoleProfile, requireProfile } from '../profiles/chain.js';
+import { loadProfiles } from '../profiles/config.js';
+import { chainRoot, sdkRoot, type Plan } from '../profiles/plan.js';
+import { runPlan } from '../profiles/run-plan.js';
 import { resolveTarget, type ConnectionOptions } from '../target.js';
+import { checkMfaSerial, checkTokenCode } from '../validate.js';
 import { mfaInput, type MfaOptions } from './assume.js';
-import { reporter } from './reporter.js';
 
-export interface SessionOptions extends OutputOptions, ConnectionOptions, MfaOptions {
+export interface SessionOptions extends OutputOptions, ConnectionOptions, MfaOptions, CacheOptions, PromptOptions, WriteProfileOptions {
   duration?: string;
 }
 
+/** The whole request with the code given as flags (exec uses it). */
 export function sessionTokenInput(options: SessionOptions): { DurationSeconds: number; SerialNumber?: string; TokenCode?: string } {
   return { DurationSeconds: durationFor('GetSessionToken', options.duration ?? '12h'), ...mfaInput(options) };
 }
 
+/**
+ * GetSessionToken for --profile (its keys, and its mfa_serial when no
+ * --mfa-serial is given) or the default chain. A role profile cannot be the
+ * base: STS refuses GetSessionToken with role credentials.
+ */
+export async function sessionPlan(options: SessionOptions, ctx: Context): Promise<Plan> {
+  const DurationSeconds = durationFor('GetSessionToken', options.duration ?? '12h');
+  let mfaSerial = options.mfaSerial !== undefined ? checkMfaSerial(options.mfaSerial) : undefined;
+  if (options.tokenCode !== undefined) checkTokenCode(options.tokenCode);
+  const profileName = options.profile ?? (ctx.env.AWS_PROFILE?.trim() || undefined);
+  let root = sdkRoot(profileName, ctx.env);
+  if (profileName !== undefined) {
+    const profiles = await loadProfiles();
+    const data = options.profile !== undefined ? requireProfile(profiles, profileName) : profiles[profileName];
+    if (data && isRoleProfile(data) && options.profile !== undefined) {
+      throw usageError(`profile '${profileName}' is a role profile; GetSessionToken needs long-term keys`, `use stsenv assume --profile ${profileName}`);
+    }
+    if (data && !isRoleProfile(data)) {
+      if (data.aws_access_key_id && data.aws_secret_access_key) {
+        root = chainRoot({ kind: 'static', profile: profileName, accessKeyId: data.aws_access_key_id, secretAccessKey: data.aws_secret_access_key, sessionToken: data.aws_session_token || undefined }, ctx.env);
+      }
+      if (mfaSerial === undefined && data.mfa_serial) mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial in profile '${profileName}'`);
+    }
+  }
+  if (options.tokenCode !== undefined && mfaSerial === undefined) {
+    throw usageError('--token-code needs --mfa-serial', 'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME');
+  }
+  return { root, steps: [{ operation: 'GetSessionToken', input: { DurationSeconds }, mfaSerial, describe: `session of ${root.label}` }] };
+}
+
 export async function runSession(options: SessionOptions, ctx: Context): Promise<number> {
-  const format = chooseFormat(options, ctx);
-  const input = sessionTokenInput(options);
+  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
+  if (options.writeProfile === undefined || options.shell !== undefined) chooseFormat(options, ctx);
+  const policy = cachePolicy(options, ctx);
+  const plan = await sessionPlan(options, ctx);
   const target = await resolveTarget(options, ctx.env);
-  const sts = await import('../aws/sts.js');
-  const issued = await sts.getSessionToken(target, reporter(ctx), input, ctx.now());
-  writeCredentials(ctx, format, issued.credentials, target.regionKnown ? target.region : undefined, options);
+  const result = await runPlan(plan, target, policy, options, ctx);
+  await deliverCredentials(ctx, options, result.credentials, target.regionKnown ? target.region : undefined);
   return 0;
 }
 
@@ -28,7 +68,7 @@ export const sessionCommand: CommandSpec = {
   command: 'session',
   describe: 'Get a session token (GetSessionToken), with MFA if you give it',
   builder: (y) =>
-    mfaOptions(durationOption(connectionOptions(outputOptions(y)), '12h')).example(
+    writeProfileOption(promptOption(cacheOptions(mfaOptions(durationOption(connectionOptions(outputOptions(y)), '12h'))))).example(
       'eval "$(stsenv session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456)"',
       'An MFA session for 12 hours',
     ),

@@ -4,13 +4,16 @@ import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts'
 import type { Context } from '../context.js';
 import { durationFor } from '../duration.js';
 import { usageError } from '../errors.js';
-import { chooseFormat, writeCredentials, type OutputOptions } from '../output.js';
+import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
+import { checkProfileName, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
+import { chooseFormat, type OutputOptions } from '../output.js';
+import type { Plan } from '../profiles/plan.js';
+import { runPlan } from '../profiles/run-plan.js';
 import { defaultSessionName } from '../session-name.js';
 import { resolveTarget, type ConnectionOptions } from '../target.js';
 import { checkRoleArn, checkSessionName } from '../validate.js';
-import { reporter } from './reporter.js';
 
-export interface WebIdentityOptions extends OutputOptions, ConnectionOptions {
+export interface WebIdentityOptions extends OutputOptions, ConnectionOptions, CacheOptions, WriteProfileOptions {
   roleArn?: string;
   token?: string;
   tokenFile?: string;
@@ -55,13 +58,19 @@ export function webIdentityInput(options: WebIdentityOptions, env: NodeJS.Proces
 
 /** AssumeRoleWithWebIdentity is unsigned: no base credentials are looked up. */
 export async function runWebIdentity(options: WebIdentityOptions, ctx: Context): Promise<number> {
-  const format = chooseFormat(options, ctx);
+  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
+  if (options.writeProfile === undefined || options.shell !== undefined) chooseFormat(options, ctx);
+  const policy = cachePolicy(options, ctx);
   const input = webIdentityInput(options, ctx.env, ctx.now());
   const target = await resolveTarget(options, ctx.env);
   target.identityLabel = 'the web identity token';
-  const sts = await import('../aws/sts.js');
-  const issued = await sts.assumeRoleWithWebIdentity(target, reporter(ctx), input, ctx.now());
-  writeCredentials(ctx, format, issued.credentials, target.regionKnown ? target.region : undefined, options);
+  const explicitName = options.sessionName !== undefined || Boolean(ctx.env.AWS_ROLE_SESSION_NAME);
+  const plan: Plan = {
+    root: { kind: 'unsigned', key: 'web-identity', label: target.identityLabel },
+    steps: [{ operation: 'AssumeRoleWithWebIdentity', input, defaultSessionName: !explicitName, describe: `role ${input.RoleArn} (web identity)` }],
+  };
+  const result = await runPlan(plan, target, policy, {}, ctx);
+  await deliverCredentials(ctx, options, result.credentials, target.regionKnown ? target.region : undefined);
   return 0;
 }
 
@@ -69,7 +78,7 @@ export const webIdentityCommand: CommandSpec = {
   command: 'web-identity [role-arn]',
   describe: 'Assume a role with an OIDC token (AssumeRoleWithWebIdentity); needs no base credentials',
   builder: (y) =>
-    durationOption(sessionNameOption(connectionOptions(outputOptions(y))), '1h')
+    writeProfileOption(cacheOptions(durationOption(sessionNameOption(connectionOptions(outputOptions(y))), '1h')))
       .positional('role-arn', { type: 'string', describe: 'Role to assume (default: AWS_ROLE_ARN)' })
       .option('token-file', { type: 'string', describe: 'File holding the OIDC token (default: AWS_WEB_IDENTITY_TOKEN_FILE)' })
       .option('token', { type: 'string', describe: 'The OIDC token itself' })

@@ -51,6 +51,8 @@ export function isolatedEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS
     AWS_ACCESS_KEY_ID: BASE_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: BASE_SECRET_ACCESS_KEY,
     STSENV_SHELL: 'sh',
+    // Every run asks STS unless a test turns the credential cache on ({ STSENV_NO_CACHE: undefined }).
+    STSENV_NO_CACHE: '1',
     ...extra,
   };
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];

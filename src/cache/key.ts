@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Everything that changes what STS answers. A session name stsenv made up
+ * from the clock is left out (`undefined`), or it would defeat the cache.
+ * Secrets may be given here only hashed; the key itself is a hash again.
+ */
+export interface CacheRequest {
+  operation: 'AssumeRole' | 'GetSessionToken' | 'AssumeRoleWithWebIdentity';
+  /** The key of whatever signs this request (a profile, keys, or the previous hop's request). */
+  base: string;
+  region: string;
+  endpoint?: string;
+  roleArn?: string;
+  sessionName?: string;
+  durationSeconds?: number;
+  externalId?: string;
+  policy?: string;
+  policyArns?: string[];
+  tags?: Array<{ Key?: string; Value?: string }>;
+  transitiveTagKeys?: string[];
+  sourceIdentity?: string;
+  mfaSerial?: string;
+  /** sha256 of the web identity token. */
+  webIdentityTokenHash?: string;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Stable: the same request gives the same key in every run. */
+export function cacheKey(request: CacheRequest): string {
+  const fields = Object.entries(request)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sha256(JSON.stringify(['stsenv-cache-1', fields]));
+}

@@ -1,0 +1,136 @@
+/**
+ * Files that hold credentials: created 0600 with O_EXCL in the directory they
+ * end up in, then renamed over the old file, so a reader (or a crash) sees the
+ * old file or the new one, never half of either; and never opened through a
+ * symlink someone planted.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+// Windows has neither; there the checks that need them are skipped.
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+export function currentUid(): number | undefined {
+  return typeof process.getuid === 'function' ? process.getuid() : undefined;
+}
+
+/** Why a file or directory must not be trusted with credentials, or undefined. */
+export function ownershipProblem(stats: Stats): { refuse: boolean; why: string } | undefined {
+  const uid = currentUid();
+  if (uid === undefined) return undefined;
+  if (stats.uid !== uid) return { refuse: false, why: `is owned by uid ${stats.uid}, not you (uid ${uid})` };
+  if (stats.mode & 0o022) return { refuse: true, why: `is writable by group or others (mode ${(stats.mode & 0o777).toString(8)})` };
+  if (stats.mode & 0o044) return { refuse: false, why: `is readable by group or others (mode ${(stats.mode & 0o777).toString(8)})` };
+  return undefined;
+}
+
+/** Temp files are `.NAME.tmp-PID-RANDOM` beside NAME: the PID lets a later run remove ones a killed process left. */
+export function tempNameFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+const TEMP_PATTERN = /^\..+\.tmp-(\d+)-[0-9a-f]{12}$/;
+
+/** A temp file whose writer is gone (killed mid-write): safe to remove. */
+export function isAbandonedTemp(name: string): boolean {
+  const match = TEMP_PATTERN.exec(name);
+  if (!match) return false;
+  const pid = Number(match[1]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Test-only hook (STSENV_TEST_PAUSE_BEFORE_RENAME=FIFO): with the new file
+ * written but not yet renamed into place, write our PID to the FIFO, then
+ * wait until something writes to it and closes it. Tests use it to SIGKILL
+ * stsenv at the worst moment. Does nothing unless the variable is set.
+ */
+function pauseBeforeRenameForTests(): void {
+  const fifo = process.env.STSENV_TEST_PAUSE_BEFORE_RENAME;
+  if (!fifo) return;
+  const out = openSync(fifo, 'w');
+  writeSync(out, `${process.pid}\n`);
+  closeSync(out);
+  const input = openSync(fifo, 'r');
+  const buffer = Buffer.alloc(64);
+  while (readSync(input, buffer) > 0);
+  closeSync(input);
+}
+
+/**
+ * Writes `data` to `path` atomically with mode 0600. The temp file is
+ * created with O_EXCL|O_NOFOLLOW (a planted file or link makes it fail, never
+ * followed) and rename replaces a link at `path` rather than writing through it.
+ */
+export function writeFileAtomic(path: string, data: string): void {
+  const temp = tempNameFor(path);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
+  let renamed = false;
+  try {
+    try {
+      const bytes = Buffer.from(data, 'utf8');
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    pauseBeforeRenameForTests();
+    renameSync(temp, path);
+    renamed = true;
+  } finally {
+    if (!renamed) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+/**
+ * The text of a file that must be ours, opened without following a link.
+ * undefined when it does not exist; `problem` when it is not a plain file we own.
+ */
+export function readOwnFile(path: string): { text?: string; problem?: { refuse: boolean; why: string } } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    if (code === 'ELOOP') return { problem: { refuse: true, why: 'is a symbolic link' } };
+    return { problem: { refuse: true, why: `cannot be read (${code ?? 'error'})` } };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { problem: { refuse: true, why: 'is not a regular file' } };
+    const problem = ownershipProblem(stats);
+    if (problem?.refuse) return { problem };
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(64 * 1024);
+    let n: number;
+    while ((n = readSync(fd, buffer)) > 0) chunks.push(Buffer.from(buffer.subarray(0, n)));
+    return { text: Buffer.concat(chunks).toString('utf8'), problem };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** lstat that says undefined for a missing path. */
+export function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

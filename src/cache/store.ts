@@ -1,0 +1,237 @@
+/**
+ * The credential cache: one JSON file per request under the user's cache
+ * directory, named by a hash of everything that changes STS's answer.
+ * Plain node:fs and no AWS SDK: a cache hit is the fast path.
+ */
+import { chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Credentials } from '../credentials.js';
+import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, readOwnFile, writeFileAtomic } from './safe-files.js';
+
+/** What `stsenv cache list` shows of an entry: never a secret. */
+export interface CacheLabel {
+  operation: string;
+  role?: string;
+  /** Who signed the request: a profile name, an access key ID, or "default chain". */
+  base: string;
+  sessionName?: string;
+  mfaSerial?: string;
+  region?: string;
+}
+
+export interface CachedCredentials {
+  credentials: Credentials & { sessionToken: string; expiration: Date };
+  label: CacheLabel;
+}
+
+export interface CacheEntrySummary extends CacheLabel {
+  key: string;
+  expiration: Date;
+}
+
+const ENTRY_VERSION = 1;
+const ENTRY_NAME = /^[0-9a-f]{64}\.json$/;
+
+/** `stsenv` under XDG_CACHE_HOME or ~/.cache; ~/Library/Caches on macOS; %LOCALAPPDATA% on Windows. */
+export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  const home = env.HOME || homedir();
+  if (platform === 'win32') return join(env.LOCALAPPDATA || join(env.USERPROFILE || home, 'AppData', 'Local'), 'stsenv');
+  if (platform === 'darwin') return join(env.XDG_CACHE_HOME || join(home, 'Library', 'Caches'), 'stsenv');
+  return join(env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(home, '.cache'), 'stsenv');
+}
+
+export interface CacheIo {
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+export class CredentialCache {
+  /** Set once the directory has been checked; false means the cache is off for this run. */
+  private usable: boolean | undefined;
+
+  constructor(
+    readonly dir: string,
+    private readonly io: CacheIo,
+  ) {}
+
+  private entryPath(key: string): string {
+    return join(this.dir, `${key}.json`);
+  }
+
+  /**
+   * Whether the directory may hold credentials: ours, not a link, not
+   * writable by others (refused), not readable by others (tightened).
+   */
+  private checkDir(create: boolean): boolean {
+    if (this.usable !== undefined) return this.usable;
+    let stats = lstatOrUndefined(this.dir);
+    if (!stats && create) {
+      mkdirSync(join(this.dir, '..'), { recursive: true, mode: 0o700 });
+      try {
+        mkdirSync(this.dir, { mode: 0o700 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      stats = lstatOrUndefined(this.dir);
+    }
+    if (!stats) return false; // nothing cached yet; decide again when writing
+    if (stats.isSymbolicLink() || !stats.isDirectory()) {
+      this.io.warn(`not using the cache: ${this.dir} is not a plain directory (a symbolic link or a file); remove it`);
+      return (this.usable = false);
+    }
+    const problem = ownershipProblem(stats);
+    if (problem?.refuse || (problem && /owned by/.test(problem.why))) {
+      this.io.warn(`not using the cache: ${this.dir} ${problem.why}; remove it or fix its owner and mode (chmod 700)`);
+      return (this.usable = false);
+    }
+    if (problem) {
+      this.io.warn(`${this.dir} ${problem.why}; setting it to 700`);
+      chmodSync(this.dir, 0o700);
+    }
+    return (this.usable = true);
+  }
+
+  /** An entry that is still valid for more than `minRemainingMs`; anything else is a miss. */
+  get(key: string, now: Date, minRemainingMs: number): CachedCredentials | undefined {
+    if (!this.checkDir(false)) return undefined;
+    const path = this.entryPath(key);
+    const { text, problem } = readOwnFile(path);
+    if (problem) {
+      this.io.warn(`ignoring cache entry ${path}: it ${problem.why}`);
+      if (problem.refuse) return undefined;
+    }
+    if (text === undefined) return undefined;
+    const entry = parseEntry(text);
+    if (!entry) {
+      this.io.debug(`cache entry ${key.slice(0, 12)} is unreadable: treated as a miss`);
+      return undefined;
+    }
+    const left = entry.credentials.expiration.getTime() - now.getTime();
+    if (left <= 0) {
+      this.io.debug(`cache entry ${key.slice(0, 12)} has expired: removed`);
+      removeQuietly(path);
+      return undefined;
+    }
+    if (left <= minRemainingMs) {
+      this.io.debug(`cache entry ${key.slice(0, 12)} has only ${Math.round(left / 1000)}s left: renewing`);
+      return undefined;
+    }
+    return entry;
+  }
+
+  put(key: string, value: CachedCredentials, now: Date): void {
+    try {
+      if (!this.checkDir(true)) return;
+      const document = {
+        version: ENTRY_VERSION,
+        label: value.label,
+        credentials: {
+          accessKeyId: value.credentials.accessKeyId,
+          secretAccessKey: value.credentials.secretAccessKey,
+          sessionToken: value.credentials.sessionToken,
+          expiration: value.credentials.expiration.toISOString(),
+        },
+      };
+      writeFileAtomic(this.entryPath(key), `${JSON.stringify(document)}\n`);
+      this.sweep(now);
+    } catch (error) {
+      // The credentials are still good: print them, say why they were not kept.
+      this.io.warn(`could not write the cache in ${this.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  }
+
+  /** Removes expired entries and temp files whose writer is gone. */
+  private sweep(now: Date): void {
+    for (const name of safeReaddir(this.dir)) {
+      if (isAbandonedTemp(name)) removeQuietly(join(this.dir, name));
+      else if (ENTRY_NAME.test(name)) {
+        const { text } = readOwnFile(join(this.dir, name));
+        const entry = text === undefined ? undefined : parseEntry(text);
+        if (entry && entry.credentials.expiration.getTime() <= now.getTime()) removeQuietly(join(this.dir, name));
+      }
+    }
+  }
+
+  /** Every valid entry (expired ones are removed on the way). */
+  list(now: Date): CacheEntrySummary[] {
+    if (!this.checkDir(false)) return [];
+    this.sweep(now);
+    const out: CacheEntrySummary[] = [];
+    for (const name of safeReaddir(this.dir)) {
+      if (!ENTRY_NAME.test(name)) continue;
+      const { text } = readOwnFile(join(this.dir, name));
+      const entry = text === undefined ? undefined : parseEntry(text);
+      if (entry) out.push({ ...entry.label, key: name.slice(0, -'.json'.length), expiration: entry.credentials.expiration });
+    }
+    return out.sort((a, b) => a.expiration.getTime() - b.expiration.getTime());
+  }
+
+  /** Removes every entry and leftover temp file; returns how many entries went. */
+  clear(): number {
+    const stats = lstatOrUndefined(this.dir);
+    if (!stats || !stats.isDirectory()) return 0;
+    let removed = 0;
+    for (const name of safeReaddir(this.dir)) {
+      if (ENTRY_NAME.test(name)) {
+        if (removeQuietly(join(this.dir, name))) removed++;
+      } else if (isAbandonedTemp(name)) removeQuietly(join(this.dir, name));
+    }
+    return removed;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function removeQuietly(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A cache file as written by put(), or undefined for anything else. */
+function parseEntry(text: string): CachedCredentials | undefined {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!document || typeof document !== 'object') return undefined;
+  const { version, label, credentials } = document as Record<string, unknown>;
+  if (version !== ENTRY_VERSION || !label || typeof label !== 'object' || !credentials || typeof credentials !== 'object') return undefined;
+  const c = credentials as Record<string, unknown>;
+  const l = label as Record<string, unknown>;
+  if (typeof l.operation !== 'string' || typeof l.base !== 'string') return undefined;
+  for (const field of ['accessKeyId', 'secretAccessKey', 'sessionToken', 'expiration']) {
+    if (typeof c[field] !== 'string' || c[field] === '') return undefined;
+  }
+  const expiration = new Date(c.expiration as string);
+  if (Number.isNaN(expiration.getTime())) return undefined;
+  const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    credentials: {
+      accessKeyId: c.accessKeyId as string,
+      secretAccessKey: c.secretAccessKey as string,
+      sessionToken: c.sessionToken as string,
+      expiration,
+    },
+    label: {
+      operation: l.operation,
+      base: l.base,
+      role: optional(l.role),
+      sessionName: optional(l.sessionName),
+      mfaSerial: optional(l.mfaSerial),
+      region: optional(l.region),
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { CommandSpec } from '../cli-options.js';
+import type { Context } from '../context.js';
+import { isoSeconds } from '../credentials.js';
+import { cacheDirectory, CredentialCache, type CacheEntrySummary } from '../cache/store.js';
+
+export interface CacheCommandOptions {
+  action?: string;
+  json?: boolean;
+}
+
+function left(entry: CacheEntrySummary, now: Date): string {
+  const minutes = Math.max(0, Math.floor((entry.expiration.getTime() - now.getTime()) / 60_000));
+  return minutes >= 60 ? `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m` : `${minutes}m`;
+}
+
+/** `cache list` shows what is cached (never a secret); `cache clear` removes it all. */
+export function runCache(options: CacheCommandOptions, ctx: Context): number {
+  const cache = new CredentialCache(cacheDirectory(ctx.env, ctx.platform), { warn: ctx.warn, debug: ctx.debug });
+  const now = ctx.now();
+  if (options.action === 'clear') {
+    const removed = cache.clear();
+    ctx.stderr.write(`stsenv: removed ${removed} cached ${removed === 1 ? 'entry' : 'entries'} from ${cache.dir}\n`);
+    return 0;
+  }
+  const entries = cache.list(now);
+  if (options.json) {
+    const rows = entries.map((e) => ({ ...e, expiration: isoSeconds(e.expiration) }));
+    ctx.stdout.write(`${JSON.stringify(rows)}\n`);
+    return 0;
+  }
+  if (entries.length === 0) {
+    ctx.stderr.write(`stsenv: the cache is empty (${cache.dir})\n`);
+    return 0;
+  }
+  const lines = entries.map((e) => {
+    const what = e.role ? `${e.role}${e.sessionName ? ` as ${e.sessionName}` : ''}` : `session${e.mfaSerial ? ` with MFA ${e.mfaSerial}` : ''}`;
+    return `${e.operation}\t${what}\tvia ${e.base}\t${e.region ?? 'global'}\texpires ${isoSeconds(e.expiration)} (${left(e, now)} left)`;
+  });
+  ctx.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+export const cacheCommand: CommandSpec = {
+  command: 'cache <action>',
+  describe: 'List (cache list) or remove (cache clear) cached credentials',
+  builder: (y) =>
+    y
+      .positional('action', { type: 'string', choices: ['list', 'clear'], describe: 'list or clear' })
+      .option('json', { type: 'boolean', describe: 'cache list as JSON for programs' })
+      .example('stsenv cache list', 'What is cached, and until when')
+      .example('stsenv cache clear', 'Forget every cached credential'),
+  run: (argv, ctx) => runCache(argv as CacheCommandOptions, ctx),
+};

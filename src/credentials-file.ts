@@ -1,0 +1,243 @@
+/**
+ * --write-profile: puts credentials into one section of the shared
+ * credentials file and leaves every other line as it was (other sections,
+ * comments, other keys of the same section). Writers take a lock file, read
+ * the current text, and rename a complete new file into place, so racing
+ * stsenv processes lose no section and a crash leaves the old file.
+ */
+import { closeSync, constants, mkdirSync, openSync, readFileSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import type { Argv } from 'yargs';
+import { writeFileAtomic, lstatOrUndefined, ownershipProblem } from './cache/safe-files.js';
+import type { Context } from './context.js';
+import { isoSeconds, type Credentials } from './credentials.js';
+import { failure, usageError } from './errors.js';
+import { chooseFormat, DEFAULT_INI_PROFILE, writeCredentials, type OutputOptions } from './output.js';
+import { credentialsFilePath } from './profiles/config.js';
+import { renderCredentials } from './render.js';
+import { iniRefusal, iniSectionRefusal, INI_KEYS } from './shells/ini.js';
+
+export interface WriteProfileOptions {
+  writeProfile?: string;
+}
+
+export function writeProfileOption(y: Argv): Argv {
+  return y.option('write-profile', {
+    type: 'string',
+    describe: 'Write the credentials as this profile in the shared credentials file instead of printing them',
+  });
+}
+
+export function checkProfileName(name: string): string {
+  const why = iniSectionRefusal(name) ?? (/^[\w.@+=,:/-]{1,128}$/.test(name) ? undefined : 'use up to 128 letters, digits and _.@+=,:/-');
+  if (why) throw usageError(`invalid --write-profile '${name}'`, why);
+  return name;
+}
+
+const MANAGED_KEYS = new Set<string>([...Object.values(INI_KEYS), 'aws_security_token', 'aws_credential_expiration']);
+const SECTION = /^\s*\[\s*([^\]]*?)\s*\]\s*(?:[#;].*)?$/;
+const KEY_LINE = /^\s*([^=\s#;][^=]*?)\s*=/;
+
+/**
+ * The file text with section `name` holding `credentials`: its own keys
+ * replaced in place (the first occurrence; repeats dropped), missing ones
+ * added after its last key, everything else untouched. A new section goes at
+ * the end.
+ */
+export function replaceSection(text: string, name: string, credentials: Credentials): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const values: Array<[string, string]> = [
+    [INI_KEYS.accessKeyId, credentials.accessKeyId],
+    [INI_KEYS.secretAccessKey, credentials.secretAccessKey],
+  ];
+  if (credentials.sessionToken) values.push([INI_KEYS.sessionToken, credentials.sessionToken]);
+  if (credentials.expiration) values.push(['aws_credential_expiration', isoSeconds(credentials.expiration)]);
+  for (const [key, value] of values) {
+    const why = iniRefusal(value);
+    if (why) throw usageError(`cannot write ${key} to the credentials file: it contains ${why}`);
+  }
+  const wanted = new Map(values);
+
+  const lines = text === '' ? [] : text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const start = lines.findIndex((line) => SECTION.exec(line)?.[1] === name);
+  if (start === -1) {
+    const block = [`[${name}]`, ...values.map(([key, value]) => `${key} = ${value}`)];
+    const out = lines.length > 0 && lines[lines.length - 1]!.trim() !== '' ? [...lines, '', ...block] : [...lines, ...block];
+    return out.join(eol) + eol;
+  }
+  let end = lines.findIndex((line, i) => i > start && SECTION.test(line));
+  if (end === -1) end = lines.length;
+  const body: string[] = [];
+  const written = new Set<string>();
+  let lastKey = -1;
+  for (const line of lines.slice(start + 1, end)) {
+    const key = KEY_LINE.exec(line)?.[1];
+    if (key !== undefined && MANAGED_KEYS.has(key)) {
+      if (wanted.has(key) && !written.has(key)) {
+        body.push(`${key} = ${wanted.get(key)}`);
+        written.add(key);
+        lastKey = body.length - 1;
+      }
+      continue; // a repeat, or a key these credentials do not have (an old token)
+    }
+    body.push(line);
+    if (key !== undefined) lastKey = body.length - 1;
+  }
+  const missing = values.filter(([key]) => !written.has(key)).map(([key, value]) => `${key} = ${value}`);
+  body.splice(lastKey + 1, 0, ...missing);
+  return [...lines.slice(0, start + 1), ...body, ...lines.slice(end)].join(eol) + eol;
+}
+
+// ---------------------------------------------------------------- locking
+
+const LOCK_WAIT_MS = 15_000;
+/** A lock whose owner we cannot check (another host) is broken after this. */
+const FOREIGN_LOCK_STALE_MS = 60_000;
+
+function ownerAlive(text: string, mtimeMs: number): boolean {
+  const [pid, host] = text.trim().split(/\s+/);
+  if (host !== hostname()) return Date.now() - mtimeMs < FOREIGN_LOCK_STALE_MS;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+function tryCreate(path: string): boolean {
+  try {
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    writeSync(fd, `${process.pid} ${hostname()}\n`);
+    closeSync(fd);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/**
+ * Removes `lock` if the process that holds it is gone. Breakers take a second
+ * lock first, so two of them cannot both see the dead owner and one remove
+ * the fresh lock the other has just taken.
+ */
+function breakIfStale(lock: string): void {
+  const breaker = `${lock}.break`;
+  if (!tryCreate(breaker)) {
+    const stats = lstatOrUndefined(breaker);
+    // A breaker killed between its two steps: its lock is broken by age.
+    if (stats && Date.now() - stats.mtimeMs > FOREIGN_LOCK_STALE_MS) unlinkQuietly(breaker);
+    return;
+  }
+  try {
+    let text: string;
+    let mtimeMs: number;
+    try {
+      text = readFileSync(lock, 'utf8');
+      mtimeMs = statSync(lock).mtimeMs;
+    } catch {
+      return; // released meanwhile
+    }
+    if (!ownerAlive(text, mtimeMs)) unlinkQuietly(lock);
+  } finally {
+    unlinkQuietly(breaker);
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // gone already
+  }
+}
+
+async function withLock<T>(file: string, run: () => T): Promise<T> {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let delay = 5;
+  while (!tryCreate(lock)) {
+    breakIfStale(lock);
+    if (Date.now() > deadline) {
+      throw failure(`${file} is locked by another stsenv (${lock})`, { hint: 'try again; remove the .lock file if no stsenv is running' });
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 100);
+  }
+  try {
+    return run();
+  } finally {
+    unlinkQuietly(lock);
+  }
+}
+
+// ---------------------------------------------------------------- writing
+
+/** The file to write: the credentials file, or where its symbolic link points (a dotfiles setup keeps its link). */
+function targetPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+export async function writeProfile(name: string, credentials: Credentials, ctx: Context): Promise<string> {
+  const file = targetPath(credentialsFilePath(ctx.env));
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw failure(`cannot create ${dirname(file)} for --write-profile (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const stats = lstatOrUndefined(file);
+  if (stats) {
+    if (!stats.isFile()) throw failure(`cannot write --write-profile to ${file}: it is not a regular file`);
+    const problem = ownershipProblem(stats);
+    if (problem?.refuse) throw failure(`refusing to write credentials to ${file}: it ${problem.why}`, { hint: `chmod 600 ${file}` });
+    if (problem) ctx.warn(`${file} ${problem.why}; it will be written with mode 600`);
+  }
+  try {
+    await withLock(file, () => {
+      let text = '';
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      writeFileAtomic(file, replaceSection(text, name, credentials));
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'StsenvError') throw error;
+    throw failure(`cannot write --write-profile to ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
+  return file;
+}
+
+// ---------------------------------------------------------------- output
+
+/**
+ * Where credentials go at the end of a command. With --write-profile: into
+ * the credentials file, a note on stderr, and stdout only if --shell was
+ * asked for too. Everything that can be refused is rendered before the file
+ * is touched, and the file is written before stdout.
+ */
+export async function deliverCredentials(
+  ctx: Context,
+  options: WriteProfileOptions & OutputOptions,
+  credentials: Credentials,
+  region: string | undefined,
+): Promise<void> {
+  if (options.writeProfile === undefined) {
+    writeCredentials(ctx, chooseFormat(options, ctx), credentials, region, options);
+    return;
+  }
+  const format = options.shell !== undefined ? chooseFormat(options, ctx) : undefined;
+  if (format) renderCredentials(format, { credentials, region, profileName: options.profileName ?? DEFAULT_INI_PROFILE });
+  const file = await writeProfile(options.writeProfile, credentials, ctx);
+  const until = credentials.expiration ? ` until ${isoSeconds(credentials.expiration)}` : '';
+  ctx.stderr.write(`stsenv: wrote profile '${options.writeProfile}' to ${file}${until}; use it with --profile ${options.writeProfile} or AWS_PROFILE=${options.writeProfile}\n`);
+  if (format) writeCredentials(ctx, format, credentials, region, options);
+}

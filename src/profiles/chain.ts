@@ -1,0 +1,125 @@
+/**
+ * A role profile, followed back through source_profile to whatever gives the
+ * first credentials. Pure: it reads the profiles the SDK loaded and decides
+ * what to call; nothing here talks to AWS.
+ */
+import { usageError } from '../errors.js';
+import { checkExternalId, checkMfaSerial, checkRoleArn, checkSessionName } from '../validate.js';
+import type { ProfileData, Profiles } from './config.js';
+
+/** What signs the first request of a chain. */
+export type RootSource =
+  /** Keys written in the profile itself: read here, no SDK needed. */
+  | { kind: 'static'; profile: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  /** Anything else the SDK resolves for a profile: SSO, credential_process, login... */
+  | { kind: 'sdk'; profile: string }
+  /** credential_source = Environment: the AWS_ACCESS_KEY_ID... variables. */
+  | { kind: 'environment'; profile: string };
+
+/** One AssumeRole a profile asks for. */
+export interface RoleHop {
+  profile: string;
+  roleArn: string;
+  sessionName?: string;
+  externalId?: string;
+  durationSeconds?: number;
+  mfaSerial?: string;
+  region?: string;
+}
+
+export interface ProfileChain {
+  root: RootSource;
+  /** Role hops from the one the root signs to the named profile's own. */
+  hops: RoleHop[];
+}
+
+export function isRoleProfile(data: ProfileData | undefined): boolean {
+  return Boolean(data?.role_arn);
+}
+
+export function requireProfile(profiles: Profiles, name: string, why = '--profile'): ProfileData {
+  const data = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+  if (!data) {
+    throw usageError(`${why} names profile '${name}', which is not in the AWS config or credentials file`, 'check the name, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE');
+  }
+  return data;
+}
+
+function staticRoot(name: string, data: ProfileData): RootSource | undefined {
+  if (!data.aws_access_key_id || !data.aws_secret_access_key) return undefined;
+  return {
+    kind: 'static',
+    profile: name,
+    accessKeyId: data.aws_access_key_id,
+    secretAccessKey: data.aws_secret_access_key,
+    sessionToken: data.aws_session_token || undefined,
+  };
+}
+
+function roleHop(name: string, data: ProfileData): RoleHop {
+  const where = `in profile '${name}'`;
+  const hop: RoleHop = { profile: name, roleArn: checkRoleArn(data.role_arn!, `role_arn ${where}`) };
+  if (data.role_session_name) hop.sessionName = checkSessionName(data.role_session_name, `role_session_name ${where}`);
+  if (data.external_id) {
+    try {
+      hop.externalId = checkExternalId(data.external_id);
+    } catch {
+      throw usageError(`invalid external_id ${where}`, 'use 2 to 1224 characters from letters, digits and _+=,.@:/-');
+    }
+  }
+  if (data.mfa_serial) hop.mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial ${where}`);
+  if (data.duration_seconds) {
+    const seconds = Number(data.duration_seconds);
+    if (!/^\d+$/.test(data.duration_seconds.trim()) || seconds < 900 || seconds > 43_200) {
+      throw usageError(`invalid duration_seconds ${where}: '${data.duration_seconds}'`, 'give seconds from 900 to 43200');
+    }
+    hop.durationSeconds = seconds;
+  }
+  if (data.region) hop.region = data.region;
+  return hop;
+}
+
+/**
+ * Follows `name` back to its root. A profile that names itself as
+ * source_profile and has keys uses its own keys, as the AWS CLI does; any
+ * other repeat is a loop.
+ */
+export function resolveChain(profiles: Profiles, name: string): ProfileChain {
+  const hops: RoleHop[] = [];
+  const seen: string[] = [];
+  let current = name;
+  let data = requireProfile(profiles, name);
+  for (;;) {
+    if (!isRoleProfile(data)) {
+      const root = staticRoot(current, data) ?? { kind: 'sdk' as const, profile: current };
+      return { root, hops: hops.reverse() };
+    }
+    seen.push(current);
+    hops.push(roleHop(current, data));
+    const source = data.source_profile;
+    const credentialSource = data.credential_source;
+    if (source && credentialSource) {
+      throw usageError(`profile '${current}' has both source_profile and credential_source`, 'keep one of them');
+    }
+    if (credentialSource) {
+      if (credentialSource !== 'Environment') {
+        throw usageError(`credential_source '${credentialSource}' in profile '${current}' is not supported by stsenv`, 'use credential_source = Environment or a source_profile');
+      }
+      return { root: { kind: 'environment', profile: current }, hops: hops.reverse() };
+    }
+    if (!source) {
+      throw usageError(`role profile '${current}' has neither source_profile nor credential_source`, 'add source_profile = NAME of the profile whose credentials assume the role');
+    }
+    const sourceData = requireProfile(profiles, source, `source_profile of profile '${current}'`);
+    if (source === current) {
+      const own = staticRoot(current, data);
+      if (!own) throw usageError(`profile '${current}' is its own source_profile but has no aws_access_key_id and aws_secret_access_key`);
+      return { root: own, hops: hops.reverse() };
+    }
+    if (seen.includes(source)) {
+      throw usageError(`profiles form a loop: ${[...seen, source].join(' -> ')}`, 'fix source_profile so the chain ends at a profile with credentials');
+    }
+    current = source;
+    data = sourceData;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The shared config and credentials files (AWS_CONFIG_FILE,
+ * AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and ~/.aws/credentials),
+ * read with the SDK's own loader so stsenv sees what the SDKs see. Only
+ * @smithy/core/config is loaded, not the SDK's clients.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** One profile's keys as the loader gives them (config and credentials merged). */
+export type ProfileData = Record<string, string | undefined>;
+export type Profiles = Record<string, ProfileData>;
+
+let loaded: Promise<Profiles> | undefined;
+
+/** Both files merged by profile name, values in the credentials file winning; read once per run. */
+export function loadProfiles(): Promise<Profiles> {
+  loaded ??= (async () => {
+    const { parseKnownFiles } = await import('@smithy/core/config');
+    return (await parseKnownFiles({ ignoreCache: true })) as Profiles;
+  })();
+  return loaded;
+}
+
+export function configFilePath(env: NodeJS.ProcessEnv): string {
+  return env.AWS_CONFIG_FILE || join(env.HOME || homedir(), '.aws', 'config');
+}
+
+export function credentialsFilePath(env: NodeJS.ProcessEnv): string {
+  return env.AWS_SHARED_CREDENTIALS_FILE || join(env.HOME || homedir(), '.aws', 'credentials');
+}

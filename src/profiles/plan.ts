@@ -1,0 +1,170 @@
+/**
+ * A plan is what stsenv will ask STS for, in order: the root that signs the
+ * first request, then each request signed by the answer to the one before.
+ * Every step has a cache key computed from the plan alone, so the last
+ * step's key can be looked up without loading the AWS SDK or resolving any
+ * credentials.
+ */
+import type { AssumeRoleCommandInput, AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts';
+import type { StsTarget } from '../aws/client-options.js';
+import { cacheKey, sha256, type CacheRequest } from '../cache/key.js';
+import type { CacheLabel } from '../cache/store.js';
+import type { Credentials } from '../credentials.js';
+import { usageError } from '../errors.js';
+import { configFilePath, credentialsFilePath } from './config.js';
+import type { ProfileChain, RootSource } from './chain.js';
+
+export type Root =
+  /** The SDK resolves the credentials of `profile`, or its default chain when undefined. */
+  | { kind: 'sdk'; profile?: string; key: string; label: string }
+  | { kind: 'keys'; credentials: Credentials; key: string; label: string }
+  /** AssumeRoleWithWebIdentity is not signed. */
+  | { kind: 'unsigned'; key: string; label: string };
+
+export type Step =
+  | { operation: 'AssumeRole'; input: AssumeRoleCommandInput; mfaSerial?: string; defaultSessionName: boolean; describe: string }
+  | { operation: 'GetSessionToken'; input: { DurationSeconds: number }; mfaSerial?: string; describe: string }
+  | { operation: 'AssumeRoleWithWebIdentity'; input: AssumeRoleWithWebIdentityCommandInput; defaultSessionName: boolean; describe: string };
+
+export interface Plan {
+  root: Root;
+  steps: Step[];
+}
+
+/** A session made with the MFA code lasts this long, so the code is asked for rarely (as `stsenv session`). */
+export const MFA_SESSION_SECONDS = 43_200;
+
+function hashSecrets(credentials: { secretAccessKey: string; sessionToken?: string }): string {
+  return sha256(`${credentials.secretAccessKey}\0${credentials.sessionToken ?? ''}`);
+}
+
+function filesKey(env: NodeJS.ProcessEnv): string {
+  return `${configFilePath(env)}|${credentialsFilePath(env)}`;
+}
+
+function envKeys(env: NodeJS.ProcessEnv): Credentials | undefined {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN?.trim() || undefined };
+}
+
+/** The base of a command run without a role profile: --profile / AWS_PROFILE as the SDK sees it, else the environment or the default chain. */
+export function sdkRoot(profile: string | undefined, env: NodeJS.ProcessEnv): Root {
+  if (profile) return { kind: 'sdk', profile, key: `profile:${profile}@${filesKey(env)}`, label: `profile '${profile}'` };
+  const keys = envKeys(env);
+  if (keys) return { kind: 'sdk', key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID)` };
+  return { kind: 'sdk', key: `default-chain@${filesKey(env)}`, label: 'the default credential chain' };
+}
+
+export function chainRoot(root: RootSource, env: NodeJS.ProcessEnv): Root {
+  switch (root.kind) {
+    case 'static': {
+      const credentials = { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey, sessionToken: root.sessionToken };
+      return { kind: 'keys', credentials, key: `static:${root.profile}:${root.accessKeyId}:${hashSecrets(credentials)}`, label: `profile '${root.profile}' (access key ${root.accessKeyId})` };
+    }
+    case 'environment': {
+      const keys = envKeys(env);
+      if (!keys) {
+        throw usageError(`profile '${root.profile}' has credential_source = Environment but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set`, 'set them, or use a source_profile');
+      }
+      return { kind: 'keys', credentials: keys, key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID, credential_source of profile '${root.profile}')` };
+    }
+    case 'sdk':
+      return sdkRoot(root.profile, env);
+  }
+}
+
+/** Long-term keys can call GetSessionToken; session credentials cannot. */
+export function isLongTerm(root: Root): boolean {
+  return root.kind === 'keys' && !root.credentials.sessionToken;
+}
+
+/**
+ * The steps for a role chain, MFA the way aws-vault does it: with long-term
+ * root keys, one GetSessionToken with the code (cached for its lifetime),
+ * then every AssumeRole signed by that session needs no code. Otherwise each
+ * hop that names an mfa_serial sends the code with its AssumeRole.
+ */
+export function chainSteps(chain: ProfileChain, root: Root, mfaSerialOverride: string | undefined, sessionName: (hopSessionName: string | undefined) => { name: string; isDefault: boolean }): Step[] {
+  const steps: Step[] = [];
+  const serial = mfaSerialOverride ?? chain.hops.find((hop) => hop.mfaSerial)?.mfaSerial;
+  const viaSession = serial !== undefined && isLongTerm(root);
+  if (viaSession) {
+    steps.push({ operation: 'GetSessionToken', input: { DurationSeconds: MFA_SESSION_SECONDS }, mfaSerial: serial, describe: `MFA session of ${root.label}` });
+  }
+  chain.hops.forEach((hop, index) => {
+    const last = index === chain.hops.length - 1;
+    const name = sessionName(hop.sessionName);
+    const input: AssumeRoleCommandInput = { RoleArn: hop.roleArn, RoleSessionName: name.name, DurationSeconds: hop.durationSeconds ?? 3600 };
+    if (hop.externalId) input.ExternalId = hop.externalId;
+    const hopSerial = viaSession ? undefined : last && mfaSerialOverride ? mfaSerialOverride : hop.mfaSerial;
+    steps.push({ operation: 'AssumeRole', input, mfaSerial: hopSerial, defaultSessionName: name.isDefault, describe: `role ${hop.roleArn} (profile '${hop.profile}')` });
+  });
+  return steps;
+}
+
+/** Everything about a step that changes STS's answer, for its cache key. */
+export function stepRequest(step: Step, base: string, target: Pick<StsTarget, 'region' | 'endpoint'>): CacheRequest {
+  const common = { base, region: target.region, endpoint: target.endpoint };
+  switch (step.operation) {
+    case 'GetSessionToken':
+      return { ...common, operation: step.operation, durationSeconds: step.input.DurationSeconds, mfaSerial: step.mfaSerial };
+    case 'AssumeRole': {
+      const i = step.input;
+      return {
+        ...common,
+        operation: step.operation,
+        roleArn: i.RoleArn,
+        sessionName: step.defaultSessionName ? undefined : i.RoleSessionName,
+        durationSeconds: i.DurationSeconds,
+        externalId: i.ExternalId,
+        policy: i.Policy,
+        policyArns: i.PolicyArns?.map((p) => p.arn ?? ''),
+        tags: i.Tags?.map((t) => ({ Key: t.Key, Value: t.Value })),
+        transitiveTagKeys: i.TransitiveTagKeys,
+        sourceIdentity: i.SourceIdentity,
+        mfaSerial: step.mfaSerial,
+      };
+    }
+    case 'AssumeRoleWithWebIdentity': {
+      const i = step.input;
+      return {
+        ...common,
+        operation: step.operation,
+        roleArn: i.RoleArn,
+        sessionName: step.defaultSessionName ? undefined : i.RoleSessionName,
+        durationSeconds: i.DurationSeconds,
+        policy: i.Policy,
+        policyArns: i.PolicyArns?.map((p) => p.arn ?? ''),
+        webIdentityTokenHash: sha256(i.WebIdentityToken ?? ''),
+      };
+    }
+  }
+}
+
+/** The cache key of every step, each built on the one before. */
+export function planKeys(plan: Plan, target: Pick<StsTarget, 'region' | 'endpoint'>): string[] {
+  const keys: string[] = [];
+  let base = plan.root.key;
+  for (const step of plan.steps) {
+    base = cacheKey(stepRequest(step, base, target));
+    keys.push(base);
+  }
+  return keys;
+}
+
+export function stepLabel(plan: Plan, index: number, region: string | undefined): CacheLabel {
+  const step = plan.steps[index]!;
+  const label: CacheLabel = {
+    operation: step.operation,
+    base: index === 0 ? plan.root.label : plan.steps[index - 1]!.describe,
+    region,
+  };
+  if (step.operation !== 'GetSessionToken') {
+    label.role = step.input.RoleArn;
+    label.sessionName = step.input.RoleSessionName;
+  }
+  if (step.operation !== 'AssumeRoleWithWebIdentity' && step.mfaSerial) label.mfaSerial = step.mfaSerial;
+  return label;
+}

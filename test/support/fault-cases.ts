@@ -487,7 +487,7 @@ export const BAD_INPUT_CASES: readonly BadInput[] = [
   { name: 'token code of 5 digits', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', '91827'], message: [/invalid --token-code/, /6 digits/] },
   { name: 'token code with letters, not echoed', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', 'abc918273'], message: [/invalid --token-code/, /6 digits/], secrets: { 'bad MFA code': 'abc918273' } },
   { name: 'token code without --mfa-serial', args: (w) => ['session', ...at(w), '--token-code', TOKEN_CODE], message: [/--token-code needs --mfa-serial/, /arn:aws:iam::123456789012:mfa\/NAME/], secrets: { 'MFA code': TOKEN_CODE } },
-  { name: '--mfa-serial without a code', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL], message: [/--mfa-serial needs --token-code/, /6 digits/] },
+  { name: '--mfa-serial without a code', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL], message: [/--token-code/, /6 digits/] },
   { name: 'MFA serial that is a role ARN', args: (w) => ['session', ...at(w), '--mfa-serial', ROLE, '--token-code', TOKEN_CODE], message: [/invalid --mfa-serial/, /mfa\/NAME/], secrets: { 'MFA code': TOKEN_CODE } },
   { name: 'region with a typo', args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url, '--region', 'us-east'], message: [/invalid --region 'us-east'/, /us-east-1/] },
   { name: 'AWS_REGION with a typo', args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url], env: () => ({ AWS_REGION: 'Frankfurt' }), message: [/invalid AWS_REGION 'Frankfurt'/, /us-east-1/] },

@@ -1,0 +1,306 @@
+/**
+ * Issue 4 and 6: the credential cache end to end. Hits make no request and
+ * load no SDK; everything that changes STS's answer changes the key; files
+ * are 0600 in a 0700 directory, written atomically, never through a planted
+ * link; 20 processes at once leave one valid entry; SIGKILL mid-write leaves
+ * the old entry.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { startFakeSts, type FakeSts } from './support/fake-sts.js';
+import { CLI, isolatedEnv, runCli, tempDir, type CliResult } from './support/run-cli.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/cached';
+
+let fake: FakeSts;
+let home: { dir: string; cleanup: () => void };
+
+before(async () => {
+  fake = await startFakeSts();
+});
+after(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  fake.reset();
+  home?.cleanup();
+  home = tempDir();
+});
+after(() => home?.cleanup());
+
+/** The cache on (the shared test env turns it off). */
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return isolatedEnv(home.dir, { AWS_ENDPOINT_URL_STS: fake.url, STSENV_NO_CACHE: undefined, ...extra });
+}
+
+function cacheDir(): string {
+  return join(home.dir, '.cache', 'stsenv');
+}
+
+function entries(): string[] {
+  return existsSync(cacheDir()) ? readdirSync(cacheDir()).filter((n) => n.endsWith('.json')) : [];
+}
+
+function exported(stdout: string, name: string): string | undefined {
+  return new RegExp(`^export ${name}='([^']*)';$`, 'm').exec(stdout)?.[1];
+}
+
+async function ok(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const run = await runCli(args, { env: env(extra) });
+  assert.equal(run.code, 0, run.stderr);
+  return run;
+}
+
+describe('cache hits', () => {
+  test('the same request twice: one STS call, the same credentials, and the hit loads no AWS SDK', async () => {
+    const first = await ok(['assume', ROLE]);
+    assert.equal(fake.requests.length, 1);
+    const second = await ok(['assume', ROLE]);
+    assert.equal(fake.requests.length, 1, 'the second run made no request');
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(exported(first.stdout, 'AWS_SECRET_ACCESS_KEY'), fake.issued[0]!.secretAccessKey);
+
+    // A copy of the build whose SDK module throws when loaded: a hit still works, a miss cannot.
+    const copy = join(home.dir, 'dist-no-sdk');
+    cpSync(dirname(CLI), copy, { recursive: true });
+    const sts = readdirSync(join(copy, 'chunks')).filter((n) => /^sts-.*\.mjs$/.test(n));
+    assert.equal(sts.length, 1, 'one chunk holds src/aws/sts.ts');
+    writeFileSync(join(copy, 'chunks', sts[0]!), "throw new Error('the AWS SDK was loaded');\n");
+    const noSdk = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [join(copy, 'stsenv.mjs'), ...args], { env: env() });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const hit = await noSdk(['assume', ROLE]);
+    assert.equal(hit.code, 0, hit.stderr);
+    assert.equal(hit.stdout, first.stdout);
+    const miss = await noSdk(['assume', ROLE, '--session-name', 'other']);
+    assert.notEqual(miss.code, 0, 'a miss needs the SDK: the stub is really in the way');
+  });
+
+  test('a role profile chain hits on its last hop without reading any credentials', async () => {
+    mkdirSync(join(home.dir, '.aws'));
+    writeFileSync(join(home.dir, '.aws', 'config'), '[profile a]\nrole_arn = arn:aws:iam::111111111111:role/a\ncredential_source = Environment\n[profile b]\nrole_arn = arn:aws:iam::222222222222:role/b\nsource_profile = a\n');
+    await ok(['assume', '--profile', 'b']);
+    assert.equal(fake.requests.length, 2);
+    await ok(['assume', '--profile', 'b']);
+    assert.equal(fake.requests.length, 2);
+    // The first hop is cached too: a new role on top of profile a costs one call.
+    await ok(['assume', ROLE, '--profile', 'a']);
+    assert.deepEqual(fake.requests.map((r) => r.params.RoleArn), ['arn:aws:iam::111111111111:role/a', 'arn:aws:iam::222222222222:role/b', ROLE]);
+    assert.equal(fake.requests[2]!.accessKeyId, fake.issued[0]!.accessKeyId);
+  });
+
+  test("stsenv's own clock-based session name does not defeat the cache; everything that changes the answer does", async () => {
+    await ok(['assume', ROLE]);
+    await ok(['assume', ROLE]);
+    assert.equal(fake.requests.length, 1);
+    const variants: string[][] = [
+      ['--session-name', 'named'],
+      ['--duration', '2h'],
+      ['--external-id', 'ext-1'],
+      ['--tag', 'team=ops'],
+      ['--transitive-tag', 'team', '--tag', 'team=ops'],
+      ['--policy-arn', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
+      ['--policy', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'],
+      ['--source-identity', 'someone'],
+      ['--region', 'eu-west-1', '--endpoint-url', fake.url],
+      ['--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '123456'],
+    ];
+    for (const extra of variants) {
+      const before = fake.requests.length;
+      await ok(['assume', ROLE, ...extra]);
+      assert.equal(fake.requests.length, before + 1, `a new request for ${extra.join(' ')}`);
+      await ok(['assume', ROLE, ...extra.filter((a) => a !== '123456' && a !== '--token-code'), ...(extra.includes('--token-code') ? ['--no-prompt'] : [])]);
+      assert.equal(fake.requests.length, before + 1, `then a hit for ${extra.join(' ')}`);
+    }
+    // Another base identity: other keys in the environment.
+    await ok(['assume', ROLE], { AWS_ACCESS_KEY_ID: 'AKIDOTHERBASE0000001' });
+    assert.equal(fake.requests.at(-1)!.accessKeyId, 'AKIDOTHERBASE0000001');
+  });
+
+  test('session and web-identity are cached too; another web identity token is another entry', async () => {
+    await ok(['session']);
+    await ok(['session']);
+    assert.equal(fake.requestsFor('GetSessionToken').length, 1);
+    const token = join(home.dir, 'token');
+    writeFileSync(token, 'token-one');
+    await ok(['web-identity', ROLE, '--token-file', token]);
+    await ok(['web-identity', ROLE, '--token-file', token]);
+    assert.equal(fake.requestsFor('AssumeRoleWithWebIdentity').length, 1);
+    writeFileSync(token, 'token-two');
+    await ok(['web-identity', ROLE, '--token-file', token]);
+    assert.equal(fake.requestsFor('AssumeRoleWithWebIdentity').length, 2);
+  });
+});
+
+describe('what makes stsenv ask again', () => {
+  test('--refresh asks and replaces the entry; --no-cache and STSENV_NO_CACHE neither read nor write', async () => {
+    const first = await ok(['assume', ROLE]);
+    const refreshed = await ok(['assume', ROLE, '--refresh']);
+    assert.equal(fake.requests.length, 2);
+    assert.notEqual(refreshed.stdout, first.stdout);
+    const hit = await ok(['assume', ROLE]);
+    assert.equal(hit.stdout, refreshed.stdout, 'the refreshed answer was cached');
+    await ok(['assume', ROLE, '--no-cache']);
+    assert.equal(fake.requests.length, 3);
+    rmSync(cacheDir(), { recursive: true });
+    await ok(['assume', ROLE, '--no-cache']);
+    await ok(['assume', ROLE], { STSENV_NO_CACHE: '1' });
+    assert.equal(fake.requests.length, 5);
+    assert.equal(existsSync(cacheDir()), false, 'nothing written');
+  });
+
+  test('--min-remaining: reuse only with more than that left (default 5m)', async () => {
+    fake.failNext({ expiration: new Date(Date.now() + 10 * 60_000) });
+    await ok(['assume', ROLE]);
+    await ok(['assume', ROLE]);
+    assert.equal(fake.requests.length, 1, '10 minutes left > 5m: a hit');
+    await ok(['assume', ROLE, '--min-remaining', '15m']);
+    assert.equal(fake.requests.length, 2, '10 minutes left < 15m: asked again');
+    const bad = await runCli(['assume', ROLE, '--min-remaining', 'soon'], { env: env() });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--min-remaining/);
+  });
+
+  test('a corrupt entry is a miss and is replaced; an expired one is removed', async () => {
+    await ok(['assume', ROLE]);
+    const [name] = entries();
+    const path = join(cacheDir(), name!);
+    const good = readFileSync(path, 'utf8');
+    writeFileSync(path, '{"version":1,"label":', { mode: 0o600 });
+    await ok(['assume', ROLE]);
+    assert.equal(fake.requests.length, 2);
+    assert.doesNotThrow(() => JSON.parse(readFileSync(path, 'utf8')), 'rewritten whole');
+
+    // An expired entry under another name goes when the cache is next written.
+    const expired = JSON.parse(good);
+    expired.credentials.expiration = new Date(Date.now() - 60_000).toISOString();
+    const stale = join(cacheDir(), `${'e'.repeat(64)}.json`);
+    writeFileSync(stale, JSON.stringify(expired), { mode: 0o600 });
+    // And the entry itself expired: a miss, removed, replaced.
+    writeFileSync(path, JSON.stringify(expired), { mode: 0o600 });
+    await ok(['assume', ROLE]);
+    assert.equal(fake.requests.length, 3);
+    assert.equal(existsSync(stale), false, 'the expired entry was removed');
+    assert.deepEqual(entries(), [name]);
+  });
+});
+
+describe('files', () => {
+  test('directory 0700, entries 0600; cache list shows roles and expiry, never a secret; cache clear empties', async () => {
+    const run = await ok(['assume', ROLE, '--session-name', 'listed']);
+    assert.equal(statSync(cacheDir()).mode & 0o777, 0o700);
+    const [name] = entries();
+    assert.equal(statSync(join(cacheDir(), name!)).mode & 0o777, 0o600);
+    const list = await ok(['cache', 'list']);
+    assert.match(list.stdout, new RegExp(`AssumeRole\\t${ROLE} as listed\\t`));
+    assert.match(list.stdout, /expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+    const json = await ok(['cache', 'list', '--json']);
+    assert.equal(JSON.parse(json.stdout)[0].role, ROLE);
+    const issued = fake.issued[0]!;
+    for (const output of [list.stdout, list.stderr, json.stdout]) {
+      for (const secret of [issued.secretAccessKey, issued.sessionToken]) assert.equal(output.includes(secret), false);
+    }
+    assert.ok(run.stdout.includes(issued.sessionToken));
+    const clear = await ok(['cache', 'clear']);
+    assert.match(clear.stderr, /removed 1 cached entry/);
+    assert.deepEqual(entries(), []);
+  });
+
+  test('a symbolic link planted in the cache directory is never followed, for reading or writing', async () => {
+    await ok(['assume', ROLE]);
+    const [name] = entries();
+    const path = join(cacheDir(), name!);
+    // Reading: a link to a valid entry elsewhere is not used.
+    const elsewhere = join(home.dir, 'elsewhere.json');
+    cpSync(path, elsewhere);
+    rmSync(path);
+    symlinkSync(elsewhere, path);
+    const viaLink = await ok(['assume', ROLE]);
+    assert.equal(fake.requests.length, 2, 'the link was not read');
+    assert.match(viaLink.stderr, /symbolic link|not a regular/);
+    assert.equal(lstatSync(path).isSymbolicLink(), false, 'replaced by a real file');
+    // Writing: a link to a victim file is replaced, the victim untouched.
+    const victim = join(home.dir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    rmSync(path);
+    symlinkSync(victim, path);
+    await ok(['assume', ROLE, '--refresh']);
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.equal(lstatSync(path).isSymbolicLink(), false);
+  });
+
+  test('a cache directory writable by others is refused; one readable by others is tightened', async () => {
+    mkdirSync(cacheDir(), { recursive: true });
+    chmodSync(cacheDir(), 0o777);
+    const refused = await ok(['assume', ROLE]);
+    assert.match(refused.stderr, /not using the cache: .*writable by group or others/);
+    assert.deepEqual(entries(), [], 'nothing written there');
+    chmodSync(cacheDir(), 0o755);
+    const tightened = await ok(['assume', ROLE]);
+    assert.match(tightened.stderr, /readable by group or others \(mode 755\); setting it to 700/);
+    assert.equal(statSync(cacheDir()).mode & 0o777, 0o700);
+    assert.equal(entries().length, 1);
+  });
+
+  test('a cache directory that is a symbolic link is not used', async () => {
+    mkdirSync(join(home.dir, '.cache'), { recursive: true });
+    mkdirSync(join(home.dir, 'real'), { mode: 0o700 });
+    symlinkSync(join(home.dir, 'real'), cacheDir());
+    const run = await ok(['assume', ROLE]);
+    assert.match(run.stderr, /not a plain directory/);
+    assert.deepEqual(readdirSync(join(home.dir, 'real')), []);
+  });
+
+  test('20 processes at once: every one prints valid credentials, one 0600 entry is left, no temp files', async () => {
+    const runs = await Promise.all(Array.from({ length: 20 }, () => runCli(['assume', ROLE], { env: env() })));
+    const issued = new Map(fake.issued.map((c) => [c.accessKeyId, c]));
+    for (const run of runs) {
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, '');
+      const key = exported(run.stdout, 'AWS_ACCESS_KEY_ID')!;
+      assert.ok(issued.has(key), 'credentials the endpoint issued');
+      assert.equal(exported(run.stdout, 'AWS_SECRET_ACCESS_KEY'), issued.get(key)!.secretAccessKey);
+      assert.equal(exported(run.stdout, 'AWS_SESSION_TOKEN'), issued.get(key)!.sessionToken);
+    }
+    assert.deepEqual(readdirSync(cacheDir()).filter((n) => !n.endsWith('.json')), [], 'no temp files');
+    assert.equal(entries().length, 1);
+    assert.equal(statSync(join(cacheDir(), entries()[0]!)).mode & 0o777, 0o600);
+    const before = fake.requests.length;
+    const after = await ok(['assume', ROLE]);
+    assert.equal(fake.requests.length, before, 'the entry left is valid: a hit');
+    assert.ok(issued.has(exported(after.stdout, 'AWS_ACCESS_KEY_ID')!));
+  });
+
+  test('SIGKILL between writing and renaming leaves the old entry intact; the next write removes the orphan', async () => {
+    const first = await ok(['assume', ROLE]);
+    const [name] = entries();
+    const path = join(cacheDir(), name!);
+    const old = readFileSync(path, 'utf8');
+    const fifo = join(home.dir, 'pause.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [CLI, 'assume', ROLE, '--refresh'], { env: env({ STSENV_TEST_PAUSE_BEFORE_RENAME: fifo }), stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const pid = Number((await readFile(fifo, 'utf8')).trim());
+    assert.equal(pid, child.pid, 'paused with the new entry written, not renamed');
+    const orphans = readdirSync(cacheDir()).filter((n) => n.includes('.tmp-'));
+    assert.equal(orphans.length, 1, 'the new entry is in its temp file');
+    assert.equal(statSync(join(cacheDir(), orphans[0]!)).mode & 0o777, 0o600);
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL');
+    assert.equal(readFileSync(path, 'utf8'), old, 'the old entry is intact');
+    const hit = await ok(['assume', ROLE]);
+    assert.equal(hit.stdout, first.stdout, 'and still used');
+    await ok(['assume', ROLE, '--session-name', 'another']);
+    assert.deepEqual(readdirSync(cacheDir()).filter((n) => n.includes('.tmp-')), [], "a dead writer's temp file is removed");
+  });
+});

@@ -2,19 +2,28 @@ import { usageError } from '../errors.js';
 import type { DocumentFormat } from './types.js';
 
 /**
+ * The SDK for JavaScript v3 (parseIni) cuts every line at a # or ; that starts
+ * it or follows white space (JavaScript's \s), before anything else.
+ */
+const INI_COMMENT = /(^|\s)[;#]/;
+
+/**
  * Why a value cannot stand in an ini line: the SDKs' loaders split on line
- * breaks and trim spaces around values.
+ * breaks and trim spaces around values; the JavaScript one also drops inline
+ * comments and reads `key =` with nothing after it as a sub-section.
  */
 export function iniRefusal(value: string): string | undefined {
   if (/[\r\n\0]/.test(value)) return 'a line break or NUL, which an ini line cannot carry';
   if (value !== value.trim()) return 'leading or trailing white space, which ini readers trim';
+  if (value === '') return 'nothing: an empty value, which the SDK for JavaScript reads as a sub-section';
+  if (INI_COMMENT.test(value)) return 'a # or ; at the start or after white space, which the SDK for JavaScript reads as a comment';
   return undefined;
 }
 
-/** A section name readers take back exactly: no brackets, line breaks or outer spaces. */
+/** A section name readers take back exactly: no brackets, line breaks, outer spaces or comments. */
 export function iniSectionRefusal(name: string): string | undefined {
-  if (name === '' || /[[\]\r\n\0]/.test(name) || name !== name.trim()) {
-    return 'a profile name must be non-empty, without brackets, line breaks or outer spaces';
+  if (name === '' || /[[\]\r\n\0]/.test(name) || name !== name.trim() || INI_COMMENT.test(name)) {
+    return 'a profile name must be non-empty, without brackets, line breaks, outer spaces, or a # or ; after a space';
   }
   return undefined;
 }

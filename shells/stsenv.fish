@@ -36,4 +36,6 @@ function stsenv --description 'stsenv: assume, session, web-identity and unset c
         return $__stsenv_status
     end
     printf '%s\n' $__stsenv_out | source
+    # `set -e` of a variable that was not set returns 4: success is stsenv's exit code.
+    return 0
 end

@@ -33,7 +33,7 @@ after(async () => {
 
 /** The user's environment: a profile for the base credentials and the stale variables exec must drop. */
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(home.dir, {
+  return isolatedEnv(home.dir, { STSENV_NO_CACHE: '1',
     AWS_ENDPOINT_URL_STS: fake.url,
     AWS_ACCESS_KEY_ID: undefined,
     AWS_SECRET_ACCESS_KEY: undefined,

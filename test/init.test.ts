@@ -49,7 +49,7 @@ after(async () => {
 
 /** The shell's environment: base credentials from a profile, stsenv on PATH, no format hint it could rely on. */
 function shellEnvironment(extra: NodeJS.ProcessEnv = {}): Record<string, string> {
-  return isolatedEnv(home.dir, {
+  return isolatedEnv(home.dir, { STSENV_NO_CACHE: '1',
     PATH: `${bin}:${process.env.PATH}`,
     AWS_ACCESS_KEY_ID: undefined,
     AWS_SECRET_ACCESS_KEY: undefined,
@@ -95,7 +95,7 @@ describe('stsenv init prints the files of shells/', () => {
   ];
   for (const [shell, file] of cases) {
     test(`init ${shell} = shells/${file}`, async () => {
-      const result = await runCli(['init', shell], { env: isolatedEnv(home.dir) });
+      const result = await runCli(['init', shell], { env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1' }) });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stderr, '');
       assert.equal(result.stdout, readFileSync(new URL(file, SHELLS_DIR), 'utf8'));
@@ -109,7 +109,7 @@ describe('stsenv init prints the files of shells/', () => {
   });
 
   test('an unknown shell is a usage error with empty stdout', async () => {
-    const result = await runCli(['init', 'tcsh'], { env: isolatedEnv(home.dir) });
+    const result = await runCli(['init', 'tcsh'], { env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1' }) });
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /no integration for 'tcsh'.*bash, zsh, fish, powershell/);
@@ -215,7 +215,8 @@ describe('the fish function changes the shell it runs in', () => {
     fake.reset();
     const script = [
       'stsenv init fish | source',
-      'set -gx AWS_DEFAULT_PROFILE stale; set -gx AWS_SECURITY_TOKEN stale',
+      // AWS_SECURITY_TOKEN is not set: erasing it must not turn success into a non-zero status.
+      'set -gx AWS_DEFAULT_PROFILE stale',
       `stsenv assume $ROLE --endpoint-url $URL --region eu-west-1 --tag 'team=ops and  dev' --policy "$POLICY"`,
       'set -gx TEST_RC $status',
       'if set -n | string match -q "__stsenv*"; set -gx TEST_LEAK yes; end',
@@ -282,7 +283,7 @@ describe('the cmd batch file under Wine', () => {
   }
 
   async function batchFile(): Promise<string> {
-    const init = await runCli(['init', 'cmd'], { env: isolatedEnv(home.dir) });
+    const init = await runCli(['init', 'cmd'], { env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1' }) });
     assert.equal(init.code, 0, init.stderr);
     return scratchFile('.bat', init.stdout).replace(/[^/]+$/, (name) => name);
   }
@@ -291,7 +292,7 @@ describe('the cmd batch file under Wine', () => {
     if (!requireShellOrSkip(t, 'cmd')) return;
     fake.reset();
     const rendered = await runCli(['assume', ROLE, '--shell', 'cmd', '--region', 'eu-west-1'], {
-      env: isolatedEnv(home.dir, { AWS_ENDPOINT_URL_STS: fake.url }),
+      env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', AWS_ENDPOINT_URL_STS: fake.url }),
     });
     assert.equal(rendered.code, 0, rendered.stderr);
     const { dir, argsFile } = await stub(rendered.stdout, 0);

@@ -104,7 +104,7 @@ describe('the parent-process rule, for real', () => {
 
   function environment(): Record<string, string> {
     // No STSENV_SHELL, and a login shell that would lead elsewhere.
-    return isolatedEnv(home.dir, { PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: undefined, SHELL: '/usr/bin/fish' }) as Record<string, string>;
+    return isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: undefined, SHELL: '/usr/bin/fish' }) as Record<string, string>;
   }
 
   const posix: Array<[shell: string, line: RegExp]> = [

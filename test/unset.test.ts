@@ -42,7 +42,7 @@ after(async () => {
 });
 
 function environment(): Record<string, string> {
-  return isolatedEnv(home.dir, { PATH: `${bin}:${process.env.PATH}`, AWS_ENDPOINT_URL_STS: fake.url, ROLE }) as Record<string, string>;
+  return isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, AWS_ENDPOINT_URL_STS: fake.url, ROLE }) as Record<string, string>;
 }
 
 /** After assume every variable is set (region included); after unset none is left. */
@@ -90,8 +90,8 @@ describe('unset after assume, in real shells', () => {
       if (!requireShellOrSkip(t, shell)) return;
       const script =
         shell === 'fish'
-          ? ['stsenv init fish | source', 'stsenv assume $ROLE --region eu-west-1', 'set -gx TEST_BEFORE $AWS_ACCESS_KEY_ID', 'stsenv unset', dumpEnvCommand()]
-          : [`eval "$(stsenv init ${shell})"`, 'stsenv assume "$ROLE" --region eu-west-1', 'export TEST_BEFORE="$AWS_ACCESS_KEY_ID"', 'stsenv unset', dumpEnvCommand()];
+          ? ['stsenv init fish | source', 'stsenv assume $ROLE --region eu-west-1', 'set -gx TEST_BEFORE $AWS_ACCESS_KEY_ID', 'stsenv unset; or exit 7', dumpEnvCommand()]
+          : [`eval "$(stsenv init ${shell})"`, 'stsenv assume "$ROLE" --region eu-west-1', 'export TEST_BEFORE="$AWS_ACCESS_KEY_ID"', 'stsenv unset || exit 7', dumpEnvCommand()];
       const result = await runShellScript(shell, script.join('\n'), { env: environment() });
       assert.equal(result.code, 0, result.stderr);
       const dump = parseEnvDump(result.stdout);

@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startFakeSts, type FakeSts } from './support/fake-sts.js';
 import { CLI, isolatedEnv, runCli, tempDir, type CliResult } from './support/run-cli.js';
@@ -64,26 +64,41 @@ describe('cache hits', () => {
     assert.equal(second.stdout, first.stdout);
     assert.equal(exported(first.stdout, 'AWS_SECRET_ACCESS_KEY'), fake.issued[0]!.secretAccessKey);
 
-    // A copy of the build whose SDK module throws when loaded: a hit still works, a miss cannot.
-    const copy = join(home.dir, 'dist-no-sdk');
-    cpSync(dirname(CLI), copy, { recursive: true });
-    const sts = readdirSync(join(copy, 'chunks')).filter((n) => /^sts-.*\.mjs$/.test(n));
-    assert.equal(sts.length, 1, 'one chunk holds src/aws/sts.ts');
-    writeFileSync(join(copy, 'chunks', sts[0]!), "throw new Error('the AWS SDK was loaded');\n");
-    const noSdk = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [join(copy, 'stsenv.mjs'), ...args], { env: env() });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.stderr.on('data', (d) => (stderr += d));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
-    const hit = await noSdk(['assume', ROLE]);
-    assert.equal(hit.code, 0, hit.stderr);
-    assert.equal(hit.stdout, first.stdout);
-    const miss = await noSdk(['assume', ROLE, '--session-name', 'other']);
-    assert.notEqual(miss.code, 0, 'a miss needs the SDK: the stub is really in the way');
+    // Every module the process loads, CommonJS or ES, logged by a preloaded hook.
+    const log = join(home.dir, 'modules.log');
+    const hook = join(home.dir, 'hook.cjs');
+    writeFileSync(join(home.dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  appendFileSync(process.env.STSENV_TEST_MODULE_LOG, result.url + '\\n');
+  return result;
+}
+`);
+    writeFileSync(hook, `const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  let name = request;
+  try { name = Module._resolveFilename(request, parent, isMain); } catch {}
+  appendFileSync(process.env.STSENV_TEST_MODULE_LOG, name + '\\n');
+  return load.apply(this, arguments);
+};
+Module.register(pathToFileURL(${JSON.stringify(join(home.dir, 'hooks.mjs'))}));
+`);
+    const SDK = /@aws-sdk|client-sts|vendor[\\/]aws|[\\/]sts-[A-Z0-9]+\.m?js/;
+    const traced = async (args: string[]) => {
+      writeFileSync(log, '');
+      // A region from the environment: reading it from the config file is target.ts's business, not the cache's.
+      const run = await runCli(args, { env: env({ NODE_OPTIONS: `--require ${hook}`, STSENV_TEST_MODULE_LOG: log, AWS_REGION: 'us-east-1' }) });
+      assert.equal(run.code, 0, run.stderr);
+      return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    };
+    const missModules = await traced(['assume', ROLE, '--session-name', 'traced']);
+    assert.ok(missModules.some((m) => SDK.test(m)), 'a miss loads the SDK: the hook sees it');
+    const hitModules = await traced(['assume', ROLE, '--session-name', 'traced']);
+    assert.ok(hitModules.length > 0, 'the hook ran');
+    assert.deepEqual(hitModules.filter((m) => SDK.test(m)), [], 'a hit loads no AWS SDK module');
   });
 
   test('a role profile chain hits on its last hop without reading any credentials', async () => {
@@ -116,11 +131,11 @@ describe('cache hits', () => {
       ['--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '123456'],
     ];
     for (const extra of variants) {
-      const before = fake.requests.length;
+      const count: number = fake.requests.length;
       await ok(['assume', ROLE, ...extra]);
-      assert.equal(fake.requests.length, before + 1, `a new request for ${extra.join(' ')}`);
+      assert.equal(fake.requests.length, count + 1, `a new request for ${extra.join(' ')}`);
       await ok(['assume', ROLE, ...extra.filter((a) => a !== '123456' && a !== '--token-code'), ...(extra.includes('--token-code') ? ['--no-prompt'] : [])]);
-      assert.equal(fake.requests.length, before + 1, `then a hit for ${extra.join(' ')}`);
+      assert.equal(fake.requests.length, count + 1, `then a hit for ${extra.join(' ')}`);
     }
     // Another base identity: other keys in the environment.
     await ok(['assume', ROLE], { AWS_ACCESS_KEY_ID: 'AKIDOTHERBASE0000001' });
@@ -275,10 +290,10 @@ describe('files', () => {
     assert.deepEqual(readdirSync(cacheDir()).filter((n) => !n.endsWith('.json')), [], 'no temp files');
     assert.equal(entries().length, 1);
     assert.equal(statSync(join(cacheDir(), entries()[0]!)).mode & 0o777, 0o600);
-    const before = fake.requests.length;
-    const after = await ok(['assume', ROLE]);
-    assert.equal(fake.requests.length, before, 'the entry left is valid: a hit');
-    assert.ok(issued.has(exported(after.stdout, 'AWS_ACCESS_KEY_ID')!));
+    const requestsSoFar = fake.requests.length;
+    const again = await ok(['assume', ROLE]);
+    assert.equal(fake.requests.length, requestsSoFar, 'the entry left is valid: a hit');
+    assert.ok(issued.has(exported(again.stdout, 'AWS_ACCESS_KEY_ID')!));
   });
 
   test('SIGKILL between writing and renaming leaves the old entry intact; the next write removes the orphan', async () => {

@@ -7,6 +7,7 @@ import type { StsTarget } from '../aws/client-options.js';
 import type { IssuedCredentials } from '../aws/sts.js';
 import type { CachePolicy } from '../cache/options.js';
 import type { Context } from '../context.js';
+import { StsenvError } from '../errors.js';
 import type { PromptOptions } from '../mfa/prompt.js';
 import { planKeys, stepLabel, type Plan, type Step } from './plan.js';
 
@@ -67,12 +68,27 @@ export async function runPlan(plan: Plan, target: StsTarget, policy: CachePolicy
       stepTarget.identityLabel = `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})`;
     }
     const code = codes.get(i);
-    const issued = await callStep(sts, step, stepTarget, report, code, ctx.now());
+    let issued: IssuedCredentials;
+    try {
+      issued = await callStep(sts, step, stepTarget, report, code, ctx.now());
+    } catch (error) {
+      throw code !== undefined ? explainMfaFailure(error) : error;
+    }
     policy.cache?.put(keys[i]!, { credentials: issued.credentials, label: stepLabel(plan, i, target.regionKnown ? target.region : undefined) }, ctx.now());
     base = issued.credentials;
     result = { credentials: issued.credentials, fromCache: false, arn: issued.arn };
   }
   return result!;
+}
+
+/** AccessDenied on a request that carried a code is most often the code: say so. */
+function explainMfaFailure(error: unknown): unknown {
+  if (!(error instanceof StsenvError) || error.code !== 'AccessDenied') return error;
+  return new StsenvError(error.message, error.exitCode, {
+    cause: error.cause,
+    code: error.code,
+    hint: 'the MFA code was refused or the role needs other rights: wait for a new code, check the MFA serial, and try again',
+  });
 }
 
 function describeStep(step: Step): string {

@@ -1,0 +1,361 @@
+/**
+ * Every format in the registry, over one table of values: the exact text a
+ * shell reads, or a refusal that names the variable and the format but never
+ * the value. The expected texts are written out by hand from
+ * /work/shared/shell-rules.md, not computed with the code under test.
+ */
+import { loadSharedConfigFiles } from '@smithy/core/config';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { CredentialOutput } from '../src/credentials.js';
+import { StsenvError } from '../src/errors.js';
+import { renderCredentials, renderEnvChange, renderUnset } from '../src/render.js';
+import { FORMATS, type EnvFormat, type Format } from '../src/shells/index.js';
+
+/** The quoting families; bash, zsh and sh share one syntax. */
+type Family = 'posix' | 'fish' | 'powershell' | 'cmd' | 'dotenv';
+
+const FAMILY: Record<string, Family | 'json' | 'ini'> = {
+  bash: 'posix',
+  zsh: 'posix',
+  sh: 'posix',
+  fish: 'fish',
+  powershell: 'powershell',
+  cmd: 'cmd',
+  dotenv: 'dotenv',
+  json: 'json',
+  ini: 'ini',
+};
+
+/** A whole line for variable `name` whose value is already quoted as `quoted`. */
+const LINE: Record<Family, (name: string, quoted: string) => string> = {
+  posix: (name, q) => `export ${name}=${q};\n`,
+  fish: (name, q) => `set -gx ${name} ${q};\n`,
+  powershell: (name, q) => `$env:${name} = ${q}\n`,
+  cmd: (name, q) => `set "${name}=${q}"\r\n`,
+  dotenv: (name, q) => `${name}=${q}\n`,
+};
+
+const CLEAR: Record<Family, (name: string) => string> = {
+  posix: (name) => `unset ${name};\n`,
+  fish: (name) => `set -e ${name};\n`,
+  powershell: (name) => `Remove-Item -Path Env:${name} -ErrorAction SilentlyContinue\n`,
+  cmd: (name) => `set "${name}="\r\n`,
+  dotenv: (name) => `${name}=\n`,
+};
+
+/** Marks a value the format must refuse. */
+const REFUSED = null;
+
+interface Row {
+  label: string;
+  value: string;
+  /** The quoted value as it appears in the line, or REFUSED. */
+  expect: Record<Family, string | null>;
+  /** Whether the ini format writes it (`key = value`) or refuses it. */
+  ini: boolean;
+}
+
+const row = (label: string, value: string, expect: Record<Family, string | null>, ini = true): Row => ({ label, value, expect, ini });
+
+const ROWS: Row[] = [
+  row('base64 credential', 'wJalr/K7+MDENG=', {
+    posix: `'wJalr/K7+MDENG='`, fish: `'wJalr/K7+MDENG='`, powershell: `'wJalr/K7+MDENG='`, cmd: 'wJalr/K7+MDENG=', dotenv: 'wJalr/K7+MDENG=',
+  }),
+  // cmd has no empty variables: `set "NAME="` removes NAME, the closest it has.
+  row('empty', '', { posix: `''`, fish: `''`, powershell: `''`, cmd: '', dotenv: '' }, false),
+  row('single quote', "it's", { posix: `'it'\\''s'`, fish: `'it\\'s'`, powershell: `'it''s'`, cmd: "it's", dotenv: "it's" }),
+  row('double quotes', 'say "hi"', { posix: `'say "hi"'`, fish: `'say "hi"'`, powershell: `'say "hi"'`, cmd: REFUSED, dotenv: 'say "hi"' }),
+  row('backticks', 'a`id`b', { posix: "'a`id`b'", fish: "'a`id`b'", powershell: "'a`id`b'", cmd: 'a`id`b', dotenv: 'a`id`b' }),
+  row('dollar expansions', '$HOME$(id)${x}', {
+    posix: `'$HOME$(id)\${x}'`, fish: `'$HOME$(id)\${x}'`, powershell: `'$HOME$(id)\${x}'`, cmd: '$HOME$(id)${x}', dotenv: '$HOME$(id)${x}',
+  }),
+  row('percent', '100%PATH%', { posix: `'100%PATH%'`, fish: `'100%PATH%'`, powershell: `'100%PATH%'`, cmd: REFUSED, dotenv: '100%PATH%' }),
+  row('exclamation marks', 'hi!there!', { posix: `'hi!there!'`, fish: `'hi!there!'`, powershell: `'hi!there!'`, cmd: REFUSED, dotenv: 'hi!there!' }),
+  row('caret', 'a^b', { posix: `'a^b'`, fish: `'a^b'`, powershell: `'a^b'`, cmd: REFUSED, dotenv: 'a^b' }),
+  row('operators', 'a & b | c < d > e; f (g)', {
+    posix: `'a & b | c < d > e; f (g)'`, fish: `'a & b | c < d > e; f (g)'`, powershell: `'a & b | c < d > e; f (g)'`,
+    cmd: 'a & b | c < d > e; f (g)', dotenv: 'a & b | c < d > e; f (g)',
+  }),
+  row(
+    'comment and globs',
+    'a #b *?[c]~{d,e}',
+    { posix: `'a #b *?[c]~{d,e}'`, fish: `'a #b *?[c]~{d,e}'`, powershell: `'a #b *?[c]~{d,e}'`, cmd: 'a #b *?[c]~{d,e}', dotenv: 'a #b *?[c]~{d,e}' },
+    false,
+  ),
+  row('ini comment after a space', 'key ;x', { posix: `'key ;x'`, fish: `'key ;x'`, powershell: `'key ;x'`, cmd: 'key ;x', dotenv: 'key ;x' }, false),
+  row('leading hash', '#start', { posix: `'#start'`, fish: `'#start'`, powershell: `'#start'`, cmd: '#start', dotenv: '#start' }, false),
+  row('hash and semicolon inside a word', 'a#b;c', { posix: `'a#b;c'`, fish: `'a#b;c'`, powershell: `'a#b;c'`, cmd: 'a#b;c', dotenv: 'a#b;c' }),
+  row(
+    'outer spaces',
+    '  lead and trail  ',
+    { posix: `'  lead and trail  '`, fish: `'  lead and trail  '`, powershell: `'  lead and trail  '`, cmd: '  lead and trail  ', dotenv: '  lead and trail  ' },
+    false,
+  ),
+  row('tab', 'a\tb', { posix: `'a\tb'`, fish: `'a\tb'`, powershell: `'a\tb'`, cmd: 'a\tb', dotenv: 'a\tb' }),
+  row('newline', 'line1\nline2', { posix: `'line1\nline2'`, fish: `'line1\nline2'`, powershell: REFUSED, cmd: REFUSED, dotenv: REFUSED }, false),
+  row('carriage return', 'a\rb', { posix: `'a\rb'`, fish: `'a\rb'`, powershell: REFUSED, cmd: REFUSED, dotenv: REFUSED }, false),
+  row('CRLF', 'a\r\nb', { posix: `'a\r\nb'`, fish: `'a\r\nb'`, powershell: REFUSED, cmd: REFUSED, dotenv: REFUSED }, false),
+  row('NUL', 'a\0b', { posix: REFUSED, fish: REFUSED, powershell: REFUSED, cmd: REFUSED, dotenv: REFUSED }, false),
+  row('escape and DEL', 'a\x1bb\x7f', { posix: `'a\x1bb\x7f'`, fish: `'a\x1bb\x7f'`, powershell: `'a\x1bb\x7f'`, cmd: REFUSED, dotenv: 'a\x1bb\x7f' }),
+  row('backslashes', 'C:\\dir\\', { posix: `'C:\\dir\\'`, fish: `'C:\\\\dir\\\\'`, powershell: `'C:\\dir\\'`, cmd: 'C:\\dir\\', dotenv: 'C:\\dir\\' }),
+  row('fish escape \\\'', "\\'", { posix: `'\\'\\'''`, fish: `'\\\\\\''`, powershell: `'\\'''`, cmd: "\\'", dotenv: "\\'" }),
+  row("POSIX escape '\\''", "'\\''", {
+    posix: `''\\''\\'\\'''\\'''`, fish: `'\\'\\\\\\'\\''`, powershell: `'''\\'''''`, cmd: "'\\''", dotenv: "'\\''",
+  }),
+  row('smart single quotes U+2018..U+201B', 'a\u2018b\u2019c\u201ad\u201be', {
+    posix: `'a\u2018b\u2019c\u201ad\u201be'`,
+    fish: `'a\u2018b\u2019c\u201ad\u201be'`,
+    powershell: `'a\u2018\u2018b\u2019\u2019c\u201a\u201ad\u201b\u201be'`,
+    cmd: REFUSED,
+    dotenv: 'a\u2018b\u2019c\u201ad\u201be',
+  }),
+  row('smart quote breakout', '\u2019; Remove-Item x; \u2019', {
+    posix: `'\u2019; Remove-Item x; \u2019'`,
+    fish: `'\u2019; Remove-Item x; \u2019'`,
+    powershell: `'\u2019\u2019; Remove-Item x; \u2019\u2019'`,
+    cmd: REFUSED,
+    dotenv: '\u2019; Remove-Item x; \u2019',
+  }),
+  row('smart double quotes U+201C..U+201E', 'a\u201cb\u201dc\u201ed', {
+    posix: `'a\u201cb\u201dc\u201ed'`, fish: `'a\u201cb\u201dc\u201ed'`, powershell: `'a\u201cb\u201dc\u201ed'`, cmd: REFUSED, dotenv: 'a\u201cb\u201dc\u201ed',
+  }),
+  row('accented', 'caf\u00e9', { posix: `'caf\u00e9'`, fish: `'caf\u00e9'`, powershell: `'caf\u00e9'`, cmd: REFUSED, dotenv: 'caf\u00e9' }),
+  row('non-BMP', 'key\u{1f511}\u{10ffff}', {
+    posix: `'key\u{1f511}\u{10ffff}'`, fish: `'key\u{1f511}\u{10ffff}'`, powershell: `'key\u{1f511}\u{10ffff}'`, cmd: REFUSED, dotenv: 'key\u{1f511}\u{10ffff}',
+  }),
+  row('Unicode line separators', 'a\u2028b\u0085c', {
+    posix: `'a\u2028b\u0085c'`, fish: `'a\u2028b\u0085c'`, powershell: `'a\u2028b\u0085c'`, cmd: REFUSED, dotenv: 'a\u2028b\u0085c',
+  }),
+  row('option-like', '-e', { posix: `'-e'`, fish: `'-e'`, powershell: `'-e'`, cmd: '-e', dotenv: '-e' }),
+];
+
+const NAME = 'AWS_SECRET_ACCESS_KEY';
+
+const normal: CredentialOutput = {
+  credentials: {
+    accessKeyId: 'ASIAEXAMPLEKEYID1234',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    sessionToken: 'FwoGZXIvYXdzEBYaDH+token/base64==',
+    // Milliseconds are dropped: SDKs and prompts read whole seconds.
+    expiration: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678)),
+  },
+  region: 'eu-west-1',
+  profileName: 'work',
+};
+
+/** Long-term keys: no token, no expiration, no region. */
+const bare: CredentialOutput = {
+  credentials: { accessKeyId: 'AKIAEXAMPLEKEYID1234', secretAccessKey: 'secret/key+value=' },
+  profileName: 'default',
+};
+
+const EXPIRATION = '2026-01-02T03:04:05Z';
+
+function normalLines(family: Family): string {
+  const q = (v: string): string => (family === 'cmd' || family === 'dotenv' ? v : `'${v}'`);
+  const set = (name: string, value: string): string => LINE[family](name, q(value));
+  return [
+    set('AWS_ACCESS_KEY_ID', 'ASIAEXAMPLEKEYID1234'),
+    set('AWS_SECRET_ACCESS_KEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'),
+    set('AWS_SESSION_TOKEN', 'FwoGZXIvYXdzEBYaDH+token/base64=='),
+    set('AWS_CREDENTIAL_EXPIRATION', EXPIRATION),
+    set('AWS_SESSION_EXPIRATION', EXPIRATION),
+    set('AWS_REGION', 'eu-west-1'),
+    set('AWS_DEFAULT_REGION', 'eu-west-1'),
+    CLEAR[family]('AWS_PROFILE'),
+    CLEAR[family]('AWS_DEFAULT_PROFILE'),
+    CLEAR[family]('AWS_SECURITY_TOKEN'),
+  ].join('');
+}
+
+function bareLines(family: Family): string {
+  const q = (v: string): string => (family === 'cmd' || family === 'dotenv' ? v : `'${v}'`);
+  return [
+    LINE[family]('AWS_ACCESS_KEY_ID', q('AKIAEXAMPLEKEYID1234')),
+    LINE[family]('AWS_SECRET_ACCESS_KEY', q('secret/key+value=')),
+    // A token or expiry left from an earlier session would be used with the new keys.
+    CLEAR[family]('AWS_SESSION_TOKEN'),
+    CLEAR[family]('AWS_CREDENTIAL_EXPIRATION'),
+    CLEAR[family]('AWS_SESSION_EXPIRATION'),
+    CLEAR[family]('AWS_PROFILE'),
+    CLEAR[family]('AWS_DEFAULT_PROFILE'),
+    CLEAR[family]('AWS_SECURITY_TOKEN'),
+  ].join('');
+}
+
+const UNSET_ORDER = [
+  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION',
+  'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN',
+];
+
+function withSecret(value: string): CredentialOutput {
+  return { ...normal, credentials: { ...normal.credentials, secretAccessKey: value } };
+}
+
+/** Asserts a refusal: exit 2, naming the variable and format, never quoting the value. */
+function assertRefused(fn: () => unknown, variable: string, formatName: string, value: string): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof StsenvError, `expected StsenvError, got ${String(error)}`);
+    assert.equal(error.exitCode, 2);
+    assert.ok(error.message.includes(variable), `message names ${variable}: ${error.message}`);
+    assert.ok(error.message.includes(formatName), `message names ${formatName}: ${error.message}`);
+    if (value !== '') {
+      assert.ok(!error.message.includes(value), `message must not contain the value: ${error.message}`);
+      assert.ok(!(error.hint ?? '').includes(value), `hint must not contain the value: ${error.hint}`);
+    }
+    return true;
+  });
+}
+
+test('the table covers every format in the registry', () => {
+  assert.deepEqual(FORMATS.map((f) => f.name).filter((name) => !(name in FAMILY)), []);
+  assert.ok(ROWS.every((r) => r.value === '' || r.value.length >= 2), 'refusal checks need values longer than the character they name');
+});
+
+for (const format of FORMATS) {
+  const family = FAMILY[format.name]!;
+
+  describe(`${format.name} format`, () => {
+    if (format.kind === 'env' && family !== 'json' && family !== 'ini') {
+      const env: EnvFormat = format;
+
+      test('normal credentials: exact text, region, expiration, clears', () => {
+        const text = renderCredentials(env, normal);
+        assert.equal(text, normalLines(family));
+        assert.match(text, /2026-01-02T03:04:05Z/);
+        if (family === 'cmd') assert.equal(text.replaceAll('\r\n', ''), text.replaceAll(/\r?\n/g, ''), 'every line ends in CRLF');
+      });
+
+      test('long-term keys: token and expiration cleared, no region', () => {
+        assert.equal(renderCredentials(env, bare), bareLines(family));
+      });
+
+      test('unset clears every variable stsenv sets', () => {
+        assert.equal(renderUnset(env), UNSET_ORDER.map((name) => CLEAR[family](name)).join(''));
+      });
+
+      for (const { label, value, expect } of ROWS) {
+        const quoted = expect[family];
+        if (quoted === REFUSED) {
+          test(`${label}: refused`, () => {
+            assert.notEqual(env.refuse(value), undefined);
+            assertRefused(() => renderCredentials(env, withSecret(value)), NAME, env.name, value);
+            assertRefused(() => renderEnvChange(env, { set: [['AWS_REGION', `x${value}y`]], clear: [] }), 'AWS_REGION', env.name, `x${value}y`);
+          });
+        } else {
+          test(`${label}: ${JSON.stringify(LINE[family](NAME, quoted))}`, () => {
+            assert.equal(env.refuse(value), undefined);
+            assert.equal(renderEnvChange(env, { set: [[NAME, value]], clear: [] }), LINE[family](NAME, quoted));
+          });
+        }
+      }
+    }
+
+    if (family === 'json') {
+      test('normal credentials: the credential_process document', () => {
+        const text = renderCredentials(format, normal);
+        assert.equal(
+          text,
+          '{"Version":1,"AccessKeyId":"ASIAEXAMPLEKEYID1234","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",' +
+            `"SessionToken":"FwoGZXIvYXdzEBYaDH+token/base64==","Expiration":"${EXPIRATION}"}\n`,
+        );
+      });
+
+      test('long-term keys: no SessionToken, no Expiration', () => {
+        assert.deepEqual(JSON.parse(renderCredentials(format, bare)), {
+          Version: 1,
+          AccessKeyId: 'AKIAEXAMPLEKEYID1234',
+          SecretAccessKey: 'secret/key+value=',
+        });
+      });
+
+      test('every value in the table round-trips through JSON.parse', () => {
+        for (const { value } of ROWS) {
+          const text = renderCredentials(format, withSecret(value));
+          assert.equal(text.split('\n').length, 2, 'one line and a newline');
+          assert.deepEqual(JSON.parse(text), {
+            Version: 1,
+            AccessKeyId: 'ASIAEXAMPLEKEYID1234',
+            SecretAccessKey: value,
+            SessionToken: 'FwoGZXIvYXdzEBYaDH+token/base64==',
+            Expiration: EXPIRATION,
+          });
+        }
+      });
+
+      test('unset is refused', () => assertUnsetRefused(format));
+    }
+
+    if (family === 'ini') {
+      test('normal credentials: section and keys', () => {
+        assert.equal(
+          renderCredentials(format, normal),
+          '[work]\naws_access_key_id = ASIAEXAMPLEKEYID1234\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n' +
+            'aws_session_token = FwoGZXIvYXdzEBYaDH+token/base64==\n',
+        );
+      });
+
+      test('long-term keys: no aws_session_token', () => {
+        assert.equal(renderCredentials(format, bare), '[default]\naws_access_key_id = AKIAEXAMPLEKEYID1234\naws_secret_access_key = secret/key+value=\n');
+      });
+
+      for (const { label, value, ini } of ROWS) {
+        test(`${label}: ${ini ? 'written' : 'refused'}`, () => {
+          if (ini) assert.ok(renderCredentials(format, withSecret(value)).split('\n').includes(`aws_secret_access_key = ${value}`));
+          else assertRefused(() => renderCredentials(format, withSecret(value)), 'aws_secret_access_key', 'ini', value);
+        });
+      }
+
+      test('what ini writes, the SDK for JavaScript reads back exactly', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'stsenv-ini-'));
+        try {
+          const file = join(dir, 'credentials');
+          // Every value the format writes, whatever the table says: the reader is the judge.
+          for (const { value } of ROWS) {
+            let text: string;
+            try {
+              text = renderCredentials(format, withSecret(value));
+            } catch {
+              continue;
+            }
+            writeFileSync(file, text);
+            const { credentialsFile } = await loadSharedConfigFiles({ filepath: file, configFilepath: join(dir, 'config'), ignoreCache: true });
+            assert.deepEqual(
+              credentialsFile,
+              {
+                work: {
+                  aws_access_key_id: 'ASIAEXAMPLEKEYID1234',
+                  aws_secret_access_key: value,
+                  aws_session_token: 'FwoGZXIvYXdzEBYaDH+token/base64==',
+                },
+              },
+              `read back ${JSON.stringify(value)}`,
+            );
+          }
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+
+      test('profile names that are not a plain section are refused', () => {
+        for (const profileName of ['', 'a]b', '[a', ' work', 'work ', 'a\nb', 'a #b', ';a']) {
+          assert.throws(() => renderCredentials(format, { ...normal, profileName }), (e: unknown) => e instanceof StsenvError && e.exitCode === 2);
+        }
+      });
+
+      test('unset is refused', () => assertUnsetRefused(format));
+    }
+  });
+}
+
+/** renderUnset for a document format: exit 2, naming the format. */
+function assertUnsetRefused(format: Format): void {
+  assert.throws(
+    () => renderUnset(format),
+    (error: unknown) => error instanceof StsenvError && error.exitCode === 2 && error.message.includes(format.name),
+  );
+}

@@ -108,6 +108,18 @@ describe('stsenv init prints the files of shells/', () => {
     assert.doesNotMatch(text, /^\s*@?setlocal/im);
   });
 
+  // pwsh is not packaged for Debian: the PowerShell function is checked as text.
+  test('the PowerShell function runs the application, not itself, and evaluates only after exit 0', () => {
+    const text = readFileSync(new URL('stsenv.ps1', SHELLS_DIR), 'utf8');
+    assert.match(text, /Get-Command -Name stsenv -CommandType Application/);
+    const run = text.indexOf('$lines = & $program --shell powershell @args');
+    const check = text.indexOf('if ($LASTEXITCODE -ne 0) { return }');
+    const evaluate = text.indexOf('Invoke-Expression }');
+    assert.ok(run > 0 && check > run && evaluate > check, 'run, then check the exit code, then evaluate');
+    assert.match(text, /-cnotin 'assume', 'session', 'web-identity', 'unset'/);
+    assert.doesNotMatch(text, /\$global:/, 'no helper variable outlives the call');
+  });
+
   test('an unknown shell is a usage error with empty stdout', async () => {
     const result = await runCli(['init', 'tcsh'], { env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1' }) });
     assert.equal(result.code, 2);

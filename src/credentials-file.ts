@@ -5,11 +5,11 @@
  * the current text, and rename a complete new file into place, so racing
  * stsenv processes lose no section and a crash leaves the old file.
  */
-import { closeSync, constants, mkdirSync, openSync, readFileSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { writeFileAtomic, lstatOrUndefined, ownershipProblem } from './cache/safe-files.js';
+import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, writeFileAtomic } from './cache/safe-files.js';
 import type { Context } from './context.js';
 import { isoSeconds, type Credentials } from './credentials.js';
 import { failure, usageError } from './errors.js';
@@ -208,6 +208,10 @@ export async function writeProfile(name: string, credentials: Credentials, ctx: 
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
       writeFileAtomic(file, replaceSection(text, name, credentials));
+      // Temp files of writers killed before their rename.
+      for (const entry of readdirSync(dirname(file))) {
+        if (entry.startsWith(`.${basename(file)}.tmp-`) && isAbandonedTemp(entry)) unlinkQuietly(join(dirname(file), entry));
+      }
     });
   } catch (error) {
     if (error instanceof Error && error.name === 'StsenvError') throw error;

@@ -8,7 +8,7 @@ export const dotenv: EnvFormat = {
   kind: 'env',
   name: 'dotenv',
   aliases: ['env'],
-  description: 'NAME=value lines for docker --env-file and .env files',
+  description: 'NAME=value lines for docker --env-file (read literally: no quotes, no expansion)',
   lineEnding: '\n',
   refuse(value) {
     if (value.includes('\0')) return 'a NUL character, which no environment variable can hold';

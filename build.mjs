@@ -1,8 +1,16 @@
-// Bundles the CLI into dist/: one entry file for the start-up path, and
-// chunks (the AWS SDK above all) that load only when a command needs them.
+// Bundles the CLI into dist/, shaped for start-up time (npm run bench measures it):
+//   stsenv.cjs       the entry: --version and --help, nothing else loaded (CommonJS
+//                    starts faster than an ES module, and the entry parses in no time)
+//   main.cjs         all of stsenv's own code; each command initialised only when run
+//   vendor/yargs.cjs yargs, for the command lines the lean parser leaves to it
+//   vendor/aws.cjs   the AWS SDK (and hpagent), for the commands that call STS
+//   help.json        every --help text, rendered by yargs here at build time
+//   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
+// Third-party code lives only in vendor/, stsenv's own modules only in main.cjs, so
+// no module is ever loaded twice (an error class in two copies would break instanceof).
 // Type checking is tsc's job (npm run typecheck, part of npm test).
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -11,36 +19,105 @@ const staging = `dist.tmp-${process.pid}`;
 const shellsDir = new URL('./shells/', import.meta.url);
 const shellFiles = Object.fromEntries(readdirSync(shellsDir).map((name) => [name, readFileSync(new URL(name, shellsDir), 'utf8')]));
 
-const common = {
+const define = { STSENV_VERSION: JSON.stringify(version), STSENV_SHELL_FILES: JSON.stringify(shellFiles) };
+
+/** Which vendor bundle a package goes to; packages not listed are bundled into main.cjs (chalk: small, and loaded lazily there). */
+function vendorOf(specifier) {
+  if (specifier === 'yargs' || specifier.startsWith('yargs/')) return 'yargs';
+  if (/^(@aws-sdk|@smithy|@aws)\/|^hpagent$/.test(specifier)) return 'aws';
+  return undefined;
+}
+
+const cjs = {
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  define: { STSENV_VERSION: JSON.stringify(version), STSENV_SHELL_FILES: JSON.stringify(shellFiles) },
+  // import() becomes a require() inside a promise: Node's ES module loader never starts.
+  supported: { 'dynamic-import': false },
+  legalComments: 'linked',
   logLevel: 'warning',
 };
 
-await build({
-  ...common,
-  entryPoints: { stsenv: 'src/cli.ts' },
-  outdir: staging,
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
-  splitting: true,
-  // Identifiers stay readable so that --debug stack traces mean something.
+// Our own code keeps its identifiers so that --debug stack traces mean something.
+const ownCode = {
+  ...cjs,
   minifyWhitespace: true,
   minifySyntax: true,
-  legalComments: 'linked',
-  // Some bundled CommonJS code calls require() for Node built-ins.
-  banner: { js: "import { createRequire as __stsenvCreateRequire } from 'node:module'; const require = __stsenvCreateRequire(import.meta.url);" },
-});
+  define: { ...define, 'import.meta.url': '__stsenvFileUrl' },
+  banner: { js: 'var __stsenvFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+
+// Every package specifier main.cjs imports, by vendor bundle; each becomes one property of that bundle's exports.
+const vendored = { yargs: new Set(), aws: new Set() };
+const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
+
+/** main.cjs reaches third-party code through require('./vendor/NAME.cjs'), only where a module first needs it. */
+const vendorPlugin = {
+  name: 'vendor',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const vendor = vendorOf(args.path);
+      if (!vendor || args.namespace === 'vendor') return undefined;
+      vendored[vendor].add(args.path);
+      return { path: args.path, namespace: 'vendor', pluginData: vendor };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, async (args) => {
+      // Named exports spelled out (read from the package itself), so that imports mean what they mean unbundled.
+      const names = Object.keys(await import(args.path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      const hasDefault = 'default' in (await import(args.path));
+      const from = `require('./vendor/${args.pluginData}.cjs').${vendorKey(args.path)}`;
+      return {
+        contents: `const m = ${from};\n${hasDefault ? 'export default m.default;\n' : ''}${names.length ? `export const { ${names.join(', ')} } = m;\n` : ''}`,
+        loader: 'js',
+      };
+    });
+    b.onResolve({ filter: /^\.\/vendor\//, namespace: 'vendor' }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+/** The entry reaches main.cjs by require, not by bundling it in. */
+const entryPlugin = {
+  name: 'entry',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/cli-main\.js$/ }, () => ({ path: './main.cjs', external: true }));
+  },
+};
+
+await build({ ...ownCode, entryPoints: { stsenv: 'src/cli.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [entryPlugin] });
+await build({ ...ownCode, entryPoints: { main: 'src/cli-main.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [vendorPlugin] });
+
+// Each vendor bundle exports one ES-module namespace per package specifier.
+mkdirSync(`${staging}/vendor`);
+for (const [vendor, specifiers] of Object.entries(vendored)) {
+  const list = [...specifiers].sort();
+  const contents = list
+    .map((s, i) => `import * as m${i} from ${JSON.stringify(s)};\nexport const ${vendorKey(s)} = m${i};`)
+    .join('\n');
+  await build({
+    ...cjs,
+    stdin: { contents, resolveDir: '.', sourcefile: `vendor-${vendor}.js` },
+    outfile: `${staging}/vendor/${vendor}.cjs`,
+    // ES module builds of the SDK: tree-shaken, no CommonJS interop at load.
+    mainFields: ['module', 'main'],
+    minify: true,
+    // yargs finds its own files from import.meta.url.
+    define: { 'import.meta.url': '__stsenvFileUrl' },
+    banner: ownCode.banner,
+  });
+}
+
+// The old entry name, for anyone (and any script) running `node dist/stsenv.mjs`.
+writeFileSync(`${staging}/stsenv.mjs`, "#!/usr/bin/env node\nimport './stsenv.cjs';\n");
+chmodSync(`${staging}/stsenv.mjs`, 0o755);
+chmodSync(`${staging}/stsenv.cjs`, 0o755);
 
 // Help is rendered here, by the same yargs code, so that `stsenv --help` needs no yargs at run time.
 const helpBuild = `dist.help-${process.pid}`;
 try {
-  await build({ ...common, entryPoints: { help: 'src/cli-yargs.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
+  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', entryPoints: { help: 'src/cli-yargs.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
   const { prerenderHelp } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
-  writeFileSync(`${staging}/help.json`, JSON.stringify(prerenderHelp()));
+  writeFileSync(`${staging}/help.json`, JSON.stringify(await prerenderHelp()));
 } finally {
   rmSync(helpBuild, { recursive: true, force: true });
 }

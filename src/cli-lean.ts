@@ -163,23 +163,20 @@ function typed(value: string, type: ValueType | undefined): { value: unknown } |
   return undefined;
 }
 
-export interface LeanParsed {
-  command: CommandSpec;
-  argv: Record<string, unknown>;
+/** The command a command line names: its first word, after any leading --debug. */
+export function commandName(args: readonly string[]): string | undefined {
+  return args.find((arg) => arg !== '--debug');
 }
 
 /**
- * The argv yargs would give for `args`, or undefined when the lean parser is
- * not certain (yargs then decides, errors included).
+ * The argv yargs would give for `args` (a command line for `command`), or
+ * undefined when the lean parser is not certain (yargs then decides, errors included).
  */
-export function leanParse(args: readonly string[], commands: readonly CommandSpec[]): LeanParsed | undefined {
+export function leanParse(args: readonly string[], command: CommandSpec): Record<string, unknown> | undefined {
   let start = 0;
   while (args[start] === '--debug') start++;
-  const name = args[start];
-  const command = commands.find((c) => c.command.split(/\s/)[0] === name);
-  if (!command) return undefined;
   const shape = commandShape(command);
-  if (!shape) return undefined;
+  if (!shape || args[start] !== shape.name) return undefined;
 
   const given = new Map<OptionDef, string[] | true>();
   const positionals: string[] = [];
@@ -261,5 +258,5 @@ export function leanParse(args: readonly string[], commands: readonly CommandSpe
     for (const key of def.keys) argv[key] = value;
   }
   argv.$0 = SCRIPT_NAME;
-  return { command, argv };
+  return argv;
 }

@@ -26,3 +26,13 @@ export const PRERENDERED_HELP_WIDTHS = [80, 100, 110] as const;
 export function helpKey(width: number, command: string): string {
   return `${width}:${command}`;
 }
+
+/**
+ * `stsenv: warning:` in yellow when stderr takes colour: the rule and the
+ * escape codes of stderrChalk (report-error.ts), without loading chalk on
+ * every start (test/startup.test.ts checks they agree).
+ */
+export function warningPrefix(stderr: { isTTY?: boolean }, env: NodeJS.ProcessEnv): string {
+  const colour = env.NO_COLOR ? false : env.FORCE_COLOR && env.FORCE_COLOR !== '0' ? true : Boolean(stderr.isTTY);
+  return colour ? '\u001b[33mstsenv: warning:\u001b[39m' : 'stsenv: warning:';
+}

@@ -6,12 +6,13 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './cli-root.js';
-import { COMMANDS } from './commands/index.js';
+import type { CommandSpec } from './cli-options.js';
+import { loadCommands } from './commands/index.js';
 import type { Context } from './context.js';
 import { usageError } from './errors.js';
 import { FORMAT_NAMES } from './shells/index.js';
 
-export function buildParser(args: string[], width: number): Argv {
+export function buildParser(args: string[], width: number, commands: readonly CommandSpec[]): Argv {
   let parser = yargs(args)
     .scriptName(SCRIPT_NAME)
     .usage(ROOT_USAGE)
@@ -30,7 +31,7 @@ export function buildParser(args: string[], width: number): Argv {
     .wrap(width)
     .parserConfiguration({ 'camel-case-expansion': true })
     .epilogue(`Formats (-s/--shell): ${FORMAT_NAMES.join(', ')}.\nDocs: README.md. Exit codes: 0 ok, 1 AWS/network/file error, 2 usage or bad input.`);
-  for (const { command, describe, builder } of COMMANDS) parser = parser.command(command, describe, builder);
+  for (const { command, describe, builder } of commands) parser = parser.command(command, describe, builder);
   return parser;
 }
 
@@ -42,9 +43,9 @@ export interface Parsed {
 }
 
 /** yargs reports through a callback instead of printing and exiting. */
-export function parseWithYargs(args: string[], width: number): Parsed {
+export function parseWithYargs(args: string[], width: number, commands: readonly CommandSpec[]): Parsed {
   const result: Parsed = { output: '' };
-  buildParser(args, width).parse(args, {}, (error, argv, output) => {
+  buildParser(args, width, commands).parse(args, {}, (error, argv, output) => {
     result.error = error ?? undefined;
     result.argv = argv as Record<string, unknown>;
     result.output = output ?? '';
@@ -53,14 +54,15 @@ export function parseWithYargs(args: string[], width: number): Parsed {
 }
 
 export async function runWithYargs(args: string[], width: number, ctx: Context): Promise<number> {
-  const { argv, error, output } = parseWithYargs(args, width);
+  const commands = await loadCommands();
+  const { argv, error, output } = parseWithYargs(args, width, commands);
   // Completion output is for the shell: the words asked for, or the script itself.
   if (argv?.getYargsCompletions !== undefined && !error) {
     process.stdout.write(output ? `${output}\n` : '');
     return 0;
   }
   if (args[0] === 'completion' && !args.includes('--help') && !args.includes('-h')) {
-    buildParser([], width).showCompletionScript();
+    buildParser([], width, commands).showCompletionScript();
     return 0;
   }
   if (error) throw usageError(error.message.split('\n')[0]!, 'see stsenv --help');
@@ -74,7 +76,7 @@ export async function runWithYargs(args: string[], width: number, ctx: Context):
     return 0;
   }
   const name = String((argv?._ as unknown[] | undefined)?.[0]);
-  const command = COMMANDS.find((c) => c.command.split(' ')[0] === name);
+  const command = commands.find((c) => c.command.split(' ')[0] === name);
   if (!command) throw usageError(`unknown command '${name}'`, 'see stsenv --help');
   return await command.run(argv!, ctx);
 }
@@ -83,13 +85,14 @@ export async function runWithYargs(args: string[], width: number, ctx: Context):
  * Every help text `--help` and `COMMAND --help` print, at the widths most
  * people get; the build stores them in dist/help.json so that help needs no yargs.
  */
-export function prerenderHelp(): Record<string, string> {
+export async function prerenderHelp(): Promise<Record<string, string>> {
+  const commands = await loadCommands();
   const texts: Record<string, string> = {};
   for (const width of PRERENDERED_HELP_WIDTHS) {
-    texts[helpKey(width, '')] = parseWithYargs(['--help'], width).output;
-    for (const { command } of COMMANDS) {
+    texts[helpKey(width, '')] = parseWithYargs(['--help'], width, commands).output;
+    for (const { command } of commands) {
       const name = command.split(' ')[0]!;
-      texts[helpKey(width, name)] = parseWithYargs([name, '--help'], width).output;
+      texts[helpKey(width, name)] = parseWithYargs([name, '--help'], width, commands).output;
     }
   }
   return texts;

@@ -1,67 +1,73 @@
 #!/usr/bin/env node
 /**
- * The command line: wiring and nothing else. Each command is a plain function
- * over parsed options and a Context (src/commands/); this file maps argv to
- * them and turns the result into an exit code.
+ * The command line's entry: wiring and nothing else. Each command is a plain
+ * function over parsed options and a Context (src/commands/).
  *
- * Start-up is most of what stsenv costs, so the common command lines are
- * answered without yargs: --version, prerendered --help, and the lean parser
- * (cli-lean.ts), which hands anything it is not sure of to yargs (cli-yargs.ts,
- * loaded on demand). Heavy modules (yargs, the AWS SDK) load only on the paths
- * that use them; test/startup.test.ts guards that.
+ * Start-up is most of what stsenv costs, so this file loads nothing it does
+ * not need: --version and --help (rendered by yargs at build time, in
+ * dist/help.json) are answered here with one write; everything else goes to
+ * cli-main.ts. The build makes this entry a small CommonJS file (Node starts
+ * CommonJS faster than an ES module) and keeps yargs and the AWS SDK in
+ * bundles of their own, loaded only by the paths that use them.
  */
-import { readFileSync } from 'node:fs';
-import { leanParse } from './cli-lean.js';
+import { readFileSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { helpKey, helpWidth, VERSION } from './cli-root.js';
-import { COMMANDS } from './commands/index.js';
-import { processContext } from './context.js';
-import { EXIT_USAGE } from './errors.js';
-import { reportError, stderrChalk } from './report-error.js';
+
+/**
+ * Writes to a file descriptor at once, without building process.stdout, which
+ * costs more than the rest of `stsenv --version`. A non-blocking descriptor
+ * that cannot take it all now gets the rest through the stream.
+ */
+function writeFd(fd: 1 | 2, text: string): void {
+  let rest = Buffer.from(text);
+  try {
+    while (rest.length > 0) rest = rest.subarray(writeSync(fd, rest));
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(rest);
+  }
+}
 
 /** `--help` and `COMMAND --help` as the build rendered them with yargs; undefined for anything else. */
 function prerenderedHelp(args: readonly string[], width: number): string | undefined {
-  const help = args.at(-1) === '--help' || args.at(-1) === '-h';
-  if (!help || args.length > 2) return undefined;
-  const command = args.length === 2 ? args[0]! : '';
-  if (command && !COMMANDS.some((c) => c.command.split(/\s/)[0] === command)) return undefined;
+  const last = args.at(-1);
+  if ((last !== '--help' && last !== '-h') || args.length > 2) return undefined;
+  let texts: Record<string, string>;
   try {
-    const texts = JSON.parse(readFileSync(new URL('./help.json', import.meta.url), 'utf8')) as Record<string, string>;
-    return texts[helpKey(width, command)];
+    texts = JSON.parse(readFileSync(new URL('./help.json', import.meta.url), 'utf8')) as Record<string, string>;
   } catch {
     // Not built (running from source): yargs renders it.
     return undefined;
   }
+  // Only the top level and real command names have a key; anything else goes to yargs.
+  const key = helpKey(width, args.length === 2 ? args[0]! : '');
+  return Object.hasOwn(texts, key) ? texts[key] : undefined;
 }
 
-export async function main(args: string[]): Promise<number> {
+async function run(args: string[]): Promise<number> {
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(`${VERSION}\n`);
+    writeFd(1, `${VERSION}\n`);
     return 0;
   }
-  const debug = args.includes('--debug');
-  const ctx = processContext(debug, (message) => process.stderr.write(`${stderrChalk(process.stderr, process.env).yellow('stsenv: warning:')} ${message}\n`));
-  try {
-    const width = helpWidth(process.stderr);
-    const help = prerenderedHelp(args, width);
-    if (help !== undefined) {
-      // Help is for people: stderr, so that `eval "$(stsenv ... --help)"` runs nothing.
-      process.stderr.write(`${help}\n`);
-      return 0;
-    }
-    const lean = leanParse(args, COMMANDS);
-    if (lean) return await lean.command.run(lean.argv, ctx);
-    const { runWithYargs } = await import('./cli-yargs.js');
-    return await runWithYargs(args, width, ctx);
-  } catch (error) {
-    return reportError(error, process.stderr, process.env, debug);
+  // Only a terminal has columns; asking process.stderr would build the stream for nothing.
+  const width = helpWidth(isatty(2) ? process.stderr : {});
+  const help = prerenderedHelp(args, width);
+  if (help !== undefined) {
+    // Help is for people: stderr, so that `eval "$(stsenv ... --help)"` runs nothing.
+    writeFd(2, `${help}\n`);
+    return 0;
   }
+  const { main } = await import('./cli-main.js');
+  return main(args, width);
 }
 
-main(process.argv.slice(2)).then(
+run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  () => {
-    process.exitCode = EXIT_USAGE;
+  (error: unknown) => {
+    // main reports its own errors; this is reached only if loading or reporting failed.
+    writeFd(2, `stsenv: internal error: ${error instanceof Error ? error.message.split('\n')[0] : 'unknown'}\n`);
+    process.exitCode = 1;
   },
 );

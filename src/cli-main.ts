@@ -1,0 +1,29 @@
+/**
+ * Everything after the entry's instant answers (src/cli.ts): the lean parser
+ * (cli-lean.ts) reads common command lines and loads only the command named;
+ * anything it is not sure of goes to yargs (cli-yargs.ts, loaded on demand).
+ * chalk, yargs and the AWS SDK load only on the paths that use them
+ * (test/startup.test.ts guards that).
+ */
+import { commandName, leanParse } from './cli-lean.js';
+import { warningPrefix } from './cli-root.js';
+import { COMMANDS } from './commands/index.js';
+import { processContext } from './context.js';
+
+export async function main(args: string[], width: number): Promise<number> {
+  const debug = args.includes('--debug');
+  const ctx = processContext(debug, (message) => process.stderr.write(`${warningPrefix(process.stderr, process.env)} ${message}\n`));
+  try {
+    const entry = COMMANDS.find((c) => c.name === commandName(args));
+    if (entry) {
+      const command = await entry.load();
+      const argv = leanParse(args, command);
+      if (argv) return await command.run(argv, ctx);
+    }
+    const { runWithYargs } = await import('./cli-yargs.js');
+    return await runWithYargs(args, width, ctx);
+  } catch (error) {
+    const { reportError } = await import('./report-error.js');
+    return reportError(error, process.stderr, process.env, debug);
+  }
+}

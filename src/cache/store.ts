@@ -98,8 +98,10 @@ export class CredentialCache {
     const path = this.entryPath(key);
     const { text, problem } = readOwnFile(path);
     if (problem) {
-      this.io.warn(`ignoring cache entry ${path}: it ${problem.why}`);
-      if (problem.refuse) return undefined;
+      // Someone else's file, or one others can change, may hold credentials planted for us: never used.
+      const use = !problem.refuse && !/owned by/.test(problem.why);
+      this.io.warn(`${use ? 'cache entry' : 'ignoring cache entry'} ${path}: it ${problem.why}`);
+      if (!use) return undefined;
     }
     if (text === undefined) return undefined;
     const entry = parseEntry(text);

@@ -12,7 +12,7 @@ import { processContext } from './context.js';
 
 export async function main(args: string[], width: number): Promise<number> {
   const debug = args.includes('--debug');
-  const ctx = processContext(debug, (message) => process.stderr.write(`${warningPrefix(process.stderr, process.env)} ${message}\n`));
+  const ctx = processContext(debug, (message) => ctx.stderr.write(`${warningPrefix(ctx.stderr, ctx.env)} ${message}\n`));
   try {
     const entry = COMMANDS.find((c) => c.name === commandName(args));
     if (entry) {
@@ -24,6 +24,6 @@ export async function main(args: string[], width: number): Promise<number> {
     return await runWithYargs(args, width, ctx);
   } catch (error) {
     const { reportError } = await import('./report-error.js');
-    return reportError(error, process.stderr, process.env, debug);
+    return reportError(error, ctx.stderr, ctx.env, debug);
   }
 }

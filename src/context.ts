@@ -1,3 +1,5 @@
+import { fdOutput } from './fd-output.js';
+
 /**
  * What a command may touch in the outside world, passed in so that commands
  * stay plain functions and tests can give them a fake world.
@@ -25,8 +27,8 @@ export interface Context {
 export function processContext(debugEnabled: boolean, warn: (message: string) => void): Context {
   return {
     env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: fdOutput(1),
+    stderr: fdOutput(2),
     now: () => new Date(),
     platform: process.platform,
     debug: debugEnabled ? (message) => process.stderr.write(`stsenv: debug: ${message}\n`) : () => {},

@@ -1,0 +1,240 @@
+/**
+ * `npm run bench`: how long stsenv takes to start and answer, next to bare
+ * Node (`node -e 0`) and the AWS CLI v2, on this machine, in one run.
+ *
+ * Every path runs against the loopback fake STS, in a HOME of its own. Runs
+ * alternate between paths (round robin, after warm-up rounds), so a machine
+ * that gets busier part-way slows every path alike. Wall time is measured
+ * from spawn to exit; peak RSS comes from separate runs under /usr/bin/time
+ * (Debian package `time`), so that its own start does not count in the times.
+ *
+ *   npm run bench                 # 15 rounds
+ *   npm run bench -- --runs 30    # more rounds for steadier medians
+ *   npm run bench -- --no-size    # skip the npm pack / npm install -g size
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFakeSts, type FakeSts } from '../test/support/fake-sts.js';
+import { isolatedEnv } from '../test/support/run-cli.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROLE = 'arn:aws:iam::123456789012:role/bench';
+const AWS_V2 = '/usr/bin/aws';
+const TIME = '/usr/bin/time';
+/** What `npm install -g` puts on PATH (package.json bin). */
+const CLI = fileURLToPath(new URL('../dist/stsenv.cjs', import.meta.url));
+
+interface Path {
+  name: string;
+  argv: string[];
+  /** Fresh environment for each run (a fresh cache when a request must happen). */
+  env: () => NodeJS.ProcessEnv;
+  /** Highest allowed ratio to `node -e 0`, when the issue sets one. */
+  maxRatio?: number;
+  /** How many STS requests one run must make; checked, so that the table measures what it says. */
+  requests?: number;
+}
+
+interface Sample {
+  ms: number;
+  code: number | null;
+}
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+
+const RUNS = option('--runs', 15);
+const WARMUP = option('--warmup', 3);
+const SIZE = !process.argv.includes('--no-size');
+
+function run(argv: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Read what it writes, as a shell's $(...) would.
+    child.stdout.resume();
+    child.stderr.resume();
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code }));
+  });
+}
+
+/** Peak RSS in KiB, from GNU time's %M, or undefined when /usr/bin/time is missing. */
+function peakRssKiB(argv: string[], env: NodeJS.ProcessEnv): number | undefined {
+  if (!existsSync(TIME)) return undefined;
+  const result = spawnSync(TIME, ['-f', '%M', ...argv], { env, encoding: 'utf8' });
+  const last = result.stderr.trim().split('\n').at(-1) ?? '';
+  return /^\d+$/.test(last) ? Number(last) : undefined;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function awsCliV2(): boolean {
+  if (!existsSync(AWS_V2)) return false;
+  const result = spawnSync(AWS_V2, ['--version'], { encoding: 'utf8' });
+  return /^aws-cli\/2\./.test(`${result.stdout}${result.stderr}`);
+}
+
+function duSize(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + duSize(join(path, name)), 0);
+}
+
+function kib(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
+/** What `npm pack` would publish, and what `npm install -g` of that tarball puts on disk. */
+function installedSize(): string[] {
+  const lines: string[] = [];
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{
+    size: number;
+    unpackedSize: number;
+    entryCount: number;
+  }>;
+  lines.push(`npm pack: ${pack!.entryCount} files, ${kib(pack!.size)} tarball, ${kib(pack!.unpackedSize)} unpacked`);
+  const dir = mkdtempSync(join(tmpdir(), 'stsenv-bench-install-'));
+  try {
+    execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, stdio: 'ignore' });
+    const tarball = join(dir, readdirSync(dir).find((name) => name.endsWith('.tgz'))!);
+    const prefix = join(dir, 'prefix');
+    const install = (extra: string[]) =>
+      spawnSync(npm, ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', ...extra, tarball], { stdio: 'ignore' }).status === 0;
+    // Dependencies come from npm's cache when they are there; the registry otherwise.
+    if (!install(['--offline']) && !install(['--prefer-offline'])) {
+      lines.push('npm install -g: failed (offline, and the registry was not reachable)');
+      return lines;
+    }
+    const packageDir = join(prefix, 'lib', 'node_modules', 'stsenv');
+    const own = duSize(packageDir) - (existsSync(join(packageDir, 'node_modules')) ? duSize(join(packageDir, 'node_modules')) : 0);
+    lines.push(`npm install -g: ${kib(duSize(prefix))} on disk (stsenv itself ${kib(own)}, dependencies the rest)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run node build.mjs first (npm run bench does)`);
+  const fake: FakeSts = await startFakeSts();
+  const scratch = mkdtempSync(join(tmpdir(), 'stsenv-bench-'));
+  let fresh = 0;
+  // A HOME (and cache) nobody has used: the command must ask STS.
+  const freshEnv = (extra: NodeJS.ProcessEnv = {}) => {
+    const home = join(scratch, `home-${++fresh}`);
+    mkdirSync(home);
+    // The credential cache on, as users have it (the test environment turns it off).
+    return isolatedEnv(home, { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: fake.url, STSENV_NO_CACHE: undefined, ...extra });
+  };
+  try {
+    const node = process.execPath;
+    const stsenv = (...args: string[]) => [node, CLI, ...args];
+    const shared = freshEnv();
+    const paths: Path[] = [
+      { name: 'node -e 0', argv: [node, '-e', '0'], env: () => shared },
+      { name: 'stsenv --version', argv: stsenv('--version'), env: () => shared, maxRatio: 1.2, requests: 0 },
+      { name: 'stsenv --help', argv: stsenv('--help'), env: () => shared, maxRatio: 1.2, requests: 0 },
+      { name: 'stsenv unset', argv: stsenv('unset'), env: () => shared, maxRatio: 1.2, requests: 0 },
+      { name: 'stsenv init bash', argv: stsenv('init', 'bash'), env: () => shared, maxRatio: 1.2, requests: 0 },
+    ];
+
+    // A cache hit, when this build has a cache: the second run in one HOME must make no request.
+    const cacheHome = freshEnv();
+    await run(stsenv('assume', ROLE), cacheHome);
+    fake.reset();
+    const second = await run(stsenv('assume', ROLE), cacheHome);
+    const hasCache = second.code === 0 && fake.requests.length === 0;
+    if (hasCache) paths.push({ name: 'stsenv assume ROLE (cache hit)', argv: stsenv('assume', ROLE), env: () => cacheHome, maxRatio: 1.2, requests: 0 });
+    paths.push({ name: 'stsenv assume ROLE (1 request)', argv: stsenv('assume', ROLE), env: () => freshEnv(), maxRatio: 1.6, requests: 1 });
+
+    const withAws = awsCliV2();
+    if (withAws) {
+      paths.push({
+        name: 'aws sts assume-role (AWS CLI v2)',
+        argv: [AWS_V2, 'sts', 'assume-role', '--role-arn', ROLE, '--role-session-name', 'bench', '--endpoint-url', fake.url, '--region', 'us-east-1'],
+        env: () => freshEnv(),
+        requests: 1,
+      });
+    }
+
+    const samples = new Map<Path, number[]>(paths.map((p) => [p, []]));
+    process.stderr.write(`bench: ${WARMUP} warm-up and ${RUNS} measured rounds over ${paths.length} paths`);
+    for (let round = 0; round < WARMUP + RUNS; round++) {
+      process.stderr.write('.');
+      for (const path of paths) {
+        const env = path.env();
+        fake.reset();
+        const sample = await run(path.argv, env);
+        if (sample.code !== 0) throw new Error(`${path.name} exited with ${sample.code}`);
+        if (path.requests !== undefined && fake.requests.length !== path.requests) {
+          throw new Error(`${path.name} made ${fake.requests.length} STS requests, expected ${path.requests}`);
+        }
+        if (round >= WARMUP) samples.get(path)!.push(sample.ms);
+      }
+    }
+    process.stderr.write('\n');
+
+    const base = median(samples.get(paths[0]!)!);
+    const awsPath = paths.find((p) => p.argv[0] === AWS_V2);
+    const requestPath = paths.find((p) => p.name.includes('1 request'))!;
+    const rows: string[][] = [['path', 'median', 'vs node -e 0', 'target', 'peak RSS']];
+    let failed = 0;
+    for (const path of paths) {
+      const ms = median(samples.get(path)!);
+      const ratio = ms / base;
+      let target = '';
+      if (path.maxRatio !== undefined) {
+        const ok = ratio <= path.maxRatio;
+        if (!ok) failed++;
+        target = `≤ ${path.maxRatio}x ${ok ? 'ok' : 'MISSED'}`;
+      }
+      const rss = peakRssKiB(path.argv, path.env());
+      let rssText = rss === undefined ? 'n/a' : kib(rss * 1024);
+      if (path === requestPath && rss !== undefined) {
+        const ok = rss <= 70 * 1024;
+        if (!ok) failed++;
+        rssText += ` (≤ 70 MiB ${ok ? 'ok' : 'MISSED'})`;
+      }
+      rows.push([path.name, `${ms.toFixed(1)} ms`, `${ratio.toFixed(2)}x`, target, rssText]);
+    }
+    if (awsPath) {
+      const times = median(samples.get(awsPath)!) / median(samples.get(requestPath)!);
+      const ok = times >= 4;
+      if (!ok) failed++;
+      rows.push([`AWS CLI v2 / stsenv, same request`, `${times.toFixed(1)}x`, '', `≥ 4x ${ok ? 'ok' : 'MISSED'}`, '']);
+    }
+    const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+    const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+    console.log(line(rows[0]!));
+    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const row of rows.slice(1)) console.log(line(row));
+    console.log('');
+    console.log(`${RUNS} runs per path (after ${WARMUP} warm-up rounds), Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs.`);
+    if (!withAws) console.log(`AWS CLI v2 comparison skipped: ${AWS_V2} is missing or not version 2.`);
+    if (!hasCache) console.log('Cache-hit path skipped: a second `stsenv assume` in the same HOME still asked STS (no cache in this build).');
+    if (SIZE) for (const sizeLine of installedSize()) console.log(sizeLine);
+    if (failed) {
+      console.log(`${failed} target(s) missed.`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await fake.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});

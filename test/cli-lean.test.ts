@@ -1,0 +1,128 @@
+/**
+ * The lean parser (src/cli-lean.ts) must give exactly the argv yargs gives,
+ * or step aside. Every command line here goes through both; wherever the lean
+ * parser answers, yargs must accept the line and agree key for key.
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CommandSpec } from '../src/cli-options.js';
+import { commandShape, leanParse } from '../src/cli-lean.js';
+import { parseWithYargs } from '../src/cli-yargs.js';
+import { loadCommands } from '../src/commands/index.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/deploy';
+
+let commands: CommandSpec[];
+before(async () => {
+  commands = await loadCommands();
+});
+
+function byName(name: string): CommandSpec {
+  const found = commands.find((c) => c.command.split(' ')[0] === name);
+  assert.ok(found, `no command ${name}`);
+  return found;
+}
+
+/** yargs leaves keys it has no value for as undefined; the lean parser leaves them out. */
+function normalize(argv: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(argv).filter(([, value]) => value !== undefined));
+}
+
+/** Runs both parsers; returns whether the lean one answered. */
+function agree(args: string[]): boolean {
+  const command = commands.find((c) => c.command.split(' ')[0] === args.find((a) => a !== '--debug'));
+  const lean = command ? leanParse(args, command) : undefined;
+  if (lean === undefined) return false;
+  const full = parseWithYargs(args, 100, commands);
+  assert.equal(full.error, undefined, `lean parser accepted what yargs refuses: stsenv ${args.join(' ')}: ${full.error?.message}`);
+  assert.deepEqual(normalize(lean), normalize(full.argv!), `stsenv ${args.join(' ')}`);
+  return true;
+}
+
+/** Command lines built from what each command declares: every option in each spelling. */
+function generated(spec: CommandSpec): string[][] {
+  const shape = commandShape(spec);
+  if (!shape) return [];
+  const base = [shape.name, ...shape.positionals.filter((p) => p.required).map((p) => String(p.choices?.[0] ?? ROLE))];
+  const lines: string[][] = [base, ['--debug', ...base], [...base, '--debug']];
+  const optional = shape.positionals.find((p) => !p.required);
+  if (optional) lines.push([...base, String(optional.choices?.[0] ?? ROLE)]);
+  for (const [spelling, def] of [...shape.long, ...shape.short]) {
+    const flag = spelling.length === 1 ? `-${spelling}` : `--${spelling}`;
+    if (def.type === 'boolean') {
+      lines.push([...base, flag]);
+      continue;
+    }
+    const value = String(def.choices?.[0] ?? (def.type === 'number' ? '3' : 'value-1'));
+    lines.push([...base, flag, value]);
+    if (spelling.length > 1) lines.push([...base, `${flag}=${value}`], [shape.name, flag, value, ...base.slice(1)]);
+    if (def.coerce) lines.push([...base, flag, value, flag, `${value}2`]);
+  }
+  return lines;
+}
+
+describe('lean parser against yargs', () => {
+  test('every command line built from the command definitions: same argv, or left to yargs', () => {
+    let answered = 0;
+    for (const spec of commands) for (const args of generated(spec)) if (agree(args)) answered++;
+    assert.ok(answered > 50, `the lean parser answered only ${answered} generated lines`);
+  });
+
+  test('the command lines people type every day take the lean path', () => {
+    const daily = [
+      ['unset'],
+      ['unset', '-s', 'fish'],
+      ['init', 'bash'],
+      ['init', 'fish'],
+      ['assume', ROLE],
+      ['assume', ROLE, '--shell', 'bash'],
+      ['assume', ROLE, '-s', 'powershell', '--duration', '15m', '--session-name', 'ci-build'],
+      ['assume', ROLE, '--tag', 'team=ops', '--tag', 'env=prod', '--transitive-tag', 'team'],
+      ['assume', '--region', 'eu-west-1', ROLE, '--max-attempts', '2', '--timeout', '2.5'],
+      ['session', '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '123456'],
+      ['whoami', '--json'],
+      ['--debug', 'whoami'],
+      ['web-identity'],
+      ['web-identity', ROLE, '--token-file', '/tmp/token'],
+    ];
+    for (const args of daily) assert.ok(agree(args), `stsenv ${args.join(' ')} was left to yargs`);
+  });
+
+  test('anything unusual is left to yargs', () => {
+    const unusual = [
+      [],
+      ['--help'],
+      ['assume', ROLE, '--help'],
+      ['--version'],
+      ['nosuch'],
+      ['unset', 'extra'],
+      ['unset', '--bogus'],
+      ['unset', '-s'],
+      ['unset', '-s', 'bash', '-s', 'fish'],
+      ['unset', '-sfish'],
+      ['unset', '--shell', '--debug'],
+      ['unset', '--debug=false'],
+      ['unset', '--debug', 'true'],
+      ['unset', '--', 'x'],
+      ['assume', ROLE, ROLE],
+      ['assume', ROLE, '--max-attempts', 'abc'],
+      ['assume', ROLE, '--max-attempts', '0x10'],
+      ['assume', ROLE, '--timeout', '-1'],
+      ['assume', ROLE, '--no-cache'],
+      ['assume', ROLE, '--endpointUrl', 'http://127.0.0.1:1'],
+      ['init'],
+      ['exec', ROLE, '--', 'true'],
+    ];
+    for (const args of unusual) {
+      const command = commands.find((c) => c.command.split(' ')[0] === args.find((a) => a !== '--debug'));
+      assert.equal(command ? leanParse(args, command) : undefined, undefined, `stsenv ${args.join(' ')} should be left to yargs`);
+    }
+  });
+
+  test('a builder using yargs features the lean parser does not know makes the command yargs-only', () => {
+    const spec: CommandSpec = { ...byName('unset'), builder: (y) => y.option('x', { type: 'string' }).conflicts('x', 'shell') };
+    assert.equal(commandShape(spec), undefined);
+    const variadic: CommandSpec = { ...byName('unset'), command: 'unset [names..]' };
+    assert.equal(commandShape(variadic), undefined);
+  });
+});

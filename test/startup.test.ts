@@ -1,0 +1,167 @@
+/**
+ * Guards the structure that keeps stsenv's start-up close to bare Node
+ * (npm run bench measures the times; no timing is asserted here): the entry
+ * loads nothing for --version and --help, common command lines load neither
+ * yargs nor the AWS SDK, and only the paths that call STS load the SDK.
+ *
+ * Each run of the built CLI goes through a preload that records every file
+ * of dist/ that Node loads, CommonJS and ES modules alike.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { warningPrefix } from '../src/cli-root.js';
+import { COMMANDS } from '../src/commands/index.js';
+import { stderrChalk } from '../src/report-error.js';
+import { startFakeSts, type FakeSts } from './support/fake-sts.js';
+import { isolatedEnv, tempDir } from './support/run-cli.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+const ROLE = 'arn:aws:iam::123456789012:role/deploy';
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+const BIN = join(ROOT, pkg.bin.stsenv!);
+
+// Records each file Node loads: CommonJS through Module._load, ES modules through a load hook.
+const RECORDER = `
+const Module = require('node:module');
+const { appendFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  const exported = load.apply(this, arguments);
+  try { appendFileSync(process.env.STSENV_TEST_LOADED, Module._resolveFilename(request, parent, isMain) + '\\n'); } catch {}
+  return exported;
+};
+Module.register(pathToFileURL(require('node:path').join(__dirname, 'recorder-hooks.mjs')));
+`;
+const RECORDER_HOOKS = `
+import { appendFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(process.env.STSENV_TEST_LOADED, fileURLToPath(url) + '\\n');
+  return next(url, context);
+}
+`;
+
+let fake: FakeSts;
+let scratch: { dir: string; cleanup: () => void };
+let recorder: string;
+let runs = 0;
+
+before(async () => {
+  fake = await startFakeSts();
+  scratch = tempDir();
+  recorder = join(scratch.dir, 'recorder.cjs');
+  writeFileSync(recorder, RECORDER);
+  writeFileSync(join(scratch.dir, 'recorder-hooks.mjs'), RECORDER_HOOKS);
+});
+
+after(async () => {
+  await fake.close();
+  scratch.cleanup();
+});
+
+/** Runs the built CLI (the package's bin) and returns the dist/ files it loaded, relative to dist/. */
+async function loadedFiles(args: string[], env: NodeJS.ProcessEnv, expectCode = 0): Promise<string[]> {
+  const out = join(scratch.dir, `loaded-${++runs}.txt`);
+  writeFileSync(out, '');
+  // Asynchronous: the fake STS answers from this process.
+  const child = spawn(process.execPath, ['--require', recorder, BIN, ...args], { env: { ...env, STSENV_TEST_LOADED: out }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [code] = (await once(child, 'close')) as [number | null];
+  assert.equal(code, expectCode, `stsenv ${args.join(' ')}: ${stderr}`);
+  const files = readFileSync(out, 'utf8').split('\n').filter((line) => line.startsWith(DIST));
+  return [...new Set(files.map((file) => relative(DIST, file)))];
+}
+
+function homeEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const dir = join(scratch.dir, `home-${++runs}`);
+  mkdirSync(dir);
+  return isolatedEnv(dir, { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: fake.url, ...extra });
+}
+
+const isVendor = (name: string, file: string) => file.startsWith(`vendor${'/'}${name}`) || file.startsWith(`vendor\\${name}`);
+
+describe('what each path loads', () => {
+  test('--version and --help load only the entry', async () => {
+    for (const args of [['--version'], ['-V'], ['--help'], ['assume', '--help']]) {
+      assert.deepEqual((await loadedFiles(args, homeEnv())), [relative(DIST, BIN)], `stsenv ${args.join(' ')}`);
+    }
+  });
+
+  test('unset and init load neither yargs nor the AWS SDK', async () => {
+    for (const args of [['unset'], ['init', 'bash']]) {
+      const files = (await loadedFiles(args, homeEnv()));
+      assert.ok(files.length > 1, `stsenv ${args.join(' ')} ran its command`);
+      assert.deepEqual(files.filter((f) => isVendor('', f)), [], `stsenv ${args.join(' ')} loaded ${files.join(', ')}`);
+    }
+  });
+
+  test('assume answered from the cache loads neither yargs nor the AWS SDK', async () => {
+    const env = homeEnv({ STSENV_NO_CACHE: undefined });
+    fake.reset();
+    const first = (await loadedFiles(['assume', ROLE], env));
+    assert.equal(fake.requests.length, 1);
+    assert.ok(first.some((f) => isVendor('aws', f)), `a request loads the SDK: ${first.join(', ')}`);
+    assert.ok(!first.some((f) => isVendor('yargs', f)), `a request needs no yargs: ${first.join(', ')}`);
+    const second = (await loadedFiles(['assume', ROLE], env));
+    assert.equal(fake.requests.length, 1, 'the second run was answered from the cache');
+    assert.deepEqual(second.filter((f) => isVendor('', f)), [], `cache hit loaded ${second.join(', ')}`);
+  });
+
+  test('a usage error loads yargs for its message, not the AWS SDK', async () => {
+    const files = (await loadedFiles(['assume', ROLE, '--bogus'], homeEnv(), 2));
+    assert.ok(files.some((f) => isVendor('yargs', f)), files.join(', '));
+    assert.ok(!files.some((f) => isVendor('aws', f)), files.join(', '));
+  });
+});
+
+describe('the entry', () => {
+  test('the package bin is the CommonJS entry and requires nothing but Node built-ins and main.cjs', () => {
+    const source = readFileSync(BIN, 'utf8');
+    assert.match(BIN, /\.cjs$/);
+    const required = [...source.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+    assert.deepEqual(
+      required.filter((id) => !id.startsWith('node:') && id !== './main.cjs'),
+      [],
+      `the entry requires ${required.join(', ')}`,
+    );
+    assert.doesNotMatch(source, /@aws-sdk|@smithy|yargs-parser|supports-color/);
+  });
+
+  test('dist/help.json holds the help yargs renders now, for every command at every prerendered width', async () => {
+    const { prerenderHelp } = await import('../src/cli-yargs.js');
+    const built = JSON.parse(readFileSync(join(DIST, 'help.json'), 'utf8')) as Record<string, string>;
+    const fresh = await prerenderHelp();
+    assert.deepEqual(Object.keys(built).sort(), Object.keys(fresh).sort(), 'rebuild: the commands changed');
+    for (const key of Object.keys(fresh)) assert.equal(built[key], fresh[key], `help ${key} is stale or depends on the environment`);
+  });
+});
+
+describe('the command registry', () => {
+  test('each entry name is the first word of the command it loads', async () => {
+    for (const entry of COMMANDS) {
+      const spec = await entry.load();
+      assert.equal(spec.command.split(/\s/)[0], entry.name);
+    }
+    assert.equal(new Set(COMMANDS.map((c) => c.name)).size, COMMANDS.length, 'names are unique');
+  });
+});
+
+describe('warning colour without chalk', () => {
+  test('warningPrefix colours exactly as stderrChalk().yellow does', () => {
+    const envs: NodeJS.ProcessEnv[] = [{}, { NO_COLOR: '1' }, { FORCE_COLOR: '1' }, { FORCE_COLOR: '0' }, { NO_COLOR: '1', FORCE_COLOR: '1' }];
+    for (const env of envs) {
+      for (const isTTY of [true, false]) {
+        const stderr = { isTTY, write: () => true };
+        assert.equal(warningPrefix(stderr, env), stderrChalk(stderr, env).yellow('stsenv: warning:'), JSON.stringify({ env, isTTY }));
+      }
+    }
+  });
+});

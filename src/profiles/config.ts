@@ -6,6 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { checkSharedFile } from './file-check.js';
 
 /** One profile's keys as the loader gives them (config and credentials merged). */
 export type ProfileData = Record<string, string | undefined>;
@@ -16,6 +17,10 @@ let loaded: Promise<Profiles> | undefined;
 /** Both files merged by profile name, values in the credentials file winning; read once per run. */
 export function loadProfiles(): Promise<Profiles> {
   loaded ??= (async () => {
+    await Promise.all([
+      checkSharedFile(configFilePath(process.env), 'AWS config file', 'AWS_CONFIG_FILE'),
+      checkSharedFile(credentialsFilePath(process.env), 'AWS credentials file', 'AWS_SHARED_CREDENTIALS_FILE'),
+    ]);
     const { parseKnownFiles } = await import('@smithy/core/config');
     return (await parseKnownFiles({ ignoreCache: true })) as Profiles;
   })();

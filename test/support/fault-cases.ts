@@ -496,6 +496,16 @@ export const BAD_INPUT_CASES: readonly BadInput[] = [
       return profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws', 'typo-config') });
     }, message: [/invalid region of profile 'typo'/, /us-east-1/] },
   { name: 'profile that does not exist', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'nosuch'], env: (w) => profileEnv(w), message: [/--profile names profile 'nosuch'/, /AWS_CONFIG_FILE/] },
+  { name: 'malformed config file', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'], env: (w) => profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws', 'malformed-config') }), message: [/AWS config file .*malformed-config' is malformed at line 1/, /closing \]/] },
+  { name: 'config file with a line that is no setting, read for the region', args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url], env: (w) => {
+      writeFileSync(join(w.inputs, 'aws', 'stray-config'), '[default]\nregion eu-west-1\n');
+      return profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws', 'stray-config') });
+    }, message: [/is malformed at line 2/, /key = value/] },
+  { name: 'credentials file with a key before any section', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'], env: (w) => {
+      writeFileSync(join(w.inputs, 'aws', 'headless-credentials'), 'aws_access_key_id = AKIDEXAMPLE\n[dev]\n');
+      return profileEnv(w, { AWS_SHARED_CREDENTIALS_FILE: join(w.inputs, 'aws', 'headless-credentials') });
+    }, message: [/AWS credentials file .* is malformed at line 1/, /before any \[section\]/] },
+  { name: 'config file that is a directory', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'], env: (w) => profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws') }), message: [/cannot read AWS config file .*EISDIR/, /AWS_CONFIG_FILE/] },
   { name: 'endpoint URL without a scheme', args: () => ['assume', ROLE, '--endpoint-url', 'sts.amazonaws.com', '--region', 'us-east-1'], message: [/--endpoint-url/, /http:\/\/ or https:\/\//] },
   { name: 'endpoint URL with ftp://', args: () => ['assume', ROLE, '--endpoint-url', 'ftp://127.0.0.1/', '--region', 'us-east-1'], message: [/invalid --endpoint-url/, /http:\/\/ and https:\/\//] },
   { name: 'AWS_ENDPOINT_URL_STS that is not a URL', args: () => ['assume', ROLE, '--region', 'us-east-1'], env: () => ({ AWS_ENDPOINT_URL_STS: 'not a url' }), message: [/invalid AWS_ENDPOINT_URL_STS/, /https:\/\//] },

@@ -157,7 +157,7 @@ describe('exec exit codes', () => {
 
   const usage: Array<[string, string[], RegExp]> = [
     ['no command', ['exec', ROLE], /needs a command after --/],
-    ['no role and no --session', ['exec', '--', 'true'], /needs a role ARN or --session/],
+    ['no role and no --session', ['exec', '--', 'true'], /needs a role ARN, --profile of a role profile, or --session/],
     ['both a role and --session', ['exec', ROLE, '--session', '--', 'true'], /not both/],
     ['an AssumeRole option with --session', ['exec', '--session', '--tag', 'a=b', '--', 'true'], /--tag does not apply to --session/],
     ['a word before --', ['exec', ROLE, 'aws', 's3', 'ls'], /Unknown argument/],
@@ -200,4 +200,29 @@ process.stdout.write('ready\\n'); setInterval(() => {}, 1000);`;
       assert.equal(code, 42);
     });
   }
+});
+
+describe('exec gets its credentials the way assume does', () => {
+  test('a role profile, and the cache: the second run makes no request', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      mkdirSync(join(dir, '.aws'));
+      writeFileSync(join(dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+      writeFileSync(join(dir, '.aws', 'config'), `[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = work\nrole_session_name = exec-test\n`);
+      const cached = isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: fake.url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, STSENV_NO_CACHE: undefined });
+      fake.reset();
+      const first = await runCli(['exec', '--profile', 'deploy', '--', NODE, '-e', PRINT_ENV], { env: cached });
+      assert.equal(first.code, 0, first.stderr);
+      const second = await runCli(['exec', '--profile', 'deploy', '--', NODE, '-e', PRINT_ENV], { env: cached });
+      assert.equal(second.code, 0, second.stderr);
+      const requests = fake.requestsFor('AssumeRole');
+      assert.equal(requests.length, 1, 'the second exec is answered from the cache');
+      assert.equal(requests[0]!.params.RoleSessionName, 'exec-test');
+      assert.equal(requests[0]!.accessKeyId, BASE_ACCESS_KEY_ID);
+      const issued = lastIssued();
+      for (const run of [first, second]) assert.equal((JSON.parse(run.stdout) as Record<string, string>).AWS_SECRET_ACCESS_KEY, issued.secretAccessKey);
+    } finally {
+      cleanup();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, mfaOptions, outputOptions, repeatable, sessionNameOption } from '../cli-options.js';
 import { readFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
 import type { Context } from '../context.js';
@@ -58,34 +59,15 @@ export function readPolicy(value: string): string {
   return checkPolicyDocument(text, `file '${path}'`);
 }
 
-/** --mfa-serial and --token-code come together; the code is never shown. */
-export function mfaInput(options: MfaOptions): { SerialNumber?: string; TokenCode?: string } {
-  if (options.tokenCode !== undefined && options.mfaSerial === undefined) {
-    throw usageError('--token-code needs --mfa-serial', 'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME');
-  }
-  if (options.mfaSerial === undefined) return {};
-  const SerialNumber = checkMfaSerial(options.mfaSerial);
-  if (options.tokenCode === undefined) {
-    throw usageError('--mfa-serial needs --token-code', 'pass --token-code with the 6 digits your MFA device shows');
-  }
-  return { SerialNumber, TokenCode: checkTokenCode(options.tokenCode) };
-}
-
-/** Every check that needs no network, turned into the exact AssumeRole request. */
-export function assumeRoleInput(options: AssumeOptions & { roleArn: string }, env: NodeJS.ProcessEnv, now: Date): AssumeRoleCommandInput {
-  const input: AssumeRoleCommandInput = {
-    RoleArn: checkRoleArn(options.roleArn),
-    RoleSessionName: options.sessionName !== undefined ? checkSessionName(options.sessionName) : defaultSessionName(env, now),
-    DurationSeconds: durationFor('AssumeRole', options.duration ?? '1h'),
-  };
-  if (options.externalId !== undefined) input.ExternalId = checkExternalId(options.externalId);
-  if (options.policy !== undefined) input.Policy = readPolicy(options.policy);
-  if (options.policyArn?.length) input.PolicyArns = checkPolicyArns(options.policyArn).map((arn) => ({ arn }));
-  if (options.tag?.length) input.Tags = parseTags(options.tag);
-  if (options.transitiveTag?.length) input.TransitiveTagKeys = checkTransitiveTagKeys(options.transitiveTag);
-  if (options.sourceIdentity !== undefined) input.SourceIdentity = checkSourceIdentity(options.sourceIdentity);
-  Object.assign(input, mfaInput(options));
-  return input;
+/** The AssumeRole options beyond role, session name, duration and MFA; `exec` takes them too. */
+export function assumeRequestOptions(y: Argv): Argv {
+  return y
+    .option('external-id', { type: 'string', describe: 'External ID the role trust policy requires' })
+    .option('policy', { type: 'string', describe: 'Session policy: JSON text, or @FILE' })
+    .option('policy-arn', { type: 'string', coerce: repeatable, describe: 'Managed session policy ARN (repeatable)' })
+    .option('tag', { type: 'string', coerce: repeatable, describe: 'Session tag Key=Value (repeatable)' })
+    .option('transitive-tag', { type: 'string', coerce: repeatable, describe: 'Tag key that passes to chained roles (repeatable)' })
+    .option('source-identity', { type: 'string', describe: 'SourceIdentity for CloudTrail' });
 }
 
 /** The AssumeRole fields the flags set (role and MFA aside), each checked. */
@@ -170,14 +152,8 @@ export const assumeCommand: CommandSpec = {
   command: 'assume [role-arn]',
   describe: 'Assume a role (AssumeRole) and print the credentials',
   builder: (y) =>
-    writeProfileOption(promptOption(cacheOptions(mfaOptions(durationOption(sessionNameOption(connectionOptions(outputOptions(y))), '1h')))))
+    writeProfileOption(promptOption(cacheOptions(mfaOptions(assumeRequestOptions(durationOption(sessionNameOption(connectionOptions(outputOptions(y))), '1h'))))))
       .positional('role-arn', { type: 'string', describe: 'Role to assume (default: role_arn of --profile)' })
-      .option('external-id', { type: 'string', describe: 'External ID the role trust policy requires' })
-      .option('policy', { type: 'string', describe: 'Session policy: JSON text, or @FILE' })
-      .option('policy-arn', { type: 'string', coerce: repeatable, describe: 'Managed session policy ARN (repeatable)' })
-      .option('tag', { type: 'string', coerce: repeatable, describe: 'Session tag Key=Value (repeatable)' })
-      .option('transitive-tag', { type: 'string', coerce: repeatable, describe: 'Tag key that passes to chained roles (repeatable)' })
-      .option('source-identity', { type: 'string', describe: 'SourceIdentity for CloudTrail' })
       .example(`eval "$(stsenv assume ${EXAMPLE_ROLE})"`, 'Assume a role in bash or zsh')
       .example(`stsenv assume ${EXAMPLE_ROLE} -s fish | source`, 'The same in fish')
       .example(`stsenv assume ${EXAMPLE_ROLE} --duration 15m --tag team=ops`, 'Short session with a session tag')

@@ -1,17 +1,18 @@
-import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, mfaOptions, repeatable, sessionNameOption } from '../cli-options.js';
+import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, mfaOptions, sessionNameOption } from '../cli-options.js';
 import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Context } from '../context.js';
-import type { Credentials } from '../credentials.js';
+import { cacheOptions, cachePolicy } from '../cache/options.js';
 import { usageError } from '../errors.js';
 import { stderrChalk } from '../report-error.js';
+import { promptOption } from '../mfa/prompt.js';
+import { runPlan } from '../profiles/run-plan.js';
 import { resolveTarget } from '../target.js';
 import { credentialEnv, type EnvChange } from '../variables.js';
-import { assumeRoleInput, type AssumeOptions } from './assume.js';
-import { reporter } from './reporter.js';
-import { sessionTokenInput, type SessionOptions } from './session.js';
+import { assumePlan, assumeRequestOptions, type AssumeOptions } from './assume.js';
+import { sessionPlan } from './session.js';
 
 export interface ExecOptions extends Omit<AssumeOptions, 'roleArn' | 'shell' | 'profileName'> {
   roleArn?: string;
@@ -114,31 +115,26 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
   });
 }
 
+/**
+ * The same credentials `assume` or `session` would print (profiles, cache and
+ * MFA prompt included), given to the command's environment instead.
+ */
 export async function runExec(options: ExecOptions, ctx: Context): Promise<number> {
   const [command, ...args] = commandLine(options);
   if (options.session && options.roleArn !== undefined) throw usageError('give a role ARN or --session, not both');
-  if (!options.session && options.roleArn === undefined) {
-    throw usageError('exec needs a role ARN or --session', `for example: stsenv exec ${EXAMPLE_ROLE} -- ${command}`);
+  if (!options.session && options.roleArn === undefined && options.profile === undefined) {
+    throw usageError('exec needs a role ARN, --profile of a role profile, or --session', `for example: stsenv exec ${EXAMPLE_ROLE} -- ${command}`);
   }
   if (options.session) {
     for (const [key, flag] of ASSUME_ONLY) if (options[key] !== undefined) throw usageError(`${flag} does not apply to --session`);
   }
   // Every check that needs no network comes first.
-  const input = options.session
-    ? { session: sessionTokenInput(options as SessionOptions) }
-    : { assume: assumeRoleInput({ ...options, roleArn: options.roleArn! }, ctx.env, ctx.now()) };
+  const policy = cachePolicy(options, ctx);
+  const plan = options.session ? await sessionPlan(options, ctx) : await assumePlan(options, ctx);
   const problem = checkCommand(command!, ctx.env, ctx.platform);
   if (problem) return failed(ctx, problem);
   const target = await resolveTarget(options, ctx.env);
-  const sts = await import('../aws/sts.js');
-  let credentials: Credentials;
-  if (input.assume) {
-    const issued = await sts.assumeRole(target, reporter(ctx), input.assume, ctx.now());
-    ctx.debug(`assumed ${issued.arn ?? input.assume.RoleArn} until ${issued.credentials.expiration.toISOString()}`);
-    credentials = issued.credentials;
-  } else {
-    credentials = (await sts.getSessionToken(target, reporter(ctx), input.session, ctx.now())).credentials;
-  }
+  const { credentials } = await runPlan(plan, target, policy, options, ctx);
   const change = credentialEnv({ credentials, region: target.regionKnown ? target.region : undefined, profileName: '' });
   ctx.debug(`running ${command} with ${change.set.map(([name]) => name).join(', ')} set and ${change.clear.join(', ')} removed`);
   return runChild(command!, args, childEnv(ctx.env, change), ctx);
@@ -148,17 +144,10 @@ export const execCommand: CommandSpec = {
   command: 'exec [role-arn]',
   describe: 'Run a command with the credentials in its environment (no shell, no eval): exec ROLE_ARN -- COMMAND...',
   builder: (y) =>
-    mfaOptions(durationOption(sessionNameOption(connectionOptions(y)), '1h; 12h with --session'))
+    promptOption(cacheOptions(mfaOptions(assumeRequestOptions(durationOption(sessionNameOption(connectionOptions(y)), '1h; 12h with --session')))))
       .usage('stsenv exec <role-arn> [options] -- COMMAND [ARGS...]\nstsenv exec --session [options] -- COMMAND [ARGS...]')
-      .positional('role-arn', { type: 'string', describe: 'Role to assume (AssumeRole)' })
+      .positional('role-arn', { type: 'string', describe: 'Role to assume (AssumeRole; default: role_arn of --profile)' })
       .option('session', { type: 'boolean', describe: 'Use GetSessionToken instead of assuming a role' })
-      // The AssumeRole options of `stsenv assume`.
-      .option('external-id', { type: 'string', describe: 'External ID the role trust policy requires' })
-      .option('policy', { type: 'string', describe: 'Session policy: JSON text, or @FILE' })
-      .option('policy-arn', { type: 'string', coerce: repeatable, describe: 'Managed session policy ARN (repeatable)' })
-      .option('tag', { type: 'string', coerce: repeatable, describe: 'Session tag Key=Value (repeatable)' })
-      .option('transitive-tag', { type: 'string', coerce: repeatable, describe: 'Tag key that passes to chained roles (repeatable)' })
-      .option('source-identity', { type: 'string', describe: 'SourceIdentity for CloudTrail' })
       .example(`stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`, 'One command as the role')
       .example('stsenv exec --session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456 -- terraform apply', 'With an MFA session')
       .epilogue(

@@ -12,15 +12,10 @@ import { chainRoot, sdkRoot, type Plan } from '../profiles/plan.js';
 import { runPlan } from '../profiles/run-plan.js';
 import { resolveTarget, type ConnectionOptions } from '../target.js';
 import { checkMfaSerial, checkTokenCode } from '../validate.js';
-import { mfaInput, type MfaOptions } from './assume.js';
+import type { MfaOptions } from './assume.js';
 
 export interface SessionOptions extends OutputOptions, ConnectionOptions, MfaOptions, CacheOptions, PromptOptions, WriteProfileOptions {
   duration?: string;
-}
-
-/** The whole request with the code given as flags (exec uses it). */
-export function sessionTokenInput(options: SessionOptions): { DurationSeconds: number; SerialNumber?: string; TokenCode?: string } {
-  return { DurationSeconds: durationFor('GetSessionToken', options.duration ?? '12h'), ...mfaInput(options) };
 }
 
 /**

@@ -4,9 +4,10 @@
  * cache hit on the last step returns without loading the AWS SDK.
  */
 import type { StsTarget } from '../aws/client-options.js';
-import type { IssuedCredentials } from '../aws/sts.js';
+import type { IssuedCredentials, Reporter } from '../aws/sts.js';
 import type { CachePolicy } from '../cache/options.js';
 import type { Context } from '../context.js';
+import { reporter } from '../commands/reporter.js';
 import { StsenvError } from '../errors.js';
 import type { PromptOptions } from '../mfa/prompt.js';
 import { planKeys, stepLabel, type Plan, type Step } from './plan.js';
@@ -53,7 +54,7 @@ export async function runPlan(plan: Plan, target: StsTarget, policy: CachePolicy
   }
 
   const sts = await import('../aws/sts.js');
-  const report = { debug: ctx.debug, warn: ctx.warn };
+  const report = reporter(ctx);
   let result: PlanResult | undefined;
   for (let i = start; i <= last; i++) {
     const step = plan.steps[i]!;
@@ -97,7 +98,7 @@ function describeStep(step: Step): string {
 
 type StsModule = typeof import('../aws/sts.js');
 
-function callStep(sts: StsModule, step: Step, target: StsTarget, report: { debug(m: string): void; warn(m: string): void }, code: string | undefined, now: Date): Promise<IssuedCredentials> {
+function callStep(sts: StsModule, step: Step, target: StsTarget, report: Reporter, code: string | undefined, now: Date): Promise<IssuedCredentials> {
   const mfa = code !== undefined && 'mfaSerial' in step && step.mfaSerial ? { SerialNumber: step.mfaSerial, TokenCode: code } : {};
   switch (step.operation) {
     case 'AssumeRole':

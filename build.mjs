@@ -11,7 +11,10 @@
 // Type checking is tsc's job (npm run typecheck, part of npm test).
 import { build } from 'esbuild';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Module, { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { Script } from 'node:vm';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const staging = `dist.tmp-${process.pid}`;
@@ -20,6 +23,7 @@ const shellsDir = new URL('./shells/', import.meta.url);
 const shellFiles = Object.fromEntries(readdirSync(shellsDir).map((name) => [name, readFileSync(new URL(name, shellsDir), 'utf8')]));
 
 const define = { STSENV_VERSION: JSON.stringify(version), STSENV_SHELL_FILES: JSON.stringify(shellFiles) };
+const bundled = { ...define, STSENV_BUNDLED: 'true' };
 
 /** Which vendor bundle a package goes to; packages not listed are bundled into main.cjs (chalk: small, and loaded lazily there). */
 function vendorOf(specifier) {
@@ -44,7 +48,7 @@ const ownCode = {
   ...cjs,
   minifyWhitespace: true,
   minifySyntax: true,
-  define: { ...define, 'import.meta.url': '__stsenvFileUrl' },
+  define: { ...bundled, 'import.meta.url': '__stsenvFileUrl' },
   banner: { js: 'var __stsenvFileUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
@@ -66,13 +70,13 @@ const vendorPlugin = {
       // Named exports spelled out (read from the package itself), so that imports mean what they mean unbundled.
       const names = Object.keys(await import(args.path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
       const hasDefault = 'default' in (await import(args.path));
-      const from = `require('./vendor/${args.pluginData}.cjs').${vendorKey(args.path)}`;
+      const from = `requireBundle(__dirname + '/vendor/${args.pluginData}.cjs').${vendorKey(args.path)}`;
       return {
-        contents: `const m = ${from};\n${hasDefault ? 'export default m.default;\n' : ''}${names.length ? `export const { ${names.join(', ')} } = m;\n` : ''}`,
+        resolveDir: fileURLToPath(new URL('./src/', import.meta.url)),
+        contents: `import { requireBundle } from './code-cache.ts';\nconst m = ${from};\n${hasDefault ? 'export default m.default;\n' : ''}${names.length ? `export const { ${names.join(', ')} } = m;\n` : ''}`,
         loader: 'js',
       };
     });
-    b.onResolve({ filter: /^\.\/vendor\//, namespace: 'vendor' }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -120,6 +124,17 @@ try {
   writeFileSync(`${staging}/help.json`, JSON.stringify(await prerenderHelp()));
 } finally {
   rmSync(helpBuild, { recursive: true, force: true });
+}
+
+// V8's code cache for each bundle main.cjs loads (src/code-cache.ts reads them), taken after
+// its top level ran, as every start runs it. Only as good as this Node: another one recompiles.
+for (const file of ['main.cjs', 'vendor/aws.cjs', 'vendor/yargs.cjs']) {
+  const filename = fileURLToPath(new URL(`${staging}/${file}`, pathToFileURL(`${process.cwd()}/`)));
+  const script = new Script(Module.wrap(readFileSync(filename, 'utf8')), { filename });
+  const module = new Module(filename);
+  module.filename = filename;
+  script.runInThisContext().call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+  writeFileSync(`${filename}.cache`, script.createCachedData());
 }
 
 // Swap the new build in whole, so a test running beside a rebuild never sees half a dist/.

@@ -12,7 +12,10 @@
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
+import { fileURLToPath } from 'node:url';
 import { helpKey, helpWidth, VERSION } from './cli-root.js';
+
+declare const STSENV_BUNDLED: boolean | undefined;
 
 /**
  * Writes to a file descriptor at once, without building process.stdout, which
@@ -57,7 +60,11 @@ async function run(args: string[]): Promise<number> {
     writeFd(2, `${help}\n`);
     return 0;
   }
-  const { main } = await import('./cli-main.js');
+  // Built: main.cjs with its code cache (code-cache.ts). From source: the module itself.
+  const { main } =
+    typeof STSENV_BUNDLED === 'boolean'
+      ? ((await import('./code-cache.js')).requireBundle(fileURLToPath(new URL('./main.cjs', import.meta.url))) as typeof import('./cli-main.js'))
+      : await import('./cli-main.js');
   return main(args, width);
 }
 

@@ -10,7 +10,7 @@ import { warningPrefix } from './cli-root.js';
 import { COMMANDS } from './commands/index.js';
 import { processContext } from './context.js';
 
-export async function main(args: string[], width: number): Promise<number> {
+export async function main(args: string[], width: () => number): Promise<number> {
   const debug = args.includes('--debug');
   const ctx = processContext(debug, (message) => ctx.stderr.write(`${warningPrefix(ctx.stderr, ctx.env)} ${message}\n`));
   try {
@@ -21,7 +21,7 @@ export async function main(args: string[], width: number): Promise<number> {
       if (argv) return await command.run(argv, ctx);
     }
     const { runWithYargs } = await import('./cli-yargs.js');
-    return await runWithYargs(args, width, ctx);
+    return await runWithYargs(args, width(), ctx);
   } catch (error) {
     const { reportError } = await import('./report-error.js');
     return reportError(error, ctx.stderr, ctx.env, debug);

@@ -11,9 +11,9 @@
  * bundles of their own, loaded only by the paths that use them.
  */
 import { readFileSync, writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { helpKey, helpWidth, VERSION } from './cli-root.js';
+import { isTerminal } from './fd-output.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
 
@@ -32,7 +32,7 @@ function writeFd(fd: 1 | 2, text: string): void {
 }
 
 /** `--help` and `COMMAND --help` as the build rendered them with yargs; undefined for anything else. */
-function prerenderedHelp(args: readonly string[], width: number): string | undefined {
+function prerenderedHelp(args: readonly string[], width: () => number): string | undefined {
   const last = args.at(-1);
   if ((last !== '--help' && last !== '-h') || args.length > 2) return undefined;
   let texts: Record<string, string>;
@@ -43,7 +43,7 @@ function prerenderedHelp(args: readonly string[], width: number): string | undef
     return undefined;
   }
   // Only the top level and real command names have a key; anything else goes to yargs.
-  const key = helpKey(width, args.length === 2 ? args[0]! : '');
+  const key = helpKey(width(), args.length === 2 ? args[0]! : '');
   return Object.hasOwn(texts, key) ? texts[key] : undefined;
 }
 
@@ -52,8 +52,10 @@ async function run(args: string[]): Promise<number> {
     writeFd(1, `${VERSION}\n`);
     return 0;
   }
-  // Only a terminal has columns; asking process.stderr would build the stream for nothing.
-  const width = helpWidth(isatty(2) ? process.stderr : {});
+  // Only a terminal has columns; asking process.stderr would build the stream
+  // for nothing. Asked only by the paths that render text with yargs.
+  let measured: number | undefined;
+  const width = () => (measured ??= helpWidth(isTerminal(2) ? process.stderr : {}));
   const help = prerenderedHelp(args, width);
   if (help !== undefined) {
     // Help is for people: stderr, so that `eval "$(stsenv ... --help)"` runs nothing.

@@ -1,5 +1,5 @@
-import { writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { fstatSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Output } from './context.js';
 
 /**
@@ -20,7 +20,22 @@ export function fdOutput(fd: 1 | 2): Output {
       return true;
     },
     get isTTY() {
-      return isatty(fd);
+      return isTerminal(fd);
     },
   };
+}
+
+/**
+ * Only a character device can be a terminal; what `eval "$(...)"` gives us is
+ * a pipe, so the common answer comes from one fstat, without loading
+ * node:tty (and net and streams behind it).
+ */
+export function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  const { isatty } = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+  return isatty(fd);
 }

@@ -4,7 +4,6 @@
  * old file or the new one, never half of either; and never opened through a
  * symlink someone planted.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -25,9 +24,18 @@ export function ownershipProblem(stats: Stats): { refuse: boolean; why: string }
   return undefined;
 }
 
+/**
+ * Uniqueness, not secrecy: the file is created with O_EXCL in a 0700
+ * directory, so a guessed name gains nothing, and node:crypto stays off the
+ * start-up path.
+ */
+function randomHex12(): string {
+  return Math.floor(Math.random() * 2 ** 48).toString(16).padStart(12, '0');
+}
+
 /** Temp files are `.NAME.tmp-PID-RANDOM` beside NAME: the PID lets a later run remove ones a killed process left. */
 export function tempNameFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomHex12()}`);
 }
 
 const TEMP_PATTERN = /^\..+\.tmp-(\d+)-[0-9a-f]{12}$/;

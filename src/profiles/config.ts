@@ -17,10 +17,8 @@ let loaded: Promise<Profiles> | undefined;
 /** Both files merged by profile name, values in the credentials file winning; read once per run. */
 export function loadProfiles(): Promise<Profiles> {
   loaded ??= (async () => {
-    await Promise.all([
-      checkSharedFile(configFilePath(process.env), 'AWS config file', 'AWS_CONFIG_FILE'),
-      checkSharedFile(credentialsFilePath(process.env), 'AWS credentials file', 'AWS_SHARED_CREDENTIALS_FILE'),
-    ]);
+    checkSharedFile(configFilePath(process.env), 'AWS config file', 'AWS_CONFIG_FILE');
+    checkSharedFile(credentialsFilePath(process.env), 'AWS credentials file', 'AWS_SHARED_CREDENTIALS_FILE');
     const { parseKnownFiles } = await import('@smithy/core/config');
     return (await parseKnownFiles({ ignoreCache: true })) as Profiles;
   })();

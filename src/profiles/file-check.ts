@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { usageError } from '../errors.js';
 
 /**
@@ -11,10 +11,10 @@ import { usageError } from '../errors.js';
  * nor the indented continuation of one. It only judges; values still come
  * from the SDK's loader.
  */
-export async function checkSharedFile(path: string, what: string, envName: string): Promise<void> {
+export function checkSharedFile(path: string, what: string, envName: string): void {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return;

@@ -13,6 +13,9 @@ export interface CommandSpec {
 /** The role ARN the help examples use. */
 export const EXAMPLE_ROLE = 'arn:aws:iam::123456789012:role/deploy';
 
+/** The options that may be given more than once; any other given twice is a usage error. */
+export const REPEATABLE_OPTIONS: ReadonlySet<string> = new Set(['policy-arn', 'tag', 'transitive-tag']);
+
 /**
  * Repeatable options are given once per value (`--tag a=1 --tag b=2`); yargs'
  * `array` would also swallow the role ARN that follows.

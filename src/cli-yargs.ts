@@ -6,7 +6,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './cli-root.js';
-import type { CommandSpec } from './cli-options.js';
+import { type CommandSpec, REPEATABLE_OPTIONS } from './cli-options.js';
 import { loadCommands } from './commands/index.js';
 import type { Context } from './context.js';
 import { usageError } from './errors.js';
@@ -75,10 +75,23 @@ export async function runWithYargs(args: string[], width: number, ctx: Context):
     process.stderr.write(`${output}\n`);
     return 0;
   }
+  refuseRepeats(argv!);
   const name = String((argv?._ as unknown[] | undefined)?.[0]);
   const command = commands.find((c) => c.command.split(' ')[0] === name);
   if (!command) throw usageError(`unknown command '${name}'`, 'see stsenv --help');
   return await command.run(argv!, ctx);
+}
+
+/**
+ * yargs turns an option given twice into an array; for a single-valued one
+ * that is a mistake (which --region was meant?), not something to guess at.
+ */
+function refuseRepeats(argv: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(argv)) {
+    // Long names as typed: kebab-case keys, not their camelCase copies or one-letter aliases.
+    if (!Array.isArray(value) || key === '_' || key.length < 2 || /[A-Z]/.test(key) || REPEATABLE_OPTIONS.has(key)) continue;
+    throw usageError(`--${key} was given more than once`, 'give it once');
+  }
 }
 
 /**

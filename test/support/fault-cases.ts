@@ -522,6 +522,8 @@ export const BAD_INPUT_CASES: readonly BadInput[] = [
   { name: 'web-identity token file that does not exist', args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'missing-token')], message: [/cannot read --token-file .*ENOENT/] },
   { name: 'web-identity without a token', args: (w) => ['web-identity', ROLE, ...at(w)], env: () => ({ AWS_WEB_IDENTITY_TOKEN_FILE: undefined }), message: [/web-identity needs a token/, /--token-file FILE/] },
   { name: 'web-identity with both --token and --token-file', args: (w) => ['web-identity', ROLE, ...at(w), '--token', OIDC_TOKEN, '--token-file', join(w.inputs, 'token')], message: [/give --token or --token-file, not both/], secrets: { 'OIDC token': OIDC_TOKEN } },
+  { name: '--shell given twice', args: badAssume('-s', 'bash', '--shell', 'fish'), message: [/--shell was given more than once/, /give it once/] },
+  { name: '--region given twice', args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url, '--region', 'us-east-1', '--region', 'eu-west-1'], message: [/--region was given more than once/] },
   { name: 'unknown option', args: badAssume('--role-session', 'x'), message: [/Unknown argument|unknown/i, /--help/] },
   { name: 'unknown command', args: () => ['asume', ROLE], message: [/asume|Unknown/i] },
 ];

@@ -4,6 +4,7 @@
 //   main.cjs         all of stsenv's own code; each command initialised only when run
 //   vendor/yargs.cjs yargs, for the command lines the lean parser leaves to it
 //   vendor/aws.cjs   the AWS SDK (and hpagent), for the commands that call STS
+//   vendor/config.cjs the SDK's shared config file loader, for profiles without the SDK
 //   help.json        every --help text, rendered by yargs here at build time
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
 // Third-party code lives only in vendor/, stsenv's own modules only in main.cjs, so
@@ -27,6 +28,9 @@ const bundled = { ...define, STSENV_BUNDLED: 'true' };
 
 /** Which vendor bundle a package goes to; packages not listed are bundled into main.cjs (chalk: small, and loaded lazily there). */
 function vendorOf(specifier) {
+  // The shared-file loader alone, so that reading ~/.aws/config (a profile's region
+  // or role on a cache hit) does not load the SDK; the SDK bundle has its own copy.
+  if (specifier === '@smithy/core/config') return 'config';
   if (specifier === 'yargs' || specifier.startsWith('yargs/')) return 'yargs';
   if (/^(@aws-sdk|@smithy|@aws)\/|^hpagent$/.test(specifier)) return 'aws';
   return undefined;
@@ -53,7 +57,7 @@ const ownCode = {
 };
 
 // Every package specifier main.cjs imports, by vendor bundle; each becomes one property of that bundle's exports.
-const vendored = { yargs: new Set(), aws: new Set() };
+const vendored = { yargs: new Set(), aws: new Set(), config: new Set() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /** main.cjs reaches third-party code through require('./vendor/NAME.cjs'), only where a module first needs it. */
@@ -128,7 +132,7 @@ try {
 
 // V8's code cache for each bundle main.cjs loads (src/code-cache.ts reads them), taken after
 // its top level ran, as every start runs it. Only as good as this Node: another one recompiles.
-for (const file of ['main.cjs', 'vendor/aws.cjs', 'vendor/yargs.cjs']) {
+for (const file of ['main.cjs', 'vendor/aws.cjs', 'vendor/yargs.cjs', 'vendor/config.cjs']) {
   const filename = fileURLToPath(new URL(`${staging}/${file}`, pathToFileURL(`${process.cwd()}/`)));
   const script = new Script(Module.wrap(readFileSync(filename, 'utf8')), { filename });
   const module = new Module(filename);

@@ -89,8 +89,11 @@ Module.register(pathToFileURL(${JSON.stringify(join(home.dir, 'hooks.mjs'))}));
     const SDK = /@aws-sdk|client-sts|vendor[\\/]aws|[\\/]sts-[A-Z0-9]+\.m?js/;
     const traced = async (args: string[]) => {
       writeFileSync(log, '');
-      // A region from the environment: reading it from the config file is target.ts's business, not the cache's.
-      const run = await runCli(args, { env: env({ NODE_OPTIONS: `--require ${hook}`, STSENV_TEST_MODULE_LOG: log, AWS_REGION: 'us-east-1' }) });
+      // The region comes from the config file, as for most users: reading it must not load the SDK either.
+      const config = join(home.dir, 'region-config');
+      writeFileSync(config, '[default]\nregion = eu-west-1\n');
+      const run = await runCli(args, { env: env({ NODE_OPTIONS: `--require ${hook}`, STSENV_TEST_MODULE_LOG: log, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_CONFIG_FILE: config }) });
+      assert.match(run.stdout, /^export AWS_REGION='eu-west-1';$/m);
       assert.equal(run.code, 0, run.stderr);
       return readFileSync(log, 'utf8').split('\n').filter(Boolean);
     };

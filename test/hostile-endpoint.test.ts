@@ -7,11 +7,11 @@
  * any quote broke: it must never exist.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startFakeSts } from './support/fake-sts.js';
-import { CLI, isolatedEnv, runCli, tempDir, type CliResult } from './support/run-cli.js';
+import { isolatedEnv, runCli, stsenvOnPath, tempDir, type CliResult } from './support/run-cli.js';
 import {
   dumpEnvCommand,
   parseEnvDump,
@@ -74,10 +74,7 @@ let bin: string;
 
 before(() => {
   home = tempDir();
-  bin = join(home.dir, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(CLI)} "$@"\n`);
-  chmodSync(join(bin, 'stsenv'), 0o755);
+  bin = stsenvOnPath(home.dir);
 });
 after(() => home.cleanup());
 

@@ -4,11 +4,11 @@
  * STSENV_SHELL=json in their environment proves they pass --shell themselves.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { listStructs, startFakeSts, type FakeSts, type IssuedCredentials } from './support/fake-sts.js';
-import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, CLI, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
+import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv, runCli, stsenvOnPath, tempDir } from './support/run-cli.js';
 import {
   dumpEnvCommand,
   parseCmdDump,
@@ -17,7 +17,6 @@ import {
   runCmdBatch,
   runShellScript,
   scratchFile,
-  shQuote,
   winePath,
 } from './support/shells.js';
 
@@ -34,10 +33,7 @@ before(async () => {
   fake = await startFakeSts();
   home = tempDir();
   // A `stsenv` on PATH, as npm installs it: the function must find it with `command stsenv`.
-  bin = join(home.dir, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(CLI)} "$@"\n`);
-  chmodSync(join(bin, 'stsenv'), 0o755);
+  bin = stsenvOnPath(home.dir);
   // The profile the user works with before assuming a role.
   mkdirSync(join(home.dir, '.aws'));
   writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);

@@ -3,12 +3,10 @@
  * session of each shell has; then for real, with /proc, in bash, zsh, dash and fish.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { detectFormat, readLinuxProcessName, type DetectInput } from '../src/shell-detect.js';
-import { CLI, isolatedEnv, tempDir } from './support/run-cli.js';
-import { dumpEnvCommand, parseEnvDump, requireShellOrSkip, runShellScript, shQuote } from './support/shells.js';
+import { isolatedEnv, stsenvOnPath, tempDir } from './support/run-cli.js';
+import { dumpEnvCommand, parseEnvDump, requireShellOrSkip, runShellScript } from './support/shells.js';
 
 /** What `Get-ChildItem env:PSModulePath` shows in each Windows session. */
 const WINDOWS_POWERSHELL_51 =
@@ -94,11 +92,8 @@ describe('the parent-process rule, for real', () => {
 
   before(() => {
     home = tempDir();
-    bin = join(home.dir, 'bin');
-    mkdirSync(bin);
-    // exec: node's parent is the shell that runs $(...) or the pipe, as with npm's symlink.
-    writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(CLI)} "$@"\n`);
-    chmodSync(join(bin, 'stsenv'), 0o755);
+    // The stub execs node, so node's parent is the shell that runs $(...) or the pipe, as with npm's symlink.
+    bin = stsenvOnPath(home.dir);
   });
   after(() => home.cleanup());
 

@@ -2,12 +2,12 @@
  * Issue 3: `stsenv unset` clears everything an assume set, in every real shell.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ALL_VARIABLES } from '../src/variables.js';
 import { startFakeSts, type FakeSts } from './support/fake-sts.js';
-import { CLI, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
+import { isolatedEnv, runCli, stsenvOnPath, tempDir } from './support/run-cli.js';
 import {
   cmdEvalAndDump,
   dumpEnvCommand,
@@ -18,7 +18,6 @@ import {
   runCmdBatch,
   runShellScript,
   scratchFile,
-  shQuote,
   winePath,
 } from './support/shells.js';
 
@@ -31,10 +30,7 @@ let bin: string;
 before(async () => {
   fake = await startFakeSts();
   home = tempDir();
-  bin = join(home.dir, 'bin');
-  mkdirSync(bin);
-  writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\nexec ${shQuote(process.execPath)} ${shQuote(CLI)} "$@"\n`);
-  chmodSync(join(bin, 'stsenv'), 0o755);
+  bin = stsenvOnPath(home.dir);
 });
 after(async () => {
   await fake.close();

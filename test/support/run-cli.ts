@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,4 +79,16 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/**
+ * A `bin` directory under `dir` holding an executable `stsenv` that runs the
+ * built CLI, as npm installs it: put it first on PATH for shells to find.
+ */
+export function stsenvOnPath(dir: string): string {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+  writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(CLI)} "$@"\n`, { mode: 0o755 });
+  return bin;
 }

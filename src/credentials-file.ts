@@ -228,6 +228,16 @@ export async function writeProfile(name: string, credentials: Credentials, ctx: 
  * asked for too. Everything that can be refused is rendered before the file
  * is touched, and the file is written before stdout.
  */
+/**
+ * Everything about where the credentials will go that can be wrong, checked
+ * before any request: the --write-profile name, and the format when stdout
+ * gets one.
+ */
+export function checkDelivery(ctx: Context, options: WriteProfileOptions & OutputOptions): void {
+  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
+  if (options.writeProfile === undefined || options.shell !== undefined) chooseFormat(options, ctx);
+}
+
 export async function deliverCredentials(
   ctx: Context,
   options: WriteProfileOptions & OutputOptions,

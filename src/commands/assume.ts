@@ -4,11 +4,11 @@ import type { Argv } from 'yargs';
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
 import type { Context } from '../context.js';
-import { checkProfileName, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
+import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
 import { durationFor } from '../duration.js';
 import { usageError } from '../errors.js';
 import { promptOption, type PromptOptions } from '../mfa/prompt.js';
-import { chooseFormat, type OutputOptions } from '../output.js';
+import type { OutputOptions } from '../output.js';
 import { isRoleProfile, requireProfile, resolveChain } from '../profiles/chain.js';
 import { loadProfiles } from '../profiles/config.js';
 import { chainRoot, chainSteps, sdkRoot, type Plan, type Step } from '../profiles/plan.js';
@@ -137,8 +137,7 @@ export async function assumePlan(options: AssumeOptions, ctx: Context): Promise<
 }
 
 export async function runAssume(options: AssumeOptions, ctx: Context): Promise<number> {
-  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
-  if (options.writeProfile === undefined || options.shell !== undefined) chooseFormat(options, ctx);
+  checkDelivery(ctx, options);
   const policy = cachePolicy(options, ctx);
   const plan = await assumePlan(options, ctx);
   const target = await resolveTarget(options, ctx.env);

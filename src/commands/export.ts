@@ -1,11 +1,11 @@
 import { type CommandSpec, connectionOptions, mfaOptions, outputOptions } from '../cli-options.js';
 import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
 import type { Context } from '../context.js';
-import { checkProfileName, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
+import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
 import { promptOption, type PromptOptions } from '../mfa/prompt.js';
-import { chooseFormat, type OutputOptions } from '../output.js';
+import type { OutputOptions } from '../output.js';
 import { isRoleProfile, requireProfile, resolveChain } from '../profiles/chain.js';
 import { loadProfiles } from '../profiles/config.js';
 import { chainRoot, chainSteps } from '../profiles/plan.js';
@@ -25,8 +25,7 @@ export interface ExportOptions extends OutputOptions, ConnectionOptions, MfaOpti
  * SDK resolves.
  */
 export async function runExport(options: ExportOptions, ctx: Context): Promise<number> {
-  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
-  if (options.writeProfile === undefined || options.shell !== undefined) chooseFormat(options, ctx);
+  checkDelivery(ctx, options);
   const policy = cachePolicy(options, ctx);
   const mfaSerial = options.mfaSerial !== undefined ? checkMfaSerial(options.mfaSerial) : undefined;
   if (options.tokenCode !== undefined) checkTokenCode(options.tokenCode);

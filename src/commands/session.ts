@@ -1,11 +1,11 @@
 import { type CommandSpec, connectionOptions, durationOption, mfaOptions, outputOptions } from '../cli-options.js';
 import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
 import type { Context } from '../context.js';
-import { checkProfileName, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
+import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
 import { durationFor } from '../duration.js';
 import { usageError } from '../errors.js';
 import { promptOption, type PromptOptions } from '../mfa/prompt.js';
-import { chooseFormat, type OutputOptions } from '../output.js';
+import type { OutputOptions } from '../output.js';
 import { isRoleProfile, requireProfile } from '../profiles/chain.js';
 import { loadProfiles } from '../profiles/config.js';
 import { chainRoot, sdkRoot, type Plan } from '../profiles/plan.js';
@@ -49,8 +49,7 @@ export async function sessionPlan(options: SessionOptions, ctx: Context): Promis
 }
 
 export async function runSession(options: SessionOptions, ctx: Context): Promise<number> {
-  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
-  if (options.writeProfile === undefined || options.shell !== undefined) chooseFormat(options, ctx);
+  checkDelivery(ctx, options);
   const policy = cachePolicy(options, ctx);
   const plan = await sessionPlan(options, ctx);
   const target = await resolveTarget(options, ctx.env);

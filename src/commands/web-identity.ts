@@ -5,8 +5,8 @@ import type { Context } from '../context.js';
 import { durationFor } from '../duration.js';
 import { usageError } from '../errors.js';
 import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
-import { checkProfileName, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
-import { chooseFormat, type OutputOptions } from '../output.js';
+import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
+import type { OutputOptions } from '../output.js';
 import type { Plan } from '../profiles/plan.js';
 import { runPlan } from '../profiles/run-plan.js';
 import { defaultSessionName } from '../session-name.js';
@@ -58,8 +58,7 @@ export function webIdentityInput(options: WebIdentityOptions, env: NodeJS.Proces
 
 /** AssumeRoleWithWebIdentity is unsigned: no base credentials are looked up. */
 export async function runWebIdentity(options: WebIdentityOptions, ctx: Context): Promise<number> {
-  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
-  if (options.writeProfile === undefined || options.shell !== undefined) chooseFormat(options, ctx);
+  checkDelivery(ctx, options);
   const policy = cachePolicy(options, ctx);
   const input = webIdentityInput(options, ctx.env, ctx.now());
   const target = await resolveTarget(options, ctx.env);

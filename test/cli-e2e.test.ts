@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { listStructs, listValues, startFakeSts, type FakeSts, type IssuedCredentials } from './support/fake-sts.js';
+import { assertCredentialEnv, exportedExpiration } from './support/expect-env.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, CLI, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
 import {
   cmdEvalAndDump,
@@ -45,19 +46,6 @@ function lastIssued(): IssuedCredentials {
   return issued;
 }
 
-/** What every successful run must have set, compared with what the endpoint issued. */
-function assertCredentialVars(vars: Map<string, string>, issued: IssuedCredentials, region?: string): void {
-  const expiration = issued.expiration.toISOString().replace(/\.\d+Z$/, 'Z');
-  assert.equal(vars.get('AWS_ACCESS_KEY_ID'), issued.accessKeyId);
-  assert.equal(vars.get('AWS_SECRET_ACCESS_KEY'), issued.secretAccessKey);
-  assert.equal(vars.get('AWS_SESSION_TOKEN'), issued.sessionToken);
-  assert.equal(vars.get('AWS_CREDENTIAL_EXPIRATION'), expiration);
-  assert.equal(vars.get('AWS_SESSION_EXPIRATION'), expiration);
-  assert.equal(vars.get('AWS_REGION'), region);
-  assert.equal(vars.get('AWS_DEFAULT_REGION'), region);
-  for (const name of Object.keys(STALE)) assert.equal(vars.has(name), false, `${name} is cleared`);
-}
-
 function asStrings(dump: Map<string, Buffer>): Map<string, string> {
   return new Map([...dump].map(([k, v]) => [k, v.toString('utf8')]));
 }
@@ -88,7 +76,7 @@ describe('assume, evaluated by real shells', () => {
       const args = `assume ${ROLE} --shell ${format} --region eu-west-2`;
       const result = await runShellScript(shell, script(args), { env: env() as Record<string, string> });
       assert.equal(result.code, 0, result.stderr);
-      assertCredentialVars(asStrings(parseEnvDump(result.stdout)), lastIssued(), 'eu-west-2');
+      assertCredentialEnv(asStrings(parseEnvDump(result.stdout)), lastIssued(), 'eu-west-2');
       assert.equal(result.stderr, '', 'nothing for people on a quiet success');
     });
   }
@@ -150,7 +138,7 @@ describe('assume sends exactly what was asked', () => {
         AccessKeyId: issued.accessKeyId,
         SecretAccessKey: issued.secretAccessKey,
         SessionToken: issued.sessionToken,
-        Expiration: issued.expiration.toISOString().replace(/\.\d+Z$/, 'Z'),
+        Expiration: exportedExpiration(issued),
       });
     } finally {
       cleanup();

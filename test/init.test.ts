@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { listStructs, startFakeSts, type FakeSts, type IssuedCredentials } from './support/fake-sts.js';
+import { assertCredentialEnv } from './support/expect-env.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv, runCli, stsenvOnPath, tempDir } from './support/run-cli.js';
 import {
   dumpEnvCommand,
@@ -66,18 +67,6 @@ function lastIssued(): IssuedCredentials {
   const issued = fake.issued.at(-1);
   assert.ok(issued, 'the endpoint issued credentials');
   return issued;
-}
-
-function assertAssumed(env: Map<string, string>, issued: IssuedCredentials, region: string): void {
-  const expiration = issued.expiration.toISOString().replace(/\.\d+Z$/, 'Z');
-  assert.equal(env.get('AWS_ACCESS_KEY_ID'), issued.accessKeyId);
-  assert.equal(env.get('AWS_SECRET_ACCESS_KEY'), issued.secretAccessKey);
-  assert.equal(env.get('AWS_SESSION_TOKEN'), issued.sessionToken);
-  assert.equal(env.get('AWS_CREDENTIAL_EXPIRATION'), expiration);
-  assert.equal(env.get('AWS_SESSION_EXPIRATION'), expiration);
-  assert.equal(env.get('AWS_REGION'), region);
-  assert.equal(env.get('AWS_DEFAULT_REGION'), region);
-  for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN']) assert.equal(env.has(name), false, `${name} is removed`);
 }
 
 describe('stsenv init prints the files of shells/', () => {
@@ -159,7 +148,7 @@ describe('the bash and zsh function changes the shell it runs in', () => {
       const env = vars(result.stdout);
       assert.equal(env.get('TEST_RC'), '0', result.stderr);
       assert.equal(env.get('TEST_LEAK'), undefined, 'no __stsenv variables left behind');
-      assertAssumed(env, lastIssued(), 'eu-west-1');
+      assertCredentialEnv(env, lastIssued(), 'eu-west-1');
       // "$@" kept the arguments whole: spaces, quotes and glob characters untouched.
       assert.deepEqual(listStructs(fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
       assert.equal(fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
@@ -235,7 +224,7 @@ describe('the fish function changes the shell it runs in', () => {
     const env = vars(result.stdout);
     assert.equal(env.get('TEST_RC'), '0', result.stderr);
     assert.equal(env.get('TEST_LEAK'), undefined);
-    assertAssumed(env, lastIssued(), 'eu-west-1');
+    assertCredentialEnv(env, lastIssued(), 'eu-west-1');
     assert.deepEqual(listStructs(fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
     assert.equal(fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
   });
@@ -315,7 +304,7 @@ describe('the cmd batch file under Wine', () => {
       'set AWS_',
       'set __stsenv',
     ]);
-    assertAssumed(parseCmdDump(result.stdout, 'AWS_'), lastIssued(), 'eu-west-1');
+    assertCredentialEnv(parseCmdDump(result.stdout, 'AWS_'), lastIssued(), 'eu-west-1');
     assert.equal(parseCmdDump(result.stdout, '__stsenv').size, 0, 'the helper variable is removed');
     assert.equal(readFileSync(argsFile, 'utf8').trim(), `--shell cmd assume ${ROLE} --duration 1h`);
   });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI: tests run what users run (`npm test` builds first). */
-export const CLI = fileURLToPath(new URL('../../dist/stsenv.mjs', import.meta.url));
+/** The built CLI, the file package.json's bin names: tests run what users run (`npm test` builds first). */
+export const CLI = fileURLToPath(new URL('../../dist/stsenv.cjs', import.meta.url));
 
 export const BASE_ACCESS_KEY_ID = 'AKIDBASEEXAMPLE00001';
 export const BASE_SECRET_ACCESS_KEY = 'base/secret+EXAMPLE0000000000000000000000';

@@ -104,6 +104,22 @@ export function chainSteps(chain: ProfileChain, root: Root, mfaSerialOverride: s
   return steps;
 }
 
+/**
+ * What both role operations share in a cache key. A clock-made default
+ * session name is left out, so that it does not defeat the cache.
+ */
+function roleRequest(step: Extract<Step, { operation: 'AssumeRole' | 'AssumeRoleWithWebIdentity' }>) {
+  const i = step.input;
+  return {
+    operation: step.operation,
+    roleArn: i.RoleArn,
+    sessionName: step.defaultSessionName ? undefined : i.RoleSessionName,
+    durationSeconds: i.DurationSeconds,
+    policy: i.Policy,
+    policyArns: i.PolicyArns?.map((p) => p.arn ?? ''),
+  };
+}
+
 /** Everything about a step that changes STS's answer, for its cache key. */
 export function stepRequest(step: Step, base: string, target: Pick<StsTarget, 'region' | 'endpoint'>): CacheRequest {
   const common = { base, region: target.region, endpoint: target.endpoint };
@@ -114,13 +130,8 @@ export function stepRequest(step: Step, base: string, target: Pick<StsTarget, 'r
       const i = step.input;
       return {
         ...common,
-        operation: step.operation,
-        roleArn: i.RoleArn,
-        sessionName: step.defaultSessionName ? undefined : i.RoleSessionName,
-        durationSeconds: i.DurationSeconds,
+        ...roleRequest(step),
         externalId: i.ExternalId,
-        policy: i.Policy,
-        policyArns: i.PolicyArns?.map((p) => p.arn ?? ''),
         tags: i.Tags?.map((t) => ({ Key: t.Key, Value: t.Value })),
         transitiveTagKeys: i.TransitiveTagKeys,
         sourceIdentity: i.SourceIdentity,
@@ -131,12 +142,7 @@ export function stepRequest(step: Step, base: string, target: Pick<StsTarget, 'r
       const i = step.input;
       return {
         ...common,
-        operation: step.operation,
-        roleArn: i.RoleArn,
-        sessionName: step.defaultSessionName ? undefined : i.RoleSessionName,
-        durationSeconds: i.DurationSeconds,
-        policy: i.Policy,
-        policyArns: i.PolicyArns?.map((p) => p.arn ?? ''),
+        ...roleRequest(step),
         webIdentityTokenHash: sha256(i.WebIdentityToken ?? ''),
       };
     }

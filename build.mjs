@@ -3,14 +3,15 @@
 //                    starts faster than an ES module, and the entry parses in no time)
 //   main.cjs         all of stsenv's own code; each command initialised only when run
 //   vendor/yargs.cjs yargs, for the command lines the lean parser leaves to it
-//   vendor/aws.cjs   the AWS SDK (and hpagent), for the commands that call STS
+//   vendor/aws.cjs   the AWS SDK, for the commands that call STS
+//   vendor/proxy.cjs hpagent, for an https proxy
 //   vendor/config.cjs the SDK's shared config file loader, for profiles without the SDK
 //   help.json        every --help text, rendered by yargs here at build time
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
 // Third-party code lives only in vendor/, stsenv's own modules only in main.cjs, so
 // no module is ever loaded twice (an error class in two copies would break instanceof).
 // Type checking is tsc's job (npm run typecheck, part of npm test).
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Module, { createRequire } from 'node:module';
@@ -32,7 +33,9 @@ function vendorOf(specifier) {
   // or role on a cache hit) does not load the SDK; the SDK bundle has its own copy.
   if (specifier === '@smithy/core/config') return 'config';
   if (specifier === 'yargs' || specifier.startsWith('yargs/')) return 'yargs';
-  if (/^(@aws-sdk|@smithy|@aws)\/|^hpagent$/.test(specifier)) return 'aws';
+  // Only with a proxy: its https.Agent subclass would load node:https and node:tls at every start.
+  if (specifier === 'hpagent') return 'proxy';
+  if (/^(@aws-sdk|@smithy|@aws)\//.test(specifier)) return 'aws';
   return undefined;
 }
 
@@ -56,23 +59,52 @@ const ownCode = {
   banner: { js: 'var __stsenvFileUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 
-// Every package specifier main.cjs imports, by vendor bundle; each becomes one property of that bundle's exports.
-const vendored = { yargs: new Set(), aws: new Set(), config: new Set() };
+// Every package specifier main.cjs imports, by vendor bundle, with the names it may use: a vendor
+// bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
+// @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
+const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
+
+/**
+ * The names a source file imports from a package: `import { a, b as c }`, `import d, { e }` and
+ * `const { f } = await import()`; every name the package exports when the file imports it any
+ * other way (a namespace, say). Read from esbuild's own JavaScript for the file, which has no
+ * comments and no type-only imports.
+ */
+async function importedNames(file, specifier) {
+  const { code } = await transform(readFileSync(file, 'utf8'), { loader: file.endsWith('.ts') ? 'ts' : 'js', format: 'esm' });
+  const quoted = JSON.stringify(specifier).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const list = (text) => text.split(',').map((part) => part.trim().split(/\s+as\s+|\s*:\s*/)[0]).filter(Boolean);
+  const names = new Set();
+  let uses = 0;
+  for (const m of code.matchAll(new RegExp(`import\\s*(?:([\\w$]+)\\s*,?\\s*)?(?:\\{([^{}]*)\\})?\\s*from\\s*${quoted}`, 'g'))) {
+    uses++;
+    if (m[1]) names.add('default');
+    if (m[2]) list(m[2]).forEach((name) => names.add(name));
+  }
+  for (const m of code.matchAll(new RegExp(`\\{([^{}]*)\\}\\s*=\\s*await\\s+import\\(${quoted}\\)`, 'g'))) {
+    uses++;
+    list(m[1]).forEach((name) => names.add(name));
+  }
+  if (code.split(JSON.stringify(specifier)).length - 1 === uses) return names;
+  return new Set(Object.keys(await import(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name)));
+}
 
 /** main.cjs reaches third-party code through require('./vendor/NAME.cjs'), only where a module first needs it. */
 const vendorPlugin = {
   name: 'vendor',
   setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, (args) => {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
       const vendor = vendorOf(args.path);
       if (!vendor || args.namespace === 'vendor') return undefined;
-      vendored[vendor].add(args.path);
+      const names = vendored[vendor].get(args.path) ?? new Set();
+      for (const name of await importedNames(args.importer, args.path)) names.add(name);
+      vendored[vendor].set(args.path, names);
       return { path: args.path, namespace: 'vendor', pluginData: vendor };
     });
     b.onLoad({ filter: /.*/, namespace: 'vendor' }, async (args) => {
-      // Named exports spelled out (read from the package itself), so that imports mean what they mean unbundled.
-      const names = Object.keys(await import(args.path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      // Named exports spelled out, so that imports mean what they mean unbundled.
+      const names = [...vendored[args.pluginData].get(args.path)].filter((name) => name !== 'default');
       const hasDefault = 'default' in (await import(args.path));
       const from = `requireBundle(__dirname + '/vendor/${args.pluginData}.cjs').${vendorKey(args.path)}`;
       return {
@@ -98,9 +130,12 @@ await build({ ...ownCode, entryPoints: { main: 'src/cli-main.ts' }, outdir: stag
 // Each vendor bundle exports one ES-module namespace per package specifier.
 mkdirSync(`${staging}/vendor`);
 for (const [vendor, specifiers] of Object.entries(vendored)) {
-  const list = [...specifiers].sort();
+  const list = [...specifiers.keys()].sort();
   const contents = list
-    .map((s, i) => `import * as m${i} from ${JSON.stringify(s)};\nexport const ${vendorKey(s)} = m${i};`)
+    .map((s, i) => {
+      const names = [...specifiers.get(s)].sort();
+      return `import * as m${i} from ${JSON.stringify(s)};\nexport const ${vendorKey(s)} = { ${names.map((n) => `${JSON.stringify(n)}: m${i}.${n}`).join(', ')} };`;
+    })
     .join('\n');
   await build({
     ...cjs,
@@ -132,7 +167,7 @@ try {
 
 // V8's code cache for each bundle main.cjs loads (src/code-cache.ts reads them), taken after
 // its top level ran, as every start runs it. Only as good as this Node: another one recompiles.
-for (const file of ['main.cjs', 'vendor/aws.cjs', 'vendor/yargs.cjs', 'vendor/config.cjs']) {
+for (const file of ['main.cjs', 'vendor/aws.cjs', 'vendor/yargs.cjs', 'vendor/config.cjs', 'vendor/proxy.cjs']) {
   const filename = fileURLToPath(new URL(`${staging}/${file}`, pathToFileURL(`${process.cwd()}/`)));
   const script = new Script(Module.wrap(readFileSync(filename, 'utf8')), { filename });
   const module = new Module(filename);

@@ -40,6 +40,8 @@ Module._load = function (request, parent, isMain) {
 Module.register(pathToFileURL(require('node:path').join(__dirname, 'recorder-hooks.mjs')));
 // Bundles loaded with their code cache (src/code-cache.ts) bypass Module._load but join the cache.
 process.on('exit', () => appendFileSync(process.env.STSENV_TEST_LOADED, Object.keys(Module._cache).join('\\n') + '\\n'));
+// Node's own modules, public and internal, as node:NAME.
+process.on('exit', () => appendFileSync(process.env.STSENV_TEST_LOADED, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => 'node:' + m.slice(13)).join('\\n') + '\\n'));
 `;
 const RECORDER_HOOKS = `
 import { appendFileSync } from 'node:fs';
@@ -70,6 +72,11 @@ after(async () => {
 
 /** Runs the built CLI (the package's bin) and returns the dist/ files it loaded, relative to dist/. */
 async function loadedFiles(args: string[], env: NodeJS.ProcessEnv, expectCode = 0): Promise<string[]> {
+  return (await loaded(args, env, expectCode)).files;
+}
+
+/** Runs the built CLI: the dist/ files it loaded, relative to dist/, and the Node modules (node:NAME, internal ones too). */
+async function loaded(args: string[], env: NodeJS.ProcessEnv, expectCode = 0): Promise<{ files: string[]; builtins: Set<string> }> {
   const out = join(scratch.dir, `loaded-${++runs}.txt`);
   writeFileSync(out, '');
   // Asynchronous: the fake STS answers from this process.
@@ -78,8 +85,9 @@ async function loadedFiles(args: string[], env: NodeJS.ProcessEnv, expectCode = 
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const [code] = (await once(child, 'close')) as [number | null];
   assert.equal(code, expectCode, `stsenv ${args.join(' ')}: ${stderr}`);
-  const files = readFileSync(out, 'utf8').split('\n').filter((line) => line.startsWith(DIST));
-  return [...new Set(files.map((file) => relative(DIST, file)))];
+  const lines = readFileSync(out, 'utf8').split('\n');
+  const files = lines.filter((line) => line.startsWith(DIST));
+  return { files: [...new Set(files.map((file) => relative(DIST, file)))], builtins: new Set(lines.filter((line) => line.startsWith('node:'))) };
 }
 
 function homeEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -115,6 +123,14 @@ describe('what each path loads', () => {
     const second = (await loadedFiles(['assume', ROLE], env));
     assert.equal(fake.requests.length, 1, 'the second run was answered from the cache');
     assert.deepEqual(second.filter((f) => isVendor('', f)), [], `cache hit loaded ${second.join(', ')}`);
+  });
+
+  test('a request loads no part of the SDK it does not use: no HTTP/2, no proxy agent without a proxy', async () => {
+    fake.reset();
+    const { files, builtins } = await loaded(['assume', ROLE], homeEnv());
+    assert.equal(fake.requests.length, 1);
+    assert.ok(!files.some((f) => isVendor('proxy', f)), files.join(', '));
+    for (const name of ['node:http2', 'node:assert']) assert.ok(!builtins.has(name), `a request loaded ${name}`);
   });
 
   test('a usage error loads yargs for its message, not the AWS SDK', async () => {

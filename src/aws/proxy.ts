@@ -149,7 +149,6 @@ export async function proxyAgents(settings: ProxySettings, httpsOptions: HttpsAg
     const { HttpsProxyAgent } = await import('hpagent');
     const noProxy = settings.noProxy;
     const proxy = settings.https.url;
-    // hpagent tunnels every connection; hosts under NO_PROXY connect directly instead.
     const tunnel = new HttpsProxyAgent({ ...agentOptions, ...httpsOptions, proxy });
     // hpagent tunnels every connection; hosts under NO_PROXY connect directly instead.
     const viaProxy = tunnel.createConnection.bind(tunnel);

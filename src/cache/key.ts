@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha256 as sha256Digest } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /**
  * Everything that changes what STS answers. A session name stsenv made up
@@ -25,8 +26,12 @@ export interface CacheRequest {
   webIdentityTokenHash?: string;
 }
 
+/**
+ * Hex SHA-256, in JavaScript: node:crypto (with the streams it loads) would
+ * cost a cache hit about 2.5 ms, a tenth of its whole run.
+ */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return bytesToHex(sha256Digest(utf8ToBytes(text)));
 }
 
 /** Stable: the same request gives the same key in every run. */

@@ -14,9 +14,7 @@
 import { build, transform } from 'esbuild';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import Module, { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { Script } from 'node:vm';
+import { spawnSync } from 'node:child_process';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const staging = `dist.tmp-${process.pid}`;
@@ -55,8 +53,9 @@ const ownCode = {
   ...cjs,
   minifyWhitespace: true,
   minifySyntax: true,
-  define: { ...bundled, 'import.meta.url': '__stsenvFileUrl' },
-  banner: { js: 'var __stsenvFileUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { ...bundled, 'import.meta.url': '__stsenvFile.url' },
+  // import.meta.url as CommonJS has it, worked out only if a path asks (most never do).
+  banner: { js: 'var __stsenvFile = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
 };
 
 // Every package specifier main.cjs imports, by vendor bundle, with the names it may use: a vendor
@@ -145,7 +144,7 @@ for (const [vendor, specifiers] of Object.entries(vendored)) {
     mainFields: ['module', 'main'],
     minify: true,
     // yargs finds its own files from import.meta.url.
-    define: { 'import.meta.url': '__stsenvFileUrl' },
+    define: { 'import.meta.url': '__stsenvFile.url' },
     banner: ownCode.banner,
   });
 }
@@ -165,16 +164,11 @@ try {
   rmSync(helpBuild, { recursive: true, force: true });
 }
 
-// V8's code cache for each bundle main.cjs loads (src/code-cache.ts reads them), taken after
-// its top level ran, as every start runs it. Only as good as this Node: another one recompiles.
-for (const file of ['main.cjs', 'vendor/aws.cjs', 'vendor/yargs.cjs', 'vendor/config.cjs', 'vendor/proxy.cjs']) {
-  const filename = fileURLToPath(new URL(`${staging}/${file}`, pathToFileURL(`${process.cwd()}/`)));
-  const script = new Script(Module.wrap(readFileSync(filename, 'utf8')), { filename });
-  const module = new Module(filename);
-  module.filename = filename;
-  script.runInThisContext().call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
-  writeFileSync(`${filename}.cache`, script.createCachedData());
-}
+// V8's code cache for each bundle, taken after training runs of the common commands
+// (build-code-cache.mjs), in a process of its own: a clean module cache, and only the
+// Node flags every start has.
+const training = spawnSync(process.execPath, [fileURLToPath(new URL('./build-code-cache.mjs', import.meta.url)), staging], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+if (training.status !== 0) throw new Error(`code cache training failed:\n${training.stderr}`);
 
 // Swap the new build in whole, so a test running beside a rebuild never sees half a dist/.
 const old = `dist.old-${process.pid}`;

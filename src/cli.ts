@@ -11,7 +11,7 @@
  * bundles of their own, loaded only by the paths that use them.
  */
 import { readFileSync, writeSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { helpKey, helpWidth, VERSION } from './cli-root.js';
 import { isTerminal } from './fd-output.js';
 
@@ -37,7 +37,7 @@ function prerenderedHelp(args: readonly string[], width: () => number): string |
   if ((last !== '--help' && last !== '-h') || args.length > 2) return undefined;
   let texts: Record<string, string>;
   try {
-    texts = JSON.parse(readFileSync(new URL('./help.json', import.meta.url), 'utf8')) as Record<string, string>;
+    texts = JSON.parse(readFileSync(typeof STSENV_BUNDLED === 'boolean' ? join(__dirname, 'help.json') : new URL('./help.json', import.meta.url), 'utf8')) as Record<string, string>;
   } catch {
     // Not built (running from source): yargs renders it.
     return undefined;
@@ -62,10 +62,10 @@ async function run(args: string[]): Promise<number> {
     writeFd(2, `${help}\n`);
     return 0;
   }
-  // Built: main.cjs with its code cache (code-cache.ts). From source: the module itself.
+  // Built: main.cjs beside this file (a CommonJS bundle: __dirname), with its code cache. From source: the module itself.
   const { main } =
     typeof STSENV_BUNDLED === 'boolean'
-      ? ((await import('./code-cache.js')).requireBundle(fileURLToPath(new URL('./main.cjs', import.meta.url))) as typeof import('./cli-main.js'))
+      ? ((await import('./code-cache.js')).requireBundle(join(__dirname, 'main.cjs')) as typeof import('./cli-main.js'))
       : await import('./cli-main.js');
   return main(args, width);
 }

@@ -1,0 +1,96 @@
+// The V8 code cache beside each bundle (NAME.cjs.cache, read by src/code-cache.ts), taken
+// after a training run of the commands people run most: `node build-code-cache.mjs DIR`
+// (build.mjs runs it on its staging directory, in a process of its own).
+//
+// V8 compiles a function only when it first runs, and a cache taken then holds every
+// function compiled so far. Taken after a real `assume` (a request to a loopback
+// endpoint this script serves, then a cache hit), `init`, `unset` and `whoami`, the
+// cache spares those paths compiling the SDK's request code at every start.
+//
+// Only as good as this Node: V8 checks the cache against its version and flags (and
+// the source), and compiles as usual when they differ.
+import { createServer } from 'node:http';
+import Module from 'node:module';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import vm from 'node:vm';
+
+const dir = resolve(process.argv[2] ?? 'dist');
+const ROLE = 'arn:aws:iam::123456789012:role/build';
+
+// Every bundle stsenv compiles (src/code-cache.ts goes through vm.Script), kept for its cache.
+const scripts = new Map();
+const { Script } = vm;
+vm.Script = class extends Script {
+  constructor(code, options) {
+    super(code, options);
+    if (options?.filename?.startsWith(dir)) scripts.set(options.filename, this);
+  }
+};
+
+/** Loads a bundle as src/code-cache.ts does, without a cache. */
+function loadBundle(filename) {
+  const script = new vm.Script(Module.wrap(readFileSync(filename, 'utf8')), { filename });
+  const module = new Module(filename);
+  module.filename = filename;
+  module.paths = Module._nodeModulePaths(dirname(filename));
+  Module._cache[filename] = module;
+  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(filename), module, filename, dirname(filename));
+  module.loaded = true;
+  return module.exports;
+}
+
+/** What STS answers, just enough of it: credentials that expire in an hour, or an identity. */
+function stsAnswer(body) {
+  const action = new URLSearchParams(body).get('Action');
+  const expiration = new Date(Date.now() + 3600_000).toISOString();
+  const credentials = `<Credentials><AccessKeyId>ASIABUILDTRAINING000</AccessKeyId><SecretAccessKey>build/training/secret/key/00000000000000</SecretAccessKey><SessionToken>build-training-session-token</SessionToken><Expiration>${expiration}</Expiration></Credentials>`;
+  const result =
+    action === 'GetCallerIdentity'
+      ? '<Arn>arn:aws:iam::123456789012:user/build</Arn><UserId>AIDABUILD</UserId><Account>123456789012</Account>'
+      : `${credentials}<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/build/build</Arn><AssumedRoleId>AROABUILD:build</AssumedRoleId></AssumedRoleUser>`;
+  return `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>build</RequestId></ResponseMetadata></${action}Response>`;
+}
+
+const server = createServer((request, response) => {
+  let body = '';
+  request.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+  request.on('end', () => response.writeHead(200, { 'content-type': 'text/xml' }).end(stsAnswer(body)));
+});
+await new Promise((done) => server.listen(0, '127.0.0.1', done));
+
+const home = mkdtempSync(join(tmpdir(), 'stsenv-code-cache-'));
+try {
+  // A user's environment of its own: nothing of this machine's AWS set-up is read.
+  for (const name of Object.keys(process.env)) if (/^(AWS_|STSENV_)/.test(name)) delete process.env[name];
+  Object.assign(process.env, {
+    HOME: home,
+    USERPROFILE: home,
+    AWS_CONFIG_FILE: join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+    AWS_ACCESS_KEY_ID: 'AKIABUILDTRAINING000',
+    AWS_SECRET_ACCESS_KEY: 'build/training/base/secret/0000000000000',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${server.address().port}`,
+    STSENV_SHELL: 'bash',
+  });
+  const { main } = loadBundle(join(dir, 'main.cjs'));
+  const width = () => 80;
+  // A request, then the same answered from the cache, then the commands that call nothing.
+  // A usage error: yargs writes its message.
+  const runs = [[['assume', ROLE], 0], [['assume', ROLE], 0], [['init', 'bash'], 0], [['unset'], 0], [['whoami'], 0], [['assume', '--bogus'], 2]];
+  for (const [args, expected] of runs) {
+    const code = await main(args, width);
+    if (code !== expected) throw new Error(`training run \`stsenv ${args.join(' ')}\` exited ${code}, not ${expected}`);
+  }
+  // Bundles no training run loaded: their cache holds what their top level compiles.
+  for (const name of readdirSync(join(dir, 'vendor')).filter((file) => file.endsWith('.cjs'))) {
+    const filename = join(dir, 'vendor', name);
+    if (!scripts.has(filename)) loadBundle(filename);
+  }
+  for (const [filename, script] of scripts) writeFileSync(`${filename}.cache`, script.createCachedData());
+} finally {
+  server.close();
+  rmSync(home, { recursive: true, force: true });
+}

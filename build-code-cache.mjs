@@ -1,19 +1,23 @@
 // The V8 code cache beside each bundle (NAME.cjs.cache, read by src/code-cache.ts), taken
-// after a training run of the commands people run most: `node build-code-cache.mjs DIR`
-// (build.mjs runs it on its staging directory, in a process of its own).
+// after training runs of the commands people run most: `node build-code-cache.mjs DIR`
+// (build.mjs runs it on its staging directory).
 //
 // V8 compiles a function only when it first runs, and a cache taken then holds every
-// function compiled so far. Taken after a real `assume` (a request to a loopback
-// endpoint this script serves, then a cache hit), `init`, `unset` and `whoami`, the
-// cache spares those paths compiling the SDK's request code at every start.
+// function compiled so far: a path whose functions are in the cache skips compiling them
+// at every start. But V8 reads the whole cache at every start too, so each bundle's cache
+// is taken after the paths that should pay for it (PHASES below). Requests go to a
+// loopback endpoint this script serves.
 //
 // Only as good as this Node: V8 checks the cache against its version and flags (and
 // the source), and compiles as usual when they differ.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import Module from 'node:module';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 const dir = resolve(process.argv[2] ?? 'dist');
@@ -53,44 +57,76 @@ function stsAnswer(body) {
   return `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>build</RequestId></ResponseMetadata></${action}Response>`;
 }
 
-const server = createServer((request, response) => {
-  let body = '';
-  request.setEncoding('utf8').on('data', (chunk) => (body += chunk));
-  request.on('end', () => response.writeHead(200, { 'content-type': 'text/xml' }).end(stsAnswer(body)));
-});
-await new Promise((done) => server.listen(0, '127.0.0.1', done));
-
-const home = mkdtempSync(join(tmpdir(), 'stsenv-code-cache-'));
-try {
-  // A user's environment of its own: nothing of this machine's AWS set-up is read.
-  for (const name of Object.keys(process.env)) if (/^(AWS_|STSENV_)/.test(name)) delete process.env[name];
-  Object.assign(process.env, {
-    HOME: home,
-    USERPROFILE: home,
-    AWS_CONFIG_FILE: join(home, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-    AWS_ACCESS_KEY_ID: 'AKIABUILDTRAINING000',
-    AWS_SECRET_ACCESS_KEY: 'build/training/base/secret/0000000000000',
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${server.address().port}`,
-    STSENV_SHELL: 'bash',
-  });
+/** One training process: stsenv's runs for one phase, then the caches that phase keeps. */
+async function trainPhase(phase) {
   const { main } = loadBundle(join(dir, 'main.cjs'));
   const width = () => 80;
-  // A request, then the same answered from the cache, then the commands that call nothing.
-  // A usage error: yargs writes its message.
-  const runs = [[['assume', ROLE], 0], [['assume', ROLE], 0], [['init', 'bash'], 0], [['unset'], 0], [['whoami'], 0], [['assume', '--bogus'], 2]];
-  for (const [args, expected] of runs) {
+  for (const [args, expected] of PHASES[phase].runs) {
     const code = await main(args, width);
     if (code !== expected) throw new Error(`training run \`stsenv ${args.join(' ')}\` exited ${code}, not ${expected}`);
   }
-  // Bundles no training run loaded: their cache holds what their top level compiles.
-  for (const name of readdirSync(join(dir, 'vendor')).filter((file) => file.endsWith('.cjs'))) {
-    const filename = join(dir, 'vendor', name);
-    if (!scripts.has(filename)) loadBundle(filename);
+  if (phase === 'light') {
+    // Bundles no training run loaded: their cache holds what their top level compiles.
+    for (const name of readdirSync(join(dir, 'vendor')).filter((file) => file.endsWith('.cjs'))) {
+      const filename = join(dir, 'vendor', name);
+      if (!existsSync(`${filename}.cache`)) loadBundle(filename);
+    }
   }
-  for (const [filename, script] of scripts) writeFileSync(`${filename}.cache`, script.createCachedData());
-} finally {
-  server.close();
-  rmSync(home, { recursive: true, force: true });
+  for (const [filename, script] of scripts) {
+    if (PHASES[phase].keeps(relative(dir, filename))) writeFileSync(`${filename}.cache`, script.createCachedData());
+  }
+}
+
+// Two phases, each in a process of its own, in one HOME. The first makes a request (and a
+// usage error) and keeps the caches of the SDK and yargs; the second, answered from the
+// credential cache the first filled, keeps main.cjs's: what every start reads holds only
+// what the quick paths compile. A request compiles the rest of main.cjs, a few functions.
+const PHASES = {
+  request: {
+    runs: [[['assume', ROLE], 0], [['whoami'], 0], [['assume', '--bogus'], 2]],
+    keeps: (file) => file !== 'main.cjs',
+  },
+  light: {
+    runs: [[['assume', ROLE], 0], [['init', 'bash'], 0], [['unset'], 0]],
+    keeps: () => true,
+  },
+};
+
+const phase = process.argv[3];
+if (phase) {
+  await trainPhase(phase);
+} else {
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8').on('data', (chunk) => (body += chunk));
+    request.on('end', () => response.writeHead(200, { 'content-type': 'text/xml' }).end(stsAnswer(body)));
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const home = mkdtempSync(join(tmpdir(), 'stsenv-code-cache-'));
+  try {
+    // A user's environment of its own: nothing of this machine's AWS set-up is read.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|STSENV_)/.test(name)));
+    Object.assign(env, {
+      HOME: home,
+      USERPROFILE: home,
+      AWS_CONFIG_FILE: join(home, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+      AWS_ACCESS_KEY_ID: 'AKIABUILDTRAINING000',
+      AWS_SECRET_ACCESS_KEY: 'build/training/base/secret/0000000000000',
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${server.address().port}`,
+      STSENV_SHELL: 'bash',
+    });
+    for (const name of Object.keys(PHASES)) {
+      // Asynchronous: this process answers the requests.
+      const child = spawn(process.execPath, [fileURLToPath(import.meta.url), dir, name], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+      const [code] = await once(child, 'close');
+      if (code !== 0) throw new Error(`code cache training (${name}) failed:\n${stderr}`);
+    }
+  } finally {
+    server.close();
+    rmSync(home, { recursive: true, force: true });
+  }
 }

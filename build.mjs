@@ -2,6 +2,7 @@
 //   stsenv.cjs       the entry: --version and --help, nothing else loaded (CommonJS
 //                    starts faster than an ES module, and the entry parses in no time)
 //   main.cjs         all of stsenv's own code; each command initialised only when run
+//                    (with every command's lean-parser shape, prerendered here)
 //   vendor/yargs.cjs yargs, for the command lines the lean parser leaves to it
 //   vendor/aws.cjs   the AWS SDK, for the commands that call STS
 //   vendor/proxy.cjs hpagent, for an https proxy
@@ -123,8 +124,29 @@ const entryPlugin = {
   },
 };
 
+// Help and the lean parser's command shapes are rendered here, from the same code, so that
+// `stsenv --help` needs no yargs at run time and a common command line reads no builder.
+const helpBuild = `dist.help-${process.pid}`;
+let help;
+let shapes;
+try {
+  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', entryPoints: { help: 'src/cli-yargs.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
+  const { prerenderHelp, prerenderShapes } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
+  help = await prerenderHelp();
+  shapes = await prerenderShapes();
+} finally {
+  rmSync(helpBuild, { recursive: true, force: true });
+}
+
 await build({ ...ownCode, entryPoints: { stsenv: 'src/cli.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [entryPlugin] });
-await build({ ...ownCode, entryPoints: { main: 'src/cli-main.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [vendorPlugin] });
+await build({
+  ...ownCode,
+  define: { ...ownCode.define, STSENV_COMMAND_SHAPES: JSON.stringify(shapes) },
+  entryPoints: { main: 'src/cli-main.ts' },
+  outdir: staging,
+  outExtension: { '.js': '.cjs' },
+  plugins: [vendorPlugin],
+});
 
 // Each vendor bundle exports one ES-module namespace per package specifier.
 mkdirSync(`${staging}/vendor`);
@@ -153,16 +175,7 @@ for (const [vendor, specifiers] of Object.entries(vendored)) {
 writeFileSync(`${staging}/stsenv.mjs`, "#!/usr/bin/env node\nimport './stsenv.cjs';\n");
 chmodSync(`${staging}/stsenv.mjs`, 0o755);
 chmodSync(`${staging}/stsenv.cjs`, 0o755);
-
-// Help is rendered here, by the same yargs code, so that `stsenv --help` needs no yargs at run time.
-const helpBuild = `dist.help-${process.pid}`;
-try {
-  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', entryPoints: { help: 'src/cli-yargs.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
-  const { prerenderHelp } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
-  writeFileSync(`${staging}/help.json`, JSON.stringify(await prerenderHelp()));
-} finally {
-  rmSync(helpBuild, { recursive: true, force: true });
-}
+writeFileSync(`${staging}/help.json`, JSON.stringify(help));
 
 // V8's code cache for each bundle, taken after training runs of the common commands
 // (build-code-cache.mjs), in a process of its own: a clean module cache, and only the

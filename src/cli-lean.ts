@@ -19,7 +19,8 @@ interface OptionDef {
   /** The name, its camelCase form, the aliases: every key yargs sets. */
   keys: string[];
   type?: ValueType;
-  coerce?: (value: unknown) => unknown;
+  /** `true` in a shape the build prerendered: the function itself is in the builder. */
+  coerce?: ((value: unknown) => unknown) | true;
   hasDefault: boolean;
   default?: unknown;
   choices?: readonly unknown[];
@@ -42,6 +43,22 @@ export interface CommandShape {
   /** `-x` for one-letter names and aliases. */
   short: Map<string, OptionDef>;
 }
+
+/** A CommandShape as JSON: what the build prerenders (prerenderShapes in cli-yargs.ts). */
+export interface PrerenderedShape {
+  name: string;
+  positionals: PositionalDef[];
+  options: Array<Omit<OptionDef, 'coerce'> & { coerce?: true }>;
+  /** Each spelling (`name`, `alias`, `x`) with the index of its option. */
+  spellings: Array<[string, number]>;
+}
+
+/**
+ * Every command's shape, prerendered by the build into main.cjs (null: a command the lean
+ * parser leaves to yargs). Reading a builder through the recorder costs about a
+ * millisecond at every start; from source (tests, tsx) there is none and shapes are read live.
+ */
+declare const STSENV_COMMAND_SHAPES: Record<string, PrerenderedShape | null> | undefined;
 
 // Settings whose effect the lean parser reproduces; any other makes the command yargs-only.
 const OPTION_KEYS = new Set(['alias', 'type', 'describe', 'description', 'desc', 'coerce', 'default', 'choices', 'demandOption', 'hidden', 'group']);
@@ -148,6 +165,19 @@ export function commandShape(spec: CommandSpec): CommandShape | undefined {
   return shape;
 }
 
+export function prerenderShape(shape: CommandShape | undefined): PrerenderedShape | null {
+  if (!shape) return null;
+  const options = shape.options.map(({ coerce, ...def }) => (coerce ? { ...def, coerce: true as const } : def));
+  const spellings = [...shape.long, ...shape.short].map(([spelling, def]): [string, number] => [spelling, shape.options.indexOf(def)]);
+  return { name: shape.name, positionals: shape.positionals, options, spellings };
+}
+
+function fromPrerendered(built: PrerenderedShape): CommandShape {
+  const shape: CommandShape = { name: built.name, positionals: built.positionals, options: built.options, long: new Map(), short: new Map() };
+  for (const [spelling, index] of built.spellings) (spelling.length === 1 ? shape.short : shape.long).set(spelling, built.options[index]!);
+  return shape;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -172,10 +202,24 @@ export function commandName(args: readonly string[]): string | undefined {
  * The argv yargs would give for `args` (a command line for `command`), or
  * undefined when the lean parser is not certain (yargs then decides, errors included).
  */
-export function leanParse(args: readonly string[], command: CommandSpec): Record<string, unknown> | undefined {
+export function leanParse(
+  args: readonly string[],
+  command: CommandSpec,
+  /** null: read every builder live. */
+  prerendered: Record<string, PrerenderedShape | null> | null = typeof STSENV_COMMAND_SHAPES === 'object' ? STSENV_COMMAND_SHAPES : null,
+): Record<string, unknown> | undefined {
+  const built = prerendered?.[command.command.split(' ')[0]!];
+  if (built === null) return undefined;
+  const argv = parseWith(args, built ? fromPrerendered(built) : commandShape(command));
+  // A coerce function is only in the builder: read it live.
+  return argv === NEEDS_BUILDER ? (parseWith(args, commandShape(command)) as Record<string, unknown> | undefined) : argv;
+}
+
+const NEEDS_BUILDER = Symbol('needs the builder');
+
+function parseWith(args: readonly string[], shape: CommandShape | undefined): Record<string, unknown> | undefined | typeof NEEDS_BUILDER {
   let start = 0;
   while (args[start] === '--debug') start++;
-  const shape = commandShape(command);
   if (!shape || args[start] !== shape.name) return undefined;
 
   const given = new Map<OptionDef, string[] | true>();
@@ -247,6 +291,7 @@ export function leanParse(args: readonly string[], command: CommandSpec): Record
       }
       if (def.choices && !converted.every((v) => def.choices!.includes(v))) return undefined;
       value = converted.length === 1 ? converted[0] : converted;
+      if (def.coerce === true) return NEEDS_BUILDER;
       if (def.coerce) {
         try {
           value = def.coerce(value);

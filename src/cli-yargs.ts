@@ -6,6 +6,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './cli-root.js';
+import { commandShape, prerenderShape, type PrerenderedShape } from './cli-lean.js';
 import { type CommandSpec, REPEATABLE_OPTIONS } from './cli-options.js';
 import { loadCommands } from './commands/index.js';
 import type { Context } from './context.js';
@@ -98,6 +99,12 @@ function refuseRepeats(argv: Record<string, unknown>): void {
  * Every help text `--help` and `COMMAND --help` print, at the widths most
  * people get; the build stores them in dist/help.json so that help needs no yargs.
  */
+/** Every command's lean-parser shape, for the build to put in main.cjs (see cli-lean.ts). */
+export async function prerenderShapes(): Promise<Record<string, PrerenderedShape | null>> {
+  const commands = await loadCommands();
+  return Object.fromEntries(commands.map((spec) => [spec.command.split(' ')[0]!, prerenderShape(commandShape(spec))]));
+}
+
 export async function prerenderHelp(): Promise<Record<string, string>> {
   const commands = await loadCommands();
   const texts: Record<string, string> = {};

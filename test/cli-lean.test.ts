@@ -6,16 +6,26 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CommandSpec } from '../src/cli-options.js';
-import { commandShape, leanParse } from '../src/cli-lean.js';
-import { parseWithYargs } from '../src/cli-yargs.js';
+import { commandShape, leanParse, type PrerenderedShape } from '../src/cli-lean.js';
+import { parseWithYargs, prerenderShapes } from '../src/cli-yargs.js';
 import { loadCommands } from '../src/commands/index.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 
 let commands: CommandSpec[];
+/** The shapes the build puts in main.cjs, through JSON as they travel there. */
+let prerendered: Record<string, PrerenderedShape | null>;
 before(async () => {
   commands = await loadCommands();
+  prerendered = JSON.parse(JSON.stringify(await prerenderShapes())) as typeof prerendered;
 });
+
+/** The lean parser with live shapes; the built one (prerendered shapes) must answer the same. */
+function lean(args: string[], command: CommandSpec): Record<string, unknown> | undefined {
+  const live = leanParse(args, command, null);
+  assert.deepEqual(leanParse(args, command, prerendered), live, `prerendered shapes: stsenv ${args.join(' ')}`);
+  return live;
+}
 
 function byName(name: string): CommandSpec {
   const found = commands.find((c) => c.command.split(' ')[0] === name);
@@ -31,11 +41,11 @@ function normalize(argv: Record<string, unknown>): Record<string, unknown> {
 /** Runs both parsers; returns whether the lean one answered. */
 function agree(args: string[]): boolean {
   const command = commands.find((c) => c.command.split(' ')[0] === args.find((a) => a !== '--debug'));
-  const lean = command ? leanParse(args, command) : undefined;
-  if (lean === undefined) return false;
+  const answer = command ? lean(args, command) : undefined;
+  if (answer === undefined) return false;
   const full = parseWithYargs(args, 100, commands);
   assert.equal(full.error, undefined, `lean parser accepted what yargs refuses: stsenv ${args.join(' ')}: ${full.error?.message}`);
-  assert.deepEqual(normalize(lean), normalize(full.argv!), `stsenv ${args.join(' ')}`);
+  assert.deepEqual(normalize(answer), normalize(full.argv!), `stsenv ${args.join(' ')}`);
   return true;
 }
 
@@ -115,7 +125,7 @@ describe('lean parser against yargs', () => {
     ];
     for (const args of unusual) {
       const command = commands.find((c) => c.command.split(' ')[0] === args.find((a) => a !== '--debug'));
-      assert.equal(command ? leanParse(args, command) : undefined, undefined, `stsenv ${args.join(' ')} should be left to yargs`);
+      assert.equal(command ? lean(args, command) : undefined, undefined, `stsenv ${args.join(' ')} should be left to yargs`);
     }
   });
 

@@ -27,6 +27,21 @@ const TIME = '/usr/bin/time';
 /** What `npm install -g` puts on PATH (package.json bin). */
 const CLI = fileURLToPath(new URL('../dist/stsenv.cjs', import.meta.url));
 
+/**
+ * One POST to the endpoint with an HMAC-SHA256 over its body, as a signer would make: node:http
+ * and node:crypto loaded, one round trip, nothing else. The fake STS refuses it (no real
+ * signature); the status is all this prints.
+ */
+const RAW_REQUEST = `
+const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+const signature = require('node:crypto').createHmac('sha256', 'key').update(body).digest('hex');
+const headers = { 'content-type': 'application/x-www-form-urlencoded', authorization: signature };
+const request = require('node:http').request(process.argv[1], { method: 'POST', headers }, (response) => {
+  response.resume().on('end', () => process.stdout.write(response.statusCode + '\\n'));
+});
+request.end(body);
+`;
+
 interface Path {
   name: string;
   argv: string[];
@@ -157,6 +172,8 @@ async function main(): Promise<void> {
     const hasCache = second.code === 0 && fake.requests.length === 0;
     if (hasCache) paths.push({ name: 'stsenv assume ROLE (cache hit)', argv: stsenv('assume', ROLE), env: () => cacheHome, maxRatio: 1.2, requests: 0 });
     paths.push({ name: 'stsenv assume ROLE (1 request)', argv: stsenv('assume', ROLE), env: () => freshEnv(), maxRatio: 1.6, requests: 1 });
+    // What any Node program pays for one signed request, with no SDK and no work: the floor under the row above.
+    paths.push({ name: 'floor: node, 1 raw HTTP request', argv: [node, '-e', RAW_REQUEST, fake.url], env: () => shared, requests: 1 });
 
     const withAws = awsCliV2();
     if (withAws) {
@@ -221,6 +238,7 @@ async function main(): Promise<void> {
     for (const row of rows.slice(1)) console.log(line(row));
     console.log('');
     console.log(`${RUNS} runs per path (after ${WARMUP} warm-up rounds), Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs.`);
+    console.log('The floor row is no stsenv path: bare Node making one request to the same endpoint, with no SDK.');
     if (!withAws) console.log(`AWS CLI v2 comparison skipped: ${AWS_V2} is missing or not version 2.`);
     if (!hasCache) console.log('Cache-hit path skipped: a second `stsenv assume` in the same HOME still asked STS (no cache in this build).');
     if (SIZE) for (const sizeLine of installedSize()) console.log(sizeLine);

@@ -85,6 +85,8 @@ Module._load = function (request, parent, isMain) {
   return load.apply(this, arguments);
 };
 Module.register(pathToFileURL(${JSON.stringify(join(home.dir, 'hooks.mjs'))}));
+// stsenv's bundles are compiled at their known path (src/code-cache.ts), past Module._load, but join the module cache.
+process.on('exit', () => appendFileSync(process.env.STSENV_TEST_MODULE_LOG, Object.keys(Module._cache).join('\\n') + '\\n'));
 `);
     const SDK = /@aws-sdk|client-sts|vendor[\\/]aws|[\\/]sts-[A-Z0-9]+\.m?js/;
     const traced = async (args: string[]) => {

@@ -222,7 +222,7 @@ function parseWith(args: readonly string[], shape: CommandShape | undefined): Re
   while (args[start] === '--debug') start++;
   if (!shape || args[start] !== shape.name) return undefined;
 
-  const given = new Map<OptionDef, string[] | true>();
+  const given = new Map<OptionDef, string[] | boolean>();
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (i === start) continue;
@@ -235,6 +235,13 @@ function parseWith(args: readonly string[], shape: CommandShape | undefined): Re
       const key = eq === -1 ? token.slice(2) : token.slice(2, eq);
       if (eq !== -1) inline = token.slice(eq + 1);
       def = key.length > 1 ? shape.long.get(key) : undefined;
+      // `--no-cache`: yargs' negation of a boolean option (when no option is named no-cache).
+      const negated = !def && key.startsWith('no-') ? shape.long.get(key.slice(3)) : undefined;
+      if (negated?.type === 'boolean' && key.length > 4) {
+        if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(negated)) return undefined;
+        given.set(negated, false);
+        continue;
+      }
     } else if (token.startsWith('-') && token.length > 1) {
       if (token.length !== 2) return undefined;
       def = shape.short.get(token[1]!);
@@ -253,7 +260,7 @@ function parseWith(args: readonly string[], shape: CommandShape | undefined): Re
     const value = inline ?? args[++i];
     if (value === undefined || (inline === undefined && value.startsWith('-'))) return undefined;
     const values = given.get(def);
-    if (values === true) return undefined;
+    if (typeof values === 'boolean') return undefined;
     if (values) values.push(value);
     else given.set(def, [value]);
   }
@@ -279,8 +286,8 @@ function parseWith(args: readonly string[], shape: CommandShape | undefined): Re
       if (!def.hasDefault) continue;
       if (def.coerce) return undefined;
       value = def.default;
-    } else if (values === true) {
-      value = true;
+    } else if (typeof values === 'boolean') {
+      value = values;
     } else {
       if (values.length > 1 && !def.coerce) return undefined;
       const converted: unknown[] = [];

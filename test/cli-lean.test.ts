@@ -61,6 +61,7 @@ function generated(spec: CommandSpec): string[][] {
     const flag = spelling.length === 1 ? `-${spelling}` : `--${spelling}`;
     if (def.type === 'boolean') {
       lines.push([...base, flag]);
+      if (spelling.length > 1) lines.push([...base, `--no-${spelling}`], [...base, `--no-${spelling}`, flag], [...base, `--no-${spelling}=true`]);
       continue;
     }
     const value = String(def.choices?.[0] ?? (def.type === 'number' ? '3' : 'value-1'));
@@ -91,6 +92,8 @@ describe('lean parser against yargs', () => {
       ['assume', '--region', 'eu-west-1', ROLE, '--max-attempts', '2', '--timeout', '2.5'],
       ['session', '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '123456'],
       ['whoami', '--json'],
+      ['assume', ROLE, '--no-cache'],
+      ['session', '--no-prompt', '--refresh'],
       ['--debug', 'whoami'],
       ['web-identity'],
       ['web-identity', ROLE, '--token-file', '/tmp/token'],
@@ -118,7 +121,10 @@ describe('lean parser against yargs', () => {
       ['assume', ROLE, '--max-attempts', 'abc'],
       ['assume', ROLE, '--max-attempts', '0x10'],
       ['assume', ROLE, '--timeout', '-1'],
-      ['assume', ROLE, '--no-cache'],
+      ['assume', ROLE, '--no-cache', '--cache'],
+      ['assume', ROLE, '--no-cache', 'false'],
+      ['assume', ROLE, '--no-region', 'eu-west-1'],
+      ['assume', ROLE, '--no-no-cache'],
       ['assume', ROLE, '--endpointUrl', 'http://127.0.0.1:1'],
       ['init'],
       ['exec', ROLE, '--', 'true'],

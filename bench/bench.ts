@@ -79,12 +79,24 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
   });
 }
 
-/** Peak RSS in KiB, from GNU time's %M, or undefined when /usr/bin/time is missing. */
-function peakRssKiB(argv: string[], env: NodeJS.ProcessEnv): number | undefined {
-  if (!existsSync(TIME)) return undefined;
-  const result = spawnSync(TIME, ['-f', '%M', ...argv], { env, encoding: 'utf8' });
-  const last = result.stderr.trim().split('\n').at(-1) ?? '';
-  return /^\d+$/.test(last) ? Number(last) : undefined;
+/**
+ * Peak RSS in KiB of one whole run, from GNU time's %M, or undefined when /usr/bin/time is
+ * missing. Asynchronous: the fake STS answers from this process (a blocking spawn would leave
+ * a request unanswered, and measure a run that timed out).
+ */
+function peakRssKiB(argv: string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  if (!existsSync(TIME)) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const child = spawn(TIME, ['-f', '%M', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const lines = stderr.trim().split('\n');
+      if (code !== 0) reject(new Error(`${argv.join(' ')} exited with ${code} under ${TIME}: ${lines[0]}`));
+      else resolve(/^\d+$/.test(lines.at(-1) ?? '') ? Number(lines.at(-1)) : undefined);
+    });
+  });
 }
 
 function median(values: number[]): number {
@@ -216,7 +228,11 @@ async function main(): Promise<void> {
         if (!ok) failed++;
         target = `≤ ${path.maxRatio}x ${ok ? 'ok' : 'MISSED'}`;
       }
-      const rss = peakRssKiB(path.argv, path.env());
+      fake.reset();
+      const rss = await peakRssKiB(path.argv, path.env());
+      if (path.requests !== undefined && fake.requests.length !== path.requests) {
+        throw new Error(`${path.name} made ${fake.requests.length} STS requests under ${TIME}, expected ${path.requests}`);
+      }
       let rssText = rss === undefined ? 'n/a' : kib(rss * 1024);
       if (path === requestPath && rss !== undefined) {
         const ok = rss <= 70 * 1024;

@@ -104,8 +104,9 @@ if (phase) {
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
   const home = mkdtempSync(join(tmpdir(), 'stsenv-code-cache-'));
   try {
-    // A user's environment of its own: nothing of this machine's AWS set-up is read.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|STSENV_)/.test(name)));
+    // A user's environment of its own: nothing of this machine's AWS set-up is read, and no
+    // NODE_OPTIONS (V8 rejects a cache taken under other flags than a plain start's).
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|STSENV_|NODE_OPTIONS$)/.test(name)));
     Object.assign(env, {
       HOME: home,
       USERPROFILE: home,

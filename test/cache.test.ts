@@ -10,35 +10,21 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { startFakeSts, type FakeSts } from './support/fake-sts.js';
-import { CLI, isolatedEnv, runCli, tempDir, type CliResult } from './support/run-cli.js';
+import { describe, test } from 'node:test';
+import { CLI, isolatedEnv, runCli, type CliResult } from './support/run-cli.js';
+import { useStsFixture } from './support/sts-fixture.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/cached';
 
-let fake: FakeSts;
-let home: { dir: string; cleanup: () => void };
-
-before(async () => {
-  fake = await startFakeSts();
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  home?.cleanup();
-  home = tempDir();
-});
-after(() => home?.cleanup());
+const sts = useStsFixture({ eachTest: true });
 
 /** The cache on (the shared test env turns it off). */
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(home.dir, { AWS_ENDPOINT_URL_STS: fake.url, STSENV_NO_CACHE: undefined, ...extra });
+  return isolatedEnv(sts.home.dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, STSENV_NO_CACHE: undefined, ...extra });
 }
 
 function cacheDir(): string {
-  return join(home.dir, '.cache', 'stsenv');
+  return join(sts.home.dir, '.cache', 'stsenv');
 }
 
 function entries(): string[] {
@@ -58,16 +44,16 @@ async function ok(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliRes
 describe('cache hits', () => {
   test('the same request twice: one STS call, the same credentials, and the hit loads no AWS SDK', async () => {
     const first = await ok(['assume', ROLE]);
-    assert.equal(fake.requests.length, 1);
+    assert.equal(sts.fake.requests.length, 1);
     const second = await ok(['assume', ROLE]);
-    assert.equal(fake.requests.length, 1, 'the second run made no request');
+    assert.equal(sts.fake.requests.length, 1, 'the second run made no request');
     assert.equal(second.stdout, first.stdout);
-    assert.equal(exported(first.stdout, 'AWS_SECRET_ACCESS_KEY'), fake.issued[0]!.secretAccessKey);
+    assert.equal(exported(first.stdout, 'AWS_SECRET_ACCESS_KEY'), sts.fake.issued[0]!.secretAccessKey);
 
     // Every module the process loads, CommonJS or ES, logged by a preloaded hook.
-    const log = join(home.dir, 'modules.log');
-    const hook = join(home.dir, 'hook.cjs');
-    writeFileSync(join(home.dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+    const log = join(sts.home.dir, 'modules.log');
+    const hook = join(sts.home.dir, 'hook.cjs');
+    writeFileSync(join(sts.home.dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
   appendFileSync(process.env.STSENV_TEST_MODULE_LOG, result.url + '\\n');
@@ -84,7 +70,7 @@ Module._load = function (request, parent, isMain) {
   appendFileSync(process.env.STSENV_TEST_MODULE_LOG, name + '\\n');
   return load.apply(this, arguments);
 };
-Module.register(pathToFileURL(${JSON.stringify(join(home.dir, 'hooks.mjs'))}));
+Module.register(pathToFileURL(${JSON.stringify(join(sts.home.dir, 'hooks.mjs'))}));
 // stsenv's bundles are compiled at their known path (src/code-cache.ts), past Module._load, but join the module cache.
 process.on('exit', () => appendFileSync(process.env.STSENV_TEST_MODULE_LOG, Object.keys(Module._cache).join('\\n') + '\\n'));
 `);
@@ -92,7 +78,7 @@ process.on('exit', () => appendFileSync(process.env.STSENV_TEST_MODULE_LOG, Obje
     const traced = async (args: string[]) => {
       writeFileSync(log, '');
       // The region comes from the config file, as for most users: reading it must not load the SDK either.
-      const config = join(home.dir, 'region-config');
+      const config = join(sts.home.dir, 'region-config');
       writeFileSync(config, '[default]\nregion = eu-west-1\n');
       const run = await runCli(args, { env: env({ NODE_OPTIONS: `--require ${hook}`, STSENV_TEST_MODULE_LOG: log, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_CONFIG_FILE: config }) });
       assert.match(run.stdout, /^export AWS_REGION='eu-west-1';$/m);
@@ -107,22 +93,22 @@ process.on('exit', () => appendFileSync(process.env.STSENV_TEST_MODULE_LOG, Obje
   });
 
   test('a role profile chain hits on its last hop without reading any credentials', async () => {
-    mkdirSync(join(home.dir, '.aws'));
-    writeFileSync(join(home.dir, '.aws', 'config'), '[profile a]\nrole_arn = arn:aws:iam::111111111111:role/a\ncredential_source = Environment\n[profile b]\nrole_arn = arn:aws:iam::222222222222:role/b\nsource_profile = a\n');
+    mkdirSync(join(sts.home.dir, '.aws'));
+    writeFileSync(join(sts.home.dir, '.aws', 'config'), '[profile a]\nrole_arn = arn:aws:iam::111111111111:role/a\ncredential_source = Environment\n[profile b]\nrole_arn = arn:aws:iam::222222222222:role/b\nsource_profile = a\n');
     await ok(['assume', '--profile', 'b']);
-    assert.equal(fake.requests.length, 2);
+    assert.equal(sts.fake.requests.length, 2);
     await ok(['assume', '--profile', 'b']);
-    assert.equal(fake.requests.length, 2);
+    assert.equal(sts.fake.requests.length, 2);
     // The first hop is cached too: a new role on top of profile a costs one call.
     await ok(['assume', ROLE, '--profile', 'a']);
-    assert.deepEqual(fake.requests.map((r) => r.params.RoleArn), ['arn:aws:iam::111111111111:role/a', 'arn:aws:iam::222222222222:role/b', ROLE]);
-    assert.equal(fake.requests[2]!.accessKeyId, fake.issued[0]!.accessKeyId);
+    assert.deepEqual(sts.fake.requests.map((r) => r.params.RoleArn), ['arn:aws:iam::111111111111:role/a', 'arn:aws:iam::222222222222:role/b', ROLE]);
+    assert.equal(sts.fake.requests[2]!.accessKeyId, sts.fake.issued[0]!.accessKeyId);
   });
 
   test("stsenv's own clock-based session name does not defeat the cache; everything that changes the answer does", async () => {
     await ok(['assume', ROLE]);
     await ok(['assume', ROLE]);
-    assert.equal(fake.requests.length, 1);
+    assert.equal(sts.fake.requests.length, 1);
     const variants: string[][] = [
       ['--session-name', 'named'],
       ['--duration', '2h'],
@@ -132,33 +118,33 @@ process.on('exit', () => appendFileSync(process.env.STSENV_TEST_MODULE_LOG, Obje
       ['--policy-arn', 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
       ['--policy', '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'],
       ['--source-identity', 'someone'],
-      ['--region', 'eu-west-1', '--endpoint-url', fake.url],
+      ['--region', 'eu-west-1', '--endpoint-url', sts.fake.url],
       ['--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '123456'],
     ];
     for (const extra of variants) {
-      const count: number = fake.requests.length;
+      const count: number = sts.fake.requests.length;
       await ok(['assume', ROLE, ...extra]);
-      assert.equal(fake.requests.length, count + 1, `a new request for ${extra.join(' ')}`);
+      assert.equal(sts.fake.requests.length, count + 1, `a new request for ${extra.join(' ')}`);
       await ok(['assume', ROLE, ...extra.filter((a) => a !== '123456' && a !== '--token-code'), ...(extra.includes('--token-code') ? ['--no-prompt'] : [])]);
-      assert.equal(fake.requests.length, count + 1, `then a hit for ${extra.join(' ')}`);
+      assert.equal(sts.fake.requests.length, count + 1, `then a hit for ${extra.join(' ')}`);
     }
     // Another base identity: other keys in the environment.
     await ok(['assume', ROLE], { AWS_ACCESS_KEY_ID: 'AKIDOTHERBASE0000001' });
-    assert.equal(fake.requests.at(-1)!.accessKeyId, 'AKIDOTHERBASE0000001');
+    assert.equal(sts.fake.requests.at(-1)!.accessKeyId, 'AKIDOTHERBASE0000001');
   });
 
   test('session and web-identity are cached too; another web identity token is another entry', async () => {
     await ok(['session']);
     await ok(['session']);
-    assert.equal(fake.requestsFor('GetSessionToken').length, 1);
-    const token = join(home.dir, 'token');
+    assert.equal(sts.fake.requestsFor('GetSessionToken').length, 1);
+    const token = join(sts.home.dir, 'token');
     writeFileSync(token, 'token-one');
     await ok(['web-identity', ROLE, '--token-file', token]);
     await ok(['web-identity', ROLE, '--token-file', token]);
-    assert.equal(fake.requestsFor('AssumeRoleWithWebIdentity').length, 1);
+    assert.equal(sts.fake.requestsFor('AssumeRoleWithWebIdentity').length, 1);
     writeFileSync(token, 'token-two');
     await ok(['web-identity', ROLE, '--token-file', token]);
-    assert.equal(fake.requestsFor('AssumeRoleWithWebIdentity').length, 2);
+    assert.equal(sts.fake.requestsFor('AssumeRoleWithWebIdentity').length, 2);
   });
 });
 
@@ -166,26 +152,26 @@ describe('what makes stsenv ask again', () => {
   test('--refresh asks and replaces the entry; --no-cache and STSENV_NO_CACHE neither read nor write', async () => {
     const first = await ok(['assume', ROLE]);
     const refreshed = await ok(['assume', ROLE, '--refresh']);
-    assert.equal(fake.requests.length, 2);
+    assert.equal(sts.fake.requests.length, 2);
     assert.notEqual(refreshed.stdout, first.stdout);
     const hit = await ok(['assume', ROLE]);
     assert.equal(hit.stdout, refreshed.stdout, 'the refreshed answer was cached');
     await ok(['assume', ROLE, '--no-cache']);
-    assert.equal(fake.requests.length, 3);
+    assert.equal(sts.fake.requests.length, 3);
     rmSync(cacheDir(), { recursive: true });
     await ok(['assume', ROLE, '--no-cache']);
     await ok(['assume', ROLE], { STSENV_NO_CACHE: '1' });
-    assert.equal(fake.requests.length, 5);
+    assert.equal(sts.fake.requests.length, 5);
     assert.equal(existsSync(cacheDir()), false, 'nothing written');
   });
 
   test('--min-remaining: reuse only with more than that left (default 5m)', async () => {
-    fake.failNext({ expiration: new Date(Date.now() + 10 * 60_000) });
+    sts.fake.failNext({ expiration: new Date(Date.now() + 10 * 60_000) });
     await ok(['assume', ROLE]);
     await ok(['assume', ROLE]);
-    assert.equal(fake.requests.length, 1, '10 minutes left > 5m: a hit');
+    assert.equal(sts.fake.requests.length, 1, '10 minutes left > 5m: a hit');
     await ok(['assume', ROLE, '--min-remaining', '15m']);
-    assert.equal(fake.requests.length, 2, '10 minutes left < 15m: asked again');
+    assert.equal(sts.fake.requests.length, 2, '10 minutes left < 15m: asked again');
     const bad = await runCli(['assume', ROLE, '--min-remaining', 'soon'], { env: env() });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--min-remaining/);
@@ -198,7 +184,7 @@ describe('what makes stsenv ask again', () => {
     const good = readFileSync(path, 'utf8');
     writeFileSync(path, '{"version":1,"label":', { mode: 0o600 });
     await ok(['assume', ROLE]);
-    assert.equal(fake.requests.length, 2);
+    assert.equal(sts.fake.requests.length, 2);
     assert.doesNotThrow(() => JSON.parse(readFileSync(path, 'utf8')), 'rewritten whole');
 
     // An expired entry under another name goes when the cache is next written.
@@ -209,7 +195,7 @@ describe('what makes stsenv ask again', () => {
     // And the entry itself expired: a miss, removed, replaced.
     writeFileSync(path, JSON.stringify(expired), { mode: 0o600 });
     await ok(['assume', ROLE]);
-    assert.equal(fake.requests.length, 3);
+    assert.equal(sts.fake.requests.length, 3);
     assert.equal(existsSync(stale), false, 'the expired entry was removed');
     assert.deepEqual(entries(), [name]);
   });
@@ -226,7 +212,7 @@ describe('files', () => {
     assert.match(list.stdout, /expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
     const json = await ok(['cache', 'list', '--json']);
     assert.equal(JSON.parse(json.stdout)[0].role, ROLE);
-    const issued = fake.issued[0]!;
+    const issued = sts.fake.issued[0]!;
     for (const output of [list.stdout, list.stderr, json.stdout]) {
       for (const secret of [issued.secretAccessKey, issued.sessionToken]) assert.equal(output.includes(secret), false);
     }
@@ -241,16 +227,16 @@ describe('files', () => {
     const [name] = entries();
     const path = join(cacheDir(), name!);
     // Reading: a link to a valid entry elsewhere is not used.
-    const elsewhere = join(home.dir, 'elsewhere.json');
+    const elsewhere = join(sts.home.dir, 'elsewhere.json');
     cpSync(path, elsewhere);
     rmSync(path);
     symlinkSync(elsewhere, path);
     const viaLink = await ok(['assume', ROLE]);
-    assert.equal(fake.requests.length, 2, 'the link was not read');
+    assert.equal(sts.fake.requests.length, 2, 'the link was not read');
     assert.match(viaLink.stderr, /symbolic link|not a regular/);
     assert.equal(lstatSync(path).isSymbolicLink(), false, 'replaced by a real file');
     // Writing: a link to a victim file is replaced, the victim untouched.
-    const victim = join(home.dir, 'victim');
+    const victim = join(sts.home.dir, 'victim');
     writeFileSync(victim, 'precious\n');
     rmSync(path);
     symlinkSync(victim, path);
@@ -273,17 +259,17 @@ describe('files', () => {
   });
 
   test('a cache directory that is a symbolic link is not used', async () => {
-    mkdirSync(join(home.dir, '.cache'), { recursive: true });
-    mkdirSync(join(home.dir, 'real'), { mode: 0o700 });
-    symlinkSync(join(home.dir, 'real'), cacheDir());
+    mkdirSync(join(sts.home.dir, '.cache'), { recursive: true });
+    mkdirSync(join(sts.home.dir, 'real'), { mode: 0o700 });
+    symlinkSync(join(sts.home.dir, 'real'), cacheDir());
     const run = await ok(['assume', ROLE]);
     assert.match(run.stderr, /not a plain directory/);
-    assert.deepEqual(readdirSync(join(home.dir, 'real')), []);
+    assert.deepEqual(readdirSync(join(sts.home.dir, 'real')), []);
   });
 
   test('20 processes at once: every one prints valid credentials, one 0600 entry is left, no temp files', async () => {
     const runs = await Promise.all(Array.from({ length: 20 }, () => runCli(['assume', ROLE], { env: env() })));
-    const issued = new Map(fake.issued.map((c) => [c.accessKeyId, c]));
+    const issued = new Map(sts.fake.issued.map((c) => [c.accessKeyId, c]));
     for (const run of runs) {
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '');
@@ -295,9 +281,9 @@ describe('files', () => {
     assert.deepEqual(readdirSync(cacheDir()).filter((n) => !n.endsWith('.json')), [], 'no temp files');
     assert.equal(entries().length, 1);
     assert.equal(statSync(join(cacheDir(), entries()[0]!)).mode & 0o777, 0o600);
-    const requestsSoFar = fake.requests.length;
+    const requestsSoFar = sts.fake.requests.length;
     const again = await ok(['assume', ROLE]);
-    assert.equal(fake.requests.length, requestsSoFar, 'the entry left is valid: a hit');
+    assert.equal(sts.fake.requests.length, requestsSoFar, 'the entry left is valid: a hit');
     assert.ok(issued.has(exported(again.stdout, 'AWS_ACCESS_KEY_ID')!));
   });
 
@@ -306,7 +292,7 @@ describe('files', () => {
     const [name] = entries();
     const path = join(cacheDir(), name!);
     const old = readFileSync(path, 'utf8');
-    const fifo = join(home.dir, 'pause.fifo');
+    const fifo = join(sts.home.dir, 'pause.fifo');
     execFileSync('mkfifo', [fifo]);
     const child = spawn(process.execPath, [CLI, 'assume', ROLE, '--refresh'], { env: env({ STSENV_TEST_PAUSE_BEFORE_RENAME: fifo }), stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));

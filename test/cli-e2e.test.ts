@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { listStructs, listValues, startFakeSts, type FakeSts, type IssuedCredentials } from './support/fake-sts.js';
+import { describe, test } from 'node:test';
+import { listStructs, listValues, type IssuedCredentials } from './support/fake-sts.js';
 import { assertCredentialEnv, exportedExpiration } from './support/expect-env.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, CLI, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
+import { useStsFixture } from './support/sts-fixture.js';
 import {
   cmdEvalAndDump,
   dumpEnvCommand,
@@ -24,24 +25,14 @@ import {
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const STALE = { AWS_PROFILE: 'stale-profile', AWS_DEFAULT_PROFILE: 'stale-default', AWS_SECURITY_TOKEN: 'stale-token' };
 
-let fake: FakeSts;
-let home: { dir: string; cleanup: () => void };
-
-before(async () => {
-  fake = await startFakeSts();
-  home = tempDir();
-});
-after(async () => {
-  await fake.close();
-  home.cleanup();
-});
+const sts = useStsFixture();
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(home.dir, { AWS_ENDPOINT_URL_STS: fake.url, ...extra });
+  return isolatedEnv(sts.home.dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, ...extra });
 }
 
 function lastIssued(): IssuedCredentials {
-  const issued = fake.issued.at(-1);
+  const issued = sts.fake.issued.at(-1);
   assert.ok(issued, 'the endpoint issued credentials');
   return issued;
 }
@@ -104,7 +95,7 @@ describe('assume sends exactly what was asked', () => {
       const policyFile = join(dir, 'policy.json');
       const policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
       writeFileSync(policyFile, policy);
-      fake.reset();
+      sts.fake.reset();
       const run = await runCli(
         [
           'assume', ROLE, '--session-name', 'ci.build@42', '--duration', '15m', '--external-id', 'partner-42',
@@ -116,7 +107,7 @@ describe('assume sends exactly what was asked', () => {
         { env: env() },
       );
       assert.equal(run.code, 0, run.stderr);
-      const [request] = fake.requestsFor('AssumeRole');
+      const [request] = sts.fake.requestsFor('AssumeRole');
       assert.ok(request);
       assert.equal(request.accessKeyId, BASE_ACCESS_KEY_ID);
       const p = request.params;
@@ -146,10 +137,10 @@ describe('assume sends exactly what was asked', () => {
   });
 
   test('defaults: 1h and a session name from the user and the time', async () => {
-    fake.reset();
+    sts.fake.reset();
     const run = await runCli(['assume', ROLE], { env: env() });
     assert.equal(run.code, 0, run.stderr);
-    const p = fake.requestsFor('AssumeRole')[0]!.params;
+    const p = sts.fake.requestsFor('AssumeRole')[0]!.params;
     assert.equal(p.DurationSeconds, '3600');
     assert.match(p.RoleSessionName!, /^stsenv-tester-\d{10}$/);
     assert.match(run.stdout, /^export AWS_ACCESS_KEY_ID='ASIA/);
@@ -157,19 +148,19 @@ describe('assume sends exactly what was asked', () => {
   });
 
   test('a user name STS would reject still gives a valid session name', async () => {
-    fake.reset();
+    sts.fake.reset();
     const run = await runCli(['assume', ROLE], { env: env({ USER: 'Jöns Jacob' }) });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(fake.requestsFor('AssumeRole')[0]!.params.RoleSessionName!, /^stsenv-J_ns_Jacob-\d+$/);
+    assert.match(sts.fake.requestsFor('AssumeRole')[0]!.params.RoleSessionName!, /^stsenv-J_ns_Jacob-\d+$/);
   });
 
   test('--endpoint-url wins over AWS_ENDPOINT_URL_STS; AWS_ENDPOINT_URL is honoured too', async () => {
-    fake.reset();
-    const viaFlag = await runCli(['assume', ROLE, '--endpoint-url', fake.url], { env: env({ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:1' }) });
+    sts.fake.reset();
+    const viaFlag = await runCli(['assume', ROLE, '--endpoint-url', sts.fake.url], { env: env({ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:1' }) });
     assert.equal(viaFlag.code, 0, viaFlag.stderr);
-    const viaGeneric = await runCli(['assume', ROLE], { env: env({ AWS_ENDPOINT_URL_STS: undefined, AWS_ENDPOINT_URL: fake.url }) });
+    const viaGeneric = await runCli(['assume', ROLE], { env: env({ AWS_ENDPOINT_URL_STS: undefined, AWS_ENDPOINT_URL: sts.fake.url }) });
     assert.equal(viaGeneric.code, 0, viaGeneric.stderr);
-    assert.equal(fake.requestsFor('AssumeRole').length, 2);
+    assert.equal(sts.fake.requestsFor('AssumeRole').length, 2);
   });
 
   test('region: flag, then AWS_REGION, AWS_DEFAULT_REGION, then the profile', async () => {
@@ -177,7 +168,7 @@ describe('assume sends exactly what was asked', () => {
     try {
       mkdirSync(join(dir, '.aws'));
       writeFileSync(join(dir, '.aws', 'config'), '[default]\nregion = ap-southeast-2\n[profile other]\nregion = sa-east-1\n');
-      const base = isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: fake.url });
+      const base = isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url });
       const region = async (extra: NodeJS.ProcessEnv, args: string[] = []) => {
         const run = await runCli(['assume', ROLE, '-s', 'dotenv', ...args], { env: { ...base, ...extra } });
         assert.equal(run.code, 0, run.stderr);
@@ -195,10 +186,10 @@ describe('assume sends exactly what was asked', () => {
 
 describe('session, web-identity, whoami', () => {
   test('session: GetSessionToken for 12h by default, with MFA when given', async () => {
-    fake.reset();
+    sts.fake.reset();
     const run = await runCli(['session', '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '654321', '-s', 'fish'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
-    const p = fake.requestsFor('GetSessionToken')[0]!.params;
+    const p = sts.fake.requestsFor('GetSessionToken')[0]!.params;
     assert.equal(p.DurationSeconds, '43200');
     assert.equal(p.SerialNumber, 'arn:aws:iam::123456789012:mfa/me');
     assert.equal(p.TokenCode, '654321');
@@ -211,14 +202,14 @@ describe('session, web-identity, whoami', () => {
     try {
       const tokenFile = join(dir, 'token');
       writeFileSync(tokenFile, 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2ln\n');
-      fake.reset();
+      sts.fake.reset();
       // No base credentials at all: the call must not need them.
       const noKeys = env({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
       const fromFile = await runCli(['web-identity', ROLE, '--token-file', tokenFile, '--session-name', 'gha-1'], { env: noKeys });
       assert.equal(fromFile.code, 0, fromFile.stderr);
       const fromFlag = await runCli(['web-identity', ROLE, '--token', 'eyJ.flag.token', '--duration', '2h'], { env: noKeys });
       assert.equal(fromFlag.code, 0, fromFlag.stderr);
-      const [first, second] = fake.requestsFor('AssumeRoleWithWebIdentity');
+      const [first, second] = sts.fake.requestsFor('AssumeRoleWithWebIdentity');
       assert.equal(first!.signed, false);
       assert.equal(first!.params.WebIdentityToken, 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2ln');
       assert.equal(first!.params.RoleSessionName, 'gha-1');
@@ -232,7 +223,7 @@ describe('session, web-identity, whoami', () => {
   });
 
   test('whoami: the identity the printed credentials give', async () => {
-    fake.reset();
+    sts.fake.reset();
     const assumed = await runCli(['assume', ROLE, '--session-name', 'who', '-s', 'json'], { env: env() });
     assert.equal(assumed.code, 0, assumed.stderr);
     const creds = JSON.parse(assumed.stdout) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
@@ -243,7 +234,7 @@ describe('session, web-identity, whoami', () => {
     assert.match(text.stdout, /^Arn: +arn:aws:sts::123456789012:assumed-role\/deploy\/who$/m);
     const json = await runCli(['whoami', '--json'], { env: asRole });
     assert.equal((JSON.parse(json.stdout) as { Arn: string }).Arn, 'arn:aws:sts::123456789012:assumed-role/deploy/who');
-    assert.equal(fake.requestsFor('GetCallerIdentity').at(-1)!.accessKeyId, creds.AccessKeyId);
+    assert.equal(sts.fake.requestsFor('GetCallerIdentity').at(-1)!.accessKeyId, creds.AccessKeyId);
   });
 });
 
@@ -271,20 +262,20 @@ describe('failures: exit code, empty stdout, one clear line', () => {
   ];
   for (const { args, message } of badInputs) {
     test(`exit 2: stsenv ${args.join(' ')}`, async () => {
-      fake.reset();
+      sts.fake.reset();
       const run = await runCli(args, { env: env() });
       assert.equal(run.code, 2, run.stderr);
       assert.equal(run.stdout, '');
       assert.match(run.stderr, message);
       assert.equal(run.stderr.trim().split('\n').length, 1, `one line: ${run.stderr}`);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
-      assert.equal(fake.requests.length, 0, 'no request was made');
+      assert.equal(sts.fake.requests.length, 0, 'no request was made');
     });
   }
 
   test('AccessDenied: exit 1, the AWS code and the identity used, no stack', async () => {
-    fake.reset();
-    fake.failNext({ error: 'AccessDenied', message: 'User is not authorized to perform sts:AssumeRole' });
+    sts.fake.reset();
+    sts.fake.failNext({ error: 'AccessDenied', message: 'User is not authorized to perform sts:AssumeRole' });
     const run = await runCli(['assume', ROLE], { env: env() });
     assert.equal(run.code, 1);
     assert.equal(run.stdout, '');
@@ -295,8 +286,8 @@ describe('failures: exit code, empty stdout, one clear line', () => {
   });
 
   test('a value the format cannot carry: exit 2, names the variable and format, not the value', async () => {
-    fake.reset();
-    fake.failNext({ hostile: { secretAccessKey: 'abc"def%PATH%' } });
+    sts.fake.reset();
+    sts.fake.failNext({ hostile: { secretAccessKey: 'abc"def%PATH%' } });
     const run = await runCli(['assume', ROLE, '--shell', 'cmd'], { env: env() });
     assert.equal(run.code, 2);
     assert.equal(run.stdout, '');
@@ -315,7 +306,7 @@ describe('what people see on stderr', () => {
         join(dir, '.aws', 'credentials'),
         `[base]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
       );
-      const run = await runCli(['assume', ROLE], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: fake.url, AWS_PROFILE: 'base' }) });
+      const run = await runCli(['assume', ROLE], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base' }) });
       assert.equal(run.code, 0, run.stderr);
       assert.doesNotMatch(run.stderr, /NodeVersionSupportWarning|node >=|a\.co\//);
       assert.doesNotMatch(run.stderr, /defaultProvider|Multiple credential sources/);
@@ -328,7 +319,7 @@ describe('what people see on stderr', () => {
   });
 
   test('--debug explains without secrets; --version and --help', async () => {
-    fake.reset();
+    sts.fake.reset();
     const run = await runCli(['assume', ROLE, '--debug'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /debug: AssumeRole via/);

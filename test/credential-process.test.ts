@@ -7,24 +7,14 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { startFakeSts, type FakeSts } from './support/fake-sts.js';
-import { BASE_ACCESS_KEY_ID, CLI, isolatedEnv, tempDir } from './support/run-cli.js';
+import { test } from 'node:test';
+import { BASE_ACCESS_KEY_ID, CLI, isolatedEnv } from './support/run-cli.js';
+import { useStsFixture } from './support/sts-fixture.js';
 
 const AWS_CLI_V2 = '/usr/bin/aws';
 const ROLE = 'arn:aws:iam::123456789012:role/from-process';
 
-let fake: FakeSts;
-let home: { dir: string; cleanup: () => void };
-
-before(async () => {
-  fake = await startFakeSts();
-  home = tempDir();
-});
-after(async () => {
-  await fake.close();
-  home.cleanup();
-});
+const sts = useStsFixture();
 
 function awsCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -36,27 +26,27 @@ function awsCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number;
 
 test('aws sts get-caller-identity --profile P answers with the role stsenv assumed as credential_process', async (t) => {
   if (!existsSync(AWS_CLI_V2)) return t.skip('AWS CLI v2 is not installed at /usr/bin/aws (apt-get install awscli)');
-  mkdirSync(join(home.dir, '.aws'));
+  mkdirSync(join(sts.home.dir, '.aws'));
   writeFileSync(
-    join(home.dir, '.aws', 'config'),
-    `[profile via-stsenv]\nregion = us-east-1\ncredential_process = ${process.execPath} ${CLI} assume ${ROLE} --session-name from-aws-cli --endpoint-url ${fake.url} --shell json\n`,
+    join(sts.home.dir, '.aws', 'config'),
+    `[profile via-stsenv]\nregion = us-east-1\ncredential_process = ${process.execPath} ${CLI} assume ${ROLE} --session-name from-aws-cli --endpoint-url ${sts.fake.url} --shell json\n`,
   );
   // The CLI itself reaches the fake with --endpoint-url; stsenv signs with the base keys in the environment.
-  const env = isolatedEnv(home.dir, { STSENV_NO_CACHE: undefined, AWS_SHARED_CREDENTIALS_FILE: join(home.dir, '.aws', 'credentials') });
-  const run = await awsCli(['sts', 'get-caller-identity', '--profile', 'via-stsenv', '--endpoint-url', fake.url, '--output', 'json'], env);
+  const env = isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: undefined, AWS_SHARED_CREDENTIALS_FILE: join(sts.home.dir, '.aws', 'credentials') });
+  const run = await awsCli(['sts', 'get-caller-identity', '--profile', 'via-stsenv', '--endpoint-url', sts.fake.url, '--output', 'json'], env);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).Arn, 'arn:aws:sts::123456789012:assumed-role/from-process/from-aws-cli');
-  const issued = fake.issued[0]!;
+  const issued = sts.fake.issued[0]!;
   assert.deepEqual(
-    fake.requests.map((r) => [r.action, r.accessKeyId]),
+    sts.fake.requests.map((r) => [r.action, r.accessKeyId]),
     [
       ['AssumeRole', BASE_ACCESS_KEY_ID],
       ['GetCallerIdentity', issued.accessKeyId],
     ],
   );
   // A second CLI run: stsenv answers from its cache, STS sees only the CLI's own call.
-  const again = await awsCli(['sts', 'get-caller-identity', '--profile', 'via-stsenv', '--endpoint-url', fake.url, '--output', 'json'], env);
+  const again = await awsCli(['sts', 'get-caller-identity', '--profile', 'via-stsenv', '--endpoint-url', sts.fake.url, '--output', 'json'], env);
   assert.equal(again.code, 0, again.stderr);
-  assert.deepEqual(fake.requests.map((r) => r.action), ['AssumeRole', 'GetCallerIdentity', 'GetCallerIdentity']);
-  assert.equal(fake.requests[2]!.accessKeyId, issued.accessKeyId);
+  assert.deepEqual(sts.fake.requests.map((r) => r.action), ['AssumeRole', 'GetCallerIdentity', 'GetCallerIdentity']);
+  assert.equal(sts.fake.requests[2]!.accessKeyId, issued.accessKeyId);
 });

@@ -7,9 +7,10 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { startFakeSts, type FakeSts, type IssuedCredentials } from './support/fake-sts.js';
+import { describe, test } from 'node:test';
+import { type IssuedCredentials } from './support/fake-sts.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, CLI, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
+import { useStsFixture } from './support/sts-fixture.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const NODE = process.execPath;
@@ -17,24 +18,17 @@ const NODE = process.execPath;
 const PRINT_ENV = `const names = ['AWS_ACCESS_KEY_ID','AWS_SECRET_ACCESS_KEY','AWS_SESSION_TOKEN','AWS_CREDENTIAL_EXPIRATION','AWS_SESSION_EXPIRATION','AWS_REGION','AWS_DEFAULT_REGION','AWS_PROFILE','AWS_DEFAULT_PROFILE','AWS_SECURITY_TOKEN','KEEP_ME'];
 process.stdout.write(JSON.stringify(Object.fromEntries(names.filter((n) => n in process.env).map((n) => [n, process.env[n]]))));`;
 
-let fake: FakeSts;
-let home: { dir: string; cleanup: () => void };
-
-before(async () => {
-  fake = await startFakeSts();
-  home = tempDir();
-  mkdirSync(join(home.dir, '.aws'));
-  writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
-});
-after(async () => {
-  await fake.close();
-  home.cleanup();
+const sts = useStsFixture({
+  setup: ({ home }) => {
+    mkdirSync(join(home.dir, '.aws'));
+    writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+  },
 });
 
 /** The user's environment: a profile for the base credentials and the stale variables exec must drop. */
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(home.dir, { STSENV_NO_CACHE: '1',
-    AWS_ENDPOINT_URL_STS: fake.url,
+  return isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1',
+    AWS_ENDPOINT_URL_STS: sts.fake.url,
     AWS_ACCESS_KEY_ID: undefined,
     AWS_SECRET_ACCESS_KEY: undefined,
     AWS_PROFILE: 'work',
@@ -46,7 +40,7 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function lastIssued(): IssuedCredentials {
-  const issued = fake.issued.at(-1);
+  const issued = sts.fake.issued.at(-1);
   assert.ok(issued, 'the endpoint issued credentials');
   return issued;
 }
@@ -66,36 +60,36 @@ function expectedEnv(issued: IssuedCredentials, region?: string): Record<string,
 
 describe('exec gives the command the credentials', () => {
   test('assume: the child sees the new credentials, no profile, and its stdout is the only stdout', async () => {
-    fake.reset();
+    sts.fake.reset();
     const result = await runCli(['exec', ROLE, '--region', 'eu-west-1', '--', NODE, '-e', PRINT_ENV], { env: env() });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), expectedEnv(lastIssued(), 'eu-west-1'));
-    assert.equal(fake.requestsFor('AssumeRole')[0]!.accessKeyId, BASE_ACCESS_KEY_ID, 'the base credentials came from the profile');
+    assert.equal(sts.fake.requestsFor('AssumeRole')[0]!.accessKeyId, BASE_ACCESS_KEY_ID, 'the base credentials came from the profile');
     assert.equal(result.stderr, '');
   });
 
   test('--session: GetSessionToken, with the session options', async () => {
-    fake.reset();
+    sts.fake.reset();
     const result = await runCli(['exec', '--session', '--duration', '2h', '--', NODE, '-e', PRINT_ENV], { env: env() });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), expectedEnv(lastIssued()));
-    const [request] = fake.requestsFor('GetSessionToken');
+    const [request] = sts.fake.requestsFor('GetSessionToken');
     assert.equal(request?.params.DurationSeconds, '7200');
-    assert.equal(fake.requestsFor('AssumeRole').length, 0);
+    assert.equal(sts.fake.requestsFor('AssumeRole').length, 0);
   });
 
   test('assume options reach AssumeRole', async () => {
-    fake.reset();
+    sts.fake.reset();
     const result = await runCli(['exec', ROLE, '--session-name', 'ci-7', '--duration', '15m', '--external-id', 'partner-42', '--', NODE, '-e', ''], { env: env() });
     assert.equal(result.code, 0, result.stderr);
-    const params = fake.requestsFor('AssumeRole')[0]!.params;
+    const params = sts.fake.requestsFor('AssumeRole')[0]!.params;
     assert.equal(params.RoleSessionName, 'ci-7');
     assert.equal(params.DurationSeconds, '900');
     assert.equal(params.ExternalId, 'partner-42');
   });
 
   test('arguments after -- arrive exactly, options and numbers included', async () => {
-    fake.reset();
+    sts.fake.reset();
     const args = ['007', '--region', 'a  b', '*', '$HOME', "it's", '', '-e', '--'];
     const result = await runCli(['exec', ROLE, '--', NODE, '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1)))', ...args], { env: env() });
     assert.equal(result.code, 0, result.stderr);
@@ -103,7 +97,7 @@ describe('exec gives the command the credentials', () => {
   });
 
   test('stdin is the child\'s', async () => {
-    fake.reset();
+    sts.fake.reset();
     const result = await runCli(['exec', ROLE, '--', NODE, '-e', 'process.stdin.pipe(process.stdout)'], { env: env(), input: 'from stdin\n' });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'from stdin\n');
@@ -128,16 +122,16 @@ describe('exec exit codes', () => {
   }
 
   test('a command that is not found: 127, before any request', async () => {
-    fake.reset();
+    sts.fake.reset();
     const result = await runCli(['exec', ROLE, '--', 'stsenv-no-such-command'], { env: env() });
     assert.equal(result.code, 127);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /command not found: 'stsenv-no-such-command'/);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(sts.fake.requests.length, 0);
   });
 
   test('a file that is not executable: 126', async () => {
-    const file = join(home.dir, 'not-executable');
+    const file = join(sts.home.dir, 'not-executable');
     writeFileSync(file, '#!/bin/sh\n');
     chmodSync(file, 0o644);
     const result = await runCli(['exec', ROLE, '--', file], { env: env() });
@@ -146,9 +140,9 @@ describe('exec exit codes', () => {
   });
 
   test('an AWS error is exit 1 and the command never runs', async () => {
-    fake.reset();
-    fake.failNext({ error: 'AccessDenied' });
-    const marker = join(home.dir, 'ran');
+    sts.fake.reset();
+    sts.fake.failNext({ error: 'AccessDenied' });
+    const marker = join(sts.home.dir, 'ran');
     const result = await runCli(['exec', ROLE, '--', NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`], { env: env() });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /AccessDenied/);
@@ -165,12 +159,12 @@ describe('exec exit codes', () => {
   ];
   for (const [title, args, message] of usage) {
     test(`${title}: exit 2, nothing run, no request`, async () => {
-      fake.reset();
+      sts.fake.reset();
       const result = await runCli(args, { env: env() });
       assert.equal(result.code, 2);
       assert.equal(result.stdout, '');
       assert.match(result.stderr, message);
-      assert.equal(fake.requests.length, 0);
+      assert.equal(sts.fake.requests.length, 0);
     });
   }
 });
@@ -209,13 +203,13 @@ describe('exec gets its credentials the way assume does', () => {
       mkdirSync(join(dir, '.aws'));
       writeFileSync(join(dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
       writeFileSync(join(dir, '.aws', 'config'), `[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = work\nrole_session_name = exec-test\n`);
-      const cached = isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: fake.url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, STSENV_NO_CACHE: undefined });
-      fake.reset();
+      const cached = isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, STSENV_NO_CACHE: undefined });
+      sts.fake.reset();
       const first = await runCli(['exec', '--profile', 'deploy', '--', NODE, '-e', PRINT_ENV], { env: cached });
       assert.equal(first.code, 0, first.stderr);
       const second = await runCli(['exec', '--profile', 'deploy', '--', NODE, '-e', PRINT_ENV], { env: cached });
       assert.equal(second.code, 0, second.stderr);
-      const requests = fake.requestsFor('AssumeRole');
+      const requests = sts.fake.requestsFor('AssumeRole');
       assert.equal(requests.length, 1, 'the second exec is answered from the cache');
       assert.equal(requests[0]!.params.RoleSessionName, 'exec-test');
       assert.equal(requests[0]!.accessKeyId, BASE_ACCESS_KEY_ID);

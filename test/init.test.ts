@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { listStructs, startFakeSts, type FakeSts, type IssuedCredentials } from './support/fake-sts.js';
+import { describe, test } from 'node:test';
+import { listStructs, type IssuedCredentials } from './support/fake-sts.js';
 import { assertCredentialEnv } from './support/expect-env.js';
-import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv, runCli, stsenvOnPath, tempDir } from './support/run-cli.js';
+import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv, runCli, stsenvOnPath } from './support/run-cli.js';
+import { useStsFixture } from './support/sts-fixture.js';
 import {
   dumpEnvCommand,
   parseCmdDump,
@@ -26,27 +27,20 @@ const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}';
 const SHELLS_DIR = new URL('../shells/', import.meta.url);
 
-let fake: FakeSts;
-let home: { dir: string; cleanup: () => void };
 let bin: string;
-
-before(async () => {
-  fake = await startFakeSts();
-  home = tempDir();
-  // A `stsenv` on PATH, as npm installs it: the function must find it with `command stsenv`.
-  bin = stsenvOnPath(home.dir);
-  // The profile the user works with before assuming a role.
-  mkdirSync(join(home.dir, '.aws'));
-  writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
-});
-after(async () => {
-  await fake.close();
-  home.cleanup();
+const sts = useStsFixture({
+  setup: ({ home }) => {
+    // A `stsenv` on PATH, as npm installs it: the function must find it with `command stsenv`.
+    bin = stsenvOnPath(home.dir);
+    // The profile the user works with before assuming a role.
+    mkdirSync(join(home.dir, '.aws'));
+    writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+  },
 });
 
 /** The shell's environment: base credentials from a profile, stsenv on PATH, no format hint it could rely on. */
 function shellEnvironment(extra: NodeJS.ProcessEnv = {}): Record<string, string> {
-  return isolatedEnv(home.dir, { STSENV_NO_CACHE: '1',
+  return isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1',
     PATH: `${bin}:${process.env.PATH}`,
     AWS_ACCESS_KEY_ID: undefined,
     AWS_SECRET_ACCESS_KEY: undefined,
@@ -54,7 +48,7 @@ function shellEnvironment(extra: NodeJS.ProcessEnv = {}): Record<string, string>
     STSENV_SHELL: 'json',
     ROLE,
     POLICY,
-    URL: fake.url,
+    URL: sts.fake.url,
     ...extra,
   }) as Record<string, string>;
 }
@@ -64,7 +58,7 @@ function vars(stdout: Buffer): Map<string, string> {
 }
 
 function lastIssued(): IssuedCredentials {
-  const issued = fake.issued.at(-1);
+  const issued = sts.fake.issued.at(-1);
   assert.ok(issued, 'the endpoint issued credentials');
   return issued;
 }
@@ -80,7 +74,7 @@ describe('stsenv init prints the files of shells/', () => {
   ];
   for (const [shell, file] of cases) {
     test(`init ${shell} = shells/${file}`, async () => {
-      const result = await runCli(['init', shell], { env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1' }) });
+      const result = await runCli(['init', shell], { env: isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1' }) });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stderr, '');
       assert.equal(result.stdout, readFileSync(new URL(file, SHELLS_DIR), 'utf8'));
@@ -106,7 +100,7 @@ describe('stsenv init prints the files of shells/', () => {
   });
 
   test('an unknown shell is a usage error with empty stdout', async () => {
-    const result = await runCli(['init', 'tcsh'], { env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1' }) });
+    const result = await runCli(['init', 'tcsh'], { env: isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1' }) });
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /no integration for 'tcsh'.*bash, zsh, fish, powershell/);
@@ -132,7 +126,7 @@ describe('the bash and zsh function changes the shell it runs in', () => {
   for (const { shell, title, setup } of POSIX_CASES) {
     test(`${title}: assume sets the variables in the same shell`, async (t) => {
       if (!requireShellOrSkip(t, shell)) return;
-      fake.reset();
+      sts.fake.reset();
       const script = [
         `eval "$(stsenv init ${shell})"`,
         setup,
@@ -150,14 +144,14 @@ describe('the bash and zsh function changes the shell it runs in', () => {
       assert.equal(env.get('TEST_LEAK'), undefined, 'no __stsenv variables left behind');
       assertCredentialEnv(env, lastIssued(), 'eu-west-1');
       // "$@" kept the arguments whole: spaces, quotes and glob characters untouched.
-      assert.deepEqual(listStructs(fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
-      assert.equal(fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
+      assert.deepEqual(listStructs(sts.fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
+      assert.equal(sts.fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
     });
 
     test(`${title}: a failing assume changes nothing and returns its exit code`, async (t) => {
       if (!requireShellOrSkip(t, shell)) return;
-      fake.reset();
-      fake.failNext({ error: 'AccessDenied' });
+      sts.fake.reset();
+      sts.fake.failNext({ error: 'AccessDenied' });
       const script = [
         `eval "$(stsenv init ${shell})"`,
         setup,
@@ -176,12 +170,12 @@ describe('the bash and zsh function changes the shell it runs in', () => {
       assert.equal(env.get('AWS_REGION'), 'ap-south-1');
       assert.equal(env.has('AWS_ACCESS_KEY_ID'), false);
       assert.match(result.stderr, /AccessDenied/);
-      assert.equal(fake.requestsFor('AssumeRole').length, 1, 'the failed call was made once');
+      assert.equal(sts.fake.requestsFor('AssumeRole').length, 1, 'the failed call was made once');
     });
 
     test(`${title}: --help, --version and other commands pass straight through`, async (t) => {
       if (!requireShellOrSkip(t, shell)) return;
-      fake.reset();
+      sts.fake.reset();
       const script = [
         `eval "$(stsenv init ${shell})"`,
         setup,
@@ -201,7 +195,7 @@ describe('the bash and zsh function changes the shell it runs in', () => {
       // --shell given by the user: printed, not evaluated.
       assert.match(result.stdout.toString('utf8'), /set -e AWS_ACCESS_KEY_ID;/);
       assert.match(result.stderr, /stsenv assume [<[]role-arn[>\]]/);
-      assert.equal(fake.requestsFor('AssumeRole').length, 0);
+      assert.equal(sts.fake.requestsFor('AssumeRole').length, 0);
     });
   }
 });
@@ -209,7 +203,7 @@ describe('the bash and zsh function changes the shell it runs in', () => {
 describe('the fish function changes the shell it runs in', () => {
   test('assume sets the variables in the same fish', async (t) => {
     if (!requireShellOrSkip(t, 'fish')) return;
-    fake.reset();
+    sts.fake.reset();
     const script = [
       'stsenv init fish | source',
       // AWS_SECURITY_TOKEN is not set: erasing it must not turn success into a non-zero status.
@@ -225,14 +219,14 @@ describe('the fish function changes the shell it runs in', () => {
     assert.equal(env.get('TEST_RC'), '0', result.stderr);
     assert.equal(env.get('TEST_LEAK'), undefined);
     assertCredentialEnv(env, lastIssued(), 'eu-west-1');
-    assert.deepEqual(listStructs(fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
-    assert.equal(fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
+    assert.deepEqual(listStructs(sts.fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
+    assert.equal(sts.fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
   });
 
   test('a failing assume changes nothing and returns its exit code', async (t) => {
     if (!requireShellOrSkip(t, 'fish')) return;
-    fake.reset();
-    fake.failNext({ error: 'ExpiredToken' });
+    sts.fake.reset();
+    sts.fake.failNext({ error: 'ExpiredToken' });
     const script = [
       'stsenv init fish | source',
       'set -gx AWS_REGION ap-south-1',
@@ -253,7 +247,7 @@ describe('the fish function changes the shell it runs in', () => {
 
   test('--help and other commands pass straight through', async (t) => {
     if (!requireShellOrSkip(t, 'fish')) return;
-    fake.reset();
+    sts.fake.reset();
     const script = ['stsenv init fish | source', 'stsenv assume --help; echo "help=$status"', 'stsenv whoami --endpoint-url $URL'].join('\n');
     const result = await runShellScript('fish', script, { env: shellEnvironment() });
     assert.equal(result.code, 0, result.stderr);
@@ -270,7 +264,7 @@ describe('the cmd batch file under Wine', () => {
    * and writes the arguments it was given to a file.
    */
   async function stub(output: string, code: number): Promise<{ dir: string; argsFile: string }> {
-    const dir = join(home.dir, `stub-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    const dir = join(sts.home.dir, `stub-${Date.now()}-${Math.random().toString(36).slice(2)}`);
     mkdirSync(dir);
     const outputFile = join(dir, 'output.txt');
     const argsFile = join(dir, 'args.txt');
@@ -280,16 +274,16 @@ describe('the cmd batch file under Wine', () => {
   }
 
   async function batchFile(): Promise<string> {
-    const init = await runCli(['init', 'cmd'], { env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1' }) });
+    const init = await runCli(['init', 'cmd'], { env: isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1' }) });
     assert.equal(init.code, 0, init.stderr);
     return scratchFile('.bat', init.stdout).replace(/[^/]+$/, (name) => name);
   }
 
   test('sets the variables in the calling cmd session', async (t) => {
     if (!requireShellOrSkip(t, 'cmd')) return;
-    fake.reset();
+    sts.fake.reset();
     const rendered = await runCli(['assume', ROLE, '--shell', 'cmd', '--region', 'eu-west-1'], {
-      env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', AWS_ENDPOINT_URL_STS: fake.url }),
+      env: isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1', AWS_ENDPOINT_URL_STS: sts.fake.url }),
     });
     assert.equal(rendered.code, 0, rendered.stderr);
     const { dir, argsFile } = await stub(rendered.stdout, 0);

@@ -8,38 +8,27 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, test, type TestContext } from 'node:test';
-import { startFakeSts, type FakeSts } from './support/fake-sts.js';
-import { CLI, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
+import { describe, test, type TestContext } from 'node:test';
+import { CLI, isolatedEnv, runCli } from './support/run-cli.js';
+import { useStsFixture } from './support/sts-fixture.js';
 import { shQuote, which } from './support/shells.js';
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/tester';
 const STATIC_KEY = 'AKIDMFASTATICBASE001';
 
-let fake: FakeSts;
-let home: { dir: string; cleanup: () => void };
-
-before(async () => {
-  fake = await startFakeSts();
-});
-after(async () => {
-  await fake.close();
-  home?.cleanup();
-});
-beforeEach(() => {
-  fake.reset();
-  home?.cleanup();
-  home = tempDir();
-  mkdirSync(join(home.dir, '.aws'));
-  writeFileSync(
-    join(home.dir, '.aws', 'config'),
-    `[profile base]\nregion = eu-west-1\n\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\nmfa_serial = ${SERIAL}\n\n[profile readonly]\nrole_arn = arn:aws:iam::123456789012:role/readonly\nsource_profile = base\nmfa_serial = ${SERIAL}\n`,
-  );
-  writeFileSync(join(home.dir, '.aws', 'credentials'), `[base]\naws_access_key_id = ${STATIC_KEY}\naws_secret_access_key = static/secret\n`);
+const sts = useStsFixture({
+  eachTest: true, setup: ({ home }) => {
+    mkdirSync(join(home.dir, '.aws'));
+    writeFileSync(
+      join(home.dir, '.aws', 'config'),
+      `[profile base]\nregion = eu-west-1\n\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\nmfa_serial = ${SERIAL}\n\n[profile readonly]\nrole_arn = arn:aws:iam::123456789012:role/readonly\nsource_profile = base\nmfa_serial = ${SERIAL}\n`,
+    );
+    writeFileSync(join(home.dir, '.aws', 'credentials'), `[base]\naws_access_key_id = ${STATIC_KEY}\naws_secret_access_key = static/secret\n`);
+  },
 });
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(home.dir, { AWS_ENDPOINT_URL_STS: fake.url, STSENV_NO_CACHE: undefined, ...extra });
+  return isolatedEnv(sts.home.dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, STSENV_NO_CACHE: undefined, ...extra });
 }
 
 interface TtyRun {
@@ -60,8 +49,8 @@ function runOnTerminal(t: TestContext, args: string[], typed: string, extra: Nod
     t.skip('script (util-linux) is not installed');
     return undefined;
   }
-  const out = join(home.dir, 'tty.out');
-  const err = join(home.dir, 'tty.err');
+  const out = join(sts.home.dir, 'tty.out');
+  const err = join(sts.home.dir, 'tty.err');
   const command = `${shQuote(process.execPath)} ${shQuote(CLI)} ${args.map(shQuote).join(' ')} >${shQuote(out)} 2>${shQuote(err)}`;
   return new Promise((resolve, reject) => {
     const child = spawn(script, ['-qec', command, '/dev/null'], { env: env(extra), stdio: ['pipe', 'pipe', 'pipe'] });
@@ -95,10 +84,10 @@ describe('the MFA prompt', () => {
     if (!run) return;
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.terminal, new RegExp(`MFA code for ${SERIAL}: `));
-    const [request] = fake.requestsFor('GetSessionToken');
+    const [request] = sts.fake.requestsFor('GetSessionToken');
     assert.equal(request!.params.SerialNumber, SERIAL);
     assert.equal(request!.params.TokenCode, '246813');
-    assert.match(run.stdout, new RegExp(`^export AWS_ACCESS_KEY_ID='${fake.issued[0]!.accessKeyId}';$`, 'm'));
+    assert.match(run.stdout, new RegExp(`^export AWS_ACCESS_KEY_ID='${sts.fake.issued[0]!.accessKeyId}';$`, 'm'));
     assert.doesNotMatch(run.stdout, /MFA code/, 'the prompt is not on stdout');
     assert.doesNotMatch(run.stderr, /MFA code for/, 'nor on stderr');
     assert.equal(run.stderr.includes('246813'), false, 'the code is in no output, --debug included');
@@ -110,24 +99,24 @@ describe('the MFA prompt', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.terminal, /MFA code for/);
     assert.deepEqual(
-      fake.requests.map((r) => [r.action, r.accessKeyId, r.params.SerialNumber, r.params.TokenCode]),
+      sts.fake.requests.map((r) => [r.action, r.accessKeyId, r.params.SerialNumber, r.params.TokenCode]),
       [
         ['GetSessionToken', STATIC_KEY, SERIAL, '135790'],
-        ['AssumeRole', fake.issued[0]!.accessKeyId, undefined, undefined],
+        ['AssumeRole', sts.fake.issued[0]!.accessKeyId, undefined, undefined],
       ],
     );
-    assert.equal(fake.requests[0]!.params.DurationSeconds, '43200', 'the MFA session lasts, so the code is asked for rarely');
+    assert.equal(sts.fake.requests[0]!.params.DurationSeconds, '43200', 'the MFA session lasts, so the code is asked for rarely');
     // No terminal and --no-prompt: the cached MFA session signs the next role.
     const next = await runWithoutTerminal(['assume', '--profile', 'readonly', '--no-prompt']);
     assert.equal(next.code, 0, next.stderr);
-    assert.equal(fake.requests.length, 3);
-    assert.deepEqual([fake.requests[2]!.action, fake.requests[2]!.accessKeyId, fake.requests[2]!.params.RoleArn], ['AssumeRole', fake.issued[0]!.accessKeyId, 'arn:aws:iam::123456789012:role/readonly']);
+    assert.equal(sts.fake.requests.length, 3);
+    assert.deepEqual([sts.fake.requests[2]!.action, sts.fake.requests[2]!.accessKeyId, sts.fake.requests[2]!.params.RoleArn], ['AssumeRole', sts.fake.issued[0]!.accessKeyId, 'arn:aws:iam::123456789012:role/readonly']);
   });
 
   test('--token-code given: no prompt, the code goes with the request', async () => {
     const run = await runWithoutTerminal(['assume', '--profile', 'admin', '--token-code', '864209']);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(fake.requests[0]!.params.TokenCode, '864209');
+    assert.equal(sts.fake.requests[0]!.params.TokenCode, '864209');
   });
 
   test('something that is not a code is asked again', async (t) => {
@@ -135,7 +124,7 @@ describe('the MFA prompt', () => {
     if (!run) return;
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.terminal, /6 digits/);
-    assert.equal(fake.requests[0]!.params.TokenCode, '975310');
+    assert.equal(sts.fake.requests[0]!.params.TokenCode, '975310');
   });
 });
 
@@ -152,7 +141,7 @@ describe('no code to be had', () => {
       assert.equal(run.stdout, '');
       assert.match(run.stderr, /MFA code is needed for arn:aws:iam::123456789012:mfa\/tester.*--token-code/);
       assert.equal(run.stderr.trim().split('\n').length, 1);
-      assert.equal(fake.requests.length, 0);
+      assert.equal(sts.fake.requests.length, 0);
     });
   }
 
@@ -161,11 +150,11 @@ describe('no code to be had', () => {
     if (!run) return;
     assert.equal(run.code, 2);
     assert.doesNotMatch(run.terminal, /MFA code for/);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(sts.fake.requests.length, 0);
   });
 
   test('a wrong code: AccessDenied, said plainly, the code not repeated', async () => {
-    fake.failNext({ error: 'AccessDenied', message: 'MultiFactorAuthentication failed with invalid MFA one time pass code.' });
+    sts.fake.failNext({ error: 'AccessDenied', message: 'MultiFactorAuthentication failed with invalid MFA one time pass code.' });
     const run = await runCli(['session', '--mfa-serial', SERIAL, '--token-code', '918273'], { env: env() });
     assert.equal(run.code, 1);
     assert.equal(run.stdout, '');

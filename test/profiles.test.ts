@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { startFakeSts, type FakeSts } from './support/fake-sts.js';
-import { BASE_ACCESS_KEY_ID, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
+import { beforeEach, describe, test } from 'node:test';
+import { BASE_ACCESS_KEY_ID, isolatedEnv, runCli } from './support/run-cli.js';
+import { useStsFixture } from './support/sts-fixture.js';
 
 const STATIC_KEY = 'AKIDPROFILESTATIC001';
 const STATIC_SECRET = 'profile/static+SECRET00000000000000000000';
@@ -69,38 +69,31 @@ aws_access_key_id = ${STATIC_KEY}
 aws_secret_access_key = ${STATIC_SECRET}
 `;
 
-let fake: FakeSts;
-let home: { dir: string; cleanup: () => void };
-
-before(async () => {
-  fake = await startFakeSts();
-  home = tempDir();
-  mkdirSync(join(home.dir, 'conf'));
-  // Not ~/.aws: proves AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are what is read.
-  // A source profile only the SDK can resolve: credential_process.
-  const script = join(home.dir, 'conf', 'process.mjs');
-  writeFileSync(script, `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: '${PROCESS_KEY}', SecretAccessKey: 'process/secret' }));\n`);
-  writeFileSync(join(home.dir, 'conf', 'my-config'), `${CONFIG}\n[profile process]\ncredential_process = ${process.execPath} ${script}\n`);
-  writeFileSync(join(home.dir, 'conf', 'my-credentials'), CREDENTIALS);
+const sts = useStsFixture({
+  setup: ({ home }) => {
+    mkdirSync(join(home.dir, 'conf'));
+    // Not ~/.aws: proves AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are what is read.
+    // A source profile only the SDK can resolve: credential_process.
+    const script = join(home.dir, 'conf', 'process.mjs');
+    writeFileSync(script, `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: '${PROCESS_KEY}', SecretAccessKey: 'process/secret' }));\n`);
+    writeFileSync(join(home.dir, 'conf', 'my-config'), `${CONFIG}\n[profile process]\ncredential_process = ${process.execPath} ${script}\n`);
+    writeFileSync(join(home.dir, 'conf', 'my-credentials'), CREDENTIALS);
+  },
 });
-after(async () => {
-  await fake.close();
-  home.cleanup();
-});
-beforeEach(() => fake.reset());
+beforeEach(() => sts.fake.reset());
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(home.dir, {
-    AWS_ENDPOINT_URL_STS: fake.url,
-    AWS_CONFIG_FILE: join(home.dir, 'conf', 'my-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home.dir, 'conf', 'my-credentials'),
+  return isolatedEnv(sts.home.dir, {
+    AWS_ENDPOINT_URL_STS: sts.fake.url,
+    AWS_CONFIG_FILE: join(sts.home.dir, 'conf', 'my-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(sts.home.dir, 'conf', 'my-credentials'),
     ...extra,
   });
 }
 
 /** Each request as "Action RoleArn signed-by". */
 function calls(): string[] {
-  return fake.requests.map((r) => `${r.action} ${r.params.RoleArn ?? '-'} ${r.accessKeyId ?? 'unsigned'}`);
+  return sts.fake.requests.map((r) => `${r.action} ${r.params.RoleArn ?? '-'} ${r.accessKeyId ?? 'unsigned'}`);
 }
 
 function exported(stdout: string, name: string): string | undefined {
@@ -111,12 +104,12 @@ describe('role profiles', () => {
   test('a chain: each hop signed with the one before, from the static keys of the source profile', async () => {
     const run = await runCli(['assume', '--profile', 'hop2'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
-    const [first, second] = fake.issued;
+    const [first, second] = sts.fake.issued;
     assert.deepEqual(calls(), [
       `AssumeRole arn:aws:iam::111111111111:role/hop1 ${STATIC_KEY}`,
       `AssumeRole arn:aws:iam::222222222222:role/hop2 ${first!.accessKeyId}`,
     ]);
-    const [hop1, hop2] = fake.requests.map((r) => r.params);
+    const [hop1, hop2] = sts.fake.requests.map((r) => r.params);
     assert.equal(hop1!.ExternalId, 'ext-hop1');
     assert.equal(hop1!.RoleSessionName, 'hop1-session');
     assert.equal(hop1!.DurationSeconds, '1800');
@@ -134,7 +127,7 @@ describe('role profiles', () => {
     );
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(calls(), [`AssumeRole arn:aws:iam::111111111111:role/hop1 ${STATIC_KEY}`]);
-    const p = fake.requests[0]!.params;
+    const p = sts.fake.requests[0]!.params;
     assert.equal(p.RoleSessionName, 'mine');
     assert.equal(p.DurationSeconds, '900');
     assert.equal(p.ExternalId, 'ext-flag');
@@ -147,7 +140,7 @@ describe('role profiles', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(calls(), [
       `AssumeRole arn:aws:iam::111111111111:role/hop1 ${STATIC_KEY}`,
-      `AssumeRole arn:aws:iam::999999999999:role/target ${fake.issued[0]!.accessKeyId}`,
+      `AssumeRole arn:aws:iam::999999999999:role/target ${sts.fake.issued[0]!.accessKeyId}`,
     ]);
   });
 
@@ -160,8 +153,8 @@ describe('role profiles', () => {
   test('AWS_PROFILE naming a role profile is followed the same way', async () => {
     const run = await runCli(['assume', 'arn:aws:iam::999999999999:role/target'], { env: env({ AWS_PROFILE: 'hop1' }) });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(fake.requests[0]!.accessKeyId, STATIC_KEY);
-    assert.equal(fake.requests[1]!.accessKeyId, fake.issued[0]!.accessKeyId);
+    assert.equal(sts.fake.requests[0]!.accessKeyId, STATIC_KEY);
+    assert.equal(sts.fake.requests[1]!.accessKeyId, sts.fake.issued[0]!.accessKeyId);
   });
 
   test('credential_source = Environment: the environment keys sign the first hop', async () => {
@@ -199,7 +192,7 @@ describe('role profiles', () => {
       assert.equal(run.stdout, '');
       assert.match(run.stderr, message);
       assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
-      assert.equal(fake.requests.length, 0);
+      assert.equal(sts.fake.requests.length, 0);
     });
   }
 });
@@ -209,7 +202,7 @@ describe('export', () => {
     const run = await runCli(['export', '--profile', 'dev', '--shell', 'json'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { Version: 1, AccessKeyId: STATIC_KEY, SecretAccessKey: STATIC_SECRET });
-    assert.equal(fake.requests.length, 0);
+    assert.equal(sts.fake.requests.length, 0);
     const posix = await runCli(['export', '--profile', 'dev'], { env: env() });
     assert.equal(exported(posix.stdout, 'AWS_ACCESS_KEY_ID'), STATIC_KEY);
     assert.match(posix.stdout, /^unset AWS_SESSION_TOKEN;$/m, 'no token: an old one is cleared');
@@ -224,8 +217,8 @@ describe('export', () => {
   test('a role profile: the chain, like assume --profile', async () => {
     const run = await runCli(['export', '--profile', 'hop2', '--shell', 'json'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(fake.requests.length, 2);
-    const issued = fake.issued.at(-1)!;
+    assert.equal(sts.fake.requests.length, 2);
+    const issued = sts.fake.issued.at(-1)!;
     const doc = JSON.parse(run.stdout);
     assert.equal(doc.AccessKeyId, issued.accessKeyId);
     assert.equal(doc.SessionToken, issued.sessionToken);

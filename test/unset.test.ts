@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ALL_VARIABLES } from '../src/variables.js';
-import { startFakeSts, type FakeSts } from './support/fake-sts.js';
-import { isolatedEnv, runCli, stsenvOnPath, tempDir } from './support/run-cli.js';
+import { isolatedEnv, runCli, stsenvOnPath } from './support/run-cli.js';
+import { useStsFixture } from './support/sts-fixture.js';
 import {
   cmdEvalAndDump,
   dumpEnvCommand,
@@ -23,27 +23,20 @@ import {
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 
-let fake: FakeSts;
-let home: { dir: string; cleanup: () => void };
 let bin: string;
-
-before(async () => {
-  fake = await startFakeSts();
-  home = tempDir();
-  bin = stsenvOnPath(home.dir);
-});
-after(async () => {
-  await fake.close();
-  home.cleanup();
+const sts = useStsFixture({
+  setup: ({ home }) => {
+    bin = stsenvOnPath(home.dir);
+  },
 });
 
 function environment(): Record<string, string> {
-  return isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, AWS_ENDPOINT_URL_STS: fake.url, ROLE }) as Record<string, string>;
+  return isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, AWS_ENDPOINT_URL_STS: sts.fake.url, ROLE }) as Record<string, string>;
 }
 
 /** After assume every variable is set (region included); after unset none is left. */
 function assertCleared(dump: Map<string, unknown>, before: string | undefined): void {
-  assert.equal(before, fake.issued.at(-1)?.accessKeyId, 'assume had set the new key first');
+  assert.equal(before, sts.fake.issued.at(-1)?.accessKeyId, 'assume had set the new key first');
   const left = ALL_VARIABLES.filter((name) => dump.has(name));
   assert.deepEqual(left, [], 'nothing stsenv sets is left');
 }
@@ -120,7 +113,7 @@ describe('unset after assume, in real shells', () => {
   test('cmd under Wine: stsenv-env unset clears everything', async (t) => {
     if (!requireShellOrSkip(t, 'cmd')) return;
     const unset = await runCli(['unset', '--shell', 'cmd'], { env: environment() });
-    const stub = join(home.dir, 'stub');
+    const stub = join(sts.home.dir, 'stub');
     mkdirSync(stub, { recursive: true });
     const output = scratchFile('.txt', unset.stdout);
     writeFileSync(join(stub, 'stsenv.bat'), `@type "${winePath(output)}"\r\n@exit /b 0\r\n`);

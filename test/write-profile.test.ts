@@ -8,35 +8,21 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { startFakeSts, type FakeSts } from './support/fake-sts.js';
-import { CLI, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
+import { describe, test } from 'node:test';
+import { CLI, isolatedEnv, runCli } from './support/run-cli.js';
+import { useStsFixture } from './support/sts-fixture.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/written';
 const AWS_CLI_V2 = '/usr/bin/aws';
 
-let fake: FakeSts;
-let home: { dir: string; cleanup: () => void };
-
-before(async () => {
-  fake = await startFakeSts();
-});
-after(async () => {
-  await fake.close();
-  home?.cleanup();
-});
-beforeEach(() => {
-  fake.reset();
-  home?.cleanup();
-  home = tempDir();
-});
+const sts = useStsFixture({ eachTest: true });
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(home.dir, { AWS_ENDPOINT_URL_STS: fake.url, ...extra });
+  return isolatedEnv(sts.home.dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, ...extra });
 }
 
 function credentialsFile(): string {
-  return join(home.dir, '.aws', 'credentials');
+  return join(sts.home.dir, '.aws', 'credentials');
 }
 
 const EXISTING = `# my credentials; keep this comment
@@ -65,7 +51,7 @@ describe('--write-profile', () => {
     assert.equal(run.stdout, '', 'nothing for the shell');
     assert.match(run.stderr, /wrote profile 'fresh' to .*credentials/);
     assert.equal(statSync(credentialsFile()).mode & 0o777, 0o600);
-    const issued = fake.issued[0]!;
+    const issued = sts.fake.issued[0]!;
     const expiration = issued.expiration.toISOString().replace(/\.\d+Z$/, 'Z');
     assert.equal(
       readFileSync(credentialsFile(), 'utf8'),
@@ -76,21 +62,21 @@ describe('--write-profile', () => {
     if (!existsSync(AWS_CLI_V2)) return t.skip('AWS CLI v2 is not installed at /usr/bin/aws');
     const cliEnv = env({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_DEFAULT_REGION: 'us-east-1' });
     const who = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(AWS_CLI_V2, ['sts', 'get-caller-identity', '--profile', 'fresh', '--endpoint-url', fake.url, '--output', 'json'], { env: cliEnv, timeout: 60_000 }, (error, stdout, stderr) =>
+      execFile(AWS_CLI_V2, ['sts', 'get-caller-identity', '--profile', 'fresh', '--endpoint-url', sts.fake.url, '--output', 'json'], { env: cliEnv, timeout: 60_000 }, (error, stdout, stderr) =>
         resolve({ code: error ? 1 : 0, stdout, stderr }),
       ),
     );
     assert.equal(who.code, 0, who.stderr);
     assert.equal(JSON.parse(who.stdout).Arn, 'arn:aws:sts::123456789012:assumed-role/written/written-session');
-    assert.equal(fake.requests.at(-1)!.accessKeyId, issued.accessKeyId);
+    assert.equal(sts.fake.requests.at(-1)!.accessKeyId, issued.accessKeyId);
   });
 
   test('replaces only its own keys of that section; other sections, comments and keys stay as they were', async () => {
-    mkdirSync(join(home.dir, '.aws'), { mode: 0o700 });
+    mkdirSync(join(sts.home.dir, '.aws'), { mode: 0o700 });
     writeFileSync(credentialsFile(), EXISTING, { mode: 0o600 });
     const run = await runCli(['session', '--write-profile', 'work'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
-    const issued = fake.issued[0]!;
+    const issued = sts.fake.issued[0]!;
     const expiration = issued.expiration.toISOString().replace(/\.\d+Z$/, 'Z');
     assert.equal(
       readFileSync(credentialsFile(), 'utf8'),
@@ -104,12 +90,12 @@ describe('--write-profile', () => {
   test('with --shell too, the credentials are also printed', async () => {
     const run = await runCli(['assume', ROLE, '--write-profile', 'both', '--shell', 'json'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(JSON.parse(run.stdout).AccessKeyId, fake.issued[0]!.accessKeyId);
+    assert.equal(JSON.parse(run.stdout).AccessKeyId, sts.fake.issued[0]!.accessKeyId);
     assert.match(readFileSync(credentialsFile(), 'utf8'), /^\[both\]$/m);
   });
 
   test('a credentials file writable by others is refused and left alone; a bad profile name is refused before any request', async () => {
-    mkdirSync(join(home.dir, '.aws'));
+    mkdirSync(join(sts.home.dir, '.aws'));
     writeFileSync(credentialsFile(), EXISTING);
     chmodSync(credentialsFile(), 0o666);
     const refused = await runCli(['assume', ROLE, '--write-profile', 'work'], { env: env() });
@@ -117,17 +103,17 @@ describe('--write-profile', () => {
     assert.equal(refused.stdout, '');
     assert.match(refused.stderr, /refusing to write credentials to .*writable by group or others/);
     assert.equal(readFileSync(credentialsFile(), 'utf8'), EXISTING);
-    fake.reset();
+    sts.fake.reset();
     for (const name of ['bad]name', 'two words', '']) {
       const bad = await runCli(['assume', ROLE, '--write-profile', name], { env: env() });
       assert.equal(bad.code, 2, bad.stderr);
       assert.match(bad.stderr, /--write-profile/);
     }
-    assert.equal(fake.requests.length, 0);
+    assert.equal(sts.fake.requests.length, 0);
   });
 
   test('16 processes writing 16 profiles into one file at once: every section there, whole, no lock or temp file left', async () => {
-    mkdirSync(join(home.dir, '.aws'));
+    mkdirSync(join(sts.home.dir, '.aws'));
     writeFileSync(credentialsFile(), EXISTING, { mode: 0o600 });
     const names = Array.from({ length: 16 }, (_, i) => `racer-${i}`);
     const runs = await Promise.all(names.map((name) => runCli(['assume', ROLE, '--session-name', name, '--write-profile', name], { env: env() })));
@@ -135,20 +121,20 @@ describe('--write-profile', () => {
     const text = readFileSync(credentialsFile(), 'utf8');
     assert.ok(text.startsWith(EXISTING.slice(0, EXISTING.indexOf('[work]'))), 'the sections before are unchanged');
     assert.match(text, /\[other\]\naws_access_key_id = AKIDOTHER00000000001\naws_secret_access_key = other\/secret\n/);
-    const bySession = new Map(fake.issued.map((c) => [c.arn.split('/').at(-1), c]));
+    const bySession = new Map(sts.fake.issued.map((c) => [c.arn.split('/').at(-1), c]));
     for (const name of names) {
       const issued = bySession.get(name)!;
       const section = new RegExp(`^\\[${name}\\]\\naws_access_key_id = ${issued.accessKeyId}\\naws_secret_access_key = ${issued.secretAccessKey.replace(/[+/]/g, '\\$&')}\\naws_session_token = `, 'm');
       assert.match(text, section, `section ${name} holds its own credentials`);
     }
-    assert.deepEqual(readdirSync(join(home.dir, '.aws')).sort(), ['credentials']);
+    assert.deepEqual(readdirSync(join(sts.home.dir, '.aws')).sort(), ['credentials']);
     assert.equal(statSync(credentialsFile()).mode & 0o777, 0o600);
   });
 
   test('SIGKILL between writing and renaming leaves the old file; its lock is broken by the next writer', async () => {
-    mkdirSync(join(home.dir, '.aws'));
+    mkdirSync(join(sts.home.dir, '.aws'));
     writeFileSync(credentialsFile(), EXISTING, { mode: 0o600 });
-    const fifo = join(home.dir, 'pause.fifo');
+    const fifo = join(sts.home.dir, 'pause.fifo');
     execFileSync('mkfifo', [fifo]);
     const child = spawn(process.execPath, [CLI, 'assume', ROLE, '--write-profile', 'work'], {
       env: env({ STSENV_TEST_PAUSE_BEFORE_RENAME: fifo }),
@@ -162,7 +148,7 @@ describe('--write-profile', () => {
     assert.equal(readFileSync(credentialsFile(), 'utf8'), EXISTING, 'the old file is intact');
     const next = await runCli(['assume', ROLE, '--write-profile', 'work'], { env: env() });
     assert.equal(next.code, 0, next.stderr);
-    assert.match(readFileSync(credentialsFile(), 'utf8'), new RegExp(`aws_access_key_id = ${fake.issued.at(-1)!.accessKeyId}`));
-    assert.deepEqual(readdirSync(join(home.dir, '.aws')), ['credentials'], 'no lock, and the dead writer\'s temp file removed');
+    assert.match(readFileSync(credentialsFile(), 'utf8'), new RegExp(`aws_access_key_id = ${sts.fake.issued.at(-1)!.accessKeyId}`));
+    assert.deepEqual(readdirSync(join(sts.home.dir, '.aws')), ['credentials'], 'no lock, and the dead writer\'s temp file removed');
   });
 });

@@ -102,10 +102,11 @@ const vendorPlugin = {
       vendored[vendor].set(args.path, names);
       return { path: args.path, namespace: 'vendor', pluginData: vendor };
     });
-    b.onLoad({ filter: /.*/, namespace: 'vendor' }, async (args) => {
+    b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => {
       // Named exports spelled out, so that imports mean what they mean unbundled.
-      const names = [...vendored[args.pluginData].get(args.path)].filter((name) => name !== 'default');
-      const hasDefault = 'default' in (await import(args.path));
+      const imported = vendored[args.pluginData].get(args.path);
+      const names = [...imported].filter((name) => name !== 'default');
+      const hasDefault = imported.has('default');
       const from = `requireBundle(__dirname + '/vendor/${args.pluginData}.cjs').${vendorKey(args.path)}`;
       return {
         resolveDir: fileURLToPath(new URL('./src/', import.meta.url)),
@@ -148,7 +149,7 @@ await build({
   plugins: [vendorPlugin],
 });
 
-// Each vendor bundle exports one ES-module namespace per package specifier.
+// Each vendor bundle exports, per package specifier, an object of the names main.cjs imports from it.
 mkdirSync(`${staging}/vendor`);
 for (const [vendor, specifiers] of Object.entries(vendored)) {
   const list = [...specifiers.keys()].sort();

@@ -95,16 +95,16 @@ function refuseRepeats(argv: Record<string, unknown>): void {
   }
 }
 
-/**
- * Every help text `--help` and `COMMAND --help` print, at the widths most
- * people get; the build stores them in dist/help.json so that help needs no yargs.
- */
 /** Every command's lean-parser shape, for the build to put in main.cjs (see cli-lean.ts). */
 export async function prerenderShapes(): Promise<Record<string, PrerenderedShape | null>> {
   const commands = await loadCommands();
   return Object.fromEntries(commands.map((spec) => [spec.command.split(' ')[0]!, prerenderShape(commandShape(spec))]));
 }
 
+/**
+ * Every help text `--help` and `COMMAND --help` print, at the widths most
+ * people get; the build stores them in dist/help.json so that help needs no yargs.
+ */
 export async function prerenderHelp(): Promise<Record<string, string>> {
   const commands = await loadCommands();
   const texts: Record<string, string> = {};

@@ -121,7 +121,7 @@ const vendorPlugin = {
 const entryPlugin = {
   name: 'entry',
   setup(b) {
-    b.onResolve({ filter: /^\.\/cli-main\.js$/ }, () => ({ path: './main.cjs', external: true }));
+    b.onResolve({ filter: /^\.\/main\.js$/ }, () => ({ path: './main.cjs', external: true }));
   },
 };
 
@@ -131,7 +131,7 @@ const helpBuild = `dist.help-${process.pid}`;
 let help;
 let shapes;
 try {
-  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', entryPoints: { help: 'src/cli-yargs.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
+  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', entryPoints: { help: 'src/cli/yargs-parser.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
   const { prerenderHelp, prerenderShapes } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
   help = await prerenderHelp();
   shapes = await prerenderShapes();
@@ -139,11 +139,11 @@ try {
   rmSync(helpBuild, { recursive: true, force: true });
 }
 
-await build({ ...ownCode, entryPoints: { stsenv: 'src/cli.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [entryPlugin] });
+await build({ ...ownCode, entryPoints: { stsenv: 'src/cli/entry.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [entryPlugin] });
 await build({
   ...ownCode,
   define: { ...ownCode.define, STSENV_COMMAND_SHAPES: JSON.stringify(shapes) },
-  entryPoints: { main: 'src/cli-main.ts' },
+  entryPoints: { main: 'src/cli/main.ts' },
   outdir: staging,
   outExtension: { '.js': '.cjs' },
   plugins: [vendorPlugin],

@@ -1,8 +1,8 @@
 import type { Context } from './context.js';
 import type { Credentials } from './credentials.js';
 import { usageError } from './errors.js';
-import { renderCredentials } from './render.js';
-import { detectFormat, readLinuxProcessName } from './shell-detect.js';
+import { renderCredentials } from './shells/render.js';
+import { detectFormat, readLinuxProcessName } from './shells/detect.js';
 import { findFormat, FORMAT_NAMES, type Format } from './shells/index.js';
 
 /** Options of every command that prints credentials. */

@@ -1,13 +1,13 @@
 /**
- * The lean parser (src/cli-lean.ts) must give exactly the argv yargs gives,
+ * The lean parser (src/cli/lean-parser.ts) must give exactly the argv yargs gives,
  * or step aside. Every command line here goes through both; wherever the lean
  * parser answers, yargs must accept the line and agree key for key.
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CommandSpec } from '../src/cli-options.js';
-import { commandShape, leanParse, type PrerenderedShape } from '../src/cli-lean.js';
-import { parseWithYargs, prerenderShapes } from '../src/cli-yargs.js';
+import type { CommandSpec } from '../src/cli/options.js';
+import { commandShape, leanParse, type PrerenderedShape } from '../src/cli/lean-parser.js';
+import { parseWithYargs, prerenderShapes } from '../src/cli/yargs-parser.js';
 import { loadCommands } from '../src/commands/index.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { CredentialOutput } from '../src/credentials.js';
 import { StsenvError } from '../src/errors.js';
-import { renderCredentials, renderEnvChange, renderUnset } from '../src/render.js';
+import { renderCredentials, renderEnvChange, renderUnset } from '../src/shells/render.js';
 import { FORMATS, type EnvFormat, type Format } from '../src/shells/index.js';
 
 /** The quoting families; bash, zsh and sh share one syntax. */

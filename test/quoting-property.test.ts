@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test, type TestContext } from 'node:test';
-import { renderCredentials, renderEnvChange } from '../src/render.js';
+import { renderCredentials, renderEnvChange } from '../src/shells/render.js';
 import { FORMATS, type EnvFormat } from '../src/shells/index.js';
 import type { EnvChange } from '../src/variables.js';
 import {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { detectFormat, readLinuxProcessName, type DetectInput } from '../src/shell-detect.js';
+import { detectFormat, readLinuxProcessName, type DetectInput } from '../src/shells/detect.js';
 import { isolatedEnv, stsenvOnPath, tempDir } from './support/run-cli.js';
 import { dumpEnvCommand, parseEnvDump, requireShellOrSkip, runShellScript } from './support/shells.js';
 

@@ -14,9 +14,9 @@ import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { warningPrefix } from '../src/cli-root.js';
+import { warningPrefix } from '../src/cli/root.js';
 import { COMMANDS } from '../src/commands/index.js';
-import { stderrChalk } from '../src/report-error.js';
+import { stderrChalk } from '../src/cli/report-error.js';
 import { startFakeSts, type FakeSts } from './support/fake-sts.js';
 import { isolatedEnv, tempDir } from './support/run-cli.js';
 
@@ -156,7 +156,7 @@ describe('the entry', () => {
   });
 
   test('dist/help.json holds the help yargs renders now, for every command at every prerendered width', async () => {
-    const { prerenderHelp } = await import('../src/cli-yargs.js');
+    const { prerenderHelp } = await import('../src/cli/yargs-parser.js');
     const built = JSON.parse(readFileSync(join(DIST, 'help.json'), 'utf8')) as Record<string, string>;
     const fresh = await prerenderHelp();
     assert.deepEqual(Object.keys(built).sort(), Object.keys(fresh).sort(), 'rebuild: the commands changed');

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Credentials } from '../credentials.js';
-import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, readOwnFile, writeFileAtomic } from './safe-files.js';
+import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, readOwnFile, writeFileAtomic } from '../files/safe-files.js';
 
 /** What `stsenv cache list` shows of an entry: never a secret. */
 export interface CacheLabel {

@@ -1,20 +1,20 @@
-import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, mfaOptions, outputOptions, repeatable, sessionNameOption } from '../cli-options.js';
+import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, mfaOptions, outputOptions, repeatable, sessionNameOption } from '../cli/options.js';
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
 import type { Context } from '../context.js';
-import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
+import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../files/credentials-file.js';
 import { durationFor } from '../duration.js';
 import { usageError } from '../errors.js';
 import { promptOption, type PromptOptions } from '../mfa/prompt.js';
 import type { OutputOptions } from '../output.js';
-import { isRoleProfile, requireProfile, resolveChain } from '../profiles/chain.js';
-import { loadProfiles } from '../profiles/config.js';
-import { chainRoot, chainSteps, sdkRoot, type Plan, type Step } from '../profiles/plan.js';
-import { runPlan } from '../profiles/run-plan.js';
-import { defaultSessionName } from '../session-name.js';
-import { resolveTarget, type ConnectionOptions } from '../target.js';
+import { isRoleProfile, requireProfile, resolveChain } from '../engine/chain.js';
+import { loadProfiles } from '../config/shared-files.js';
+import { chainRoot, chainSteps, sdkRoot, type Plan, type Step } from '../engine/plan.js';
+import { runPlan } from '../engine/run-plan.js';
+import { defaultSessionName } from '../engine/session-name.js';
+import { resolveTarget, type ConnectionOptions } from '../engine/target.js';
 import {
   checkExternalId,
   checkMfaSerial,

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../cli-options.js';
+import type { CommandSpec } from '../cli/options.js';
 import type { Context } from '../context.js';
 import { isoSeconds } from '../credentials.js';
 import { cacheDirectory, CredentialCache, type CacheEntrySummary } from '../cache/store.js';

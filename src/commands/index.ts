@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../cli-options.js';
+import type { CommandSpec } from '../cli/options.js';
 
 export interface CommandEntry {
   /** The first word of the command's `command` string (test/startup.test.ts checks they match). */

@@ -1,6 +1,6 @@
-import type { CommandSpec } from '../cli-options.js';
+import type { CommandSpec } from '../cli/options.js';
 import type { Context } from '../context.js';
-import { INTEGRATION_NAMES, integrationScript } from '../shell-integration.js';
+import { INTEGRATION_NAMES, integrationScript } from '../shells/integration.js';
 
 export interface InitOptions {
   shell: string;

@@ -1,16 +1,16 @@
-import { type CommandSpec, connectionOptions, durationOption, mfaOptions, outputOptions } from '../cli-options.js';
+import { type CommandSpec, connectionOptions, durationOption, mfaOptions, outputOptions } from '../cli/options.js';
 import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
 import type { Context } from '../context.js';
-import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
+import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../files/credentials-file.js';
 import { durationFor } from '../duration.js';
 import { usageError } from '../errors.js';
 import { promptOption, type PromptOptions } from '../mfa/prompt.js';
 import type { OutputOptions } from '../output.js';
-import { isRoleProfile, requireProfile } from '../profiles/chain.js';
-import { loadProfiles } from '../profiles/config.js';
-import { chainRoot, sdkRoot, type Plan } from '../profiles/plan.js';
-import { runPlan } from '../profiles/run-plan.js';
-import { resolveTarget, type ConnectionOptions } from '../target.js';
+import { isRoleProfile, requireProfile } from '../engine/chain.js';
+import { loadProfiles } from '../config/shared-files.js';
+import { chainRoot, sdkRoot, type Plan } from '../engine/plan.js';
+import { runPlan } from '../engine/run-plan.js';
+import { resolveTarget, type ConnectionOptions } from '../engine/target.js';
 import { checkMfaSerial, checkTokenCode } from '../validate.js';
 import type { MfaOptions } from './assume.js';
 

@@ -1,7 +1,7 @@
-import { type CommandSpec, outputOptions } from '../cli-options.js';
+import { type CommandSpec, outputOptions } from '../cli/options.js';
 import type { Context } from '../context.js';
 import { chooseFormat, type OutputOptions } from '../output.js';
-import { renderUnset } from '../render.js';
+import { renderUnset } from '../shells/render.js';
 
 /** Lines that remove every variable stsenv sets. */
 export function runUnset(options: OutputOptions, ctx: Context): number {

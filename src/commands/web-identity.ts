@@ -1,16 +1,16 @@
-import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, outputOptions, sessionNameOption } from '../cli-options.js';
+import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, outputOptions, sessionNameOption } from '../cli/options.js';
 import { readFileSync } from 'node:fs';
 import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts';
 import type { Context } from '../context.js';
 import { durationFor } from '../duration.js';
 import { usageError } from '../errors.js';
 import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
-import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../credentials-file.js';
+import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../files/credentials-file.js';
 import type { OutputOptions } from '../output.js';
-import type { Plan } from '../profiles/plan.js';
-import { runPlan } from '../profiles/run-plan.js';
-import { defaultSessionName } from '../session-name.js';
-import { resolveTarget, type ConnectionOptions } from '../target.js';
+import type { Plan } from '../engine/plan.js';
+import { runPlan } from '../engine/run-plan.js';
+import { defaultSessionName } from '../engine/session-name.js';
+import { resolveTarget, type ConnectionOptions } from '../engine/target.js';
 import { checkRoleArn, checkSessionName } from '../validate.js';
 
 export interface WebIdentityOptions extends OutputOptions, ConnectionOptions, CacheOptions, WriteProfileOptions {

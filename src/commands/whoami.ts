@@ -1,6 +1,6 @@
-import { type CommandSpec, connectionOptions } from '../cli-options.js';
+import { type CommandSpec, connectionOptions } from '../cli/options.js';
 import type { Context } from '../context.js';
-import { resolveTarget, type ConnectionOptions } from '../target.js';
+import { resolveTarget, type ConnectionOptions } from '../engine/target.js';
 import { reporter } from './reporter.js';
 
 export interface WhoamiOptions extends ConnectionOptions {

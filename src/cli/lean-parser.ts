@@ -10,8 +10,8 @@
  * command line by command line.
  */
 import type { Argv } from 'yargs';
-import type { CommandSpec } from './cli-options.js';
-import { ROOT_OPTIONS, SCRIPT_NAME } from './cli-root.js';
+import type { CommandSpec } from './options.js';
+import { ROOT_OPTIONS, SCRIPT_NAME } from './root.js';
 
 type ValueType = 'string' | 'number' | 'boolean';
 
@@ -44,7 +44,7 @@ export interface CommandShape {
   short: Map<string, OptionDef>;
 }
 
-/** A CommandShape as JSON: what the build prerenders (prerenderShapes in cli-yargs.ts). */
+/** A CommandShape as JSON: what the build prerenders (prerenderShapes in yargs-parser.ts). */
 export interface PrerenderedShape {
   name: string;
   positionals: PositionalDef[];

@@ -1,14 +1,14 @@
 /**
- * Everything after the entry's instant answers (src/cli.ts): the lean parser
- * (cli-lean.ts) reads common command lines and loads only the command named;
- * anything it is not sure of goes to yargs (cli-yargs.ts, loaded on demand).
+ * Everything after the entry's instant answers (src/cli/entry.ts): the lean parser
+ * (lean-parser.ts) reads common command lines and loads only the command named;
+ * anything it is not sure of goes to yargs (yargs-parser.ts, loaded on demand).
  * chalk, yargs and the AWS SDK load only on the paths that use them
  * (test/startup.test.ts guards that).
  */
-import { commandName, leanParse } from './cli-lean.js';
-import { warningPrefix } from './cli-root.js';
-import { COMMANDS } from './commands/index.js';
-import { processContext } from './context.js';
+import { commandName, leanParse } from './lean-parser.js';
+import { warningPrefix } from './root.js';
+import { COMMANDS } from '../commands/index.js';
+import { processContext } from '../context.js';
 
 export async function main(args: string[], width: () => number): Promise<number> {
   const debug = args.includes('--debug');
@@ -20,7 +20,7 @@ export async function main(args: string[], width: () => number): Promise<number>
       const argv = leanParse(args, command);
       if (argv) return await command.run(argv, ctx);
     }
-    const { runWithYargs } = await import('./cli-yargs.js');
+    const { runWithYargs } = await import('./yargs-parser.js');
     return await runWithYargs(args, width(), ctx);
   } catch (error) {
     const { reportError } = await import('./report-error.js');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { usageError } from './errors.js';
+import { usageError } from '../errors.js';
 
 /**
  * The shell integration files of shells/, keyed by file name. The bundle
@@ -28,7 +28,7 @@ function shellFile(file: string): string {
     if (text === undefined) throw new Error(`shells/${file} was not embedded by the build`);
     return text;
   }
-  return readFileSync(new URL(`../shells/${file}`, import.meta.url), 'utf8');
+  return readFileSync(new URL(`../../shells/${file}`, import.meta.url), 'utf8');
 }
 
 /** The integration snippet for `shell`, exactly as the file in shells/ holds it. */

@@ -6,14 +6,14 @@
  * Start-up is most of what stsenv costs, so this file loads nothing it does
  * not need: --version and --help (rendered by yargs at build time, in
  * dist/help.json) are answered here with one write; everything else goes to
- * cli-main.ts. The build makes this entry a small CommonJS file (Node starts
+ * cli/main.ts. The build makes this entry a small CommonJS file (Node starts
  * CommonJS faster than an ES module) and keeps yargs and the AWS SDK in
  * bundles of their own, loaded only by the paths that use them.
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { helpKey, helpWidth, VERSION } from './cli-root.js';
-import { isTerminal } from './fd-output.js';
+import { helpKey, helpWidth, VERSION } from './root.js';
+import { isTerminal } from '../fd-output.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
 
@@ -37,7 +37,7 @@ function prerenderedHelp(args: readonly string[], width: () => number): string |
   if ((last !== '--help' && last !== '-h') || args.length > 2) return undefined;
   let texts: Record<string, string>;
   try {
-    texts = JSON.parse(readFileSync(typeof STSENV_BUNDLED === 'boolean' ? join(__dirname, 'help.json') : new URL('./help.json', import.meta.url), 'utf8')) as Record<string, string>;
+    texts = JSON.parse(readFileSync(typeof STSENV_BUNDLED === 'boolean' ? join(__dirname, 'help.json') : new URL('../help.json', import.meta.url), 'utf8')) as Record<string, string>;
   } catch {
     // Not built (running from source): yargs renders it.
     return undefined;
@@ -65,8 +65,8 @@ async function run(args: string[]): Promise<number> {
   // Built: main.cjs beside this file (a CommonJS bundle: __dirname), with its code cache. From source: the module itself.
   const { main } =
     typeof STSENV_BUNDLED === 'boolean'
-      ? ((await import('./code-cache.js')).requireBundle(join(__dirname, 'main.cjs')) as typeof import('./cli-main.js'))
-      : await import('./cli-main.js');
+      ? ((await import('../code-cache.js')).requireBundle(join(__dirname, 'main.cjs')) as typeof import('./main.js'))
+      : await import('./main.js');
   return main(args, width);
 }
 

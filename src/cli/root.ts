@@ -1,7 +1,7 @@
 /**
  * What the top level of the command line is, shared by the lean parser
- * (src/cli-lean.ts, the fast path) and the full yargs parser
- * (src/cli-yargs.ts, loaded only when the lean one is not sure).
+ * (src/cli/lean-parser.ts, the fast path) and the full yargs parser
+ * (src/cli/yargs-parser.ts, loaded only when the lean one is not sure).
  */
 declare const STSENV_VERSION: string | undefined;
 export const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import type { Context } from './context.js';
-import { FORMATS } from './shells/index.js';
+import type { Context } from '../context.js';
+import { FORMATS } from '../shells/index.js';
 
 /** One subcommand: its yargs definition and the plain function that runs it. */
 export interface CommandSpec {

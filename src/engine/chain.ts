@@ -5,7 +5,7 @@
  */
 import { usageError } from '../errors.js';
 import { checkExternalId, checkMfaSerial, checkRoleArn, checkSessionName } from '../validate.js';
-import type { ProfileData, Profiles } from './config.js';
+import type { ProfileData, Profiles } from '../config/shared-files.js';
 
 /** What signs the first request of a chain. */
 export type RootSource =

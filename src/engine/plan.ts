@@ -11,7 +11,7 @@ import { cacheKey, sha256, type CacheRequest } from '../cache/key.js';
 import type { CacheLabel } from '../cache/store.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
-import { configFilePath, credentialsFilePath } from './config.js';
+import { configFilePath, credentialsFilePath } from '../config/shared-files.js';
 import type { ProfileChain, RootSource } from './chain.js';
 
 export type Root =

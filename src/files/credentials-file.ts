@@ -9,14 +9,14 @@ import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, r
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Argv } from 'yargs';
-import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, writeFileAtomic } from './cache/safe-files.js';
-import type { Context } from './context.js';
-import { isoSeconds, type Credentials } from './credentials.js';
-import { failure, usageError } from './errors.js';
-import { chooseFormat, DEFAULT_INI_PROFILE, writeCredentials, type OutputOptions } from './output.js';
-import { credentialsFilePath } from './profiles/config.js';
-import { renderCredentials } from './render.js';
-import { iniRefusal, iniSectionRefusal, INI_KEYS } from './shells/ini.js';
+import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, writeFileAtomic } from './safe-files.js';
+import type { Context } from '../context.js';
+import { isoSeconds, type Credentials } from '../credentials.js';
+import { failure, usageError } from '../errors.js';
+import { chooseFormat, DEFAULT_INI_PROFILE, writeCredentials, type OutputOptions } from '../output.js';
+import { credentialsFilePath } from '../config/shared-files.js';
+import { renderCredentials } from '../shells/render.js';
+import { iniRefusal, iniSectionRefusal, INI_KEYS } from '../shells/ini.js';
 
 export interface WriteProfileOptions {
   writeProfile?: string;

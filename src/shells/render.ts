@@ -1,7 +1,7 @@
-import type { CredentialOutput } from './credentials.js';
-import { usageError } from './errors.js';
-import type { EnvFormat, Format } from './shells/index.js';
-import { clearAllEnv, credentialEnv, type EnvChange } from './variables.js';
+import type { CredentialOutput } from '../credentials.js';
+import { usageError } from '../errors.js';
+import type { EnvFormat, Format } from './index.js';
+import { clearAllEnv, credentialEnv, type EnvChange } from '../variables.js';
 
 /**
  * The whole text for stdout, built before anything is written so that a

@@ -5,13 +5,13 @@
  * as starting Node itself, so the common paths stay out of here.
  */
 import yargs, { type Argv } from 'yargs';
-import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './cli-root.js';
-import { commandShape, prerenderShape, type PrerenderedShape } from './cli-lean.js';
-import { type CommandSpec, REPEATABLE_OPTIONS } from './cli-options.js';
-import { loadCommands } from './commands/index.js';
-import type { Context } from './context.js';
-import { usageError } from './errors.js';
-import { FORMAT_NAMES } from './shells/index.js';
+import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './root.js';
+import { commandShape, prerenderShape, type PrerenderedShape } from './lean-parser.js';
+import { type CommandSpec, REPEATABLE_OPTIONS } from './options.js';
+import { loadCommands } from '../commands/index.js';
+import type { Context } from '../context.js';
+import { usageError } from '../errors.js';
+import { FORMAT_NAMES } from '../shells/index.js';
 
 export function buildParser(args: string[], width: number, commands: readonly CommandSpec[]): Argv {
   let parser = yargs(args)
@@ -95,7 +95,7 @@ function refuseRepeats(argv: Record<string, unknown>): void {
   }
 }
 
-/** Every command's lean-parser shape, for the build to put in main.cjs (see cli-lean.ts). */
+/** Every command's lean-parser shape, for the build to put in main.cjs (see lean-parser.ts). */
 export async function prerenderShapes(): Promise<Record<string, PrerenderedShape | null>> {
   const commands = await loadCommands();
   return Object.fromEntries(commands.map((spec) => [spec.command.split(' ')[0]!, prerenderShape(commandShape(spec))]));

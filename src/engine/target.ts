@@ -1,7 +1,7 @@
-import { DEFAULT_TIMEOUT_MS, GLOBAL_ENDPOINT, GLOBAL_SIGNING_REGION, type StsTarget } from './aws/client-options.js';
-import type { Credentials } from './credentials.js';
-import { usageError } from './errors.js';
-import { checkEndpointUrl, checkRegion } from './validate.js';
+import { DEFAULT_TIMEOUT_MS, GLOBAL_ENDPOINT, GLOBAL_SIGNING_REGION, type StsTarget } from '../aws/client-options.js';
+import type { Credentials } from '../credentials.js';
+import { usageError } from '../errors.js';
+import { checkEndpointUrl, checkRegion } from '../validate.js';
 
 /** Options every STS command shares. */
 export interface ConnectionOptions {
@@ -18,7 +18,7 @@ export type ProfileRegionReader = (profile: string, env: NodeJS.ProcessEnv) => P
 
 export const readProfileRegion: ProfileRegionReader = async (profile) => {
   // Loaded only when neither --region nor the environment names a region; read once per run (profiles use it too).
-  const { loadProfiles } = await import('./profiles/config.js');
+  const { loadProfiles } = await import('../config/shared-files.js');
   const profiles = await loadProfiles();
   return Object.hasOwn(profiles, profile) ? profiles[profile]?.region : undefined;
 };

@@ -2,7 +2,6 @@
 //   stsenv.cjs       the entry: --version and --help, nothing else loaded (CommonJS
 //                    starts faster than an ES module, and the entry parses in no time)
 //   main.cjs         all of stsenv's own code; each command initialised only when run
-//                    (with every command's lean-parser shape, prerendered here)
 //   vendor/yargs.cjs yargs, for the command lines the lean parser leaves to it
 //   vendor/aws.cjs   the AWS SDK, for the commands that call STS
 //   vendor/proxy.cjs hpagent, for an https proxy
@@ -125,16 +124,14 @@ const entryPlugin = {
   },
 };
 
-// Help and the lean parser's command shapes are rendered here, from the same code, so that
-// `stsenv --help` needs no yargs at run time and a common command line reads no builder.
+// Help is rendered here by yargs, from the same option tables, so that `stsenv --help` needs
+// no yargs at run time.
 const helpBuild = `dist.help-${process.pid}`;
 let help;
-let shapes;
 try {
   await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', entryPoints: { help: 'src/cli/yargs-parser.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
-  const { prerenderHelp, prerenderShapes } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
+  const { prerenderHelp } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
   help = await prerenderHelp();
-  shapes = await prerenderShapes();
 } finally {
   rmSync(helpBuild, { recursive: true, force: true });
 }
@@ -142,7 +139,6 @@ try {
 await build({ ...ownCode, entryPoints: { stsenv: 'src/cli/entry.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [entryPlugin] });
 await build({
   ...ownCode,
-  define: { ...ownCode.define, STSENV_COMMAND_SHAPES: JSON.stringify(shapes) },
   entryPoints: { main: 'src/cli/main.ts' },
   outdir: staging,
   outExtension: { '.js': '.cjs' },

@@ -11,6 +11,8 @@
  *   npm run bench                 # 15 rounds
  *   npm run bench -- --runs 30    # more rounds for steadier medians
  *   npm run bench -- --no-size    # skip the npm pack / npm install -g size
+ *   npm run bench -- --baseline DIR   # also time the build in DIR (a checkout with dist/),
+ *                                     # path by path in the same rounds, for a before/after
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -51,6 +53,8 @@ interface Path {
   maxRatio?: number;
   /** How many STS requests one run must make; checked, so that the table measures what it says. */
   requests?: number;
+  /** The same path run by the --baseline build. */
+  baseline?: Path;
 }
 
 interface Sample {
@@ -63,7 +67,13 @@ function option(name: string, fallback: number): number {
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 }
 
+function stringOption(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
 const RUNS = option('--runs', 15);
+const BASELINE_DIR = stringOption('--baseline');
 const WARMUP = option('--warmup', 3);
 const SIZE = !process.argv.includes('--no-size');
 
@@ -187,6 +197,17 @@ async function main(): Promise<void> {
     // What any Node program pays for one signed request, with no SDK and no work: the floor under the row above.
     paths.push({ name: 'floor: node, 1 raw HTTP request', argv: [node, '-e', RAW_REQUEST, fake.url], env: () => shared, requests: 1 });
 
+    // The --baseline build runs every stsenv path too, in the same rounds, so that a change is measured against what it changes.
+    if (BASELINE_DIR) {
+      const baselineCli = join(BASELINE_DIR, 'dist', 'stsenv.cjs');
+      if (!existsSync(baselineCli)) throw new Error(`${baselineCli} is missing: build the baseline first (npm ci && npm run build in ${BASELINE_DIR})`);
+      for (const path of [...paths]) {
+        if (path.argv[1] !== CLI) continue;
+        path.baseline = { ...path, name: `${path.name} [baseline]`, argv: [node, baselineCli, ...path.argv.slice(2)], maxRatio: undefined };
+        paths.push(path.baseline);
+      }
+    }
+
     const withAws = awsCliV2();
     if (withAws) {
       paths.push({
@@ -217,9 +238,11 @@ async function main(): Promise<void> {
     const base = median(samples.get(paths[0]!)!);
     const awsPath = paths.find((p) => p.argv[0] === AWS_V2);
     const requestPath = paths.find((p) => p.name.includes('1 request'))!;
-    const rows: string[][] = [['path', 'median', 'vs node -e 0', 'target', 'peak RSS']];
+    const rows: string[][] = [['path', 'median', 'vs node -e 0', 'target', 'peak RSS', ...(BASELINE_DIR ? ['baseline', 'vs baseline'] : [])]];
     let failed = 0;
+    const baselines = new Set(paths.flatMap((p) => (p.baseline ? [p.baseline] : [])));
     for (const path of paths) {
+      if (baselines.has(path)) continue;
       const ms = median(samples.get(path)!);
       const ratio = ms / base;
       let target = '';
@@ -239,13 +262,18 @@ async function main(): Promise<void> {
         if (!ok) failed++;
         rssText += ` (≤ 70 MiB ${ok ? 'ok' : 'MISSED'})`;
       }
-      rows.push([path.name, `${ms.toFixed(1)} ms`, `${ratio.toFixed(2)}x`, target, rssText]);
+      const row = [path.name, `${ms.toFixed(1)} ms`, `${ratio.toFixed(2)}x`, target, rssText];
+      if (BASELINE_DIR) {
+        const before = path.baseline ? median(samples.get(path.baseline)!) : undefined;
+        row.push(before === undefined ? '' : `${before.toFixed(1)} ms`, before === undefined ? '' : `${(((ms - before) / before) * 100).toFixed(1)}%`);
+      }
+      rows.push(row);
     }
     if (awsPath) {
       const times = median(samples.get(awsPath)!) / median(samples.get(requestPath)!);
       const ok = times >= 4;
       if (!ok) failed++;
-      rows.push([`AWS CLI v2 / stsenv, same request`, `${times.toFixed(1)}x`, '', `≥ 4x ${ok ? 'ok' : 'MISSED'}`, '']);
+      rows.push([`AWS CLI v2 / stsenv, same request`, `${times.toFixed(1)}x`, '', `≥ 4x ${ok ? 'ok' : 'MISSED'}`, '', ...(BASELINE_DIR ? ['', ''] : [])]);
     }
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
     const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
@@ -255,6 +283,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`${RUNS} runs per path (after ${WARMUP} warm-up rounds), Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs.`);
     console.log('The floor row is no stsenv path: bare Node making one request to the same endpoint, with no SDK.');
+    if (BASELINE_DIR) console.log(`Baseline: the build in ${BASELINE_DIR}, each path run in the same rounds (a negative change is faster).`);
     if (!withAws) console.log(`AWS CLI v2 comparison skipped: ${AWS_V2} is missing or not version 2.`);
     if (!hasCache) console.log('Cache-hit path skipped: a second `stsenv assume` in the same HOME still asked STS (no cache in this build).');
     if (SIZE) for (const sizeLine of installedSize()) console.log(sizeLine);

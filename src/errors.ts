@@ -5,7 +5,11 @@ export const EXIT_FAILURE = 1;
 /** Usage errors and bad input, caught before any request where possible. */
 export const EXIT_USAGE = 2;
 
-export type ExitCode = typeof EXIT_FAILURE | typeof EXIT_USAGE;
+/** `stsenv exec`, as shells do: the command cannot be run (126) or is not found (127). */
+export const EXIT_CANNOT_RUN = 126;
+export const EXIT_NOT_FOUND = 127;
+
+export type ExitCode = typeof EXIT_FAILURE | typeof EXIT_USAGE | typeof EXIT_CANNOT_RUN | typeof EXIT_NOT_FOUND;
 
 export interface StsenvErrorOptions {
   /** The underlying error (an SDK error, a file error); shown only with --debug. */

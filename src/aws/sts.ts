@@ -1,7 +1,7 @@
 /**
  * Everything that loads the AWS SDK lives behind this module, which the
- * commands import dynamically: --help, --version, init, unset, argument
- * errors and cache hits never pay for it.
+ * Context's STS factory imports on first use: --help, --version, init,
+ * unset, argument errors and cache hits never pay for it.
  */
 import {
   AssumeRoleCommand,
@@ -122,11 +122,10 @@ function httpsOptions(env: NodeJS.ProcessEnv): HttpsAgentOptions {
   }
 }
 
-async function createClient(target: StsTarget, reporter: Reporter, deadline: number): Promise<Client> {
-  // The SDK warns on stderr about Node 20 when a client is built; users must not see it.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const settings = readProxySettings(process.env);
-  const tls = httpsOptions(process.env);
+async function createClient(target: StsTarget, io: ServiceIo, deadline: number): Promise<Client> {
+  const { env, reporter } = io;
+  const settings = readProxySettings(env);
+  const tls = httpsOptions(env);
   const agents = await proxyAgents(settings, tls);
   const httpsAgent = agents.httpsAgent ?? (tls.ca ? new (await import('node:https')).Agent({ keepAlive: true, maxSockets: 50, ...tls }) : undefined);
   reporter.debug(agents.description);
@@ -157,21 +156,22 @@ async function createClient(target: StsTarget, reporter: Reporter, deadline: num
 }
 
 async function send<T>(
+  io: ServiceIo,
   target: StsTarget,
-  reporter: Reporter,
   operation: string,
   secrets: readonly (string | undefined)[],
   run: (client: STSClient, abortSignal: AbortSignal) => Promise<T>,
 ): Promise<T> {
+  const { reporter } = io;
   reporter.debug(`${operation} via ${target.endpoint ?? `STS in ${target.region}`} as ${target.identityLabel}`);
   const started = Date.now();
-  const { sts: client, proxy } = await createClient(target, reporter, started + target.timeoutMs);
+  const { sts: client, proxy } = await createClient(target, io, started + target.timeoutMs);
   const allSecrets = [
     ...secrets,
     target.credentials?.secretAccessKey,
     target.credentials?.sessionToken,
-    process.env.AWS_SECRET_ACCESS_KEY,
-    process.env.AWS_SESSION_TOKEN,
+    io.env.AWS_SECRET_ACCESS_KEY,
+    io.env.AWS_SESSION_TOKEN,
   ];
   try {
     return await run(client, AbortSignal.timeout(target.timeoutMs));
@@ -204,46 +204,59 @@ function checkIssued(operation: string, answer: StsCredentials | undefined, now:
   };
 }
 
-export async function assumeRole(target: StsTarget, reporter: Reporter, input: AssumeRoleCommandInput, now: Date): Promise<IssuedCredentials> {
-  const answer = await send(target, reporter, 'AssumeRole', [input.TokenCode], (client, abortSignal) => client.send(new AssumeRoleCommand(input), { abortSignal }));
-  return { credentials: checkIssued('AssumeRole', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
+/** What the STS calls need from the process: given by the Context's factory (src/context.ts). */
+export interface ServiceIo {
+  /** The environment stsenv was started with: proxies, AWS_CA_BUNDLE, secrets to keep out of messages. */
+  env: NodeJS.ProcessEnv;
+  /** The environment the SDK itself reads and passes to what it runs (credential_process): process.env. */
+  sdkEnv: NodeJS.ProcessEnv;
+  reporter: Reporter;
 }
 
-export async function getSessionToken(target: StsTarget, reporter: Reporter, input: GetSessionTokenCommandInput, now: Date): Promise<IssuedCredentials> {
-  const answer = await send(target, reporter, 'GetSessionToken', [input.TokenCode], (client, abortSignal) => client.send(new GetSessionTokenCommand(input), { abortSignal }));
-  return { credentials: checkIssued('GetSessionToken', answer.Credentials, now) };
+/** Every STS call stsenv makes, each with a client of its own. */
+export interface StsService {
+  assumeRole(target: StsTarget, input: AssumeRoleCommandInput, now: Date): Promise<IssuedCredentials>;
+  getSessionToken(target: StsTarget, input: GetSessionTokenCommandInput, now: Date): Promise<IssuedCredentials>;
+  assumeRoleWithWebIdentity(target: StsTarget, input: AssumeRoleWithWebIdentityCommandInput, now: Date): Promise<IssuedCredentials>;
+  getCallerIdentity(target: StsTarget): Promise<CallerIdentity>;
+  /**
+   * The base credentials themselves, resolved by the SDK's chain for
+   * target.profile (static keys, SSO, credential_process...) or its default
+   * chain: what `stsenv export` prints. No request to STS unless the chain needs one.
+   */
+  resolveBaseCredentials(target: StsTarget): Promise<Credentials>;
 }
 
-export async function assumeRoleWithWebIdentity(
-  target: StsTarget,
-  reporter: Reporter,
-  input: AssumeRoleWithWebIdentityCommandInput,
-  now: Date,
-): Promise<IssuedCredentials> {
-  const answer = await send(target, reporter, 'AssumeRoleWithWebIdentity', [input.WebIdentityToken], (client, abortSignal) =>
-    client.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }),
-  );
-  return { credentials: checkIssued('AssumeRoleWithWebIdentity', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
-}
-
-export async function getCallerIdentity(target: StsTarget, reporter: Reporter): Promise<CallerIdentity> {
-  const answer = await send(target, reporter, 'GetCallerIdentity', [], (client, abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }));
-  if (!answer.Account || !answer.Arn || !answer.UserId) throw failure('GetCallerIdentity answer is missing Account, Arn or UserId');
-  return { account: answer.Account, arn: answer.Arn, userId: answer.UserId };
-}
-
-/**
- * The base credentials themselves, resolved by the SDK's chain for
- * target.profile (static keys, SSO, credential_process...) or its default
- * chain: what `stsenv export` prints. No request to STS unless the chain needs one.
- */
-export async function resolveBaseCredentials(target: StsTarget, reporter: Reporter): Promise<Credentials> {
-  const identity = await send(target, reporter, 'resolving credentials', [], (client) => client.config.credentials());
-  if (!identity?.accessKeyId || !identity.secretAccessKey) throw failure(`no credentials found for ${target.identityLabel}`);
+export function createStsService(io: ServiceIo): StsService {
   return {
-    accessKeyId: identity.accessKeyId,
-    secretAccessKey: identity.secretAccessKey,
-    sessionToken: identity.sessionToken || undefined,
-    expiration: identity.expiration,
+    async assumeRole(target, input, now) {
+      const answer = await send(io, target, 'AssumeRole', [input.TokenCode], (client, abortSignal) => client.send(new AssumeRoleCommand(input), { abortSignal }));
+      return { credentials: checkIssued('AssumeRole', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
+    },
+    async getSessionToken(target, input, now) {
+      const answer = await send(io, target, 'GetSessionToken', [input.TokenCode], (client, abortSignal) => client.send(new GetSessionTokenCommand(input), { abortSignal }));
+      return { credentials: checkIssued('GetSessionToken', answer.Credentials, now) };
+    },
+    async assumeRoleWithWebIdentity(target, input, now) {
+      const answer = await send(io, target, 'AssumeRoleWithWebIdentity', [input.WebIdentityToken], (client, abortSignal) =>
+        client.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }),
+      );
+      return { credentials: checkIssued('AssumeRoleWithWebIdentity', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
+    },
+    async getCallerIdentity(target) {
+      const answer = await send(io, target, 'GetCallerIdentity', [], (client, abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }));
+      if (!answer.Account || !answer.Arn || !answer.UserId) throw failure('GetCallerIdentity answer is missing Account, Arn or UserId');
+      return { account: answer.Account, arn: answer.Arn, userId: answer.UserId };
+    },
+    async resolveBaseCredentials(target) {
+      const identity = await send(io, target, 'resolving credentials', [], (client) => client.config.credentials());
+      if (!identity?.accessKeyId || !identity.secretAccessKey) throw failure(`no credentials found for ${target.identityLabel}`);
+      return {
+        accessKeyId: identity.accessKeyId,
+        secretAccessKey: identity.secretAccessKey,
+        sessionToken: identity.sessionToken || undefined,
+        expiration: identity.expiration,
+      };
+    },
   };
 }

@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { LocalProcess } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, readOwnFile, writeFileAtomic } from '../files/safe-files.js';
 
@@ -44,6 +45,7 @@ export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
 export interface CacheIo {
   warn(message: string): void;
   debug(message: string): void;
+  local: LocalProcess;
 }
 
 export class CredentialCache {
@@ -80,7 +82,7 @@ export class CredentialCache {
       this.io.warn(`not using the cache: ${this.dir} is not a plain directory (a symbolic link or a file); remove it`);
       return (this.usable = false);
     }
-    const problem = ownershipProblem(stats);
+    const problem = ownershipProblem(stats, this.io.local);
     if (problem?.refuse || (problem && /owned by/.test(problem.why))) {
       this.io.warn(`not using the cache: ${this.dir} ${problem.why}; remove it or fix its owner and mode (chmod 700)`);
       return (this.usable = false);
@@ -96,7 +98,7 @@ export class CredentialCache {
   get(key: string, now: Date, minRemainingMs: number): CachedCredentials | undefined {
     if (!this.checkDir(false)) return undefined;
     const path = this.entryPath(key);
-    const { text, problem } = readOwnFile(path);
+    const { text, problem } = readOwnFile(path, this.io.local);
     if (problem) {
       // Someone else's file, or one others can change, may hold credentials planted for us: never used.
       const use = !problem.refuse && !/owned by/.test(problem.why);
@@ -135,7 +137,7 @@ export class CredentialCache {
           expiration: value.credentials.expiration.toISOString(),
         },
       };
-      writeFileAtomic(this.entryPath(key), `${JSON.stringify(document)}\n`);
+      writeFileAtomic(this.entryPath(key), `${JSON.stringify(document)}\n`, this.io.local);
       this.sweep(now);
     } catch (error) {
       // The credentials are still good: print them, say why they were not kept.
@@ -146,9 +148,9 @@ export class CredentialCache {
   /** Removes expired entries and temp files whose writer is gone. */
   private sweep(now: Date): void {
     for (const name of safeReaddir(this.dir)) {
-      if (isAbandonedTemp(name)) removeQuietly(join(this.dir, name));
+      if (isAbandonedTemp(name, this.io.local)) removeQuietly(join(this.dir, name));
       else if (ENTRY_NAME.test(name)) {
-        const { text } = readOwnFile(join(this.dir, name));
+        const { text } = readOwnFile(join(this.dir, name), this.io.local);
         const entry = text === undefined ? undefined : parseEntry(text);
         if (entry && entry.credentials.expiration.getTime() <= now.getTime()) removeQuietly(join(this.dir, name));
       }
@@ -162,7 +164,7 @@ export class CredentialCache {
     const out: CacheEntrySummary[] = [];
     for (const name of safeReaddir(this.dir)) {
       if (!ENTRY_NAME.test(name)) continue;
-      const { text } = readOwnFile(join(this.dir, name));
+      const { text } = readOwnFile(join(this.dir, name), this.io.local);
       const entry = text === undefined ? undefined : parseEntry(text);
       if (entry) out.push({ ...entry.label, key: name.slice(0, -'.json'.length), expiration: entry.credentials.expiration });
     }
@@ -177,7 +179,7 @@ export class CredentialCache {
     for (const name of safeReaddir(this.dir)) {
       if (ENTRY_NAME.test(name)) {
         if (removeQuietly(join(this.dir, name))) removed++;
-      } else if (isAbandonedTemp(name)) removeQuietly(join(this.dir, name));
+      } else if (isAbandonedTemp(name, this.io.local)) removeQuietly(join(this.dir, name));
     }
     return removed;
   }

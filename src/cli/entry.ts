@@ -13,7 +13,7 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { helpKey, helpWidth, VERSION } from './root.js';
-import { isTerminal } from '../fd-output.js';
+import { isTerminal } from '../context.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
 

@@ -12,7 +12,7 @@ import { processContext } from '../context.js';
 
 export async function main(args: string[], width: () => number): Promise<number> {
   const debug = args.includes('--debug');
-  const ctx = processContext(debug, (message) => ctx.stderr.write(`${warningPrefix(ctx.stderr, ctx.env)} ${message}\n`));
+  const ctx = processContext({ debug, warningPrefix });
   try {
     const entry = COMMANDS.find((c) => c.name === commandName(args));
     if (entry) {

@@ -1,58 +1,71 @@
-import type { Argv } from 'yargs';
+/**
+ * A command's options declared once, as typed data (in the manner of Node's
+ * util.parseArgs): the lean parser (lean-parser.ts), the yargs builder
+ * (yargs-parser.ts), the help the build prerenders and the types of each
+ * command's parsed options are all derived from one table.
+ */
 import type { Context } from '../context.js';
-import { FORMATS } from '../shells/index.js';
 
-/** One subcommand: its yargs definition and the plain function that runs it. */
-export interface CommandSpec {
-  command: string;
-  describe: string;
-  builder: (y: Argv) => Argv;
-  run: (argv: Record<string, unknown>, ctx: Context) => Promise<number> | number;
+export type OptionType = 'string' | 'number' | 'boolean';
+
+export interface OptionSpec {
+  readonly type: OptionType;
+  readonly describe: string;
+  /** A one-letter alias, given as `-x`. */
+  readonly alias?: string;
+  /** Given once per value (`--tag a=1 --tag b=2`); the parsed value is an array. */
+  readonly repeatable?: boolean;
+  readonly choices?: readonly string[];
+}
+
+export type OptionTable = { readonly [name: string]: OptionSpec };
+
+export interface PositionalSpec {
+  readonly name: string;
+  readonly describe: string;
+  readonly required?: boolean;
+  readonly choices?: readonly string[];
+}
+
+/** `--session-name` is `sessionName` in the parsed options, as yargs names it. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+
+type ValueOf<O extends OptionSpec> = O extends { readonly repeatable: true }
+  ? string[]
+  : O['type'] extends 'number'
+    ? number
+    : O['type'] extends 'boolean'
+      ? boolean
+      : string;
+
+/** The parsed options of a table, as a command receives them. */
+export type OptionValues<T extends OptionTable> = { [K in keyof T & string as Camel<K>]?: ValueOf<T[K]> };
+
+/** One subcommand: what it accepts, its help, and the plain function that runs it. */
+export interface CommandSpec<Options = Record<string, unknown>> {
+  readonly name: string;
+  readonly describe: string;
+  readonly positionals?: readonly PositionalSpec[];
+  readonly options: OptionTable;
+  /** Usage lines in place of yargs' own. */
+  readonly usage?: string;
+  readonly examples?: ReadonlyArray<readonly [command: string, description: string]>;
+  readonly epilogue?: string;
+  run(options: Options, ctx: Context): Promise<number> | number;
+}
+
+/**
+ * A command as yargs names it (`assume [role-arn]`): required positionals
+ * in angle brackets, optional ones in square brackets.
+ */
+export function commandString(spec: Pick<CommandSpec, 'name' | 'positionals'>): string {
+  return [spec.name, ...(spec.positionals ?? []).map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`))].join(' ');
+}
+
+/** yargs-parser's camel-case expansion, for the lower-case kebab names used here. */
+export function camel(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** The role ARN the help examples use. */
 export const EXAMPLE_ROLE = 'arn:aws:iam::123456789012:role/deploy';
-
-/** The options that may be given more than once; any other given twice is a usage error. */
-export const REPEATABLE_OPTIONS: ReadonlySet<string> = new Set(['policy-arn', 'tag', 'transitive-tag']);
-
-/**
- * Repeatable options are given once per value (`--tag a=1 --tag b=2`); yargs'
- * `array` would also swallow the role ARN that follows.
- */
-export function repeatable(value: unknown): string[] {
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-export function outputOptions(y: Argv): Argv {
-  return y
-    .option('shell', {
-      alias: 's',
-      type: 'string',
-      describe: `Output format: ${FORMATS.map((f) => f.name).join(', ')} (default: the shell running stsenv)`,
-    })
-    .option('profile-name', { type: 'string', describe: 'Section name for --shell ini (default: stsenv)' });
-}
-
-export function connectionOptions(y: Argv): Argv {
-  return y
-    .option('region', { type: 'string', describe: 'AWS region for STS (default: AWS_REGION, AWS_DEFAULT_REGION, the profile, else the global endpoint)' })
-    .option('endpoint-url', { type: 'string', describe: 'STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)' })
-    .option('profile', { type: 'string', describe: 'Profile for the base credentials (default: the SDK chain)' })
-    .option('max-attempts', { type: 'number', describe: 'Attempts per request, retries included (default: AWS_MAX_ATTEMPTS or 3)' })
-    .option('timeout', { type: 'number', describe: 'Seconds to wait for STS in total, retries included (default 30)' });
-}
-
-export function durationOption(y: Argv, fallback: string): Argv {
-  return y.option('duration', { alias: 'd', type: 'string', describe: `Session length: seconds or 15m, 1h, 12h (default ${fallback})` });
-}
-
-export function mfaOptions(y: Argv): Argv {
-  return y
-    .option('mfa-serial', { type: 'string', describe: 'ARN or serial of your MFA device' })
-    .option('token-code', { type: 'string', describe: 'The 6-digit MFA code' });
-}
-
-export function sessionNameOption(y: Argv): Argv {
-  return y.option('session-name', { alias: 'n', type: 'string', describe: 'RoleSessionName (default: stsenv-USER-TIME)' });
-}

@@ -3,6 +3,8 @@
  * (src/cli/lean-parser.ts, the fast path) and the full yargs parser
  * (src/cli/yargs-parser.ts, loaded only when the lean one is not sure).
  */
+import type { OptionTable } from './options.js';
+
 declare const STSENV_VERSION: string | undefined;
 export const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';
 
@@ -12,7 +14,7 @@ export const ROOT_USAGE = 'stsenv <command> [options]\n\nTemporary AWS credentia
 /** Options every command takes besides its own (yargs adds --help/-h and --version/-V). */
 export const ROOT_OPTIONS = {
   debug: { type: 'boolean', describe: 'Explain what stsenv does on stderr (never secrets)' },
-} as const;
+} as const satisfies OptionTable;
 
 /** The width help text is wrapped to: the terminal's, at most 110; 100 when stderr is not a terminal. */
 export function helpWidth(stderr: { columns?: number }): number {

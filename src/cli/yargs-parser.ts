@@ -1,17 +1,45 @@
 /**
- * The full command line parser (yargs). cli.ts loads it only when the lean
+ * The full command line parser (yargs). main.ts loads it only when the lean
  * parser cannot answer on its own: errors and their messages, help at an
  * unusual width, completion, `--`, anything unusual. yargs costs about as much
  * as starting Node itself, so the common paths stay out of here.
  */
 import yargs, { type Argv } from 'yargs';
 import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './root.js';
-import { commandShape, prerenderShape, type PrerenderedShape } from './lean-parser.js';
-import { type CommandSpec, REPEATABLE_OPTIONS } from './options.js';
+import { commandString, type CommandSpec } from './options.js';
 import { loadCommands } from '../commands/index.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { FORMAT_NAMES } from '../shells/index.js';
+
+/** A repeatable option arrives as an array whether given once or more. */
+function toArray(value: unknown): string[] {
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/** The yargs builder of a command, derived from its option table. */
+export function builderOf(spec: CommandSpec): (y: Argv) => Argv {
+  return (y) => {
+    let parser = y;
+    for (const { name, describe, choices } of spec.positionals ?? []) {
+      parser = parser.positional(name, { type: 'string', describe, ...(choices ? { choices } : {}) });
+    }
+    for (const [name, option] of Object.entries(spec.options)) {
+      parser = parser.option(name, {
+        type: option.type,
+        describe: option.describe,
+        ...(option.alias ? { alias: option.alias } : {}),
+        ...(option.choices ? { choices: option.choices } : {}),
+        // Repeatable options are given once per value; yargs' `array` would also swallow the role ARN that follows.
+        ...(option.repeatable ? { coerce: toArray } : {}),
+      });
+    }
+    if (spec.usage) parser = parser.usage(spec.usage);
+    for (const [command, description] of spec.examples ?? []) parser = parser.example(command, description);
+    if (spec.epilogue) parser = parser.epilogue(spec.epilogue);
+    return parser;
+  };
+}
 
 export function buildParser(args: string[], width: number, commands: readonly CommandSpec[]): Argv {
   let parser = yargs(args)
@@ -32,7 +60,7 @@ export function buildParser(args: string[], width: number, commands: readonly Co
     .wrap(width)
     .parserConfiguration({ 'camel-case-expansion': true })
     .epilogue(`Formats (-s/--shell): ${FORMAT_NAMES.join(', ')}.\nDocs: README.md. Exit codes: 0 ok, 1 AWS/network/file error, 2 usage or bad input.`);
-  for (const { command, describe, builder } of commands) parser = parser.command(command, describe, builder);
+  for (const spec of commands) parser = parser.command(commandString(spec), spec.describe, builderOf(spec));
   return parser;
 }
 
@@ -59,27 +87,28 @@ export async function runWithYargs(args: string[], width: number, ctx: Context):
   const { argv, error, output } = parseWithYargs(args, width, commands);
   // Completion output is for the shell: the words asked for, or the script itself.
   if (argv?.getYargsCompletions !== undefined && !error) {
-    process.stdout.write(output ? `${output}\n` : '');
+    ctx.stdout.write(output ? `${output}\n` : '');
     return 0;
   }
+  // `stsenv completion`: the script, which yargs gives as its output.
   if (args[0] === 'completion' && !args.includes('--help') && !args.includes('-h')) {
-    buildParser([], width, commands).showCompletionScript();
+    ctx.stdout.write(`${output}\n`);
     return 0;
   }
   if (error) throw usageError(error.message.split('\n')[0]!, 'see stsenv --help');
   if (argv?.version) {
-    process.stdout.write(`${VERSION}\n`);
+    ctx.stdout.write(`${VERSION}\n`);
     return 0;
   }
   if (argv?.help) {
     // Help is for people: stderr, so that `eval "$(stsenv ... --help)"` runs nothing.
-    process.stderr.write(`${output}\n`);
+    ctx.stderr.write(`${output}\n`);
     return 0;
   }
-  refuseRepeats(argv!);
   const name = String((argv?._ as unknown[] | undefined)?.[0]);
-  const command = commands.find((c) => c.command.split(' ')[0] === name);
+  const command = commands.find((c) => c.name === name);
   if (!command) throw usageError(`unknown command '${name}'`, 'see stsenv --help');
+  refuseRepeats(argv!, command);
   return await command.run(argv!, ctx);
 }
 
@@ -87,18 +116,12 @@ export async function runWithYargs(args: string[], width: number, ctx: Context):
  * yargs turns an option given twice into an array; for a single-valued one
  * that is a mistake (which --region was meant?), not something to guess at.
  */
-function refuseRepeats(argv: Record<string, unknown>): void {
+function refuseRepeats(argv: Record<string, unknown>, command: CommandSpec): void {
   for (const [key, value] of Object.entries(argv)) {
     // Long names as typed: kebab-case keys, not their camelCase copies or one-letter aliases.
-    if (!Array.isArray(value) || key === '_' || key.length < 2 || /[A-Z]/.test(key) || REPEATABLE_OPTIONS.has(key)) continue;
+    if (!Array.isArray(value) || key === '_' || key.length < 2 || /[A-Z]/.test(key) || command.options[key]?.repeatable) continue;
     throw usageError(`--${key} was given more than once`, 'give it once');
   }
-}
-
-/** Every command's lean-parser shape, for the build to put in main.cjs (see lean-parser.ts). */
-export async function prerenderShapes(): Promise<Record<string, PrerenderedShape | null>> {
-  const commands = await loadCommands();
-  return Object.fromEntries(commands.map((spec) => [spec.command.split(' ')[0]!, prerenderShape(commandShape(spec))]));
 }
 
 /**
@@ -110,10 +133,7 @@ export async function prerenderHelp(): Promise<Record<string, string>> {
   const texts: Record<string, string> = {};
   for (const width of PRERENDERED_HELP_WIDTHS) {
     texts[helpKey(width, '')] = parseWithYargs(['--help'], width, commands).output;
-    for (const { command } of commands) {
-      const name = command.split(' ')[0]!;
-      texts[helpKey(width, name)] = parseWithYargs([name, '--help'], width, commands).output;
-    }
+    for (const { name } of commands) texts[helpKey(width, name)] = parseWithYargs([name, '--help'], width, commands).output;
   }
   return texts;
 }

@@ -1,12 +1,14 @@
-import type { CommandSpec } from '../cli/options.js';
+import type { CommandSpec, OptionValues } from '../cli/options.js';
+import type { CacheEntrySummary } from '../cache/store.js';
 import type { Context } from '../context.js';
 import { isoSeconds } from '../credentials.js';
-import { cacheDirectory, CredentialCache, type CacheEntrySummary } from '../cache/store.js';
+import { openCache } from '../engine/cache-policy.js';
 
-export interface CacheCommandOptions {
-  action?: string;
-  json?: boolean;
-}
+const OPTIONS = {
+  json: { type: 'boolean', describe: 'cache list as JSON for programs' },
+} as const;
+
+export type CacheCommandOptions = OptionValues<typeof OPTIONS> & { action?: string };
 
 function left(entry: CacheEntrySummary, now: Date): string {
   const minutes = Math.max(0, Math.floor((entry.expiration.getTime() - now.getTime()) / 60_000));
@@ -15,7 +17,7 @@ function left(entry: CacheEntrySummary, now: Date): string {
 
 /** `cache list` shows what is cached (never a secret); `cache clear` removes it all. */
 export function runCache(options: CacheCommandOptions, ctx: Context): number {
-  const cache = new CredentialCache(cacheDirectory(ctx.env, ctx.platform), { warn: ctx.warn, debug: ctx.debug });
+  const cache = openCache(ctx);
   const now = ctx.now();
   if (options.action === 'clear') {
     const removed = cache.clear();
@@ -40,14 +42,14 @@ export function runCache(options: CacheCommandOptions, ctx: Context): number {
   return 0;
 }
 
-export const cacheCommand: CommandSpec = {
-  command: 'cache <action>',
+export const cacheCommand: CommandSpec<CacheCommandOptions> = {
+  name: 'cache',
   describe: 'List (cache list) or remove (cache clear) cached credentials',
-  builder: (y) =>
-    y
-      .positional('action', { type: 'string', choices: ['list', 'clear'], describe: 'list or clear' })
-      .option('json', { type: 'boolean', describe: 'cache list as JSON for programs' })
-      .example('stsenv cache list', 'What is cached, and until when')
-      .example('stsenv cache clear', 'Forget every cached credential'),
-  run: (argv, ctx) => runCache(argv as CacheCommandOptions, ctx),
+  positionals: [{ name: 'action', required: true, choices: ['list', 'clear'], describe: 'list or clear' }],
+  options: OPTIONS,
+  examples: [
+    ['stsenv cache list', 'What is cached, and until when'],
+    ['stsenv cache clear', 'Forget every cached credential'],
+  ],
+  run: runCache,
 };

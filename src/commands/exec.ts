@@ -1,29 +1,39 @@
-import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, mfaOptions, sessionNameOption } from '../cli/options.js';
 import { spawn } from 'node:child_process';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
-import { cacheOptions, cachePolicy } from '../cache/options.js';
-import { usageError } from '../errors.js';
-import { stderrChalk } from '../cli/report-error.js';
-import { promptOption } from '../mfa/prompt.js';
-import { runPlan } from '../engine/run-plan.js';
-import { resolveTarget } from '../engine/target.js';
+import { resolveCredentials } from '../engine/index.js';
+import { EXIT_CANNOT_RUN, EXIT_NOT_FOUND, StsenvError, usageError } from '../errors.js';
 import { credentialEnv, type EnvChange } from '../variables.js';
-import { assumePlan, assumeRequestOptions, type AssumeOptions } from './assume.js';
-import { sessionPlan } from './session.js';
+import {
+  CACHE_OPTIONS,
+  CONNECTION_OPTIONS,
+  durationOption,
+  MFA_OPTIONS,
+  PROMPT_OPTION,
+  ROLE_REQUEST_OPTIONS,
+  SESSION_NAME_OPTION,
+} from './option-groups.js';
+import { assumeRoleRequest, sessionTokenRequest } from './requests.js';
 
-export interface ExecOptions extends Omit<AssumeOptions, 'roleArn' | 'shell' | 'profileName'> {
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  ...SESSION_NAME_OPTION,
+  ...durationOption('1h; 12h with --session'),
+  ...ROLE_REQUEST_OPTIONS,
+  ...MFA_OPTIONS,
+  ...CACHE_OPTIONS,
+  ...PROMPT_OPTION,
+  session: { type: 'boolean', describe: 'Use GetSessionToken instead of assuming a role' },
+} as const satisfies OptionTable;
+
+export type ExecOptions = OptionValues<typeof OPTIONS> & {
   roleArn?: string;
-  session?: boolean;
   /** yargs' positionals: the command name, then everything after `--`. */
   _: Array<string | number>;
-}
-
-/** Shells' codes: 127 when the command is not found, 126 when it cannot be run. */
-export const EXIT_NOT_FOUND = 127;
-export const EXIT_CANNOT_RUN = 126;
+};
 
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -60,7 +70,7 @@ export function childEnv(parent: NodeJS.ProcessEnv, change: EnvChange): NodeJS.P
  * Finds a command the way execvp will, so that a typo fails before any
  * request to STS. Off POSIX (PATHEXT, .cmd shims) the spawn itself decides.
  */
-export function checkCommand(command: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): { code: number; message: string } | undefined {
+export function checkCommand(command: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): StsenvError | undefined {
   if (platform === 'win32') return undefined;
   const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', command));
   let found = false;
@@ -78,14 +88,15 @@ export function checkCommand(command: string, env: NodeJS.ProcessEnv, platform: 
       // present but not executable: keep looking, as execvp does
     }
   }
-  return found
-    ? { code: EXIT_CANNOT_RUN, message: `cannot run '${command}': permission denied (make it executable)` }
-    : { code: EXIT_NOT_FOUND, message: `command not found: '${command}' (check its name and PATH)` };
+  return found ? cannotRun(command, 'permission denied', 'make it executable') : notFound(command);
 }
 
-function failed(ctx: Context, problem: { code: number; message: string }): number {
-  ctx.stderr.write(`${stderrChalk(ctx.stderr, ctx.env).red('stsenv: error:')} ${problem.message}\n`);
-  return problem.code;
+function notFound(command: string): StsenvError {
+  return new StsenvError(`command not found: '${command}'`, EXIT_NOT_FOUND, { hint: 'check its name and PATH' });
+}
+
+function cannotRun(command: string, why: string, hint?: string): StsenvError {
+  return new StsenvError(`cannot run '${command}': ${why}`, EXIT_CANNOT_RUN, { hint });
 }
 
 /**
@@ -94,23 +105,19 @@ function failed(ctx: Context, problem: { code: number; message: string }): numbe
  * 128 + N when signal N ended it.
  */
 export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, ctx: Context): Promise<number> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals) => {
+    const stopForwarding = ctx.onSignals(FORWARDED_SIGNALS, (signal) => {
       child.kill(signal);
-    };
-    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    const done = (code: number) => {
-      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-      resolve(code);
-    };
+    });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') done(failed(ctx, { code: EXIT_NOT_FOUND, message: `command not found: '${command}' (check its name and PATH)` }));
-      else done(failed(ctx, { code: EXIT_CANNOT_RUN, message: `cannot run '${command}': ${error.code ?? error.message}` }));
+      stopForwarding();
+      reject(error.code === 'ENOENT' ? notFound(command) : cannotRun(command, error.code ?? error.message));
     });
     child.on('exit', (code, signal) => {
+      stopForwarding();
       if (signal) ctx.debug(`${command} ended by ${signal}`);
-      done(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
+      resolve(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
     });
   });
 }
@@ -129,31 +136,28 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
     for (const [key, flag] of ASSUME_ONLY) if (options[key] !== undefined) throw usageError(`${flag} does not apply to --session`);
   }
   // Every check that needs no network comes first.
-  const policy = cachePolicy(options, ctx);
-  const plan = options.session ? await sessionPlan(options, ctx) : await assumePlan(options, ctx);
+  const request = options.session ? sessionTokenRequest(options) : assumeRoleRequest(options);
   const problem = checkCommand(command!, ctx.env, ctx.platform);
-  if (problem) return failed(ctx, problem);
-  const target = await resolveTarget(options, ctx.env);
-  const { credentials } = await runPlan(plan, target, policy, options, ctx);
-  const change = credentialEnv({ credentials, region: target.regionKnown ? target.region : undefined, profileName: '' });
+  if (problem) throw problem;
+  const { credentials, region } = await resolveCredentials(request, ctx);
+  const change = credentialEnv({ credentials, region, profileName: '' });
   ctx.debug(`running ${command} with ${change.set.map(([name]) => name).join(', ')} set and ${change.clear.join(', ')} removed`);
   return runChild(command!, args, childEnv(ctx.env, change), ctx);
 }
 
-export const execCommand: CommandSpec = {
-  command: 'exec [role-arn]',
+export const execCommand: CommandSpec<ExecOptions> = {
+  name: 'exec',
   describe: 'Run a command with the credentials in its environment (no shell, no eval): exec ROLE_ARN -- COMMAND...',
-  builder: (y) =>
-    promptOption(cacheOptions(mfaOptions(assumeRequestOptions(durationOption(sessionNameOption(connectionOptions(y)), '1h; 12h with --session')))))
-      .usage('stsenv exec <role-arn> [options] -- COMMAND [ARGS...]\nstsenv exec --session [options] -- COMMAND [ARGS...]')
-      .positional('role-arn', { type: 'string', describe: 'Role to assume (AssumeRole; default: role_arn of --profile)' })
-      .option('session', { type: 'boolean', describe: 'Use GetSessionToken instead of assuming a role' })
-      .example(`stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`, 'One command as the role')
-      .example('stsenv exec --session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456 -- terraform apply', 'With an MFA session')
-      .epilogue(
-        'The command runs without a shell, with stdin, stdout and stderr shared and SIGINT, SIGTERM and SIGHUP passed on. ' +
-          'AWS_PROFILE, AWS_DEFAULT_PROFILE and AWS_SECURITY_TOKEN are removed from its environment. ' +
-          'Exit code: the command\'s; 128+N when signal N ended it; 127 when it is not found, 126 when it cannot be run; else stsenv\'s own (1, 2).',
-      ),
-  run: (argv, ctx) => runExec(argv as unknown as ExecOptions, ctx),
+  positionals: [{ name: 'role-arn', describe: 'Role to assume (AssumeRole; default: role_arn of --profile)' }],
+  options: OPTIONS,
+  usage: 'stsenv exec <role-arn> [options] -- COMMAND [ARGS...]\nstsenv exec --session [options] -- COMMAND [ARGS...]',
+  examples: [
+    [`stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`, 'One command as the role'],
+    ['stsenv exec --session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456 -- terraform apply', 'With an MFA session'],
+  ],
+  epilogue:
+    'The command runs without a shell, with stdin, stdout and stderr shared and SIGINT, SIGTERM and SIGHUP passed on. ' +
+    'AWS_PROFILE, AWS_DEFAULT_PROFILE and AWS_SECURITY_TOKEN are removed from its environment. ' +
+    "Exit code: the command's; 128+N when signal N ended it; 127 when it is not found, 126 when it cannot be run; else stsenv's own (1, 2).",
+  run: runExec,
 };

@@ -1,10 +1,13 @@
 import type { CommandSpec } from '../cli/options.js';
 
+// Each command's run() takes its own parsed options; the registry holds them all.
+export type AnyCommand = CommandSpec<any>;
+
 export interface CommandEntry {
-  /** The first word of the command's `command` string (test/startup.test.ts checks they match). */
+  /** The command's name (test/startup.test.ts checks they match). */
   name: string;
   /** Loaded only when this command runs (or yargs needs them all): start-up pays for one command, not every one. */
-  load: () => Promise<CommandSpec>;
+  load: () => Promise<AnyCommand>;
 }
 
 /** Every subcommand, in the order --help lists them. Adding one is one file and one line here. */
@@ -21,6 +24,6 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /** Every command's spec, for yargs (full parsing, help). */
-export function loadCommands(): Promise<CommandSpec[]> {
+export function loadCommands(): Promise<AnyCommand[]> {
   return Promise.all(COMMANDS.map((entry) => entry.load()));
 }

@@ -12,15 +12,16 @@ export function runInit(options: InitOptions, ctx: Context): number {
   return 0;
 }
 
-export const initCommand: CommandSpec = {
-  command: 'init <shell>',
+export const initCommand: CommandSpec<InitOptions> = {
+  name: 'init',
   describe: 'Print the shell integration for your rc file: `stsenv assume ...` then changes the shell itself',
-  builder: (y) =>
-    y
-      .positional('shell', { type: 'string', describe: `Shell to integrate with: ${INTEGRATION_NAMES.join(', ')}` })
-      .example('eval "$(stsenv init bash)"', 'In ~/.bashrc (zsh: init zsh in ~/.zshrc)')
-      .example('stsenv init fish | source', 'In ~/.config/fish/config.fish')
-      .example('Invoke-Expression (& stsenv init powershell | Out-String)', 'In your PowerShell $PROFILE')
-      .example('stsenv init cmd > "%USERPROFILE%\\bin\\stsenv-env.bat"', 'cmd.exe: save the batch file on your PATH, then: stsenv-env assume ...'),
-  run: (argv, ctx) => runInit(argv as unknown as InitOptions, ctx),
+  positionals: [{ name: 'shell', required: true, describe: `Shell to integrate with: ${INTEGRATION_NAMES.join(', ')}` }],
+  options: {},
+  examples: [
+    ['eval "$(stsenv init bash)"', 'In ~/.bashrc (zsh: init zsh in ~/.zshrc)'],
+    ['stsenv init fish | source', 'In ~/.config/fish/config.fish'],
+    ['Invoke-Expression (& stsenv init powershell | Out-String)', 'In your PowerShell $PROFILE'],
+    ['stsenv init cmd > "%USERPROFILE%\\bin\\stsenv-env.bat"', 'cmd.exe: save the batch file on your PATH, then: stsenv-env assume ...'],
+  ],
+  run: runInit,
 };

@@ -1,17 +1,20 @@
-import { type CommandSpec, outputOptions } from '../cli/options.js';
+import type { CommandSpec, OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
-import { chooseFormat, type OutputOptions } from '../output.js';
-import { renderUnset } from '../shells/render.js';
+import { deliverUnset } from '../delivery.js';
+import { OUTPUT_OPTIONS } from './option-groups.js';
+
+export type UnsetOptions = OptionValues<typeof OUTPUT_OPTIONS>;
 
 /** Lines that remove every variable stsenv sets. */
-export function runUnset(options: OutputOptions, ctx: Context): number {
-  ctx.stdout.write(renderUnset(chooseFormat(options, ctx)));
+export function runUnset(options: UnsetOptions, ctx: Context): number {
+  deliverUnset(options.shell, ctx);
   return 0;
 }
 
-export const unsetCommand: CommandSpec = {
-  command: 'unset',
+export const unsetCommand: CommandSpec<UnsetOptions> = {
+  name: 'unset',
   describe: 'Print the lines that clear every variable stsenv sets',
-  builder: (y) => outputOptions(y).example('eval "$(stsenv unset)"', 'Drop the assumed credentials'),
-  run: (argv, ctx) => runUnset(argv, ctx),
+  options: OUTPUT_OPTIONS,
+  examples: [['eval "$(stsenv unset)"', 'Drop the assumed credentials']],
+  run: runUnset,
 };

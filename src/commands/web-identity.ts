@@ -1,25 +1,27 @@
-import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, outputOptions, sessionNameOption } from '../cli/options.js';
 import { readFileSync } from 'node:fs';
-import type { AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts';
+import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
+import { deliver, planDelivery } from '../delivery.js';
 import { durationFor } from '../duration.js';
+import { resolveCredentials } from '../engine/index.js';
+import type { WebIdentityRequest } from '../engine/request.js';
 import { usageError } from '../errors.js';
-import { cacheOptions, cachePolicy, type CacheOptions } from '../cache/options.js';
-import { checkDelivery, deliverCredentials, writeProfileOption, type WriteProfileOptions } from '../files/credentials-file.js';
-import type { OutputOptions } from '../output.js';
-import type { Plan } from '../engine/plan.js';
-import { runPlan } from '../engine/run-plan.js';
-import { defaultSessionName } from '../engine/session-name.js';
-import { resolveTarget, type ConnectionOptions } from '../engine/target.js';
 import { checkRoleArn, checkSessionName } from '../validate.js';
+import { CACHE_OPTIONS, CONNECTION_OPTIONS, durationOption, OUTPUT_OPTIONS, SESSION_NAME_OPTION, WRITE_PROFILE_OPTION } from './option-groups.js';
+import { cacheSettings, connectionRequest } from './requests.js';
 
-export interface WebIdentityOptions extends OutputOptions, ConnectionOptions, CacheOptions, WriteProfileOptions {
-  roleArn?: string;
-  token?: string;
-  tokenFile?: string;
-  sessionName?: string;
-  duration?: string;
-}
+const OPTIONS = {
+  ...OUTPUT_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  ...SESSION_NAME_OPTION,
+  ...durationOption('1h'),
+  ...CACHE_OPTIONS,
+  ...WRITE_PROFILE_OPTION,
+  'token-file': { type: 'string', describe: 'File holding the OIDC token (default: AWS_WEB_IDENTITY_TOKEN_FILE)' },
+  token: { type: 'string', describe: 'The OIDC token itself' },
+} as const satisfies OptionTable;
+
+export type WebIdentityOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
 
 /**
  * The OIDC token from --token, --token-file, or AWS_WEB_IDENTITY_TOKEN_FILE
@@ -44,43 +46,35 @@ function readToken(options: WebIdentityOptions, env: NodeJS.ProcessEnv): string 
   return token;
 }
 
-export function webIdentityInput(options: WebIdentityOptions, env: NodeJS.ProcessEnv, now: Date): AssumeRoleWithWebIdentityCommandInput {
+/** The request, with EKS's variables (AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME) for what the flags leave out. */
+export function webIdentityRequest(options: WebIdentityOptions, env: NodeJS.ProcessEnv): WebIdentityRequest {
+  const cache = cacheSettings(options);
   const roleArn = options.roleArn ?? env.AWS_ROLE_ARN;
   if (!roleArn) throw usageError('web-identity needs a role ARN', 'pass it as the first argument (or set AWS_ROLE_ARN)');
   const sessionName = options.sessionName ?? env.AWS_ROLE_SESSION_NAME;
   return {
-    RoleArn: checkRoleArn(roleArn),
-    RoleSessionName: sessionName !== undefined ? checkSessionName(sessionName) : defaultSessionName(env, now),
-    DurationSeconds: durationFor('AssumeRoleWithWebIdentity', options.duration ?? '1h'),
-    WebIdentityToken: readToken(options, env),
+    kind: 'web-identity',
+    roleArn: checkRoleArn(roleArn),
+    sessionName: sessionName !== undefined ? checkSessionName(sessionName) : undefined,
+    durationSeconds: durationFor('AssumeRoleWithWebIdentity', options.duration ?? '1h'),
+    token: readToken(options, env),
+    connection: connectionRequest(options),
+    cache,
   };
 }
 
-/** AssumeRoleWithWebIdentity is unsigned: no base credentials are looked up. */
 export async function runWebIdentity(options: WebIdentityOptions, ctx: Context): Promise<number> {
-  checkDelivery(ctx, options);
-  const policy = cachePolicy(options, ctx);
-  const input = webIdentityInput(options, ctx.env, ctx.now());
-  const target = await resolveTarget(options, ctx.env);
-  target.identityLabel = 'the web identity token';
-  const explicitName = options.sessionName !== undefined || Boolean(ctx.env.AWS_ROLE_SESSION_NAME);
-  const plan: Plan = {
-    root: { kind: 'unsigned', key: 'web-identity', label: target.identityLabel },
-    steps: [{ operation: 'AssumeRoleWithWebIdentity', input, defaultSessionName: !explicitName, describe: `role ${input.RoleArn} (web identity)` }],
-  };
-  const result = await runPlan(plan, target, policy, {}, ctx);
-  await deliverCredentials(ctx, options, result.credentials, target.regionKnown ? target.region : undefined);
+  const delivery = planDelivery(options, ctx);
+  const result = await resolveCredentials(webIdentityRequest(options, ctx.env), ctx);
+  await deliver(delivery, result.credentials, result.region, ctx);
   return 0;
 }
 
-export const webIdentityCommand: CommandSpec = {
-  command: 'web-identity [role-arn]',
+export const webIdentityCommand: CommandSpec<WebIdentityOptions> = {
+  name: 'web-identity',
   describe: 'Assume a role with an OIDC token (AssumeRoleWithWebIdentity); needs no base credentials',
-  builder: (y) =>
-    writeProfileOption(cacheOptions(durationOption(sessionNameOption(connectionOptions(outputOptions(y))), '1h')))
-      .positional('role-arn', { type: 'string', describe: 'Role to assume (default: AWS_ROLE_ARN)' })
-      .option('token-file', { type: 'string', describe: 'File holding the OIDC token (default: AWS_WEB_IDENTITY_TOKEN_FILE)' })
-      .option('token', { type: 'string', describe: 'The OIDC token itself' })
-      .example(`eval "$(stsenv web-identity ${EXAMPLE_ROLE} --token-file /var/run/secrets/token)"`, 'In CI'),
-  run: (argv, ctx) => runWebIdentity(argv as WebIdentityOptions, ctx),
+  positionals: [{ name: 'role-arn', describe: 'Role to assume (default: AWS_ROLE_ARN)' }],
+  options: OPTIONS,
+  examples: [[`eval "$(stsenv web-identity ${EXAMPLE_ROLE} --token-file /var/run/secrets/token)"`, 'In CI']],
+  run: runWebIdentity,
 };

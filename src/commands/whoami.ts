@@ -1,17 +1,19 @@
-import { type CommandSpec, connectionOptions } from '../cli/options.js';
+import type { CommandSpec, OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
-import { resolveTarget, type ConnectionOptions } from '../engine/target.js';
-import { reporter } from './reporter.js';
+import { callerIdentity } from '../engine/index.js';
+import { CONNECTION_OPTIONS } from './option-groups.js';
+import { connectionRequest } from './requests.js';
 
-export interface WhoamiOptions extends ConnectionOptions {
-  json?: boolean;
-}
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  json: { type: 'boolean', describe: 'Print JSON for programs' },
+} as const;
+
+export type WhoamiOptions = OptionValues<typeof OPTIONS>;
 
 /** The identity behind the current credentials: for people, or --json for programs. */
 export async function runWhoami(options: WhoamiOptions, ctx: Context): Promise<number> {
-  const target = await resolveTarget(options, ctx.env);
-  const sts = await import('../aws/sts.js');
-  const who = await sts.getCallerIdentity(target, reporter(ctx));
+  const who = await callerIdentity(connectionRequest(options), ctx);
   const text = options.json
     ? `${JSON.stringify({ Account: who.account, Arn: who.arn, UserId: who.userId })}\n`
     : `Account: ${who.account}\nArn:     ${who.arn}\nUserId:  ${who.userId}\n`;
@@ -19,9 +21,9 @@ export async function runWhoami(options: WhoamiOptions, ctx: Context): Promise<n
   return 0;
 }
 
-export const whoamiCommand: CommandSpec = {
-  command: 'whoami',
+export const whoamiCommand: CommandSpec<WhoamiOptions> = {
+  name: 'whoami',
   describe: 'Show the identity of the current credentials (GetCallerIdentity)',
-  builder: (y) => connectionOptions(y).option('json', { type: 'boolean', describe: 'Print JSON for programs' }),
-  run: (argv, ctx) => runWhoami(argv as WhoamiOptions, ctx),
+  options: OPTIONS,
+  run: runWhoami,
 };

@@ -12,17 +12,24 @@ import { checkSharedFile } from './file-check.js';
 export type ProfileData = Record<string, string | undefined>;
 export type Profiles = Record<string, ProfileData>;
 
-let loaded: Promise<Profiles> | undefined;
+/** Read once per run: the environment object is the run's (a Context's). */
+const loaded = new WeakMap<NodeJS.ProcessEnv, Promise<Profiles>>();
 
-/** Both files merged by profile name, values in the credentials file winning; read once per run. */
-export function loadProfiles(): Promise<Profiles> {
-  loaded ??= (async () => {
-    checkSharedFile(configFilePath(process.env), 'AWS config file', 'AWS_CONFIG_FILE');
-    checkSharedFile(credentialsFilePath(process.env), 'AWS credentials file', 'AWS_SHARED_CREDENTIALS_FILE');
-    const { parseKnownFiles } = await import('@smithy/core/config');
-    return (await parseKnownFiles({ ignoreCache: true })) as Profiles;
-  })();
-  return loaded;
+/** Both files merged by profile name, values in the credentials file winning. */
+export function loadProfiles(env: NodeJS.ProcessEnv): Promise<Profiles> {
+  let profiles = loaded.get(env);
+  if (!profiles) {
+    profiles = (async () => {
+      const configFilepath = configFilePath(env);
+      const filepath = credentialsFilePath(env);
+      checkSharedFile(configFilepath, 'AWS config file', 'AWS_CONFIG_FILE');
+      checkSharedFile(filepath, 'AWS credentials file', 'AWS_SHARED_CREDENTIALS_FILE');
+      const { parseKnownFiles } = await import('@smithy/core/config');
+      return (await parseKnownFiles({ filepath, configFilepath, ignoreCache: true })) as Profiles;
+    })();
+    loaded.set(env, profiles);
+  }
+  return profiles;
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv): string {

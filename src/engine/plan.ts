@@ -13,6 +13,8 @@ import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
 import { configFilePath, credentialsFilePath } from '../config/shared-files.js';
 import type { ProfileChain, RootSource } from './chain.js';
+import { describeChoice, type ProfileChoice } from './profile-choice.js';
+import type { Signer } from './target.js';
 
 export type Root =
   /** The SDK resolves the credentials of `profile`, or its default chain when undefined. */
@@ -42,21 +44,26 @@ function filesKey(env: NodeJS.ProcessEnv): string {
   return `${configFilePath(env)}|${credentialsFilePath(env)}`;
 }
 
-function envKeys(env: NodeJS.ProcessEnv): Credentials | undefined {
+/** The key variables, when both are set. */
+export function envKeys(env: NodeJS.ProcessEnv): Credentials | undefined {
   const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
   if (!accessKeyId || !secretAccessKey) return undefined;
   return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN?.trim() || undefined };
 }
 
-/** The base of a command run without a role profile: --profile / AWS_PROFILE as the SDK sees it, else the environment or the default chain. */
-export function sdkRoot(profile: string | undefined, env: NodeJS.ProcessEnv): Root {
-  if (profile) return { kind: 'sdk', profile, key: `profile:${profile}@${filesKey(env)}`, label: `profile '${profile}'` };
+/**
+ * The base of a request made without a role profile: the chosen profile as
+ * the SDK resolves it, else the key variables, else the SDK's default chain.
+ */
+export function sdkRoot(profile: ProfileChoice | undefined, env: NodeJS.ProcessEnv): Root {
+  if (profile) return { kind: 'sdk', profile: profile.name, key: `profile:${profile.name}@${filesKey(env)}`, label: describeChoice(profile) };
   const keys = envKeys(env);
   if (keys) return { kind: 'sdk', key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID)` };
   return { kind: 'sdk', key: `default-chain@${filesKey(env)}`, label: 'the default credential chain' };
 }
 
+/** A chain's root: keys read from the profile, the key variables (credential_source), or what the SDK resolves. */
 export function chainRoot(root: RootSource, env: NodeJS.ProcessEnv): Root {
   switch (root.kind) {
     case 'static': {
@@ -71,8 +78,13 @@ export function chainRoot(root: RootSource, env: NodeJS.ProcessEnv): Root {
       return { kind: 'keys', credentials: keys, key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID, credential_source of profile '${root.profile}')` };
     }
     case 'sdk':
-      return sdkRoot(root.profile, env);
+      return sdkRoot({ name: root.profile, from: '--profile' }, env);
   }
+}
+
+/** Who signs with a root's credentials. */
+export function rootSigner(root: Root): Signer {
+  return root.kind === 'sdk' ? { profile: root.profile, label: root.label } : root.kind === 'keys' ? { credentials: root.credentials, label: root.label } : { label: root.label };
 }
 
 /** Long-term keys can call GetSessionToken; session credentials cannot. */

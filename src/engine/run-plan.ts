@@ -4,13 +4,13 @@
  * cache hit on the last step returns without loading the AWS SDK.
  */
 import type { StsTarget } from '../aws/client-options.js';
-import type { IssuedCredentials, Reporter } from '../aws/sts.js';
-import type { CachePolicy } from '../cache/options.js';
+import type { IssuedCredentials, StsService } from '../aws/sts.js';
 import type { Context } from '../context.js';
-import { reporter } from '../commands/reporter.js';
 import { StsenvError } from '../errors.js';
-import type { PromptOptions } from '../mfa/prompt.js';
-import { planKeys, stepLabel, type Plan, type Step } from './plan.js';
+import type { CachePolicy } from './cache-policy.js';
+import { planKeys, rootSigner, stepLabel, type Plan, type Step } from './plan.js';
+import type { MfaRequest } from './request.js';
+import { targetFor, type Signer, type StsConnection } from './target.js';
 
 export type Issued = IssuedCredentials['credentials'];
 
@@ -20,8 +20,8 @@ export interface PlanResult {
   arn?: string;
 }
 
-export async function runPlan(plan: Plan, target: StsTarget, policy: CachePolicy, prompt: PromptOptions, ctx: Context): Promise<PlanResult> {
-  const keys = planKeys(plan, target);
+export async function runPlan(plan: Plan, connection: StsConnection, policy: CachePolicy, mfa: MfaRequest, ctx: Context): Promise<PlanResult> {
+  const keys = planKeys(plan, connection);
   const last = plan.steps.length - 1;
   const now = ctx.now();
   let start = 0;
@@ -48,34 +48,27 @@ export async function runPlan(plan: Plan, target: StsTarget, policy: CachePolicy
       const serial = 'mfaSerial' in step ? step.mfaSerial : undefined;
       if (!serial) continue;
       // A code works once: a second step needing one must be asked for it.
-      codes.set(i, tokenCodeFor(serial, tokenCodeUsed ? { ...prompt, tokenCode: undefined } : prompt, ctx.platform));
+      codes.set(i, tokenCodeFor(serial, tokenCodeUsed ? { ...mfa, tokenCode: undefined } : mfa, ctx.platform));
       tokenCodeUsed = true;
     }
   }
 
-  const sts = await import('../aws/sts.js');
-  const report = reporter(ctx);
+  const sts = await ctx.sts();
   let result: PlanResult | undefined;
   for (let i = start; i <= last; i++) {
     const step = plan.steps[i]!;
-    const stepTarget: StsTarget = { ...target };
-    if (i === 0 || !base) {
-      stepTarget.profile = plan.root.kind === 'sdk' ? plan.root.profile : undefined;
-      stepTarget.credentials = plan.root.kind === 'keys' ? plan.root.credentials : undefined;
-      stepTarget.identityLabel = plan.root.label;
-    } else {
-      stepTarget.profile = undefined;
-      stepTarget.credentials = base;
-      stepTarget.identityLabel = `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})`;
-    }
+    // The root signs the first call; each call after it, the credentials the one before gave.
+    const signer: Signer =
+      i === 0 || !base ? rootSigner(plan.root) : { credentials: base, label: `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})` };
+    const stepTarget = targetFor(connection, signer);
     const code = codes.get(i);
     let issued: IssuedCredentials;
     try {
-      issued = await callStep(sts, step, stepTarget, report, code, ctx.now());
+      issued = await callStep(sts, step, stepTarget, code, ctx.now());
     } catch (error) {
       throw code !== undefined ? explainMfaFailure(error) : error;
     }
-    policy.cache?.put(keys[i]!, { credentials: issued.credentials, label: stepLabel(plan, i, target.regionKnown ? target.region : undefined) }, ctx.now());
+    policy.cache?.put(keys[i]!, { credentials: issued.credentials, label: stepLabel(plan, i, connection.regionKnown ? connection.region : undefined) }, ctx.now());
     base = issued.credentials;
     result = { credentials: issued.credentials, fromCache: false, arn: issued.arn };
   }
@@ -96,16 +89,14 @@ function describeStep(step: Step): string {
   return step.operation === 'GetSessionToken' ? step.describe : `${step.operation} ${step.input.RoleArn}`;
 }
 
-type StsModule = typeof import('../aws/sts.js');
-
-function callStep(sts: StsModule, step: Step, target: StsTarget, report: Reporter, code: string | undefined, now: Date): Promise<IssuedCredentials> {
+function callStep(sts: StsService, step: Step, target: StsTarget, code: string | undefined, now: Date): Promise<IssuedCredentials> {
   const mfa = code !== undefined && 'mfaSerial' in step && step.mfaSerial ? { SerialNumber: step.mfaSerial, TokenCode: code } : {};
   switch (step.operation) {
     case 'AssumeRole':
-      return sts.assumeRole(target, report, { ...step.input, ...mfa }, now);
+      return sts.assumeRole(target, { ...step.input, ...mfa }, now);
     case 'GetSessionToken':
-      return sts.getSessionToken(target, report, { ...step.input, ...mfa }, now);
+      return sts.getSessionToken(target, { ...step.input, ...mfa }, now);
     case 'AssumeRoleWithWebIdentity':
-      return sts.assumeRoleWithWebIdentity(target, report, step.input, now);
+      return sts.assumeRoleWithWebIdentity(target, step.input, now);
   }
 }

@@ -1,48 +1,52 @@
+/**
+ * Where a request goes: the region, the endpoint, attempts and time, all
+ * checked before any request. Who signs is not decided here but by the
+ * plan's root (plan.ts); targetFor() joins the two for one STS call.
+ */
 import { DEFAULT_TIMEOUT_MS, GLOBAL_ENDPOINT, GLOBAL_SIGNING_REGION, type StsTarget } from '../aws/client-options.js';
-import type { Credentials } from '../credentials.js';
+import { loadProfiles } from '../config/shared-files.js';
 import { usageError } from '../errors.js';
 import { checkEndpointUrl, checkRegion } from '../validate.js';
+import type { ProfileChoice } from './profile-choice.js';
+import type { ConnectionRequest } from './request.js';
 
-/** Options every STS command shares. */
-export interface ConnectionOptions {
-  region?: string;
-  endpointUrl?: string;
+/** A target before its signer is known. */
+export type StsConnection = Omit<StsTarget, 'profile' | 'credentials' | 'identityLabel'>;
+
+/** Who signs one call: a profile (or the default chain) for the SDK, explicit keys, or nobody. */
+export interface Signer {
   profile?: string;
-  maxAttempts?: number;
-  /** Seconds. */
-  timeout?: number;
+  credentials?: StsTarget['credentials'];
+  /** Who that is, for messages and --debug: never a secret. */
+  label: string;
 }
 
-/** The region a profile names in the shared config file, read with the SDK's own loader. */
-export type ProfileRegionReader = (profile: string, env: NodeJS.ProcessEnv) => Promise<string | undefined>;
-
-export const readProfileRegion: ProfileRegionReader = async (profile) => {
-  // Loaded only when neither --region nor the environment names a region; read once per run (profiles use it too).
-  const { loadProfiles } = await import('../config/shared-files.js');
-  const profiles = await loadProfiles();
-  return Object.hasOwn(profiles, profile) ? profiles[profile]?.region : undefined;
-};
+export function targetFor(connection: StsConnection, signer: Signer): StsTarget {
+  return { ...connection, profile: signer.profile, credentials: signer.credentials, identityLabel: signer.label };
+}
 
 function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name];
   return value && value.trim() !== '' ? value : undefined;
 }
 
-/** Region: --region, AWS_REGION, AWS_DEFAULT_REGION, then the profile's region. */
-export async function resolveRegion(options: ConnectionOptions, env: NodeJS.ProcessEnv, readRegion = readProfileRegion): Promise<string | undefined> {
-  if (options.region !== undefined) return checkRegion(options.region);
+/** Region: --region, AWS_REGION, AWS_DEFAULT_REGION, then the region of the chosen profile (else `default`). */
+export async function resolveRegion(request: ConnectionRequest, env: NodeJS.ProcessEnv, profile: ProfileChoice | undefined): Promise<string | undefined> {
+  if (request.region !== undefined) return checkRegion(request.region);
   for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
     const value = envValue(env, name);
     if (value) return checkRegion(value, name);
   }
-  const profile = options.profile ?? envValue(env, 'AWS_PROFILE') ?? envValue(env, 'AWS_DEFAULT_PROFILE') ?? 'default';
-  const fromProfile = await readRegion(profile, env);
-  return fromProfile ? checkRegion(fromProfile, `region of profile '${profile}'`) : undefined;
+  const name = profile?.name ?? 'default';
+  // The shared files are read only now, when nothing else named a region (once per run: profiles use them too).
+  const profiles = await loadProfiles(env);
+  const fromProfile = Object.hasOwn(profiles, name) ? profiles[name]?.region : undefined;
+  return fromProfile ? checkRegion(fromProfile, `region of profile '${name}'`) : undefined;
 }
 
 /** Endpoint: --endpoint-url, then the SDK's AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL. */
-export function resolveEndpoint(options: ConnectionOptions, env: NodeJS.ProcessEnv): string | undefined {
-  if (options.endpointUrl !== undefined) return checkEndpointUrl(options.endpointUrl);
+export function resolveEndpoint(request: ConnectionRequest, env: NodeJS.ProcessEnv): string | undefined {
+  if (request.endpointUrl !== undefined) return checkEndpointUrl(request.endpointUrl);
   for (const name of ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL']) {
     const value = envValue(env, name);
     if (value) return checkEndpointUrl(value, name);
@@ -50,21 +54,10 @@ export function resolveEndpoint(options: ConnectionOptions, env: NodeJS.ProcessE
   return undefined;
 }
 
-/** Who the base credentials belong to, in words that help fix an error. No secrets. */
-export function describeIdentity(options: ConnectionOptions, env: NodeJS.ProcessEnv, credentials?: Credentials): string {
-  if (credentials) return `access key ${credentials.accessKeyId}`;
-  if (options.profile) return `profile '${options.profile}'`;
-  const envProfile = envValue(env, 'AWS_PROFILE');
-  if (envProfile) return `profile '${envProfile}' (from AWS_PROFILE)`;
-  const key = envValue(env, 'AWS_ACCESS_KEY_ID');
-  if (key) return `access key ${key} (from AWS_ACCESS_KEY_ID)`;
-  return 'the default credential chain';
-}
-
 /** Attempts: --max-attempts, then AWS_MAX_ATTEMPTS (which the SDK would read); checked before any request. */
-export function resolveMaxAttempts(options: ConnectionOptions, env: NodeJS.ProcessEnv): number | undefined {
+export function resolveMaxAttempts(request: ConnectionRequest, env: NodeJS.ProcessEnv): number | undefined {
   const fromEnv = envValue(env, 'AWS_MAX_ATTEMPTS');
-  const [value, option] = options.maxAttempts !== undefined ? [options.maxAttempts, '--max-attempts'] : [fromEnv === undefined ? undefined : Number(fromEnv.trim()), 'AWS_MAX_ATTEMPTS'];
+  const [value, option] = request.maxAttempts !== undefined ? [request.maxAttempts, '--max-attempts'] : [fromEnv === undefined ? undefined : Number(fromEnv.trim()), 'AWS_MAX_ATTEMPTS'];
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1 || value > 20) {
     throw usageError(`invalid ${option} '${option === '--max-attempts' ? value : fromEnv}'`, 'give a whole number from 1 to 20');
@@ -72,27 +65,19 @@ export function resolveMaxAttempts(options: ConnectionOptions, env: NodeJS.Proce
   return value;
 }
 
-export async function resolveTarget(
-  options: ConnectionOptions,
-  env: NodeJS.ProcessEnv,
-  base: { credentials?: Credentials } = {},
-  readRegion = readProfileRegion,
-): Promise<StsTarget> {
-  const endpoint = resolveEndpoint(options, env);
-  const region = await resolveRegion(options, env, readRegion);
-  const maxAttempts = resolveMaxAttempts(options, env);
-  if (options.timeout !== undefined && (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > 3600)) {
-    throw usageError(`invalid --timeout '${options.timeout}'`, 'give seconds, more than 0 and at most 3600');
+export async function resolveConnection(request: ConnectionRequest, env: NodeJS.ProcessEnv, profile: ProfileChoice | undefined): Promise<StsConnection> {
+  const endpoint = resolveEndpoint(request, env);
+  const region = await resolveRegion(request, env, profile);
+  const maxAttempts = resolveMaxAttempts(request, env);
+  if (request.timeout !== undefined && (!Number.isFinite(request.timeout) || request.timeout <= 0 || request.timeout > 3600)) {
+    throw usageError(`invalid --timeout '${request.timeout}'`, 'give seconds, more than 0 and at most 3600');
   }
   return {
     region: region ?? GLOBAL_SIGNING_REGION,
     regionKnown: region !== undefined,
     // Without a region STS's global endpoint answers, signed for us-east-1.
     endpoint: endpoint ?? (region === undefined ? GLOBAL_ENDPOINT : undefined),
-    profile: base.credentials ? undefined : options.profile,
-    credentials: base.credentials,
-    identityLabel: describeIdentity(options, env, base.credentials),
     maxAttempts,
-    timeoutMs: options.timeout !== undefined ? Math.round(options.timeout * 1000) : DEFAULT_TIMEOUT_MS,
+    timeoutMs: request.timeout !== undefined ? Math.round(request.timeout * 1000) : DEFAULT_TIMEOUT_MS,
   };
 }

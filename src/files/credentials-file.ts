@@ -8,25 +8,18 @@
 import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { Argv } from 'yargs';
 import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, writeFileAtomic } from './safe-files.js';
-import type { Context } from '../context.js';
+import type { LocalProcess } from '../context.js';
 import { isoSeconds, type Credentials } from '../credentials.js';
 import { failure, usageError } from '../errors.js';
-import { chooseFormat, DEFAULT_INI_PROFILE, writeCredentials, type OutputOptions } from '../output.js';
 import { credentialsFilePath } from '../config/shared-files.js';
-import { renderCredentials } from '../shells/render.js';
 import { iniRefusal, iniSectionRefusal, INI_KEYS } from '../shells/ini.js';
 
-export interface WriteProfileOptions {
-  writeProfile?: string;
-}
-
-export function writeProfileOption(y: Argv): Argv {
-  return y.option('write-profile', {
-    type: 'string',
-    describe: 'Write the credentials as this profile in the shared credentials file instead of printing them',
-  });
+/** What writing the file needs from the Context. */
+export interface CredentialsFileIo {
+  env: NodeJS.ProcessEnv;
+  local: LocalProcess;
+  warn(message: string): void;
 }
 
 export function checkProfileName(name: string): string {
@@ -96,21 +89,16 @@ const LOCK_WAIT_MS = 15_000;
 /** A lock whose owner we cannot check (another host) is broken after this. */
 const FOREIGN_LOCK_STALE_MS = 60_000;
 
-function ownerAlive(text: string, mtimeMs: number): boolean {
+function ownerAlive(text: string, mtimeMs: number, local: LocalProcess): boolean {
   const [pid, host] = text.trim().split(/\s+/);
   if (host !== hostname()) return Date.now() - mtimeMs < FOREIGN_LOCK_STALE_MS;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
+  return local.isAlive(Number(pid));
 }
 
-function tryCreate(path: string): boolean {
+function tryCreate(path: string, local: LocalProcess): boolean {
   try {
     const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    writeSync(fd, `${process.pid} ${hostname()}\n`);
+    writeSync(fd, `${local.pid} ${hostname()}\n`);
     closeSync(fd);
     return true;
   } catch (error) {
@@ -124,9 +112,9 @@ function tryCreate(path: string): boolean {
  * lock first, so two of them cannot both see the dead owner and one remove
  * the fresh lock the other has just taken.
  */
-function breakIfStale(lock: string): void {
+function breakIfStale(lock: string, local: LocalProcess): void {
   const breaker = `${lock}.break`;
-  if (!tryCreate(breaker)) {
+  if (!tryCreate(breaker, local)) {
     const stats = lstatOrUndefined(breaker);
     // A breaker killed between its two steps: its lock is broken by age.
     if (stats && Date.now() - stats.mtimeMs > FOREIGN_LOCK_STALE_MS) unlinkQuietly(breaker);
@@ -141,7 +129,7 @@ function breakIfStale(lock: string): void {
     } catch {
       return; // released meanwhile
     }
-    if (!ownerAlive(text, mtimeMs)) unlinkQuietly(lock);
+    if (!ownerAlive(text, mtimeMs, local)) unlinkQuietly(lock);
   } finally {
     unlinkQuietly(breaker);
   }
@@ -155,12 +143,12 @@ function unlinkQuietly(path: string): void {
   }
 }
 
-async function withLock<T>(file: string, run: () => T): Promise<T> {
+async function withLock<T>(file: string, local: LocalProcess, run: () => T): Promise<T> {
   const lock = `${file}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   let delay = 5;
-  while (!tryCreate(lock)) {
-    breakIfStale(lock);
+  while (!tryCreate(lock, local)) {
+    breakIfStale(lock, local);
     if (Date.now() > deadline) {
       throw failure(`${file} is locked by another stsenv (${lock})`, { hint: 'try again; remove the .lock file if no stsenv is running' });
     }
@@ -185,8 +173,9 @@ function targetPath(path: string): string {
   }
 }
 
-export async function writeProfile(name: string, credentials: Credentials, ctx: Context): Promise<string> {
-  const file = targetPath(credentialsFilePath(ctx.env));
+export async function writeProfile(name: string, credentials: Credentials, io: CredentialsFileIo): Promise<string> {
+  const { local } = io;
+  const file = targetPath(credentialsFilePath(io.env));
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -195,22 +184,22 @@ export async function writeProfile(name: string, credentials: Credentials, ctx: 
   const stats = lstatOrUndefined(file);
   if (stats) {
     if (!stats.isFile()) throw failure(`cannot write --write-profile to ${file}: it is not a regular file`);
-    const problem = ownershipProblem(stats);
+    const problem = ownershipProblem(stats, local);
     if (problem?.refuse) throw failure(`refusing to write credentials to ${file}: it ${problem.why}`, { hint: `chmod 600 ${file}` });
-    if (problem) ctx.warn(`${file} ${problem.why}; it will be written with mode 600`);
+    if (problem) io.warn(`${file} ${problem.why}; it will be written with mode 600`);
   }
   try {
-    await withLock(file, () => {
+    await withLock(file, local, () => {
       let text = '';
       try {
         text = readFileSync(file, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
-      writeFileAtomic(file, replaceSection(text, name, credentials));
+      writeFileAtomic(file, replaceSection(text, name, credentials), local);
       // Temp files of writers killed before their rename.
       for (const entry of readdirSync(dirname(file))) {
-        if (entry.startsWith(`.${basename(file)}.tmp-`) && isAbandonedTemp(entry)) unlinkQuietly(join(dirname(file), entry));
+        if (entry.startsWith(`.${basename(file)}.tmp-`) && isAbandonedTemp(entry, local)) unlinkQuietly(join(dirname(file), entry));
       }
     });
   } catch (error) {
@@ -218,40 +207,4 @@ export async function writeProfile(name: string, credentials: Credentials, ctx: 
     throw failure(`cannot write --write-profile to ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   }
   return file;
-}
-
-// ---------------------------------------------------------------- output
-
-/**
- * Where credentials go at the end of a command. With --write-profile: into
- * the credentials file, a note on stderr, and stdout only if --shell was
- * asked for too. Everything that can be refused is rendered before the file
- * is touched, and the file is written before stdout.
- */
-/**
- * Everything about where the credentials will go that can be wrong, checked
- * before any request: the --write-profile name, and the format when stdout
- * gets one.
- */
-export function checkDelivery(ctx: Context, options: WriteProfileOptions & OutputOptions): void {
-  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
-  if (options.writeProfile === undefined || options.shell !== undefined) chooseFormat(options, ctx);
-}
-
-export async function deliverCredentials(
-  ctx: Context,
-  options: WriteProfileOptions & OutputOptions,
-  credentials: Credentials,
-  region: string | undefined,
-): Promise<void> {
-  if (options.writeProfile === undefined) {
-    writeCredentials(ctx, chooseFormat(options, ctx), credentials, region, options);
-    return;
-  }
-  const format = options.shell !== undefined ? chooseFormat(options, ctx) : undefined;
-  if (format) renderCredentials(format, { credentials, region, profileName: options.profileName ?? DEFAULT_INI_PROFILE });
-  const file = await writeProfile(options.writeProfile, credentials, ctx);
-  const until = credentials.expiration ? ` until ${isoSeconds(credentials.expiration)}` : '';
-  ctx.stderr.write(`stsenv: wrote profile '${options.writeProfile}' to ${file}${until}; use it with --profile ${options.writeProfile} or AWS_PROFILE=${options.writeProfile}\n`);
-  if (format) writeCredentials(ctx, format, credentials, region, options);
 }

@@ -6,17 +6,14 @@
  */
 import { closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { LocalProcess } from '../context.js';
 
 // Windows has neither; there the checks that need them are skipped.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
-export function currentUid(): number | undefined {
-  return typeof process.getuid === 'function' ? process.getuid() : undefined;
-}
-
 /** Why a file or directory must not be trusted with credentials, or undefined. */
-export function ownershipProblem(stats: Stats): { refuse: boolean; why: string } | undefined {
-  const uid = currentUid();
+export function ownershipProblem(stats: Stats, local: LocalProcess): { refuse: boolean; why: string } | undefined {
+  const uid = local.uid;
   if (uid === undefined) return undefined;
   if (stats.uid !== uid) return { refuse: false, why: `is owned by uid ${stats.uid}, not you (uid ${uid})` };
   if (stats.mode & 0o022) return { refuse: true, why: `is writable by group or others (mode ${(stats.mode & 0o777).toString(8)})` };
@@ -34,24 +31,18 @@ function randomHex12(): string {
 }
 
 /** Temp files are `.NAME.tmp-PID-RANDOM` beside NAME: the PID lets a later run remove ones a killed process left. */
-export function tempNameFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomHex12()}`);
+export function tempNameFor(path: string, local: LocalProcess): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${local.pid}-${randomHex12()}`);
 }
 
 const TEMP_PATTERN = /^\..+\.tmp-(\d+)-[0-9a-f]{12}$/;
 
 /** A temp file whose writer is gone (killed mid-write): safe to remove. */
-export function isAbandonedTemp(name: string): boolean {
+export function isAbandonedTemp(name: string, local: LocalProcess): boolean {
   const match = TEMP_PATTERN.exec(name);
   if (!match) return false;
   const pid = Number(match[1]);
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return pid !== local.pid && !local.isAlive(pid);
 }
 
 /**
@@ -60,11 +51,11 @@ export function isAbandonedTemp(name: string): boolean {
  * wait until something writes to it and closes it. Tests use it to SIGKILL
  * stsenv at the worst moment. Does nothing unless the variable is set.
  */
-function pauseBeforeRenameForTests(): void {
-  const fifo = process.env.STSENV_TEST_PAUSE_BEFORE_RENAME;
+function pauseBeforeRenameForTests(local: LocalProcess): void {
+  const fifo = local.pauseBeforeRename;
   if (!fifo) return;
   const out = openSync(fifo, 'w');
-  writeSync(out, `${process.pid}\n`);
+  writeSync(out, `${local.pid}\n`);
   closeSync(out);
   const input = openSync(fifo, 'r');
   const buffer = Buffer.alloc(64);
@@ -77,8 +68,8 @@ function pauseBeforeRenameForTests(): void {
  * created with O_EXCL|O_NOFOLLOW (a planted file or link makes it fail, never
  * followed) and rename replaces a link at `path` rather than writing through it.
  */
-export function writeFileAtomic(path: string, data: string): void {
-  const temp = tempNameFor(path);
+export function writeFileAtomic(path: string, data: string, local: LocalProcess): void {
+  const temp = tempNameFor(path, local);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
   let renamed = false;
   try {
@@ -90,7 +81,7 @@ export function writeFileAtomic(path: string, data: string): void {
     } finally {
       closeSync(fd);
     }
-    pauseBeforeRenameForTests();
+    pauseBeforeRenameForTests(local);
     renameSync(temp, path);
     renamed = true;
   } finally {
@@ -108,7 +99,7 @@ export function writeFileAtomic(path: string, data: string): void {
  * The text of a file that must be ours, opened without following a link.
  * undefined when it does not exist; `problem` when it is not a plain file we own.
  */
-export function readOwnFile(path: string): { text?: string; problem?: { refuse: boolean; why: string } } {
+export function readOwnFile(path: string, local: LocalProcess): { text?: string; problem?: { refuse: boolean; why: string } } {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW);
@@ -121,7 +112,7 @@ export function readOwnFile(path: string): { text?: string; problem?: { refuse: 
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { problem: { refuse: true, why: 'is not a regular file' } };
-    const problem = ownershipProblem(stats);
+    const problem = ownershipProblem(stats, local);
     if (problem?.refuse) return { problem };
     const chunks: Buffer[] = [];
     const buffer = Buffer.alloc(64 * 1024);

@@ -4,7 +4,6 @@
  * `eval "$(stsenv ...)"` and with stdin taken by a pipe.
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import type { Argv } from 'yargs';
 import { usageError } from '../errors.js';
 import { checkTokenCode } from '../validate.js';
 
@@ -12,10 +11,6 @@ export interface PromptOptions {
   tokenCode?: string;
   /** false with --no-prompt. */
   prompt?: boolean;
-}
-
-export function promptOption(y: Argv): Argv {
-  return y.option('prompt', { type: 'boolean', describe: 'Ask for a needed MFA code on the terminal (--no-prompt: fail instead)' });
 }
 
 interface Terminal {

@@ -1,0 +1,88 @@
+/**
+ * Where credentials go at the end of a command: the format is chosen once,
+ * before any request (so a bad --shell costs nothing), then the answer is
+ * rendered whole and written once, to stdout or into the shared credentials
+ * file (--write-profile). A value the format refuses throws before stdout
+ * or the file sees a byte.
+ */
+import type { Context } from './context.js';
+import { isoSeconds, type Credentials } from './credentials.js';
+import { usageError } from './errors.js';
+import { checkProfileName, writeProfile } from './files/credentials-file.js';
+import { detectFormat, readLinuxProcessName } from './shells/detect.js';
+import { findFormat, FORMAT_NAMES, type Format } from './shells/index.js';
+import { renderCredentials, renderUnset } from './shells/render.js';
+
+/** What a command that prints credentials was asked for. */
+export interface DeliveryOptions {
+  /** --shell. */
+  shell?: string;
+  /** --profile-name: the section name for --shell ini. */
+  profileName?: string;
+  /** --write-profile. */
+  writeProfile?: string;
+}
+
+export const DEFAULT_INI_PROFILE = 'stsenv';
+
+/** Where this run's credentials go, decided before any request. */
+export interface Delivery {
+  /** The format for stdout; none with --write-profile alone. */
+  format?: Format;
+  /** The ini section name. */
+  profileName: string;
+  writeProfile?: string;
+}
+
+/** --shell, or the shell stsenv is running under. */
+export function chooseFormat(shell: string | undefined, ctx: Context): Format {
+  if (shell !== undefined) return findFormat(shell);
+  const detected = detectFormat({ env: ctx.env, platform: ctx.platform, parentPid: ctx.parentPid, processName: readLinuxProcessName });
+  try {
+    return findFormat(detected);
+  } catch {
+    throw usageError(`STSENV_SHELL names an unknown format '${detected}'`, `choose one of: ${FORMAT_NAMES.join(', ')}`);
+  }
+}
+
+/**
+ * Everything about where the credentials will go that can be wrong, checked
+ * before any request: the --write-profile name, and the format when stdout
+ * gets one.
+ */
+export function planDelivery(options: DeliveryOptions, ctx: Context): Delivery {
+  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
+  const toStdout = options.writeProfile === undefined || options.shell !== undefined;
+  return {
+    format: toStdout ? chooseFormat(options.shell, ctx) : undefined,
+    profileName: options.profileName ?? DEFAULT_INI_PROFILE,
+    writeProfile: options.writeProfile,
+  };
+}
+
+/**
+ * With --write-profile: the credentials file first, a note on stderr, then
+ * stdout only if --shell was asked for too. Everything that can be refused
+ * is rendered before the file is touched.
+ */
+export async function deliver(delivery: Delivery, credentials: Credentials, region: string | undefined, ctx: Context): Promise<void> {
+  const text = delivery.format ? renderCredentials(delivery.format, { credentials, region, profileName: delivery.profileName }) : undefined;
+  if (delivery.writeProfile !== undefined) {
+    const file = await writeProfile(delivery.writeProfile, credentials, ctx);
+    const until = credentials.expiration ? ` until ${isoSeconds(credentials.expiration)}` : '';
+    ctx.stderr.write(`stsenv: wrote profile '${delivery.writeProfile}' to ${file}${until}; use it with --profile ${delivery.writeProfile} or AWS_PROFILE=${delivery.writeProfile}\n`);
+  }
+  if (text !== undefined) writeForShell(text, delivery.format!, ctx);
+}
+
+/** The lines that undo everything stsenv sets, in the chosen format. */
+export function deliverUnset(shell: string | undefined, ctx: Context): void {
+  ctx.stdout.write(renderUnset(chooseFormat(shell, ctx)));
+}
+
+function writeForShell(text: string, format: Format, ctx: Context): void {
+  ctx.stdout.write(text);
+  if (ctx.stdout.isTTY && format.kind === 'env') {
+    ctx.stderr.write(`stsenv: these lines change nothing until your shell runs them: eval "$(stsenv ...)" (see stsenv init --help)\n`);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * From a request to a plan: which profile, whose credentials sign the first
+ * call (the root), and each STS call after it. Reads the shared config files
+ * when a profile is involved; talks to nobody.
+ */
+import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
+import { loadProfiles, type Profiles } from '../config/shared-files.js';
+import type { Context } from '../context.js';
+import { usageError } from '../errors.js';
+import { checkMfaSerial, checkRoleArn } from '../validate.js';
+import { isRoleProfile, requireProfile, resolveChain, type ProfileChain } from './chain.js';
+import { chainRoot, chainSteps, sdkRoot, type Plan, type Root, type Step } from './plan.js';
+import type { ProfileChoice } from './profile-choice.js';
+import type { AssumeRoleRequest, ProfileCredentialsRequest, SessionTokenRequest, WebIdentityRequest } from './request.js';
+import { defaultSessionName } from './session-name.js';
+
+type SessionNamer = (fromProfile: string | undefined) => { name: string; isDefault: boolean };
+
+/** A hop's session name: the profile's role_session_name, else `stsenv-USER-TIME` (left out of cache keys). */
+function sessionNamer(ctx: Context): SessionNamer {
+  const now = ctx.now();
+  return (fromProfile) => (fromProfile !== undefined ? { name: fromProfile, isDefault: false } : { name: defaultSessionName(ctx.env, now), isDefault: true });
+}
+
+/**
+ * The chosen profile's data, when there is one: a --profile that does not
+ * exist is an error, a profile named only by the environment may be one the
+ * SDK knows of and the files do not (an SSO session, say).
+ */
+async function profileData(profile: ProfileChoice | undefined, ctx: Context): Promise<{ profiles: Profiles; data: Profiles[string] | undefined } | undefined> {
+  if (!profile) return undefined;
+  const profiles = await loadProfiles(ctx.env);
+  const data = profile.from === '--profile' ? requireProfile(profiles, profile.name) : profiles[profile.name];
+  return { profiles, data };
+}
+
+/** The chain of the chosen profile when it is a role profile. */
+async function roleChain(profile: ProfileChoice | undefined, ctx: Context): Promise<ProfileChain | undefined> {
+  const found = await profileData(profile, ctx);
+  return found && isRoleProfile(found.data) ? resolveChain(found.profiles, profile!.name) : undefined;
+}
+
+/**
+ * The root when no role profile is involved: keys written in the chosen
+ * profile are read here (as in a chain), anything else the profile gives
+ * (SSO, credential_process...) or no profile at all is the SDK's to resolve.
+ */
+export async function baseRoot(profile: ProfileChoice | undefined, ctx: Context): Promise<Root> {
+  const data = (await profileData(profile, ctx))?.data;
+  if (data?.aws_access_key_id && data.aws_secret_access_key && !isRoleProfile(data)) {
+    return chainRoot({ kind: 'static', profile: profile!.name, accessKeyId: data.aws_access_key_id, secretAccessKey: data.aws_secret_access_key, sessionToken: data.aws_session_token || undefined }, ctx.env);
+  }
+  return sdkRoot(profile, ctx.env);
+}
+
+function hasMfa(plan: Plan): boolean {
+  return plan.steps.some((step) => 'mfaSerial' in step && step.mfaSerial);
+}
+
+/**
+ * `assume ROLE` signs with the chosen profile (a role profile's whole chain,
+ * or whatever the SDK resolves for any other profile) or the default chain;
+ * `assume --profile P` assumes P's own role with P's settings, flags
+ * overriding them.
+ */
+export async function assumePlan(request: AssumeRoleRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
+  const { fields, mfa } = request;
+  if (request.roleArn === undefined && profile?.from !== '--profile') {
+    throw usageError('assume needs a <role-arn> argument', 'or --profile NAME of a role profile in your AWS config');
+  }
+  const roleArn = request.roleArn !== undefined ? checkRoleArn(request.roleArn) : undefined;
+  const chain = await roleChain(profile, ctx);
+  const sessionName = sessionNamer(ctx);
+  let plan: Plan;
+  if (roleArn === undefined) {
+    if (!chain) throw usageError(`profile '${profile!.name}' is not a role profile (it has no role_arn)`, 'pass the role ARN as the first argument');
+    const root = chainRoot(chain.root, ctx.env);
+    const steps = chainSteps(chain, root, mfa.mfaSerial, sessionName);
+    const last = steps[steps.length - 1] as Extract<Step, { operation: 'AssumeRole' }>;
+    last.input = { ...last.input, ...fields };
+    if (fields.RoleSessionName !== undefined) last.defaultSessionName = false;
+    plan = { root, steps };
+  } else {
+    const root = chain ? chainRoot(chain.root, ctx.env) : sdkRoot(profile, ctx.env);
+    const steps = chain ? chainSteps(chain, root, undefined, sessionName) : [];
+    const name = fields.RoleSessionName !== undefined ? { name: fields.RoleSessionName, isDefault: false } : sessionName(undefined);
+    const input: AssumeRoleCommandInput = { RoleArn: roleArn, DurationSeconds: 3600, ...fields, RoleSessionName: name.name };
+    steps.push({ operation: 'AssumeRole', input, mfaSerial: mfa.mfaSerial, defaultSessionName: name.isDefault, describe: `role ${roleArn}` });
+    plan = { root, steps };
+  }
+  if (mfa.tokenCode !== undefined && !hasMfa(plan)) {
+    throw usageError('--token-code needs --mfa-serial', 'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME (or set mfa_serial in the profile)');
+  }
+  return plan;
+}
+
+/**
+ * GetSessionToken for the chosen profile (its keys, and its mfa_serial when
+ * no --mfa-serial is given) or the default chain. A role profile cannot be
+ * the base: STS refuses GetSessionToken with role credentials.
+ */
+export async function sessionPlan(request: SessionTokenRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
+  let mfaSerial = request.mfa.mfaSerial;
+  const data = (await profileData(profile, ctx))?.data;
+  if (data) {
+    const name = profile!.name;
+    if (isRoleProfile(data) && profile!.from === '--profile') {
+      throw usageError(`profile '${name}' is a role profile; GetSessionToken needs long-term keys`, `use stsenv assume --profile ${name}`);
+    }
+    if (mfaSerial === undefined && data.mfa_serial && !isRoleProfile(data)) mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial in profile '${name}'`);
+  }
+  const root = await baseRoot(profile, ctx);
+  if (request.mfa.tokenCode !== undefined && mfaSerial === undefined) {
+    throw usageError('--token-code needs --mfa-serial', 'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME');
+  }
+  return { root, steps: [{ operation: 'GetSessionToken', input: { DurationSeconds: request.durationSeconds }, mfaSerial, describe: `session of ${root.label}` }] };
+}
+
+/** AssumeRoleWithWebIdentity is unsigned: no base credentials are looked up. */
+export function webIdentityPlan(request: WebIdentityRequest, ctx: Context): Plan {
+  const explicitName = request.sessionName !== undefined;
+  const input = {
+    RoleArn: request.roleArn,
+    RoleSessionName: request.sessionName ?? defaultSessionName(ctx.env, ctx.now()),
+    DurationSeconds: request.durationSeconds,
+    WebIdentityToken: request.token,
+  };
+  return {
+    root: { kind: 'unsigned', key: 'web-identity', label: 'the web identity token' },
+    steps: [{ operation: 'AssumeRoleWithWebIdentity', input, defaultSessionName: !explicitName, describe: `role ${input.RoleArn} (web identity)` }],
+  };
+}
+
+/**
+ * What `export` prints: a role profile goes through stsenv's own chain
+ * (cache, MFA prompt) and gives a plan; any other profile, or none, is what
+ * the SDK resolves for it: a plan without steps.
+ */
+export async function profilePlan(request: ProfileCredentialsRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
+  const chain = await roleChain(profile, ctx);
+  if (!chain) return { root: sdkRoot(profile, ctx.env), steps: [] };
+  const root = chainRoot(chain.root, ctx.env);
+  return { root, steps: chainSteps(chain, root, request.mfa.mfaSerial, sessionNamer(ctx)) };
+}

@@ -1,0 +1,72 @@
+/**
+ * The credential engine: the one place that turns a request into
+ * credentials. It alone knows profiles and chains, who signs each call, the
+ * cache, MFA and STS; commands parse options into a request, call it, and
+ * deliver what it returns.
+ */
+import type { CallerIdentity } from '../aws/sts.js';
+import type { Context } from '../context.js';
+import type { Credentials } from '../credentials.js';
+import { usageError } from '../errors.js';
+import { assumePlan, profilePlan, sessionPlan, webIdentityPlan } from './build-plan.js';
+import { cachePolicy } from './cache-policy.js';
+import { rootSigner, sdkRoot, type Plan } from './plan.js';
+import { chooseProfile } from './profile-choice.js';
+import type { ConnectionRequest, CredentialRequest } from './request.js';
+import { runPlan } from './run-plan.js';
+import { resolveConnection, targetFor } from './target.js';
+
+export type { ConnectionRequest, CredentialRequest } from './request.js';
+
+export interface ResolvedCredentials {
+  credentials: Credentials;
+  /** The region to export (AWS_REGION), when one was configured. */
+  region?: string;
+  /** Whether the answer came from stsenv's cache (no request made). */
+  fromCache: boolean;
+  /** The assumed role's session ARN, when STS said. */
+  arn?: string;
+}
+
+export async function resolveCredentials(request: CredentialRequest, ctx: Context): Promise<ResolvedCredentials> {
+  const policy = cachePolicy(request.cache, ctx);
+  const profile = request.kind === 'web-identity' ? undefined : chooseProfile(request.connection.profile, ctx.env);
+  let plan: Plan;
+  switch (request.kind) {
+    case 'assume-role':
+      plan = await assumePlan(request, profile, ctx);
+      break;
+    case 'session-token':
+      plan = await sessionPlan(request, profile, ctx);
+      break;
+    case 'web-identity':
+      plan = webIdentityPlan(request, ctx);
+      break;
+    case 'profile':
+      plan = await profilePlan(request, profile, ctx);
+      break;
+  }
+  const connection = await resolveConnection(request.connection, ctx.env, profile);
+  const region = connection.regionKnown ? connection.region : undefined;
+  if (plan.steps.length === 0) {
+    // A profile that is not a role profile, or none: its keys, or the SDK's own answer, uncached (the SDK caches its own).
+    if (request.kind === 'profile' && (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined)) {
+      throw usageError('--mfa-serial and --token-code apply to role profiles only', 'for an MFA session use stsenv session');
+    }
+    if (plan.root.kind === 'keys') return { credentials: plan.root.credentials, region, fromCache: false };
+    const sts = await ctx.sts();
+    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, rootSigner(plan.root))), region, fromCache: false };
+  }
+  const mfa = request.kind === 'web-identity' ? {} : request.mfa;
+  const result = await runPlan(plan, connection, policy, mfa, ctx);
+  if (!result.fromCache) ctx.debug(`${result.arn ? `assumed ${result.arn}` : 'got credentials'} until ${result.credentials.expiration.toISOString()}`);
+  return { credentials: result.credentials, region, fromCache: result.fromCache, arn: result.arn };
+}
+
+/** The identity of the base credentials (GetCallerIdentity): the same base every other request starts from. */
+export async function callerIdentity(request: ConnectionRequest, ctx: Context): Promise<CallerIdentity> {
+  const profile = chooseProfile(request.profile, ctx.env);
+  const connection = await resolveConnection(request, ctx.env, profile);
+  const sts = await ctx.sts();
+  return sts.getCallerIdentity(targetFor(connection, rootSigner(sdkRoot(profile, ctx.env))));
+}

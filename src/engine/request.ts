@@ -1,0 +1,76 @@
+/**
+ * What a command asks the engine for, in the engine's terms: every value a
+ * person typed has been checked by the command that parsed it (src/commands),
+ * and nothing here says how it was typed.
+ */
+import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
+
+/** How to reach STS and whose profile to start from. */
+export interface ConnectionRequest {
+  region?: string;
+  endpointUrl?: string;
+  /** --profile: the profile of the base credentials. */
+  profile?: string;
+  maxAttempts?: number;
+  /** Seconds for the whole call, retries included. */
+  timeout?: number;
+}
+
+export interface MfaRequest {
+  mfaSerial?: string;
+  tokenCode?: string;
+  /** false with --no-prompt: never ask on the terminal. */
+  prompt?: boolean;
+}
+
+/** How a request uses the credential cache (checked: see cache-policy.ts). */
+export interface CacheSettings {
+  /** false with --no-cache or STSENV_NO_CACHE: neither read nor write. */
+  enabled: boolean;
+  /** false with --refresh: the final answer comes from STS even when cached. */
+  readFinal: boolean;
+  /** Reuse cached credentials only with more than this left. */
+  minRemainingMs: number;
+}
+
+/** The AssumeRole fields a person may set on the command line, each checked. */
+export type RoleFields = Partial<
+  Pick<AssumeRoleCommandInput, 'RoleSessionName' | 'DurationSeconds' | 'ExternalId' | 'Policy' | 'PolicyArns' | 'Tags' | 'TransitiveTagKeys' | 'SourceIdentity'>
+>;
+
+interface Common {
+  connection: ConnectionRequest;
+  cache: CacheSettings;
+}
+
+/** AssumeRole of `roleArn` on top of the base, or (without it) the role of the --profile role profile. */
+export interface AssumeRoleRequest extends Common {
+  kind: 'assume-role';
+  roleArn?: string;
+  fields: RoleFields;
+  mfa: MfaRequest;
+}
+
+/** GetSessionToken with the base's long-term keys. */
+export interface SessionTokenRequest extends Common {
+  kind: 'session-token';
+  durationSeconds: number;
+  mfa: MfaRequest;
+}
+
+/** AssumeRoleWithWebIdentity: unsigned, no base credentials. */
+export interface WebIdentityRequest extends Common {
+  kind: 'web-identity';
+  roleArn: string;
+  sessionName?: string;
+  durationSeconds: number;
+  token: string;
+}
+
+/** Whatever the profile (or the default chain) gives: a role profile's chain, or the SDK's answer. */
+export interface ProfileCredentialsRequest extends Common {
+  kind: 'profile';
+  mfa: MfaRequest;
+}
+
+export type CredentialRequest = AssumeRoleRequest | SessionTokenRequest | WebIdentityRequest | ProfileCredentialsRequest;

@@ -17,6 +17,8 @@ import { sessionPlan } from './session.js';
 export interface ExecOptions extends Omit<AssumeOptions, 'roleArn' | 'shell' | 'profileName'> {
   roleArn?: string;
   session?: boolean;
+  /** Serve the credentials from a loopback endpoint instead of the environment (src/server/). */
+  server?: boolean;
   /** yargs' positionals: the command name, then everything after `--`. */
   _: Array<string | number>;
 }
@@ -134,6 +136,15 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
   const problem = checkCommand(command!, ctx.env, ctx.platform);
   if (problem) return failed(ctx, problem);
   const target = await resolveTarget(options, ctx.env);
+  if (options.server) {
+    const { serveCredentials } = await import('../server/serve-plan.js');
+    const served = await serveCredentials(plan, target, policy, options, ctx);
+    try {
+      return await runChild(command!, args, served.childEnv, ctx);
+    } finally {
+      await served.close();
+    }
+  }
   const { credentials } = await runPlan(plan, target, policy, options, ctx);
   const change = credentialEnv({ credentials, region: target.regionKnown ? target.region : undefined, profileName: '' });
   ctx.debug(`running ${command} with ${change.set.map(([name]) => name).join(', ')} set and ${change.clear.join(', ')} removed`);
@@ -148,11 +159,14 @@ export const execCommand: CommandSpec = {
       .usage('stsenv exec <role-arn> [options] -- COMMAND [ARGS...]\nstsenv exec --session [options] -- COMMAND [ARGS...]')
       .positional('role-arn', { type: 'string', describe: 'Role to assume (AssumeRole; default: role_arn of --profile)' })
       .option('session', { type: 'boolean', describe: 'Use GetSessionToken instead of assuming a role' })
+      .option('server', { type: 'boolean', describe: 'Serve the credentials to the command from 127.0.0.1 (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed as they run out' })
       .example(`stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`, 'One command as the role')
+      .example('stsenv exec --server --profile prod-admin -- terraform apply', 'Credentials renewed for as long as the command runs')
       .example('stsenv exec --session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456 -- terraform apply', 'With an MFA session')
       .epilogue(
         'The command runs without a shell, with stdin, stdout and stderr shared and SIGINT, SIGTERM and SIGHUP passed on. ' +
           'AWS_PROFILE, AWS_DEFAULT_PROFILE and AWS_SECURITY_TOKEN are removed from its environment. ' +
+          'With --server it gets no keys but AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN, served while it runs. ' +
           'Exit code: the command\'s; 128+N when signal N ended it; 127 when it is not found, 126 when it cannot be run; else stsenv\'s own (1, 2).',
       ),
   run: (argv, ctx) => runExec(argv as unknown as ExecOptions, ctx),

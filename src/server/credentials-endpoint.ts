@@ -76,7 +76,12 @@ export async function startCredentialsEndpoint(options: EndpointOptions): Promis
 
   function current(): Promise<ServedCredentials> {
     if (held && held.expiration.getTime() - options.now().getTime() >= options.minRemainingMs) return Promise.resolve(held);
-    renewal ??= options
+    if (renewal) {
+      debug('credentials endpoint: a request waits for the renewal under way');
+      return renewal;
+    }
+    debug('credentials endpoint: renewing the credentials');
+    renewal = options
       .getCredentials()
       .then(
         (fresh) => {

@@ -7,8 +7,7 @@
  * time anyone could use it.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from '../server/loopback-server.js';
 
 /** Why no browser can be opened here, or undefined when one can. */
 export function noBrowserReason(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
@@ -35,8 +34,7 @@ export async function startHandoff(target: string): Promise<Handoff> {
   let resolveFetched!: () => void;
   const fetched = new Promise<void>((resolve) => (resolveFetched = resolve));
   let used = false;
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     req.resume();
     if (used || req.method !== 'GET' || req.url !== path) {
       res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('not found\n');
@@ -46,27 +44,7 @@ export async function startHandoff(target: string): Promise<Handoff> {
     res.writeHead(302, { Location: target, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Length': 0 });
     res.end(() => resolveFetched());
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  return {
-    url: `http://127.0.0.1:${port}${path}`,
-    fetched,
-    close() {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-      return closed;
-    },
-  };
+  return { url: `http://127.0.0.1:${server.port}${path}`, fetched, close: server.close };
 }
 
 /** How long a browser may take to ask for the one-time address. */

@@ -6,32 +6,26 @@
  * `login` does (the federation endpoint takes no long-term keys).
  */
 import type { StsTarget } from '../aws/client-options.js';
-import { cachePolicy, type CacheOptions } from '../cache/options.js';
-import type { MfaOptions } from '../commands/assume.js';
+import { cachePolicy } from '../cache/options.js';
+import type { AssumeOptions } from '../commands/assume.js';
 import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { durationFor, parseDurationSeconds } from '../duration.js';
 import { StsenvError, usageError } from '../errors.js';
-import type { PromptOptions } from '../mfa/prompt.js';
+import type { WriteProfileOptions } from '../files/credentials-file.js';
+import type { OutputOptions } from '../output.js';
 import { isRoleProfile, requireProfile } from '../engine/chain.js';
 import { envKeys, type Plan } from '../engine/plan.js';
 import { runPlan } from '../engine/run-plan.js';
 import { defaultSessionName } from '../engine/session-name.js';
-import { describeIdentity, resolveTarget, type ConnectionOptions } from '../engine/target.js';
+import { describeIdentity, resolveTarget } from '../engine/target.js';
 import { checkEndpointUrl, checkPolicyArns, checkSessionName } from '../validate.js';
 import { destinationUrl, federationEndpoint, loginUrl, partitionOf } from './urls.js';
 
-export interface ConsoleOptions extends ConnectionOptions, MfaOptions, CacheOptions, PromptOptions {
-  roleArn?: string;
+/** assume's options (the role is asked for as `assume` asks), without its output; --duration is the console's. */
+export interface ConsoleOptions extends Omit<AssumeOptions, keyof OutputOptions | keyof WriteProfileOptions> {
   /** The console session: SessionDuration, or GetFederationToken's DurationSeconds for long-term keys. */
   duration?: string;
-  sessionName?: string;
-  externalId?: string;
-  policy?: string;
-  policyArn?: string[];
-  tag?: string[];
-  transitiveTag?: string[];
-  sourceIdentity?: string;
   /** Print the URL on stdout instead of opening a browser. */
   url?: boolean;
   destination?: string;

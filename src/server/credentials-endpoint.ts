@@ -21,9 +21,9 @@
  * (concurrent requests wait for the same one) through `getCredentials`.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isoSeconds } from '../credentials.js';
+import { listenOnLoopback } from './loopback-server.js';
 
 export interface ServedCredentials {
   accessKeyId: string;
@@ -131,36 +131,11 @@ export async function startCredentialsEndpoint(options: EndpointOptions): Promis
     });
   }
 
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     // The body is never read: drain it so the connection can be reused.
     req.resume();
     handle(req, res).catch(() => res.destroy());
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  debug(`credentials endpoint listening on 127.0.0.1:${port}`);
-
-  let closed: Promise<void> | undefined;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    token,
-    close() {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-      return closed;
-    },
-  };
+  debug(`credentials endpoint listening on 127.0.0.1:${server.port}`);
+  return { url: `http://127.0.0.1:${server.port}/`, token, close: server.close };
 }

@@ -13,8 +13,7 @@
  *   destination for a token it gave, once.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from '../../src/server/loopback-server.js';
 import type { IssuedCredentials } from './fake-sts.js';
 
 export interface SigninRecord {
@@ -56,9 +55,8 @@ export async function startFakeSignin(issued: () => readonly IssuedCredentials[]
   const requests: SigninRecord[] = [];
   const tokens: string[] = [];
   const unused = new Set<string>();
-  const sockets = new Set<Socket>();
 
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     req.resume();
     const url = new URL(req.url ?? '/', 'http://fake-signin.invalid');
     const params = Object.fromEntries(url.searchParams);
@@ -93,26 +91,13 @@ export async function startFakeSignin(issued: () => readonly IssuedCredentials[]
     }
     return answer(400, 'Unknown Action\n');
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/federation`,
+    url: `http://127.0.0.1:${server.port}/federation`,
     requests,
     tokens,
     reset() {
       requests.length = 0;
     },
-    close() {
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      return done;
-    },
+    close: server.close,
   };
 }

@@ -6,6 +6,7 @@
 //   vendor/aws.cjs   the AWS SDK, for the commands that call STS
 //   vendor/proxy.cjs hpagent, for an https proxy
 //   vendor/config.cjs the SDK's shared config file loader, for profiles without the SDK
+//   vendor/open.cjs  open, to start a browser for `stsenv console`
 //   help.json        every --help text, rendered by yargs here at build time
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
 // Third-party code lives only in vendor/, stsenv's own modules only in main.cjs, so
@@ -33,6 +34,8 @@ function vendorOf(specifier) {
   if (specifier === 'yargs' || specifier.startsWith('yargs/')) return 'yargs';
   // Only with a proxy: its https.Agent subclass would load node:https and node:tls at every start.
   if (specifier === 'hpagent') return 'proxy';
+  // Only `stsenv console` opens a browser.
+  if (specifier === 'open') return 'open';
   if (/^(@aws-sdk|@smithy|@aws)\//.test(specifier)) return 'aws';
   return undefined;
 }
@@ -61,7 +64,7 @@ const ownCode = {
 // Every package specifier main.cjs imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
-const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map() };
+const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), open: new Map() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /**

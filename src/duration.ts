@@ -5,6 +5,9 @@ export const DURATION_LIMITS = {
   AssumeRole: { min: 900, max: 43_200 },
   AssumeRoleWithWebIdentity: { min: 900, max: 43_200 },
   GetSessionToken: { min: 900, max: 129_600 },
+  GetFederationToken: { min: 900, max: 129_600 },
+  /** The federation endpoint's SessionDuration (stsenv console). */
+  'the console session': { min: 900, max: 43_200 },
 } as const;
 
 export type DurationOperation = keyof typeof DURATION_LIMITS;

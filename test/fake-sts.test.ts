@@ -17,6 +17,7 @@ import {
   AssumeRoleCommand,
   AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
+  GetFederationTokenCommand,
   GetSessionTokenCommand,
   STSClient,
   type STSClientConfig,
@@ -136,6 +137,7 @@ describe('operations through the JS SDK', () => {
       sessionToken: creds.SessionToken,
       expiration: creds.Expiration,
       arn: out.AssumedRoleUser?.Arn,
+      signerArn: 'arn:aws:iam::123456789012:user/base-user',
     });
   });
 
@@ -173,6 +175,26 @@ describe('operations through the JS SDK', () => {
     const err = await sdkError(session.send(new GetSessionTokenCommand({})));
     assert.equal(err.name, 'AccessDenied');
     assert.equal(err.message, 'Cannot call GetSessionToken with session credentials');
+  });
+
+  it('GetFederationToken: a federated user for long-term keys; session keys are refused', async () => {
+    const out = await sts().send(new GetFederationTokenCommand({ Name: 'alice', DurationSeconds: 7200, Policy: '{"Version":"2012-10-17","Statement":[]}' }));
+    assert.equal(out.FederatedUser?.Arn, 'arn:aws:sts::123456789012:federated-user/alice');
+    assert.equal(out.FederatedUser?.FederatedUserId, '123456789012:alice');
+    const lifetime = out.Credentials!.Expiration!.getTime() - Date.now();
+    assert.ok(lifetime > 7190_000 && lifetime <= 7200_000, `lifetime ${lifetime}`);
+    assert.deepEqual(
+      { action: fake.issued[0]?.action, arn: fake.issued[0]?.arn, signerArn: fake.issued[0]?.signerArn },
+      { action: 'GetFederationToken', arn: 'arn:aws:sts::123456789012:federated-user/alice', signerArn: 'arn:aws:iam::123456789012:user/base-user' },
+    );
+    const c = out.Credentials!;
+    const federated = sts({ credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+    assert.equal((await federated.send(new GetCallerIdentityCommand({}))).Arn, 'arn:aws:sts::123456789012:federated-user/alice');
+    const err = await sdkError(federated.send(new GetFederationTokenCommand({ Name: 'again' })));
+    assert.equal(err.name, 'AccessDenied');
+    assert.equal(err.message, 'Cannot call GetFederationToken with session credentials');
+    const short = await sdkError(sts().send(new GetFederationTokenCommand({ Name: 'x' })));
+    assert.equal(short.name, 'ValidationError');
   });
 
   it('AssumeRoleWithWebIdentity is sent unsigned and echoes the token claims', async () => {
@@ -300,7 +322,7 @@ describe('validation like STS', () => {
   });
 
   it('unknown actions are InvalidAction', async () => {
-    const res = await rawPost('Action=GetFederationToken&Version=2011-06-15&Name=x', { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDBASE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00' });
+    const res = await rawPost('Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=AKIDBASE', { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDBASE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00' });
     assert.equal(res.status, 400);
     assert.match(res.body, /^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code>/);
   });

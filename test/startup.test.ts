@@ -16,9 +16,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { warningPrefix } from '../src/cli/root.js';
 import { COMMANDS } from '../src/commands/index.js';
-import { stderrChalk } from '../src/cli/report-error.js';
+import { stderrChalk } from '../src/report-error.js';
+import { startFakeSignin, type FakeSignin } from './support/fake-signin.js';
 import { startFakeSts, type FakeSts } from './support/fake-sts.js';
-import { isolatedEnv, tempDir } from './support/run-cli.js';
+import { isolatedEnv, runCli, tempDir } from './support/run-cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
@@ -53,12 +54,14 @@ export async function load(url, context, next) {
 `;
 
 let fake: FakeSts;
+let signin: FakeSignin;
 let scratch: { dir: string; cleanup: () => void };
 let recorder: string;
 let runs = 0;
 
 before(async () => {
   fake = await startFakeSts();
+  signin = await startFakeSignin(() => fake.issued);
   scratch = tempDir();
   recorder = join(scratch.dir, 'recorder.cjs');
   writeFileSync(recorder, RECORDER);
@@ -67,6 +70,7 @@ before(async () => {
 
 after(async () => {
   await fake.close();
+  await signin.close();
   scratch.cleanup();
 });
 
@@ -139,6 +143,51 @@ describe('what each path loads', () => {
     const files = (await loadedFiles(['assume', ROLE, '--bogus'], homeEnv(), 2));
     assert.ok(files.some((f) => isVendor('yargs', f)), files.join(', '));
     assert.ok(!files.some((f) => isVendor('aws', f)), files.join(', '));
+  });
+});
+
+describe('what exec --server and console load', () => {
+  /** An environment whose cache already holds the role: the paths below then make no STS request. */
+  async function cachedRole(): Promise<NodeJS.ProcessEnv> {
+    const env = homeEnv({ STSENV_NO_CACHE: undefined });
+    assert.equal((await loadedFiles(['assume', ROLE], env)).length > 0, true);
+    return env;
+  }
+
+  test('exec from the cache loads neither node:http nor node:crypto (no endpoint)', async () => {
+    const env = await cachedRole();
+    fake.reset();
+    const { files, builtins } = await loaded(['exec', ROLE, '--', process.execPath, '-e', ''], env);
+    assert.equal(fake.requests.length, 0);
+    assert.ok(!files.some((f) => isVendor('aws', f)), files.join(', '));
+    for (const name of ['node:http', 'node:crypto']) assert.ok(!builtins.has(name), `exec loaded ${name}`);
+  });
+
+  test('exec --server from the cache serves with node:http and node:crypto, without the AWS SDK', async () => {
+    const env = await cachedRole();
+    fake.reset();
+    const { files, builtins } = await loaded(['exec', '--server', ROLE, '--', process.execPath, '-e', ''], env);
+    assert.equal(fake.requests.length, 0);
+    assert.ok(!files.some((f) => isVendor('aws', f) || isVendor('open', f)), files.join(', '));
+    for (const name of ['node:http', 'node:crypto']) assert.ok(builtins.has(name), `exec --server did not load ${name}`);
+  });
+
+  test('console with session credentials loads neither the AWS SDK nor, without a display, the browser opener', async () => {
+    const assumed = await runCli(['assume', ROLE, '--shell', 'json'], { env: homeEnv() });
+    assert.equal(assumed.code, 0, assumed.stderr);
+    const keys = JSON.parse(assumed.stdout) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+    const env = homeEnv({ AWS_ACCESS_KEY_ID: keys.AccessKeyId, AWS_SECRET_ACCESS_KEY: keys.SecretAccessKey, AWS_SESSION_TOKEN: keys.SessionToken, DISPLAY: undefined });
+    for (const args of [['--url'], []]) {
+      const { files } = await loaded(['console', ...args, '--signin-url', signin.url], env);
+      assert.deepEqual(files.filter((f) => isVendor('', f)), [], `console ${args.join(' ')}: ${files.join(', ')}`);
+    }
+  });
+
+  test('paths without a request load neither node:http nor node:crypto', async () => {
+    for (const args of [['unset'], ['init', 'bash'], ['--version'], ['console', '--help'], ['exec', '--help']]) {
+      const { builtins } = await loaded(args, homeEnv());
+      for (const name of ['node:http', 'node:crypto']) assert.ok(!builtins.has(name), `stsenv ${args.join(' ')} loaded ${name}`);
+    }
   });
 });
 

@@ -7,10 +7,12 @@ import {
   AssumeRoleCommand,
   AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
+  GetFederationTokenCommand,
   GetSessionTokenCommand,
   STSClient,
   type AssumeRoleCommandInput,
   type AssumeRoleWithWebIdentityCommandInput,
+  type GetFederationTokenCommandInput,
   type GetSessionTokenCommandInput,
   type Credentials as StsCredentials,
   type STSClientConfig,
@@ -18,15 +20,13 @@ import {
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RetryErrorInfo, StandardRetryBackoffStrategy, StandardRetryToken } from '@smithy/types';
-import { readFileSync } from 'node:fs';
-import type { AgentOptions as HttpsAgentOptions } from 'node:https';
-import { failure, usageError } from '../errors.js';
+import { failure } from '../errors.js';
 import type { Credentials } from '../credentials.js';
 import type { StsTarget } from './client-options.js';
 import { toStsenvError } from './errors.js';
-import { bypassesProxy, describeProxy, proxyAgents, readProxySettings } from './proxy.js';
+import { bypassesProxy, describeProxy, httpsOptions, proxyAgents, readProxySettings } from './proxy.js';
 
-export type { AssumeRoleCommandInput, AssumeRoleWithWebIdentityCommandInput, GetSessionTokenCommandInput };
+export type { AssumeRoleCommandInput, AssumeRoleWithWebIdentityCommandInput, GetFederationTokenCommandInput, GetSessionTokenCommandInput };
 
 type Logger = NonNullable<STSClientConfig['logger']>;
 
@@ -109,17 +109,6 @@ interface Client {
   sts: STSClient;
   /** The proxy in use for this endpoint, for messages; no credentials. */
   proxy?: string;
-}
-
-/** AWS_CA_BUNDLE replaces the trust store for https endpoints, as in the AWS CLI. */
-function httpsOptions(env: NodeJS.ProcessEnv): HttpsAgentOptions {
-  const bundle = env.AWS_CA_BUNDLE?.trim();
-  if (!bundle) return {};
-  try {
-    return { ca: readFileSync(bundle) };
-  } catch (error) {
-    throw usageError(`cannot read AWS_CA_BUNDLE '${bundle}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'point it at a PEM file of CA certificates, or unset it');
-  }
 }
 
 async function createClient(target: StsTarget, io: ServiceIo, deadline: number): Promise<Client> {
@@ -217,6 +206,8 @@ export interface ServiceIo {
 export interface StsService {
   assumeRole(target: StsTarget, input: AssumeRoleCommandInput, now: Date): Promise<IssuedCredentials>;
   getSessionToken(target: StsTarget, input: GetSessionTokenCommandInput, now: Date): Promise<IssuedCredentials>;
+  /** Only long-term keys of an IAM user (or root) may call it; `stsenv console` signs in with the answer. */
+  getFederationToken(target: StsTarget, input: GetFederationTokenCommandInput, now: Date): Promise<IssuedCredentials>;
   assumeRoleWithWebIdentity(target: StsTarget, input: AssumeRoleWithWebIdentityCommandInput, now: Date): Promise<IssuedCredentials>;
   getCallerIdentity(target: StsTarget): Promise<CallerIdentity>;
   /**
@@ -236,6 +227,10 @@ export function createStsService(io: ServiceIo): StsService {
     async getSessionToken(target, input, now) {
       const answer = await send(io, target, 'GetSessionToken', [input.TokenCode], (client, abortSignal) => client.send(new GetSessionTokenCommand(input), { abortSignal }));
       return { credentials: checkIssued('GetSessionToken', answer.Credentials, now) };
+    },
+    async getFederationToken(target, input, now) {
+      const answer = await send(io, target, 'GetFederationToken', [], (client, abortSignal) => client.send(new GetFederationTokenCommand(input), { abortSignal }));
+      return { credentials: checkIssued('GetFederationToken', answer.Credentials, now), arn: answer.FederatedUser?.Arn };
     },
     async assumeRoleWithWebIdentity(target, input, now) {
       const answer = await send(io, target, 'AssumeRoleWithWebIdentity', [input.WebIdentityToken], (client, abortSignal) =>

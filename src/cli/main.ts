@@ -23,7 +23,7 @@ export async function main(args: string[], width: () => number): Promise<number>
     const { runWithYargs } = await import('./yargs-parser.js');
     return await runWithYargs(args, width(), ctx);
   } catch (error) {
-    const { reportError } = await import('./report-error.js');
+    const { reportError } = await import('../report-error.js');
     return reportError(error, ctx.stderr, ctx.env, debug);
   }
 }

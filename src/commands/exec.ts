@@ -27,6 +27,7 @@ const OPTIONS = {
   ...CACHE_OPTIONS,
   ...PROMPT_OPTION,
   session: { type: 'boolean', describe: 'Use GetSessionToken instead of assuming a role' },
+  server: { type: 'boolean', describe: 'Serve the credentials to the command from 127.0.0.1 (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed as they run out' },
 } as const satisfies OptionTable;
 
 export type ExecOptions = OptionValues<typeof OPTIONS> & {
@@ -139,6 +140,15 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
   const request = options.session ? sessionTokenRequest(options) : assumeRoleRequest(options);
   const problem = checkCommand(command!, ctx.env, ctx.platform);
   if (problem) throw problem;
+  if (options.server) {
+    const { serveCredentials } = await import('../server/serve-credentials.js');
+    const served = await serveCredentials(request, ctx);
+    try {
+      return await runChild(command!, args, served.childEnv, ctx);
+    } finally {
+      await served.close();
+    }
+  }
   const { credentials, region } = await resolveCredentials(request, ctx);
   const change = credentialEnv({ credentials, region, profileName: '' });
   ctx.debug(`running ${command} with ${change.set.map(([name]) => name).join(', ')} set and ${change.clear.join(', ')} removed`);
@@ -153,11 +163,13 @@ export const execCommand: CommandSpec<ExecOptions> = {
   usage: 'stsenv exec <role-arn> [options] -- COMMAND [ARGS...]\nstsenv exec --session [options] -- COMMAND [ARGS...]',
   examples: [
     [`stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`, 'One command as the role'],
+    ['stsenv exec --server --profile prod-admin -- terraform apply', 'Credentials renewed for as long as the command runs'],
     ['stsenv exec --session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456 -- terraform apply', 'With an MFA session'],
   ],
   epilogue:
     'The command runs without a shell, with stdin, stdout and stderr shared and SIGINT, SIGTERM and SIGHUP passed on. ' +
     'AWS_PROFILE, AWS_DEFAULT_PROFILE and AWS_SECURITY_TOKEN are removed from its environment. ' +
+    'With --server it gets no keys but AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN, served while it runs. ' +
     "Exit code: the command's; 128+N when signal N ended it; 127 when it is not found, 126 when it cannot be run; else stsenv's own (1, 2).",
   run: runExec,
 };

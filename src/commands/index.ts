@@ -18,6 +18,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'whoami', load: async () => (await import('./whoami.js')).whoamiCommand },
   { name: 'unset', load: async () => (await import('./unset.js')).unsetCommand },
   { name: 'exec', load: async () => (await import('./exec.js')).execCommand },
+  { name: 'console', load: async () => (await import('./console.js')).consoleCommand },
   { name: 'init', load: async () => (await import('./init.js')).initCommand },
   { name: 'export', load: async () => (await import('./export.js')).exportCommand },
   { name: 'cache', load: async () => (await import('./cache.js')).cacheCommand },

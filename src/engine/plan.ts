@@ -44,7 +44,7 @@ function filesKey(env: NodeJS.ProcessEnv): string {
   return `${configFilePath(env)}|${credentialsFilePath(env)}`;
 }
 
-/** The key variables, when both are set. */
+/** The AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN variables, when both keys are set. */
 export function envKeys(env: NodeJS.ProcessEnv): Credentials | undefined {
   const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();

@@ -74,3 +74,25 @@ export interface ProfileCredentialsRequest extends Common {
 }
 
 export type CredentialRequest = AssumeRoleRequest | SessionTokenRequest | WebIdentityRequest | ProfileCredentialsRequest;
+
+/**
+ * Credentials for the console's federation endpoint: a role's (as `assume`
+ * gets them), or the current ones, long-term keys turned into a federated
+ * user's with GetFederationToken.
+ */
+export interface SigninRequest extends Common {
+  kind: 'sign-in';
+  roleArn?: string;
+  /** The role's fields, DurationSeconds aside: --duration is the console session's. */
+  fields: RoleFields;
+  mfa: MfaRequest;
+  /** GetFederationToken's, for long-term keys. */
+  federation: {
+    /** Name: --session-name, else `stsenv-USER`. */
+    name?: string;
+    /** --duration as typed; checked against GetFederationToken's limits only if it is called. */
+    duration?: string;
+    policy?: string;
+    policyArns?: string[];
+  };
+}

@@ -60,6 +60,8 @@ export interface IssuedCredentials {
   sessionToken: string;
   expiration: Date;
   arn: string;
+  /** Who signed the request that got them (role chaining shows as an assumed-role ARN). */
+  signerArn?: string;
 }
 
 export interface FakeStsOptions {
@@ -489,7 +491,7 @@ class StsState {
   }
 
   /** Mints unique credentials for `identity`, applying any credential-shaping fault. Returns the Credentials XML. */
-  issue(action: string, identity: Identity, durationSeconds: number | undefined, fallbackDuration: number): string {
+  issue(action: string, identity: Identity, durationSeconds: number | undefined, fallbackDuration: number, signer?: Identity): string {
     const fault = this.faults.take(true);
     const n = ++this.counter;
     const seconds = durationSeconds ?? this.durationDefault ?? fallbackDuration;
@@ -508,7 +510,7 @@ class StsState {
     const omit = new Set(fault && 'omit' in fault ? fault.omit : []);
 
     this.identities.set(accessKeyId, { ...identity, sessionToken, expiration });
-    this.issued.push({ action, accessKeyId, secretAccessKey, sessionToken, expiration, arn: identity.arn });
+    this.issued.push({ action, accessKeyId, secretAccessKey, sessionToken, expiration, arn: identity.arn, signerArn: signer?.arn });
 
     const field = (name: CredentialField, value: string) => (omit.has(name) ? '' : text(name, value));
     return node(
@@ -529,7 +531,7 @@ function requireSigned(caller: Identity | undefined): Identity {
 }
 
 const assumeRole: Operation = (state, params, caller) => {
-  requireSigned(caller);
+  const signer = requireSigned(caller);
   const v = new Validator(params);
   const roleArn = v.string('RoleArn', { required: true, min: 20, max: 2048 });
   const session = v.string('RoleSessionName', { required: true, min: 2, max: 64, pattern: NAME_PATTERN });
@@ -545,7 +547,7 @@ const assumeRole: Operation = (state, params, caller) => {
 
   const identity = assumedRole(roleArn!, session!);
   return (
-    state.issue('AssumeRole', identity, duration, 3600) +
+    state.issue('AssumeRole', identity, duration, 3600, signer) +
     node('AssumedRoleUser', text('AssumedRoleId', identity.userId), text('Arn', identity.arn)) +
     text('PackedPolicySize', packedPolicySize(params)) +
     text('SourceIdentity', sourceIdentity)
@@ -563,6 +565,34 @@ const getSessionToken: Operation = (state, params, caller) => {
   // STS refuses to stack session credentials.
   if (base.fromSession) throw new StsError('AccessDenied', 'Cannot call GetSessionToken with session credentials');
   return state.issue('GetSessionToken', { ...base, sessionToken: undefined, expiration: undefined, fromSession: true }, duration, 43200);
+};
+
+/**
+ * Federated user credentials for an IAM user's long-term keys; session
+ * credentials are refused as STS refuses them. Without a session policy
+ * the real session would have no permissions: this fake does not check.
+ */
+const getFederationToken: Operation = (state, params, caller) => {
+  const base = requireSigned(caller);
+  const v = new Validator(params);
+  const name = v.string('Name', { required: true, min: 2, max: 32, pattern: NAME_PATTERN });
+  const duration = v.integer('DurationSeconds', 900, 129600);
+  checkSessionPolicies(v, params);
+  checkTags(v, params);
+  v.done();
+  checkSemantics(params);
+  if (base.fromSession) throw new StsError('AccessDenied', 'Cannot call GetFederationToken with session credentials');
+  const identity: Identity = {
+    arn: `arn:aws:sts::${base.account}:federated-user/${name}`,
+    userId: `${base.account}:${name}`,
+    account: base.account,
+    fromSession: true,
+  };
+  return (
+    state.issue('GetFederationToken', identity, duration, 43200, base) +
+    node('FederatedUser', text('FederatedUserId', identity.userId), text('Arn', identity.arn)) +
+    text('PackedPolicySize', packedPolicySize(params))
+  );
 };
 
 const assumeRoleWithWebIdentity: Operation = (state, params) => {
@@ -600,6 +630,7 @@ const getCallerIdentity: Operation = (_state, _params, caller) => {
 const OPERATIONS: Record<string, Operation> = {
   AssumeRole: assumeRole,
   GetSessionToken: getSessionToken,
+  GetFederationToken: getFederationToken,
   AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
   GetCallerIdentity: getCallerIdentity,
 };

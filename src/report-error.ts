@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
-import type { Output } from '../context.js';
-import { StsenvError } from '../errors.js';
+import type { Output } from './context.js';
+import { StsenvError } from './errors.js';
 
 /** Colour only for a terminal, and never when NO_COLOR is set (no-color.org). */
 export function stderrChalk(stderr: Output, env: NodeJS.ProcessEnv): InstanceType<typeof Chalk> {

@@ -1,0 +1,74 @@
+import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from '../cli/options.js';
+import type { Context } from '../context.js';
+import { parseDurationSeconds } from '../duration.js';
+import type { SigninRequest } from '../engine/request.js';
+import { usageError } from '../errors.js';
+import { checkEndpointUrl, checkPolicyArns, checkSessionName } from '../validate.js';
+import { CACHE_OPTIONS, CONNECTION_OPTIONS, MFA_OPTIONS, PROMPT_OPTION, ROLE_REQUEST_OPTIONS, SESSION_NAME_OPTION } from './option-groups.js';
+import { cacheSettings, connectionRequest, mfaRequest, readPolicy, roleFields } from './requests.js';
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  ...SESSION_NAME_OPTION,
+  ...ROLE_REQUEST_OPTIONS,
+  ...MFA_OPTIONS,
+  ...CACHE_OPTIONS,
+  ...PROMPT_OPTION,
+  duration: {
+    alias: 'd',
+    type: 'string',
+    describe: "Console session: 15m to 12h (SessionDuration); with long-term keys GetFederationToken's, 15m to 36h (default 1h)",
+  },
+  url: { type: 'boolean', describe: 'Print the sign-in URL on stdout instead of opening a browser' },
+  destination: { type: 'string', describe: 'Console page to open: a path such as s3/home, or a console URL' },
+  'signin-url': { type: 'string', describe: "Federation endpoint (default: the partition's, https://signin.aws.amazon.com/federation)" },
+} as const satisfies OptionTable;
+
+export type ConsoleOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
+
+/** The request, and the console's own settings, each checked before any request. */
+function signinRequest(options: ConsoleOptions): SigninRequest {
+  const cache = cacheSettings(options);
+  // The role's fields; --duration is the console session's (or GetFederationToken's), checked by what it is for.
+  const fields = roleFields({ ...options, duration: undefined });
+  return {
+    kind: 'sign-in',
+    roleArn: options.roleArn,
+    fields,
+    mfa: mfaRequest(options),
+    connection: connectionRequest(options),
+    cache,
+    federation: {
+      name: options.sessionName !== undefined ? checkSessionName(options.sessionName) : undefined,
+      duration: options.duration,
+      policy: options.policy !== undefined ? readPolicy(options.policy) : undefined,
+      policyArns: options.policyArn?.length ? checkPolicyArns(options.policyArn) : undefined,
+    },
+  };
+}
+
+export async function runConsoleCommand(options: ConsoleOptions, ctx: Context): Promise<number> {
+  if (options.duration !== undefined && parseDurationSeconds(String(options.duration)) === undefined) {
+    throw usageError(`invalid --duration '${options.duration}'`, 'give seconds (3600) or a length such as 15m, 1h, 12h');
+  }
+  const signinUrl = options.signinUrl !== undefined ? checkEndpointUrl(options.signinUrl, '--signin-url') : undefined;
+  const request = signinRequest(options);
+  const { runConsole } = await import('../console/run-console.js');
+  return runConsole(request, { duration: options.duration, url: options.url, destination: options.destination, signinUrl }, ctx);
+}
+
+export const consoleCommand: CommandSpec<ConsoleOptions> = {
+  name: 'console',
+  describe: 'Open the AWS console signed in with a role, a profile or the current credentials',
+  positionals: [{ name: 'role-arn', describe: 'Role to sign in as (default: role_arn of --profile, else the current credentials)' }],
+  options: OPTIONS,
+  examples: [
+    [`stsenv console ${EXAMPLE_ROLE}`, 'The console as the role, in your browser'],
+    ['stsenv console --profile prod-admin --region eu-west-1 --destination s3/home', 'S3 in eu-west-1 as a role profile'],
+    ['stsenv console --url', 'The current credentials; the sign-in URL on stdout'],
+  ],
+  epilogue:
+    "Long-term keys sign in as a federated user (GetFederationToken, with your user's permissions). " +
+    'Without a display, or with CI set, the URL is printed on stdout. The URL signs anyone in for 15 minutes: keep it to yourself.',
+  run: runConsoleCommand,
+};

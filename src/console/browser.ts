@@ -1,0 +1,81 @@
+/**
+ * Opening the console in a browser without putting the sign-in URL in any
+ * process's arguments: the browser is started (by the `open` package:
+ * xdg-open, macOS `open`, PowerShell Start) on a one-time loopback address,
+ * http://127.0.0.1:PORT/RANDOM, which answers once with a redirect to the
+ * sign-in URL and then closes. What the process list shows is spent by the
+ * time anyone could use it.
+ */
+import { randomBytes } from 'node:crypto';
+import { listenOnLoopback } from '../server/loopback-server.js';
+
+/** Why no browser can be opened here, or undefined when one can. */
+export function noBrowserReason(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
+  const ci = env.CI?.trim().toLowerCase();
+  if (ci && ci !== '0' && ci !== 'false') return 'CI is set';
+  if (platform === 'win32') return undefined;
+  if (platform === 'darwin') return env.SSH_CONNECTION || env.SSH_TTY ? 'this is an SSH session' : undefined;
+  // WSL without WSLg: the `open` package starts the Windows browser through PowerShell.
+  if (env.DISPLAY || env.WAYLAND_DISPLAY || env.WSL_DISTRO_NAME) return undefined;
+  return 'no display: DISPLAY and WAYLAND_DISPLAY are unset';
+}
+
+export interface Handoff {
+  /** The one-time address to give the browser. */
+  url: string;
+  /** Settles when the browser has fetched it. */
+  fetched: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A loopback address that redirects, once, to `target`. Any other request gets 404. */
+export async function startHandoff(target: string): Promise<Handoff> {
+  const path = `/${randomBytes(32).toString('base64url')}`;
+  let resolveFetched!: () => void;
+  const fetched = new Promise<void>((resolve) => (resolveFetched = resolve));
+  let used = false;
+  const server = await listenOnLoopback((req, res) => {
+    req.resume();
+    if (used || req.method !== 'GET' || req.url !== path) {
+      res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('not found\n');
+      return;
+    }
+    used = true;
+    res.writeHead(302, { Location: target, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Length': 0 });
+    res.end(() => resolveFetched());
+  });
+  return { url: `http://127.0.0.1:${server.port}${path}`, fetched, close: server.close };
+}
+
+/** How long a browser may take to ask for the one-time address. */
+export const BROWSER_WAIT_MS = 60_000;
+
+/**
+ * Opens `target` in the default browser through a one-time loopback address.
+ * Resolves to undefined once the browser has fetched it, or to why it did
+ * not (the launcher could not start or failed, or no browser asked in time).
+ */
+export async function openInBrowser(target: string, debug: (message: string) => void, waitMs = BROWSER_WAIT_MS): Promise<string | undefined> {
+  const handoff = await startHandoff(target);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const { default: open } = await import('open');
+    const launcher = await open(handoff.url);
+    debug(`started a browser through ${launcher.spawnfile} on a one-time loopback address`);
+    const failed = new Promise<string>((resolve) => {
+      launcher.once('exit', (code, signal) => {
+        if (code !== 0) resolve(`the browser launcher ${launcher.spawnfile} failed (${signal ?? `exit code ${code}`})`);
+      });
+    });
+    const late = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`no browser asked for the page within ${waitMs / 1000}s`), waitMs);
+    });
+    return await Promise.race([handoff.fetched.then(() => undefined), failed, late]);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return `cannot start a browser (${e.code ?? e.message.split('\n')[0]})`;
+  } finally {
+    clearTimeout(timer);
+    await handoff.close();
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The credentials `stsenv console` signs in with, in two steps so that
+ * everything that can be refused is found before any request: prepare
+ * (which source, the plan, the region) and then get them. A role (ROLE, or a
+ * role profile) is assumed as `assume` would (chain, cache, MFA); otherwise
+ * the current credentials are used: session credentials as they are, and
+ * long-term keys through GetFederationToken, as aws-vault's `login` does
+ * (the federation endpoint takes no long-term keys).
+ */
+import type { Context } from '../context.js';
+import type { Credentials } from '../credentials.js';
+import { durationFor } from '../duration.js';
+import { StsenvError, usageError } from '../errors.js';
+import { loadProfiles } from '../config/shared-files.js';
+import { assumePlan } from './build-plan.js';
+import { cachePolicy } from './cache-policy.js';
+import { isRoleProfile, requireProfile } from './chain.js';
+import { envKeys, rootSigner, sdkRoot, type Plan, type Root } from './plan.js';
+import { chooseProfile } from './profile-choice.js';
+import type { SigninRequest } from './request.js';
+import { runPlan } from './run-plan.js';
+import { defaultSessionName } from './session-name.js';
+import { resolveConnection, targetFor } from './target.js';
+
+/** A policy that lets the federated user do whatever the IAM user may (the session is the intersection), as aws-vault passes. */
+const ALLOW_ALL_POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
+
+/** GetFederationToken's Name: 2 to 32 of [\w+=,.@-]. */
+const FEDERATED_NAME_MAX = 32;
+
+const LONG_TERM_HINT = 'GetFederationToken needs the long-term keys of an IAM user allowed sts:GetFederationToken; or sign in with a role: stsenv console ROLE_ARN';
+
+export interface SigninCredentials {
+  credentials: Credentials & { sessionToken: string };
+  /** From GetFederationToken: the endpoint then takes no SessionDuration. */
+  federated: boolean;
+}
+
+export interface PreparedSignin {
+  /** The region configured, for the console's region and partition. */
+  region?: string;
+  /** The role signed in as, when it is one (its ARN names the partition). */
+  roleArn?: string;
+  /** A role assumed with another role's credentials: the console then allows 1h at most. */
+  chained: boolean;
+  /** --timeout, for the sign-in endpoint's request too. */
+  timeoutMs: number;
+  credentials(): Promise<SigninCredentials>;
+}
+
+function lastRole(plan: Plan): string | undefined {
+  const last = plan.steps[plan.steps.length - 1]!;
+  return last.operation === 'GetSessionToken' ? undefined : last.input.RoleArn;
+}
+
+function isChained(plan: Plan): boolean {
+  return plan.steps.length >= 2 && plan.steps[plan.steps.length - 2]!.operation === 'AssumeRole';
+}
+
+/** Options that only a role's AssumeRole takes. */
+function refuseRoleOnly(request: SigninRequest): void {
+  const given: Array<[unknown, string]> = [
+    [request.fields.ExternalId, '--external-id'],
+    [request.fields.Tags, '--tag'],
+    [request.fields.TransitiveTagKeys, '--transitive-tag'],
+    [request.fields.SourceIdentity, '--source-identity'],
+    [request.mfa.mfaSerial, '--mfa-serial'],
+    [request.mfa.tokenCode, '--token-code'],
+  ];
+  for (const [value, flag] of given) if (value !== undefined) throw usageError(`${flag} applies to a role only`, 'give a role ARN, or --profile of a role profile');
+}
+
+/** GetFederationToken's Name: --session-name, else `stsenv-USER` from the same user name as the default session name. */
+function federatedName(request: SigninRequest, ctx: Context): string {
+  const name = request.federation.name;
+  if (name !== undefined) {
+    if (name.length > FEDERATED_NAME_MAX) throw usageError(`--session-name '${name}' is too long for GetFederationToken`, `give at most ${FEDERATED_NAME_MAX} characters`);
+    return name;
+  }
+  return defaultSessionName(ctx.env, ctx.now()).replace(/-\d+$/, '').slice(0, FEDERATED_NAME_MAX);
+}
+
+export async function prepareSignin(request: SigninRequest, ctx: Context): Promise<PreparedSignin> {
+  const policy = cachePolicy(request.cache, ctx);
+  const profile = chooseProfile(request.connection.profile, ctx.env);
+  let roleProfile = false;
+  if (request.roleArn === undefined && profile) {
+    const profiles = await loadProfiles(ctx.env);
+    roleProfile = isRoleProfile(profile.from === '--profile' ? requireProfile(profiles, profile.name) : profiles[profile.name]);
+  }
+  // --duration is the console session's, not the role session's: the role is asked for as `assume` asks (and cached alike).
+  // A role profile named by AWS_PROFILE signs in as its role too.
+  const plan =
+    request.roleArn !== undefined || roleProfile
+      ? await assumePlan({ ...request, kind: 'assume-role' }, roleProfile ? { ...profile!, from: '--profile' } : profile, ctx)
+      : undefined;
+  if (!plan) refuseRoleOnly(request);
+  const connection = await resolveConnection(request.connection, ctx.env, profile);
+  const region = connection.regionKnown ? connection.region : undefined;
+  if (plan) {
+    const rolePlan = plan;
+    return {
+      region,
+      roleArn: lastRole(rolePlan),
+      chained: isChained(rolePlan),
+      timeoutMs: connection.timeoutMs,
+      credentials: async () => {
+        const { credentials } = await runPlan(rolePlan, connection, policy, request.mfa, ctx);
+        return { credentials, federated: false };
+      },
+    };
+  }
+  const keys = profile ? undefined : envKeys(ctx.env);
+  const root: Root = keys ? { kind: 'keys', credentials: keys, key: '', label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID)` } : sdkRoot(profile, ctx.env);
+  return {
+    region,
+    chained: false,
+    timeoutMs: connection.timeoutMs,
+    credentials: async () => {
+      // Keys from the environment need no SDK; session credentials then sign in with no request to STS at all.
+      const current = root.kind === 'keys' ? root.credentials : await (await ctx.sts()).resolveBaseCredentials(targetFor(connection, rootSigner(root)));
+      if (current.sessionToken) {
+        if (request.federation.name !== undefined || request.federation.policy !== undefined || request.federation.policyArns !== undefined) {
+          const flag = request.federation.name !== undefined ? '--session-name' : request.federation.policy !== undefined ? '--policy' : '--policy-arn';
+          throw usageError(`${flag} applies to a role or to long-term keys only (these are session credentials)`);
+        }
+        ctx.debug(`signing in with the session credentials of ${root.label}`);
+        return { credentials: { ...current, sessionToken: current.sessionToken }, federated: false };
+      }
+      const input = {
+        Name: federatedName(request, ctx),
+        DurationSeconds: durationFor('GetFederationToken', request.federation.duration ?? '1h'),
+        Policy: request.federation.policy ?? ALLOW_ALL_POLICY,
+        PolicyArns: request.federation.policyArns?.map((arn) => ({ arn })),
+      };
+      const signer = { credentials: current, label: `${root.label}${root.kind === 'keys' ? '' : ` (access key ${current.accessKeyId})`}` };
+      try {
+        const issued = await (await ctx.sts()).getFederationToken(targetFor(connection, signer), input, ctx.now());
+        ctx.debug(`GetFederationToken gave ${issued.arn ?? 'a federated user'} until ${issued.credentials.expiration.toISOString()}`);
+        return { credentials: issued.credentials, federated: true };
+      } catch (error) {
+        if (error instanceof StsenvError && error.code === 'AccessDenied') {
+          throw new StsenvError(error.message, error.exitCode, { cause: error.cause, code: error.code, hint: LONG_TERM_HINT });
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,27 +1,21 @@
 /**
  * `npm run demo`: stsenv against the bundled loopback STS endpoint, with no
  * AWS account. Prints the lines stsenv gives your shell, then the identity
- * those credentials have (stsenv whoami run with them).
+ * those credentials have (stsenv whoami run with them). It runs in a HOME of
+ * its own, removed at the end: nothing of yours is read, and nothing lands in
+ * your credential cache or AWS files.
  */
 import { startFakeSts } from './fake-sts.js';
-import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, runCli } from './run-cli.js';
+import { isolatedEnv, runCli, tempDir } from './run-cli.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/demo';
 
 async function main(): Promise<number> {
   const fake = await startFakeSts();
+  const home = tempDir('stsenv-demo-');
   try {
-    // Demo base keys: the fake endpoint accepts any key and remembers what it issues.
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: BASE_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: BASE_SECRET_ACCESS_KEY,
-      AWS_PROFILE: undefined,
-      AWS_ENDPOINT_URL_STS: fake.url,
-      AWS_REGION: 'eu-west-1',
-    };
-    delete env.AWS_PROFILE;
-    delete env.AWS_SESSION_TOKEN;
+    // Demo base keys (the fake endpoint accepts any key and remembers what it issues), the cache on as users have it.
+    const env = isolatedEnv(home.dir, { AWS_ENDPOINT_URL_STS: fake.url, AWS_REGION: 'eu-west-1', STSENV_NO_CACHE: undefined, STSENV_SHELL: process.env.STSENV_SHELL, SHELL: process.env.SHELL });
 
     const command = ['assume', ROLE, '--session-name', 'demo'];
     console.log(`Loopback STS endpoint: ${fake.url}\n`);
@@ -47,6 +41,7 @@ async function main(): Promise<number> {
     return who.code ?? 1;
   } finally {
     await fake.close();
+    home.cleanup();
   }
 }
 

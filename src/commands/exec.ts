@@ -1,8 +1,5 @@
 import { type CommandSpec, connectionOptions, durationOption, EXAMPLE_ROLE, mfaOptions, sessionNameOption } from '../cli/options.js';
-import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { delimiter, join } from 'node:path';
 import type { Context } from '../context.js';
 import { cacheOptions, cachePolicy } from '../cache/options.js';
 import { usageError } from '../errors.js';
@@ -11,6 +8,7 @@ import { promptOption } from '../mfa/prompt.js';
 import { runPlan } from '../engine/run-plan.js';
 import { resolveTarget } from '../engine/target.js';
 import { credentialEnv, type EnvChange } from '../variables.js';
+import { checkCommand, EXIT_CANNOT_RUN, EXIT_NOT_FOUND, spawnCommand } from '../exec/spawn-command.js';
 import { assumePlan, assumeRequestOptions, type AssumeOptions } from './assume.js';
 import { sessionPlan } from './session.js';
 
@@ -21,9 +19,7 @@ export interface ExecOptions extends Omit<AssumeOptions, 'roleArn' | 'shell' | '
   _: Array<string | number>;
 }
 
-/** Shells' codes: 127 when the command is not found, 126 when it cannot be run. */
-export const EXIT_NOT_FOUND = 127;
-export const EXIT_CANNOT_RUN = 126;
+export { EXIT_CANNOT_RUN, EXIT_NOT_FOUND } from '../exec/spawn-command.js';
 
 const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -56,33 +52,6 @@ export function childEnv(parent: NodeJS.ProcessEnv, change: EnvChange): NodeJS.P
   return env;
 }
 
-/**
- * Finds a command the way execvp will, so that a typo fails before any
- * request to STS. Off POSIX (PATHEXT, .cmd shims) the spawn itself decides.
- */
-export function checkCommand(command: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): { code: number; message: string } | undefined {
-  if (platform === 'win32') return undefined;
-  const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', command));
-  let found = false;
-  for (const candidate of candidates) {
-    try {
-      if (!statSync(candidate).isFile()) continue;
-    } catch {
-      continue;
-    }
-    found = true;
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return undefined;
-    } catch {
-      // present but not executable: keep looking, as execvp does
-    }
-  }
-  return found
-    ? { code: EXIT_CANNOT_RUN, message: `cannot run '${command}': permission denied (make it executable)` }
-    : { code: EXIT_NOT_FOUND, message: `command not found: '${command}' (check its name and PATH)` };
-}
-
 function failed(ctx: Context, problem: { code: number; message: string }): number {
   ctx.stderr.write(`${stderrChalk(ctx.stderr, ctx.env).red('stsenv: error:')} ${problem.message}\n`);
   return problem.code;
@@ -95,7 +64,7 @@ function failed(ctx: Context, problem: { code: number; message: string }): numbe
  */
 export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, ctx: Context): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: 'inherit' });
+    const child = spawnCommand(command, args, { env, stdio: 'inherit' }, ctx.platform);
     const forward = (signal: NodeJS.Signals) => {
       child.kill(signal);
     };
@@ -131,7 +100,7 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
   // Every check that needs no network comes first.
   const policy = cachePolicy(options, ctx);
   const plan = options.session ? await sessionPlan(options, ctx) : await assumePlan(options, ctx);
-  const problem = checkCommand(command!, ctx.env, ctx.platform);
+  const problem = checkCommand(command!, args, ctx.env, ctx.platform);
   if (problem) return failed(ctx, problem);
   const target = await resolveTarget(options, ctx.env);
   const { credentials } = await runPlan(plan, target, policy, options, ctx);

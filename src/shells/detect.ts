@@ -5,6 +5,8 @@ import { basename } from 'node:path';
 export type ProcessNameReader = (pid: number) => string | undefined;
 
 export const readLinuxProcessName: ProcessNameReader = (pid) => {
+  // Windows resolves /proc/... on the current drive: under Wine that is Linux's /proc, with other PIDs.
+  if (process.platform !== 'linux') return undefined;
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {
@@ -40,14 +42,16 @@ export interface DetectInput {
 
 /**
  * The format to print when --shell is not given, in order of trust:
- * STSENV_SHELL set by the user; on Linux the parent process itself (the
+ * STSENV_SHELL set by the user; off Windows the parent process itself (the
  * shell that runs `$(...)` or `| source`); PowerShell's PSModulePath, which
  * PowerShell grows to three or more entries while cmd.exe's has the
  * system's two; cmd.exe on Windows; fish as the login shell; else POSIX.
+ * On Windows the parent is never looked up: a Windows PID names nothing in
+ * /proc (under Wine it names an unrelated Linux process).
  */
 export function detectFormat({ env, platform, parentPid, processName }: DetectInput): string {
   if (env.STSENV_SHELL) return env.STSENV_SHELL;
-  const parent = processName(parentPid);
+  const parent = platform === 'win32' ? undefined : processName(parentPid);
   if (parent && PROCESS_FORMATS[parent]) return PROCESS_FORMATS[parent];
   const modulePath = env.PSModulePath;
   if (platform === 'win32') {

@@ -343,6 +343,7 @@ describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () 
         AWS_PROFILE: 'work',
         AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
         AWS_CONFIG_FILE: winePath(join(w.root, 'no-config')),
+        EVIL: 'x&type nul > canary',
       }),
     });
     const record = existsSync(recordTo) ? (JSON.parse(readFileSync(recordTo, 'utf8')) as { argv: string[]; env: Record<string, string> }) : undefined;
@@ -381,6 +382,16 @@ describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () 
     assert.deepEqual(exe.record?.argv, HOSTILE);
     assert.deepEqual(readdirSync(bat.cwd), []);
     assert.deepEqual(readdirSync(exe.cwd), []);
+  });
+
+  test('arguments with %: changed by Wine, but none starts a command', async (t) => {
+    const w = await setup(t);
+    if (!w) return;
+    // Wine's cmd expands %NAME% (and %~dp0) inside the arguments a batch file gets; cmd.exe
+    // does not. So under Wine these cannot come back intact: only that nothing runs is checked.
+    const run = await exec(w, ['record', '%x%&type nul > canary', 'a%&type nul > canary&%b', '%EVIL%', '%PATH%', '&type nul > canary&', '%~dp0', '100%']);
+    assert.ok(run.record, `record.js ran: ${run.stderr}`);
+    assert.deepEqual(readdirSync(run.cwd), [], 'no canary');
   });
 
   test('127 for a command not found and 126 for an argument cmd.exe cannot pass, both before any request', async (t) => {

@@ -245,13 +245,21 @@ export function parseEnvDump(stdout: Buffer, prefix = ''): Map<string, Buffer> {
 // ---------------------------------------------------------------- Wine cmd
 
 /**
+ * The tests' reusable downloads and the Wine prefix (README, "Run the tests"):
+ * $XDG_CACHE_HOME/stsenv-test or ~/.cache/stsenv-test.
+ */
+export function testCacheDir(): string {
+  const cache = process.env.XDG_CACHE_HOME || join(process.env.HOME ?? homedir(), '.cache');
+  return join(cache, 'stsenv-test');
+}
+
+/**
  * A Wine prefix of our own, so that the tests neither touch ~/.wine nor pay
  * for creating a prefix more than once per machine. STSENV_WINEPREFIX overrides.
  */
 export function winePrefix(): string {
   if (process.env.STSENV_WINEPREFIX) return process.env.STSENV_WINEPREFIX;
-  const cache = process.env.XDG_CACHE_HOME || join(process.env.HOME ?? homedir(), '.cache');
-  return join(cache, 'stsenv-test', `wine-prefix-${process.getuid?.() ?? 'user'}`);
+  return join(testCacheDir(), `wine-prefix-${process.getuid?.() ?? 'user'}`);
 }
 
 /** Environment for wine: our prefix, no debug output, no Mono/Gecko installers, no display. */

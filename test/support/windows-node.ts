@@ -15,14 +15,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // npm's own shim writer (npm carries the same package): stsenv.cmd, stsenv.ps1 and the sh shim.
 import cmdShim from 'cmd-shim';
-import { ensureWinePrefix, findShell, stripWineNoise, winePath, winePrefix } from './shells.js';
+import { ensureWinePrefix, findShell, stripWineNoise, testCacheDir, winePath, winePrefix } from './shells.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** The folder of reusable test downloads and the Wine prefix: $XDG_CACHE_HOME/stsenv-test or ~/.cache/stsenv-test. */
-export function testCacheDir(): string {
-  return dirname(winePrefix());
-}
 
 /** The Windows node.exe of this very Node version: V8 accepts the code caches built here only from the same version. */
 export const WINDOWS_NODE_VERSION = process.versions.node;

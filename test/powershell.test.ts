@@ -5,13 +5,13 @@
  * The environment is read back as a child process of pwsh sees it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { listStructs, type IssuedCredentials } from './support/fake-sts.js';
 import { assertCredentialEnv } from './support/expect-env.js';
-import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv, stsenvOnPath } from './support/run-cli.js';
+import { isolatedEnv, stsenvOnPath, writeBaseProfile } from './support/run-cli.js';
 import { useStsFixture } from './support/sts-fixture.js';
 import { parseEnvDump, psQuote, pwshDumpEnvCommand, pwshEnv, requireShellOrSkip, runPwshScript } from './support/shells.js';
 
@@ -25,8 +25,7 @@ const sts = useStsFixture({
   setup: ({ home }) => {
     // `stsenv` on PATH as npm installs it: its parent process is pwsh, as with npm's symlink.
     bin = stsenvOnPath(home.dir);
-    mkdirSync(join(home.dir, '.aws'));
-    writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+    writeBaseProfile(home.dir);
   },
 });
 

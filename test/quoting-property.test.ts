@@ -263,10 +263,13 @@ async function runPosixChunk(shell: string, format: EnvFormat, values: readonly 
     ? `cat ${shQuote(output)} | source\nor exit 97\n${dumpEnvCommand()}\n`
     : `eval "$(cat ${shQuote(output)})" || exit 97\n${dumpEnvCommand()}\n`;
   const result = await runShellScript(shell, script, { env: shellEnv({ [CLEARED]: 'x' }), cwd: box.cwd, timeoutMs: 120_000 });
-  const vars = parseEnvDump(result.stdout, PREFIX);
+  const broken = result.code !== 0 || result.stderr !== '' ? `exit ${result.code ?? result.signal}, stderr: ${result.stderr.slice(0, 500)}` : undefined;
+  return checkChunk(values, names, parseEnvDump(result.stdout, PREFIX), broken);
+}
+
+/** What a chunk got wrong: each value not set or changed; CLEARED still set or a variable nobody set break the whole chunk. */
+function checkChunk(values: readonly string[], names: readonly string[], vars: Map<string, Buffer>, broken?: string): { failures: Failure[]; broken?: string } {
   const failures: Failure[] = [];
-  let broken: string | undefined;
-  if (result.code !== 0 || result.stderr !== '') broken = `exit ${result.code ?? result.signal}, stderr: ${result.stderr.slice(0, 500)}`;
   if (vars.has(CLEARED)) broken = `${broken ?? ''} ${CLEARED} was not cleared`.trim();
   values.forEach((value, i) => {
     const got = vars.get(names[i]!);
@@ -297,20 +300,9 @@ async function runPwshChunk(format: EnvFormat, values: readonly string[], offset
     pwshDumpEnvCommand(dump),
   ].join('\n');
   const result = await runPwshScript(script, { env: pwshEnv({ [CLEARED]: 'x' }), cwd: box.cwd, timeoutMs: 120_000 });
-  const vars = parseEnvDump(readFileSync(dump), PREFIX);
-  const failures: Failure[] = [];
-  let broken: string | undefined;
-  if (result.code !== 0 || result.stderr !== '' || result.stdout.length > 0) {
-    broken = `exit ${result.code ?? result.signal}, stdout: ${result.stdout.toString('utf8').slice(0, 200)} stderr: ${result.stderr.slice(0, 500)}`;
-  }
-  if (vars.has(CLEARED)) broken = `${broken ?? ''} ${CLEARED} was not cleared`.trim();
-  values.forEach((value, i) => {
-    const got = vars.get(names[i]!);
-    const want = Buffer.from(value, 'utf8');
-    if (!got) failures.push({ value, problem: 'not set' });
-    else if (!got.equals(want)) failures.push({ value, problem: `came back as ${show(got)}` });
-  });
-  return { failures, broken };
+  const failed = result.code !== 0 || result.stderr !== '' || result.stdout.length > 0;
+  const broken = failed ? `exit ${result.code ?? result.signal}, stdout: ${result.stdout.toString('utf8').slice(0, 200)} stderr: ${result.stderr.slice(0, 500)}` : undefined;
+  return checkChunk(values, names, parseEnvDump(readFileSync(dump), PREFIX), broken);
 }
 
 /**

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { assertCredentialEnv, exportedExpiration } from './support/expect-env.js';
 import { listStructs, startFakeSts, type FakeSts, type IssuedCredentials } from './support/fake-sts.js';
-import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY } from './support/run-cli.js';
+import { BASE_ACCESS_KEY_ID, writeBaseProfile } from './support/run-cli.js';
 import { requireShellOrSkip, winePath, winePrefix } from './support/shells.js';
 import cmdShim from 'cmd-shim';
 import { installWindows, runBatch, runWine, WINE_SHIM_GOTO, windowsEnv, type WindowsInstall } from './support/windows-node.js';
@@ -42,9 +42,7 @@ async function install(t: TestContext): Promise<WindowsInstall | undefined> {
   }
   if (win) return win;
   win = await installWindows();
-  const credentials = join(win.linux(win.userProfile), '.aws');
-  mkdirSync(credentials);
-  writeFileSync(join(credentials, 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+  writeBaseProfile(win.linux(win.userProfile));
   return win;
 }
 

@@ -87,6 +87,8 @@ export function ensureWindows10Prefix(): Promise<void> {
  */
 export function windowsEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
+    // The TMPDIR of wineEnv(): Wine finds its server's socket there, and one prefix must have one server.
+    ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     PATH: '/usr/bin:/bin',
     USER: process.env.USER ?? 'tester',
     WINEPREFIX: winePrefix(),

@@ -132,7 +132,9 @@ const entryPlugin = {
 const helpBuild = `dist.help-${process.pid}`;
 let help;
 try {
-  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', entryPoints: { help: 'src/cli/yargs-parser.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
+  // CommonJS packages (cross-spawn) call require() for Node's modules: an ES module has none of its own.
+  const requireBanner = "import { createRequire as __stsenvCreateRequire } from 'node:module'; const require = __stsenvCreateRequire(import.meta.url);";
+  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', banner: { js: requireBanner }, entryPoints: { help: 'src/cli/yargs-parser.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
   const { prerenderHelp } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
   help = await prerenderHelp();
 } finally {

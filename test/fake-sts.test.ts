@@ -8,7 +8,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -459,9 +459,10 @@ describe('other clients', () => {
         NO_PROXY: '127.0.0.1',
       };
       // Async on purpose: the fake lives in this process, a sync spawn would starve it.
-      execFile(AWS_CLI_V2, [...args, '--endpoint-url', fake.url, '--output', 'json'], { env, timeout: 60_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
-      );
+      execFile(AWS_CLI_V2, [...args, '--endpoint-url', fake.url, '--output', 'json'], { env, timeout: 60_000 }, (err, stdout, stderr) => {
+        rmSync(home, { recursive: true, force: true });
+        resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+      });
     });
 
   it('AWS CLI v2 (botocore): get-caller-identity and assume-role', { timeout: 120_000 }, async (t) => {

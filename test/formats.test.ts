@@ -6,7 +6,7 @@
  */
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -14,6 +14,7 @@ import type { CredentialOutput } from '../src/credentials.js';
 import { StsenvError } from '../src/errors.js';
 import { renderCredentials, renderEnvChange, renderUnset } from '../src/shells/render.js';
 import { FORMATS, type EnvFormat, type Format } from '../src/shells/index.js';
+import { parseEnvDump, psQuote, pwshDumpEnvCommand, requireShellOrSkip, runPwshScript, scratchFile } from './support/shells.js';
 
 /** The quoting families; bash, zsh and sh share one syntax. */
 type Family = 'posix' | 'fish' | 'powershell' | 'cmd' | 'dotenv';
@@ -359,3 +360,34 @@ function assertUnsetRefused(format: Format): void {
     (error: unknown) => error instanceof StsenvError && error.exitCode === 2 && error.message.includes(format.name),
   );
 }
+
+describe('powershell format, read back by pwsh', () => {
+  test('every table value it accepts comes back exactly; normal and long-term credentials and unset set and clear what they say', async (t) => {
+    if (!requireShellOrSkip(t, 'pwsh')) return;
+    const format = FORMATS.find((f) => f.name === 'powershell') as EnvFormat;
+    const rows = ROWS.filter((r) => r.expect.powershell !== REFUSED);
+    const stale = { AWS_PROFILE: 'p', AWS_DEFAULT_PROFILE: 'p', AWS_SECURITY_TOKEN: 't', AWS_SESSION_TOKEN: 'old', AWS_REGION: 'old' };
+    // Each step starts from the same session: only the stale variables of AWS_*.
+    const restore = ['Get-ChildItem Env:AWS_* | Remove-Item', ...Object.entries(stale).map(([name, value]) => `$env:${name} = ${psQuote(value)}`)].join('; ');
+    const steps: Array<[text: string, dump: string]> = [
+      [renderEnvChange(format, { set: rows.map((r, i) => [`ROW_${i}`, r.value]), clear: [] }), scratchFile('.env', '')],
+      [renderCredentials(format, normal), scratchFile('.env', '')],
+      [renderCredentials(format, bare), scratchFile('.env', '')],
+      [renderUnset(format), scratchFile('.env', '')],
+    ];
+    const script = steps.map(([text, dump]) => [restore, `& cat ${psQuote(scratchFile('.out', text))} | Invoke-Expression`, pwshDumpEnvCommand(dump)].join('\n'));
+    const run = await runPwshScript(script.join('\n'));
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    const [values, normalEnv, bareEnv, unsetEnv] = steps.map(([, dump]) => new Map([...parseEnvDump(readFileSync(dump))].map(([k, v]) => [k, v.toString('utf8')])));
+    rows.forEach((r, i) => assert.equal(values!.get(`ROW_${i}`), r.value, r.label));
+    const expected = {
+      AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEKEYID1234', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: 'FwoGZXIvYXdzEBYaDH+token/base64==',
+      AWS_CREDENTIAL_EXPIRATION: EXPIRATION, AWS_SESSION_EXPIRATION: EXPIRATION, AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1',
+    };
+    const aws = (env: Map<string, string>) => Object.fromEntries([...env].filter(([name]) => name.startsWith('AWS_')));
+    assert.deepEqual(aws(normalEnv!), expected);
+    assert.deepEqual(aws(bareEnv!), { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID1234', AWS_SECRET_ACCESS_KEY: 'secret/key+value=', AWS_REGION: 'old' });
+    assert.deepEqual(aws(unsetEnv!), {});
+  });
+});

@@ -7,7 +7,7 @@
  * any quote broke: it must never exist.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startFakeSts } from './support/fake-sts.js';
@@ -15,7 +15,11 @@ import { isolatedEnv, runCli, stsenvOnPath, tempDir, type CliResult } from './su
 import {
   dumpEnvCommand,
   parseEnvDump,
+  psQuote,
+  pwshDumpEnvCommand,
+  pwshEnv,
   requireShellOrSkip,
+  runPwshScript,
   runCmdBatch,
   runShellScript,
   scratchFile,
@@ -187,6 +191,36 @@ describe('a hostile endpoint, every format', () => {
       assert.equal(carried + refused, HOSTILE.length);
     });
   }
+
+  test('powershell, run by pwsh: each hostile value is set exactly or refused', async (t) => {
+    if (!requireShellOrSkip(t, 'pwsh')) return;
+    const carried: Array<{ title: string; value: string; output: string; cwd: string; dump: string }> = [];
+    await pool(HOSTILE, 8, async ([title, value]) => {
+      const result = await assumeWith(value, 'powershell');
+      if (mustRefuse('powershell', value)) {
+        assertRefused(result, value, 'powershell');
+        return;
+      }
+      assert.equal(result.code, 0, `${title}: ${result.stderr}`);
+      carried.push({ title, value, output: scratchFile('.out', result.stdout), cwd: freshDir(), dump: join(home.dir, `pwsh-${carried.length}.env`) });
+    });
+    // One pwsh for them all, each output read in a folder of its own, both ways README gives.
+    const script = carried.map((c, i) => [
+      `Set-Location ${psQuote(c.cwd)}`,
+      `& cat ${psQuote(c.output)} ${i % 2 ? '| Out-String ' : ''}| Invoke-Expression`,
+      pwshDumpEnvCommand(c.dump),
+    ].join('\n'));
+    const run = await runPwshScript(script.join('\n'), { env: pwshEnv(), timeoutMs: 180_000 });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    for (const c of carried) {
+      const vars = parseEnvDump(readFileSync(c.dump));
+      assert.deepEqual(vars.get('AWS_SECRET_ACCESS_KEY'), Buffer.from(c.value, 'utf8'), `pwsh: ${c.title} read back exactly`);
+      assert.deepEqual(vars.get('AWS_SESSION_TOKEN'), Buffer.from(c.value, 'utf8'), `pwsh: ${c.title} read back exactly`);
+      assert.equal(existsSync(join(c.cwd, CANARY)), false, `pwsh: ${c.title} created the canary file`);
+    }
+    t.diagnostic(`pwsh: ${carried.length} hostile values carried exactly, ${HOSTILE.length - carried.length} refused`);
+  });
 });
 
 describe('a hostile endpoint, through the shell functions', () => {
@@ -210,6 +244,41 @@ describe('a hostile endpoint, through the shell functions', () => {
       });
     });
   }
+
+  test('pwsh: stsenv assume sets the values aimed at PowerShell exactly, creates no canary', async (t) => {
+    if (!requireShellOrSkip(t, 'pwsh')) return;
+    // The function's own evaluation, with the values aimed at it (each costs a whole stsenv run;
+    // every hostile value goes through pwsh in the format test above).
+    const aimed = ['closing single quote', 'closing double quote', 'backticks', 'PowerShell smart quotes', 'PowerShell subexpression', 'non-BMP'];
+    const values = HOSTILE.filter(([title]) => aimed.includes(title));
+    assert.equal(values.length, aimed.length);
+    const fakes = await Promise.all(values.map(([, value]) => hostileEndpoint(value)));
+    try {
+      const cases = values.map(([title, value], i) => ({ title, value, url: fakes[i]!.url, cwd: freshDir(), dump: join(home.dir, `pwsh-function-${i}.env`) }));
+      const env = isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: 'json' }) as Record<string, string>;
+      const script = [
+        'Invoke-Expression (& stsenv init powershell | Out-String)',
+        ...cases.map((c) => [
+          // The base keys again: the hostile credentials just set would sign the next request.
+          `$env:AWS_ACCESS_KEY_ID = ${psQuote(env.AWS_ACCESS_KEY_ID!)}; $env:AWS_SECRET_ACCESS_KEY = ${psQuote(env.AWS_SECRET_ACCESS_KEY!)}`,
+          'Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue',
+          `$env:AWS_ENDPOINT_URL_STS = ${psQuote(c.url)}`,
+          `Set-Location ${psQuote(c.cwd)}`,
+          `stsenv assume ${ROLE}`,
+          'if ($LASTEXITCODE -ne 0) { exit 9 }',
+          pwshDumpEnvCommand(c.dump),
+        ].join('\n')),
+      ].join('\n');
+      const run = await runPwshScript(script, { env: pwshEnv(env), timeoutMs: 180_000 });
+      assert.equal(run.code, 0, run.stderr);
+      for (const c of cases) {
+        assert.deepEqual(parseEnvDump(readFileSync(c.dump)).get('AWS_SESSION_TOKEN'), Buffer.from(c.value, 'utf8'), `pwsh: ${c.title}`);
+        assert.equal(existsSync(join(c.cwd, CANARY)), false, `pwsh: ${c.title} created the canary file`);
+      }
+    } finally {
+      await Promise.all(fakes.map((fake) => fake.close()));
+    }
+  });
 
   test('a NUL from the endpoint: the function sets nothing and returns 2', async (t) => {
     if (!requireShellOrSkip(t, 'bash')) return;

@@ -8,7 +8,7 @@
  * picks the sequence (default fixed, printed, so a failure can be replayed).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test, type TestContext } from 'node:test';
@@ -21,8 +21,12 @@ import {
   dumpEnvCommand,
   parseCmdDump,
   parseEnvDump,
+  psQuote,
+  pwshDumpEnvCommand,
+  pwshEnv,
   requireShellOrSkip,
   runCmdBatch,
+  runPwshScript,
   runShellScript,
   scratchFile,
   shQuote,
@@ -185,6 +189,23 @@ function cmdValue(gen: Gen, canary: string): string {
   return value;
 }
 
+/** Pieces aimed at PowerShell's single-quoted strings: its four other single quotes, and what runs if one ends early. */
+function pwshDangerousStrings(canary: string): string[] {
+  return [
+    `'; New-Item ${canary}; '`, `\u2018; New-Item ${canary}; \u2019`, `\u201a; New-Item ${canary}; \u201b`, `\u2019\u2019'`,
+    `$(New-Item ${canary})`, '`$x', '`', `"; New-Item ${canary}; "`, `\u201c$(New-Item ${canary})\u201d`, '@\'', '\'@', '#>', '<#',
+    '$env:PATH', '${env:PATH}', ' -ErrorAction ', '--%', '&', '|',
+  ];
+}
+
+/** A value from all of Unicode (unicodeValue), one in three with a PowerShell piece put in. */
+function pwshValue(gen: Gen, canary: string): string {
+  const value = unicodeValue(gen, canary);
+  if (gen.int(3) !== 0) return value;
+  const at = gen.int(value.length + 1);
+  return value.slice(0, at) + gen.pick(pwshDangerousStrings(canary)) + value.slice(at);
+}
+
 function generate(count: number, seed: number, make: (gen: Gen) => string): string[] {
   const gen = new Gen(prng(seed));
   return Array.from({ length: count }, () => make(gen));
@@ -242,10 +263,13 @@ async function runPosixChunk(shell: string, format: EnvFormat, values: readonly 
     ? `cat ${shQuote(output)} | source\nor exit 97\n${dumpEnvCommand()}\n`
     : `eval "$(cat ${shQuote(output)})" || exit 97\n${dumpEnvCommand()}\n`;
   const result = await runShellScript(shell, script, { env: shellEnv({ [CLEARED]: 'x' }), cwd: box.cwd, timeoutMs: 120_000 });
-  const vars = parseEnvDump(result.stdout, PREFIX);
+  const broken = result.code !== 0 || result.stderr !== '' ? `exit ${result.code ?? result.signal}, stderr: ${result.stderr.slice(0, 500)}` : undefined;
+  return checkChunk(values, names, parseEnvDump(result.stdout, PREFIX), broken);
+}
+
+/** What a chunk got wrong: each value not set or changed; CLEARED still set or a variable nobody set break the whole chunk. */
+function checkChunk(values: readonly string[], names: readonly string[], vars: Map<string, Buffer>, broken?: string): { failures: Failure[]; broken?: string } {
   const failures: Failure[] = [];
-  let broken: string | undefined;
-  if (result.code !== 0 || result.stderr !== '') broken = `exit ${result.code ?? result.signal}, stderr: ${result.stderr.slice(0, 500)}`;
   if (vars.has(CLEARED)) broken = `${broken ?? ''} ${CLEARED} was not cleared`.trim();
   values.forEach((value, i) => {
     const got = vars.get(names[i]!);
@@ -258,6 +282,27 @@ async function runPosixChunk(shell: string, format: EnvFormat, values: readonly 
     if (!expectedNames.has(name)) broken = `${broken ?? ''} unexpected variable ${name}`.trim();
   }
   return { failures, broken };
+}
+
+/**
+ * Runs one chunk in pwsh the two ways README gives: each output line through
+ * `| Invoke-Expression`, or the whole output through `| Out-String |
+ * Invoke-Expression`. The output comes from a native command (cat), as
+ * stsenv's does, so pwsh decodes it as it decodes stsenv's.
+ */
+async function runPwshChunk(format: EnvFormat, values: readonly string[], offset: number, box: Sandbox, whole: boolean): Promise<{ failures: Failure[]; broken?: string }> {
+  const names = values.map((_, i) => `${PREFIX}${offset + i}`);
+  const output = scratchFile('.out', renderEnvChange(format, { set: values.map((v, i) => [names[i]!, v]), clear: [CLEARED] }));
+  const dump = scratchFile('.env', '');
+  const script = [
+    `& cat ${psQuote(output)} ${whole ? '| Out-String ' : ''}| Invoke-Expression`,
+    'if ($Error.Count -gt 0) { exit 97 }',
+    pwshDumpEnvCommand(dump),
+  ].join('\n');
+  const result = await runPwshScript(script, { env: pwshEnv({ [CLEARED]: 'x' }), cwd: box.cwd, timeoutMs: 120_000 });
+  const failed = result.code !== 0 || result.stderr !== '' || result.stdout.length > 0;
+  const broken = failed ? `exit ${result.code ?? result.signal}, stdout: ${result.stdout.toString('utf8').slice(0, 200)} stderr: ${result.stderr.slice(0, 500)}` : undefined;
+  return checkChunk(values, names, parseEnvDump(readFileSync(dump), PREFIX), broken);
 }
 
 /**
@@ -315,6 +360,7 @@ const REFUSAL_RULES: Record<string, (value: string) => boolean> = {
   sh: (v) => v.includes('\0'),
   fish: (v) => v.includes('\0'),
   cmd: (v) => /["%!^\r\n]/.test(v) || /[^\t\x20-\x7e]/.test(v),
+  powershell: (v) => /[\0\r\n]/.test(v),
 };
 
 /** Splits values into accepted and refused, checking each refusal against REFUSAL_RULES. */
@@ -389,6 +435,23 @@ describe(`quoting property: ${COUNT} values per shell, seed ${SEED}`, { concurre
     assertNoFailures('cmd', failures);
     assert.ok(accepted.length >= Math.min(300, COUNT / 2), `only ${accepted.length} values reached cmd`);
   });
+
+  test('pwsh (powershell format) carries every value it accepts, by | Invoke-Expression and | Out-String | Invoke-Expression', async (t: TestContext) => {
+    if (!requireShellOrSkip(t, 'pwsh')) return;
+    const format = envFormat('powershell');
+    const box = sandbox('pwsh');
+    const started = performance.now();
+    const values = generate(COUNT, SEED, (gen) => pwshValue(gen, box.canary));
+    const { accepted, refused } = partition(format, values);
+    const quotes = accepted.filter((v) => /[\u2018-\u201b]/.test(v)).length;
+    assert.ok(quotes >= Math.min(100, COUNT / 20), `only ${quotes} values with U+2018..U+201B reached pwsh`);
+    let chunks = 0;
+    // Large chunks: pwsh takes about a second to start.
+    const failures = await runAll(accepted, (chunk, offset) => runPwshChunk(format, chunk, offset, box, chunks++ % 2 === 1), 1000);
+    report('pwsh', values.length, refused, started, failures);
+    assertSandboxClean(box, 'pwsh');
+    assertNoFailures('pwsh', failures);
+  });
 });
 
 describe('every Unicode scalar value, 256 code points per value', { concurrency: 1 }, () => {
@@ -427,6 +490,23 @@ describe('every Unicode scalar value, 256 code points per value', { concurrency:
     const vars = parseCmdDump(result.stdout, PREFIX);
     values.forEach((value, i) => assert.equal(vars.get(`${PREFIX}${i}`), value, `cmd lost ${show(value)}`));
     assertSandboxClean(box, 'cmd');
+  });
+
+  test('pwsh', async (t: TestContext) => {
+    if (!requireShellOrSkip(t, 'pwsh')) return;
+    const format = envFormat('powershell');
+    const box = sandbox('all-pwsh');
+    const started = performance.now();
+    const { accepted, refused } = partition(format, blocks);
+    // Only the block holding CR and LF: PowerShell runs each output line on its own.
+    assert.equal(refused, 1);
+    const lineBreaks = blocks[0]!.replace(/[\r\n]/g, '');
+    let chunks = 0;
+    // Each form reads every other chunk: four pwsh processes in all.
+    const failures = await runAll([lineBreaks, ...accepted], (chunk, offset) => runPwshChunk(format, chunk, offset, box, chunks++ % 2 === 1), 1100);
+    report('pwsh (all code points)', blocks.length, refused, started, failures);
+    assertSandboxClean(box, 'pwsh');
+    assertNoFailures('pwsh', failures);
   });
 });
 
@@ -471,6 +551,20 @@ describe('canaries and edge values: a broken quote would create a file', () => {
     // cmd has no empty variables: `set "NAME="` removes NAME.
     accepted.forEach((value, i) => assert.equal(vars.get(`${PREFIX}${i}`), value === '' ? undefined : value, `cmd lost ${show(value)}`));
     assertSandboxClean(box, 'cmd');
+  });
+
+  test('pwsh', async (t: TestContext) => {
+    if (!requireShellOrSkip(t, 'pwsh')) return;
+    const format = envFormat('powershell');
+    const box = sandbox('canary-pwsh');
+    const values = [...canaries(box.canary), ...pwshDangerousStrings(box.canary), ...EDGE_VALUES];
+    const { accepted } = partition(format, values);
+    for (const whole of [false, true]) {
+      const { failures, broken } = await runPwshChunk(format, accepted, 0, box, whole);
+      assert.equal(broken, undefined);
+      assertSandboxClean(box, 'pwsh');
+      assertNoFailures('pwsh', failures);
+    }
   });
 });
 

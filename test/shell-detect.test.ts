@@ -84,6 +84,14 @@ describe('detectFormat, rule by rule', () => {
     assert.equal(readLinuxProcessName(process.pid), 'node');
     assert.equal(readLinuxProcessName(2 ** 22 + 12345), undefined);
   });
+
+  test('on Windows the parent process is never looked up: a Windows PID names nothing in /proc', () => {
+    const asked: number[] = [];
+    const input = (env: NodeJS.ProcessEnv): DetectInput => ({ env, platform: 'win32', parentPid: 4242, processName: (pid) => (asked.push(pid), 'bash') });
+    assert.equal(detectFormat(input({ ...WINDOWS_BASE, PSModulePath: CMD_SYSTEM })), 'cmd');
+    assert.equal(detectFormat(input({ ...WINDOWS_BASE, PSModulePath: PWSH_7_WINDOWS })), 'powershell');
+    assert.deepEqual(asked, []);
+  });
 });
 
 describe('the parent-process rule, for real', () => {

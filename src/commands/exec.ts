@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
 import { resolveCredentials } from '../engine/index.js';
-import { EXIT_CANNOT_RUN, EXIT_NOT_FOUND, StsenvError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
+import { cannotRun, checkCommand, notFound, spawnCommand } from '../exec/spawn-command.js';
 import { credentialEnv, type EnvChange } from '../variables.js';
 import {
   CACHE_OPTIONS,
@@ -68,46 +66,13 @@ export function childEnv(parent: NodeJS.ProcessEnv, change: EnvChange): NodeJS.P
 }
 
 /**
- * Finds a command the way execvp will, so that a typo fails before any
- * request to STS. Off POSIX (PATHEXT, .cmd shims) the spawn itself decides.
- */
-export function checkCommand(command: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): StsenvError | undefined {
-  if (platform === 'win32') return undefined;
-  const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', command));
-  let found = false;
-  for (const candidate of candidates) {
-    try {
-      if (!statSync(candidate).isFile()) continue;
-    } catch {
-      continue;
-    }
-    found = true;
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return undefined;
-    } catch {
-      // present but not executable: keep looking, as execvp does
-    }
-  }
-  return found ? cannotRun(command, 'permission denied', 'make it executable') : notFound(command);
-}
-
-function notFound(command: string): StsenvError {
-  return new StsenvError(`command not found: '${command}'`, EXIT_NOT_FOUND, { hint: 'check its name and PATH' });
-}
-
-function cannotRun(command: string, why: string, hint?: string): StsenvError {
-  return new StsenvError(`cannot run '${command}': ${why}`, EXIT_CANNOT_RUN, { hint });
-}
-
-/**
  * Runs the command with no shell in between, stdio shared, the signals a
  * terminal or supervisor sends passed on; resolves to its exit code, or
  * 128 + N when signal N ended it.
  */
 export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, ctx: Context): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: 'inherit' });
+    const child = spawnCommand(command, args, { env, stdio: 'inherit' }, ctx.platform);
     const stopForwarding = ctx.onSignals(FORWARDED_SIGNALS, (signal) => {
       child.kill(signal);
     });
@@ -138,7 +103,7 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
   }
   // Every check that needs no network comes first.
   const request = options.session ? sessionTokenRequest(options) : assumeRoleRequest(options);
-  const problem = checkCommand(command!, ctx.env, ctx.platform);
+  const problem = checkCommand(command!, args, ctx.env, ctx.platform);
   if (problem) throw problem;
   if (options.server) {
     const { serveCredentials } = await import('../server/serve-credentials.js');

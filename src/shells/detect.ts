@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 /** A process's name as the kernel shows it, or undefined off Linux. */
 export type ProcessNameReader = (pid: number) => string | undefined;
 
+/** Linux's /proc. Never asked on Windows (detectFormat): there /proc/... is a folder of the current drive, under Wine Linux's, with other PIDs. */
 export const readLinuxProcessName: ProcessNameReader = (pid) => {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
@@ -40,14 +41,16 @@ export interface DetectInput {
 
 /**
  * The format to print when --shell is not given, in order of trust:
- * STSENV_SHELL set by the user; on Linux the parent process itself (the
+ * STSENV_SHELL set by the user; off Windows the parent process itself (the
  * shell that runs `$(...)` or `| source`); PowerShell's PSModulePath, which
  * PowerShell grows to three or more entries while cmd.exe's has the
  * system's two; cmd.exe on Windows; fish as the login shell; else POSIX.
+ * On Windows the parent is never looked up: a Windows PID names nothing in
+ * /proc (under Wine it names an unrelated Linux process).
  */
 export function detectFormat({ env, platform, parentPid, processName }: DetectInput): string {
   if (env.STSENV_SHELL) return env.STSENV_SHELL;
-  const parent = processName(parentPid);
+  const parent = platform === 'win32' ? undefined : processName(parentPid);
   if (parent && PROCESS_FORMATS[parent]) return PROCESS_FORMATS[parent];
   const modulePath = env.PSModulePath;
   if (platform === 'win32') {

@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { TestContext } from 'node:test';
 
 /** The format names of src/shells a real shell reads. */
-export type ShellFormatName = 'bash' | 'zsh' | 'sh' | 'fish' | 'cmd';
+export type ShellFormatName = 'bash' | 'zsh' | 'sh' | 'fish' | 'cmd' | 'powershell';
 
 export interface ShellSpec {
   /** Name used in test titles and STSENV_REQUIRE_SHELLS. */
@@ -37,9 +37,11 @@ export const SHELLS: readonly ShellSpec[] = [
   { name: 'fish', command: ['fish', '--no-config'], format: 'fish' },
   // Wine's cmd: scripts go through runCmdBatch, not runShellScript.
   { name: 'cmd', command: ['wine', 'cmd', '/c'], format: 'cmd' },
+  // PowerShell 7: scripts go through runPwshScript (a .ps1 file, pwshEnv).
+  { name: 'pwsh', command: ['pwsh', '-NoProfile', '-NonInteractive', '-File'], format: 'powershell' },
 ];
 
-export const POSIX_SHELLS: readonly ShellSpec[] = SHELLS.filter((s) => s.format !== 'fish' && s.format !== 'cmd');
+export const POSIX_SHELLS: readonly ShellSpec[] = SHELLS.filter((s) => s.format !== 'fish' && s.format !== 'cmd' && s.format !== 'powershell');
 
 export function shellSpec(name: string): ShellSpec {
   const spec = SHELLS.find((s) => s.name === name);
@@ -243,13 +245,21 @@ export function parseEnvDump(stdout: Buffer, prefix = ''): Map<string, Buffer> {
 // ---------------------------------------------------------------- Wine cmd
 
 /**
+ * The tests' reusable downloads and the Wine prefix (README, "Run the tests"):
+ * $XDG_CACHE_HOME/stsenv-test or ~/.cache/stsenv-test.
+ */
+export function testCacheDir(): string {
+  const cache = process.env.XDG_CACHE_HOME || join(process.env.HOME ?? homedir(), '.cache');
+  return join(cache, 'stsenv-test');
+}
+
+/**
  * A Wine prefix of our own, so that the tests neither touch ~/.wine nor pay
  * for creating a prefix more than once per machine. STSENV_WINEPREFIX overrides.
  */
 export function winePrefix(): string {
   if (process.env.STSENV_WINEPREFIX) return process.env.STSENV_WINEPREFIX;
-  const cache = process.env.XDG_CACHE_HOME || join(process.env.HOME ?? homedir(), '.cache');
-  return join(cache, 'stsenv-test', `wine-prefix-${process.getuid?.() ?? 'user'}`);
+  return join(testCacheDir(), `wine-prefix-${process.getuid?.() ?? 'user'}`);
 }
 
 /** Environment for wine: our prefix, no debug output, no Mono/Gecko installers, no display. */
@@ -346,4 +356,50 @@ export function parseCmdDump(stdout: string, prefix: string): Map<string, string
     }
   }
   return vars;
+}
+
+// ---------------------------------------------------------------- PowerShell 7
+
+/**
+ * pwsh installs as a .NET global tool (`dotnet tool install --global PowerShell`),
+ * into ~/.dotnet/tools, which is not on PATH by default: the tests add it, for
+ * findShell and for every shell and program they start.
+ */
+const DOTNET_TOOLS = join(homedir(), '.dotnet', 'tools');
+if (existsSync(DOTNET_TOOLS) && !(process.env.PATH ?? '').split(delimiter).includes(DOTNET_TOOLS)) {
+  process.env.PATH = [process.env.PATH, DOTNET_TOOLS].filter(Boolean).join(delimiter);
+}
+
+let pwshHome: string | undefined;
+
+/**
+ * Environment for pwsh: a HOME of its own in the scratch directory (pwsh
+ * writes its start-up cache and module folders under HOME), no telemetry or
+ * update check, and the caller's variables on top.
+ */
+export function pwshEnv(extra: Record<string, string> = {}): Record<string, string> {
+  pwshHome ??= mkdtempSync(join(scratchDir(), 'pwsh-home-'));
+  return shellEnv({ HOME: pwshHome, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1', ...extra });
+}
+
+/** Runs `script` as a .ps1 file with pwsh (-NoProfile -NonInteractive -File). */
+export async function runPwshScript(script: string, options: RunOptions = {}): Promise<RunResult> {
+  const executable = findShell('pwsh');
+  if (!executable) throw new Error('pwsh not installed');
+  const file = scratchFile('.ps1', script);
+  return run(executable, [...shellSpec('pwsh').command.slice(1), file], { ...options, env: options.env ?? pwshEnv() });
+}
+
+/** PowerShell single quoting, for building test scripts (not the code under test). */
+export function psQuote(value: string): string {
+  return `'${value.replace(/['\u2018-\u201b]/g, (c) => c + c)}'`;
+}
+
+/**
+ * A pwsh statement that writes the environment a child process of pwsh gets
+ * (`env -0`, NAME=value\0 records) to `file`, for parseEnvDump: what the AWS
+ * CLI would inherit. pwsh's own pipeline would decode the bytes, so sh writes the file.
+ */
+export function pwshDumpEnvCommand(file: string): string {
+  return `& '/bin/sh' -c 'exec "$0" -0 > "$1"' ${psQuote(envExecutable())} ${psQuote(file)}`;
 }

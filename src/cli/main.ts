@@ -5,6 +5,7 @@
  * chalk, yargs and the AWS SDK load only on the paths that use them
  * (test/startup.test.ts guards that).
  */
+import { takeEvalMode } from './eval-mode.js';
 import { commandName, leanParse } from './lean-parser.js';
 import { warningPrefix } from './root.js';
 import { COMMANDS } from '../commands/index.js';
@@ -12,16 +13,20 @@ import { processContext } from '../context.js';
 
 export async function main(args: string[], width: () => number): Promise<number> {
   const debug = args.includes('--debug');
+  // STSENV_EVAL, set by the shell functions of `stsenv init` (eval-mode.ts).
+  const evaluate = takeEvalMode(process.env);
   const ctx = processContext(debug, (message) => ctx.stderr.write(`${warningPrefix(ctx.stderr, ctx.env)} ${message}\n`));
   try {
+    const answer = await evaluate?.before(args, ctx);
+    if (answer !== undefined) return answer;
     const entry = COMMANDS.find((c) => c.name === commandName(args));
     if (entry) {
       const command = await entry.load();
       const argv = leanParse(args, command);
-      if (argv) return await command.run(argv, ctx);
+      if (argv) return evaluate?.after(argv, ctx) ?? (await command.run(argv, ctx));
     }
     const { runWithYargs } = await import('./yargs-parser.js');
-    return await runWithYargs(args, width(), ctx);
+    return await runWithYargs(args, width(), ctx, evaluate);
   } catch (error) {
     const { reportError } = await import('./report-error.js');
     return reportError(error, ctx.stderr, ctx.env, debug);

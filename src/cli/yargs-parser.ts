@@ -10,6 +10,7 @@ import { commandShape, prerenderShape, type PrerenderedShape } from './lean-pars
 import { type CommandSpec, REPEATABLE_OPTIONS } from './options.js';
 import { loadCommands } from '../commands/index.js';
 import type { Context } from '../context.js';
+import type { EvalMode } from './eval-mode.js';
 import { usageError } from '../errors.js';
 import { FORMAT_NAMES } from '../shells/index.js';
 
@@ -54,9 +55,11 @@ export function parseWithYargs(args: string[], width: number, commands: readonly
   return result;
 }
 
-export async function runWithYargs(args: string[], width: number, ctx: Context): Promise<number> {
+export async function runWithYargs(args: string[], width: number, ctx: Context, evaluate?: EvalMode): Promise<number> {
   const commands = await loadCommands();
   const { argv, error, output } = parseWithYargs(args, width, commands);
+  const answer = evaluate?.after(argv ?? {}, ctx, error !== undefined);
+  if (answer !== undefined) return answer;
   // Completion output is for the shell: the words asked for, or the script itself.
   if (argv?.getYargsCompletions !== undefined && !error) {
     process.stdout.write(output ? `${output}\n` : '');

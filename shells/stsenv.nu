@@ -15,9 +15,9 @@ def --env --wrapped stsenv [...args: string] {
     let out = (with-env { STSENV_EVAL: nu } { ^stsenv ...$args })
     if $out == '::stsenv-run' {
         ^stsenv ...$args
-        return
+    } else {
+        let changes = ($out | from json --strict --objects)
+        load-env ($changes | where value != null | reduce --fold {} {|change, vars| $vars | insert $change.name $change.value })
+        hide-env --ignore-errors ...($changes | where value == null | get name)
     }
-    let changes = ($out | from json --strict --objects)
-    load-env ($changes | where value != null | reduce --fold {} {|change, vars| $vars | insert $change.name $change.value })
-    hide-env --ignore-errors ...($changes | where value == null | get name)
 }

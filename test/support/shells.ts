@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -18,8 +19,11 @@ export interface ShellSpec {
   /** Executable and fixed arguments; the script file path is appended. */
   command: readonly string[];
   /** The stsenv format this shell reads. */
-  format: ShellFormatName;
+  format: ShellFormatName | LanguageShellFormatName;
 }
+
+/** The formats of the shells with a language of their own (LANGUAGE_SHELLS). */
+export type LanguageShellFormatName = 'nu' | 'elvish' | 'xonsh' | 'tcsh';
 
 /**
  * Every shell the tests run. Start-up files are skipped where the shell has a
@@ -39,10 +43,32 @@ export const SHELLS: readonly ShellSpec[] = [
   { name: 'cmd', command: ['wine', 'cmd', '/c'], format: 'cmd' },
 ];
 
+/**
+ * nu from the npm package nushell (a devDependency), whose binary is in the
+ * package of this platform; a nu on PATH otherwise.
+ */
+export function nuExecutable(): string {
+  try {
+    return createRequire(import.meta.url).resolve(`@nushell/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}/bin/nu`);
+  } catch {
+    return 'nu';
+  }
+}
+
+/** Shells whose scripts are neither POSIX sh nor fish: each test writes its own lines for them. */
+export const LANGUAGE_SHELLS: readonly ShellSpec[] = [
+  { name: 'nu', command: [nuExecutable(), '--no-config-file'], format: 'nu' },
+  { name: 'elvish', command: ['elvish', '-norc'], format: 'elvish' },
+  { name: 'xonsh', command: ['xonsh', '--no-rc'], format: 'xonsh' },
+  { name: 'tcsh', command: ['tcsh', '-f'], format: 'tcsh' },
+  // csh is tcsh here (Debian's alternative), as on macOS and the BSDs.
+  { name: 'csh', command: ['csh', '-f'], format: 'tcsh' },
+];
+
 export const POSIX_SHELLS: readonly ShellSpec[] = SHELLS.filter((s) => s.format !== 'fish' && s.format !== 'cmd');
 
 export function shellSpec(name: string): ShellSpec {
-  const spec = SHELLS.find((s) => s.name === name);
+  const spec = [...SHELLS, ...LANGUAGE_SHELLS].find((s) => s.name === name);
   if (!spec) throw new Error(`no shell named ${name} in test/support/shells.ts`);
   return spec;
 }

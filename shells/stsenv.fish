@@ -10,7 +10,7 @@
 # answers either the lines to evaluate or `::stsenv-run` (run me again as I am).
 # It evaluates only after exit 0; on failure nothing changes and the function
 # returns stsenv's exit code.
-function stsenv --description 'stsenv: assume, session, web-identity, export and unset change this shell'
+function stsenv --description 'stsenv: its credential commands change this shell'
     # One string, so that values with line breaks arrive whole.
     set -l __stsenv_out (STSENV_EVAL=fish command stsenv $argv | string collect)
     set -l __stsenv_status $pipestatus[1]

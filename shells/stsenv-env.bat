@@ -9,12 +9,21 @@
 @rem   stsenv-env unset
 @rem From another batch file: call stsenv-env assume ...
 @rem
-@rem stsenv prints nothing on stdout when it fails, so a failure sets nothing;
-@rem the last line FOR reads is stsenv's exit code, which this file returns.
-@rem No setlocal: the variables must outlive this file.
+@rem It parses no option: it runs stsenv with STSENV_EVAL=cmd (in the command
+@rem FOR runs, not in this session), and stsenv prints either the lines to run
+@rem or ::stsenv-run, for any other command line, which this file then runs
+@rem again as it is (cmd /d /c keeps its exit code). stsenv prints nothing on
+@rem stdout when it fails, so a failure sets nothing; the last line FOR reads is
+@rem stsenv's exit code, which this file returns. No setlocal: the variables
+@rem must outlive this file.
 @set "__stsenv_exit="
-@for /f "usebackq tokens=1,* delims= " %%A in (`"stsenv --shell cmd %* & call echo ::stsenv-exit %%^errorlevel%%"`) do (
-  @if "%%A"=="::stsenv-exit" (set "__stsenv_exit=%%B") else (call %%A %%B)
-)
+@set "__stsenv_run="
+@for /f "usebackq tokens=1,* delims= " %%A in (`"set STSENV_EVAL=cmd& stsenv %* & call echo ::stsenv-exit %%^errorlevel%%"`) do (
+  @if "%%A"=="::stsenv-exit" (set "__stsenv_exit=%%B") else if "%%A"=="::stsenv-run" (set "__stsenv_run=1") else (call %%A %%B))
 @if not defined __stsenv_exit set "__stsenv_exit=1"
-@set "__stsenv_exit=" & exit /b %__stsenv_exit%
+@if "%__stsenv_exit%"=="0" if defined __stsenv_run goto stsenv_run_again
+@set "__stsenv_run=" & set "__stsenv_exit=" & exit /b %__stsenv_exit%
+:stsenv_run_again
+@set "__stsenv_run=" & set "__stsenv_exit="
+@cmd /d /c stsenv %*
+@exit /b %errorlevel%

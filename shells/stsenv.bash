@@ -4,40 +4,23 @@
 #   eval "$(stsenv init bash)"        # or: eval "$(stsenv init zsh)"
 #
 # Defines a function `stsenv`: `stsenv assume ...`, `stsenv session ...`,
-# `stsenv web-identity ...` and `stsenv unset` then change this shell's
-# environment directly. It evaluates stsenv's output only when stsenv exits 0;
-# on failure nothing changes and the function returns stsenv's exit code.
-# Every other subcommand, and any call with --help, --version or --shell,
-# runs the program unchanged.
+# `stsenv web-identity ...`, `stsenv export ...` and `stsenv unset` then change
+# this shell's environment directly; every other command line runs as it is.
+# The function parses no option: it runs stsenv with STSENV_EVAL set and stsenv
+# answers either the lines to evaluate or `::stsenv-run` (run me again as I am).
+# It evaluates only after exit 0; on failure nothing changes and the function
+# returns stsenv's exit code.
 stsenv() {
   # zsh: local default options, so that KSH_ARRAYS, SH_WORD_SPLIT and the like
   # set by the user change nothing here.
   if [ -n "${ZSH_VERSION-}" ]; then emulate -L zsh; fi
-  local __stsenv_arg __stsenv_command= __stsenv_out __stsenv_status __stsenv_shell=bash
-  if [ -n "${ZSH_VERSION-}" ]; then __stsenv_shell=zsh; fi
-  for __stsenv_arg in "$@"; do
-    case $__stsenv_arg in
-      --) break ;;
-      -h | --help | -V | --version | -s | -s?* | --shell | --shell=*)
-        command stsenv "$@"
-        return
-        ;;
-      -*) ;;
-      *) if [ -z "$__stsenv_command" ]; then __stsenv_command=$__stsenv_arg; fi ;;
-    esac
-  done
-  case $__stsenv_command in
-    assume | session | web-identity | unset) ;;
-    *)
-      command stsenv "$@"
-      return
-      ;;
-  esac
+  local __stsenv_out __stsenv_format=bash
+  if [ -n "${ZSH_VERSION-}" ]; then __stsenv_format=zsh; fi
   # Assigned apart from `local`, which would hide the exit code.
-  if __stsenv_out=$(command stsenv --shell "$__stsenv_shell" "$@"); then
-    eval "$__stsenv_out"
-  else
-    __stsenv_status=$?
-    return "$__stsenv_status"
+  __stsenv_out=$(STSENV_EVAL=$__stsenv_format command stsenv "$@") || return
+  if [ "$__stsenv_out" = '::stsenv-run' ]; then
+    command stsenv "$@"
+    return
   fi
+  eval "$__stsenv_out"
 }

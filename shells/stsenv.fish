@@ -4,36 +4,22 @@
 #   stsenv init fish | source
 #
 # Defines a function `stsenv`: `stsenv assume ...`, `stsenv session ...`,
-# `stsenv web-identity ...` and `stsenv unset` then change this shell's
-# environment directly. It evaluates stsenv's output only when stsenv exits 0;
-# on failure nothing changes and the function returns stsenv's exit code.
-# Every other subcommand, and any call with --help, --version or --shell,
-# runs the program unchanged.
-function stsenv --description 'stsenv: assume, session, web-identity and unset change this shell'
-    set -l __stsenv_command
-    for __stsenv_arg in $argv
-        switch $__stsenv_arg
-            case --
-                break
-            case -h --help -V --version -s '-s?*' --shell '--shell=*'
-                command stsenv $argv
-                return $status
-            case '-*'
-            case '*'
-                test -z "$__stsenv_command"; and set __stsenv_command $__stsenv_arg
-        end
-    end
-    switch "$__stsenv_command"
-        case assume session web-identity unset
-        case '*'
-            command stsenv $argv
-            return $status
-    end
+# `stsenv web-identity ...`, `stsenv export ...` and `stsenv unset` then change
+# this shell's environment directly; every other command line runs as it is.
+# The function parses no option: it runs stsenv with STSENV_EVAL set and stsenv
+# answers either the lines to evaluate or `::stsenv-run` (run me again as I am).
+# It evaluates only after exit 0; on failure nothing changes and the function
+# returns stsenv's exit code.
+function stsenv --description 'stsenv: its credential commands change this shell'
     # One string, so that values with line breaks arrive whole.
-    set -l __stsenv_out (command stsenv --shell fish $argv | string collect)
+    set -l __stsenv_out (STSENV_EVAL=fish command stsenv $argv | string collect)
     set -l __stsenv_status $pipestatus[1]
     if test $__stsenv_status -ne 0
         return $__stsenv_status
+    end
+    if test "$__stsenv_out" = '::stsenv-run'
+        command stsenv $argv
+        return $status
     end
     printf '%s\n' $__stsenv_out | source
     # `set -e` of a variable that was not set returns 4: success is stsenv's exit code.

@@ -46,6 +46,12 @@ export interface Context {
   debug(message: string): void;
   /** One-line warning for people on stderr. */
   warn(message: string): void;
+  /**
+   * STSENV_EVAL: the format an init function of `stsenv init` evaluates
+   * (src/cli/eval-mode.ts). Taken out of the environment, so that nothing
+   * stsenv runs (a credential_process, the command of `exec`) inherits it.
+   */
+  evalShell?: string;
   /** Calls `handler` for each of these signals sent to stsenv until the returned function is called. */
   onSignals(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
 }
@@ -121,6 +127,8 @@ export function copyEnv(source: NodeJS.ProcessEnv, platform: NodeJS.Platform): N
 }
 
 export function processContext(options: ProcessContextOptions): Context {
+  const evalShell = process.env.STSENV_EVAL;
+  delete process.env.STSENV_EVAL;
   const env = copyEnv(process.env, process.platform);
   const stderr = fdOutput(2);
   const ctx: Context = {
@@ -129,6 +137,7 @@ export function processContext(options: ProcessContextOptions): Context {
     stderr,
     parentPid: process.ppid,
     platform: process.platform,
+    evalShell,
     local: {
       pid: process.pid,
       uid: typeof process.getuid === 'function' ? process.getuid() : undefined,

@@ -249,7 +249,7 @@ describe('failures: exit code, empty stdout, one clear line', () => {
     { args: ['assume', ROLE, '--token-code', '123456'], message: /--token-code needs --mfa-serial/ },
     { args: ['assume', ROLE, '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '12345'], message: /invalid --token-code/ },
     { args: ['assume', ROLE, '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', 'abcdef'], message: /invalid --token-code/ },
-    { args: ['assume', ROLE, '--shell', 'tcsh'], message: /unknown --shell 'tcsh'/ },
+    { args: ['assume', ROLE, '--shell', 'rc'], message: /unknown --shell 'rc'/ },
     { args: ['assume', ROLE, '--tag', 'novalue'], message: /invalid --tag 'novalue'.*Key=Value/ },
     { args: ['assume', ROLE, '--tag', '=v'], message: /invalid --tag/ },
     { args: ['assume', ROLE, '--policy', '@/nonexistent/policy.json'], message: /cannot read --policy file/ },

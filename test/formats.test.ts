@@ -17,7 +17,7 @@ import { FORMATS, type EnvFormat, type Format } from '../src/shells/index.js';
 import { parseEnvDump, psQuote, pwshDumpEnvCommand, requireShellOrSkip, runPwshScript, scratchFile } from './support/shells.js';
 
 /** The quoting families; bash, zsh and sh share one syntax. */
-type Family = 'posix' | 'fish' | 'powershell' | 'cmd' | 'dotenv';
+type Family = 'posix' | 'fish' | 'powershell' | 'cmd' | 'dotenv' | 'nu' | 'elvish' | 'xonsh' | 'tcsh';
 
 const FAMILY: Record<string, Family | 'json' | 'ini'> = {
   bash: 'posix',
@@ -27,6 +27,10 @@ const FAMILY: Record<string, Family | 'json' | 'ini'> = {
   powershell: 'powershell',
   cmd: 'cmd',
   dotenv: 'dotenv',
+  nu: 'nu',
+  elvish: 'elvish',
+  xonsh: 'xonsh',
+  tcsh: 'tcsh',
   json: 'json',
   ini: 'ini',
 };
@@ -38,6 +42,10 @@ const LINE: Record<Family, (name: string, quoted: string) => string> = {
   powershell: (name, q) => `$env:${name} = ${q}\n`,
   cmd: (name, q) => `set "${name}=${q}"\r\n`,
   dotenv: (name, q) => `${name}=${q}\n`,
+  nu: (name, q) => `{"name":"${name}","value":${q}}\n`,
+  elvish: (name, q) => `set-env ${name} ${q}\n`,
+  xonsh: (name, q) => `$${name} = ${q}\n`,
+  tcsh: (name, q) => `setenv ${name} ${q};\n`,
 };
 
 const CLEAR: Record<Family, (name: string) => string> = {
@@ -46,6 +54,10 @@ const CLEAR: Record<Family, (name: string) => string> = {
   powershell: (name) => `Remove-Item -Path Env:${name} -ErrorAction SilentlyContinue\n`,
   cmd: (name) => `set "${name}="\r\n`,
   dotenv: (name) => `${name}=\n`,
+  nu: (name) => `{"name":"${name}","value":null}\n`,
+  elvish: (name) => `unset-env ${name}\n`,
+  xonsh: (name) => `\${...}.pop('${name}', None)\n`,
+  tcsh: (name) => `unsetenv ${name};\n`,
 };
 
 /** Marks a value the format must refuse. */
@@ -54,13 +66,13 @@ const REFUSED = null;
 interface Row {
   label: string;
   value: string;
-  /** The quoted value as it appears in the line, or REFUSED. */
-  expect: Record<Family, string | null>;
+  /** The quoted value as it appears in the line, or REFUSED (the newer families: their real shells check them, test/quoting-property.test.ts). */
+  expect: Partial<Record<Family, string | null>>;
   /** Whether the ini format writes it (`key = value`) or refuses it. */
   ini: boolean;
 }
 
-const row = (label: string, value: string, expect: Record<Family, string | null>, ini = true): Row => ({ label, value, expect, ini });
+const row = (label: string, value: string, expect: Partial<Record<Family, string | null>>, ini = true): Row => ({ label, value, expect, ini });
 
 const ROWS: Row[] = [
   row('base64 credential', 'wJalr/K7+MDENG=', {
@@ -157,7 +169,7 @@ const bare: CredentialOutput = {
 const EXPIRATION = '2026-01-02T03:04:05Z';
 
 function normalLines(family: Family): string {
-  const q = (v: string): string => (family === 'cmd' || family === 'dotenv' ? v : `'${v}'`);
+  const q = (v: string): string => (family === 'cmd' || family === 'dotenv' ? v : family === 'nu' ? `"${v}"` : `'${v}'`);
   const set = (name: string, value: string): string => LINE[family](name, q(value));
   return [
     set('AWS_ACCESS_KEY_ID', 'ASIAEXAMPLEKEYID1234'),
@@ -174,7 +186,7 @@ function normalLines(family: Family): string {
 }
 
 function bareLines(family: Family): string {
-  const q = (v: string): string => (family === 'cmd' || family === 'dotenv' ? v : `'${v}'`);
+  const q = (v: string): string => (family === 'cmd' || family === 'dotenv' ? v : family === 'nu' ? `"${v}"` : `'${v}'`);
   return [
     LINE[family]('AWS_ACCESS_KEY_ID', q('AKIAEXAMPLEKEYID1234')),
     LINE[family]('AWS_SECRET_ACCESS_KEY', q('secret/key+value=')),
@@ -241,6 +253,7 @@ for (const format of FORMATS) {
 
       for (const { label, value, expect } of ROWS) {
         const quoted = expect[family];
+        if (quoted === undefined) continue;
         if (quoted === REFUSED) {
           test(`${label}: refused`, () => {
             assert.notEqual(env.refuse(value), undefined);

@@ -27,6 +27,10 @@ import {
   winePath,
   findShell,
   isShellRequired,
+  LANGUAGE_SHELLS,
+  languageDumpEnv,
+  outputReaderEnv,
+  readOutputLines,
 } from './support/shells.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
@@ -300,3 +304,61 @@ describe('a hostile endpoint, through the shell functions', () => {
 function scratchRead(text: string): string {
   return `cat ${shQuote(scratchFile('.out', text))}`;
 }
+
+describe('a hostile endpoint, nu, elvish, xonsh, tcsh and csh', () => {
+  /** Refusals the shell rules require of these formats (every hostile value is whole Unicode). */
+  const mustRefuseLanguage = (format: string, value: string): boolean => value.includes('\0') || (format === 'tcsh' && /[\r\n]/.test(value));
+
+  for (const spec of LANGUAGE_SHELLS) {
+    test(`${spec.name} (${spec.format} format): each hostile value is set exactly or refused`, async (t) => {
+      if (!requireShellOrSkip(t, spec.name)) return;
+      let carried = 0;
+      await pool(HOSTILE, 6, async ([title, value]) => {
+        const result = await assumeWith(value, spec.format as FormatName);
+        if (mustRefuseLanguage(spec.format, value) || result.code !== 0) {
+          assert.ok(mustRefuseLanguage(spec.format, value), `${spec.format} refused ${title}, which it can carry: ${result.stderr}`);
+          assertRefused(result, value, spec.format);
+          return;
+        }
+        const cwd = freshDir();
+        const output = scratchFile('.out', result.stdout);
+        const env = { PATH: process.env.PATH ?? '', HOME: home.dir, LC_ALL: 'C.UTF-8', XDG_RUNTIME_DIR: home.dir, ...outputReaderEnv(output) };
+        const run = await runShellScript(spec.name, `${readOutputLines(spec.format, output)}\n${languageDumpEnv(spec.format)}\n`, { env, cwd });
+        assert.equal(run.code, 0, `${title}: ${run.stderr}`);
+        const vars = parseEnvDump(run.stdout);
+        assert.deepEqual(vars.get('AWS_SECRET_ACCESS_KEY'), Buffer.from(value, 'utf8'), `${spec.name}: ${title} read back exactly`);
+        assert.deepEqual(vars.get('AWS_SESSION_TOKEN'), Buffer.from(value, 'utf8'), `${spec.name}: ${title} read back exactly`);
+        assert.equal(existsSync(join(cwd, CANARY)), false, `${spec.name}: ${title} created the canary file`);
+        carried++;
+      });
+      t.diagnostic(`${spec.name}: ${carried} hostile values carried exactly`);
+    });
+
+    test(`${spec.name}: stsenv assume through the init function sets each hostile value exactly, creates no canary`, async (t) => {
+      if (!requireShellOrSkip(t, spec.name)) return;
+      const values = HOSTILE.filter(([, value]) => !mustRefuseLanguage(spec.format, value));
+      const init = await runCli(['init', spec.format], { env: isolatedEnv(home.dir) });
+      assert.equal(init.code, 0, init.stderr);
+      const initFile = scratchFile('.init', init.stdout);
+      const load: Record<string, string> = {
+        nu: `source ${shQuote(initFile)}`,
+        elvish: `var stsenv~\neval (slurp < ${shQuote(initFile)}) &ns=(ns [&edit:=(ns [&add-var~={|name value| set stsenv~ = $value }])])`,
+        xonsh: `execx(open(${shQuote(initFile)}).read())`,
+        tcsh: `eval "\`cat ${shQuote(initFile)}\`"`,
+      };
+      await pool(values, 4, async ([title, value]) => {
+        const fake = await hostileEndpoint(value);
+        try {
+          const cwd = freshDir();
+          const env = isolatedEnv(home.dir, { PATH: `${bin}:${process.env.PATH}`, AWS_ENDPOINT_URL_STS: fake.url, STSENV_SHELL: 'json', XDG_RUNTIME_DIR: home.dir }) as Record<string, string>;
+          const run = await runShellScript(spec.name, `${load[spec.format]}\nstsenv assume ${ROLE}\n${languageDumpEnv(spec.format)}\n`, { env, cwd });
+          assert.equal(run.code, 0, `${title}: ${run.stderr}`);
+          assert.deepEqual(parseEnvDump(run.stdout).get('AWS_SESSION_TOKEN'), Buffer.from(value, 'utf8'), `${spec.name}: ${title}`);
+          assert.equal(existsSync(join(cwd, CANARY)), false, `${spec.name}: ${title} created the canary file`);
+        } finally {
+          await fake.close();
+        }
+      });
+    });
+  }
+});

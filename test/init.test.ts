@@ -71,6 +71,11 @@ describe('stsenv init prints the files of shells/', () => {
     ['powershell', 'stsenv.ps1'],
     ['pwsh', 'stsenv.ps1'],
     ['cmd', 'stsenv-env.bat'],
+    ['nu', 'stsenv.nu'],
+    ['elvish', 'stsenv.elv'],
+    ['xonsh', 'stsenv.xsh'],
+    ['tcsh', 'stsenv.tcsh'],
+    ['csh', 'stsenv.tcsh'],
   ];
   for (const [shell, file] of cases) {
     test(`init ${shell} = shells/${file}`, async () => {
@@ -87,23 +92,11 @@ describe('stsenv init prints the files of shells/', () => {
     assert.doesNotMatch(text, /^\s*@?setlocal/im);
   });
 
-  // pwsh is not packaged for Debian: the PowerShell function is checked as text.
-  test('the PowerShell function runs the application, not itself, and evaluates only after exit 0', () => {
-    const text = readFileSync(new URL('stsenv.ps1', SHELLS_DIR), 'utf8');
-    assert.match(text, /Get-Command -Name stsenv -CommandType Application/);
-    const run = text.indexOf('$lines = & $program --shell powershell @args');
-    const check = text.indexOf('if ($LASTEXITCODE -ne 0) { return }');
-    const evaluate = text.indexOf('Invoke-Expression }');
-    assert.ok(run > 0 && check > run && evaluate > check, 'run, then check the exit code, then evaluate');
-    assert.match(text, /-cnotin 'assume', 'session', 'web-identity', 'unset'/);
-    assert.doesNotMatch(text, /\$global:/, 'no helper variable outlives the call');
-  });
-
   test('an unknown shell is a usage error with empty stdout', async () => {
-    const result = await runCli(['init', 'tcsh'], { env: isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1' }) });
+    const result = await runCli(['init', 'rc'], { env: isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1' }) });
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /no integration for 'tcsh'.*bash, zsh, fish, powershell/);
+    assert.match(result.stderr, /no integration for 'rc'.*bash, zsh, fish, powershell, pwsh, cmd, bat, nu, nushell, elvish, elv, xonsh, tcsh, csh/);
   });
 });
 
@@ -259,18 +252,33 @@ describe('the fish function changes the shell it runs in', () => {
 
 describe('the cmd batch file under Wine', () => {
   /**
-   * Wine cannot start node: a stub `stsenv.bat` on the Windows PATH prints
-   * what the real CLI printed for `--shell cmd` and exits with a chosen code,
-   * and writes the arguments it was given to a file.
+   * Wine cannot start node: a stub `stsenv.bat` on the Windows PATH stands in.
+   * Run with STSENV_EVAL it writes STSENV_EVAL and its arguments to files,
+   * prints what the real CLI printed and exits with a chosen code; run
+   * without (the batch file running it again), it prints a line and exits 5.
    */
-  async function stub(output: string, code: number): Promise<{ dir: string; argsFile: string }> {
+  async function stub(output: string, code: number): Promise<{ dir: string; argsFile: string; evalFile: string }> {
     const dir = join(sts.home.dir, `stub-${Date.now()}-${Math.random().toString(36).slice(2)}`);
     mkdirSync(dir);
     const outputFile = join(dir, 'output.txt');
     const argsFile = join(dir, 'args.txt');
+    const evalFile = join(dir, 'eval.txt');
     writeFileSync(outputFile, output);
-    writeFileSync(join(dir, 'stsenv.bat'), [`@echo %*> "${winePath(argsFile)}"`, `@type "${winePath(outputFile)}"`, `@exit /b ${code}`, ''].join('\r\n'));
-    return { dir, argsFile };
+    writeFileSync(
+      join(dir, 'stsenv.bat'),
+      [
+        '@if not defined STSENV_EVAL goto again',
+        `@>"${winePath(evalFile)}" echo %STSENV_EVAL%`,
+        `@>"${winePath(argsFile)}" echo %*`,
+        `@type "${winePath(outputFile)}"`,
+        `@exit /b ${code}`,
+        ':again',
+        '@echo run again with: %*',
+        '@exit /b 5',
+        '',
+      ].join('\r\n'),
+    );
+    return { dir, argsFile, evalFile };
   }
 
   async function batchFile(): Promise<string> {
@@ -286,7 +294,7 @@ describe('the cmd batch file under Wine', () => {
       env: isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1', AWS_ENDPOINT_URL_STS: sts.fake.url }),
     });
     assert.equal(rendered.code, 0, rendered.stderr);
-    const { dir, argsFile } = await stub(rendered.stdout, 0);
+    const { dir, argsFile, evalFile } = await stub(rendered.stdout, 0);
     const bat = await batchFile();
     const result = await runCmdBatch([
       '@echo off',
@@ -300,7 +308,31 @@ describe('the cmd batch file under Wine', () => {
     ]);
     assertCredentialEnv(parseCmdDump(result.stdout, 'AWS_'), lastIssued(), 'eu-west-1');
     assert.equal(parseCmdDump(result.stdout, '__stsenv').size, 0, 'the helper variable is removed');
-    assert.equal(readFileSync(argsFile, 'utf8').trim(), `--shell cmd assume ${ROLE} --duration 1h`);
+    assert.equal(readFileSync(argsFile, 'utf8').trim(), `assume ${ROLE} --duration 1h`);
+    assert.equal(readFileSync(evalFile, 'utf8').trim(), 'cmd');
+    assert.doesNotMatch(result.stdout, /STSENV_EVAL/);
+  });
+
+  test('::stsenv-run: the program runs again as it is, its output shown and its exit code returned', async (t) => {
+    if (!requireShellOrSkip(t, 'cmd')) return;
+    const { dir, evalFile } = await stub('::stsenv-run\r\n', 0);
+    const bat = await batchFile();
+    const result = await runCmdBatch([
+      '@echo off',
+      `set "PATH=${winePath(dir)};%PATH%"`,
+      'set "AWS_PROFILE=work"',
+      `cmd /c "${winePath(bat)}" --region eu-west-1 whoami`,
+      'echo rc=%errorlevel%',
+      'echo ---dump---',
+      'set AWS_',
+      'set __stsenv',
+      'set STSENV_EVAL',
+    ]);
+    assert.equal(readFileSync(evalFile, 'utf8').trim(), 'cmd');
+    assert.equal(result.stdout.split('---dump---')[0], 'run again with: --region eu-west-1 whoami\nrc=5\n');
+    assert.deepEqual([...parseCmdDump(result.stdout, 'AWS_')], [['AWS_PROFILE', 'work']]);
+    assert.equal(parseCmdDump(result.stdout, '__stsenv').size, 0, 'the helper variables are removed');
+    assert.equal(parseCmdDump(result.stdout, 'STSENV_EVAL').size, 0, 'STSENV_EVAL was set for the captured run only');
   });
 
   test('a failure sets nothing and the exit code is stsenv\'s', async (t) => {

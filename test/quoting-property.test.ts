@@ -16,8 +16,12 @@ import { renderCredentials, renderEnvChange } from '../src/shells/render.js';
 import { FORMATS, type EnvFormat } from '../src/shells/index.js';
 import type { EnvChange } from '../src/variables.js';
 import {
+  LANGUAGE_SHELLS,
   POSIX_SHELLS,
   cmdEvalAndDump,
+  languageDumpEnv,
+  outputReaderEnv,
+  readOutputLines,
   dumpEnvCommand,
   parseCmdDump,
   parseEnvDump,
@@ -355,6 +359,11 @@ function assertNoFailures(shell: string, failures: readonly Failure[]): void {
 
 /** The documented reasons for refusal, restated here independently of src/shells. */
 const REFUSAL_RULES: Record<string, (value: string) => boolean> = {
+  // JSON and Python literals cannot hold half a surrogate pair (none is generated); tcsh's eval joins lines.
+  nu: (v) => v.includes('\0') || /[\ud800-\udfff]/u.test(v),
+  elvish: (v) => v.includes('\0'),
+  xonsh: (v) => v.includes('\0') || /[\ud800-\udfff]/u.test(v),
+  tcsh: (v) => v.includes('\0') || /[\r\n]/.test(v),
   bash: (v) => v.includes('\0'),
   zsh: (v) => v.includes('\0'),
   sh: (v) => v.includes('\0'),
@@ -566,6 +575,85 @@ describe('canaries and edge values: a broken quote would create a file', () => {
       assertNoFailures('pwsh', failures);
     }
   });
+});
+
+// ------------------------------------------------------------ shells with a language of their own
+
+async function runLanguageChunk(shell: string, format: EnvFormat, values: readonly string[], offset: number, box: Sandbox): Promise<{ failures: Failure[]; broken?: string }> {
+  const names = values.map((_, i) => `${PREFIX}${offset + i}`);
+  const output = scratchFile('.out', renderEnvChange(format, { set: values.map((v, i) => [names[i]!, v]), clear: [CLEARED] }));
+  const env = shellEnv({ [CLEARED]: 'x', ...outputReaderEnv(output) });
+  const result = await runShellScript(shell, `${readOutputLines(format.name, output)}\n${languageDumpEnv(format.name)}\n`, { env, cwd: box.cwd, timeoutMs: 120_000 });
+  const vars = parseEnvDump(result.stdout, PREFIX);
+  let broken: string | undefined;
+  if (result.code !== 0 || result.stderr !== '') broken = `exit ${result.code ?? result.signal}, stderr: ${result.stderr.slice(0, 500)}`;
+  if (vars.has(CLEARED)) broken = `${broken ?? ''} ${CLEARED} was not cleared`.trim();
+  const failures: Failure[] = [];
+  values.forEach((value, i) => {
+    const got = vars.get(names[i]!);
+    if (!got) failures.push({ value, problem: 'not set' });
+    else if (!got.equals(Buffer.from(value, 'utf8'))) failures.push({ value, problem: `came back as ${show(got)}` });
+  });
+  return { failures, broken };
+}
+
+describe(`quoting property, nu, elvish, xonsh, tcsh and csh: ${COUNT} values each, seed ${SEED}`, { concurrency: 1 }, () => {
+  for (const spec of LANGUAGE_SHELLS) {
+    test(`${spec.name} (${spec.format} format) carries every value it accepts`, async (t: TestContext) => {
+      if (!requireShellOrSkip(t, spec.name)) return;
+      const format = envFormat(spec.format);
+      const box = sandbox(spec.name);
+      const started = performance.now();
+      const values = generate(COUNT, SEED, (gen) => unicodeValue(gen, box.canary));
+      const { accepted, refused } = partition(format, values);
+      const failures = await runAll(accepted, (chunk, offset) => runLanguageChunk(spec.name, format, chunk, offset, box));
+      report(spec.name, values.length, refused, started, failures);
+      assertSandboxClean(box, spec.name);
+      assertNoFailures(spec.name, failures);
+    });
+  }
+
+  for (const spec of LANGUAGE_SHELLS) {
+    test(`${spec.name}: every Unicode scalar value, 256 code points per value`, async (t: TestContext) => {
+      if (!requireShellOrSkip(t, spec.name)) return;
+      const format = envFormat(spec.format);
+      const box = sandbox(`all-${spec.name}`);
+      const started = performance.now();
+      const blocks: string[] = [];
+      for (let start = 0; start <= 0x10ffff; start += 256) {
+        let block = '';
+        for (let cp = start; cp < start + 256; cp++) if (cp !== 0 && (cp < 0xd800 || cp > 0xdfff)) block += String.fromCodePoint(cp);
+        // tcsh cannot carry line breaks (refused): every other code point still goes through.
+        if (block) blocks.push(format.name === 'tcsh' ? block.replace(/[\r\n]/g, '') : block);
+      }
+      const { accepted, refused } = partition(format, blocks);
+      assert.equal(refused, 0);
+      const failures = await runAll(accepted, (chunk, offset) => runLanguageChunk(spec.name, format, chunk, offset, box), 200);
+      report(`${spec.name} (all code points)`, blocks.length, refused, started, failures);
+      assertNoFailures(spec.name, failures);
+    });
+  }
+
+  for (const spec of LANGUAGE_SHELLS) {
+    test(`${spec.name}: canaries and edge values`, async (t: TestContext) => {
+      if (!requireShellOrSkip(t, spec.name)) return;
+      const format = envFormat(spec.format);
+      const box = sandbox(`canary-${spec.name}`);
+      const file = box.canary;
+      const canaries = [
+        `$(touch ${file})`, `'; touch ${file}; '`, `\`touch ${file}\``, `"; touch ${file}; "`, `\\'; touch ${file}; #`, `(touch ${file})`,
+        `'$(touch ${file})'`, `'\\''; touch ${file}; '\\''`, `"$(touch ${file})"`, `'' ; touch ${file} ; ''`, `\\'; touch ${file}; \\'`,
+        // nushell, elvish, xonsh and csh ways to run a command from a string
+        `(^touch ${file})`, `$(^touch ${file})`, `@(__import__('os').system('touch ${file}'))`, `'); __import__('os').system('touch ${file}'); ('`,
+        `!(touch ${file})`, `\`touch ${file}\`!`, `!!`, `!$`, `!-1`, `^touch^echo`, `\\!' ; touch ${file} ; '`, `"}\n{"name":"STSENV_P_X","value":"x"}`,
+      ];
+      const { accepted } = partition(format, [...canaries, ...EDGE_VALUES]);
+      const { failures, broken } = await runLanguageChunk(spec.name, format, accepted, 0, box);
+      assert.equal(broken, undefined);
+      assertSandboxClean(box, spec.name);
+      assertNoFailures(spec.name, failures);
+    });
+  }
 });
 
 describe('control: the harness catches a broken format', () => {

@@ -3,6 +3,7 @@
  * session of each shell has; then for real, with /proc, in bash, zsh, dash and fish.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { detectFormat, readLinuxProcessName, type DetectInput } from '../src/shells/detect.js';
 import { isolatedEnv, stsenvOnPath, tempDir } from './support/run-cli.js';
@@ -69,6 +70,23 @@ describe('detectFormat, rule by rule', () => {
     assert.equal(detect({ SHELL: '/bin/bash', PSModulePath: PWSH_7_LINUX }, 'linux', 'bash'), 'bash');
   });
 
+  test('nu, elvish, xonsh, tcsh and csh as the parent process, and as the login shell', () => {
+    for (const [name, format] of [['nu', 'nu'], ['elvish', 'elvish'], ['xonsh', 'xonsh'], ['tcsh', 'tcsh'], ['csh', 'tcsh']]) {
+      assert.equal(detect({ SHELL: '/bin/bash' }, 'linux', name), format, name);
+      assert.equal(detect({ SHELL: `/usr/bin/${name}` }, 'darwin', undefined), format, `login shell ${name}`);
+    }
+  });
+
+  test('xonsh run by Python (python3 -m xonsh, python3 /usr/bin/xonsh): its arguments tell', () => {
+    const withArgs = (argv: string[] | undefined): string =>
+      detectFormat({ env: { SHELL: '/bin/bash' }, platform: 'linux', parentPid: 4242, processName: () => 'python3', commandLine: () => argv });
+    assert.equal(withArgs(['/usr/bin/python3', '-m', 'xonsh']), 'xonsh');
+    assert.equal(withArgs(['python3.11', '-u', '/usr/local/bin/xonsh', '--no-rc']), 'xonsh');
+    assert.equal(withArgs(['/usr/bin/python3', 'build.py']), 'sh');
+    assert.equal(withArgs(['/usr/bin/python3', '-m', 'pip']), 'sh');
+    assert.equal(withArgs(undefined), 'sh');
+  });
+
   test('every POSIX shell name maps to sh', () => {
     for (const name of ['sh', 'dash', 'ksh', 'ksh93', 'mksh', 'yash', 'busybox', 'ash']) {
       assert.equal(detect({ SHELL: '/usr/bin/fish' }, 'linux', name), 'sh', name);
@@ -125,6 +143,24 @@ describe('the parent-process rule, for real', () => {
       const env = parseEnvDump(result.stdout);
       assert.equal(env.has('AWS_ACCESS_KEY_ID'), false);
       assert.equal(env.has('AWS_PROFILE'), false);
+    });
+  }
+
+  const languages: Array<[shell: string, script: string, line: RegExp]> = [
+    ['nu', '^stsenv unset', /^\{"name":"AWS_ACCESS_KEY_ID","value":null\}$/m],
+    ['elvish', 'stsenv unset', /^unset-env AWS_ACCESS_KEY_ID$/m],
+    ['xonsh', 'stsenv unset', /^\$\{\.\.\.\}\.pop\('AWS_ACCESS_KEY_ID', None\)$/m],
+    ['xonsh', '/usr/bin/python3 -m xonsh --no-rc -c "stsenv unset"', /^\$\{\.\.\.\}\.pop\('AWS_ACCESS_KEY_ID', None\)$/m],
+    ['tcsh', 'stsenv unset', /^unsetenv AWS_ACCESS_KEY_ID;$/m],
+    ['csh', 'stsenv unset', /^unsetenv AWS_ACCESS_KEY_ID;$/m],
+  ];
+  for (const [shell, script, line] of languages) {
+    test(`${shell}: ${script} picks the ${shell} format`, async (t) => {
+      if (!requireShellOrSkip(t, shell)) return;
+      if (script.startsWith('/usr/bin/python3') && !existsSync('/usr/bin/python3')) return t.skip('no /usr/bin/python3');
+      const result = await runShellScript(shell, `${script}\n`, { env: { ...environment(), XDG_RUNTIME_DIR: home.dir } });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout.toString('utf8'), line);
     });
   }
 

@@ -48,7 +48,9 @@ function prerenderedHelp(args: readonly string[], width: () => number): string |
 }
 
 async function run(args: string[]): Promise<number> {
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // Under a shell function of `stsenv init` (STSENV_EVAL, cli/eval-mode.ts) main answers, --version and --help too.
+  const instant = process.env.STSENV_EVAL === undefined;
+  if (instant && args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     writeFd(1, `${VERSION}\n`);
     return 0;
   }
@@ -56,7 +58,7 @@ async function run(args: string[]): Promise<number> {
   // for nothing. Asked only by the paths that render text with yargs.
   let measured: number | undefined;
   const width = () => (measured ??= helpWidth(isTerminal(2) ? process.stderr : {}));
-  const help = prerenderedHelp(args, width);
+  const help = instant ? prerenderedHelp(args, width) : undefined;
   if (help !== undefined) {
     // Help is for people: stderr, so that `eval "$(stsenv ... --help)"` runs nothing.
     writeFd(2, `${help}\n`);

@@ -51,6 +51,12 @@ export interface CommandSpec<Options = Record<string, unknown>> {
   readonly usage?: string;
   readonly examples?: ReadonlyArray<readonly [command: string, description: string]>;
   readonly epilogue?: string;
+  /**
+   * Prints lines for the shell to evaluate (unless --write-profile alone):
+   * through an init function of `stsenv init` (STSENV_EVAL), its output is
+   * evaluated; any other command runs as it is.
+   */
+  readonly shellLines?: boolean;
   run(options: Options, ctx: Context): Promise<number> | number;
 }
 

@@ -9,6 +9,7 @@ import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME
 import { commandString, type CommandSpec } from './options.js';
 import { loadCommands } from '../commands/index.js';
 import type { Context } from '../context.js';
+import type { EvalMode } from './eval-mode.js';
 import { usageError } from '../errors.js';
 import { FORMAT_NAMES } from '../shells/index.js';
 
@@ -82,9 +83,11 @@ export function parseWithYargs(args: string[], width: number, commands: readonly
   return result;
 }
 
-export async function runWithYargs(args: string[], width: number, ctx: Context): Promise<number> {
+export async function runWithYargs(args: string[], width: number, ctx: Context, evaluate?: EvalMode): Promise<number> {
   const commands = await loadCommands();
   const { argv, error, output } = parseWithYargs(args, width, commands);
+  const answer = evaluate?.after(argv ?? {}, commands.find((c) => c.name === (argv?._ as unknown[] | undefined)?.[0]), ctx, error !== undefined);
+  if (answer !== undefined) return answer;
   // Completion output is for the shell: the words asked for, or the script itself.
   if (argv?.getYargsCompletions !== undefined && !error) {
     ctx.stdout.write(output ? `${output}\n` : '');

@@ -46,6 +46,7 @@ export const assumeCommand: CommandSpec<AssumeOptions> = {
   describe: 'Assume a role (AssumeRole) and print the credentials',
   positionals: [{ name: 'role-arn', describe: 'Role to assume (default: role_arn of --profile)' }],
   options: OPTIONS,
+  shellLines: true,
   examples: [
     [`eval "$(stsenv assume ${EXAMPLE_ROLE})"`, 'Assume a role in bash or zsh'],
     [`stsenv assume ${EXAMPLE_ROLE} -s fish | source`, 'The same in fish'],

@@ -26,6 +26,7 @@ export const exportCommand: CommandSpec<ExportOptions> = {
   name: 'export',
   describe: 'Print the credentials a profile or the default chain gives (like aws configure export-credentials)',
   options: OPTIONS,
+  shellLines: true,
   examples: [
     ['eval "$(stsenv export --profile dev)"', 'The credentials of profile dev, as variables'],
     ['stsenv export --profile sso-admin --shell json', 'As credential_process JSON'],

@@ -29,6 +29,7 @@ export const sessionCommand: CommandSpec<SessionOptions> = {
   name: 'session',
   describe: 'Get a session token (GetSessionToken), with MFA if you give it',
   options: OPTIONS,
+  shellLines: true,
   examples: [['eval "$(stsenv session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456)"', 'An MFA session for 12 hours']],
   run: runSession,
 };

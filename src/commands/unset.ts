@@ -15,6 +15,7 @@ export const unsetCommand: CommandSpec<UnsetOptions> = {
   name: 'unset',
   describe: 'Print the lines that clear every variable stsenv sets',
   options: OUTPUT_OPTIONS,
+  shellLines: true,
   examples: [['eval "$(stsenv unset)"', 'Drop the assumed credentials']],
   run: runUnset,
 };

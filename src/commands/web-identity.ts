@@ -75,6 +75,7 @@ export const webIdentityCommand: CommandSpec<WebIdentityOptions> = {
   describe: 'Assume a role with an OIDC token (AssumeRoleWithWebIdentity); needs no base credentials',
   positionals: [{ name: 'role-arn', describe: 'Role to assume (default: AWS_ROLE_ARN)' }],
   options: OPTIONS,
+  shellLines: true,
   examples: [[`eval "$(stsenv web-identity ${EXAMPLE_ROLE} --token-file /var/run/secrets/token)"`, 'In CI']],
   run: runWebIdentity,
 };

@@ -25,4 +25,5 @@ export const cmd: EnvFormat = {
   // The quotes around NAME=value keep & | < > literal and trailing spaces out.
   setLine: (name, value) => `set "${name}=${value}"`,
   clearLine: (name) => `set "${name}="`,
+  integration: 'stsenv-env.bat',
 };

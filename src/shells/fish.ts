@@ -17,4 +17,5 @@ export const fish: EnvFormat = {
   refuse: (value) => (value.includes('\0') ? 'a NUL character, which no environment variable can hold' : undefined),
   setLine: (name, value) => `set -gx ${name} ${fishQuote(value)};`,
   clearLine: (name) => `set -e ${name};`,
+  integration: 'stsenv.fish',
 };

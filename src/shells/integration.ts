@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { usageError } from '../errors.js';
+import { FORMATS, type EnvFormat } from './index.js';
 
 /**
  * The shell integration files of shells/, keyed by file name. The bundle
@@ -8,15 +9,13 @@ import { usageError } from '../errors.js';
  */
 declare const STSENV_SHELL_FILES: Record<string, string> | undefined;
 
-/** What `stsenv init` accepts, and the file each prints. */
-export const INTEGRATIONS: Readonly<Record<string, string>> = {
-  bash: 'stsenv.bash',
-  zsh: 'stsenv.bash',
-  fish: 'stsenv.fish',
-  powershell: 'stsenv.ps1',
-  pwsh: 'stsenv.ps1',
-  cmd: 'stsenv-env.bat',
-};
+/** The shell formats that have an init function. */
+export const INTEGRATION_FORMATS: readonly EnvFormat[] = FORMATS.filter((f): f is EnvFormat => f.kind === 'env' && f.integration !== undefined);
+
+/** What `stsenv init` accepts (each such format's name and aliases), and the file each prints. */
+export const INTEGRATIONS: Readonly<Record<string, string>> = Object.fromEntries(
+  INTEGRATION_FORMATS.flatMap((f) => [f.name, ...f.aliases].map((name) => [name, f.integration!])),
+);
 
 export const INTEGRATION_NAMES = Object.keys(INTEGRATIONS);
 

@@ -9,12 +9,13 @@ export function posixQuote(value: string): string {
  * bash, zsh and sh share one syntax. Every statement ends in `;` because
  * `eval $(stsenv ...)` unquoted joins all lines into one.
  */
-function posixFormat(name: string, description: string, aliases: readonly string[] = []): EnvFormat {
+function posixFormat(name: string, description: string, aliases: readonly string[] = [], integration?: string): EnvFormat {
   return {
     kind: 'env',
     name,
     aliases,
     description,
+    integration,
     lineEnding: '\n',
     refuse: (value) => (value.includes('\0') ? 'a NUL character, which no environment variable can hold' : undefined),
     setLine: (variable, value) => `export ${variable}=${posixQuote(value)};`,
@@ -22,6 +23,6 @@ function posixFormat(name: string, description: string, aliases: readonly string
   };
 }
 
-export const bash = posixFormat('bash', 'bash: eval "$(stsenv ...)"');
-export const zsh = posixFormat('zsh', 'zsh: eval "$(stsenv ...)"');
+export const bash = posixFormat('bash', 'bash: eval "$(stsenv ...)"', [], 'stsenv.bash');
+export const zsh = posixFormat('zsh', 'zsh: eval "$(stsenv ...)"', [], 'stsenv.bash');
 export const sh = posixFormat('sh', 'POSIX sh, dash, ksh, mksh, yash, busybox: eval "$(stsenv ...)"', ['posix']);

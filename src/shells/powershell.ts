@@ -22,4 +22,5 @@ export const powershell: EnvFormat = {
   },
   setLine: (name, value) => `$env:${name} = ${powershellQuote(value)}`,
   clearLine: (name) => `Remove-Item -Path Env:${name} -ErrorAction SilentlyContinue`,
+  integration: 'stsenv.ps1',
 };

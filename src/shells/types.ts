@@ -20,6 +20,12 @@ export interface EnvFormat {
   setLine(name: string, value: string): string;
   /** The statement that removes `name` (or leaves it empty where removal does not exist). */
   clearLine(name: string): string;
+  /**
+   * The file of shells/ that `stsenv init NAME` prints (NAME: this format's
+   * name or an alias): a function that runs stsenv with STSENV_EVAL set to
+   * this format's name and evaluates what it prints (src/cli/eval-mode.ts).
+   */
+  integration?: string;
 }
 
 /** A format that is one document about the credentials (json, ini): no variables. */

@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 
 /** The format names of src/shells a real shell reads. */
@@ -18,8 +20,11 @@ export interface ShellSpec {
   /** Executable and fixed arguments; the script file path is appended. */
   command: readonly string[];
   /** The stsenv format this shell reads. */
-  format: ShellFormatName;
+  format: ShellFormatName | LanguageShellFormatName;
 }
+
+/** The formats of the shells with a language of their own (LANGUAGE_SHELLS). */
+export type LanguageShellFormatName = 'nu' | 'elvish' | 'xonsh' | 'tcsh';
 
 /**
  * Every shell the tests run. Start-up files are skipped where the shell has a
@@ -43,8 +48,68 @@ export const SHELLS: readonly ShellSpec[] = [
 
 export const POSIX_SHELLS: readonly ShellSpec[] = SHELLS.filter((s) => s.format !== 'fish' && s.format !== 'cmd' && s.format !== 'powershell');
 
+/**
+ * nu from the npm package nushell (a devDependency), whose binary is in the
+ * package of this platform; a nu on PATH otherwise.
+ */
+export function nuExecutable(): string {
+  try {
+    return createRequire(import.meta.url).resolve(`@nushell/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}/bin/nu`);
+  } catch {
+    return 'nu';
+  }
+}
+
+/** Shells whose scripts are neither POSIX sh nor fish: each test writes its own lines for them. */
+export const LANGUAGE_SHELLS: readonly ShellSpec[] = [
+  { name: 'nu', command: [nuExecutable(), '--no-config-file'], format: 'nu' },
+  { name: 'elvish', command: ['elvish', '-norc'], format: 'elvish' },
+  { name: 'xonsh', command: ['xonsh', '--no-rc'], format: 'xonsh' },
+  { name: 'tcsh', command: ['tcsh', '-f'], format: 'tcsh' },
+  // csh is tcsh here (Debian's alternative), as on macOS and the BSDs.
+  { name: 'csh', command: ['csh', '-f'], format: 'tcsh' },
+];
+
+/**
+ * Lines that read stsenv's output saved in `outputFile` into the shell the
+ * way README says (elvish, tcsh), or as close as a test can be: xonsh reads
+ * the file with Python, as `$(...)` was seen to lose the end of an output
+ * on a loaded machine; nushell cannot evaluate text, so its own function
+ * (shells/stsenv.nu) reads it, from a `stsenv` stub (see outputReaderEnv).
+ */
+export function readOutputLines(format: string, outputFile: string): string {
+  switch (format) {
+    case 'nu':
+      return `source ${shQuote(fileURLToPath(new URL('../../shells/stsenv.nu', import.meta.url)))}\nstsenv`;
+    case 'elvish':
+      return `eval (cat ${shQuote(outputFile)} | slurp)`;
+    case 'xonsh':
+      return `execx(open(${shQuote(outputFile)}, encoding='utf-8').read())`;
+    default:
+      return `eval "\`cat ${shQuote(outputFile)}\`"`;
+  }
+}
+
+let stubBin: string | undefined;
+
+/** What readOutputLines needs in the environment: for nu, a `stsenv` on PATH that prints the output file. */
+export function outputReaderEnv(outputFile: string): Record<string, string> {
+  if (!stubBin) {
+    const dir = mkdtempSync(join(tmpdir(), 'stsenv-output-stub-'));
+    stubBin = dir;
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'stsenv'), '#!/bin/sh\nexec cat "$STSENV_TEST_OUTPUT"\n', { mode: 0o755 });
+  }
+  return { STSENV_TEST_OUTPUT: outputFile, PATH: `${stubBin}${delimiter}${process.env.PATH ?? ''}` };
+}
+
+/** dumpEnvCommand() for LANGUAGE_SHELLS: nushell and xonsh run a path as a command only unquoted. */
+export function languageDumpEnv(format: string): string {
+  return format === 'nu' ? `^${envExecutable()} -0` : format === 'xonsh' ? `${envExecutable()} -0` : dumpEnvCommand();
+}
+
 export function shellSpec(name: string): ShellSpec {
-  const spec = SHELLS.find((s) => s.name === name);
+  const spec = [...SHELLS, ...LANGUAGE_SHELLS].find((s) => s.name === name);
   if (!spec) throw new Error(`no shell named ${name} in test/support/shells.ts`);
   return spec;
 }

@@ -1,0 +1,20 @@
+# stsenv shell integration for elvish.
+#
+# Install (one line in rc.elv):
+#   eval (stsenv init elvish | slurp)
+#
+# Defines a command `stsenv`: `stsenv assume ...`, `stsenv session ...`,
+# `stsenv web-identity ...`, `stsenv export ...` and `stsenv unset` then change
+# this shell's environment directly; every other command line runs as it is.
+# It parses no option: it runs stsenv with STSENV_EVAL set and stsenv answers
+# either the code to evaluate or `::stsenv-run` (run me again as I am). A
+# failure is stsenv's exception (with its exit status) and changes nothing.
+fn stsenv {|@args|
+  var out = ({ tmp E:STSENV_EVAL = elvish; e:stsenv $@args | slurp })
+  if (eq $out "::stsenv-run\n") {
+    e:stsenv $@args
+  } else {
+    eval $out
+  }
+}
+edit:add-var stsenv~ $stsenv~

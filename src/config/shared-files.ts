@@ -25,6 +25,17 @@ export function loadProfiles(): Promise<Profiles> {
   return loaded;
 }
 
+/**
+ * The [sso-session NAME] sections of the config file, by NAME. The SDK's
+ * loader keeps them out of the profiles (parseKnownFiles files them under
+ * 'sso-session.NAME'); its loadSsoSessionData is what its SSO providers read.
+ */
+export async function loadSsoSessions(): Promise<Profiles> {
+  await loadProfiles();
+  const { loadSsoSessionData } = await import('@smithy/core/config');
+  return (await loadSsoSessionData()) as Profiles;
+}
+
 export function configFilePath(env: NodeJS.ProcessEnv): string {
   return env.AWS_CONFIG_FILE || join(env.HOME || homedir(), '.aws', 'config');
 }

@@ -18,12 +18,11 @@ import {
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RetryErrorInfo, StandardRetryBackoffStrategy, StandardRetryToken } from '@smithy/types';
-import { readFileSync } from 'node:fs';
-import type { AgentOptions as HttpsAgentOptions } from 'node:https';
-import { failure, usageError } from '../errors.js';
+import { failure } from '../errors.js';
 import type { Credentials } from '../credentials.js';
 import type { StsTarget } from './client-options.js';
 import { toStsenvError } from './errors.js';
+import { httpsOptions } from './https-options.js';
 import { bypassesProxy, describeProxy, proxyAgents, readProxySettings } from './proxy.js';
 
 export type { AssumeRoleCommandInput, AssumeRoleWithWebIdentityCommandInput, GetSessionTokenCommandInput };
@@ -109,17 +108,6 @@ interface Client {
   sts: STSClient;
   /** The proxy in use for this endpoint, for messages; no credentials. */
   proxy?: string;
-}
-
-/** AWS_CA_BUNDLE replaces the trust store for https endpoints, as in the AWS CLI. */
-function httpsOptions(env: NodeJS.ProcessEnv): HttpsAgentOptions {
-  const bundle = env.AWS_CA_BUNDLE?.trim();
-  if (!bundle) return {};
-  try {
-    return { ca: readFileSync(bundle) };
-  } catch (error) {
-    throw usageError(`cannot read AWS_CA_BUNDLE '${bundle}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'point it at a PEM file of CA certificates, or unset it');
-  }
 }
 
 async function createClient(target: StsTarget, reporter: Reporter, deadline: number): Promise<Client> {

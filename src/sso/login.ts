@@ -1,0 +1,84 @@
+/**
+ * `stsenv sso login` and `stsenv sso logout` as plain functions over what they
+ * touch (environment, clock, stderr, the OIDC API), so tests run them in-process.
+ * Everything for people goes to stderr: stdout stays empty.
+ */
+import type { Output } from '../context.js';
+import { usageError } from '../errors.js';
+import { loadSsoConfig, resolveSsoTarget, type SsoSelection, type SsoTarget } from './config.js';
+import { deviceLogin, type OidcApi } from './device-flow.js';
+import { removeFile, ssoCacheDirectory, tokenCacheFile, tokenFiles } from './token-cache.js';
+import { isoSeconds } from '../credentials.js';
+
+export interface SsoLoginOptions extends SsoSelection {
+  /** false with --no-browser. */
+  browser?: boolean;
+  /** Seconds allowed for each request. */
+  timeout?: number;
+}
+
+export interface SsoLogoutOptions extends SsoSelection {
+  all?: boolean;
+}
+
+export interface SsoWorld {
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+  stderr: Output;
+  now(): Date;
+  debug(message: string): void;
+  warn(message: string): void;
+  sleep(ms: number): Promise<void>;
+  /** The SSO OIDC API for a region (default: the SDK's client, oidc.ts). */
+  oidc?(region: string, timeoutMs: number | undefined): Promise<OidcApi & { destroy?(): void }>;
+  /** Opens a page in a browser (default: the `open` package where canOpenBrowser allows). */
+  openBrowser?(url: string): Promise<boolean>;
+}
+
+async function target(selection: SsoSelection, env: NodeJS.ProcessEnv): Promise<SsoTarget> {
+  const { profiles, sessions } = await loadSsoConfig();
+  return resolveSsoTarget(selection, profiles, sessions, env);
+}
+
+export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promise<number> {
+  if (options.timeout !== undefined && (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > 3600)) {
+    throw usageError(`invalid --timeout '${options.timeout}'`, 'give seconds, more than 0 and at most 3600');
+  }
+  const sso = await target(options, world.env);
+  const timeoutMs = options.timeout !== undefined ? Math.round(options.timeout * 1000) : undefined;
+  const oidc = world.oidc
+    ? await world.oidc(sso.region, timeoutMs)
+    : await (await import('./oidc.js')).sdkOidcApi({ region: sso.region, env: world.env, debug: world.debug, timeoutMs });
+  const openBrowser =
+    world.openBrowser ??
+    (async (url: string) => {
+      const { canOpenBrowser, openInBrowser } = await import('./browser.js');
+      return canOpenBrowser(world.env, world.platform) && openInBrowser(url, world.debug);
+    });
+  const cacheDir = ssoCacheDirectory(world.env);
+  world.debug(`signing in to ${sso.startUrl} (${sso.label}, region ${sso.region})`);
+  try {
+    const token = await deviceLogin(sso, { ...world, oidc, openBrowser, cacheDir }, options.browser === false);
+    world.stderr.write(`stsenv: signed in to ${sso.startUrl} (${sso.label}) until ${isoSeconds(token.expiresAt)}; the token is in ${tokenCacheFile(cacheDir, sso)}\n`);
+  } finally {
+    oidc.destroy?.();
+  }
+  return 0;
+}
+
+export async function ssoLogout(options: SsoLogoutOptions, world: SsoWorld): Promise<number> {
+  const cacheDir = ssoCacheDirectory(world.env);
+  const after = "credentials issued with it stay valid until they expire ('stsenv cache clear' forgets stsenv's copies)";
+  if (options.all) {
+    if (options.profile !== undefined || options.ssoSession !== undefined) throw usageError('give --all, or --profile / --sso-session, not both');
+    const files = tokenFiles(cacheDir, world);
+    for (const file of files) removeFile(file);
+    world.stderr.write(`stsenv: removed ${files.length} SSO ${files.length === 1 ? 'token' : 'tokens'} from ${cacheDir}${files.length ? `; ${after}` : ''}\n`);
+    return 0;
+  }
+  const sso = await target(options, world.env);
+  const path = tokenCacheFile(cacheDir, sso);
+  if (removeFile(path)) world.stderr.write(`stsenv: signed out of ${sso.startUrl} (${sso.label}): removed ${path}; ${after}\n`);
+  else world.stderr.write(`stsenv: no SSO token was cached for ${sso.label} (${path})\n`);
+  return 0;
+}

@@ -31,7 +31,7 @@ export interface SsoWorld {
   sleep(ms: number): Promise<void>;
   /** The SSO OIDC API for a region (default: the SDK's client, oidc.ts). */
   oidc?(region: string, timeoutMs: number | undefined): Promise<OidcApi & { destroy?(): void }>;
-  /** Opens a page in a browser (default: the `open` package where canOpenBrowser allows). */
+  /** Opens a page in a browser, where canOpenBrowser allows (default: the `open` package). */
   openBrowser?(url: string): Promise<boolean>;
 }
 
@@ -49,12 +49,9 @@ export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promi
   const oidc = world.oidc
     ? await world.oidc(sso.region, timeoutMs)
     : await (await import('./oidc.js')).sdkOidcApi({ region: sso.region, env: world.env, debug: world.debug, timeoutMs });
-  const openBrowser =
-    world.openBrowser ??
-    (async (url: string) => {
-      const { canOpenBrowser, openInBrowser } = await import('./browser.js');
-      return canOpenBrowser(world.env, world.platform) && openInBrowser(url, world.debug);
-    });
+  const { canOpenBrowser, openInBrowser } = await import('./browser.js');
+  const opener = world.openBrowser ?? ((url: string) => openInBrowser(url, world.debug));
+  const openBrowser = async (url: string) => canOpenBrowser(world.env, world.platform) && opener(url);
   const cacheDir = ssoCacheDirectory(world.env);
   world.debug(`signing in to ${sso.startUrl} (${sso.label}, region ${sso.region})`);
   try {

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { warningPrefix } from '../src/cli/root.js';
 import { COMMANDS } from '../src/commands/index.js';
 import { stderrChalk } from '../src/cli/report-error.js';
+import { startFakeSso } from './support/fake-sso.js';
 import { startFakeSts, type FakeSts } from './support/fake-sts.js';
 import { isolatedEnv, tempDir } from './support/run-cli.js';
 
@@ -133,6 +134,31 @@ describe('what each path loads', () => {
     assert.equal(fake.requests.length, 1);
     assert.ok(!files.some((f) => isVendor('proxy', f)), files.join(', '));
     for (const name of ['node:http2', 'node:assert']) assert.ok(!builtins.has(name), `a request loaded ${name}`);
+  });
+
+  test('sso login loads the SSO OIDC client of its own bundle, never the aws bundle; sso logout loads neither', async () => {
+    const sso = await startFakeSso({ interval: 0 });
+    try {
+      const env = homeEnv({ AWS_CONFIG_FILE: join(scratch.dir, 'sso-config'), AWS_ENDPOINT_URL_SSO_OIDC: sso.url });
+      writeFileSync(env.AWS_CONFIG_FILE!, '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n');
+      const login = await loadedFiles(['sso', 'login', '--sso-session', 'corp'], env);
+      assert.equal(sso.requestsFor('CreateToken').length, 2, 'signed in');
+      assert.ok(login.some((f) => isVendor('sso-oidc', f)), login.join(', '));
+      assert.ok(!login.some((f) => isVendor('aws', f) || isVendor('yargs', f)), `sso login loaded ${login.join(', ')}`);
+      assert.ok(!login.some((f) => isVendor('browser', f)), 'no browser to open: the opener is not loaded');
+      const logout = await loadedFiles(['sso', 'logout', '--sso-session', 'corp'], env);
+      assert.ok(!logout.some((f) => isVendor('sso-oidc', f) || isVendor('aws', f) || isVendor('yargs', f)), `sso logout loaded ${logout.join(', ')}`);
+    } finally {
+      await sso.close();
+    }
+  });
+
+  test('the aws bundle holds no SSO OIDC client of its own: only the SDK\'s nested one its token refresh uses', () => {
+    const aws = readFileSync(join(DIST, 'vendor', 'aws.cjs'), 'utf8');
+    assert.ok(!aws.includes('RegisterClient') && !aws.includes('StartDeviceAuthorization'), 'the device flow is in vendor/sso-oidc.cjs only');
+    const oidc = readFileSync(join(DIST, 'vendor', 'sso-oidc.cjs'), 'utf8');
+    assert.ok(oidc.includes('StartDeviceAuthorization'));
+    assert.ok(!oidc.includes('GetRoleCredentials'), 'no credential chain in the SSO OIDC bundle');
   });
 
   test('a usage error loads yargs for its message, not the AWS SDK', async () => {

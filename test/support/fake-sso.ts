@@ -12,10 +12,9 @@
  * token"; GetRoleCredentials and Logout check the bearer token. Like the fake
  * STS it records every request.
  */
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { listenLoopback, readBody } from './loopback-server.js';
 
 /** One answer of CreateToken (device code grant) in a device authorization's script. */
 export type DeviceStep = 'pending' | 'slow_down' | 'approve' | 'deny' | 'expire';
@@ -115,15 +114,6 @@ function randomToken(prefix: string, bytes: number): string {
 function userCode(): string {
   const letters = [...randomBytes(8)].map((b) => USER_CODE_LETTERS[b % USER_CODE_LETTERS.length]).join('');
   return `${letters.slice(0, 4)}-${letters.slice(4)}`;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function operationOf(method: string, path: string): SsoOperation {
@@ -306,53 +296,41 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     res.end(text);
   }
 
-  const sockets = new Set<Socket>();
   let baseUrl = '';
-  const server = createServer((req, res) => {
-    (async () => {
-      const url = new URL(req.url ?? '/', 'http://fake-sso.invalid');
-      const text = await readBody(req);
-      let body: Record<string, unknown> = {};
-      try {
-        body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      } catch {
-        return send(res, 400, { error: 'invalid_request', error_description: 'body is not JSON' }, 'InvalidRequestException');
-      }
-      const bearer = req.headers['x-amz-sso_bearer_token'];
-      const request: RecordedSsoRequest = {
-        operation: operationOf(req.method ?? '', url.pathname),
-        method: req.method ?? '',
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        body,
-        headers: req.headers,
-        bearer: Array.isArray(bearer) ? bearer[0] : bearer,
-      };
-      requests.push(request);
-      options.onRequest?.(request);
-      try {
-        send(res, 200, run(request, baseUrl));
-      } catch (e) {
-        const err = e instanceof SsoError ? e : new SsoError('InternalServerException', 500, { error: 'server_error', error_description: `fake-sso bug: ${String(e)}` });
-        send(res, err.status, err.body, err.type);
-      }
-    })().catch(() => res.destroy());
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://127.0.0.1:${port}`;
+  const server = await listenLoopback(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake-sso.invalid');
+    const text = await readBody(req);
+    let body: Record<string, unknown> = {};
+    try {
+      body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      return send(res, 400, { error: 'invalid_request', error_description: 'body is not JSON' }, 'InvalidRequestException');
+    }
+    const bearer = req.headers['x-amz-sso_bearer_token'];
+    const request: RecordedSsoRequest = {
+      operation: operationOf(req.method ?? '', url.pathname),
+      method: req.method ?? '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      headers: req.headers,
+      bearer: Array.isArray(bearer) ? bearer[0] : bearer,
+    };
+    requests.push(request);
+    options.onRequest?.(request);
+    try {
+      send(res, 200, run(request, baseUrl));
+    } catch (e) {
+      const err = e instanceof SsoError ? e : new SsoError('InternalServerException', 500, { error: 'server_error', error_description: `fake-sso bug: ${String(e)}` });
+      send(res, err.status, err.body, err.type);
+    }
+  }, options.port ?? 0);
+  baseUrl = server.url;
   let closed = false;
 
   return {
-    url: baseUrl,
-    port,
+    url: server.url,
+    port: server.port,
     requests,
     requestsFor: (operation) => requests.filter((r) => r.operation === operation),
     registrations,
@@ -372,9 +350,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     close() {
       if (closed) return Promise.resolve();
       closed = true;
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      return done;
+      return server.close();
     },
   };
 }

@@ -345,6 +345,27 @@ describe('sso logout', () => {
     assert.match(result.stderr, /run stsenv sso login --profile modern/);
   });
 
+  test('the session ends at IAM Identity Center too: the removed token no longer works anywhere', async () => {
+    await login(['--profile', 'modern']);
+    const accessToken = String(readJson(fixture.tokenFile('corp')).accessToken);
+    const result = await stsenv(['sso', 'logout', '--profile', 'modern', '--debug']);
+    assert.equal(result.code, 0, result.stderr);
+    const [logout] = fixture.sso.requestsFor('Logout');
+    assert.equal(logout?.bearer, accessToken);
+    assert.ok(fixture.sso.tokens.find((t) => t.accessToken === accessToken)!.revoked);
+    assertNoSecrets(result.stderr);
+  });
+
+  test('a portal that cannot be reached: a warning, and the token is removed all the same', async () => {
+    await login(['--profile', 'modern']);
+    const result = await stsenv(['sso', 'logout', '--profile', 'modern'], { AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9' });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /stsenv: warning: could not end the session at IAM Identity Center \(http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED\); the token is removed here all the same/);
+    assert.ok(!existsSync(fixture.tokenFile('corp')));
+    assertNoSecrets(result.stderr);
+  });
+
   test('--profile NAME of a legacy profile, and the default profile from AWS_PROFILE', async () => {
     await login(['--profile', 'legacy']);
     const result = await stsenv(['sso', 'logout'], { AWS_PROFILE: 'legacy' });

@@ -7,7 +7,7 @@ import type { Output } from '../context.js';
 import { usageError } from '../errors.js';
 import { loadSsoConfig, resolveSsoTarget, type SsoSelection, type SsoTarget } from './config.js';
 import { deviceLogin, type OidcApi } from './device-flow.js';
-import { removeFile, ssoCacheDirectory, tokenCacheFile, tokenFiles } from './token-cache.js';
+import { readToken, removeFile, ssoCacheDirectory, tokenCacheFile, tokenFiles } from './token-cache.js';
 import { isoSeconds } from '../credentials.js';
 
 export interface SsoLoginOptions extends SsoSelection {
@@ -31,6 +31,8 @@ export interface SsoWorld {
   sleep(ms: number): Promise<void>;
   /** The SSO OIDC API for a region (default: the SDK's client, oidc.ts). */
   oidc?(region: string, timeoutMs: number | undefined): Promise<OidcApi & { destroy?(): void }>;
+  /** Ends a session at the SSO portal; says why not, if it could not (default: the SDK's client, portal.ts). */
+  portalLogout?(region: string, accessToken: string): Promise<string | undefined>;
   /** Opens a page in a browser, where canOpenBrowser allows (default: the `open` package). */
   openBrowser?(url: string): Promise<boolean>;
 }
@@ -63,19 +65,33 @@ export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promi
   return 0;
 }
 
+/**
+ * Ends the session at IAM Identity Center (best effort, as the AWS CLI) and
+ * removes the token file; false when there was no file.
+ */
+async function signOut(path: string, world: SsoWorld): Promise<boolean> {
+  const token = readToken(path, world);
+  if (token && token.expiresAt.getTime() > world.now().getTime()) {
+    const logout = world.portalLogout ?? (async (region: string, accessToken: string) => (await import('./portal.js')).portalLogout(region, accessToken, world.env, world.debug));
+    const failed = await logout(token.region, token.accessToken);
+    if (failed) world.warn(`could not end the session at IAM Identity Center (${failed}); the token is removed here all the same`);
+  }
+  return removeFile(path);
+}
+
 export async function ssoLogout(options: SsoLogoutOptions, world: SsoWorld): Promise<number> {
   const cacheDir = ssoCacheDirectory(world.env);
   const after = "credentials issued with it stay valid until they expire ('stsenv cache clear' forgets stsenv's copies)";
   if (options.all) {
     if (options.profile !== undefined || options.ssoSession !== undefined) throw usageError('give --all, or --profile / --sso-session, not both');
     const files = tokenFiles(cacheDir, world);
-    for (const file of files) removeFile(file);
+    for (const file of files) await signOut(file, world);
     world.stderr.write(`stsenv: removed ${files.length} SSO ${files.length === 1 ? 'token' : 'tokens'} from ${cacheDir}${files.length ? `; ${after}` : ''}\n`);
     return 0;
   }
   const sso = await target(options, world.env);
   const path = tokenCacheFile(cacheDir, sso);
-  if (removeFile(path)) world.stderr.write(`stsenv: signed out of ${sso.startUrl} (${sso.label}): removed ${path}; ${after}\n`);
+  if (await signOut(path, world)) world.stderr.write(`stsenv: signed out of ${sso.startUrl} (${sso.label}): removed ${path}; ${after}\n`);
   else world.stderr.write(`stsenv: no SSO token was cached for ${sso.label} (${path})\n`);
   return 0;
 }

@@ -11,8 +11,7 @@ import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAu
 import { failure, StsenvError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS, type StsTarget } from '../aws/client-options.js';
 import { toStsenvError } from '../aws/errors.js';
-import { httpsOptions } from '../aws/https-options.js';
-import { bypassesProxy, describeProxy, proxyAgents, readProxySettings } from '../aws/proxy.js';
+import { endpointFor, ssoClientSettings } from './client-settings.js';
 import { DEVICE_CODE_GRANT, type OidcApi, type TokenAttempt } from './device-flow.js';
 
 interface OidcError {
@@ -34,10 +33,6 @@ const HINTS: Record<string, string> = {
   InternalServerException: 'IAM Identity Center failed on its side: try again later',
 };
 
-function endpointOf(env: NodeJS.ProcessEnv, region: string): string {
-  return env.AWS_ENDPOINT_URL_SSO_OIDC?.trim() || env.AWS_ENDPOINT_URL?.trim() || `https://oidc.${region}.amazonaws.com`;
-}
-
 export interface OidcOptions {
   region: string;
   env: NodeJS.ProcessEnv;
@@ -47,24 +42,10 @@ export interface OidcOptions {
 
 /** The OIDC calls of the device flow, over the SDK's client; every error a StsenvError without secrets. */
 export async function sdkOidcApi(options: OidcOptions): Promise<OidcApi & { destroy(): void }> {
-  // The SDK warns on stderr about Node 20 when a client is built; users must not see it.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const endpoint = endpointOf(options.env, options.region);
-  const settings = readProxySettings(options.env);
-  const tls = httpsOptions(options.env);
-  const agents = await proxyAgents(settings, tls);
-  const httpsAgent = agents.httpsAgent ?? (tls.ca ? new (await import('node:https')).Agent({ keepAlive: true, ...tls }) : undefined);
-  options.debug(agents.description);
-  const url = new URL(endpoint);
-  const proxied = url.protocol === 'https:' ? settings.https : settings.http;
-  const proxy = proxied && !bypassesProxy(settings.noProxy, url.hostname, url.port) ? describeProxy(proxied.url) : undefined;
-  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-  const client = new SSOOIDCClient({
-    region: options.region,
-    requestHandler: { connectionTimeout: Math.min(timeoutMs, 10_000), requestTimeout: timeoutMs, throwOnRequestTimeout: true, httpAgent: agents.httpAgent, httpsAgent },
-    logger: quiet,
-  });
+  const endpoint = endpointFor(options.env, 'AWS_ENDPOINT_URL_SSO_OIDC', `https://oidc.${options.region}.amazonaws.com`);
+  const { requestHandler, logger, proxy } = await ssoClientSettings(options.env, endpoint, timeoutMs, options.debug);
+  const client = new SSOOIDCClient({ region: options.region, requestHandler, logger });
   const target: StsTarget = { region: options.region, regionKnown: true, endpoint, identityLabel: 'IAM Identity Center sign-in', timeoutMs };
 
   async function call<T>(operation: string, secrets: (string | undefined)[], send: (signal: AbortSignal) => Promise<T>, expected: (e: OidcError) => T | undefined): Promise<T> {

@@ -135,10 +135,12 @@ describe('the device flow', () => {
     assert.match(s.stderr[0]!, /Or open https:\/\/device\.example\.invalid\/\?user_code=ABCD-EFGH, which fills in the code/);
   });
 
-  test('a page that is not http(s) is never opened', async () => {
-    const s = scripted(['pending', 'token'], { verificationUri: 'file:///etc/passwd', verificationUriComplete: 'javascript:alert(1)' });
+  test('a page that is not http(s) is never opened; server text reaches the terminal without control characters', async () => {
+    const s = scripted(['pending', 'token'], { verificationUri: 'file:///etc/passwd\u001b[2J', verificationUriComplete: 'javascript:alert(1)', userCode: 'AB\u001b]0;pwned\u0007CD\r\nX' });
     await deviceLogin(TARGET, s.world, false);
     assert.deepEqual(s.opened, []);
+    assert.doesNotMatch(s.stderr.join(''), /[\u0000-\u0009\u000b-\u001f\u007f]/);
+    assert.match(s.stderr.join(''), /\n {4}AB\]0;pwnedCDX\n/);
   });
 
   test('the client registration is reused while it has 15 minutes left; then, or when refused, registered again', async () => {

@@ -175,7 +175,7 @@ describe('sso login', () => {
   test('the browser opens on the page with the code filled in, through xdg-open, where there is a display', async () => {
     const bin = stsenvOnPath(fixture.home.dir);
     const fifo = join(fixture.home.dir, 'opened');
-    const made = await python(`import os; os.mkfifo(${JSON.stringify(fifo)})`, {});
+    const made = await python(`import os; os.mkfifo(${JSON.stringify(fifo)})`, { PATH: process.env.PATH });
     assert.equal(made.code, 0, made.stderr);
     writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${fifo}'\n`, { mode: 0o755 });
     const opened = new Promise<string>((resolve, reject) => {
@@ -192,7 +192,7 @@ describe('sso login', () => {
 
 describe('the token cache, read by others', () => {
   test('boto3 reads the tokens stsenv wrote (both formats), and they are byte for byte what botocore writes', async (t) => {
-    if ((await python('import boto3', {})).code !== 0) return t.skip('boto3 is not installed for python3 (pip install boto3)');
+    if ((await python('import boto3', { PATH: process.env.PATH })).code !== 0) return t.skip('boto3 is not installed for python3 (pip install boto3)');
     await login(['--profile', 'modern']);
     await login(['--profile', 'legacy']);
     const script = `

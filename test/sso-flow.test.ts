@@ -242,6 +242,9 @@ describe('when a browser may open', () => {
       [{}, 'win32', true],
       [{ CI: 'true' }, 'win32', false],
       [{ DISPLAY: ':0' }, 'freebsd', true],
+      [{ WSL_DISTRO_NAME: 'Debian' }, 'linux', true],
+      [{ WSL_DISTRO_NAME: 'Debian', SSH_CONNECTION: '10.0.0.1 22 10.0.0.2 22' }, 'linux', false],
+      [{ WSL_DISTRO_NAME: 'Debian', CI: 'true' }, 'linux', false],
     ];
     for (const [env, platform, expected] of cases) assert.equal(canOpenBrowser(env, platform), expected, `${platform} ${JSON.stringify(env)}`);
   });

@@ -1,16 +1,18 @@
 /**
  * Whether `stsenv sso login` may open the sign-in page in a browser, and
  * opening it with the `open` package (xdg-open, macOS open, Windows Start).
- * Never in CI, never over SSH on macOS (the browser would open on the
- * remote machine's screen), never on Linux and the BSDs without a display
- * (DISPLAY or WAYLAND_DISPLAY), never with --no-browser.
+ * Never in CI, never over SSH (the browser would open on the remote
+ * machine's screen, unless X is forwarded: DISPLAY), never on Linux and the
+ * BSDs without a display (DISPLAY or WAYLAND_DISPLAY; WSL opens Windows'
+ * browser), never with --no-browser.
  */
 export function canOpenBrowser(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): boolean {
   const ci = env.CI?.trim().toLowerCase();
   if (ci && ci !== 'false' && ci !== '0') return false;
   if (platform === 'win32') return true;
   if (platform === 'darwin') return !env.SSH_CONNECTION && !env.SSH_TTY;
-  return Boolean(env.DISPLAY?.trim() || env.WAYLAND_DISPLAY?.trim());
+  if (env.DISPLAY?.trim() || env.WAYLAND_DISPLAY?.trim()) return true;
+  return platform === 'linux' && Boolean(env.WSL_DISTRO_NAME) && !env.SSH_CONNECTION && !env.SSH_TTY;
 }
 
 /** Starts the browser on `url`; false when no opener could be started. */

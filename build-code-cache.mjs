@@ -66,8 +66,9 @@ async function trainPhase(phase) {
     if (code !== expected) throw new Error(`training run \`stsenv ${args.join(' ')}\` exited ${code}, not ${expected}`);
   }
   if (phase === 'light') {
-    // Bundles no training run loaded: their cache holds what their top level compiles.
-    for (const name of readdirSync(join(dir, 'vendor')).filter((file) => file.endsWith('.cjs'))) {
+    // Bundles no training run loaded: their cache holds what their top level compiles. Not those
+    // of `sso login` (which waits for a person anyway) and `sso logout`: their cache would only add to the package.
+    for (const name of readdirSync(join(dir, 'vendor')).filter((file) => file.endsWith('.cjs') && !INTERACTIVE_ONLY.has(file))) {
       const filename = join(dir, 'vendor', name);
       if (!existsSync(`${filename}.cache`)) loadBundle(filename);
     }
@@ -76,6 +77,8 @@ async function trainPhase(phase) {
     if (PHASES[phase].keeps(relative(dir, filename))) writeFileSync(`${filename}.cache`, script.createCachedData());
   }
 }
+
+const INTERACTIVE_ONLY = new Set(['sso.cjs', 'browser.cjs']);
 
 // Two phases, each in a process of its own, in one HOME. The first makes a request (and a
 // usage error) and keeps the caches of the SDK and yargs; the second, answered from the

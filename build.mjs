@@ -6,7 +6,8 @@
 //   vendor/aws.cjs   the AWS SDK, for the commands that call STS
 //   vendor/proxy.cjs hpagent, for an https proxy
 //   vendor/config.cjs the SDK's shared config file loader, for profiles without the SDK
-//   vendor/open.cjs  open, to start a browser for `stsenv console`
+//   vendor/sso.cjs   the SDK's SSO OIDC and SSO portal clients, for `stsenv sso login` and `logout` only
+//   vendor/browser.cjs the `open` package, for `stsenv sso login` to open the sign-in page
 //   help.json        every --help text, rendered by yargs here at build time
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
 // Third-party code lives only in vendor/, stsenv's own modules only in main.cjs, so
@@ -34,8 +35,9 @@ function vendorOf(specifier) {
   if (specifier === 'yargs' || specifier.startsWith('yargs/')) return 'yargs';
   // Only with a proxy: its https.Agent subclass would load node:https and node:tls at every start.
   if (specifier === 'hpagent') return 'proxy';
-  // Only `stsenv console` opens a browser.
-  if (specifier === 'open') return 'open';
+  // Only `sso login` and `sso logout` talk to IAM Identity Center: every other request would pay for them.
+  if (specifier === '@aws-sdk/client-sso-oidc' || specifier === '@aws-sdk/client-sso') return 'sso';
+  if (specifier === 'open') return 'browser';
   if (/^(@aws-sdk|@smithy|@aws)\//.test(specifier)) return 'aws';
   return undefined;
 }
@@ -64,7 +66,7 @@ const ownCode = {
 // Every package specifier main.cjs imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
-const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), open: new Map() };
+const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /**
@@ -119,6 +121,23 @@ const vendorPlugin = {
   },
 };
 
+/**
+ * The SSO OIDC and portal APIs are unsigned (every operation is smithy.api#noAuth), yet their
+ * clients import the SDK's whole default credential chain as a default they never call: half of
+ * their bundle.
+ * The chain is replaced by a provider that says so, should a future operation ever ask.
+ */
+const unsignedClientPlugin = {
+  name: 'unsigned-client',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) => ({ path: args.path, namespace: 'unsigned-client' }));
+    b.onLoad({ filter: /.*/, namespace: 'unsigned-client' }, () => ({
+      contents: 'export const defaultProvider = () => async () => { throw new Error("stsenv: the SSO clients sign no request"); };',
+      loader: 'js',
+    }));
+  },
+};
+
 /** The entry reaches main.cjs by require, not by bundling it in. */
 const entryPlugin = {
   name: 'entry',
@@ -170,6 +189,7 @@ for (const [vendor, specifiers] of Object.entries(vendored)) {
     // yargs finds its own files from import.meta.url.
     define: { 'import.meta.url': '__stsenvFile.url' },
     banner: ownCode.banner,
+    plugins: vendor === 'sso' ? [unsignedClientPlugin] : [],
   });
 }
 

@@ -130,6 +130,9 @@ export function processContext(options: ProcessContextOptions): Context {
   const evalShell = process.env.STSENV_EVAL;
   delete process.env.STSENV_EVAL;
   const env = copyEnv(process.env, process.platform);
+  // The SDK reads process.env itself; its warning about Node 20 is not for our users. Set after the
+  // copy, so that a command run by `stsenv exec` does not inherit it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const stderr = fdOutput(2);
   const ctx: Context = {
     env,
@@ -146,9 +149,6 @@ export function processContext(options: ProcessContextOptions): Context {
     },
     now: () => new Date(),
     sts: async () => {
-      // The SDK reads process.env itself; its warning about Node 20 is not for our users.
-      // Set here and not in `env`, so that a command run by `stsenv exec` does not inherit it.
-      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
       const { createStsService } = await import('./aws/sts.js');
       return createStsService({ env, sdkEnv: process.env, reporter: { debug: ctx.debug, warn: ctx.warn } });
     },

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { noBrowserReason, startHandoff } from '../src/console/browser.js';
+import { noBrowserReason } from '../src/browser.js';
+import { startHandoff } from '../src/console/browser.js';
 import { StsenvError } from '../src/errors.js';
 import { destinationUrl, federationEndpoint, loginUrl, partitionOf, signinTokenUrl } from '../src/console/urls.js';
 

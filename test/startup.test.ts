@@ -18,6 +18,7 @@ import { warningPrefix } from '../src/cli/root.js';
 import { COMMANDS } from '../src/commands/index.js';
 import { stderrChalk } from '../src/report-error.js';
 import { startFakeSignin, type FakeSignin } from './support/fake-signin.js';
+import { startFakeSso } from './support/fake-sso.js';
 import { startFakeSts, type FakeSts } from './support/fake-sts.js';
 import { isolatedEnv, runCli, tempDir } from './support/run-cli.js';
 
@@ -139,6 +140,34 @@ describe('what each path loads', () => {
     for (const name of ['node:http2', 'node:assert']) assert.ok(!builtins.has(name), `a request loaded ${name}`);
   });
 
+  test('sso login and sso logout load the SSO clients of their own bundle, never the aws bundle', async () => {
+    const sso = await startFakeSso({ interval: 0 });
+    try {
+      const env = homeEnv({ AWS_CONFIG_FILE: join(scratch.dir, 'sso-config'), AWS_ENDPOINT_URL_SSO_OIDC: sso.url, AWS_ENDPOINT_URL_SSO: sso.url });
+      writeFileSync(env.AWS_CONFIG_FILE!, '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n');
+      const login = await loadedFiles(['sso', 'login', '--sso-session', 'corp'], env);
+      assert.equal(sso.requestsFor('CreateToken').length, 2, 'signed in');
+      assert.ok(login.some((f) => isVendor('sso', f)), login.join(', '));
+      assert.ok(!login.some((f) => isVendor('aws', f) || isVendor('yargs', f)), `sso login loaded ${login.join(', ')}`);
+      assert.ok(!login.some((f) => isVendor('browser', f)), 'no browser to open: the opener is not loaded');
+      const logout = await loadedFiles(['sso', 'logout', '--sso-session', 'corp'], env);
+      assert.equal(sso.requestsFor('Logout').length, 1, 'signed out at the portal');
+      assert.ok(!logout.some((f) => isVendor('aws', f) || isVendor('yargs', f)), `sso logout loaded ${logout.join(', ')}`);
+      const nothing = await loadedFiles(['sso', 'logout', '--sso-session', 'corp'], env);
+      assert.ok(!nothing.some((f) => isVendor('sso', f) || isVendor('aws', f)), `sso logout with no token loaded ${nothing.join(', ')}`);
+    } finally {
+      await sso.close();
+    }
+  });
+
+  test('the aws bundle holds no SSO OIDC client of its own (only the SDK\'s nested one its token refresh uses); the SSO bundle no credential chain', () => {
+    const aws = readFileSync(join(DIST, 'vendor', 'aws.cjs'), 'utf8');
+    assert.ok(!aws.includes('RegisterClient') && !aws.includes('StartDeviceAuthorization'), 'the device flow is in vendor/sso.cjs only');
+    const sso = readFileSync(join(DIST, 'vendor', 'sso.cjs'), 'utf8');
+    assert.ok(sso.includes('StartDeviceAuthorization'));
+    assert.ok(!sso.includes('credential_process') && !sso.includes('sso_session'), 'the SSO clients are unsigned: no credential chain in their bundle');
+  });
+
   test('a usage error loads yargs for its message, not the AWS SDK', async () => {
     const files = (await loadedFiles(['assume', ROLE, '--bogus'], homeEnv(), 2));
     assert.ok(files.some((f) => isVendor('yargs', f)), files.join(', '));
@@ -168,7 +197,7 @@ describe('what exec --server and console load', () => {
     fake.reset();
     const { files, builtins } = await loaded(['exec', '--server', ROLE, '--', process.execPath, '-e', ''], env);
     assert.equal(fake.requests.length, 0);
-    assert.ok(!files.some((f) => isVendor('aws', f) || isVendor('open', f)), files.join(', '));
+    assert.ok(!files.some((f) => isVendor('aws', f) || isVendor('browser', f)), files.join(', '));
     for (const name of ['node:http', 'node:crypto']) assert.ok(builtins.has(name), `exec --server did not load ${name}`);
   });
 

@@ -50,6 +50,10 @@ export interface CallContext {
   secrets?: readonly (string | undefined)[];
   /** The proxy in use, as describeProxy() prints it. */
   proxy?: string;
+  /** What sets the endpoint, for hints (default --endpoint-url). */
+  endpointSetting?: string;
+  /** The service, for hints (default STS). */
+  service?: string;
 }
 
 function where(target: StsTarget): string {
@@ -101,6 +105,30 @@ function containsSecret(error: unknown, secrets: readonly (string | undefined)[]
   return list.some((secret) => text.includes(secret));
 }
 
+/** A name as a shell word: as it is when it is plain, else in single quotes. */
+function shellWord(name: string): string {
+  return /^[\w.@+:=,-]+$/.test(name) ? name : `'${name.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The SDK's SSO providers fail this way when the cached token is missing,
+ * expired and not refreshable, or refused by the portal
+ * (@aws-sdk/credential-provider-sso, @aws-sdk/token-providers: "...run aws sso
+ * login..."; GetRoleCredentials: UnauthorizedException). What to run then is
+ * stsenv's own sign-in, for the profile the SDK was resolving.
+ */
+function ssoLoginNeeded(error: SdkErrorShape, target: StsTarget): { message: string; hint: string } | undefined {
+  const text = `${error.message ?? ''}`;
+  if (!/sso login|SSO session|UnauthorizedException|Token is expired/i.test(text)) return undefined;
+  // The engine names every profile it lets the SDK resolve; without one, the SDK's default chain reads `default`.
+  const profile = target.profile ?? 'default';
+  const expired = /expired/i.test(text);
+  return {
+    message: expired ? `the SSO token of profile '${profile}' has expired` : `profile '${profile}' has no valid SSO token: it is missing, expired or was revoked`,
+    hint: `run stsenv sso login --profile ${shellWord(profile)}, then try again`,
+  };
+}
+
 /** The first network error code in an error, its causes or (for AggregateError) its parts. */
 function networkError(error: SdkErrorShape): SdkErrorShape | undefined {
   const seen = new Set<unknown>();
@@ -133,6 +161,8 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
   const attempts = e.$metadata?.attempts;
   const failed = `${operation} failed${attempts && attempts > 1 ? ` after ${attempts} attempts` : ''}`;
   const via = call.proxy ? ` through proxy ${call.proxy}` : '';
+  const endpointSetting = call.endpointSetting ?? '--endpoint-url';
+  const service = call.service ?? 'STS';
 
   // 'Unknown' is the SDK's name for an error answer without an STS error body.
   const code = awsErrorCode(e);
@@ -153,18 +183,20 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
       });
     }
     if (status >= 200 && status < 300) {
-      return failure(`${failed}: the answer from ${where(target)} (HTTP ${status}) is not a valid STS response`, {
+      return failure(`${failed}: the answer from ${where(target)} (HTTP ${status}) is not a valid ${service} response`, {
         cause,
-        hint: 'check that --endpoint-url points at STS',
+        hint: `check that ${endpointSetting} points at ${service}`,
       });
     }
-    return failure(`${failed}: ${where(target)} answered HTTP ${status} without an STS error`, {
+    return failure(`${failed}: ${where(target)} answered HTTP ${status} without an ${service} error`, {
       cause,
-      hint: status >= 500 ? 'the endpoint is failing: try again later, or raise --max-attempts' : 'check --endpoint-url and proxy settings',
+      hint: status >= 500 ? 'the endpoint is failing: try again later, or raise --max-attempts' : `check ${endpointSetting} and proxy settings`,
     });
   }
 
-  if (e.name === 'CredentialsProviderError') {
+  if (e.name === 'CredentialsProviderError' || e.name === 'TokenProviderError') {
+    const sso = ssoLoginNeeded(e, target);
+    if (sso) return failure(`${failed}: ${sso.message}`, { cause, code: 'SsoTokenMissingOrExpired', hint: sso.hint });
     return failure(`${failed}: no base credentials found for ${target.identityLabel}`, {
       cause,
       hint: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile NAME',
@@ -174,7 +206,7 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
   if (e.name === 'TimeoutError' || e.name === 'AbortError') {
     return failure(`${failed}: no answer from ${where(target)}${via} within ${target.timeoutMs / 1000}s`, {
       cause,
-      hint: 'check the network, proxy settings or --endpoint-url, or raise --timeout',
+      hint: `check the network, proxy settings or ${endpointSetting}, or raise --timeout`,
     });
   }
 
@@ -195,7 +227,7 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
     const host = netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN' ? ` '${net?.hostname ?? '?'}'` : '';
     return failure(`${failed}: cannot reach ${where(target)}${via}: ${NETWORK_CODES[netCode]}${host}`, {
       cause,
-      hint: call.proxy ? 'check the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)' : 'check the network, proxy settings or --endpoint-url',
+      hint: call.proxy ? 'check the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)' : `check the network, proxy settings or ${endpointSetting}`,
     });
   }
   if (netCode && TLS_CODE.test(netCode)) {

@@ -1,10 +1,9 @@
 /**
  * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the AWS CLI reads them (botocore
  * through Python's urllib): the SDK for JavaScript ignores them by itself.
- * Loaded only on the network path (sts.ts, and the console's sign-in
- * request); the agent library only when a proxy is actually configured.
+ * Loaded only on the network path (STS, the console's sign-in request, IAM
+ * Identity Center); the agent library only when a proxy is actually configured.
  */
-import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, type AgentOptions, type ClientRequest, type ClientRequestArgs } from 'node:http';
 import type { Agent as HttpsAgent, AgentOptions as HttpsAgentOptions, RequestOptions as HttpsRequestOptions } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
@@ -71,17 +70,6 @@ export function bypassesProxy(noProxy: readonly string[], host: string, port?: n
     const bare = name.replace(/^\[(.*)\]$/, '$1');
     return hostOnly === bare || hostPort === bare || hostOnly.endsWith(`.${bare}`) || hostPort.endsWith(`.${bare}`);
   });
-}
-
-/** AWS_CA_BUNDLE replaces the trust store for https endpoints, as in the AWS CLI. */
-export function httpsOptions(env: NodeJS.ProcessEnv): HttpsAgentOptions {
-  const bundle = env.AWS_CA_BUNDLE?.trim();
-  if (!bundle) return {};
-  try {
-    return { ca: readFileSync(bundle) };
-  } catch (error) {
-    throw usageError(`cannot read AWS_CA_BUNDLE '${bundle}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'point it at a PEM file of CA certificates, or unset it');
-  }
 }
 
 /** The proxy URL for --debug and messages: user and password left out. */

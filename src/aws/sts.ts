@@ -24,7 +24,8 @@ import { failure } from '../errors.js';
 import type { Credentials } from '../credentials.js';
 import type { StsTarget } from './client-options.js';
 import { toStsenvError } from './errors.js';
-import { bypassesProxy, describeProxy, httpsOptions, proxyAgents, readProxySettings } from './proxy.js';
+import { httpsOptions } from './https-options.js';
+import { bypassesProxy, describeProxy, proxyAgents, readProxySettings } from './proxy.js';
 
 export type { AssumeRoleCommandInput, AssumeRoleWithWebIdentityCommandInput, GetFederationTokenCommandInput, GetSessionTokenCommandInput };
 

@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'init', load: async () => (await import('./init.js')).initCommand },
   { name: 'export', load: async () => (await import('./export.js')).exportCommand },
   { name: 'cache', load: async () => (await import('./cache.js')).cacheCommand },
+  { name: 'sso', load: async () => (await import('./sso.js')).ssoCommand },
 ];
 
 /** Every command's spec, for yargs (full parsing, help). */

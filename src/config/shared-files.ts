@@ -32,6 +32,18 @@ export function loadProfiles(env: NodeJS.ProcessEnv): Promise<Profiles> {
   return profiles;
 }
 
+/**
+ * The [sso-session NAME] sections of the config file, by NAME. The SDK's
+ * loader keeps them out of the profiles (parseKnownFiles files them under
+ * 'sso-session.NAME'); its loadSsoSessionData is what its SSO providers read.
+ */
+export async function loadSsoSessions(env: NodeJS.ProcessEnv): Promise<Profiles> {
+  // Checks the files first, as for the profiles.
+  await loadProfiles(env);
+  const { loadSsoSessionData } = await import('@smithy/core/config');
+  return (await loadSsoSessionData({ configFilepath: configFilePath(env) })) as Profiles;
+}
+
 export function configFilePath(env: NodeJS.ProcessEnv): string {
   return env.AWS_CONFIG_FILE || join(env.HOME || homedir(), '.aws', 'config');
 }

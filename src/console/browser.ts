@@ -7,18 +7,8 @@
  * time anyone could use it.
  */
 import { randomBytes } from 'node:crypto';
+import { launchBrowser } from '../browser.js';
 import { listenOnLoopback } from '../server/loopback-server.js';
-
-/** Why no browser can be opened here, or undefined when one can. */
-export function noBrowserReason(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
-  const ci = env.CI?.trim().toLowerCase();
-  if (ci && ci !== '0' && ci !== 'false') return 'CI is set';
-  if (platform === 'win32') return undefined;
-  if (platform === 'darwin') return env.SSH_CONNECTION || env.SSH_TTY ? 'this is an SSH session' : undefined;
-  // WSL without WSLg: the `open` package starts the Windows browser through PowerShell.
-  if (env.DISPLAY || env.WAYLAND_DISPLAY || env.WSL_DISTRO_NAME) return undefined;
-  return 'no display: DISPLAY and WAYLAND_DISPLAY are unset';
-}
 
 export interface Handoff {
   /** The one-time address to give the browser. */
@@ -59,8 +49,7 @@ export async function openInBrowser(target: string, debug: (message: string) => 
   const handoff = await startHandoff(target);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const { default: open } = await import('open');
-    const launcher = await open(handoff.url);
+    const launcher = await launchBrowser(handoff.url);
     debug(`started a browser through ${launcher.spawnfile} on a one-time loopback address`);
     const failed = new Promise<string>((resolve) => {
       launcher.once('exit', (code, signal) => {

@@ -65,8 +65,8 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
     ctx.stdout.write(`${url}\n`);
     return 0;
   }
-  const { noBrowserReason, openInBrowser } = await import('./browser.js');
-  const why = noBrowserReason(ctx.env, ctx.platform) ?? (await openInBrowser(url, ctx.debug));
+  const { noBrowserReason } = await import('../browser.js');
+  const why = noBrowserReason(ctx.env, ctx.platform) ?? (await (await import('./browser.js')).openInBrowser(url, ctx.debug));
   if (why !== undefined) {
     ctx.warn(`no browser opened (${why}): the sign-in URL is on stdout`);
     ctx.stdout.write(`${url}\n`);

@@ -6,7 +6,8 @@
  */
 import type { Agent as HttpAgent } from 'node:http';
 import { failure, type StsenvError } from '../errors.js';
-import { bypassesProxy, describeProxy, httpsOptions, proxyAgents, readProxySettings } from '../aws/proxy.js';
+import { httpsOptions } from '../aws/https-options.js';
+import { bypassesProxy, describeProxy, proxyAgents, readProxySettings } from '../aws/proxy.js';
 import { signinTokenUrl } from './urls.js';
 
 export interface SigninRequest {

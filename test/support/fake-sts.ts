@@ -9,10 +9,9 @@
  * a test fake has no business being picky (no SigV4 signature verification,
  * any URL path, any web identity token).
  */
-import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { listenLoopback, readBody } from './loopback-server.js';
 
 const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const API_VERSION = '2011-06-15';
@@ -655,18 +654,8 @@ function send(res: ServerResponse, status: number, body: string, requestId: stri
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSts> {
   const state = new StsState(options.account ?? DEFAULT_ACCOUNT, options.now ?? (() => new Date()), options.durationDefault);
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
@@ -715,23 +704,11 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const server = await listenLoopback(handle, options.port ?? 0);
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: server.url,
+    port: server.port,
     requests: state.requests,
     issued: state.issued,
     requestsFor: (action) => state.requests.filter((r) => r.action === action),
@@ -747,10 +724,7 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive and hung sockets would otherwise hold close() open forever.
-      for (const socket of sockets) socket.destroy();
-      return done;
+      return server.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { failure, StsenvError } from '../errors.js';
+import { loopReported } from './credential-process-guard.js';
 import type { StsTarget } from './client-options.js';
 
 interface SdkErrorShape {
@@ -195,6 +196,9 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
   }
 
   if (e.name === 'CredentialsProviderError' || e.name === 'TokenProviderError') {
+    // A credential_process that was stsenv and stopped a loop: the same words here, exit 2.
+    const loop = loopReported(e.message ?? '');
+    if (loop) return loop;
     const sso = ssoLoginNeeded(e, target);
     if (sso) return failure(`${failed}: ${sso.message}`, { cause, code: 'SsoTokenMissingOrExpired', hint: sso.hint });
     return failure(`${failed}: no base credentials found for ${target.identityLabel}`, {

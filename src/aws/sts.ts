@@ -17,12 +17,15 @@ import {
   type Credentials as StsCredentials,
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
+import { fromIni } from '@aws-sdk/credential-provider-ini';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RetryErrorInfo, StandardRetryBackoffStrategy, StandardRetryToken } from '@smithy/types';
 import { failure } from '../errors.js';
+import { configFilePath, credentialsFilePath } from '../config/shared-files.js';
 import type { Credentials } from '../credentials.js';
 import type { StsTarget } from './client-options.js';
+import { enterProfile } from './credential-process-guard.js';
 import { toStsenvError } from './errors.js';
 import { httpsOptions } from './https-options.js';
 import { bypassesProxy, describeProxy, proxyAgents, readProxySettings } from './proxy.js';
@@ -49,8 +52,10 @@ export interface CallerIdentity {
 }
 
 /**
- * The SDK's own warnings arrive here instead of the console: the multi-line
- * "multiple credential sources" one becomes one line for people.
+ * The SDK's own warnings arrive here instead of the console. Its "multiple
+ * credential sources" one comes only when stsenv gives it a profile
+ * (--profile) with the key variables set: --profile comes first, as in the
+ * AWS CLI, so that is for --debug alone.
  */
 function sdkLogger(reporter: Reporter): Logger {
   return {
@@ -58,11 +63,8 @@ function sdkLogger(reporter: Reporter): Logger {
     info: () => {},
     warn: (...args: unknown[]) => {
       const text = args.map(String).join(' ');
-      if (/Multiple credential sources/i.test(text)) {
-        reporter.warn('AWS_PROFILE and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are both set; the base credentials come from the profile');
-      } else {
-        reporter.warn(`AWS SDK: ${text.split('\n')[0]}`);
-      }
+      if (/Multiple credential sources/i.test(text)) reporter.debug('the profile signs, not the key variables (--profile comes first)');
+      else reporter.warn(`AWS SDK: ${text.split('\n')[0]}`);
     },
     // Failures reach the user through the thrown error, mapped in errors.ts.
     error: () => {},
@@ -126,8 +128,10 @@ async function createClient(target: StsTarget, io: ServiceIo, deadline: number):
   const sts = new STSClient({
     region: target.region,
     endpoint: target.endpoint,
-    profile: target.profile,
-    credentials: target.credentials,
+    // A named profile through the SDK's shared-file provider alone, in the files stsenv read: its own
+    // error reaches the message (a credential_process's words, an SSO token's), and a failing
+    // credential_process runs once, where the whole default chain would run it twice.
+    credentials: target.credentials ?? (target.profile !== undefined ? fromIni({ profile: target.profile, filepath: credentialsFilePath(env), configFilepath: configFilePath(env), ignoreCache: true, logger }) : undefined),
     maxAttempts: target.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryStrategy: new DeadlineRetryStrategy(target.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, deadline),
     requestHandler: new NodeHttpHandler({
@@ -151,8 +155,11 @@ async function send<T>(
   operation: string,
   secrets: readonly (string | undefined)[],
   run: (client: STSClient, abortSignal: AbortSignal) => Promise<T>,
+  signed = true,
 ): Promise<T> {
   const { reporter } = io;
+  // Credentials the SDK resolves itself (a profile, or its default chain, which reads `default`) may come from a credential_process.
+  if (signed && !target.credentials) enterProfile(target.profile ?? 'default', io.env, io.sdkEnv);
   reporter.debug(`${operation} via ${target.endpoint ?? `STS in ${target.region}`} as ${target.identityLabel}`);
   const started = Date.now();
   const { sts: client, proxy } = await createClient(target, io, started + target.timeoutMs);
@@ -234,8 +241,13 @@ export function createStsService(io: ServiceIo): StsService {
       return { credentials: checkIssued('GetFederationToken', answer.Credentials, now), arn: answer.FederatedUser?.Arn };
     },
     async assumeRoleWithWebIdentity(target, input, now) {
-      const answer = await send(io, target, 'AssumeRoleWithWebIdentity', [input.WebIdentityToken], (client, abortSignal) =>
-        client.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }),
+      const answer = await send(
+        io,
+        target,
+        'AssumeRoleWithWebIdentity',
+        [input.WebIdentityToken],
+        (client, abortSignal) => client.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }),
+        false,
       );
       return { credentials: checkIssued('AssumeRoleWithWebIdentity', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
     },

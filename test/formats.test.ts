@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { CredentialOutput } from '../src/credentials.js';
 import { StsenvError } from '../src/errors.js';
+import { replaceSection } from '../src/files/credentials-file.js';
 import { renderCredentials, renderEnvChange, renderUnset } from '../src/shells/render.js';
 import { FORMATS, type EnvFormat, type Format } from '../src/shells/index.js';
 import { parseEnvDump, psQuote, pwshDumpEnvCommand, requireShellOrSkip, runPwshScript, scratchFile } from './support/shells.js';
@@ -179,6 +180,8 @@ function normalLines(family: Family): string {
     set('AWS_SESSION_EXPIRATION', EXPIRATION),
     set('AWS_REGION', 'eu-west-1'),
     set('AWS_DEFAULT_REGION', 'eu-west-1'),
+    // Not a role's credentials: the role an earlier stsenv named goes.
+    CLEAR[family]('STSENV_ROLE_ARN'),
     CLEAR[family]('AWS_PROFILE'),
     CLEAR[family]('AWS_DEFAULT_PROFILE'),
     CLEAR[family]('AWS_SECURITY_TOKEN'),
@@ -194,15 +197,27 @@ function bareLines(family: Family): string {
     CLEAR[family]('AWS_SESSION_TOKEN'),
     CLEAR[family]('AWS_CREDENTIAL_EXPIRATION'),
     CLEAR[family]('AWS_SESSION_EXPIRATION'),
+    CLEAR[family]('STSENV_ROLE_ARN'),
     CLEAR[family]('AWS_PROFILE'),
     CLEAR[family]('AWS_DEFAULT_PROFILE'),
     CLEAR[family]('AWS_SECURITY_TOKEN'),
   ].join('');
 }
 
+/** A role's credentials name the role (STSENV_ROLE_ARN), after the expiration. */
+function roleLines(family: Family): string {
+  const q = (v: string): string => (family === 'cmd' || family === 'dotenv' ? v : family === 'nu' ? `"${v}"` : `'${v}'`);
+  const expiration = LINE[family]('AWS_SESSION_EXPIRATION', q(EXPIRATION));
+  return normalLines(family)
+    .replace(CLEAR[family]('STSENV_ROLE_ARN'), '')
+    .replace(expiration, expiration + LINE[family]('STSENV_ROLE_ARN', q(ROLE_ARN)));
+}
+
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/deploy';
+
 const UNSET_ORDER = [
   'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION',
-  'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN',
+  'STSENV_ROLE_ARN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN',
 ];
 
 function withSecret(value: string): CredentialOutput {
@@ -245,6 +260,10 @@ for (const format of FORMATS) {
 
       test('long-term keys: token and expiration cleared, no region', () => {
         assert.equal(renderCredentials(env, bare), bareLines(family));
+      });
+
+      test("a role's credentials name the role", () => {
+        assert.equal(renderCredentials(env, { ...normal, roleArn: ROLE_ARN }), roleLines(family));
       });
 
       test('unset clears every variable stsenv sets', () => {
@@ -305,12 +324,15 @@ for (const format of FORMATS) {
     }
 
     if (family === 'ini') {
-      test('normal credentials: section and keys', () => {
+      test('normal credentials: section and keys, the expiration as --write-profile writes it', () => {
+        const text = renderCredentials(format, normal);
         assert.equal(
-          renderCredentials(format, normal),
+          text,
           '[work]\naws_access_key_id = ASIAEXAMPLEKEYID1234\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n' +
-            'aws_session_token = FwoGZXIvYXdzEBYaDH+token/base64==\n',
+            'aws_session_token = FwoGZXIvYXdzEBYaDH+token/base64==\naws_credential_expiration = 2026-01-02T03:04:05Z\n',
         );
+        // One block: what --write-profile puts in an empty credentials file.
+        assert.equal(replaceSection('', 'work', normal.credentials), text);
       });
 
       test('long-term keys: no aws_session_token', () => {
@@ -345,6 +367,7 @@ for (const format of FORMATS) {
                   aws_access_key_id: 'ASIAEXAMPLEKEYID1234',
                   aws_secret_access_key: value,
                   aws_session_token: 'FwoGZXIvYXdzEBYaDH+token/base64==',
+                  aws_credential_expiration: EXPIRATION,
                 },
               },
               `read back ${JSON.stringify(value)}`,

@@ -10,10 +10,10 @@ import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, writeFileAtomic } from './safe-files.js';
 import type { LocalProcess } from '../context.js';
-import { isoSeconds, type Credentials } from '../credentials.js';
+import type { Credentials } from '../credentials.js';
 import { failure, usageError } from '../errors.js';
 import { credentialsFilePath } from '../config/shared-files.js';
-import { iniRefusal, iniSectionRefusal, INI_KEYS } from '../shells/ini.js';
+import { iniEntries, iniSectionRefusal, INI_KEYS } from '../shells/ini.js';
 
 /** What writing the file needs from the Context. */
 export interface CredentialsFileIo {
@@ -28,7 +28,7 @@ export function checkProfileName(name: string): string {
   return name;
 }
 
-const MANAGED_KEYS = new Set<string>([...Object.values(INI_KEYS), 'aws_security_token', 'aws_credential_expiration']);
+const MANAGED_KEYS = new Set<string>([...Object.values(INI_KEYS), 'aws_security_token']);
 const SECTION = /^\s*\[\s*([^\]]*?)\s*\]\s*(?:[#;].*)?$/;
 const KEY_LINE = /^\s*([^=\s#;][^=]*?)\s*=/;
 
@@ -40,16 +40,7 @@ const KEY_LINE = /^\s*([^=\s#;][^=]*?)\s*=/;
  */
 export function replaceSection(text: string, name: string, credentials: Credentials): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const values: Array<[string, string]> = [
-    [INI_KEYS.accessKeyId, credentials.accessKeyId],
-    [INI_KEYS.secretAccessKey, credentials.secretAccessKey],
-  ];
-  if (credentials.sessionToken) values.push([INI_KEYS.sessionToken, credentials.sessionToken]);
-  if (credentials.expiration) values.push(['aws_credential_expiration', isoSeconds(credentials.expiration)]);
-  for (const [key, value] of values) {
-    const why = iniRefusal(value);
-    if (why) throw usageError(`cannot write ${key} to the credentials file: it contains ${why}`);
-  }
+  const values = iniEntries(credentials, (key, why) => usageError(`cannot write ${key} to the credentials file: it contains ${why}`));
   const wanted = new Map(values);
 
   const lines = text === '' ? [] : text.split(/\r?\n/);

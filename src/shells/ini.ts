@@ -1,3 +1,4 @@
+import { isoSeconds, type Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
 import type { DocumentFormat } from './types.js';
 
@@ -32,19 +33,28 @@ export const INI_KEYS = {
   accessKeyId: 'aws_access_key_id',
   secretAccessKey: 'aws_secret_access_key',
   sessionToken: 'aws_session_token',
+  /** Read by the AWS CLI v2 and the SDKs to know when the keys expire. */
+  expiration: 'aws_credential_expiration',
 } as const;
 
-/** Key and value lines of a credentials-file section, checked for what ini can carry. */
-export function iniSectionLines(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): string[] {
-  const lines: string[] = [];
-  for (const [field, key] of Object.entries(INI_KEYS) as Array<[keyof typeof INI_KEYS, string]>) {
-    const value = credentials[field];
-    if (value === undefined) continue;
+/**
+ * The keys and values of a credentials-file section, each checked for what
+ * ini can carry: the one block `--shell ini` prints and --write-profile writes.
+ */
+export function iniEntries(credentials: Credentials, refused: (key: string, why: string) => Error): Array<[key: string, value: string]> {
+  // The keys always; a token and an expiration only when the credentials have them.
+  const entries: Array<[string, string | undefined]> = [
+    [INI_KEYS.accessKeyId, credentials.accessKeyId],
+    [INI_KEYS.secretAccessKey, credentials.secretAccessKey],
+    [INI_KEYS.sessionToken, credentials.sessionToken || undefined],
+    [INI_KEYS.expiration, credentials.expiration ? isoSeconds(credentials.expiration) : undefined],
+  ];
+  return entries.flatMap(([key, value]) => {
+    if (value === undefined) return [];
     const why = iniRefusal(value);
-    if (why) throw usageError(`cannot write ${key} in ini format: it contains ${why}`);
-    lines.push(`${key} = ${value}`);
-  }
-  return lines;
+    if (why) throw refused(key, why);
+    return [[key, value]];
+  });
 }
 
 /** A [profile] block for the shared credentials file. */
@@ -56,6 +66,7 @@ export const ini: DocumentFormat = {
   render({ credentials, profileName }) {
     const why = iniSectionRefusal(profileName);
     if (why) throw usageError(`cannot use --profile-name for ini format: ${why}`);
-    return [`[${profileName}]`, ...iniSectionLines(credentials), ''].join('\n');
+    const lines = iniEntries(credentials, (key, why) => usageError(`cannot write ${key} in ini format: it contains ${why}`)).map(([key, value]) => `${key} = ${value}`);
+    return [`[${profileName}]`, ...lines, ''].join('\n');
   },
 };

@@ -43,6 +43,26 @@ export function commandShape(spec: CommandSpec): CommandShape {
 // A number yargs-parser reads exactly as Number() does.
 const PLAIN_NUMBER = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
+/**
+ * `--token-file -` as `--token-file=-`: a lone `-` (standard input) is a
+ * value, where yargs would take it for a stray argument. Not after `--`,
+ * where the words are exec's command's own.
+ */
+export function joinDashValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token === '--') return [...out, ...args.slice(i)];
+    if (args[i + 1] === '-' && /^--[a-z][a-z0-9-]*$/.test(token)) {
+      out.push(`${token}=-`);
+      i++;
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
+}
+
 /** The command a command line names: its first word, after any leading --debug. */
 export function commandName(args: readonly string[]): string | undefined {
   return args.find((arg) => arg !== '--debug');

@@ -6,12 +6,13 @@
  * (test/startup.test.ts guards that).
  */
 import { evalMode } from './eval-mode.js';
-import { commandName, leanParse } from './lean-parser.js';
+import { commandName, joinDashValues, leanParse } from './lean-parser.js';
 import { warningPrefix } from './root.js';
 import { COMMANDS } from '../commands/index.js';
 import { processContext } from '../context.js';
 
-export async function main(args: string[], width: () => number): Promise<number> {
+export async function main(given: string[], width: () => number): Promise<number> {
+  const args = joinDashValues(given);
   const debug = args.includes('--debug');
   const ctx = processContext({ debug, warningPrefix });
   // STSENV_EVAL, set by the shell functions of `stsenv init` (eval-mode.ts).

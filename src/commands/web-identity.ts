@@ -17,15 +17,17 @@ const OPTIONS = {
   ...durationOption('1h'),
   ...CACHE_OPTIONS,
   ...WRITE_PROFILE_OPTION,
-  'token-file': { type: 'string', describe: 'File holding the OIDC token (default: AWS_WEB_IDENTITY_TOKEN_FILE)' },
-  token: { type: 'string', describe: 'The OIDC token itself' },
+  'token-file': { type: 'string', describe: 'File holding the OIDC token, - for standard input (default: AWS_WEB_IDENTITY_TOKEN_FILE)' },
+  token: { type: 'string', describe: 'The OIDC token itself (visible in the process list: prefer --token-file)' },
 } as const satisfies OptionTable;
 
 export type WebIdentityOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
 
 /**
- * The OIDC token from --token, --token-file, or AWS_WEB_IDENTITY_TOKEN_FILE
- * as EKS and the SDKs set it. The token is a secret: never echoed.
+ * The OIDC token from --token, --token-file (`-`: standard input), or
+ * AWS_WEB_IDENTITY_TOKEN_FILE as EKS and the SDKs set it. The token is a
+ * secret: never echoed. --token puts it in the process list, where every
+ * local user can read it: README recommends a file or stdin.
  */
 function readToken(options: WebIdentityOptions, env: NodeJS.ProcessEnv): string {
   if (options.token !== undefined && options.tokenFile !== undefined) throw usageError('give --token or --token-file, not both');
@@ -36,13 +38,15 @@ function readToken(options: WebIdentityOptions, env: NodeJS.ProcessEnv): string 
   const path = options.tokenFile ?? env.AWS_WEB_IDENTITY_TOKEN_FILE;
   if (!path) throw usageError('web-identity needs a token', 'pass --token-file FILE or --token TOKEN (or set AWS_WEB_IDENTITY_TOKEN_FILE)');
   const option = options.tokenFile !== undefined ? '--token-file' : 'AWS_WEB_IDENTITY_TOKEN_FILE';
+  const fromStdin = path === '-' && options.tokenFile !== undefined;
+  const source = fromStdin ? 'standard input (--token-file -)' : `${option} '${path}'`;
   let token: string;
   try {
-    token = readFileSync(path, 'utf8').trim();
+    token = readFileSync(fromStdin ? 0 : path, 'utf8').trim();
   } catch (error) {
-    throw usageError(`cannot read ${option} '${path}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw usageError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
-  if (token === '') throw usageError(`${option} '${path}' is empty`);
+  if (token === '') throw usageError(`${source} is empty`, fromStdin ? 'pipe the token in: ... | stsenv web-identity ROLE --token-file -' : undefined);
   return token;
 }
 
@@ -66,7 +70,7 @@ export function webIdentityRequest(options: WebIdentityOptions, env: NodeJS.Proc
 export async function runWebIdentity(options: WebIdentityOptions, ctx: Context): Promise<number> {
   const delivery = planDelivery(options, ctx);
   const result = await resolveCredentials(webIdentityRequest(options, ctx.env), ctx);
-  await deliver(delivery, result.credentials, result.region, ctx);
+  await deliver(delivery, result, ctx);
   return 0;
 }
 
@@ -76,6 +80,9 @@ export const webIdentityCommand: CommandSpec<WebIdentityOptions> = {
   positionals: [{ name: 'role-arn', describe: 'Role to assume (default: AWS_ROLE_ARN)' }],
   options: OPTIONS,
   shellLines: true,
-  examples: [[`eval "$(stsenv web-identity ${EXAMPLE_ROLE} --token-file /var/run/secrets/token)"`, 'In CI']],
+  examples: [
+    [`eval "$(stsenv web-identity ${EXAMPLE_ROLE} --token-file /var/run/secrets/token)"`, 'In CI'],
+    [`printf '%s' "$OIDC_TOKEN" | stsenv web-identity ${EXAMPLE_ROLE} --token-file - --shell json`, 'The token from standard input (printf is a shell builtin: no process shows it)'],
+  ],
   run: runWebIdentity,
 };

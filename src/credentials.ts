@@ -13,6 +13,8 @@ export interface CredentialOutput {
   region?: string;
   /** Section name for the ini format. */
   profileName: string;
+  /** The role these credentials are a session of, when they are one (STSENV_ROLE_ARN). */
+  roleArn?: string;
 }
 
 /** ISO 8601 UTC without fractions (`2026-01-02T03:04:05Z`), the form SDKs and prompts read. */

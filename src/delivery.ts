@@ -65,8 +65,9 @@ export function planDelivery(options: DeliveryOptions, ctx: Context): Delivery {
  * stdout only if --shell was asked for too. Everything that can be refused
  * is rendered before the file is touched.
  */
-export async function deliver(delivery: Delivery, credentials: Credentials, region: string | undefined, ctx: Context): Promise<void> {
-  const text = delivery.format ? renderCredentials(delivery.format, { credentials, region, profileName: delivery.profileName }) : undefined;
+export async function deliver(delivery: Delivery, result: { credentials: Credentials; region?: string; roleArn?: string }, ctx: Context): Promise<void> {
+  const { credentials, region, roleArn } = result;
+  const text = delivery.format ? renderCredentials(delivery.format, { credentials, region, roleArn, profileName: delivery.profileName }) : undefined;
   if (delivery.writeProfile !== undefined) {
     const file = await writeProfile(delivery.writeProfile, credentials, ctx);
     const until = credentials.expiration ? ` until ${isoSeconds(credentials.expiration)}` : '';

@@ -19,6 +19,14 @@ export const CREDENTIAL_VARIABLES = [
 export const REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 
 /**
+ * The role whose credentials the other variables hold, when they are a
+ * role's: a later `stsenv assume` that signs with them says so (a role
+ * chain), and prompts can show it (as aws-vault's AWS_VAULT, granted's
+ * GRANTED_AWS_ROLE_PROFILE).
+ */
+export const ROLE_VARIABLE = 'STSENV_ROLE_ARN';
+
+/**
  * Always removed: with a profile and key variables both set, the SDK for
  * JavaScript v3 uses the profile and silently ignores the keys; the legacy
  * AWS_SECURITY_TOKEN would pair an old token with the new keys in old tools.
@@ -26,7 +34,7 @@ export const REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 export const CONFLICTING_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN'] as const;
 
 /** Every variable stsenv ever sets or clears, in the order `unset` removes them. */
-export const ALL_VARIABLES: readonly string[] = [...CREDENTIAL_VARIABLES, ...REGION_VARIABLES, ...CONFLICTING_VARIABLES];
+export const ALL_VARIABLES: readonly string[] = [...CREDENTIAL_VARIABLES, ROLE_VARIABLE, ...REGION_VARIABLES, ...CONFLICTING_VARIABLES];
 
 export function credentialEnv(output: CredentialOutput): EnvChange {
   const { credentials, region } = output;
@@ -44,6 +52,9 @@ export function credentialEnv(output: CredentialOutput): EnvChange {
   } else {
     clear.push('AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION');
   }
+  // Cleared otherwise: a role named by an earlier stsenv would be taken for these credentials' own.
+  if (output.roleArn) set.push([ROLE_VARIABLE, output.roleArn]);
+  else clear.push(ROLE_VARIABLE);
   if (region) set.push(['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]);
   clear.push(...CONFLICTING_VARIABLES);
   return { set, clear };

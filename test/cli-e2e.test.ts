@@ -217,6 +217,14 @@ describe('session, web-identity, whoami', () => {
       assert.equal(second!.params.DurationSeconds, '7200');
       const fromEnv = await runCli(['web-identity'], { env: { ...noKeys, AWS_ROLE_ARN: ROLE, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile } });
       assert.equal(fromEnv.code, 0, fromEnv.stderr);
+      // `--token-file -`: standard input, so that the token is in no process's arguments.
+      const fromStdin = await runCli(['web-identity', ROLE, '--token-file', '-'], { env: noKeys, input: 'eyJ.stdin.token\n' });
+      assert.equal(fromStdin.code, 0, fromStdin.stderr);
+      assert.equal(sts.fake.requestsFor('AssumeRoleWithWebIdentity').at(-1)!.params.WebIdentityToken, 'eyJ.stdin.token');
+      const emptyStdin = await runCli(['web-identity', ROLE, '--token-file', '-'], { env: noKeys, input: '' });
+      assert.equal(emptyStdin.code, 2);
+      assert.match(emptyStdin.stderr, /standard input \(--token-file -\) is empty/);
+      assert.equal(emptyStdin.stdout, '');
     } finally {
       cleanup();
     }
@@ -302,17 +310,42 @@ describe('what people see on stderr', () => {
     const { dir, cleanup } = tempDir();
     try {
       mkdirSync(join(dir, '.aws'));
-      writeFileSync(
-        join(dir, '.aws', 'credentials'),
-        `[base]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
-      );
-      const run = await runCli(['assume', ROLE], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base' }) });
+      writeFileSync(join(dir, '.aws', 'credentials'), `[base]\naws_access_key_id = AKIDPROFILEKEY000001\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+      // An SSO profile is what the SDK resolves itself: with --profile it must sign, the key variables set or not.
+      writeFileSync(join(dir, '.aws', 'config'), '[profile sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = dev\n');
+      const run = await runCli(['assume', ROLE, '--profile', 'base'], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url }) });
       assert.equal(run.code, 0, run.stderr);
-      assert.doesNotMatch(run.stderr, /NodeVersionSupportWarning|node >=|a\.co\//);
-      assert.doesNotMatch(run.stderr, /defaultProvider|Multiple credential sources/);
-      const lines = run.stderr.trim().split('\n');
-      assert.equal(lines.length, 1, run.stderr);
-      assert.match(lines[0]!, /warning: AWS_PROFILE and AWS_ACCESS_KEY_ID/);
+      assert.equal(run.stderr, '', 'nothing for people: no SDK warning, no stsenv warning');
+      const sso = await runCli(['whoami', '--profile', 'sso'], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9' }) });
+      assert.doesNotMatch(sso.stderr, /NodeVersionSupportWarning|node >=|a\.co\//);
+      assert.doesNotMatch(sso.stderr, /defaultProvider|Multiple credential sources|warning/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('key variables come before AWS_PROFILE, as in the AWS CLI; --debug says which signed', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      mkdirSync(join(dir, '.aws'));
+      writeFileSync(join(dir, '.aws', 'credentials'), `[base]\naws_access_key_id = AKIDPROFILEKEY000001\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+      writeFileSync(join(dir, '.aws', 'config'), '[profile base]\nregion = eu-north-1\n');
+      sts.fake.reset();
+      const run = await runCli(['assume', ROLE, '--debug'], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base' }) });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(sts.fake.requests[0]!.accessKeyId, BASE_ACCESS_KEY_ID, 'the key variables signed');
+      assert.match(run.stderr, /debug: base credentials: the key variables \(access key AKIDBASEEXAMPLE00001\), which come before AWS_PROFILE=base/);
+      assert.doesNotMatch(run.stderr, /warning/);
+      // The region still comes from the profile AWS_PROFILE names.
+      assert.match(run.stdout, /export AWS_REGION='eu-north-1';/);
+      sts.fake.reset();
+      const flag = await runCli(['assume', ROLE, '--profile', 'base'], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base' }) });
+      assert.equal(flag.code, 0, flag.stderr);
+      assert.equal(sts.fake.requests[0]!.accessKeyId, 'AKIDPROFILEKEY000001', '--profile comes before the key variables');
+      sts.fake.reset();
+      const bare = await runCli(['assume', ROLE], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }) });
+      assert.equal(bare.code, 0, bare.stderr);
+      assert.equal(sts.fake.requests[0]!.accessKeyId, 'AKIDPROFILEKEY000001', 'without key variables, AWS_PROFILE');
     } finally {
       cleanup();
     }

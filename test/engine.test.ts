@@ -252,16 +252,20 @@ describe('engine: bad profiles are usage errors before any request', () => {
   });
 });
 
-describe('engine: who signs the first call', () => {
+describe('engine: who signs the first call (the AWS CLI\'s order: --profile, key variables, AWS_PROFILE, default chain)', () => {
   const keys = { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env/secret/0000000000000000000000000000' };
   const cases: Array<{ name: string; flag?: string; env: NodeJS.ProcessEnv; label: RegExp; kind: string }> = [
     { name: 'nothing set: the default chain', env: {}, label: /^the default credential chain$/, kind: 'sdk' },
-    { name: 'key variables', env: keys, label: /^access key AKIDENGINEENVKEY0003 \(from AWS_ACCESS_KEY_ID\)$/, kind: 'sdk' },
-    { name: '--profile of a profile with keys', flag: 'plain', env: {}, label: /^profile 'plain'$/, kind: 'sdk' },
+    { name: 'key variables: signed with them, not through the SDK', env: keys, label: /^access key AKIDENGINEENVKEY0003 \(from AWS_ACCESS_KEY_ID\)$/, kind: 'keys' },
+    { name: '--profile of a profile the SDK resolves', flag: 'plain', env: {}, label: /^profile 'plain'$/, kind: 'sdk' },
+    { name: '--profile of a profile with keys: read from the file', flag: 'base', env: {}, label: /^profile 'base' \(access key AKIDENGINEBASE000001\)$/, kind: 'keys' },
+    { name: '--profile comes before the key variables', flag: 'plain', env: keys, label: /^profile 'plain'$/, kind: 'sdk' },
     { name: 'AWS_PROFILE of a plain profile', env: { AWS_PROFILE: 'plain' }, label: /^profile 'plain' \(from AWS_PROFILE\)$/, kind: 'sdk' },
     { name: 'AWS_DEFAULT_PROFILE of a plain profile', env: { AWS_DEFAULT_PROFILE: 'plain' }, label: /^profile 'plain' \(from AWS_DEFAULT_PROFILE\)$/, kind: 'sdk' },
     { name: 'AWS_PROFILE wins over AWS_DEFAULT_PROFILE', env: { AWS_PROFILE: 'plain', AWS_DEFAULT_PROFILE: 'base' }, label: /^profile 'plain' \(from AWS_PROFILE\)$/, kind: 'sdk' },
-    { name: 'a blank AWS_PROFILE counts as unset', env: { AWS_PROFILE: '  ', ...keys }, label: /^access key AKIDENGINEENVKEY0003/, kind: 'sdk' },
+    { name: 'the key variables come before AWS_PROFILE', env: { AWS_PROFILE: 'plain', ...keys }, label: /^access key AKIDENGINEENVKEY0003/, kind: 'keys' },
+    { name: 'the key variables come before AWS_PROFILE of a role profile: no chain', env: { AWS_PROFILE: 'hop2', ...keys }, label: /^access key AKIDENGINEENVKEY0003/, kind: 'keys' },
+    { name: 'a blank AWS_PROFILE counts as unset', env: { AWS_PROFILE: '  ', ...keys }, label: /^access key AKIDENGINEENVKEY0003/, kind: 'keys' },
     { name: '--profile of a role profile: its chain from the file’s keys', flag: 'hop1', env: keys, label: /^profile 'base' \(access key AKIDENGINEBASE000001\)$/, kind: 'keys' },
   ];
   for (const c of cases) {
@@ -270,8 +274,37 @@ describe('engine: who signs the first call', () => {
       const plan = await assumePlan(assume(ROLE('target'), { profile: c.flag }), chooseProfile(c.flag, ctx.env), ctx);
       assert.match(plan.root.label, c.label);
       assert.equal(plan.root.kind, c.kind);
+      if (c.env.AWS_ACCESS_KEY_ID && (c.env.AWS_PROFILE ?? '').trim() && !c.flag) {
+        assert.ok(ctx.debugLines.some((line) => /the key variables .* come before AWS_PROFILE/.test(line)), '--debug says the key variables were used');
+      }
     });
   }
+
+  test('the key variables sign even with AWS_PROFILE set (the JS SDK alone would take the profile)', async () => {
+    const ctx = testContext({ env: env({ AWS_PROFILE: 'hop2', ...keys }) });
+    await resolveCredentials(assume(ROLE('target')), ctx);
+    assert.deepEqual(calls(), [['AssumeRole', ROLE('target'), ENV_KEY]]);
+    assert.equal(ctx.err, '', 'no warning: the AWS CLI\'s order is the documented one');
+  });
+
+  test('a second assume on an earlier one\'s credentials chains, and says so on stderr', async () => {
+    const earlier = { ...keys, AWS_SESSION_TOKEN: 'earlier-session-token', STSENV_ROLE_ARN: ROLE('first') };
+    const ctx = testContext({ env: env(earlier) });
+    const result = await resolveCredentials(assume(ROLE('second')), ctx);
+    assert.deepEqual(calls(), [['AssumeRole', ROLE('second'), ENV_KEY]]);
+    assert.equal(result.roleArn, ROLE('second'));
+    const lines = ctx.err.trim().split('\n');
+    assert.equal(lines.length, 1, ctx.err);
+    assert.match(lines[0]!, /signing with the credentials of role arn:aws:iam::123456789012:role\/first .*role chain.*stsenv unset.*--profile/);
+    assert.doesNotMatch(ctx.err, /earlier-session-token|env\/secret/);
+    // With --profile, or without an earlier role, nothing is said.
+    const plain = testContext({ env: env({ ...keys, AWS_SESSION_TOKEN: 'some-session-token' }) });
+    await resolveCredentials(assume(ROLE('second')), plain);
+    assert.equal(plain.err, '');
+    const own = testContext({ env: env(earlier) });
+    await resolveCredentials(assume(ROLE('second'), { profile: 'base' }), own);
+    assert.equal(own.err, '');
+  });
 });
 
 describe('engine: regions', () => {

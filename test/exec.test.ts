@@ -68,6 +68,20 @@ describe('exec gives the command the credentials', () => {
     assert.equal(result.stderr, '');
   });
 
+  test("the child's environment is the parent's, plus the credentials, minus the cleared variables, and nothing else", async () => {
+    sts.fake.reset();
+    const parent = env();
+    // Everything the child has, as JSON: no variable of stsenv's own (the SDK's Node-version switch) may be among them.
+    const dump = "process.stdout.write(JSON.stringify(process.env))";
+    const result = await runCli(['exec', ROLE, '--region', 'eu-west-1', '--', NODE, '-e', dump], { env: parent });
+    assert.equal(result.code, 0, result.stderr);
+    const child = JSON.parse(result.stdout) as Record<string, string>;
+    const expected: Record<string, string | undefined> = { ...parent, ...expectedEnv(lastIssued(), 'eu-west-1'), STSENV_ROLE_ARN: ROLE };
+    for (const cleared of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN']) delete expected[cleared];
+    assert.deepEqual(Object.keys(child).sort(), Object.keys(expected).sort());
+    for (const [name, value] of Object.entries(expected)) assert.equal(child[name], value, name);
+  });
+
   test('--session: GetSessionToken, with the session options', async () => {
     sts.fake.reset();
     const result = await runCli(['exec', '--session', '--duration', '2h', '--', NODE, '-e', PRINT_ENV], { env: env() });

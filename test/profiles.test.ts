@@ -150,8 +150,8 @@ describe('role profiles', () => {
     assert.deepEqual(calls(), [`AssumeRole arn:aws:iam::999999999999:role/target ${STATIC_KEY}`]);
   });
 
-  test('AWS_PROFILE naming a role profile is followed the same way', async () => {
-    const run = await runCli(['assume', 'arn:aws:iam::999999999999:role/target'], { env: env({ AWS_PROFILE: 'hop1' }) });
+  test('AWS_PROFILE naming a role profile is followed the same way (when no key variables come first)', async () => {
+    const run = await runCli(['assume', 'arn:aws:iam::999999999999:role/target'], { env: env({ AWS_PROFILE: 'hop1', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }) });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(sts.fake.requests[0]!.accessKeyId, STATIC_KEY);
     assert.equal(sts.fake.requests[1]!.accessKeyId, sts.fake.issued[0]!.accessKeyId);

@@ -166,7 +166,8 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
     const cacheDir = join(w.linux(w.userProfile), 'AppData', 'Local', 'stsenv');
     rmSync(cacheDir, { recursive: true, force: true });
     const lines = [...w.prologue(), 'set "AWS_PROFILE=work"', `call stsenv-env assume ${ROLE}`, 'echo ---first---', 'set AWS_'];
-    lines.push('set "AWS_PROFILE=work"', `call stsenv-env assume ${ROLE}`, 'echo ---second---', 'set AWS_');
+    // Back to the user's own credentials (else the key variables of the first call would sign the second: a role chain).
+    lines.push('call stsenv-env unset', 'set "AWS_PROFILE=work"', `call stsenv-env assume ${ROLE}`, 'echo ---second---', 'set AWS_');
     const { STSENV_NO_CACHE: _, ...cached } = env();
     const result = await runBatch(dir, lines, { env: cached });
     const found = sections(result.stdout);

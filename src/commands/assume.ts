@@ -37,7 +37,7 @@ export type AssumeOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
 export async function runAssume(options: AssumeOptions, ctx: Context): Promise<number> {
   const delivery = planDelivery(options, ctx);
   const result = await resolveCredentials(assumeRoleRequest(options), ctx);
-  await deliver(delivery, result.credentials, result.region, ctx);
+  await deliver(delivery, result, ctx);
   return 0;
 }
 

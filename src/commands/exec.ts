@@ -114,8 +114,8 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
       await served.close();
     }
   }
-  const { credentials, region } = await resolveCredentials(request, ctx);
-  const change = credentialEnv({ credentials, region, profileName: '' });
+  const { credentials, region, roleArn } = await resolveCredentials(request, ctx);
+  const change = credentialEnv({ credentials, region, roleArn, profileName: '' });
   ctx.debug(`running ${command} with ${change.set.map(([name]) => name).join(', ')} set and ${change.clear.join(', ')} removed`);
   return runChild(command!, args, childEnv(ctx.env, change), ctx);
 }

@@ -18,7 +18,7 @@ export async function runExport(options: ExportOptions, ctx: Context): Promise<n
   const cache = cacheSettings(options);
   const request = { kind: 'profile', mfa: mfaRequest(options), connection: connectionRequest(options), cache } as const;
   const result = await resolveCredentials(request, ctx);
-  await deliver(delivery, result.credentials, result.region, ctx);
+  await deliver(delivery, result, ctx);
   return 0;
 }
 

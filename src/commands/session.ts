@@ -21,7 +21,7 @@ export type SessionOptions = OptionValues<typeof OPTIONS>;
 export async function runSession(options: SessionOptions, ctx: Context): Promise<number> {
   const delivery = planDelivery(options, ctx);
   const result = await resolveCredentials(sessionTokenRequest(options), ctx);
-  await deliver(delivery, result.credentials, result.region, ctx);
+  await deliver(delivery, result, ctx);
   return 0;
 }
 

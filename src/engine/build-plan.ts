@@ -9,7 +9,7 @@ import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { checkMfaSerial, checkRoleArn } from '../validate.js';
 import { isRoleProfile, requireProfile, resolveChain, type ProfileChain } from './chain.js';
-import { chainRoot, chainSteps, sdkRoot, type Plan, type Root, type Step } from './plan.js';
+import { chainRoot, chainSteps, envKeys, keysRoot, sdkRoot, type Plan, type Root, type Step } from './plan.js';
 import type { ProfileChoice } from './profile-choice.js';
 import type { AssumeRoleRequest, ProfileCredentialsRequest, SessionTokenRequest, WebIdentityRequest } from './request.js';
 import { defaultSessionName } from './session-name.js';
@@ -41,16 +41,46 @@ async function roleChain(profile: ProfileChoice | undefined, ctx: Context): Prom
 }
 
 /**
- * The root when no role profile is involved: keys written in the chosen
- * profile are read here (as in a chain), anything else the profile gives
- * (SSO, credential_process...) or no profile at all is the SDK's to resolve.
+ * The profile whose credentials a request starts from, in the AWS CLI's
+ * order (and boto3's, and the AWS documentation's): --profile, then the key
+ * variables, then AWS_PROFILE (or AWS_DEFAULT_PROFILE), then the rest of the
+ * default chain. undefined: the key variables or the default chain. (The
+ * SDK for JavaScript lets AWS_PROFILE win over the keys, a deviation its
+ * team keeps only for compatibility: aws/aws-sdk-js-v3#6277.) The region
+ * still comes from the chosen profile, as in the AWS CLI.
+ */
+export function signingProfile(profile: ProfileChoice | undefined, ctx: Context): ProfileChoice | undefined {
+  if (!profile || profile.from === '--profile') return profile;
+  const keys = envKeys(ctx.env);
+  if (!keys) return profile;
+  ctx.debug(`base credentials: the key variables (access key ${keys.accessKeyId}), which come before ${profile.from}=${profile.name}, as in the AWS CLI`);
+  return undefined;
+}
+
+/**
+ * The root when no role profile is involved: keys written in the profile
+ * are read here (as in a chain), anything else the profile gives (SSO,
+ * credential_process...) is the SDK's to resolve; without a profile, the key
+ * variables, else the SDK's default chain.
  */
 export async function baseRoot(profile: ProfileChoice | undefined, ctx: Context): Promise<Root> {
   const data = (await profileData(profile, ctx))?.data;
   if (data?.aws_access_key_id && data.aws_secret_access_key && !isRoleProfile(data)) {
     return chainRoot({ kind: 'static', profile: profile!.name, accessKeyId: data.aws_access_key_id, secretAccessKey: data.aws_secret_access_key, sessionToken: data.aws_session_token || undefined }, ctx.env);
   }
-  return sdkRoot(profile, ctx.env);
+  const keys = profile ? undefined : envKeys(ctx.env);
+  return keys ? keysRoot(keys) : sdkRoot(profile, ctx.env);
+}
+
+/**
+ * A second `assume` in a shell that holds an earlier one's credentials
+ * assumes the next role with them: a role chain. That stays possible, but
+ * is said, with the way back to one's own credentials.
+ */
+function noteRoleChain(root: Root, ctx: Context): void {
+  const earlier = ctx.env.STSENV_ROLE_ARN?.trim();
+  if (root.kind !== 'keys' || !root.credentials.sessionToken || !earlier || root.credentials.accessKeyId !== envKeys(ctx.env)?.accessKeyId) return;
+  ctx.warn(`signing with the credentials of role ${earlier} from an earlier stsenv in this shell (a role chain); to start from your own, run stsenv unset first, or pass --profile NAME`);
 }
 
 function hasMfa(plan: Plan): boolean {
@@ -69,7 +99,8 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
     throw usageError('assume needs a <role-arn> argument', 'or --profile NAME of a role profile in your AWS config');
   }
   const roleArn = request.roleArn !== undefined ? checkRoleArn(request.roleArn) : undefined;
-  const chain = await roleChain(profile, ctx);
+  const signing = signingProfile(profile, ctx);
+  const chain = await roleChain(signing, ctx);
   const sessionName = sessionNamer(ctx);
   let plan: Plan;
   if (roleArn === undefined) {
@@ -81,7 +112,8 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
     if (fields.RoleSessionName !== undefined) last.defaultSessionName = false;
     plan = { root, steps };
   } else {
-    const root = chain ? chainRoot(chain.root, ctx.env) : sdkRoot(profile, ctx.env);
+    const root = chain ? chainRoot(chain.root, ctx.env) : await baseRoot(signing, ctx);
+    if (!chain) noteRoleChain(root, ctx);
     const steps = chain ? chainSteps(chain, root, undefined, sessionName) : [];
     const name = fields.RoleSessionName !== undefined ? { name: fields.RoleSessionName, isDefault: false } : sessionName(undefined);
     const input: AssumeRoleCommandInput = { RoleArn: roleArn, DurationSeconds: 3600, ...fields, RoleSessionName: name.name };
@@ -101,15 +133,16 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
  */
 export async function sessionPlan(request: SessionTokenRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
   let mfaSerial = request.mfa.mfaSerial;
-  const data = (await profileData(profile, ctx))?.data;
+  const signing = signingProfile(profile, ctx);
+  const data = (await profileData(signing, ctx))?.data;
   if (data) {
-    const name = profile!.name;
-    if (isRoleProfile(data) && profile!.from === '--profile') {
+    const name = signing!.name;
+    if (isRoleProfile(data) && signing!.from === '--profile') {
       throw usageError(`profile '${name}' is a role profile; GetSessionToken needs long-term keys`, `use stsenv assume --profile ${name}`);
     }
     if (mfaSerial === undefined && data.mfa_serial && !isRoleProfile(data)) mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial in profile '${name}'`);
   }
-  const root = await baseRoot(profile, ctx);
+  const root = await baseRoot(signing, ctx);
   if (request.mfa.tokenCode !== undefined && mfaSerial === undefined) {
     throw usageError('--token-code needs --mfa-serial', 'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME');
   }
@@ -137,8 +170,9 @@ export function webIdentityPlan(request: WebIdentityRequest, ctx: Context): Plan
  * the SDK resolves for it: a plan without steps.
  */
 export async function profilePlan(request: ProfileCredentialsRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
-  const chain = await roleChain(profile, ctx);
-  if (!chain) return { root: sdkRoot(profile, ctx.env), steps: [] };
+  const signing = signingProfile(profile, ctx);
+  const chain = await roleChain(signing, ctx);
+  if (!chain) return { root: await baseRoot(signing, ctx), steps: [] };
   const root = chainRoot(chain.root, ctx.env);
   return { root, steps: chainSteps(chain, root, request.mfa.mfaSerial, sessionNamer(ctx)) };
 }

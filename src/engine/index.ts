@@ -8,9 +8,9 @@ import type { CallerIdentity } from '../aws/sts.js';
 import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
-import { assumePlan, profilePlan, sessionPlan, webIdentityPlan } from './build-plan.js';
+import { assumePlan, baseRoot, profilePlan, sessionPlan, signingProfile, webIdentityPlan } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
-import { rootSigner, sdkRoot, type Plan } from './plan.js';
+import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
 import type { ConnectionRequest, CredentialRequest } from './request.js';
 import { runPlan } from './run-plan.js';
@@ -26,6 +26,8 @@ export interface ResolvedCredentials {
   fromCache: boolean;
   /** The assumed role's session ARN, when STS said. */
   arn?: string;
+  /** The role these credentials are a session of (the last AssumeRole), when they are one. */
+  roleArn?: string;
 }
 
 export async function resolveCredentials(request: CredentialRequest, ctx: Context): Promise<ResolvedCredentials> {
@@ -60,13 +62,16 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
   const mfa = request.kind === 'web-identity' ? {} : request.mfa;
   const result = await runPlan(plan, connection, policy, mfa, ctx);
   if (!result.fromCache) ctx.debug(`${result.arn ? `assumed ${result.arn}` : 'got credentials'} until ${result.credentials.expiration.toISOString()}`);
-  return { credentials: result.credentials, region, fromCache: result.fromCache, arn: result.arn };
+  const last = plan.steps[plan.steps.length - 1]!;
+  const roleArn = last.operation === 'GetSessionToken' ? undefined : last.input.RoleArn;
+  return { credentials: result.credentials, region, fromCache: result.fromCache, arn: result.arn, roleArn };
 }
 
 /** The identity of the base credentials (GetCallerIdentity): the same base every other request starts from. */
 export async function callerIdentity(request: ConnectionRequest, ctx: Context): Promise<CallerIdentity> {
   const profile = chooseProfile(request.profile, ctx.env);
   const connection = await resolveConnection(request, ctx.env, profile);
+  const root = await baseRoot(signingProfile(profile, ctx), ctx);
   const sts = await ctx.sts();
-  return sts.getCallerIdentity(targetFor(connection, rootSigner(sdkRoot(profile, ctx.env))));
+  return sts.getCallerIdentity(targetFor(connection, rootSigner(root)));
 }

@@ -52,15 +52,15 @@ export function envKeys(env: NodeJS.ProcessEnv): Credentials | undefined {
   return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN?.trim() || undefined };
 }
 
-/**
- * The base of a request made without a role profile: the chosen profile as
- * the SDK resolves it, else the key variables, else the SDK's default chain.
- */
+/** What the SDK resolves: a profile's credentials (SSO, credential_process...), or without one its default chain. */
 export function sdkRoot(profile: ProfileChoice | undefined, env: NodeJS.ProcessEnv): Root {
   if (profile) return { kind: 'sdk', profile: profile.name, key: `profile:${profile.name}@${filesKey(env)}`, label: describeChoice(profile) };
-  const keys = envKeys(env);
-  if (keys) return { kind: 'sdk', key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID)` };
   return { kind: 'sdk', key: `default-chain@${filesKey(env)}`, label: 'the default credential chain' };
+}
+
+/** The key variables as the root: stsenv signs with them itself, so nothing else the SDK knows of (AWS_PROFILE) can take their place. */
+export function keysRoot(keys: Credentials): Root {
+  return { kind: 'keys', credentials: keys, key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID)` };
 }
 
 /** A chain's root: keys read from the profile, the key variables (credential_source), or what the SDK resolves. */

@@ -12,10 +12,10 @@ import type { Credentials } from '../credentials.js';
 import { durationFor } from '../duration.js';
 import { StsenvError, usageError } from '../errors.js';
 import { loadProfiles } from '../config/shared-files.js';
-import { assumePlan } from './build-plan.js';
+import { assumePlan, baseRoot, signingProfile } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
 import { isRoleProfile, requireProfile } from './chain.js';
-import { envKeys, rootSigner, sdkRoot, type Plan, type Root } from './plan.js';
+import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
 import type { SigninRequest } from './request.js';
 import { runPlan } from './run-plan.js';
@@ -83,16 +83,18 @@ function federatedName(request: SigninRequest, ctx: Context): string {
 export async function prepareSignin(request: SigninRequest, ctx: Context): Promise<PreparedSignin> {
   const policy = cachePolicy(request.cache, ctx);
   const profile = chooseProfile(request.connection.profile, ctx.env);
+  // Whose credentials: --profile, the key variables, AWS_PROFILE... as for every request (build-plan.ts).
+  const signing = signingProfile(profile, ctx);
   let roleProfile = false;
-  if (request.roleArn === undefined && profile) {
+  if (request.roleArn === undefined && signing) {
     const profiles = await loadProfiles(ctx.env);
-    roleProfile = isRoleProfile(profile.from === '--profile' ? requireProfile(profiles, profile.name) : profiles[profile.name]);
+    roleProfile = isRoleProfile(signing.from === '--profile' ? requireProfile(profiles, signing.name) : profiles[signing.name]);
   }
   // --duration is the console session's, not the role session's: the role is asked for as `assume` asks (and cached alike).
   // A role profile named by AWS_PROFILE signs in as its role too.
   const plan =
     request.roleArn !== undefined || roleProfile
-      ? await assumePlan({ ...request, kind: 'assume-role' }, roleProfile ? { ...profile!, from: '--profile' } : profile, ctx)
+      ? await assumePlan({ ...request, kind: 'assume-role' }, roleProfile ? { ...signing!, from: '--profile' } : profile, ctx)
       : undefined;
   if (!plan) refuseRoleOnly(request);
   const connection = await resolveConnection(request.connection, ctx.env, profile);
@@ -110,8 +112,7 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
       },
     };
   }
-  const keys = profile ? undefined : envKeys(ctx.env);
-  const root: Root = keys ? { kind: 'keys', credentials: keys, key: '', label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID)` } : sdkRoot(profile, ctx.env);
+  const root = await baseRoot(signing, ctx);
   return {
     region,
     chained: false,

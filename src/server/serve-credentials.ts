@@ -10,7 +10,7 @@ import { resolveCredentials } from '../engine/index.js';
 import type { CredentialRequest } from '../engine/request.js';
 import { failure, StsenvError } from '../errors.js';
 import { reportError } from '../report-error.js';
-import { CONFLICTING_VARIABLES, CREDENTIAL_VARIABLES, REGION_VARIABLES } from '../variables.js';
+import { CONFLICTING_VARIABLES, CREDENTIAL_VARIABLES, REGION_VARIABLES, ROLE_VARIABLE } from '../variables.js';
 
 /**
  * Removed from the command's environment: everything an SDK or the AWS CLI
@@ -23,6 +23,7 @@ import { CONFLICTING_VARIABLES, CREDENTIAL_VARIABLES, REGION_VARIABLES } from '.
  */
 export const SERVER_CLEARED_VARIABLES: readonly string[] = [
   ...CREDENTIAL_VARIABLES,
+  ROLE_VARIABLE,
   ...CONFLICTING_VARIABLES,
   'AWS_WEB_IDENTITY_TOKEN_FILE',
   'AWS_ROLE_ARN',

@@ -38,6 +38,7 @@ import {
   shellSpec,
   wineEnv,
   winePath,
+  type ShellSpec,
 } from './support/shells.js';
 
 const COUNT = Number(process.env.STSENV_PROPERTY_COUNT ?? 5000);
@@ -388,20 +389,25 @@ function partition(format: EnvFormat, values: readonly string[]): { accepted: st
 
 // ------------------------------------------------------------ tests
 
+type ChunkRunner = typeof runPosixChunk;
+
+/** COUNT random values through one real shell, by the chunk runner for its kind: each comes back exactly, or is refused. */
+async function carriesRandomValues(t: TestContext, spec: ShellSpec, runChunk: ChunkRunner): Promise<void> {
+  if (!requireShellOrSkip(t, spec.name)) return;
+  const format = envFormat(spec.format);
+  const box = sandbox(spec.name);
+  const started = performance.now();
+  const values = generate(COUNT, SEED, (gen) => unicodeValue(gen, box.canary));
+  const { accepted, refused } = partition(format, values);
+  const failures = await runAll(accepted, (chunk, offset) => runChunk(spec.name, format, chunk, offset, box));
+  report(spec.name, values.length, refused, started, failures);
+  assertSandboxClean(box, spec.name);
+  assertNoFailures(spec.name, failures);
+}
+
 describe(`quoting property: ${COUNT} values per shell, seed ${SEED}`, { concurrency: 1 }, () => {
   for (const spec of [...POSIX_SHELLS, shellSpec('fish')]) {
-    test(`${spec.name} (${spec.format} format) carries every value it accepts`, async (t: TestContext) => {
-      if (!requireShellOrSkip(t, spec.name)) return;
-      const format = envFormat(spec.format);
-      const box = sandbox(spec.name);
-      const started = performance.now();
-      const values = generate(COUNT, SEED, (gen) => unicodeValue(gen, box.canary));
-      const { accepted, refused } = partition(format, values);
-      const failures = await runAll(accepted, (chunk, offset) => runPosixChunk(spec.name, format, chunk, offset, box));
-      report(spec.name, values.length, refused, started, failures);
-      assertSandboxClean(box, spec.name);
-      assertNoFailures(spec.name, failures);
-    });
+    test(`${spec.name} (${spec.format} format) carries every value it accepts`, (t: TestContext) => carriesRandomValues(t, spec, runPosixChunk));
   }
 
   test('cmd (Wine) carries every value it accepts', async (t: TestContext) => {
@@ -599,18 +605,7 @@ async function runLanguageChunk(shell: string, format: EnvFormat, values: readon
 
 describe(`quoting property, nu, elvish, xonsh, tcsh and csh: ${COUNT} values each, seed ${SEED}`, { concurrency: 1 }, () => {
   for (const spec of LANGUAGE_SHELLS) {
-    test(`${spec.name} (${spec.format} format) carries every value it accepts`, async (t: TestContext) => {
-      if (!requireShellOrSkip(t, spec.name)) return;
-      const format = envFormat(spec.format);
-      const box = sandbox(spec.name);
-      const started = performance.now();
-      const values = generate(COUNT, SEED, (gen) => unicodeValue(gen, box.canary));
-      const { accepted, refused } = partition(format, values);
-      const failures = await runAll(accepted, (chunk, offset) => runLanguageChunk(spec.name, format, chunk, offset, box));
-      report(spec.name, values.length, refused, started, failures);
-      assertSandboxClean(box, spec.name);
-      assertNoFailures(spec.name, failures);
-    });
+    test(`${spec.name} (${spec.format} format) carries every value it accepts`, (t: TestContext) => carriesRandomValues(t, spec, runLanguageChunk));
   }
 
   for (const spec of LANGUAGE_SHELLS) {

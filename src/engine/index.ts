@@ -32,7 +32,8 @@ export interface ResolvedCredentials {
 
 export async function resolveCredentials(request: CredentialRequest, ctx: Context): Promise<ResolvedCredentials> {
   const policy = cachePolicy(request.cache, ctx);
-  const profile = request.kind === 'web-identity' ? undefined : chooseProfile(request.connection.profile, ctx.env);
+  // The profile chosen gives the region for every request, and the credentials for all but web identity's.
+  const profile = chooseProfile(request.connection.profile, ctx.env);
   let plan: Plan;
   switch (request.kind) {
     case 'assume-role':

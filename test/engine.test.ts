@@ -325,6 +325,13 @@ describe('engine: regions', () => {
       assert.equal(await resolveRegion(c.request ?? {}, e, chooseProfile(c.request?.profile, e)), c.region);
     });
   }
+  test('web identity too takes the chosen profile’s region (its credentials are the token)', async () => {
+    const ctx = testContext({ env: env({ AWS_PROFILE: 'hop2' }) });
+    const result = await resolveCredentials({ kind: 'web-identity', roleArn: ROLE('ci'), durationSeconds: 3600, token: 'header.payload.signature', connection: {}, cache: CACHE_OFF }, ctx);
+    assert.equal(result.region, 'eu-central-1');
+    assert.deepEqual(calls(), [['AssumeRoleWithWebIdentity', ROLE('ci'), undefined]]);
+  });
+
   test('the plan and the region come from the same profile', async () => {
     const ctx = testContext({ env: env({ AWS_DEFAULT_PROFILE: 'hop2', AWS_ENDPOINT_URL_STS: fake.url }) });
     const result = await resolveCredentials(assume(ROLE('extra')), ctx);

@@ -36,7 +36,15 @@ export type AssumeOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
  */
 export async function runAssume(options: AssumeOptions, ctx: Context): Promise<number> {
   const delivery = planDelivery(options, ctx);
-  const result = await resolveCredentials(assumeRoleRequest(options), ctx);
+  let request = assumeRoleRequest(options);
+  // Neither a role nor --profile: the user picks a role profile on the terminal (src/picker/).
+  if (options.roleArn === undefined && options.profile === undefined && options.prompt !== false) {
+    const { pickRoleProfile } = await import('../picker/pick-profile.js');
+    const picked = await pickRoleProfile(ctx);
+    if (picked.kind === 'cancelled') return picked.exitCode;
+    if (picked.kind === 'picked') request = assumeRoleRequest({ ...options, profile: picked.profile });
+  }
+  const result = await resolveCredentials(request, ctx);
   await deliver(delivery, result.credentials, result.region, ctx);
   return 0;
 }

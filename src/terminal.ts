@@ -13,11 +13,15 @@ export interface TerminalFds {
 
 /** Both ends open, or undefined when there is no terminal (cron, CI, a detached process). */
 export function openTerminal(platform: NodeJS.Platform): TerminalFds | undefined {
-  const [inPath, outPath] = platform === 'win32' ? ['\\\\.\\CONIN$', '\\\\.\\CONOUT$'] : ['/dev/tty', '/dev/tty'];
+  const windows = platform === 'win32';
+  const [inPath, outPath] = windows ? ['\\\\.\\CONIN$', '\\\\.\\CONOUT$'] : ['/dev/tty', '/dev/tty'];
+  // A console handle opened for one direction only cannot have its mode set (raw mode) or its
+  // size read: libuv then refuses it as a terminal (EBADF). Both ways, as a console's own handles are.
+  const [inMode, outMode] = windows ? ['r+', 'r+'] : ['r', 'w'];
   let input: number | undefined;
   try {
-    input = openSync(inPath, 'r');
-    return { input, output: openSync(outPath, 'w') };
+    input = openSync(inPath, inMode);
+    return { input, output: openSync(outPath, outMode) };
   } catch {
     if (input !== undefined) closeSync(input);
     return undefined;

@@ -81,15 +81,18 @@ interface PickerRun {
   session: PtySession;
   /** What stsenv wrote to stdout and stderr, and the terminal's settings (stty -g) before and after. */
   files(): { stdout: string; stderr: string; sttyBefore: string; sttyAfter: string };
+  /** stsenv's process ID. */
+  pid(): number;
 }
 
 /** `stsenv assume ARGS` on a pseudo-terminal, its stdout and stderr in files. */
 function runPicker(t: TestContext, args: string[] = [], extra: NodeJS.ProcessEnv = {}, size?: { columns: number; rows: number }): PickerRun | undefined {
   const dir = sts.home.dir;
-  const [out, err, before, after] = ['out', 'err', 'stty-before', 'stty-after'].map((name) => join(dir, name)) as [string, string, string, string];
+  const [out, err, before, after, pid] = ['out', 'err', 'stty-before', 'stty-after', 'pid'].map((name) => join(dir, name)) as [string, string, string, string, string];
+  const stsenv = ['/bin/sh', '-c', `echo $$ > ${shQuote(pid)}; exec "$@"`, 'sh', process.execPath, CLI, 'assume', ...args];
   const command = [
     `stty -g > ${shQuote(before)}`,
-    `${shQuote(process.execPath)} ${shQuote(CLI)} assume ${args.map(shQuote).join(' ')} > ${shQuote(out)} 2> ${shQuote(err)}`,
+    `${stsenv.map(shQuote).join(' ')} > ${shQuote(out)} 2> ${shQuote(err)}`,
     'code=$?',
     `stty -g > ${shQuote(after)}`,
     'exit $code',
@@ -97,7 +100,7 @@ function runPicker(t: TestContext, args: string[] = [], extra: NodeJS.ProcessEnv
   const session = pty(t, command, extra, size);
   if (!session) return undefined;
   const read = (file: string) => readFileSync(file, 'utf8');
-  return { session, files: () => ({ stdout: read(out), stderr: read(err), sttyBefore: read(before), sttyAfter: read(after) }) };
+  return { session, files: () => ({ stdout: read(out), stderr: read(err), sttyBefore: read(before), sttyAfter: read(after) }), pid: () => Number(read(pid)) };
 }
 
 /** The line of `profile` drawn as the one selected (clack's radio mark, or its ASCII stand-in). */
@@ -224,6 +227,17 @@ describe('the picker on a terminal', () => {
       assertTerminalRestored(run);
     });
   }
+
+  test('a signal while the picker waits (SIGTERM): exit 143, nothing on stdout, the terminal as it was', async (t) => {
+    const run = runPicker(t);
+    if (!run) return;
+    await run.session.waitFor(SHOWN);
+    process.kill(run.pid(), 'SIGTERM');
+    assert.equal(await run.session.exit, 143);
+    assert.equal(run.files().stdout, '');
+    assert.equal(sts.fake.requests.length, 0);
+    assertTerminalRestored(run);
+  });
 
   test('Enter with nothing matching picks nothing: the picker says so and stays', async (t) => {
     const run = runPicker(t);

@@ -137,6 +137,14 @@ function assertTerminalRestored(run: PickerRun): void {
   assert.ok(raw.lastIndexOf(SHOW_CURSOR) > raw.lastIndexOf(HIDE_CURSOR), 'and showed it again');
 }
 
+/** Ended without a pick: that exit code, nothing on stdout, nothing asked of STS, the terminal as it was. */
+async function assertCancelled(run: PickerRun, code: number): Promise<void> {
+  assert.equal(await run.session.exit, code);
+  assert.equal(run.files().stdout, '');
+  assert.equal(sts.fake.requests.length, 0);
+  assertTerminalRestored(run);
+}
+
 describe('the picker on a terminal', () => {
   test('lists the role profiles with role ARN and region; typing filters as granted does; Enter assumes the one left exactly as --profile would', async (t) => {
     const run = runPicker(t);
@@ -219,12 +227,8 @@ describe('the picker on a terminal', () => {
       await run.session.waitFor(SHOWN);
       await run.session.press('prod', /\(2 matches\)/);
       run.session.press(key).catch(() => {});
-      assert.equal(await run.session.exit, 130);
-      const { stdout, stderr } = run.files();
-      assert.equal(stdout, '');
-      assert.equal(stderr, '');
-      assert.equal(sts.fake.requests.length, 0);
-      assertTerminalRestored(run);
+      await assertCancelled(run, 130);
+      assert.equal(run.files().stderr, '', 'no message: the picker already showed the cancel');
     });
   }
 
@@ -233,10 +237,7 @@ describe('the picker on a terminal', () => {
     if (!run) return;
     await run.session.waitFor(SHOWN);
     process.kill(run.pid(), 'SIGTERM');
-    assert.equal(await run.session.exit, 143);
-    assert.equal(run.files().stdout, '');
-    assert.equal(sts.fake.requests.length, 0);
-    assertTerminalRestored(run);
+    await assertCancelled(run, 143);
   });
 
   test('Enter with nothing matching picks nothing: the picker says so and stays', async (t) => {
@@ -246,9 +247,7 @@ describe('the picker on a terminal', () => {
     await run.session.press('nosuchprofile', /No matches found/);
     await run.session.press(KEYS.enter, /no profile matches/);
     run.session.press(KEYS.escape).catch(() => {});
-    assert.equal(await run.session.exit, 130);
-    assert.equal(run.files().stdout, '');
-    assert.equal(sts.fake.requests.length, 0);
+    await assertCancelled(run, 130);
   });
 
   test('the options of the command still apply to the profile picked', async (t) => {

@@ -52,7 +52,7 @@ export async function runAssume(options: AssumeOptions, ctx: Context): Promise<n
 export const assumeCommand: CommandSpec<AssumeOptions> = {
   name: 'assume',
   describe: 'Assume a role (AssumeRole) and print the credentials',
-  positionals: [{ name: 'role-arn', describe: 'Role to assume (default: role_arn of --profile)' }],
+  positionals: [{ name: 'role-arn', describe: 'Role to assume (default: role_arn of --profile; neither, on a terminal: pick a role profile)' }],
   options: OPTIONS,
   shellLines: true,
   examples: [
@@ -60,6 +60,7 @@ export const assumeCommand: CommandSpec<AssumeOptions> = {
     [`stsenv assume ${EXAMPLE_ROLE} -s fish | source`, 'The same in fish'],
     [`stsenv assume ${EXAMPLE_ROLE} --duration 15m --tag team=ops`, 'Short session with a session tag'],
     ['eval "$(stsenv assume --profile prod-admin)"', 'The role of a profile in ~/.aws/config'],
+    ['eval "$(stsenv assume)"', 'Pick a role profile from a list on the terminal'],
   ],
   run: runAssume,
 };

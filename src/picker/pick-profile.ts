@@ -42,11 +42,12 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
     closeTerminal(fds);
     throw error;
   }
-  const terminal = terminalStreams(fds);
-  if (!terminal) return { kind: 'no-terminal' };
-
   const { autocomplete, isCancel } = await import('@clack/prompts');
-  const lines = new Map(entries.map((entry) => [entry.profile, entry.line]));
+  const terminal = terminalStreams(fds);
+  if (!terminal) {
+    ctx.debug('the terminal could not be opened as one: no profile picker');
+    return { kind: 'no-terminal' };
+  }
   const abort = new AbortController();
   let signalled: NodeJS.Signals | undefined;
   // Raw mode is on: Ctrl-C arrives as a key, but a signal from elsewhere must still leave the terminal as it was.
@@ -58,7 +59,7 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
     const answer = await autocomplete({
       message: 'Role profile to assume (Esc: cancel)',
       options: entries.map((entry) => ({ value: entry.profile, label: entry.line })),
-      filter: (typed, option) => matchesFilter(typed, lines.get(option.value) ?? ''),
+      filter: (typed, option) => matchesFilter(typed, option.label ?? option.value),
       validate: (value) => (value === undefined ? 'no profile matches: change the filter, or Esc to cancel' : undefined),
       maxItems: VISIBLE_ROWS,
       withGuide: false,

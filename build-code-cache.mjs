@@ -67,7 +67,8 @@ async function trainPhase(phase) {
   }
   if (phase === 'light') {
     // Bundles no training run loaded: their cache holds what their top level compiles. Not those
-    // of `sso login` (which waits for a person anyway) and `sso logout`: their cache would only add to the package.
+    // of `sso login` (which waits for a person anyway), `sso logout` and the profile picker (a person again):
+    // their cache would only add to the package.
     for (const name of readdirSync(join(dir, 'vendor')).filter((file) => file.endsWith('.cjs') && !INTERACTIVE_ONLY.has(file))) {
       const filename = join(dir, 'vendor', name);
       if (!existsSync(`${filename}.cache`)) loadBundle(filename);
@@ -78,7 +79,7 @@ async function trainPhase(phase) {
   }
 }
 
-const INTERACTIVE_ONLY = new Set(['sso.cjs', 'browser.cjs']);
+const INTERACTIVE_ONLY = new Set(['sso.cjs', 'browser.cjs', 'picker.cjs']);
 
 // Two phases, each in a process of its own, in one HOME. The first makes a request (and a
 // usage error) and keeps the caches of the SDK and yargs; the second, answered from the

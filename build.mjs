@@ -8,6 +8,7 @@
 //   vendor/config.cjs the SDK's shared config file loader, for profiles without the SDK
 //   vendor/sso.cjs   the SDK's SSO OIDC and SSO portal clients, for `stsenv sso login` and `logout` only
 //   vendor/browser.cjs the `open` package, for `stsenv sso login` to open the sign-in page
+//   vendor/picker.cjs @clack/prompts, for the profile picker of `stsenv assume` with no role
 //   help.json        every --help text, rendered by yargs here at build time
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
 // Third-party code lives only in vendor/, stsenv's own modules only in main.cjs, so
@@ -38,6 +39,8 @@ function vendorOf(specifier) {
   // Only `sso login` and `sso logout` talk to IAM Identity Center: every other request would pay for them.
   if (specifier === '@aws-sdk/client-sso-oidc' || specifier === '@aws-sdk/client-sso') return 'sso';
   if (specifier === 'open') return 'browser';
+  // Only `assume` with neither a role nor --profile, on a terminal, draws the picker.
+  if (specifier === '@clack/prompts') return 'picker';
   if (/^(@aws-sdk|@smithy|@aws)\//.test(specifier)) return 'aws';
   return undefined;
 }
@@ -66,7 +69,7 @@ const ownCode = {
 // Every package specifier main.cjs imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
-const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map() };
+const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /**

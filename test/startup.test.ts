@@ -20,6 +20,8 @@ import { stderrChalk } from '../src/report-error.js';
 import { startFakeSignin, type FakeSignin } from './support/fake-signin.js';
 import { startFakeSso } from './support/fake-sso.js';
 import { startFakeSts, type FakeSts } from './support/fake-sts.js';
+import { KEYS, scriptExecutable, startPty } from './support/pty.js';
+import { shQuote } from './support/shells.js';
 import { isolatedEnv, runCli, tempDir } from './support/run-cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -166,6 +168,37 @@ describe('what each path loads', () => {
     const sso = readFileSync(join(DIST, 'vendor', 'sso.cjs'), 'utf8');
     assert.ok(sso.includes('StartDeviceAuthorization'));
     assert.ok(!sso.includes('credential_process') && !sso.includes('sso_session'), 'the SSO clients are unsigned: no credential chain in their bundle');
+  });
+
+  test('only assume with neither a role nor --profile, on a terminal, loads the profile picker (vendor/picker.cjs)', async (t) => {
+    const env = homeEnv({ AWS_CONFIG_FILE: join(scratch.dir, 'picker-config') });
+    writeFileSync(env.AWS_CONFIG_FILE!, `[profile deploy]\nrole_arn = ${ROLE}\ncredential_source = Environment\n`);
+    const paths: Array<{ args: string[]; code?: number }> = [
+      { args: ['assume', ROLE] },
+      { args: ['assume', '--profile', 'deploy'] },
+      // No terminal: the usage error of before.
+      { args: ['assume'], code: 2 },
+      { args: ['assume', '--no-prompt'], code: 2 },
+      { args: ['unset'] },
+      { args: ['init', 'bash'] },
+      { args: ['exec', ROLE, '--', process.execPath, '-e', ''] },
+    ];
+    for (const { args, code } of paths) {
+      const files = await loadedFiles(args, env, code);
+      assert.ok(!files.some((f) => isVendor('picker', f)), `stsenv ${args.join(' ')} loaded ${files.join(', ')}`);
+    }
+    // And the picker's own path does load it (so the checks above can fail): on a pseudo-terminal, cancelled.
+    const script = scriptExecutable();
+    if (!script) return t.skip('script (util-linux) is not installed');
+    const out = join(scratch.dir, `loaded-${++runs}.txt`);
+    writeFileSync(out, '');
+    const command = [process.execPath, '--require', recorder, BIN, 'assume'].map(shQuote).join(' ');
+    const session = startPty(script, `${command} > /dev/null 2>&1`, { ...env, STSENV_TEST_LOADED: out });
+    await session.waitFor(/Role profile to assume[^]*Enter/);
+    session.press(KEYS.escape).catch(() => {});
+    assert.equal(await session.exit, 130);
+    const files = readFileSync(out, 'utf8').split('\n');
+    assert.ok(files.some((f) => f.startsWith(DIST) && isVendor('picker', relative(DIST, f))), files.join(', '));
   });
 
   test('a usage error loads yargs for its message, not the AWS SDK', async () => {

@@ -283,6 +283,60 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
     assert.equal(readFileSync(join(dir, 'out.txt'), 'utf8'), '');
     assert.equal(fake.requests.length, 0, 'nothing was asked of STS');
   });
+  test('the profile picker on the console (CONIN$/CONOUT$): a filter and Enter assume that profile; Esc exits 130 with stdout empty', async (t) => {
+    const w = await install(t);
+    if (!w) return;
+    fake.reset();
+    const { dir, win: dirWin } = folder(w, 'picker');
+    const AUDIT = 'arn:aws:iam::123456789012:role/audit';
+    writeFileSync(join(dir, 'config'), `[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = work\nregion = eu-west-1\n[profile audit]\nrole_arn = ${AUDIT}\nsource_profile = work\n`);
+    const lines = [...w.prologue(), `set "AWS_CONFIG_FILE=${dirWin}\\config"`, 'cmd /c stsenv assume --shell cmd > out.txt', 'echo rc=%errorlevel%'];
+    // The screen without its control sequences; each step once the picker has drawn what it answers.
+    const text = (screen: string) => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    let step = 0;
+    // Under a terminal, what the batch file echoes is on the screen too.
+    let shown = '';
+    const picked = await runBatch(dir, lines, {
+      env: env(),
+      terminal: (screen, type) => {
+        shown = text(screen);
+        if (step === 0 && /Enter: confirm/.test(text(screen))) {
+          step = 1;
+          type('de');
+        } else if (step === 1 && /\(1 match\)/.test(text(screen))) {
+          step = 2;
+          type('\r');
+        }
+      },
+    });
+    assert.equal(step, 2, `the picker was drawn and filtered: ${picked.stderr}`);
+    assert.match(shown, /^rc=0\r?$/m, picked.stderr);
+    assert.equal(fake.requests.at(-1)?.params.RoleArn, ROLE);
+    const issued = lastIssued();
+    const out = readFileSync(join(dir, 'out.txt'), 'utf8');
+    assert.ok(out.startsWith(`set "AWS_ACCESS_KEY_ID=${issued.accessKeyId}"\r\n`), out);
+    assert.match(out, /^set "AWS_REGION=eu-west-1"\r$/m);
+    assert.equal(out.includes('Role profile'), false, 'the picker is not on stdout');
+
+    fake.reset();
+    let cancelled = false;
+    const esc = await runBatch(dir, lines, {
+      env: env(),
+      terminal: (screen, type) => {
+        shown = text(screen);
+        if (!cancelled && /Enter: confirm/.test(shown)) {
+          cancelled = true;
+          // Esc. Wine's console, reading the pseudo-terminal, holds a lone ESC byte back as the
+          // start of a sequence (seen: it never arrives); a second one makes it the Esc key.
+          type('\u001b\u001b');
+        }
+      },
+    });
+    assert.ok(cancelled, esc.stderr);
+    assert.match(shown, /^rc=130\r?$/m, esc.stderr);
+    assert.equal(readFileSync(join(dir, 'out.txt'), 'utf8'), '');
+    assert.equal(fake.requests.length, 0);
+  });
 });
 
 describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () => {

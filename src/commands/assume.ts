@@ -36,7 +36,15 @@ export type AssumeOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
  */
 export async function runAssume(options: AssumeOptions, ctx: Context): Promise<number> {
   const delivery = planDelivery(options, ctx);
-  const result = await resolveCredentials(assumeRoleRequest(options), ctx);
+  let request = assumeRoleRequest(options);
+  // Neither a role nor --profile: the user picks a role profile on the terminal (src/picker/).
+  if (options.roleArn === undefined && options.profile === undefined && options.prompt !== false) {
+    const { pickRoleProfile } = await import('../picker/pick-profile.js');
+    const picked = await pickRoleProfile(ctx);
+    if (picked.kind === 'cancelled') return picked.exitCode;
+    if (picked.kind === 'picked') request = assumeRoleRequest({ ...options, profile: picked.profile });
+  }
+  const result = await resolveCredentials(request, ctx);
   await deliver(delivery, result, ctx);
   return 0;
 }
@@ -44,7 +52,7 @@ export async function runAssume(options: AssumeOptions, ctx: Context): Promise<n
 export const assumeCommand: CommandSpec<AssumeOptions> = {
   name: 'assume',
   describe: 'Assume a role (AssumeRole) and print the credentials',
-  positionals: [{ name: 'role-arn', describe: 'Role to assume (default: role_arn of --profile)' }],
+  positionals: [{ name: 'role-arn', describe: 'Role to assume (default: role_arn of --profile; neither, on a terminal: pick a role profile)' }],
   options: OPTIONS,
   shellLines: true,
   examples: [
@@ -52,6 +60,7 @@ export const assumeCommand: CommandSpec<AssumeOptions> = {
     [`stsenv assume ${EXAMPLE_ROLE} -s fish | source`, 'The same in fish'],
     [`stsenv assume ${EXAMPLE_ROLE} --duration 15m --tag team=ops`, 'Short session with a session tag'],
     ['eval "$(stsenv assume --profile prod-admin)"', 'The role of a profile in ~/.aws/config'],
+    ['eval "$(stsenv assume)"', 'Pick a role profile from a list on the terminal'],
   ],
   run: runAssume,
 };

@@ -58,7 +58,7 @@ export const CACHE_OPTIONS = {
 } as const satisfies OptionTable;
 
 export const PROMPT_OPTION = {
-  prompt: { type: 'boolean', describe: 'Ask for a needed MFA code on the terminal (--no-prompt: fail instead)' },
+  prompt: { type: 'boolean', describe: 'Ask on the terminal when needed: an MFA code, or (assume) a profile from the picker (--no-prompt: fail instead)' },
 } as const satisfies OptionTable;
 
 export const WRITE_PROFILE_OPTION = {

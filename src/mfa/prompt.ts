@@ -3,31 +3,15 @@
  * on Windows), never on stdout or stdin, so it works inside
  * `eval "$(stsenv ...)"` and with stdin taken by a pipe.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { usageError } from '../errors.js';
+import { closeTerminal, openTerminal } from '../terminal.js';
 import { checkTokenCode } from '../validate.js';
 
 export interface PromptOptions {
   tokenCode?: string;
   /** false with --no-prompt. */
   prompt?: boolean;
-}
-
-interface Terminal {
-  input: number;
-  output: number;
-}
-
-function openTerminal(platform: NodeJS.Platform): Terminal | undefined {
-  const [inPath, outPath] = platform === 'win32' ? ['\\\\.\\CONIN$', '\\\\.\\CONOUT$'] : ['/dev/tty', '/dev/tty'];
-  let input: number | undefined;
-  try {
-    input = openSync(inPath, 'r');
-    return { input, output: openSync(outPath, 'w') };
-  } catch {
-    if (input !== undefined) closeSync(input);
-    return undefined;
-  }
 }
 
 /** One line from the terminal, blocking: nothing else runs while a person types. */
@@ -66,7 +50,6 @@ export function tokenCodeFor(serial: string, options: PromptOptions, platform: N
     }
     throw usageError(`${needed}: no valid code was entered`, 'pass --token-code with the 6 digits your MFA device shows');
   } finally {
-    closeSync(terminal.input);
-    closeSync(terminal.output);
+    closeTerminal(terminal);
   }
 }

@@ -5,6 +5,7 @@
  * suggested; stdout stays empty and nothing is asked of STS.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { checkCommandLine } from '../src/cli/mistakes.js';
 import { nearest } from '../src/cli/nearest.js';
@@ -138,6 +139,15 @@ describe('a missing or wrong positional', () => {
     assert.match(await usageLine(['cache']), /stsenv cache needs an action: list or clear/);
     assert.match(await usageLine(['sso', '--profile', 'dev']), /stsenv sso needs an action: login or logout/);
     assert.match(await usageLine(['cache', 'lst']), /stsenv cache takes list or clear, not 'lst' \(did you mean stsenv cache list\?\)/);
+  });
+});
+
+describe('README', () => {
+  test('its examples of mistakes are what stsenv prints', async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const examples = [...readme.matchAll(/^\$ stsenv (.*)\n(stsenv: error: .*)$/gm)];
+    assert.ok(examples.length >= 3, 'README shows the mistakes');
+    for (const [, line, said] of examples) assert.equal(await usageLine(line!.split(' ')), said, `stsenv ${line}`);
   });
 });
 

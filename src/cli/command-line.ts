@@ -138,3 +138,34 @@ function readOption(word: string, index: number, names: OptionNames): OptionWord
   }
   return option;
 }
+
+/** A command line read against the commands' tables: the command it names, and each word's part. */
+export interface CommandLineReading {
+  line: ScannedLine;
+  /** The command named, when it names a known one. */
+  command?: CommandSpec;
+  /** The options that apply: the command's own (and the root's), else every command's. */
+  names: OptionNames;
+}
+
+/**
+ * Reads `words` once to find the command, then again with its own table:
+ * options before the command are its options too, as yargs reads them.
+ */
+export function readCommandLine(words: readonly string[], commands: readonly CommandSpec[]): CommandLineReading {
+  const byName = new Map(commands.map((c) => [c.name, c]));
+  const union = OptionNames.union(commands);
+  const own = new Map<string, OptionNames>();
+  const namesFor = (name: string | undefined): OptionNames => {
+    const command = name === undefined ? undefined : byName.get(name);
+    if (!command) return union;
+    if (!own.has(command.name)) own.set(command.name, new OptionNames(command.options));
+    return own.get(command.name)!;
+  };
+  const isCommand = (word: string) => byName.has(word);
+  const found = scanCommandLine(words, namesFor, isCommand).command;
+  const command = found ? byName.get(found.name) : undefined;
+  const names = namesFor(command?.name);
+  const line = command ? scanCommandLine(words, (name) => (name === undefined ? names : namesFor(name)), isCommand) : scanCommandLine(words, namesFor, isCommand);
+  return { line, command, names };
+}

@@ -19,7 +19,7 @@ import type { AnyCommand } from '../commands/index.js';
 import { loadCommands } from '../commands/index.js';
 import { loadProfiles, loadSsoSessions } from '../config/shared-files.js';
 import type { Context } from '../context.js';
-import { OptionNames, scanCommandLine, type OptionWord } from './command-line.js';
+import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
 import type { OptionSpec, ValueSource } from './options.js';
 
 export interface Candidate {
@@ -63,17 +63,8 @@ async function valueCandidates(spec: OptionSpec, env: NodeJS.ProcessEnv): Promis
 export async function completeWords(words: readonly string[], commands: readonly AnyCommand[], env: NodeJS.ProcessEnv): Promise<Candidate[]> {
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
-  const byName = new Map(commands.map((c) => [c.name, c]));
-  const union = OptionNames.union(commands);
-  const own = (name: string | undefined) => {
-    const command = name === undefined ? undefined : byName.get(name);
-    return command ? new OptionNames(command.options) : union;
-  };
-  const isCommand = (word: string) => byName.has(word);
-  const found = scanCommandLine(before, own, isCommand).command;
-  const command = found ? byName.get(found.name) : undefined;
-  const names = command ? own(command.name) : new OptionNames({});
-  const line = scanCommandLine(before, (name) => (name === undefined && command ? names : own(name)), isCommand);
+  const { line, command, names } = readCommandLine(before, commands);
+  const found = line.command;
   const starting = (candidates: Candidate[]) => candidates.filter((c) => c.value.startsWith(current));
 
   // After `--` (exec's command) the words are another program's.
@@ -91,17 +82,17 @@ export async function completeWords(words: readonly string[], commands: readonly
   if (last && last.index === before.length - 1 && last.spec && last.spec.type !== 'boolean' && !last.negated && last.inline === undefined) {
     return starting(await valueCandidates(last.spec, env));
   }
-  if (current.startsWith('-')) return starting(optionCandidates(names, line.options));
-  if (!found) {
-    return starting([...commands.map((c) => ({ value: c.name, description: oneLine(c.describe) })), { value: 'help', description: 'Show the help of stsenv or of a command' }]);
-  }
-  if (found.name === 'help' && line.positionals.length === 0) return starting(commands.map((c) => ({ value: c.name, description: oneLine(c.describe) })));
+  // Before a command, only the options every command takes.
+  if (current.startsWith('-')) return starting(optionCandidates(command ? names : new OptionNames({}), line.options));
+  const commandNames = commands.map((c) => ({ value: c.name, description: oneLine(c.describe) }));
+  if (!found) return starting([...commandNames, { value: 'help', description: 'Show the help of stsenv or of a command' }]);
+  if (found.name === 'help' && line.positionals.length === 0) return starting(commandNames);
   const positional = command?.positionals?.[line.positionals.length];
   return starting(await valueCandidates({ type: 'string', describe: '', choices: positional?.choices, complete: positional?.complete }, env));
 }
 
 /** `stsenv __complete WORD...`: one candidate per line on stdout; never an error on the user's terminal. */
-export async function runCompletion(words: readonly string[], ctx: Context): Promise<number> {
+export async function completeCommandLine(words: readonly string[], ctx: Context): Promise<number> {
   let candidates: Candidate[];
   try {
     candidates = await completeWords(words.length === 0 ? [''] : words, await loadCommands(), ctx.env);

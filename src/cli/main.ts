@@ -23,8 +23,8 @@ export async function main(args: string[], width: () => number): Promise<number>
     if (args[0] === COMPLETE_COMMAND) {
       // Completion scripts call the program itself; through an init function it is run again as it is.
       if (evaluate) return evaluate.after({}, undefined, ctx) ?? 0;
-      const { runCompletion } = await import('./complete.js');
-      return await runCompletion(args.slice(1), ctx);
+      const { completeCommandLine } = await import('./complete.js');
+      return await completeCommandLine(args.slice(1), ctx);
     }
     args = helpRequest(args) ?? args;
     const answer = await evaluate?.before(args, ctx);

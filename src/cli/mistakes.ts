@@ -9,7 +9,7 @@
  */
 import type { AnyCommand } from '../commands/index.js';
 import { usageError, type StsenvError } from '../errors.js';
-import { OptionNames, scanCommandLine, type OptionWord } from './command-line.js';
+import { readCommandLine, type OptionNames, type OptionWord } from './command-line.js';
 import { nearest } from './nearest.js';
 import { commandString, type PositionalSpec } from './options.js';
 
@@ -59,21 +59,9 @@ function positionalMistake(command: AnyCommand, positional: PositionalSpec, valu
 
 /** Reads `args` against every command's table: the command it names, and its first mistake. */
 export function checkCommandLine(args: readonly string[], commands: readonly AnyCommand[]): LineCheck {
-  const union = OptionNames.union(commands);
-  const byName = new Map(commands.map((c) => [c.name, c]));
-  const own = new Map<string, OptionNames>();
-  const namesOf = (command: AnyCommand) => own.get(command.name) ?? own.set(command.name, new OptionNames(command.options)).get(command.name)!;
-  const namesFor = (name: string | undefined) => {
-    const command = name === undefined ? undefined : byName.get(name);
-    return command ? namesOf(command) : union;
-  };
-  // Read once to find the command, then again with its own table: options before it are its options too.
-  const isCommand = (word: string) => byName.has(word);
-  const found = scanCommandLine(args, namesFor, isCommand).command;
-  const command = found ? byName.get(found.name) : undefined;
-  const line = scanCommandLine(args, (name) => (name === undefined && command ? namesOf(command) : namesFor(name)), isCommand);
+  const { line, command, names } = readCommandLine(args, commands);
+  const found = line.command;
   const asksHelp = line.options.some((o) => o.name === 'help' || o.name === 'version');
-  const names = command ? namesOf(command) : union;
   const check: LineCheck = { command, asksHelp };
 
   const before = line.options.filter((o) => !found || o.index < found.index);

@@ -57,7 +57,9 @@ export function buildParser(args: string[], width: number, commands: readonly Co
     .locale('en')
     .wrap(width)
     .parserConfiguration({ 'camel-case-expansion': true })
-    .epilogue(`Formats (-s/--shell): ${FORMAT_NAMES.join(', ')}.\nDocs: README.md. Exit codes: 0 ok, 1 AWS/network/file error, 2 usage or bad input.`);
+    .epilogue(
+      `Formats (-s/--shell): ${FORMAT_NAMES.join(', ')}.\nA command's options: stsenv help COMMAND. Help goes to stderr; to page it: stsenv --help 2>&1 | less\nDocs: README.md. Exit codes: 0 ok, 1 AWS/network/file error, 2 usage or bad input.`,
+    );
   for (const spec of commands) parser = parser.command(commandString(spec), spec.describe, builderOf(spec));
   return parser;
 }

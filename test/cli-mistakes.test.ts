@@ -180,6 +180,17 @@ describe('checkCommandLine reads the line as yargs does', () => {
     assert.equal(check.asksHelp, false);
   });
 
+  test('an option name takes the same kind of value in every command (read before the command is known)', () => {
+    const seen = new Map<string, string>();
+    for (const command of commands) {
+      for (const [name, spec] of Object.entries(command.options)) {
+        const kind = `${spec.type}${spec.alias ? ` -${spec.alias}` : ''}`;
+        assert.equal(seen.get(name) ?? kind, kind, `--${name} of ${command.name}`);
+        seen.set(name, kind);
+      }
+    }
+  });
+
   test('the first mistake from the left is the one told', () => {
     assert.match(checkCommandLine(['asume', '--bogus'], commands).mistake!.message, /unknown command 'asume'/);
     assert.match(checkCommandLine(['assume', '--bogus', '--sesion-name'], commands).mistake!.message, /'--bogus'/);

@@ -70,6 +70,7 @@ describe('help', () => {
     assert.deepEqual(helpRequest(['help']), ['--help']);
     assert.deepEqual(helpRequest(['help', 'assume']), ['assume', '--help']);
     assert.deepEqual(helpRequest(['--debug', 'help', 'assume']), ['--debug', 'assume', '--help']);
+    assert.deepEqual(helpRequest(['help', 'help']), ['--help']);
     assert.equal(helpRequest(['assume', 'help']), undefined);
     assert.equal(helpRequest(['--profile', 'help', 'whoami']), undefined);
   });

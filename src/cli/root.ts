@@ -51,6 +51,7 @@ export function helpRequest(args: readonly string[]): string[] | undefined {
   const at = args.findIndex((arg) => arg !== '--debug');
   if (args[at] !== 'help') return undefined;
   const rest = args.slice(at + 1);
-  const topic = rest.find((arg) => !arg.startsWith('-'));
+  // `help help` is the top-level help too.
+  const topic = rest.find((arg) => !arg.startsWith('-') && arg !== 'help');
   return [...args.slice(0, at), ...(topic === undefined ? [] : [topic]), ...rest.filter((arg) => arg.startsWith('-')), '--help'];
 }

@@ -9,10 +9,10 @@ declare const STSENV_VERSION: string | undefined;
 export const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';
 
 export const SCRIPT_NAME = 'stsenv';
+export const ROOT_USAGE = 'stsenv <command> [options]\n\nTemporary AWS credentials from STS, printed as lines your shell evaluates.';
 
 /** The hidden command the completion scripts call at each Tab (src/cli/complete.ts). */
 export const COMPLETE_COMMAND = '__complete';
-export const ROOT_USAGE = 'stsenv <command> [options]\n\nTemporary AWS credentials from STS, printed as lines your shell evaluates.';
 
 /** Options every command takes besides its own (yargs adds --help/-h and --version/-V). */
 export const ROOT_OPTIONS = {

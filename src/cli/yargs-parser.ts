@@ -1,8 +1,9 @@
 /**
  * The full command line parser (yargs). main.ts loads it only when the lean
- * parser cannot answer on its own: errors and their messages, help at an
- * unusual width, `--`, anything unusual. yargs costs about as much
- * as starting Node itself, so the common paths stay out of here.
+ * parser cannot answer on its own and the line holds none of the mistakes
+ * main.ts tells itself (mistakes.ts): help at an unusual width, `--`, an
+ * option given twice, a word too many, anything unusual. yargs costs about as
+ * much as starting Node itself, so the common paths stay out of here.
  */
 import yargs, { type Argv } from 'yargs';
 import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './root.js';

@@ -15,8 +15,7 @@
  * This runs at every Tab: it loads neither yargs nor the AWS SDK
  * (test/startup.test.ts guards that), and it prints nothing on stderr.
  */
-import type { AnyCommand } from '../commands/index.js';
-import { loadCommands } from '../commands/index.js';
+import { loadCommands, type AnyCommand } from '../commands/index.js';
 import { loadProfiles, loadSsoSessions } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
@@ -55,8 +54,9 @@ function optionCandidates(names: OptionNames, given: readonly OptionWord[]): Can
   return candidates;
 }
 
-async function valueCandidates(spec: OptionSpec, env: NodeJS.ProcessEnv): Promise<Candidate[]> {
-  return (await valuesOf(spec.choices ?? spec.complete, env)).map((value) => ({ value }));
+/** What an option's or a positional's value may be: its choices, else its `complete` values. */
+async function valueCandidates(spec: Pick<OptionSpec, 'choices' | 'complete'> | undefined, env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+  return (await valuesOf(spec?.choices ?? spec?.complete, env)).map((value) => ({ value }));
 }
 
 /** The candidates for the last of `words` (the words after `stsenv`), those that begin with it. */
@@ -87,8 +87,7 @@ export async function completeWords(words: readonly string[], commands: readonly
   const commandNames = commands.map((c) => ({ value: c.name, description: oneLine(c.describe) }));
   if (!found) return starting([...commandNames, { value: 'help', description: 'Show the help of stsenv or of a command' }]);
   if (found.name === 'help' && line.positionals.length === 0) return starting(commandNames);
-  const positional = command?.positionals?.[line.positionals.length];
-  return starting(await valueCandidates({ type: 'string', describe: '', choices: positional?.choices, complete: positional?.complete }, env));
+  return starting(await valueCandidates(command?.positionals?.[line.positionals.length], env));
 }
 
 /** `stsenv __complete WORD...`: one candidate per line on stdout; never an error on the user's terminal. */

@@ -82,12 +82,12 @@ async function trainPhase(phase) {
 const INTERACTIVE_ONLY = new Set(['sso.cjs', 'browser.cjs', 'picker.cjs']);
 
 // Two phases, each in a process of its own, in one HOME. The first makes a request (and a
-// usage error) and keeps the caches of the SDK and yargs; the second, answered from the
+// line only yargs reads: an option given twice) and keeps the caches of the SDK and yargs; the second, answered from the
 // credential cache the first filled, keeps main.cjs's: what every start reads holds only
 // what the quick paths compile. A request compiles the rest of main.cjs, a few functions.
 const PHASES = {
   request: {
-    runs: [[['assume', ROLE], 0], [['whoami'], 0], [['assume', '--bogus'], 2]],
+    runs: [[['assume', ROLE], 0], [['whoami'], 0], [['assume', ROLE, '--region', 'us-east-1', '--region', 'eu-west-1'], 2]],
     keeps: (file) => file !== 'main.cjs',
   },
   light: {

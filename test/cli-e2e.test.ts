@@ -263,10 +263,9 @@ describe('failures: exit code, empty stdout, one clear line', () => {
     { args: ['assume', ROLE, '--policy', '@/nonexistent/policy.json'], message: /cannot read --policy file/ },
     { args: ['assume', ROLE, '--policy', '{"Version": '], message: /--policy text is not valid JSON/ },
     { args: ['assume', ROLE, '--session-name', 'has space'], message: /invalid --session-name/ },
-    { args: ['assume', ROLE, '--bogus-flag'], message: /Unknown argument/ },
+    { args: ['assume', ROLE, '--bogus-flag'], message: /unknown option '--bogus-flag' for stsenv assume/ },
     { args: ['assume'], message: /role-arn|arguments/ },
-    { args: ['frobnicate'], message: /Unknown argument|unknown command/ },
-    { args: [], message: /command/ },
+    { args: ['frobnicate'], message: /unknown command 'frobnicate'/ },
   ];
   for (const { args, message } of badInputs) {
     test(`exit 2: stsenv ${args.join(' ')}`, async () => {

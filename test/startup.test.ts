@@ -201,10 +201,29 @@ describe('what each path loads', () => {
     assert.ok(files.some((f) => f.startsWith(DIST) && isVendor('picker', relative(DIST, f))), files.join(', '));
   });
 
-  test('a usage error loads yargs for its message, not the AWS SDK', async () => {
-    const files = (await loadedFiles(['assume', ROLE, '--bogus'], homeEnv(), 2));
-    assert.ok(files.some((f) => isVendor('yargs', f)), files.join(', '));
-    assert.ok(!files.some((f) => isVendor('aws', f)), files.join(', '));
+  test('a usage error is told without yargs or the AWS SDK: a mistyped command or option, a missing positional', async () => {
+    for (const args of [['assume', ROLE, '--bogus'], ['asume', ROLE], ['--region', 'eu-west-1', 'asume', ROLE], ['init'], ['cache', 'nope']]) {
+      const files = await loadedFiles(args, homeEnv(), 2);
+      assert.deepEqual(files.filter((f) => isVendor('', f)), [], `stsenv ${args.join(' ')} loaded ${files.join(', ')}`);
+    }
+  });
+
+  test('help, help COMMAND and stsenv alone load only the entry', async () => {
+    for (const [args, code] of [[['help'], 0], [['help', 'assume'], 0], [[], 2]] as const) {
+      assert.deepEqual(await loadedFiles([...args], homeEnv(), code), [relative(DIST, BIN)], `stsenv ${args.join(' ')}`);
+    }
+  });
+
+  test('the completion callback (every Tab) loads neither yargs nor the AWS SDK, nor node:http or node:crypto', async () => {
+    const env = homeEnv();
+    mkdirSync(join(env.HOME!, '.aws'));
+    writeFileSync(env.AWS_CONFIG_FILE!, '[profile dev]\nregion = eu-west-1\n');
+    for (const words of [['as'], ['assume', '--'], ['assume', '--shell', ''], ['assume', '--profile', ''], ['sso', 'login', '--sso-session', '']]) {
+      const { files, builtins } = await loaded(['__complete', ...words], env);
+      const vendors = files.filter((f) => isVendor('', f));
+      assert.ok(vendors.every((f) => isVendor('config', f)), `__complete ${words.join(' ')} loaded ${files.join(', ')}`);
+      for (const name of ['node:http', 'node:crypto']) assert.ok(!builtins.has(name), `__complete ${words.join(' ')} loaded ${name}`);
+    }
   });
 });
 

@@ -4,11 +4,12 @@
  * function over parsed options and a Context (src/commands/).
  *
  * Start-up is most of what stsenv costs, so this file loads nothing it does
- * not need: --version and --help (rendered by yargs at build time, in
- * dist/help.json) are answered here with one write; everything else goes to
- * cli/main.ts. The build makes this entry a small CommonJS file (Node starts
- * CommonJS faster than an ES module) and keeps yargs and the AWS SDK in
- * bundles of their own, loaded only by the paths that use them.
+ * not need: --version, --help and `help [COMMAND]` (rendered by yargs at
+ * build time, in dist/help.json) are answered here with one write;
+ * everything else goes to cli/main.ts. The build makes this entry a small
+ * CommonJS file (Node starts CommonJS faster than an ES module) and keeps
+ * yargs and the AWS SDK in bundles of their own, loaded only by the paths
+ * that use them.
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,10 +32,20 @@ function writeFd(fd: 1 | 2, text: string): void {
   }
 }
 
-/** `--help` and `COMMAND --help` as the build rendered them with yargs; undefined for anything else. */
-function prerenderedHelp(args: readonly string[], width: () => number): string | undefined {
+/**
+ * The help topic a command line asks for: '' for the top level, a command's
+ * name for `COMMAND --help` and `help COMMAND`; undefined for anything else.
+ */
+function helpTopic(args: readonly string[]): string | undefined {
+  if (args.length > 2) return undefined;
+  if (args[0] === 'help') return args[1] ?? '';
   const last = args.at(-1);
-  if ((last !== '--help' && last !== '-h') || args.length > 2) return undefined;
+  if (last !== '--help' && last !== '-h') return undefined;
+  return args.length === 2 ? args[0]! : '';
+}
+
+/** A help text as the build rendered it with yargs (dist/help.json); undefined when there is none. */
+function prerenderedHelp(topic: string, width: () => number): string | undefined {
   let texts: Record<string, string>;
   try {
     texts = JSON.parse(readFileSync(typeof STSENV_BUNDLED === 'boolean' ? join(__dirname, 'help.json') : new URL('../help.json', import.meta.url), 'utf8')) as Record<string, string>;
@@ -43,7 +54,7 @@ function prerenderedHelp(args: readonly string[], width: () => number): string |
     return undefined;
   }
   // Only the top level and real command names have a key; anything else goes to yargs.
-  const key = helpKey(width(), args.length === 2 ? args[0]! : '');
+  const key = helpKey(width(), topic);
   return Object.hasOwn(texts, key) ? texts[key] : undefined;
 }
 
@@ -58,11 +69,13 @@ async function run(args: string[]): Promise<number> {
   // for nothing. Asked only by the paths that render text with yargs.
   let measured: number | undefined;
   const width = () => (measured ??= helpWidth(isTerminal(2) ? process.stderr : {}));
-  const help = instant ? prerenderedHelp(args, width) : undefined;
+  // `stsenv` alone lists the commands (the top-level help), as git does, but fails: it did nothing.
+  const topic = !instant ? undefined : args.length === 0 ? '' : helpTopic(args);
+  const help = topic === undefined ? undefined : prerenderedHelp(topic, width);
   if (help !== undefined) {
     // Help is for people: stderr, so that `eval "$(stsenv ... --help)"` runs nothing.
     writeFd(2, `${help}\n`);
-    return 0;
+    return args.length === 0 ? 2 : 0;
   }
   // Built: main.cjs beside this file (a CommonJS bundle: __dirname), with its code cache. From source: the module itself.
   const { main } =

@@ -1,23 +1,35 @@
 /**
  * Everything after the entry's instant answers (src/cli/entry.ts): the lean parser
  * (lean-parser.ts) reads common command lines and loads only the command named;
- * anything it is not sure of goes to yargs (yargs-parser.ts, loaded on demand).
+ * anything else is read against every command's table for a newcomer's
+ * mistakes (mistakes.ts), then given to yargs (yargs-parser.ts, loaded on demand).
+ * `__complete` is the shells' completion callback (complete.ts).
  * chalk, yargs and the AWS SDK load only on the paths that use them
  * (test/startup.test.ts guards that).
  */
 import { evalMode } from './eval-mode.js';
 import { commandName, joinDashValues, leanParse } from './lean-parser.js';
-import { warningPrefix } from './root.js';
-import { COMMANDS } from '../commands/index.js';
+import { COMPLETE_COMMAND, helpRequest, warningPrefix } from './root.js';
+import { COMMANDS, loadCommands } from '../commands/index.js';
 import { processContext } from '../context.js';
 
 export async function main(given: string[], width: () => number): Promise<number> {
-  const args = joinDashValues(given);
-  const debug = args.includes('--debug');
+  // The words to complete are the user's as typed; a command line gets its `--token-file -` joined.
+  const completing = given[0] === COMPLETE_COMMAND;
+  let args = completing ? given : joinDashValues(given);
+  // A --debug among the words to complete is the user's, not this run's.
+  const debug = !completing && args.includes('--debug');
   const ctx = processContext({ debug, warningPrefix });
   // STSENV_EVAL, set by the shell functions of `stsenv init` (eval-mode.ts).
   const evaluate = ctx.evalShell === undefined ? undefined : evalMode(ctx.evalShell);
   try {
+    if (completing) {
+      // Completion scripts call the program itself; through an init function it is run again as it is.
+      if (evaluate) return evaluate.after({}, undefined, ctx) ?? 0;
+      const { completeCommandLine } = await import('./complete.js');
+      return await completeCommandLine(args.slice(1), ctx);
+    }
+    args = helpRequest(args) ?? args;
     const answer = await evaluate?.before(args, ctx);
     if (answer !== undefined) return answer;
     const entry = COMMANDS.find((c) => c.name === commandName(args));
@@ -26,8 +38,18 @@ export async function main(given: string[], width: () => number): Promise<number
       const argv = leanParse(args, command);
       if (argv) return evaluate?.after(argv, command, ctx) ?? (await command.run(argv, ctx));
     }
-    const { runWithYargs } = await import('./yargs-parser.js');
-    return await runWithYargs(args, width(), ctx, evaluate);
+    const commands = await loadCommands();
+    const { checkCommandLine } = await import('./mistakes.js');
+    const check = checkCommandLine(args, commands);
+    if (check.mistake) throw check.mistake;
+    const yargs = await import('./yargs-parser.js');
+    if (!check.command && !check.asksHelp) {
+      if (evaluate) return evaluate.after({}, undefined, ctx) ?? 0;
+      // No command: the list of them (the top-level help), as git does; a failure, since nothing was done.
+      ctx.stderr.write(`${yargs.topLevelHelp(width(), commands)}\n`);
+      return 2;
+    }
+    return await yargs.runWithYargs(args, width(), ctx, evaluate);
   } catch (error) {
     const { reportError } = await import('../report-error.js');
     return reportError(error, ctx.stderr, ctx.env, debug);

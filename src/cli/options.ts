@@ -16,7 +16,16 @@ export interface OptionSpec {
   /** Given once per value (`--tag a=1 --tag b=2`); the parsed value is an array. */
   readonly repeatable?: boolean;
   readonly choices?: readonly string[];
+  /** What completion offers for the value, when it is not `choices` (src/cli/complete.ts). */
+  readonly complete?: ValueSource;
 }
+
+/**
+ * Values to complete that the parser does not enforce (the command checks
+ * them itself, case-insensitively say): fixed words, or names read from the
+ * user's config when Tab is pressed.
+ */
+export type ValueSource = readonly string[] | 'profiles' | 'sso-sessions';
 
 export type OptionTable = { readonly [name: string]: OptionSpec };
 
@@ -25,6 +34,8 @@ export interface PositionalSpec {
   readonly describe: string;
   readonly required?: boolean;
   readonly choices?: readonly string[];
+  /** What completion offers, and a missing value's message names, when it is not `choices`. */
+  readonly complete?: readonly string[];
 }
 
 /** `--session-name` is `sessionName` in the parsed options, as yargs names it. */

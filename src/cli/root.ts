@@ -11,6 +11,9 @@ export const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.
 export const SCRIPT_NAME = 'stsenv';
 export const ROOT_USAGE = 'stsenv <command> [options]\n\nTemporary AWS credentials from STS, printed as lines your shell evaluates.';
 
+/** The hidden command the completion scripts call at each Tab (src/cli/complete.ts). */
+export const COMPLETE_COMMAND = '__complete';
+
 /** Options every command takes besides its own (yargs adds --help/-h and --version/-V). */
 export const ROOT_OPTIONS = {
   debug: { type: 'boolean', describe: 'Explain what stsenv does on stderr (never secrets)' },
@@ -37,4 +40,18 @@ export function helpKey(width: number, command: string): string {
 export function warningPrefix(stderr: { isTTY?: boolean }, env: NodeJS.ProcessEnv): string {
   const colour = env.NO_COLOR ? false : env.FORCE_COLOR && env.FORCE_COLOR !== '0' ? true : Boolean(stderr.isTTY);
   return colour ? '\u001b[33mstsenv: warning:\u001b[39m' : 'stsenv: warning:';
+}
+
+/**
+ * `stsenv help` and `stsenv help COMMAND`, as `--help` and `COMMAND --help`;
+ * undefined unless `help` is the first word (after any --debug, as the lean
+ * parser finds the command).
+ */
+export function helpRequest(args: readonly string[]): string[] | undefined {
+  const at = args.findIndex((arg) => arg !== '--debug');
+  if (args[at] !== 'help') return undefined;
+  const rest = args.slice(at + 1);
+  // `help help` is the top-level help too.
+  const topic = rest.find((arg) => !arg.startsWith('-') && arg !== 'help');
+  return [...args.slice(0, at), ...(topic === undefined ? [] : [topic]), ...rest.filter((arg) => arg.startsWith('-')), '--help'];
 }

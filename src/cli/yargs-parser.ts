@@ -1,8 +1,9 @@
 /**
  * The full command line parser (yargs). main.ts loads it only when the lean
- * parser cannot answer on its own: errors and their messages, help at an
- * unusual width, completion, `--`, anything unusual. yargs costs about as much
- * as starting Node itself, so the common paths stay out of here.
+ * parser cannot answer on its own and the line holds none of the mistakes
+ * main.ts tells itself (mistakes.ts): help at an unusual width, `--`, an
+ * option given twice, a word too many, anything unusual. yargs costs about as
+ * much as starting Node itself, so the common paths stay out of here.
  */
 import yargs, { type Argv } from 'yargs';
 import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './root.js';
@@ -51,16 +52,15 @@ export function buildParser(args: string[], width: number, commands: readonly Co
     .alias('help', 'h')
     .alias('version', 'V')
     .options(ROOT_OPTIONS)
-    // bash and zsh: eval "$(stsenv completion)"; the script calls stsenv --get-yargs-completions.
-    .completion('completion', 'Print a completion script for bash or zsh (eval "$(stsenv completion)")')
     .strict()
     .demandCommand(1, 'Name a command')
-    .recommendCommands()
     .exitProcess(false)
     .locale('en')
     .wrap(width)
     .parserConfiguration({ 'camel-case-expansion': true })
-    .epilogue(`Formats (-s/--shell): ${FORMAT_NAMES.join(', ')}.\nDocs: README.md. Exit codes: 0 ok, 1 AWS/network/file error, 2 usage or bad input.`);
+    .epilogue(
+      `Formats (-s/--shell): ${FORMAT_NAMES.join(', ')}.\nA command's options: stsenv help COMMAND. Help goes to stderr; to page it: stsenv --help 2>&1 | less\nDocs: README.md. Exit codes: 0 ok, 1 AWS/network/file error, 2 usage or bad input.`,
+    );
   for (const spec of commands) parser = parser.command(commandString(spec), spec.describe, builderOf(spec));
   return parser;
 }
@@ -88,16 +88,6 @@ export async function runWithYargs(args: string[], width: number, ctx: Context, 
   const { argv, error, output } = parseWithYargs(args, width, commands);
   const answer = evaluate?.after(argv ?? {}, commands.find((c) => c.name === (argv?._ as unknown[] | undefined)?.[0]), ctx, error !== undefined);
   if (answer !== undefined) return answer;
-  // Completion output is for the shell: the words asked for, or the script itself.
-  if (argv?.getYargsCompletions !== undefined && !error) {
-    ctx.stdout.write(output ? `${output}\n` : '');
-    return 0;
-  }
-  // `stsenv completion`: the script, which yargs gives as its output.
-  if (args[0] === 'completion' && !args.includes('--help') && !args.includes('-h')) {
-    ctx.stdout.write(`${output}\n`);
-    return 0;
-  }
   if (error) throw usageError(error.message.split('\n')[0]!, 'see stsenv --help');
   if (argv?.version) {
     ctx.stdout.write(`${VERSION}\n`);
@@ -127,6 +117,11 @@ function refuseRepeats(argv: Record<string, unknown>, command: CommandSpec): voi
   }
 }
 
+/** The top-level help: what `stsenv` alone lists. */
+export function topLevelHelp(width: number, commands: readonly CommandSpec[]): string {
+  return parseWithYargs(['--help'], width, commands).output;
+}
+
 /**
  * Every help text `--help` and `COMMAND --help` print, at the widths most
  * people get; the build stores them in dist/help.json so that help needs no yargs.
@@ -135,7 +130,7 @@ export async function prerenderHelp(): Promise<Record<string, string>> {
   const commands = await loadCommands();
   const texts: Record<string, string> = {};
   for (const width of PRERENDERED_HELP_WIDTHS) {
-    texts[helpKey(width, '')] = parseWithYargs(['--help'], width, commands).output;
+    texts[helpKey(width, '')] = topLevelHelp(width, commands);
     for (const { name } of commands) texts[helpKey(width, name)] = parseWithYargs([name, '--help'], width, commands).output;
   }
   return texts;

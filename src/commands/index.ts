@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'export', load: async () => (await import('./export.js')).exportCommand },
   { name: 'cache', load: async () => (await import('./cache.js')).cacheCommand },
   { name: 'sso', load: async () => (await import('./sso.js')).ssoCommand },
+  { name: 'completion', load: async () => (await import('./completion.js')).completionCommand },
 ];
 
 /** Every command's spec, for yargs (full parsing, help). */

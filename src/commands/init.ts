@@ -15,7 +15,7 @@ export function runInit(options: InitOptions, ctx: Context): number {
 export const initCommand: CommandSpec<InitOptions> = {
   name: 'init',
   describe: 'Print the shell integration for your rc file: `stsenv assume ...` then changes the shell itself',
-  positionals: [{ name: 'shell', required: true, describe: `Shell to integrate with: ${INTEGRATION_NAMES.join(', ')}` }],
+  positionals: [{ name: 'shell', required: true, complete: INTEGRATION_NAMES, describe: `Shell to integrate with: ${INTEGRATION_NAMES.join(', ')}` }],
   options: {},
   examples: [
     ['eval "$(stsenv init bash)"', 'In ~/.bashrc (zsh: init zsh in ~/.zshrc)'],

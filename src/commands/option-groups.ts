@@ -4,13 +4,14 @@
  * lists them.
  */
 import type { OptionTable } from '../cli/options.js';
-import { FORMATS } from '../shells/index.js';
+import { FORMAT_NAMES, FORMATS } from '../shells/index.js';
 
 export const OUTPUT_OPTIONS = {
   shell: {
     alias: 's',
     type: 'string',
     describe: `Output format: ${FORMATS.map((f) => f.name).join(', ')} (default: the shell running stsenv)`,
+    complete: FORMAT_NAMES,
   },
   'profile-name': { type: 'string', describe: 'Section name for --shell ini (default: stsenv)' },
 } as const satisfies OptionTable;
@@ -18,7 +19,7 @@ export const OUTPUT_OPTIONS = {
 export const CONNECTION_OPTIONS = {
   region: { type: 'string', describe: 'AWS region for STS (default: AWS_REGION, AWS_DEFAULT_REGION, the profile, else the global endpoint)' },
   'endpoint-url': { type: 'string', describe: 'STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)' },
-  profile: { type: 'string', describe: 'Profile for the base credentials (default: the SDK chain)' },
+  profile: { type: 'string', describe: 'Profile for the base credentials (default: the SDK chain)', complete: 'profiles' },
   'max-attempts': { type: 'number', describe: 'Attempts per request, retries included (default: AWS_MAX_ATTEMPTS or 3)' },
   timeout: { type: 'number', describe: 'Seconds to wait for STS in total, retries included (default 30)' },
 } as const satisfies OptionTable;
@@ -62,5 +63,5 @@ export const PROMPT_OPTION = {
 } as const satisfies OptionTable;
 
 export const WRITE_PROFILE_OPTION = {
-  'write-profile': { type: 'string', describe: 'Write the credentials as this profile in the shared credentials file instead of printing them' },
+  'write-profile': { type: 'string', describe: 'Write the credentials as this profile in the shared credentials file instead of printing them', complete: 'profiles' },
 } as const satisfies OptionTable;

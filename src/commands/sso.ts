@@ -3,8 +3,8 @@ import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 
 const OPTIONS = {
-  profile: { type: 'string', describe: 'Profile whose SSO sign-in to use (default: AWS_PROFILE, else default)' },
-  'sso-session': { type: 'string', describe: 'The [sso-session NAME] to sign in to or out of' },
+  profile: { type: 'string', describe: 'Profile whose SSO sign-in to use (default: AWS_PROFILE, else default)', complete: 'profiles' },
+  'sso-session': { type: 'string', describe: 'The [sso-session NAME] to sign in to or out of', complete: 'sso-sessions' },
   browser: { type: 'boolean', describe: 'Open the sign-in page in a browser where there is one (--no-browser: only print it)' },
   all: { type: 'boolean', describe: 'sso logout: remove every cached SSO token' },
   timeout: { type: 'number', describe: 'Seconds to wait for each request to IAM Identity Center (default 30)' },

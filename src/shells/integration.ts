@@ -21,7 +21,8 @@ export const INTEGRATION_NAMES = Object.keys(INTEGRATIONS);
 
 const EMBEDDED: Record<string, string> | undefined = typeof STSENV_SHELL_FILES !== 'undefined' ? STSENV_SHELL_FILES : undefined;
 
-function shellFile(file: string): string {
+/** A file of shells/, as the package ships it. */
+export function shellFile(file: string): string {
   if (EMBEDDED) {
     const text = EMBEDDED[file];
     if (text === undefined) throw new Error(`shells/${file} was not embedded by the build`);

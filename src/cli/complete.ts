@@ -1,0 +1,108 @@
+/**
+ * Completion for every shell. The scripts `stsenv completion SHELL` prints
+ * (shells/stsenv-completion.*) call `stsenv __complete WORD...` at each Tab
+ * with the words after `stsenv` up to the cursor, the last one the word
+ * being completed (empty after a space), and read one candidate per line:
+ * `VALUE`, or `VALUE<TAB>DESCRIPTION`. No candidate: the shell completes
+ * file names, as for any command.
+ *
+ * Everything offered comes from the tables the parser reads (options.ts):
+ * the commands, each command's own options, an option's `choices` or
+ * `complete` values (the formats of --shell, the profile names of
+ * --profile, read live from the user's config with the loader every command
+ * uses), a positional's choices. A new option completes with no code here.
+ *
+ * This runs at every Tab: it loads neither yargs nor the AWS SDK
+ * (test/startup.test.ts guards that), and it prints nothing on stderr.
+ */
+import { loadCommands, type AnyCommand } from '../commands/index.js';
+import { loadProfiles, loadSsoSessions } from '../config/shared-files.js';
+import type { Context } from '../context.js';
+import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
+import type { OptionSpec, ValueSource } from './options.js';
+
+export interface Candidate {
+  value: string;
+  description?: string;
+}
+
+/** The loader files other sections under these prefixes; they are not profiles. */
+const NOT_PROFILES = /^(?:sso-session|services)\./;
+
+/** The values a source names; names from a config that cannot be read are none (the command will say why). */
+async function valuesOf(source: ValueSource | undefined, env: NodeJS.ProcessEnv): Promise<string[]> {
+  try {
+    if (source === 'profiles') return Object.keys(await loadProfiles(env)).filter((name) => !NOT_PROFILES.test(name));
+    if (source === 'sso-sessions') return Object.keys(await loadSsoSessions(env));
+  } catch {
+    return [];
+  }
+  return [...(source ?? [])];
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** `--name` for each option still worth offering: not one given already, unless it repeats; `--no-x` where its help names it. */
+function optionCandidates(names: OptionNames, given: readonly OptionWord[]): Candidate[] {
+  const used = new Set(given.filter((o) => o.name && !o.spec?.repeatable).map((o) => o.name));
+  const candidates: Candidate[] = [];
+  for (const [name, spec] of Object.entries(names.table)) {
+    if (used.has(name)) continue;
+    candidates.push({ value: `--${name}`, description: oneLine(spec.describe) });
+    if (spec.type === 'boolean' && spec.describe.includes(`--no-${name}`)) candidates.push({ value: `--no-${name}`, description: oneLine(spec.describe) });
+  }
+  return candidates;
+}
+
+/** What an option's or a positional's value may be: its choices, else its `complete` values. */
+async function valueCandidates(spec: Pick<OptionSpec, 'choices' | 'complete'> | undefined, env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+  return (await valuesOf(spec?.choices ?? spec?.complete, env)).map((value) => ({ value }));
+}
+
+/** The candidates for the last of `words` (the words after `stsenv`), those that begin with it. */
+export async function completeWords(words: readonly string[], commands: readonly AnyCommand[], env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+  const current = words.at(-1) ?? '';
+  const before = words.slice(0, -1);
+  const { line, command, names } = readCommandLine(before, commands);
+  const found = line.command;
+  const starting = (candidates: Candidate[]) => candidates.filter((c) => c.value.startsWith(current));
+
+  // After `--` (exec's command) the words are another program's.
+  if (line.end !== undefined) return [];
+  // `--shell=fi`: the values, written with the option.
+  const eq = current.indexOf('=');
+  if (current.startsWith('--') && eq !== -1) {
+    const name = names.lookup(current.slice(2, eq));
+    const spec = name === undefined ? undefined : names.table[name];
+    if (!spec || spec.type === 'boolean') return [];
+    return starting((await valueCandidates(spec, env)).map((c) => ({ ...c, value: `${current.slice(0, eq + 1)}${c.value}` })));
+  }
+  // The value of the option before it.
+  const last = line.options.at(-1);
+  if (last && last.index === before.length - 1 && last.spec && last.spec.type !== 'boolean' && !last.negated && last.inline === undefined) {
+    return starting(await valueCandidates(last.spec, env));
+  }
+  // Before a command, only the options every command takes.
+  if (current.startsWith('-')) return starting(optionCandidates(command ? names : new OptionNames({}), line.options));
+  const commandNames = commands.map((c) => ({ value: c.name, description: oneLine(c.describe) }));
+  if (!found) return starting([...commandNames, { value: 'help', description: 'Show the help of stsenv or of a command' }]);
+  if (found.name === 'help' && line.positionals.length === 0) return starting(commandNames);
+  return starting(await valueCandidates(command?.positionals?.[line.positionals.length], env));
+}
+
+/** `stsenv __complete WORD...`: one candidate per line on stdout; never an error on the user's terminal. */
+export async function completeCommandLine(words: readonly string[], ctx: Context): Promise<number> {
+  let candidates: Candidate[];
+  try {
+    candidates = await completeWords(words.length === 0 ? [''] : words, await loadCommands(), ctx.env);
+  } catch (error) {
+    ctx.debug(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  // A value with a control character could not be one line; it is not offered.
+  const lines = candidates
+    .filter((c) => !/[\u0000-\u001f\u007f]/.test(c.value))
+    .map((c) => (c.description ? `${c.value}\t${c.description}` : c.value));
+  ctx.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  return 0;
+}

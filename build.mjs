@@ -9,7 +9,10 @@
 //   vendor/sso.cjs   the SDK's SSO OIDC and SSO portal clients, for `stsenv sso login` and `logout` only
 //   vendor/browser.cjs the `open` package, for `stsenv sso login` to open the sign-in page
 //   vendor/picker.cjs @clack/prompts, for the profile picker of `stsenv assume` with no role
+//   vendor/spawn.cjs cross-spawn, for `stsenv exec`
+//   vendor/nearest.cjs fastest-levenshtein, for the nearest command or option to a mistyped one
 //   help.json        every --help text, rendered by yargs here at build time
+//   shells.json      the files of shells/, which `stsenv init` and `stsenv completion` print
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
 // Third-party code lives only in vendor/, stsenv's own modules only in main.cjs, so
 // no module is ever loaded twice (an error class in two copies would break instanceof).
@@ -21,11 +24,11 @@ import { spawnSync } from 'node:child_process';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const staging = `dist.tmp-${process.pid}`;
-// shells/ is the one source of the shell integration: `stsenv init` prints these, embedded.
+// shells/ is the one source of the shell integration: `stsenv init` prints these, from dist/shells.json.
 const shellsDir = new URL('./shells/', import.meta.url);
 const shellFiles = Object.fromEntries(readdirSync(shellsDir).map((name) => [name, readFileSync(new URL(name, shellsDir), 'utf8')]));
 
-const define = { STSENV_VERSION: JSON.stringify(version), STSENV_SHELL_FILES: JSON.stringify(shellFiles) };
+const define = { STSENV_VERSION: JSON.stringify(version) };
 const bundled = { ...define, STSENV_BUNDLED: 'true' };
 
 /** Which vendor bundle a package goes to; packages not listed are bundled into main.cjs (chalk: small, and loaded lazily there). */
@@ -41,6 +44,10 @@ function vendorOf(specifier) {
   if (specifier === 'open') return 'browser';
   // Only `assume` with neither a role nor --profile, on a terminal, draws the picker.
   if (specifier === '@clack/prompts') return 'picker';
+  // Only `stsenv exec` spawns (cross-spawn, for Windows' .cmd programs and quoting).
+  if (specifier === 'cross-spawn' || specifier.startsWith('cross-spawn/')) return 'spawn';
+  // Only a mistyped command or option is measured against the right ones.
+  if (specifier === 'fastest-levenshtein') return 'nearest';
   if (/^(@aws-sdk|@smithy|@aws)\//.test(specifier)) return 'aws';
   return undefined;
 }
@@ -69,7 +76,7 @@ const ownCode = {
 // Every package specifier main.cjs imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
-const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map() };
+const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /**
@@ -201,6 +208,7 @@ writeFileSync(`${staging}/stsenv.mjs`, "#!/usr/bin/env node\nimport './stsenv.cj
 chmodSync(`${staging}/stsenv.mjs`, 0o755);
 chmodSync(`${staging}/stsenv.cjs`, 0o755);
 writeFileSync(`${staging}/help.json`, JSON.stringify(help));
+writeFileSync(`${staging}/shells.json`, JSON.stringify(shellFiles));
 
 // V8's code cache for each bundle, taken after training runs of the common commands
 // (build-code-cache.mjs), in a process of its own: a clean module cache, and only the

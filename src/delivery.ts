@@ -8,9 +8,9 @@
 import type { Context } from './context.js';
 import { isoSeconds, type Credentials } from './credentials.js';
 import { usageError } from './errors.js';
-import { checkProfileName, writeProfile } from './files/credentials-file.js';
 import { detectFormat, readLinuxProcessName } from './shells/detect.js';
 import { findFormat, FORMAT_NAMES, type Format } from './shells/index.js';
+import { iniSectionRefusal } from './shells/ini.js';
 import { renderCredentials, renderUnset } from './shells/render.js';
 
 /** What a command that prints credentials was asked for. */
@@ -45,6 +45,13 @@ export function chooseFormat(shell: string | undefined, ctx: Context): Format {
   }
 }
 
+/** A --write-profile name that the SDKs read back as the same section, and that is usable in --profile. */
+export function checkProfileName(name: string): string {
+  const why = iniSectionRefusal(name) ?? (/^[\w.@+=,:/-]{1,128}$/.test(name) ? undefined : 'use up to 128 letters, digits and _.@+=,:/-');
+  if (why) throw usageError(`invalid --write-profile '${name}'`, why);
+  return name;
+}
+
 /**
  * Everything about where the credentials will go that can be wrong, checked
  * before any request: the --write-profile name, and the format when stdout
@@ -69,6 +76,8 @@ export async function deliver(delivery: Delivery, result: { credentials: Credent
   const { credentials, region, roleArn } = result;
   const text = delivery.format ? renderCredentials(delivery.format, { credentials, region, roleArn, profileName: delivery.profileName }) : undefined;
   if (delivery.writeProfile !== undefined) {
+    // Loaded only here: the writer (and node:os) would cost every other run its load.
+    const { writeProfile } = await import('./files/credentials-file.js');
     const file = await writeProfile(delivery.writeProfile, credentials, ctx);
     const until = credentials.expiration ? ` until ${isoSeconds(credentials.expiration)}` : '';
     ctx.stderr.write(`stsenv: wrote profile '${delivery.writeProfile}' to ${file}${until}; use it with --profile ${delivery.writeProfile} or AWS_PROFILE=${delivery.writeProfile}\n`);

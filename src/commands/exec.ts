@@ -1,9 +1,7 @@
-import { constants as osConstants } from 'node:os';
 import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
 import { resolveCredentials } from '../engine/index.js';
 import { usageError } from '../errors.js';
-import { cannotRun, checkCommand, notFound, spawnCommand } from '../exec/spawn-command.js';
 import { credentialEnv, type EnvChange } from '../variables.js';
 import {
   CACHE_OPTIONS,
@@ -33,8 +31,6 @@ export type ExecOptions = OptionValues<typeof OPTIONS> & {
   /** yargs' positionals: the command name, then everything after `--`. */
   _: Array<string | number>;
 };
-
-const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** Options that only AssumeRole takes: refused with --session rather than ignored. */
 const ASSUME_ONLY: ReadonlyArray<[keyof ExecOptions, string]> = [
@@ -66,29 +62,6 @@ export function childEnv(parent: NodeJS.ProcessEnv, change: EnvChange): NodeJS.P
 }
 
 /**
- * Runs the command with no shell in between, stdio shared, the signals a
- * terminal or supervisor sends passed on; resolves to its exit code, or
- * 128 + N when signal N ended it.
- */
-export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, ctx: Context): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawnCommand(command, args, { env, stdio: 'inherit' }, ctx.platform);
-    const stopForwarding = ctx.onSignals(FORWARDED_SIGNALS, (signal) => {
-      child.kill(signal);
-    });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      stopForwarding();
-      reject(error.code === 'ENOENT' ? notFound(command) : cannotRun(command, error.code ?? error.message));
-    });
-    child.on('exit', (code, signal) => {
-      stopForwarding();
-      if (signal) ctx.debug(`${command} ended by ${signal}`);
-      resolve(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
-    });
-  });
-}
-
-/**
  * The same credentials `assume` or `session` would print (profiles, cache and
  * MFA prompt included), given to the command's environment instead.
  */
@@ -103,6 +76,9 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
   }
   // Every check that needs no network comes first.
   const request = options.session ? sessionTokenRequest(options) : assumeRoleRequest(options);
+  // Loaded only here: cross-spawn is for running a command, not for every load of this table.
+  const { checkCommand } = await import('../exec/spawn-command.js');
+  const { runChild } = await import('../exec/run-child.js');
   const problem = checkCommand(command!, args, ctx.env, ctx.platform);
   if (problem) throw problem;
   if (options.server) {

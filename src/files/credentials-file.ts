@@ -13,19 +13,13 @@ import type { LocalProcess } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { failure, usageError } from '../errors.js';
 import { credentialsFilePath } from '../config/shared-files.js';
-import { iniEntries, iniSectionRefusal, INI_KEYS } from '../shells/ini.js';
+import { iniEntries, INI_KEYS } from '../shells/ini.js';
 
 /** What writing the file needs from the Context. */
 export interface CredentialsFileIo {
   env: NodeJS.ProcessEnv;
   local: LocalProcess;
   warn(message: string): void;
-}
-
-export function checkProfileName(name: string): string {
-  const why = iniSectionRefusal(name) ?? (/^[\w.@+=,:/-]{1,128}$/.test(name) ? undefined : 'use up to 128 letters, digits and _.@+=,:/-');
-  if (why) throw usageError(`invalid --write-profile '${name}'`, why);
-  return name;
 }
 
 const MANAGED_KEYS = new Set<string>([...Object.values(INI_KEYS), 'aws_security_token']);

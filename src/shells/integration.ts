@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { usageError } from '../errors.js';
 import { FORMATS, type EnvFormat } from './index.js';
 
 /**
- * The shell integration files of shells/, keyed by file name. The bundle
- * embeds them at build time (build.mjs), so `stsenv init` reads no file and
- * prints what the package ships; run from source, they are read from shells/.
+ * The build copies shells/ into dist/shells.json (build.mjs), so that `stsenv init`
+ * prints what the package ships from one small file, and the other commands do
+ * not carry the scripts in main.cjs (read and loaded at every start). Run from
+ * source, they are read from shells/.
  */
-declare const STSENV_SHELL_FILES: Record<string, string> | undefined;
+declare const STSENV_BUNDLED: boolean | undefined;
 
 /** The shell formats that have an init function. */
 export const INTEGRATION_FORMATS: readonly EnvFormat[] = FORMATS.filter((f): f is EnvFormat => f.kind === 'env' && f.integration !== undefined);
@@ -19,13 +21,12 @@ export const INTEGRATIONS: Readonly<Record<string, string>> = Object.fromEntries
 
 export const INTEGRATION_NAMES = Object.keys(INTEGRATIONS);
 
-const EMBEDDED: Record<string, string> | undefined = typeof STSENV_SHELL_FILES !== 'undefined' ? STSENV_SHELL_FILES : undefined;
-
 /** A file of shells/, as the package ships it. */
 export function shellFile(file: string): string {
-  if (EMBEDDED) {
-    const text = EMBEDDED[file];
-    if (text === undefined) throw new Error(`shells/${file} was not embedded by the build`);
+  if (typeof STSENV_BUNDLED === 'boolean') {
+    const files = JSON.parse(readFileSync(join(__dirname, 'shells.json'), 'utf8')) as Record<string, string>;
+    const text = files[file];
+    if (text === undefined) throw new Error(`shells/${file} was not copied into dist/shells.json by the build`);
     return text;
   }
   return readFileSync(new URL(`../../shells/${file}`, import.meta.url), 'utf8');

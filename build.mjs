@@ -1,7 +1,8 @@
 // Bundles the CLI into dist/, shaped for start-up time (npm run bench measures it):
 //   stsenv.cjs       the entry: --version and --help, nothing else loaded (CommonJS
 //                    starts faster than an ES module, and the entry parses in no time)
-//   main.cjs         all of stsenv's own code; each command initialised only when run
+//   main.cjs         stsenv's own code for the common paths; each command initialised only when run
+//   features/NAME.cjs stsenv's own code for rarely run paths (sso, console, the picker, completion...)
 //   vendor/yargs.cjs yargs, for the command lines the lean parser leaves to it
 //   vendor/aws.cjs   the AWS SDK, for the commands that call STS
 //   vendor/proxy.cjs hpagent, for an https proxy
@@ -14,11 +15,13 @@
 //   help.json        every --help text, rendered by yargs here at build time
 //   shells.json      the files of shells/, which `stsenv init` and `stsenv completion` print
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
-// Third-party code lives only in vendor/, stsenv's own modules only in main.cjs, so
-// no module is ever loaded twice (an error class in two copies would break instanceof).
+// Third-party code lives only in vendor/, each of stsenv's own modules in main.cjs or in one
+// feature bundle, so no module is ever loaded twice (an error class in two copies would
+// break instanceof).
 // Type checking is tsc's job (npm run typecheck, part of npm test).
 import { build, transform } from 'esbuild';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
@@ -85,7 +88,7 @@ const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
  * other way (a namespace, say). Read from esbuild's own JavaScript for the file, which has no
  * comments and no type-only imports.
  */
-async function importedNames(file, specifier) {
+async function importedNames(file, specifier, whole = async () => new Set(Object.keys(await import(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name)))) {
   const { code } = await transform(readFileSync(file, 'utf8'), { loader: file.endsWith('.ts') ? 'ts' : 'js', format: 'esm' });
   const quoted = JSON.stringify(specifier).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const list = (text) => text.split(',').map((part) => part.trim().split(/\s+as\s+|\s*:\s*/)[0]).filter(Boolean);
@@ -101,11 +104,14 @@ async function importedNames(file, specifier) {
     list(m[1]).forEach((name) => names.add(name));
   }
   if (code.split(JSON.stringify(specifier)).length - 1 === uses) return names;
-  return new Set(Object.keys(await import(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name)));
+  return whole();
 }
 
-/** main.cjs reaches third-party code through require('./vendor/NAME.cjs'), only where a module first needs it. */
-const vendorPlugin = {
+/**
+ * Own code reaches third-party code through require('vendor/NAME.cjs'), only where a module first
+ * needs it. `fromFeature`: the importer is a feature bundle, in dist/features/.
+ */
+const vendorPlugin = (fromFeature) => ({
   name: 'vendor',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -121,15 +127,17 @@ const vendorPlugin = {
       const imported = vendored[args.pluginData].get(args.path);
       const names = [...imported].filter((name) => name !== 'default');
       const hasDefault = imported.has('default');
-      const from = `requireBundle(__dirname + '/vendor/${args.pluginData}.cjs').${vendorKey(args.path)}`;
+      // One path for a bundle whoever loads it (requireBundle's cache is keyed by it).
+      const dist = fromFeature ? "require('node:path').dirname(__dirname)" : '__dirname';
+      const from = `requireBundle(${dist} + '/vendor/${args.pluginData}.cjs').${vendorKey(args.path)}`;
       return {
         resolveDir: fileURLToPath(new URL('./src/', import.meta.url)),
-        contents: `import { requireBundle } from './code-cache.ts';\nconst m = ${from};\n${hasDefault ? 'export default m.default;\n' : ''}${names.length ? `export const { ${names.join(', ')} } = m;\n` : ''}`,
+        contents: `${fromFeature ? `const { requireBundle } = require('${HOST}')('src/code-cache.ts');` : "import { requireBundle } from './code-cache.ts';"}\nconst m = ${from};\n${hasDefault ? 'export default m.default;\n' : ''}${names.length ? `export const { ${names.join(', ')} } = m;\n` : ''}`,
         loader: 'js',
       };
     });
   },
-};
+});
 
 /**
  * The SSO OIDC and portal APIs are unsigned (every operation is smithy.api#noAuth), yet their
@@ -156,6 +164,114 @@ const entryPlugin = {
   },
 };
 
+/**
+ * Own code that only rarely run paths need, in bundles of its own (dist/features/NAME.cjs), so
+ * that main.cjs, which every start reads and loads, holds what the common paths run. Each
+ * entry here is a module that main.cjs reaches only through `await import()`; its feature
+ * bundle takes every module main.cjs holds from main.cjs itself (through the host, below), so
+ * that no module is ever loaded twice, and main.cjs loads the feature where a module first
+ * asks for it, as it loads vendor bundles.
+ */
+const FEATURES = {
+  sso: 'src/sso/login.ts',
+  console: 'src/console/run-console.ts',
+  server: 'src/server/serve-credentials.ts',
+  picker: 'src/picker/pick-profile.ts',
+  complete: 'src/cli/complete.ts',
+  mistakes: 'src/cli/mistakes.ts',
+  'full-parser': 'src/cli/yargs-parser.ts',
+  'write-profile': 'src/files/credentials-file.ts',
+};
+const repoPath = (file) => relative(process.cwd(), file).split(sep).join('/');
+const featureOf = new Map(Object.entries(FEATURES).map(([name, entry]) => [entry, name]));
+/** What a feature bundle require()s for its host: (path) => the names it takes from that module of main.cjs. */
+const HOST = 'stsenv:host';
+
+/** Resolves an own (relative) import as esbuild would, for the plugins below; undefined for anything else. */
+async function resolveOwn(b, args) {
+  // Only imports in src/'s files: the virtual modules of these plugins spell out their own.
+  if (args.pluginData === 'own' || args.namespace !== 'file') return undefined;
+  const result = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'own' });
+  if (result.errors.length > 0 || result.external || result.namespace !== 'file') return undefined;
+  return repoPath(result.path);
+}
+
+/** The names an own import takes: named or destructured, so that the build can spell them out. */
+function ownImportNames(importer, specifier) {
+  return importedNames(importer, specifier, () => {
+    throw new Error(`${repoPath(importer)} imports all of ${specifier}: name what it uses, so that the build can spell it out between main.cjs and a feature bundle`);
+  });
+}
+
+/** A virtual module that exports `names` of `source` (an expression), as an import of the real module would. */
+function reexport(source, names) {
+  const named = [...names].filter((name) => name !== 'default');
+  return `const m = ${source};\n${names.has('default') ? 'export default m.default;\n' : ''}export const { ${named.join(', ')} } = m;\n`;
+}
+
+/**
+ * main.cjs's side: an import of a feature's entry becomes the feature bundle's exports. Its host
+ * gives the names the feature takes from main.cjs (`asked`, by feature and module), imported here
+ * by name: initialised when the feature loads, as the feature's own imports would be, and
+ * with no exports object for the rest of main.cjs to build at every start. `extra`: modules
+ * main.cjs must hold for the features, imported for their own sake.
+ */
+const mainFeaturesPlugin = (asked, extra = []) => ({
+  name: 'main-features',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, async (args) => {
+      const path = await resolveOwn(b, args);
+      const feature = path && featureOf.get(path);
+      if (!feature) return undefined;
+      const names = await ownImportNames(args.importer, args.path);
+      return { path: `${feature}?from=${repoPath(args.importer)}`, namespace: 'feature', pluginData: { feature, names } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'feature' }, ({ pluginData: { feature, names } }) => {
+      const modules = [...(asked.get(feature) ?? new Map())].sort(([x], [y]) => x.localeCompare(y));
+      const imports = modules.map(([path, taken], i) => `import { ${[...taken].map((name) => `${name} as h${i}_${name}`).join(', ')} } from './${path}';`);
+      const table = modules.map(([path, taken], i) => `${JSON.stringify(path)}: { ${[...taken].map((name) => `${name}: h${i}_${name}`).join(', ')} }`);
+      const loader = modules.findIndex(([path]) => path === 'src/code-cache.ts');
+      if (loader === -1) throw new Error(`feature ${feature} does not take requireBundle from main.cjs`);
+      return {
+        resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+        contents: [
+          ...imports,
+          ...extra.map((path) => `import './${path}';`),
+          `const modules = { ${table.join(', ')} };`,
+          reexport(`h${loader}_requireBundle(__dirname + '/features/${feature}.cjs', (path) => modules[path])`, names),
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+});
+
+/**
+ * A feature bundle's side: every module main.cjs holds (`inMain`) is taken through the host;
+ * `asked` collects what, by module. Features do not import one another.
+ */
+const featurePlugin = (self, inMain, asked) => ({
+  name: 'feature',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, async (args) => {
+      const path = await resolveOwn(b, args);
+      if (!path || featureOf.get(path) === self) return undefined;
+      if (featureOf.has(path)) throw new Error(`feature ${self} imports feature ${featureOf.get(path)}: main.cjs should`);
+      if (!inMain.has(path)) return undefined;
+      const names = await ownImportNames(args.importer, args.path);
+      const taken = asked.get(path) ?? new Set();
+      names.forEach((name) => taken.add(name));
+      asked.set(path, taken);
+      return { path: `${path}?from=${repoPath(args.importer)}`, namespace: 'hosted', pluginData: { path, names } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'hosted' }, ({ pluginData: { path, names } }) => ({ contents: reexport(`require('${HOST}')(${JSON.stringify(path)})`, names), loader: 'js' }));
+    b.onResolve({ filter: new RegExp(`^${HOST}$`) }, () => ({ path: HOST, external: true }));
+  },
+});
+
+/** The own modules of src/ a build bundled. */
+const ownInputs = (metafile) => new Set(Object.keys(metafile.inputs).filter((path) => path.startsWith('src/')));
+
 // Help is rendered here by yargs, from the same option tables, so that `stsenv --help` needs
 // no yargs at run time.
 const helpBuild = `dist.help-${process.pid}`;
@@ -171,13 +287,28 @@ try {
 }
 
 await build({ ...ownCode, entryPoints: { stsenv: 'src/cli/entry.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [entryPlugin] });
-await build({
-  ...ownCode,
-  entryPoints: { main: 'src/cli/main.ts' },
-  outdir: staging,
-  outExtension: { '.js': '.cjs' },
-  plugins: [vendorPlugin],
-});
+const mainBuild = (asked, extra, write) =>
+  build({ ...ownCode, entryPoints: { main: 'src/cli/main.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [vendorPlugin(false), mainFeaturesPlugin(asked, extra)], metafile: true, write });
+const featureBuild = (name, inMain, asked, write) =>
+  build({ ...ownCode, entryPoints: { [name]: FEATURES[name] }, outdir: `${staging}/features`, outExtension: { '.js': '.cjs' }, plugins: [vendorPlugin(true), featurePlugin(name, inMain, asked)], metafile: true, write });
+/** What each feature takes from main.cjs: to begin with, the loader of vendor bundles, which its third-party imports use. */
+const askedOf = () => new Map(Object.keys(FEATURES).map((name) => [name, new Map([['src/code-cache.ts', new Set(['requireBundle'])]])]));
+const probe = askedOf();
+
+// What main.cjs holds without the features; a module two features share joins it, so that one
+// process never loads two copies of it (the yargs path loads two features).
+let inMain = ownInputs((await mainBuild(probe, [], false)).metafile);
+const seen = new Map();
+for (const name of Object.keys(FEATURES)) {
+  for (const path of ownInputs((await featureBuild(name, inMain, new Map(), false)).metafile)) seen.set(path, (seen.get(path) ?? 0) + 1);
+}
+const shared = [...seen].filter(([path, count]) => count > 1 && !featureOf.has(path)).map(([path]) => path);
+if (shared.length > 0) inMain = ownInputs((await mainBuild(probe, shared, false)).metafile);
+const asked = askedOf();
+for (const name of Object.keys(FEATURES)) await featureBuild(name, inMain, asked.get(name), true);
+const { metafile } = await mainBuild(asked, [], true);
+const lost = shared.filter((path) => !(path in metafile.inputs));
+if (lost.length > 0) throw new Error(`main.cjs lost modules that features share: ${lost.join(', ')}`);
 
 // Each vendor bundle exports, per package specifier, an object of the names main.cjs imports from it.
 mkdirSync(`${staging}/vendor`);

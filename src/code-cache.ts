@@ -24,7 +24,11 @@ type Internals = {
   wrap(source: string): string;
 };
 
-export function requireBundle(filename: string): unknown {
+/**
+ * `host`: what a feature bundle of main.cjs takes its modules from (build.mjs);
+ * the bundle asks for it with require('stsenv:host').
+ */
+export function requireBundle(filename: string, host?: unknown): unknown {
   const M = Module as unknown as Internals;
   const loaded = M._cache[filename];
   if (loaded) return loaded.exports;
@@ -41,7 +45,9 @@ export function requireBundle(filename: string): unknown {
   M._cache[filename] = module;
   try {
     const wrapper = new Script(M.wrap(source), { filename, cachedData }).runInThisContext() as Wrapper;
-    wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+    const moduleRequire = createRequire(filename);
+    const bundleRequire = host === undefined ? moduleRequire : (Object.assign((id: string) => (id === 'stsenv:host' ? host : moduleRequire(id)), moduleRequire) as NodeJS.Require);
+    wrapper.call(module.exports, module.exports, bundleRequire, module, filename, dirname(filename));
   } catch (error) {
     delete M._cache[filename];
     throw error;

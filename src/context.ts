@@ -42,6 +42,11 @@ export interface Context {
   now(): Date;
   /** The STS calls, loaded on first use: a cache hit never loads the AWS SDK. */
   sts(): Promise<StsService>;
+  /**
+   * Called before any other client of the AWS SDK (SSO's) is made: the SDK reads
+   * process.env itself, and its warning that Node 20 is old is not for our users.
+   */
+  prepareSdk(): void;
   /** Debug lines to stderr when --debug is on; never given a secret. */
   debug(message: string): void;
   /** One-line warning for people on stderr. */
@@ -128,11 +133,13 @@ export function copyEnv(source: NodeJS.ProcessEnv, platform: NodeJS.Platform): N
 
 export function processContext(options: ProcessContextOptions): Context {
   const evalShell = process.env.STSENV_EVAL;
-  delete process.env.STSENV_EVAL;
+  if (evalShell !== undefined) delete process.env.STSENV_EVAL;
   const env = copyEnv(process.env, process.platform);
-  // The SDK reads process.env itself; its warning about Node 20 is not for our users. Set after the
-  // copy, so that a command run by `stsenv exec` does not inherit it.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Set only when the SDK is about to load (setting a variable costs a run that needs no SDK), and
+  // in process.env, not in the copy: a command run by `stsenv exec` does not inherit it.
+  const prepareSdk = () => {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  };
   const stderr = fdOutput(2);
   const ctx: Context = {
     env,
@@ -148,7 +155,9 @@ export function processContext(options: ProcessContextOptions): Context {
       pauseBeforeRename: env.STSENV_TEST_PAUSE_BEFORE_RENAME || undefined,
     },
     now: () => new Date(),
+    prepareSdk,
     sts: async () => {
+      prepareSdk();
       const { createStsService } = await import('./aws/sts.js');
       return createStsService({ env, sdkEnv: process.env, reporter: { debug: ctx.debug, warn: ctx.warn } });
     },

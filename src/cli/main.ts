@@ -42,14 +42,14 @@ export async function main(given: string[], width: () => number): Promise<number
     const { checkCommandLine } = await import('./mistakes.js');
     const check = checkCommandLine(args, commands);
     if (check.mistake) throw check.mistake;
-    const yargs = await import('./yargs-parser.js');
+    const { runWithYargs, topLevelHelp } = await import('./yargs-parser.js');
     if (!check.command && !check.asksHelp) {
       if (evaluate) return evaluate.after({}, undefined, ctx) ?? 0;
       // No command: the list of them (the top-level help), as git does; a failure, since nothing was done.
-      ctx.stderr.write(`${yargs.topLevelHelp(width(), commands)}\n`);
+      ctx.stderr.write(`${topLevelHelp(width(), commands)}\n`);
       return 2;
     }
-    return await yargs.runWithYargs(args, width(), ctx, evaluate);
+    return await runWithYargs(args, width(), ctx, evaluate);
   } catch (error) {
     const { reportError } = await import('../report-error.js');
     return reportError(error, ctx.stderr, ctx.env, debug);

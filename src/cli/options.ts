@@ -81,7 +81,19 @@ export function commandString(spec: Pick<CommandSpec, 'name' | 'positionals'>): 
 
 /** yargs-parser's camel-case expansion, for the lower-case kebab names used here. */
 export function camel(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  // yargs' camelCase for our names (a dash before a letter or digit), without a regular
+  // expression: compiling one costs each start more than all the loops here.
+  let out = '';
+  for (let i = 0; i < name.length; i++) {
+    const next = name[i + 1];
+    if (name[i] === '-' && next !== undefined && ((next >= 'a' && next <= 'z') || (next >= '0' && next <= '9'))) {
+      out += next.toUpperCase();
+      i++;
+    } else {
+      out += name[i];
+    }
+  }
+  return out;
 }
 
 /** The role ARN the help examples use. */

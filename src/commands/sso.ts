@@ -14,6 +14,7 @@ export type SsoCommandOptions = OptionValues<typeof OPTIONS> & { action?: string
 
 /** `sso login` signs in to IAM Identity Center (device flow); `sso logout` removes cached tokens. */
 export async function runSso(options: SsoCommandOptions, ctx: Context): Promise<number> {
+  ctx.prepareSdk();
   const { ssoLogin, ssoLogout } = await import('../sso/login.js');
   const world = { ...ctx, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
   if (options.action === 'login') {

@@ -37,6 +37,7 @@ export function testContext(options: TestContextOptions): TestContext {
     platform: options.platform ?? 'linux',
     local: { pid: process.pid, uid: process.getuid?.(), isAlive: () => true },
     now: options.now ?? (() => new Date()),
+    prepareSdk: () => {},
     sts: async () => createStsService({ env: options.env, sdkEnv: { ...options.env }, reporter: { debug: ctx.debug, warn: ctx.warn } }),
     debug: (message) => ctx.debugLines.push(message),
     warn: (message) => (ctx.err += `stsenv: warning: ${message}\n`),

@@ -305,10 +305,14 @@ for (const name of Object.keys(FEATURES)) {
 const shared = [...seen].filter(([path, count]) => count > 1 && !featureOf.has(path)).map(([path]) => path);
 if (shared.length > 0) inMain = ownInputs((await mainBuild(probe, shared, false)).metafile);
 const asked = askedOf();
-for (const name of Object.keys(FEATURES)) await featureBuild(name, inMain, asked.get(name), true);
-const { metafile } = await mainBuild(asked, [], true);
-const lost = shared.filter((path) => !(path in metafile.inputs));
-if (lost.length > 0) throw new Error(`main.cjs lost modules that features share: ${lost.join(', ')}`);
+const bundledBy = new Map();
+for (const name of Object.keys(FEATURES)) {
+  for (const path of ownInputs((await featureBuild(name, inMain, asked.get(name), true)).metafile)) bundledBy.set(path, [...(bundledBy.get(path) ?? []), name]);
+}
+for (const path of ownInputs((await mainBuild(asked, [], true)).metafile)) bundledBy.set(path, [...(bundledBy.get(path) ?? []), 'main']);
+// The promise above, checked: each own module in exactly one bundle.
+const twice = [...bundledBy].filter(([, bundles]) => bundles.length > 1);
+if (twice.length > 0) throw new Error(`own modules bundled twice: ${twice.map(([path, bundles]) => `${path} (${bundles.join(', ')})`).join('; ')}`);
 
 // Each vendor bundle exports, per package specifier, an object of the names main.cjs imports from it.
 mkdirSync(`${staging}/vendor`);

@@ -104,6 +104,8 @@ function homeEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 const isVendor = (name: string, file: string) => file.startsWith(`vendor${'/'}${name}`) || file.startsWith(`vendor\\${name}`);
+/** A bundle of stsenv's own code for a rare path (build.mjs: FEATURES). */
+const isFeature = (name: string, file: string) => file.startsWith(`features${'/'}${name}`) || file.startsWith(`features\\${name}`);
 
 describe('what each path loads', () => {
   test('--version and --help load only the entry', async () => {
@@ -112,11 +114,11 @@ describe('what each path loads', () => {
     }
   });
 
-  test('unset and init load neither yargs nor the AWS SDK', async () => {
+  test('unset and init load neither yargs nor the AWS SDK, nor any feature bundle', async () => {
     for (const args of [['unset'], ['init', 'bash']]) {
       const files = (await loadedFiles(args, homeEnv()));
       assert.ok(files.length > 1, `stsenv ${args.join(' ')} ran its command`);
-      assert.deepEqual(files.filter((f) => isVendor('', f)), [], `stsenv ${args.join(' ')} loaded ${files.join(', ')}`);
+      assert.deepEqual(files.filter((f) => isVendor('', f) || isFeature('', f)), [], `stsenv ${args.join(' ')} loaded ${files.join(', ')}`);
     }
   });
 
@@ -129,7 +131,8 @@ describe('what each path loads', () => {
     assert.ok(!first.some((f) => isVendor('yargs', f)), `a request needs no yargs: ${first.join(', ')}`);
     const second = await loaded(['assume', ROLE], env);
     assert.equal(fake.requests.length, 1, 'the second run was answered from the cache');
-    assert.deepEqual(second.files.filter((f) => isVendor('', f)), [], `cache hit loaded ${second.files.join(', ')}`);
+    assert.deepEqual(second.files.filter((f) => isVendor('', f) || isFeature('', f)), [], `cache hit loaded ${second.files.join(', ')}`);
+    assert.ok(!first.some((f) => isFeature('', f)), `a request loads no feature bundle: ${first.join(', ')}`);
     // The cache key's SHA-256 is JavaScript: node:crypto and the streams behind it cost more.
     assert.ok(!second.builtins.has('node:crypto'), 'a cache hit loaded node:crypto');
   });
@@ -150,6 +153,7 @@ describe('what each path loads', () => {
       const login = await loadedFiles(['sso', 'login', '--sso-session', 'corp'], env);
       assert.equal(sso.requestsFor('CreateToken').length, 2, 'signed in');
       assert.ok(login.some((f) => isVendor('sso', f)), login.join(', '));
+      assert.ok(login.some((f) => isFeature('sso', f)), `sso login's own code is in features/sso.cjs: ${login.join(', ')}`);
       assert.ok(!login.some((f) => isVendor('aws', f) || isVendor('yargs', f)), `sso login loaded ${login.join(', ')}`);
       assert.ok(!login.some((f) => isVendor('browser', f)), 'no browser to open: the opener is not loaded');
       const logout = await loadedFiles(['sso', 'logout', '--sso-session', 'corp'], env);

@@ -13,7 +13,7 @@
 //   vendor/spawn.cjs cross-spawn, for `stsenv exec`
 //   vendor/nearest.cjs fastest-levenshtein, for the nearest command or option to a mistyped one
 //   help.json        every --help text, rendered by yargs here at build time
-//   shells.json      the files of shells/, which `stsenv init` and `stsenv completion` print
+//   shells/          a copy of shells/, the scripts `stsenv init` and `stsenv completion` print
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
 // Third-party code lives only in vendor/, each of stsenv's own modules in main.cjs or in one
 // feature bundle, so no module is ever loaded twice (an error class in two copies would
@@ -27,9 +27,8 @@ import { spawnSync } from 'node:child_process';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const staging = `dist.tmp-${process.pid}`;
-// shells/ is the one source of the shell integration: `stsenv init` prints these, from dist/shells.json.
+// shells/ is the one source of the shell integration: `stsenv init` prints these, from dist/shells/.
 const shellsDir = new URL('./shells/', import.meta.url);
-const shellFiles = Object.fromEntries(readdirSync(shellsDir).map((name) => [name, readFileSync(new URL(name, shellsDir), 'utf8')]));
 
 const define = { STSENV_VERSION: JSON.stringify(version) };
 const bundled = { ...define, STSENV_BUNDLED: 'true' };
@@ -343,7 +342,8 @@ writeFileSync(`${staging}/stsenv.mjs`, "#!/usr/bin/env node\nimport './stsenv.cj
 chmodSync(`${staging}/stsenv.mjs`, 0o755);
 chmodSync(`${staging}/stsenv.cjs`, 0o755);
 writeFileSync(`${staging}/help.json`, JSON.stringify(help));
-writeFileSync(`${staging}/shells.json`, JSON.stringify(shellFiles));
+mkdirSync(`${staging}/shells`);
+for (const name of readdirSync(shellsDir)) writeFileSync(`${staging}/shells/${name}`, readFileSync(new URL(name, shellsDir)));
 
 // V8's code cache for each bundle, taken after training runs of the common commands
 // (build-code-cache.mjs), in a process of its own: a clean module cache, and only the

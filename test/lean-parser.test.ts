@@ -5,9 +5,11 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandShape, leanParse } from '../src/cli/lean-parser.js';
+import { leanParse, longOption, shortOption } from '../src/cli/lean-parser.js';
 import { parseWithYargs } from '../src/cli/yargs-parser.js';
 import { loadCommands, type AnyCommand } from '../src/commands/index.js';
+import { ROOT_OPTIONS } from '../src/cli/root.js';
+import type { OptionSpec } from '../src/cli/options.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 
@@ -38,12 +40,15 @@ function agree(args: string[]): boolean {
 
 /** Command lines built from what each command declares: every option in each spelling. */
 function generated(spec: AnyCommand): string[][] {
-  const shape = commandShape(spec);
-  const base = [shape.name, ...shape.positionals.filter((p) => p.required).map((p) => String(p.choices?.[0] ?? ROLE))];
+  const positionals = spec.positionals ?? [];
+  const base = [spec.name, ...positionals.filter((p) => p.required).map((p) => String(p.choices?.[0] ?? ROLE))];
   const lines: string[][] = [base, ['--debug', ...base], [...base, '--debug']];
-  const optional = shape.positionals.find((p) => !p.required);
+  const optional = positionals.find((p) => !p.required);
   if (optional) lines.push([...base, String(optional.choices?.[0] ?? ROLE)]);
-  for (const [spelling, { spec: def }] of [...shape.long, ...shape.short]) {
+  // Every spelling the command line may use: each option's name, then each alias.
+  const table = Object.entries<OptionSpec>({ ...ROOT_OPTIONS, ...spec.options });
+  const spellings = [...table.map(([name, def]) => [name, def] as const), ...table.filter(([, def]) => def.alias).map(([, def]) => [def.alias!, def] as const)];
+  for (const [spelling, def] of spellings) {
     const flag = spelling.length === 1 ? `-${spelling}` : `--${spelling}`;
     if (def.type === 'boolean') {
       lines.push([...base, flag]);
@@ -52,7 +57,7 @@ function generated(spec: AnyCommand): string[][] {
     }
     const value = String(def.choices?.[0] ?? (def.type === 'number' ? '3' : 'value-1'));
     lines.push([...base, flag, value]);
-    if (spelling.length > 1) lines.push([...base, `${flag}=${value}`], [shape.name, flag, value, ...base.slice(1)]);
+    if (spelling.length > 1) lines.push([...base, `${flag}=${value}`], [spec.name, flag, value, ...base.slice(1)]);
     if (def.repeatable) lines.push([...base, flag, value, flag, `${value}2`]);
   }
   return lines;
@@ -123,12 +128,11 @@ describe('lean parser against yargs', () => {
 
   test('every option of every command is one the lean parser reads: a table has nothing it would have to guess', () => {
     for (const spec of commands) {
-      const shape = commandShape(spec);
       for (const [name, option] of Object.entries(spec.options)) {
-        assert.ok(shape.long.get(name), `${spec.name} --${name}`);
+        assert.ok(longOption(spec, name), `${spec.name} --${name}`);
         assert.ok(['string', 'number', 'boolean'].includes(option.type), `${spec.name} --${name} has type ${option.type}`);
         assert.ok(!option.repeatable || option.type === 'string', `${spec.name} --${name}: repeatable options are strings`);
-        if (option.alias) assert.equal(shape.short.get(option.alias)?.spec, option, `${spec.name} -${option.alias}`);
+        if (option.alias) assert.equal(shortOption(spec, option.alias)?.spec, option, `${spec.name} -${option.alias}`);
       }
     }
   });

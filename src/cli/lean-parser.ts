@@ -8,36 +8,32 @@
  * guess) it returns undefined and the caller asks yargs.
  * test/lean-parser.test.ts holds it to that, command line by command line.
  */
-import { camel, type CommandSpec, type OptionSpec, type PositionalSpec } from './options.js';
+import { camel, type CommandSpec, type OptionSpec, type OptionTable } from './options.js';
 import { ROOT_OPTIONS, SCRIPT_NAME } from './root.js';
 
 interface OptionDef {
-  /** The name, its camelCase form, the alias: every key yargs sets. */
-  keys: string[];
+  /** The name in the table: argv gets it, its camelCase form and its alias. */
+  name: string;
   spec: OptionSpec;
 }
 
-export interface CommandShape {
-  name: string;
-  positionals: readonly PositionalSpec[];
-  options: OptionDef[];
-  /** `--name` for every option. */
-  long: Map<string, OptionDef>;
-  /** `-x` for one-letter aliases. */
-  short: Map<string, OptionDef>;
+// Options are looked up in the tables as the command line names them, with no map built first:
+// a run reads one command line, and most name no option or one.
+const ROOT: OptionTable = ROOT_OPTIONS;
+
+/** `--NAME` of `command`: its own table first, then the root's (yargs gives the command's the last word). */
+export function longOption(command: CommandSpec, name: string): OptionDef | undefined {
+  if (name.length < 2) return undefined;
+  if (Object.hasOwn(command.options, name)) return { name, spec: command.options[name]! };
+  if (Object.hasOwn(ROOT, name)) return { name, spec: ROOT[name]! };
+  return undefined;
 }
 
-/** What a command accepts, as the lean parser looks it up: its own options and the root's. */
-export function commandShape(spec: CommandSpec): CommandShape {
-  const shape: CommandShape = { name: spec.name, positionals: spec.positionals ?? [], options: [], long: new Map(), short: new Map() };
-  const table: Record<string, OptionSpec> = { ...ROOT_OPTIONS, ...spec.options };
-  for (const [name, option] of Object.entries(table)) {
-    const def: OptionDef = { keys: [name, camel(name), ...(option.alias ? [option.alias] : [])], spec: option };
-    shape.options.push(def);
-    shape.long.set(name, def);
-    if (option.alias) shape.short.set(option.alias, def);
-  }
-  return shape;
+/** `-X` of `command`: the option whose alias is X. */
+export function shortOption(command: CommandSpec, letter: string): OptionDef | undefined {
+  for (const [name, spec] of Object.entries(command.options)) if (spec.alias === letter) return { name, spec };
+  for (const [name, spec] of Object.entries(ROOT)) if (spec.alias === letter && !Object.hasOwn(command.options, name)) return { name, spec };
+  return undefined;
 }
 
 // A number yargs-parser reads exactly as Number() does.
@@ -75,10 +71,9 @@ export function commandName(args: readonly string[]): string | undefined {
 export function leanParse(args: readonly string[], command: CommandSpec): Record<string, unknown> | undefined {
   let start = 0;
   while (args[start] === '--debug') start++;
-  const shape = commandShape(command);
-  if (args[start] !== shape.name) return undefined;
+  if (args[start] !== command.name) return undefined;
 
-  const given = new Map<OptionDef, string[] | boolean>();
+  const given = new Map<string, { spec: OptionSpec; values: string[] | boolean }>();
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (i === start) continue;
@@ -90,17 +85,17 @@ export function leanParse(args: readonly string[], command: CommandSpec): Record
       const eq = token.indexOf('=');
       const key = eq === -1 ? token.slice(2) : token.slice(2, eq);
       if (eq !== -1) inline = token.slice(eq + 1);
-      def = key.length > 1 ? shape.long.get(key) : undefined;
+      def = longOption(command, key);
       // `--no-cache`: yargs' negation of a boolean option (when no option is named no-cache).
-      const negated = !def && key.startsWith('no-') ? shape.long.get(key.slice(3)) : undefined;
+      const negated = !def && key.startsWith('no-') ? longOption(command, key.slice(3)) : undefined;
       if (negated?.spec.type === 'boolean' && key.length > 4) {
-        if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(negated)) return undefined;
-        given.set(negated, false);
+        if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(negated.name)) return undefined;
+        given.set(negated.name, { spec: negated.spec, values: false });
         continue;
       }
     } else if (token.startsWith('-') && token.length > 1) {
       if (token.length !== 2) return undefined;
-      def = shape.short.get(token[1]!);
+      def = shortOption(command, token[1]!);
     } else {
       if (i < start) return undefined;
       positionals.push(token);
@@ -109,21 +104,22 @@ export function leanParse(args: readonly string[], command: CommandSpec): Record
     if (!def) return undefined;
     if (def.spec.type === 'boolean') {
       // `--flag=false`, `--flag true`: yargs reads these its own way.
-      if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(def)) return undefined;
-      given.set(def, true);
+      if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(def.name)) return undefined;
+      given.set(def.name, { spec: def.spec, values: true });
       continue;
     }
     const value = inline ?? args[++i];
     if (value === undefined || (inline === undefined && value.startsWith('-'))) return undefined;
-    const values = given.get(def);
+    const values = given.get(def.name)?.values;
     if (typeof values === 'boolean') return undefined;
     if (values) values.push(value);
-    else given.set(def, [value]);
+    else given.set(def.name, { spec: def.spec, values: [value] });
   }
 
-  const argv: Record<string, unknown> = { _: [shape.name] };
-  if (positionals.length > shape.positionals.length) return undefined;
-  for (const [index, positional] of shape.positionals.entries()) {
+  const argv: Record<string, unknown> = { _: [command.name] };
+  const declared = command.positionals ?? [];
+  if (positionals.length > declared.length) return undefined;
+  for (const [index, positional] of declared.entries()) {
     const value = positionals[index];
     if (value === undefined) {
       if (positional.required) return undefined;
@@ -133,19 +129,20 @@ export function leanParse(args: readonly string[], command: CommandSpec): Record
     argv[positional.name] = value;
     argv[camel(positional.name)] = value;
   }
-  for (const def of shape.options) {
-    const values = given.get(def);
-    if (values === undefined) continue;
+  for (const [name, { spec, values }] of given) {
     let value: unknown = values;
     if (typeof values !== 'boolean') {
       // A single-valued option given twice is yargs' to refuse.
-      if (values.length > 1 && !def.spec.repeatable) return undefined;
-      if (def.spec.type === 'number' && !values.every((text) => PLAIN_NUMBER.test(text))) return undefined;
-      const converted = def.spec.type === 'number' ? values.map(Number) : values;
-      if (def.spec.choices && !converted.every((v) => def.spec.choices!.includes(String(v)))) return undefined;
-      value = def.spec.repeatable ? converted : converted[0];
+      if (values.length > 1 && !spec.repeatable) return undefined;
+      if (spec.type === 'number' && !values.every((text) => PLAIN_NUMBER.test(text))) return undefined;
+      const converted = spec.type === 'number' ? values.map(Number) : values;
+      if (spec.choices && !converted.every((v) => spec.choices!.includes(String(v)))) return undefined;
+      value = spec.repeatable ? converted : converted[0];
     }
-    for (const key of def.keys) argv[key] = value;
+    // Every key yargs sets: the name, its camelCase form, the alias.
+    argv[name] = value;
+    argv[camel(name)] = value;
+    if (spec.alias) argv[spec.alias] = value;
   }
   argv.$0 = SCRIPT_NAME;
   return argv;

@@ -4,10 +4,10 @@ import { usageError } from '../errors.js';
 import { FORMATS, type EnvFormat } from './index.js';
 
 /**
- * The build copies shells/ into dist/shells.json (build.mjs), so that `stsenv init`
- * prints what the package ships from one small file, and the other commands do
- * not carry the scripts in main.cjs (read and loaded at every start). Run from
- * source, they are read from shells/.
+ * The build copies shells/ into dist/shells/ (build.mjs), so that `stsenv init`
+ * prints what the package ships, reading the one file it prints, and the other
+ * commands do not carry the scripts in main.cjs (read and loaded at every start).
+ * Run from source, they are read from shells/.
  */
 declare const STSENV_BUNDLED: boolean | undefined;
 
@@ -23,13 +23,7 @@ export const INTEGRATION_NAMES = Object.keys(INTEGRATIONS);
 
 /** A file of shells/, as the package ships it. */
 export function shellFile(file: string): string {
-  if (typeof STSENV_BUNDLED === 'boolean') {
-    const files = JSON.parse(readFileSync(join(__dirname, 'shells.json'), 'utf8')) as Record<string, string>;
-    const text = files[file];
-    if (text === undefined) throw new Error(`shells/${file} was not copied into dist/shells.json by the build`);
-    return text;
-  }
-  return readFileSync(new URL(`../../shells/${file}`, import.meta.url), 'utf8');
+  return readFileSync(typeof STSENV_BUNDLED === 'boolean' ? join(__dirname, 'shells', file) : new URL(`../../shells/${file}`, import.meta.url), 'utf8');
 }
 
 /** The integration snippet for `shell`, exactly as the file in shells/ holds it. */

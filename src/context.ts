@@ -29,7 +29,7 @@ export interface LocalProcess {
 }
 
 export interface Context {
-  /** The environment stsenv was started with (a copy: what stsenv sets for the SDK is not in it). */
+  /** The environment stsenv was started with, read-only (what stsenv sets for the SDK is not in it). */
   env: NodeJS.ProcessEnv;
   /** Only text meant for the shell to evaluate, written once per command. */
   stdout: Output;
@@ -114,31 +114,68 @@ export interface ProcessContextOptions {
   warningPrefix(stderr: Output, env: NodeJS.ProcessEnv): string;
 }
 
+/** The environment as stsenv was started with it, and process.env for the SDK. */
+export interface StartingEnv {
+  /** Read-only: what the Context gives as `env`. */
+  env: NodeJS.ProcessEnv;
+  /** process.env for what the SDK, and the programs it runs, must see: a variable set or removed here keeps its first value in `env`. */
+  forSdk: NodeJS.ProcessEnv;
+}
+
 /**
- * A copy of the environment. Windows names variables case-insensitively
- * (`Path` is `PATH`) and so does its process.env: the copy keeps that.
+ * The environment read through to `live` rather than copied: a copy reads every
+ * variable, one call into Node each, at every start (a fifth of a millisecond
+ * in a shell with fifty variables), and most runs read a handful. Windows names
+ * variables case-insensitively (`Path` is `PATH`), and so does its process.env,
+ * and so does this.
  */
-export function copyEnv(source: NodeJS.ProcessEnv, platform: NodeJS.Platform): NodeJS.ProcessEnv {
-  const copy: NodeJS.ProcessEnv = { ...source };
-  if (platform !== 'win32') return copy;
-  const actual = (target: NodeJS.ProcessEnv, name: string | symbol) =>
-    typeof name === 'string' && !Object.hasOwn(target, name) ? (Object.keys(target).find((key) => key.toUpperCase() === name.toUpperCase()) ?? name) : name;
-  return new Proxy(copy, {
-    get: (target, name) => Reflect.get(target, actual(target, name)),
-    has: (target, name) => Reflect.has(target, actual(target, name)),
-    set: (target, name, value) => Reflect.set(target, actual(target, name), value),
-    deleteProperty: (target, name) => Reflect.deleteProperty(target, actual(target, name)),
+export function startingEnv(live: NodeJS.ProcessEnv, platform: NodeJS.Platform): StartingEnv {
+  const key = (name: string) => (platform === 'win32' ? name.toUpperCase() : name);
+  /** The variables stsenv changed through `forSdk`, by key: the name as given, and what it held before. */
+  const before = new Map<string, { name: string; value: string | undefined }>();
+  const changed = (name: string | symbol): name is string => typeof name === 'string' && before.has(key(name));
+  const first = (name: string) => before.get(key(name))!.value;
+  const remember = (name: string | symbol) => {
+    if (typeof name === 'string' && !before.has(key(name))) before.set(key(name), { name, value: live[name] });
+  };
+  const env = new Proxy(live, {
+    get: (target, name) => (changed(name) ? first(name) : Reflect.get(target, name)),
+    has: (target, name) => (changed(name) ? first(name) !== undefined : Reflect.has(target, name)),
+    ownKeys: (target) => {
+      const names = Reflect.ownKeys(target).filter((name) => !changed(name) || first(name) !== undefined);
+      const listed = new Set(names.map((name) => (typeof name === 'string' ? key(name) : name)));
+      for (const [k, { name, value }] of before) if (value !== undefined && !listed.has(k)) names.push(name);
+      return names;
+    },
+    getOwnPropertyDescriptor: (target, name) => {
+      if (!changed(name)) return Reflect.getOwnPropertyDescriptor(target, name);
+      const value = first(name);
+      return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
+    },
+    set: () => false,
+    deleteProperty: () => false,
   });
+  const forSdk = new Proxy(live, {
+    set: (target, name, value) => {
+      remember(name);
+      return Reflect.set(target, name, value);
+    },
+    deleteProperty: (target, name) => {
+      remember(name);
+      return Reflect.deleteProperty(target, name);
+    },
+  });
+  return { env, forSdk };
 }
 
 export function processContext(options: ProcessContextOptions): Context {
   const evalShell = process.env.STSENV_EVAL;
   if (evalShell !== undefined) delete process.env.STSENV_EVAL;
-  const env = copyEnv(process.env, process.platform);
+  const { env, forSdk } = startingEnv(process.env, process.platform);
   // Set only when the SDK is about to load (setting a variable costs a run that needs no SDK), and
-  // in process.env, not in the copy: a command run by `stsenv exec` does not inherit it.
+  // only for the SDK: a command run by `stsenv exec` does not inherit it.
   const prepareSdk = () => {
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    forSdk.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   };
   const stderr = fdOutput(2);
   const ctx: Context = {
@@ -159,7 +196,7 @@ export function processContext(options: ProcessContextOptions): Context {
     sts: async () => {
       prepareSdk();
       const { createStsService } = await import('./aws/sts.js');
-      return createStsService({ env, sdkEnv: process.env, reporter: { debug: ctx.debug, warn: ctx.warn } });
+      return createStsService({ env, sdkEnv: forSdk, reporter: { debug: ctx.debug, warn: ctx.warn } });
     },
     debug: options.debug ? (message) => stderr.write(`stsenv: debug: ${message}\n`) : () => {},
     warn: (message) => stderr.write(`${options.warningPrefix(stderr, env)} ${message}\n`),

@@ -12,7 +12,7 @@
 //   vendor/picker.cjs @clack/prompts, for the profile picker of `stsenv assume` with no role
 //   vendor/spawn.cjs cross-spawn, for `stsenv exec`
 //   vendor/nearest.cjs fastest-levenshtein, for the nearest command or option to a mistyped one
-//   help.json        every --help text, rendered by yargs here at build time
+//   help/WIDTH.json  every --help text, rendered by yargs here at build time, a file per width
 //   shells/          a copy of shells/, the scripts `stsenv init` and `stsenv completion` print
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
 // Third-party code lives only in vendor/, each of stsenv's own modules in main.cjs or in one
@@ -341,7 +341,8 @@ for (const [vendor, specifiers] of Object.entries(vendored)) {
 writeFileSync(`${staging}/stsenv.mjs`, "#!/usr/bin/env node\nimport './stsenv.cjs';\n");
 chmodSync(`${staging}/stsenv.mjs`, 0o755);
 chmodSync(`${staging}/stsenv.cjs`, 0o755);
-writeFileSync(`${staging}/help.json`, JSON.stringify(help));
+mkdirSync(`${staging}/help`);
+for (const [width, texts] of Object.entries(help)) writeFileSync(`${staging}/help/${width}.json`, JSON.stringify(texts));
 mkdirSync(`${staging}/shells`);
 for (const name of readdirSync(shellsDir)) writeFileSync(`${staging}/shells/${name}`, readFileSync(new URL(name, shellsDir)));
 

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { warningPrefix } from '../src/cli/root.js';
@@ -289,12 +289,15 @@ describe('the entry', () => {
     assert.doesNotMatch(source, /@aws-sdk|@smithy|yargs-parser|supports-color/);
   });
 
-  test('dist/help.json holds the help yargs renders now, for every command at every prerendered width', async () => {
+  test('dist/help/WIDTH.json holds the help yargs renders now, for every command at every prerendered width', async () => {
     const { prerenderHelp } = await import('../src/cli/yargs-parser.js');
-    const built = JSON.parse(readFileSync(join(DIST, 'help.json'), 'utf8')) as Record<string, string>;
     const fresh = await prerenderHelp();
-    assert.deepEqual(Object.keys(built).sort(), Object.keys(fresh).sort(), 'rebuild: the commands changed');
-    for (const key of Object.keys(fresh)) assert.equal(built[key], fresh[key], `help ${key} is stale or depends on the environment`);
+    assert.deepEqual(readdirSync(join(DIST, 'help')).sort(), Object.keys(fresh).map((width) => `${width}.json`).sort(), 'rebuild: the widths changed');
+    for (const [width, texts] of Object.entries(fresh)) {
+      const built = JSON.parse(readFileSync(join(DIST, 'help', `${width}.json`), 'utf8')) as Record<string, string>;
+      assert.deepEqual(Object.keys(built).sort(), Object.keys(texts).sort(), 'rebuild: the commands changed');
+      for (const topic of Object.keys(texts)) assert.equal(built[topic], texts[topic], `help ${width}:${topic} is stale or depends on the environment`);
+    }
   });
 });
 

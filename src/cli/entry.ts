@@ -5,7 +5,7 @@
  *
  * Start-up is most of what stsenv costs, so this file loads nothing it does
  * not need: --version, --help and `help [COMMAND]` (rendered by yargs at
- * build time, in dist/help.json) are answered here with one write;
+ * build time, in dist/help/) are answered here with one write;
  * everything else goes to cli/main.ts. The build makes this entry a small
  * CommonJS file (Node starts CommonJS faster than an ES module) and keeps
  * yargs and the AWS SDK in bundles of their own, loaded only by the paths
@@ -13,7 +13,7 @@
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { helpKey, helpWidth, VERSION } from './root.js';
+import { helpWidth, VERSION } from './root.js';
 import { isTerminal } from '../context.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
@@ -44,18 +44,22 @@ function helpTopic(args: readonly string[]): string | undefined {
   return args.length === 2 ? args[0]! : '';
 }
 
-/** A help text as the build rendered it with yargs (dist/help.json); undefined when there is none. */
+/**
+ * A help text as the build rendered it with yargs (dist/help/WIDTH.json, one file
+ * a width, so that help reads and parses only the texts it may print);
+ * undefined when there is none.
+ */
 function prerenderedHelp(topic: string, width: () => number): string | undefined {
+  const file = `${width()}.json`;
   let texts: Record<string, string>;
   try {
-    texts = JSON.parse(readFileSync(typeof STSENV_BUNDLED === 'boolean' ? join(__dirname, 'help.json') : new URL('../help.json', import.meta.url), 'utf8')) as Record<string, string>;
+    texts = JSON.parse(readFileSync(typeof STSENV_BUNDLED === 'boolean' ? join(__dirname, 'help', file) : new URL(`../help/${file}`, import.meta.url), 'utf8')) as Record<string, string>;
   } catch {
-    // Not built (running from source): yargs renders it.
+    // Not built (running from source), or a width the build did not render: yargs renders it.
     return undefined;
   }
-  // Only the top level and real command names have a key; anything else goes to yargs.
-  const key = helpKey(width(), topic);
-  return Object.hasOwn(texts, key) ? texts[key] : undefined;
+  // Only the top level and real command names have a text; anything else goes to yargs.
+  return Object.hasOwn(texts, topic) ? texts[topic] : undefined;
 }
 
 async function run(args: string[]): Promise<number> {

@@ -24,13 +24,8 @@ export function helpWidth(stderr: { columns?: number }): number {
   return Math.min(110, stderr.columns ?? 100);
 }
 
-/** Widths whose help text the build renders ahead of time (dist/help.json): not a terminal, and common terminals. */
+/** Widths whose help text the build renders ahead of time (dist/help/WIDTH.json): not a terminal, and common terminals. */
 export const PRERENDERED_HELP_WIDTHS = [80, 100, 110] as const;
-
-/** Key of one prerendered help text: the width, then the command ('' for the top level). */
-export function helpKey(width: number, command: string): string {
-  return `${width}:${command}`;
-}
 
 /**
  * `stsenv: warning:` in yellow when stderr takes colour: the rule and the

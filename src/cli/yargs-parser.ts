@@ -6,7 +6,7 @@
  * much as starting Node itself, so the common paths stay out of here.
  */
 import yargs, { type Argv } from 'yargs';
-import { helpKey, PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './root.js';
+import { PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './root.js';
 import { commandString, type CommandSpec } from './options.js';
 import { loadCommands } from '../commands/index.js';
 import type { Context } from '../context.js';
@@ -124,14 +124,16 @@ export function topLevelHelp(width: number, commands: readonly CommandSpec[]): s
 
 /**
  * Every help text `--help` and `COMMAND --help` print, at the widths most
- * people get; the build stores them in dist/help.json so that help needs no yargs.
+ * people get, by width and then command ('' for the top level); the build
+ * stores each width's in dist/help/WIDTH.json so that help needs no yargs.
  */
-export async function prerenderHelp(): Promise<Record<string, string>> {
+export async function prerenderHelp(): Promise<Record<number, Record<string, string>>> {
   const commands = await loadCommands();
-  const texts: Record<string, string> = {};
+  const texts: Record<number, Record<string, string>> = {};
   for (const width of PRERENDERED_HELP_WIDTHS) {
-    texts[helpKey(width, '')] = topLevelHelp(width, commands);
-    for (const { name } of commands) texts[helpKey(width, name)] = parseWithYargs([name, '--help'], width, commands).output;
+    const atWidth: Record<string, string> = { '': topLevelHelp(width, commands) };
+    for (const { name } of commands) atWidth[name] = parseWithYargs([name, '--help'], width, commands).output;
+    texts[width] = atWidth;
   }
   return texts;
 }

@@ -11,6 +11,8 @@ import { listStructs, type IssuedCredentials } from './support/fake-sts.js';
 import { assertCredentialEnv } from './support/expect-env.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv, runCli, stsenvOnPath } from './support/run-cli.js';
 import { useStsFixture } from './support/sts-fixture.js';
+import { FORMATS } from '../src/shells/index.js';
+import { INTEGRATIONS } from '../src/shells/integration.js';
 import {
   dumpEnvCommand,
   parseCmdDump,
@@ -97,6 +99,20 @@ describe('stsenv init prints the files of shells/', () => {
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /no integration for 'rc'.*bash, zsh, fish, powershell, pwsh, cmd, bat, nu, nushell, elvish, elv, xonsh, tcsh, csh/);
+  });
+
+  test('an unknown shell that names a property of every object is unknown too', async () => {
+    for (const shell of ['constructor', 'toString', '__proto__']) {
+      const result = await runCli(['init', shell], { env: isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1' }) });
+      assert.equal(result.code, 2, `init ${shell}: ${result.stderr}`);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, new RegExp(`no integration for '${shell}'`));
+    }
+  });
+
+  test("init's table is the format registry's: each shell format with an init function, by name and alias, in order", () => {
+    const fromFormats = FORMATS.flatMap((f) => (f.kind === 'env' && f.integration ? [f.name, ...f.aliases].map((name) => [name, f.integration]) : []));
+    assert.deepEqual(Object.entries(INTEGRATIONS), fromFormats);
   });
 });
 

@@ -57,13 +57,14 @@ export function evalMode(requested: string): EvalMode {
 
   return {
     async before(args, ctx) {
-      const { INTEGRATION_FORMATS, INTEGRATION_NAMES } = await import('../shells/integration.js');
+      const { INTEGRATIONS, INTEGRATION_NAMES } = await import('../shells/integration.js');
       const wanted = requested.toLowerCase();
-      const found = INTEGRATION_FORMATS.find((f) => f.name === wanted || f.aliases.includes(wanted));
-      if (!found) {
+      if (!Object.hasOwn(INTEGRATIONS, wanted)) {
         throw usageError(`${EVAL_VARIABLE} names '${requested}', which has no shell function`, `unset it: the functions of stsenv init set it to one of ${INTEGRATION_NAMES.join(', ')}`);
       }
-      format = found.name;
+      // The format's own name (pwsh is powershell): what the command is told to print.
+      const { findFormat } = await import('../shells/index.js');
+      format = findFormat(wanted).name;
       const end = args.indexOf('--');
       const option = (end === -1 ? args : args.slice(0, end)).find((arg) => HELP_OR_VERSION.has(arg));
       return option === undefined ? undefined : runAgain(ctx, option);

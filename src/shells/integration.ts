@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
-import { FORMATS, type EnvFormat } from './index.js';
 
 /**
  * The build copies shells/ into dist/shells/ (build.mjs), so that `stsenv init`
@@ -11,13 +10,28 @@ import { FORMATS, type EnvFormat } from './index.js';
  */
 declare const STSENV_BUNDLED: boolean | undefined;
 
-/** The shell formats that have an init function. */
-export const INTEGRATION_FORMATS: readonly EnvFormat[] = FORMATS.filter((f): f is EnvFormat => f.kind === 'env' && f.integration !== undefined);
-
-/** What `stsenv init` accepts (each such format's name and aliases), and the file each prints. */
-export const INTEGRATIONS: Readonly<Record<string, string>> = Object.fromEntries(
-  INTEGRATION_FORMATS.flatMap((f) => [f.name, ...f.aliases].map((name) => [name, f.integration!])),
-);
+/**
+ * What `stsenv init` accepts, in the registry's order, and the file each prints:
+ * the `integration` of each shell format, by its name and aliases. Written out
+ * rather than gathered from the formats, so that `init`, which shells run at
+ * every start, loads no format; test/init.test.ts holds the two to each other.
+ */
+export const INTEGRATIONS: Readonly<Record<string, string>> = {
+  bash: 'stsenv.bash',
+  zsh: 'stsenv.bash',
+  fish: 'stsenv.fish',
+  powershell: 'stsenv.ps1',
+  pwsh: 'stsenv.ps1',
+  cmd: 'stsenv-env.bat',
+  bat: 'stsenv-env.bat',
+  nu: 'stsenv.nu',
+  nushell: 'stsenv.nu',
+  elvish: 'stsenv.elv',
+  elv: 'stsenv.elv',
+  xonsh: 'stsenv.xsh',
+  tcsh: 'stsenv.tcsh',
+  csh: 'stsenv.tcsh',
+};
 
 export const INTEGRATION_NAMES = Object.keys(INTEGRATIONS);
 
@@ -28,7 +42,8 @@ export function shellFile(file: string): string {
 
 /** The integration snippet for `shell`, exactly as the file in shells/ holds it. */
 export function integrationScript(shell: string): string {
-  const file = INTEGRATIONS[shell.toLowerCase()];
+  const name = shell.toLowerCase();
+  const file = Object.hasOwn(INTEGRATIONS, name) ? INTEGRATIONS[name] : undefined;
   if (!file) throw usageError(`stsenv init has no integration for '${shell}'`, `choose one of: ${INTEGRATION_NAMES.join(', ')}`);
   return shellFile(file);
 }

@@ -75,7 +75,7 @@ const ownCode = {
   banner: { js: 'var __stsenvFile = { get url() { return require("node:url").pathToFileURL(__filename).href; } };' },
 };
 
-// Every package specifier main.cjs imports, by vendor bundle, with the names it may use: a vendor
+// Every package specifier own code imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
 const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map() };
@@ -122,16 +122,13 @@ const vendorPlugin = (fromFeature) => ({
       return { path: args.path, namespace: 'vendor', pluginData: vendor };
     });
     b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => {
-      // Named exports spelled out, so that imports mean what they mean unbundled.
-      const imported = vendored[args.pluginData].get(args.path);
-      const names = [...imported].filter((name) => name !== 'default');
-      const hasDefault = imported.has('default');
       // One path for a bundle whoever loads it (requireBundle's cache is keyed by it).
       const dist = fromFeature ? "require('node:path').dirname(__dirname)" : '__dirname';
-      const from = `requireBundle(${dist} + '/vendor/${args.pluginData}.cjs').${vendorKey(args.path)}`;
+      const loader = fromFeature ? `const { requireBundle } = require('${HOST}')('src/code-cache.ts');` : "import { requireBundle } from './code-cache.ts';";
+      // Named exports spelled out, so that imports mean what they mean unbundled.
       return {
         resolveDir: fileURLToPath(new URL('./src/', import.meta.url)),
-        contents: `${fromFeature ? `const { requireBundle } = require('${HOST}')('src/code-cache.ts');` : "import { requireBundle } from './code-cache.ts';"}\nconst m = ${from};\n${hasDefault ? 'export default m.default;\n' : ''}${names.length ? `export const { ${names.join(', ')} } = m;\n` : ''}`,
+        contents: `${loader}\n${reexport(`requireBundle(${dist} + '/vendor/${args.pluginData}.cjs').${vendorKey(args.path)}`, vendored[args.pluginData].get(args.path))}`,
         loader: 'js',
       };
     });
@@ -205,7 +202,7 @@ function ownImportNames(importer, specifier) {
 /** A virtual module that exports `names` of `source` (an expression), as an import of the real module would. */
 function reexport(source, names) {
   const named = [...names].filter((name) => name !== 'default');
-  return `const m = ${source};\n${names.has('default') ? 'export default m.default;\n' : ''}export const { ${named.join(', ')} } = m;\n`;
+  return `const m = ${source};\n${names.has('default') ? 'export default m.default;\n' : ''}${named.length ? `export const { ${named.join(', ')} } = m;\n` : ''}`;
 }
 
 /**
@@ -313,7 +310,7 @@ for (const path of ownInputs((await mainBuild(asked, [], true)).metafile)) bundl
 const twice = [...bundledBy].filter(([, bundles]) => bundles.length > 1);
 if (twice.length > 0) throw new Error(`own modules bundled twice: ${twice.map(([path, bundles]) => `${path} (${bundles.join(', ')})`).join('; ')}`);
 
-// Each vendor bundle exports, per package specifier, an object of the names main.cjs imports from it.
+// Each vendor bundle exports, per package specifier, an object of the names own code imports from it.
 mkdirSync(`${staging}/vendor`);
 for (const [vendor, specifiers] of Object.entries(vendored)) {
   const list = [...specifiers.keys()].sort();

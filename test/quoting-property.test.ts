@@ -315,19 +315,6 @@ async function runPwshChunk(format: EnvFormat, values: readonly string[], offset
  * as a whole (syntax error, stray output) is run again value by value to name
  * the culprits.
  */
-/**
- * Wine's cmd, on a busy machine, now and then fails to start what a `call` names
- * ("Application could not be started ... ShellExecuteEx failed: Internal error"), with
- * the same values that pass in every other run: a batch that says so is run once more,
- * and that second run is the one checked.
- */
-async function runCmdBatchOnceMore(lines: readonly string[], options: Parameters<typeof runCmdBatch>[1]): ReturnType<typeof runCmdBatch> {
-  const result = await runCmdBatch(lines, options);
-  if (!/ShellExecuteEx failed/.test(result.stdout + result.stderr)) return result;
-  console.log('cmd: Wine could not start a program (ShellExecuteEx); the batch runs once more');
-  return runCmdBatch(lines, options);
-}
-
 async function runAll(
   values: readonly string[],
   runChunk: (chunk: readonly string[], offset: number) => Promise<{ failures: Failure[]; broken?: string }>,
@@ -444,7 +431,7 @@ describe(`quoting property: ${COUNT} values per shell, seed ${SEED}`, { concurre
         // empty (it says "not defined" and fails otherwise); the checks below read only the numbered ones.
         const set: Array<[string, string]> = [[`${PREFIX}PRESENT`, 'x'], ...chunk.map((v, i): [string, string] => [names[i]!, v])];
         const output = scratchFile('.out', renderEnvChange(format, { set, clear: [CLEARED] }));
-        const result = await runCmdBatchOnceMore(cmdEvalAndDump(output, PREFIX), { env: wineEnv({ [CLEARED]: 'x' }), cwd: box.cwd });
+        const result = await runCmdBatch(cmdEvalAndDump(output, PREFIX), { env: wineEnv({ [CLEARED]: 'x' }), cwd: box.cwd });
         const vars = parseCmdDump(result.stdout, PREFIX);
         const chunkFailures: Failure[] = [];
         chunk.forEach((value, i) => {

@@ -377,22 +377,33 @@ export interface CmdResult {
 /**
  * Runs batch lines with Wine's cmd: written as a .bat file with CRLF and run
  * as `wine cmd /c file.bat` from the file's directory.
+ *
+ * Wine's cmd, on a busy machine, now and then fails to start what a `call`
+ * names ("Application could not be started ... ShellExecuteEx failed: Internal
+ * error"), with lines that pass in every other run: a batch that says so is run
+ * once more, and that second run is the one returned.
  */
 export async function runCmdBatch(lines: readonly string[], options: RunOptions = {}): Promise<CmdResult> {
   const wine = findShell('cmd');
   if (!wine) throw new Error('wine not installed');
   await ensureWinePrefix();
   const file = scratchFile('.bat', lines.map((l) => `${l}\r\n`).join(''));
-  const result = await run(wine, ['cmd', '/c', winePath(file)], {
-    env: options.env ?? wineEnv(),
-    cwd: options.cwd ?? scratchDir(),
-    timeoutMs: options.timeoutMs ?? 120_000,
-  });
-  return {
-    code: result.code,
-    stdout: stripWineNoise(result.stdout.toString('utf8').replaceAll('\r\n', '\n')),
-    stderr: stripWineNoise(result.stderr),
+  const once = async (): Promise<CmdResult> => {
+    const result = await run(wine, ['cmd', '/c', winePath(file)], {
+      env: options.env ?? wineEnv(),
+      cwd: options.cwd ?? scratchDir(),
+      timeoutMs: options.timeoutMs ?? 120_000,
+    });
+    return {
+      code: result.code,
+      stdout: stripWineNoise(result.stdout.toString('utf8').replaceAll('\r\n', '\n')),
+      stderr: stripWineNoise(result.stderr),
+    };
   };
+  const first = await once();
+  if (!/ShellExecuteEx failed/.test(first.stdout + first.stderr)) return first;
+  console.log('cmd: Wine could not start a program (ShellExecuteEx); the batch runs once more');
+  return once();
 }
 
 /**

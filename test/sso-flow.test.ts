@@ -58,6 +58,12 @@ function scripted(answers: TokenAttempt['outcome'][], authorization: Partial<Dev
       const outcome = answers.length > 1 ? answers.shift()! : answers[0]!;
       return outcome === 'token' ? { outcome, accessToken: 'access-token-secret', expiresIn: 3600, refreshToken: 'refresh-token-secret' } : { outcome };
     },
+    async exchangeCode() {
+      throw new Error('the device flow exchanges no code');
+    },
+    async refreshToken() {
+      throw new Error('the device flow refreshes nothing');
+    },
   };
   const world: LoginWorld = {
     oidc,
@@ -218,7 +224,7 @@ describe('sso login over the SDK client, against the fake IAM Identity Center', 
       const opened: string[] = [];
       const waits: number[] = [];
       const stderr: string[] = [];
-      assert.equal(await ssoLogin({ ssoSession: 'corp' }, world(env, opened, waits, stderr)), 0);
+      assert.equal(await ssoLogin({ ssoSession: 'corp', useDeviceCode: true, force: true }, world(env, opened, waits, stderr)), 0);
       assert.deepEqual(waits, [7000, 7000], 'interval 2, plus 5 after slow_down');
       assert.equal(opened.length, opens ? 1 : 0, JSON.stringify(extra));
       const text = stderr.join('');

@@ -10,16 +10,17 @@
  * so are the clock and the waits: tests run the whole flow in-process.
  */
 import type { Output } from '../context.js';
-import { failure } from '../errors.js';
+import { failure, type StsenvError } from '../errors.js';
 import type { SsoTarget } from './config.js';
-import { readRegistration, registrationPath, tokenCacheFile, writeRegistration, writeToken, type CacheIo, type ClientRegistration, type SsoToken } from './token-cache.js';
+import { clientRegistration, storeToken, type FlowWorld } from './registration.js';
+import type { SsoToken } from './token-cache.js';
+
+export { REGISTRATION_MIN_REMAINING_MS } from './registration.js';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** RFC 8628: the interval when the server gives none, and what slow_down adds. */
 export const DEFAULT_INTERVAL_SECONDS = 5;
 export const SLOW_DOWN_SECONDS = 5;
-/** A registration this close to its end is replaced, as the AWS CLI does (_EXPIRY_WINDOW). */
-export const REGISTRATION_MIN_REMAINING_MS = 15 * 60_000;
 
 export interface DeviceAuthorization {
   deviceCode: string;
@@ -35,29 +36,42 @@ export type TokenAttempt =
   | { outcome: 'token'; accessToken: string; expiresIn: number; refreshToken?: string }
   | { outcome: 'pending' | 'slow_down' | 'denied' | 'expired' };
 
-/** The SSO OIDC calls the flow makes; any other error is thrown as a StsenvError. */
+/** A token CreateToken issued (any grant). */
+export interface IssuedToken {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken?: string;
+}
+
+/** RegisterClient's input: the device flow gives a name and scopes; the authorization code flow adds the rest. */
+export interface RegisterClientInput {
+  clientName: string;
+  scopes?: string[];
+  grantTypes?: string[];
+  redirectUris?: string[];
+  issuerUrl?: string;
+}
+
+/** The SSO OIDC calls the sign-in flows make; any other error is thrown as a StsenvError. */
 export interface OidcApi {
-  /** The endpoint, for messages. */
+  /** The endpoint, for messages and for the authorization code flow's /authorize page. */
   endpoint: string;
-  registerClient(input: { clientName: string; scopes?: string[] }): Promise<{ clientId: string; clientSecret: string; clientSecretExpiresAt: number }>;
+  registerClient(input: RegisterClientInput): Promise<{ clientId: string; clientSecret: string; clientSecretExpiresAt: number }>;
   /** undefined when the service no longer knows the client (InvalidClientException). */
   startDeviceAuthorization(input: { clientId: string; clientSecret: string; startUrl: string }): Promise<DeviceAuthorization | undefined>;
   createToken(input: { clientId: string; clientSecret: string; deviceCode: string }): Promise<TokenAttempt>;
+  /** CreateToken with grant authorization_code and the PKCE verifier. */
+  exchangeCode(input: { clientId: string; clientSecret: string; code: string; codeVerifier: string; redirectUri: string }): Promise<IssuedToken>;
+  /** CreateToken with grant refresh_token; undefined when the refresh token or the client is no longer accepted. */
+  refreshToken(input: { clientId: string; clientSecret: string; refreshToken: string }): Promise<IssuedToken | undefined>;
 }
 
-export interface LoginWorld extends CacheIo {
-  oidc: OidcApi;
-  now(): Date;
+export interface LoginWorld extends FlowWorld {
   sleep(ms: number): Promise<void>;
-  /** Where the person reads the URL and the code. */
-  stderr: Output;
-  /** Opens the page in a browser when there is one; says whether it tried. */
-  openBrowser(url: string): Promise<boolean>;
-  cacheDir: string;
 }
 
 /** Server text on a terminal: one line, no control characters. */
-function printable(text: string): string {
+export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
 }
 
@@ -69,29 +83,6 @@ function isWebUrl(text: string | undefined): text is string {
   } catch {
     return false;
   }
-}
-
-async function registration(target: SsoTarget, world: LoginWorld, fresh: boolean): Promise<{ registration: ClientRegistration; reused: boolean }> {
-  const path = registrationPath(world.cacheDir, target);
-  if (!fresh) {
-    const cached = readRegistration(path, world);
-    const usable = cached && cached.expiresAt.getTime() - world.now().getTime() >= REGISTRATION_MIN_REMAINING_MS && !cached.grantTypes?.includes('authorization_code');
-    if (usable) {
-      world.debug(`reusing the client registration in ${path} (valid until ${cached.expiresAt.toISOString()})`);
-      return { registration: cached, reused: true };
-    }
-  }
-  // botocore's client name: the session's, or the time for the legacy format.
-  const clientName = `stsenv-client-${target.sessionName ?? Math.floor(world.now().getTime() / 1000)}`;
-  world.debug(`RegisterClient at ${world.oidc.endpoint} as ${clientName}${target.scopes ? ` with scopes ${target.scopes.join(',')}` : ''}`);
-  const answer = await world.oidc.registerClient({ clientName, scopes: target.scopes });
-  const created: ClientRegistration = { clientId: answer.clientId, clientSecret: answer.clientSecret, expiresAt: new Date(answer.clientSecretExpiresAt * 1000), scopes: target.scopes };
-  try {
-    writeRegistration(world.cacheDir, path, created, world);
-  } catch (error) {
-    world.warn(`could not keep the client registration in ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): the next sign-in registers again`);
-  }
-  return { registration: created, reused: false };
 }
 
 function showCode(target: SsoTarget, authorization: DeviceAuthorization, opening: boolean, stderr: Output): void {
@@ -113,22 +104,29 @@ function showCode(target: SsoTarget, authorization: DeviceAuthorization, opening
   stderr.write(`${lines.join('\n')}\n`);
 }
 
+/** The one line a sign-in ends with when --timeout passes first. */
+export function timedOut(timeoutMs: number): StsenvError {
+  return failure(`no sign-in within ${Math.round(timeoutMs / 1000)} seconds: stopped waiting (--timeout)`, { code: 'SignInTimeout', hint: 'run stsenv sso login again, with a longer --timeout if you need more time' });
+}
+
 /**
  * Signs in and caches the token; returns it. Throws a StsenvError when the
  * request is denied, the code expires, or a call fails.
  */
-export async function deviceLogin(target: SsoTarget, world: LoginWorld, noBrowser: boolean): Promise<SsoToken> {
-  let { registration: client, reused } = await registration(target, world, false);
+export async function deviceLogin(target: SsoTarget, world: LoginWorld, noBrowser: boolean, timeoutMs?: number): Promise<SsoToken> {
+  let { registration: client, reused } = await clientRegistration(target, world, 'device_code', false);
   let authorization = await world.oidc.startDeviceAuthorization({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: target.startUrl });
   if (!authorization && reused) {
     world.debug('the cached client registration was refused: registering again');
-    client = (await registration(target, world, true)).registration;
+    client = (await clientRegistration(target, world, 'device_code', true)).registration;
     authorization = await world.oidc.startDeviceAuthorization({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: target.startUrl });
   }
   if (!authorization) throw failure(`StartDeviceAuthorization failed: ${world.oidc.endpoint} refused the new client registration (InvalidClientException)`, { code: 'InvalidClient', hint: 'check sso_region and the endpoint, then run stsenv sso login again' });
 
   const started = world.now().getTime();
-  const deadline = started + authorization.expiresIn * 1000;
+  const codeExpires = started + authorization.expiresIn * 1000;
+  const limited = timeoutMs !== undefined && started + timeoutMs < codeExpires;
+  const deadline = limited ? started + timeoutMs : codeExpires;
   let interval = authorization.interval ?? DEFAULT_INTERVAL_SECONDS;
   const input = { clientId: client.clientId, clientSecret: client.clientSecret, deviceCode: authorization.deviceCode };
   // The device may be approved already: one attempt before anything is shown (as the AWS CLI).
@@ -140,25 +138,8 @@ export async function deviceLogin(target: SsoTarget, world: LoginWorld, noBrowse
   }
   for (;;) {
     switch (attempt.outcome) {
-      case 'token': {
-        const token: SsoToken = {
-          startUrl: target.startUrl,
-          region: target.region,
-          accessToken: attempt.accessToken,
-          expiresAt: new Date(world.now().getTime() + attempt.expiresIn * 1000),
-          clientId: client.clientId,
-          clientSecret: client.clientSecret,
-          registrationExpiresAt: client.expiresAt,
-          refreshToken: attempt.refreshToken,
-        };
-        const path = tokenCacheFile(world.cacheDir, target);
-        try {
-          writeToken(world.cacheDir, path, token, world);
-        } catch (error) {
-          throw failure(`signed in, but could not write the token to ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { hint: 'check that ~/.aws/sso/cache is yours and writable, then run stsenv sso login again' });
-        }
-        return token;
-      }
+      case 'token':
+        return storeToken(target, client, attempt, world);
       case 'denied':
         throw failure(`the sign-in request was denied in the browser (AccessDeniedException)`, { code: 'AccessDenied', hint: 'run stsenv sso login again and approve the request, after checking that the code matches' });
       case 'expired':
@@ -170,7 +151,10 @@ export async function deviceLogin(target: SsoTarget, world: LoginWorld, noBrowse
       case 'pending':
         break;
     }
-    if (world.now().getTime() + interval * 1000 > deadline) attempt = { outcome: 'expired' };
+    if (world.now().getTime() + interval * 1000 > deadline) {
+      if (limited) throw timedOut(timeoutMs);
+      attempt = { outcome: 'expired' };
+    }
     else {
       await world.sleep(interval * 1000);
       attempt = await world.oidc.createToken(input);

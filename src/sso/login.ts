@@ -7,14 +7,21 @@ import type { LocalProcess, Output } from '../context.js';
 import { usageError } from '../errors.js';
 import { loadSsoConfig, resolveSsoTarget, type SsoSelection, type SsoTarget } from './config.js';
 import { deviceLogin, type OidcApi } from './device-flow.js';
+import { authCodeLogin, DEFAULT_SIGN_IN_TIMEOUT_MS } from './auth-code-flow.js';
+import { usableToken, type UsableToken } from './refresh.js';
+import { DEFAULT_TIMEOUT_MS } from '../aws/client-options.js';
 import { readToken, removeFile, ssoCacheDirectory, tokenCacheFile, tokenFiles } from './token-cache.js';
 import { isoSeconds } from '../credentials.js';
 
 export interface SsoLoginOptions extends SsoSelection {
   /** false with --no-browser. */
   browser?: boolean;
-  /** Seconds allowed for each request. */
+  /** Seconds to wait for the sign-in in the browser (default 600, as the AWS CLI). */
   timeout?: number;
+  /** Sign in even when the cached token is valid or can be refreshed. */
+  force?: boolean;
+  /** The device code flow instead of the authorization code flow (always so for the legacy format, as the AWS CLI). */
+  useDeviceCode?: boolean;
 }
 
 export interface SsoLogoutOptions extends SsoSelection {
@@ -44,15 +51,46 @@ async function target(selection: SsoSelection, env: NodeJS.ProcessEnv): Promise<
   return resolveSsoTarget(selection, profiles, sessions, env);
 }
 
+/** The SSO OIDC API of a region, made when first needed and destroyed by `done`. */
+function lazyOidc(world: SsoWorld, region: string, timeoutMs: number | undefined) {
+  let made: Promise<OidcApi & { destroy?(): void }> | undefined;
+  return {
+    get: () => (made ??= world.oidc ? world.oidc(region, timeoutMs) : import('./oidc.js').then(({ sdkOidcApi }) => sdkOidcApi({ region, env: world.env, debug: world.debug, timeoutMs }))),
+    async done() {
+      if (made) (await made.catch(() => undefined))?.destroy?.();
+    },
+  };
+}
+
+/** The token of `sso`, valid or refreshed without a browser; undefined when only a sign-in helps. */
+export async function cachedSsoToken(sso: SsoTarget, world: SsoWorld, timeoutMs?: number): Promise<UsableToken | undefined> {
+  const oidc = lazyOidc(world, sso.region, timeoutMs);
+  try {
+    // usableToken destroys what it was given: the lazy client is destroyed here instead.
+    return await usableToken(sso, { ...world, cacheDir: ssoCacheDirectory(world.env), oidc: async () => ({ ...(await oidc.get()), destroy: undefined }) });
+  } finally {
+    await oidc.done();
+  }
+}
+
 export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promise<number> {
   if (options.timeout !== undefined && (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > 3600)) {
     throw usageError(`invalid --timeout '${options.timeout}'`, 'give seconds, more than 0 and at most 3600');
   }
   const sso = await target(options, world.env);
-  const timeoutMs = options.timeout !== undefined ? Math.round(options.timeout * 1000) : undefined;
-  const oidc = world.oidc
-    ? await world.oidc(sso.region, timeoutMs)
-    : await (await import('./oidc.js')).sdkOidcApi({ region: sso.region, env: world.env, debug: world.debug, timeoutMs });
+  const cacheDir = ssoCacheDirectory(world.env);
+  const waitMs = options.timeout !== undefined ? Math.round(options.timeout * 1000) : DEFAULT_SIGN_IN_TIMEOUT_MS;
+  // Each request to IAM Identity Center waits as any other request does, and never longer than the whole sign-in may.
+  const requestMs = Math.min(DEFAULT_TIMEOUT_MS, waitMs);
+  if (!options.force) {
+    const usable = await cachedSsoToken(sso, world, requestMs);
+    if (usable) {
+      const how = usable.refreshed ? 'the token was refreshed without a browser' : 'the cached token is valid';
+      world.stderr.write(`stsenv: already signed in to ${sso.startUrl} (${sso.label}) until ${isoSeconds(usable.token.expiresAt)}: ${how}; --force signs in again\n`);
+      return 0;
+    }
+  }
+  const oidc = lazyOidc(world, sso.region, requestMs);
   const { noBrowserReason, launchBrowser } = await import('../browser.js');
   const opener =
     world.openBrowser ??
@@ -65,14 +103,18 @@ export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promi
         return false;
       }
     });
-  const openBrowser = async (url: string) => noBrowserReason(world.env, world.platform) === undefined && opener(url);
-  const cacheDir = ssoCacheDirectory(world.env);
-  world.debug(`signing in to ${sso.startUrl} (${sso.label}, region ${sso.region})`);
+  const cannotOpen = noBrowserReason(world.env, world.platform);
+  const openBrowser = async (url: string) => cannotOpen === undefined && opener(url);
+  const deviceCode = options.useDeviceCode === true || sso.sessionName === undefined;
+  world.debug(`signing in to ${sso.startUrl} (${sso.label}, region ${sso.region}) with the ${deviceCode ? 'device code' : 'authorization code (PKCE)'} flow`);
   try {
-    const token = await deviceLogin(sso, { ...world, oidc, openBrowser, cacheDir }, options.browser === false);
+    const flow = { ...world, oidc: await oidc.get(), openBrowser, cacheDir };
+    const token = deviceCode
+      ? await deviceLogin(sso, flow, options.browser === false, options.timeout !== undefined ? waitMs : undefined)
+      : await authCodeLogin(sso, flow, { noBrowser: options.browser === false, noBrowserReason: cannotOpen, timeoutMs: waitMs });
     world.stderr.write(`stsenv: signed in to ${sso.startUrl} (${sso.label}) until ${isoSeconds(token.expiresAt)}; the token is in ${tokenCacheFile(cacheDir, sso)}\n`);
   } finally {
-    oidc.destroy?.();
+    await oidc.done();
   }
   return 0;
 }

@@ -12,7 +12,7 @@ import { failure, StsenvError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS, type StsTarget } from '../aws/client-options.js';
 import { toStsenvError } from '../aws/errors.js';
 import { endpointFor, ssoClientSettings } from './client-settings.js';
-import { DEVICE_CODE_GRANT, type OidcApi, type TokenAttempt } from './device-flow.js';
+import { DEVICE_CODE_GRANT, type IssuedToken, type OidcApi, type TokenAttempt } from './device-flow.js';
 
 interface OidcError {
   name?: string;
@@ -78,6 +78,11 @@ export async function sdkOidcApi(options: OidcOptions): Promise<OidcApi & { dest
     return toStsenvError(error, operation, target, { secrets, proxy, endpointSetting: 'AWS_ENDPOINT_URL_SSO_OIDC', service: 'SSO OIDC' });
   }
 
+  function issued(answer: { accessToken?: string; expiresIn?: number; refreshToken?: string }): IssuedToken {
+    if (!answer.accessToken || typeof answer.expiresIn !== 'number') throw failure('CreateToken answer is missing accessToken or expiresIn', { hint: `check that ${endpoint} is IAM Identity Center's OIDC endpoint` });
+    return { accessToken: answer.accessToken, expiresIn: answer.expiresIn, refreshToken: answer.refreshToken || undefined };
+  }
+
   return {
     endpoint,
     destroy: () => client.destroy(),
@@ -125,6 +130,25 @@ export async function sdkOidcApi(options: OidcOptions): Promise<OidcApi & { dest
         },
         (e) => (e.name && Object.hasOwn(outcomes, e.name) ? outcomes[e.name] : undefined),
       );
+    },
+    async exchangeCode(input) {
+      return call(
+        'CreateToken',
+        [input.clientSecret, input.code, input.codeVerifier],
+        async (abortSignal) => issued(await client.send(new CreateTokenCommand({ ...input, grantType: 'authorization_code' }), { abortSignal })),
+        () => undefined,
+      );
+    },
+    async refreshToken(input) {
+      // A refresh token that is spent, revoked or past the session's end, or a client no longer known: sign in again.
+      const refused = new Set(['InvalidGrantException', 'ExpiredTokenException', 'InvalidClientException', 'UnauthorizedClientException', 'AccessDeniedException']);
+      const answer = await call(
+        'CreateToken',
+        [input.clientSecret, input.refreshToken],
+        async (abortSignal) => issued(await client.send(new CreateTokenCommand({ ...input, grantType: 'refresh_token' }), { abortSignal })),
+        (e) => (e.name && refused.has(e.name) ? null : undefined),
+      );
+      return answer ?? undefined;
     },
   };
 }

@@ -152,6 +152,7 @@ export function writeRegistration(dir: string, path: string, registration: Clien
     clientSecret: registration.clientSecret,
     expiresAt: isoSeconds(registration.expiresAt),
     scopes: registration.scopes?.length ? registration.scopes : undefined,
+    grantTypes: registration.grantTypes?.length ? registration.grantTypes : undefined,
   }, io);
 }
 

@@ -35,8 +35,9 @@ function assertNoSecrets(text: string): void {
   for (const secret of secrets()) assert.ok(!text.includes(secret), 'a secret reached stderr');
 }
 
+/** A device code sign-in (the authorization code flow has tests of its own, sso-pkce.test.ts), even with a valid token cached. */
 async function login(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const result = await stsenv(['sso', 'login', ...args], extra);
+  const result = await stsenv(['sso', 'login', '--use-device-code', '--force', ...args], extra);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, '', 'stdout stays empty');
   return result;
@@ -59,7 +60,7 @@ async function python(script: string, env: NodeJS.ProcessEnv): Promise<{ code: n
 }
 
 describe('sso login', () => {
-  test('sso-session format: device flow, the code on stderr, the token cached as the AWS CLI caches it', async () => {
+  test('sso-session format: device flow on request, the code on stderr, the token cached as the AWS CLI caches it', async () => {
     const { stderr } = await login(['--profile', 'modern']);
     const { sso } = fixture;
     assert.deepEqual(
@@ -136,7 +137,7 @@ describe('sso login', () => {
 
   test('denied in the browser: exit 1, a clear message, nothing cached, stdout empty', async () => {
     fixture.sso.scriptNext(['pending', 'deny']);
-    const result = await stsenv(['sso', 'login', '--profile', 'modern']);
+    const result = await stsenv(['sso', 'login', '--use-device-code', '--profile', 'modern']);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /stsenv: error: the sign-in request was denied in the browser \(AccessDeniedException\) \(run stsenv sso login again/);
@@ -146,7 +147,7 @@ describe('sso login', () => {
 
   test('the code expires before approval: exit 1, a clear message, nothing cached', async () => {
     fixture.sso.scriptNext(['pending', 'pending', 'expire']);
-    const result = await stsenv(['sso', 'login', '--profile', 'modern', '--debug']);
+    const result = await stsenv(['sso', 'login', '--use-device-code', '--profile', 'modern', '--debug']);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /the code expired before the request was approved \(ExpiredTokenException\)/);

@@ -150,7 +150,7 @@ describe('what each path loads', () => {
     try {
       const env = homeEnv({ AWS_CONFIG_FILE: join(scratch.dir, 'sso-config'), AWS_ENDPOINT_URL_SSO_OIDC: sso.url, AWS_ENDPOINT_URL_SSO: sso.url });
       writeFileSync(env.AWS_CONFIG_FILE!, '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n');
-      const login = await loadedFiles(['sso', 'login', '--sso-session', 'corp'], env);
+      const login = await loadedFiles(['sso', 'login', '--use-device-code', '--sso-session', 'corp'], env);
       assert.equal(sso.requestsFor('CreateToken').length, 2, 'signed in');
       assert.ok(login.some((f) => isVendor('sso', f)), login.join(', '));
       assert.ok(login.some((f) => isFeature('sso', f)), `sso login's own code is in features/sso.cjs: ${login.join(', ')}`);

@@ -193,3 +193,41 @@ export async function writeProfile(name: string, credentials: Credentials, io: C
   }
   return file;
 }
+
+/**
+ * Rewrites another shared file (`stsenv sso populate`: the config file) as
+ * writeProfile writes the credentials file: through its symbolic link, under
+ * the lock, renamed into place whole with mode 0600. `change` gets the
+ * current text ('' when there is none) and gives the new one, or undefined
+ * to leave the file as it is (not a byte written).
+ */
+export async function updateFileLocked(path: string, change: (text: string) => string | undefined, io: CredentialsFileIo): Promise<void> {
+  const { local } = io;
+  const file = targetPath(path);
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw failure(`cannot create ${dirname(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const stats = lstatOrUndefined(file);
+  if (stats) {
+    if (!stats.isFile()) throw failure(`cannot write ${file}: it is not a regular file`);
+    const problem = ownershipProblem(stats, local);
+    if (problem?.refuse) throw failure(`refusing to write ${file}: it ${problem.why}`, { hint: `chmod 600 ${file}` });
+  }
+  try {
+    await withLock(file, local, () => {
+      let text = '';
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      const next = change(text);
+      if (next !== undefined && next !== text) writeFileAtomic(file, next, local);
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'StsenvError') throw error;
+    throw failure(`cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
+}

@@ -8,7 +8,9 @@ import { usageError } from '../errors.js';
 import { loadSsoConfig, resolveSsoTarget, type SsoSelection, type SsoTarget } from './config.js';
 import { deviceLogin, type OidcApi } from './device-flow.js';
 import { authCodeLogin, DEFAULT_SIGN_IN_TIMEOUT_MS } from './auth-code-flow.js';
-import { usableToken, type UsableToken } from './refresh.js';
+import { cachedSsoToken, lazyOidc } from './refresh.js';
+
+export { ssoPopulate } from './populate.js';
 import { DEFAULT_TIMEOUT_MS } from '../aws/client-options.js';
 import { readToken, removeFile, ssoCacheDirectory, tokenCacheFile, tokenFiles } from './token-cache.js';
 import { isoSeconds } from '../credentials.js';
@@ -49,28 +51,6 @@ export interface SsoWorld {
 async function target(selection: SsoSelection, env: NodeJS.ProcessEnv): Promise<SsoTarget> {
   const { profiles, sessions } = await loadSsoConfig(env);
   return resolveSsoTarget(selection, profiles, sessions, env);
-}
-
-/** The SSO OIDC API of a region, made when first needed and destroyed by `done`. */
-function lazyOidc(world: SsoWorld, region: string, timeoutMs: number | undefined) {
-  let made: Promise<OidcApi & { destroy?(): void }> | undefined;
-  return {
-    get: () => (made ??= world.oidc ? world.oidc(region, timeoutMs) : import('./oidc.js').then(({ sdkOidcApi }) => sdkOidcApi({ region, env: world.env, debug: world.debug, timeoutMs }))),
-    async done() {
-      if (made) (await made.catch(() => undefined))?.destroy?.();
-    },
-  };
-}
-
-/** The token of `sso`, valid or refreshed without a browser; undefined when only a sign-in helps. */
-export async function cachedSsoToken(sso: SsoTarget, world: SsoWorld, timeoutMs?: number): Promise<UsableToken | undefined> {
-  const oidc = lazyOidc(world, sso.region, timeoutMs);
-  try {
-    // usableToken destroys what it was given: the lazy client is destroyed here instead.
-    return await usableToken(sso, { ...world, cacheDir: ssoCacheDirectory(world.env), oidc: async () => ({ ...(await oidc.get()), destroy: undefined }) });
-  } finally {
-    await oidc.done();
-  }
 }
 
 export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promise<number> {

@@ -32,3 +32,47 @@ export async function portalLogout(region: string, accessToken: string, env: Nod
     client.destroy();
   }
 }
+
+export interface PortalAccount {
+  accountId: string;
+  accountName: string;
+  emailAddress?: string;
+  roles: string[];
+}
+
+/**
+ * Every account the token's user may enter and every role in each
+ * (ListAccounts, then ListAccountRoles per account, all pages, through the
+ * SDK's paginators). undefined when the portal refuses the token
+ * (UnauthorizedException): a sign-in is needed.
+ */
+export async function listAccountsAndRoles(region: string, accessToken: string, env: NodeJS.ProcessEnv, debug: (message: string) => void, timeoutMs: number): Promise<PortalAccount[] | undefined> {
+  const { paginateListAccountRoles, paginateListAccounts } = await import('@aws-sdk/client-sso');
+  const { toStsenvError } = await import('../aws/errors.js');
+  const endpoint = endpointFor(env, 'AWS_ENDPOINT_URL_SSO', `https://portal.sso.${region}.amazonaws.com`);
+  const { requestHandler, logger, proxy } = await ssoClientSettings(env, endpoint, timeoutMs, debug);
+  const client = new SSOClient({ region, requestHandler, logger });
+  let operation = 'ListAccounts';
+  try {
+    const accounts: PortalAccount[] = [];
+    debug(`ListAccounts via ${endpoint}`);
+    for await (const page of paginateListAccounts({ client, pageSize: 100 }, { accessToken })) {
+      for (const account of page.accountList ?? []) {
+        if (account.accountId) accounts.push({ accountId: account.accountId, accountName: account.accountName ?? account.accountId, emailAddress: account.emailAddress, roles: [] });
+      }
+    }
+    operation = 'ListAccountRoles';
+    for (const account of accounts) {
+      debug(`ListAccountRoles of ${account.accountId} via ${endpoint}`);
+      for await (const page of paginateListAccountRoles({ client, pageSize: 100 }, { accessToken, accountId: account.accountId })) {
+        for (const role of page.roleList ?? []) if (role.roleName) account.roles.push(role.roleName);
+      }
+    }
+    return accounts;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'UnauthorizedException') return undefined;
+    throw toStsenvError(error, operation, { region, regionKnown: true, endpoint, identityLabel: 'the SSO token', timeoutMs }, { secrets: [accessToken], proxy, endpointSetting: 'AWS_ENDPOINT_URL_SSO', service: 'the SSO portal' });
+  } finally {
+    client.destroy();
+  }
+}

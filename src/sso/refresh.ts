@@ -9,7 +9,8 @@
 import type { SsoTarget } from './config.js';
 import type { OidcApi } from './device-flow.js';
 import { storeToken } from './registration.js';
-import { readToken, tokenCacheFile, type CacheIo, type SsoToken } from './token-cache.js';
+import { readToken, ssoCacheDirectory, tokenCacheFile, type CacheIo, type SsoToken } from './token-cache.js';
+import type { SsoWorld } from './login.js';
 
 export const REFRESH_WINDOW_MS = 5 * 60_000;
 
@@ -61,5 +62,27 @@ export async function usableToken(target: SsoTarget, world: TokenWorld): Promise
     throw error;
   } finally {
     oidc.destroy?.();
+  }
+}
+
+/** The SSO OIDC API of a region, made when first needed and destroyed by `done`. */
+export function lazyOidc(world: SsoWorld, region: string, timeoutMs: number | undefined) {
+  let made: Promise<OidcApi & { destroy?(): void }> | undefined;
+  return {
+    get: () => (made ??= world.oidc ? world.oidc(region, timeoutMs) : import('./oidc.js').then(({ sdkOidcApi }) => sdkOidcApi({ region, env: world.env, debug: world.debug, timeoutMs }))),
+    async done() {
+      if (made) (await made.catch(() => undefined))?.destroy?.();
+    },
+  };
+}
+
+/** The token of `sso`, valid or refreshed without a browser; undefined when only a sign-in helps. */
+export async function cachedSsoToken(sso: SsoTarget, world: SsoWorld, timeoutMs?: number): Promise<UsableToken | undefined> {
+  const oidc = lazyOidc(world, sso.region, timeoutMs);
+  try {
+    // usableToken destroys what it was given: the lazy client is destroyed here instead.
+    return await usableToken(sso, { ...world, cacheDir: ssoCacheDirectory(world.env), oidc: async () => ({ ...(await oidc.get()), destroy: undefined }) });
+  } finally {
+    await oidc.done();
   }
 }

@@ -13,13 +13,24 @@
  * STS it records every request.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { listenLoopback, readBody } from './loopback-server.js';
 
 /** One answer of CreateToken (device code grant) in a device authorization's script. */
 export type DeviceStep = 'pending' | 'slow_down' | 'approve' | 'deny' | 'expire';
 
-export type SsoOperation = 'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'GetRoleCredentials' | 'Logout' | 'Unknown';
+export type SsoOperation = 'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'Authorize' | 'GetRoleCredentials' | 'ListAccounts' | 'ListAccountRoles' | 'Logout' | 'Unknown';
+
+/** An account of the portal and the roles the signed-in person has in it. */
+export interface FakeSsoAccount {
+  accountId: string;
+  accountName: string;
+  emailAddress?: string;
+  roles: string[];
+}
+
+/** What /authorize does with the next request: approve (redirect with a code), deny (redirect with error=access_denied). */
+export type AuthorizeStep = 'approve' | 'deny';
 
 export interface RecordedSsoRequest {
   operation: SsoOperation;
@@ -38,6 +49,9 @@ export interface FakeSsoRegistration {
   clientSecret: string;
   clientName: string;
   scopes?: string[];
+  grantTypes?: string[];
+  redirectUris?: string[];
+  issuerUrl?: string;
   expiresAt: Date;
 }
 
@@ -70,6 +84,10 @@ export interface FakeSsoOptions {
   deviceCodeSeconds?: number;
   port?: number;
   onRequest?: (request: RecordedSsoRequest) => void;
+  /** The accounts and roles ListAccounts and ListAccountRoles give (default: one account with Admin). */
+  accounts?: FakeSsoAccount[];
+  /** Items per page of ListAccounts and ListAccountRoles, whatever max_result asks (default 2). */
+  pageSize?: number;
 }
 
 export interface FakeSso {
@@ -82,6 +100,10 @@ export interface FakeSso {
   roleCredentials: RoleCredentialsIssued[];
   /** The CreateToken answers of the next device authorization (default: pending, approve). */
   scriptNext(steps: DeviceStep[]): void;
+  /** What the next /authorize requests do (default: approve). */
+  authorizeNext(steps: AuthorizeStep[]): void;
+  /** The portal's accounts, changeable between runs. */
+  accounts: FakeSsoAccount[];
   /** Makes every access token issued so far invalid, as an administrator's revocation would. */
   revokeAll(): void;
   /** Empties the records and scripts; registrations and tokens stay valid. */
@@ -121,6 +143,9 @@ function operationOf(method: string, path: string): SsoOperation {
   if (method === 'POST' && path === '/device_authorization') return 'StartDeviceAuthorization';
   if (method === 'POST' && path === '/token') return 'CreateToken';
   if (method === 'GET' && path === '/federation/credentials') return 'GetRoleCredentials';
+  if (method === 'GET' && path === '/authorize') return 'Authorize';
+  if (method === 'GET' && path === '/assignment/accounts') return 'ListAccounts';
+  if (method === 'GET' && path === '/assignment/roles') return 'ListAccountRoles';
   if (method === 'POST' && path === '/logout') return 'Logout';
   return 'Unknown';
 }
@@ -147,6 +172,11 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
   const roleCredentials: RoleCredentialsIssued[] = [];
   const devices = new Map<string, Device>();
   let scripts: DeviceStep[][] = [];
+  let authorizeSteps: AuthorizeStep[] = [];
+  const accounts: FakeSsoAccount[] = options.accounts ?? [{ accountId: '111122223333', accountName: 'Main', emailAddress: 'main@example.com', roles: ['Admin'] }];
+  const pageSize = options.pageSize ?? 2;
+  /** Codes /authorize issued: each once, for its client, redirect URI and challenge. */
+  const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; used: boolean }>();
   let counter = 0;
 
   const later = (seconds: number) => new Date(now().getTime() + seconds * 1000);
@@ -191,6 +221,16 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       old.revoked = true;
       return issueToken(registration);
     }
+    if (grantType === 'authorization_code') {
+      if (!registration.grantTypes?.includes('authorization_code')) throw oauthError('UnauthorizedClientException', 'unauthorized_client', 'Client is not registered for authorization_code');
+      const issued = codes.get(requireString(body, 'code'));
+      if (!issued || issued.used || issued.clientId !== registration.clientId) throw oauthError('InvalidGrantException', 'invalid_grant', 'Invalid authorization code provided');
+      issued.used = true;
+      if (body.redirectUri !== issued.redirectUri) throw oauthError('InvalidGrantException', 'invalid_grant', 'redirectUri does not match');
+      const verifier = requireString(body, 'codeVerifier');
+      if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge) throw oauthError('InvalidGrantException', 'invalid_grant', 'Code verifier does not match');
+      return issueToken(registration);
+    }
     if (grantType !== 'urn:ietf:params:oauth:grant-type:device_code') throw oauthError('UnsupportedGrantTypeException', 'unsupported_grant_type');
     const device = devices.get(requireString(body, 'deviceCode'));
     if (!device || device.clientId !== registration.clientId || device.used) throw oauthError('InvalidGrantException', 'invalid_grant', 'Invalid device code provided');
@@ -211,6 +251,52 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     }
   }
 
+  /** One page of a list: `nextToken` is the index of the next item, as an opaque-looking string. */
+  function page(items: unknown[], token: string | undefined, key: string): Record<string, unknown> {
+    const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString());
+    if (!Number.isInteger(start) || start < 0 || start > items.length) throw new SsoError('InvalidRequestException', 400, { message: 'bad next_token' });
+    const end = start + pageSize;
+    return { [key]: items.slice(start, end), ...(end < items.length ? { nextToken: Buffer.from(String(end)).toString('base64url') } : {}) };
+  }
+
+  /**
+   * The browser's visit to /authorize: checks what the authorization code flow must send and
+   * redirects to the client's loopback callback with a code (or access_denied) and the state.
+   */
+  function authorize(query: Record<string, string>, res: ServerResponse): void {
+    const fail = (why: string) => {
+      res.writeHead(400, { 'Content-Type': 'text/plain' });
+      res.end(`fake-sso: ${why}`);
+    };
+    const registration = registrations.find((r) => r.clientId === query.client_id);
+    if (!registration || !registration.grantTypes?.includes('authorization_code')) return fail('unknown client, or not registered for authorization_code');
+    if (query.response_type !== 'code') return fail('response_type must be code');
+    if (query.code_challenge_method !== 'S256' || !query.code_challenge) return fail('an S256 code_challenge is required');
+    if (!query.state) return fail('state is required');
+    let redirect: URL;
+    try {
+      redirect = new URL(query.redirect_uri ?? '');
+    } catch {
+      return fail('redirect_uri is not a URL');
+    }
+    // A loopback redirect URI matches the registered one whatever its port (RFC 8252 section 7.3).
+    const registered = registration.redirectUris?.some((uri) => {
+      const r = new URL(uri);
+      return r.protocol === redirect.protocol && r.hostname === redirect.hostname && r.pathname === redirect.pathname;
+    });
+    if (!registered || redirect.hostname !== '127.0.0.1') return fail('redirect_uri is not registered');
+    const step = authorizeSteps.shift() ?? 'approve';
+    if (step === 'deny') {
+      redirect.search = new URLSearchParams({ error: 'access_denied', state: query.state }).toString();
+    } else {
+      const code = randomToken('fakecode', 24);
+      codes.set(code, { clientId: registration.clientId, redirectUri: redirect.toString().split('?')[0]!, challenge: query.code_challenge, used: false });
+      redirect.search = new URLSearchParams({ code, state: query.state }).toString();
+    }
+    res.writeHead(302, { Location: redirect.toString() });
+    res.end();
+  }
+
   function run(request: RecordedSsoRequest, baseUrl: string): Record<string, unknown> {
     const body = request.body;
     switch (request.operation) {
@@ -218,11 +304,20 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
         const clientName = requireString(body, 'clientName');
         if (body.clientType !== 'public') throw oauthError('InvalidClientMetadataException', 'invalid_client_metadata', 'clientType must be public');
         const scopes = Array.isArray(body.scopes) ? body.scopes.map(String) : undefined;
+        const strings = (value: unknown) => (Array.isArray(value) ? value.map(String) : undefined);
+        const grantTypes = strings(body.grantTypes);
+        if (grantTypes?.includes('authorization_code')) {
+          // As Identity Center: the authorization code grant needs a redirect URI and the issuer.
+          if (!strings(body.redirectUris)?.length || typeof body.issuerUrl !== 'string') throw oauthError('InvalidRequestException', 'invalid_request', 'redirectUris and issuerUrl are required for authorization_code');
+        }
         const registration: FakeSsoRegistration = {
           clientId: randomToken('fakeclient', 16),
           clientSecret: randomToken('fakesecret', 300),
           clientName,
           scopes,
+          grantTypes,
+          redirectUris: strings(body.redirectUris),
+          issuerUrl: typeof body.issuerUrl === 'string' ? body.issuerUrl : undefined,
           expiresAt: new Date(Math.floor(later(options.registrationSeconds ?? 90 * 86400).getTime() / 1000) * 1000),
         };
         registrations.push(registration);
@@ -279,6 +374,18 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
           },
         };
       }
+      case 'ListAccounts': {
+        bearerToken(request.bearer);
+        return page(accounts.map(({ accountId, accountName, emailAddress }) => ({ accountId, accountName, emailAddress })), request.query.next_token, 'accountList');
+      }
+      case 'ListAccountRoles': {
+        bearerToken(request.bearer);
+        const account = accounts.find((a) => a.accountId === request.query.account_id);
+        if (!account) throw new SsoError('ResourceNotFoundException', 404, { message: 'account not found' });
+        return page(account.roles.map((roleName) => ({ roleName, accountId: account.accountId })), request.query.next_token, 'roleList');
+      }
+      case 'Authorize':
+        throw new SsoError('InternalServerException', 500, { message: 'fake-sso bug: /authorize is answered before run()' });
       case 'Logout': {
         bearerToken(request.bearer).revoked = true;
         return {};
@@ -318,6 +425,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     };
     requests.push(request);
     options.onRequest?.(request);
+    if (request.operation === 'Authorize') return authorize(request.query, res);
     try {
       send(res, 200, run(request, baseUrl));
     } catch (e) {
@@ -339,6 +447,10 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     scriptNext(steps) {
       scripts.push(steps);
     },
+    authorizeNext(steps) {
+      authorizeSteps.push(...steps);
+    },
+    accounts,
     revokeAll() {
       for (const token of tokens) token.revoked = true;
     },
@@ -346,6 +458,7 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       requests.length = 0;
       roleCredentials.length = 0;
       scripts = [];
+      authorizeSteps = [];
     },
     close() {
       if (closed) return Promise.resolve();

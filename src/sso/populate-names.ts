@@ -7,7 +7,11 @@
  * 2. every character other than A-Z a-z 0-9 . _ - becomes `-` (spaces,
  *    quotes, brackets, `=`, `#`, `;`, `/`, other scripts, control characters);
  * 3. runs of `-` become one; `-` and `.` are trimmed from both ends;
- * 4. a name left empty, or `default`, is `{account_id}.{role_name}` made safe.
+ * 4. steps 1 to 3 apply to each value put into the template, then to the
+ *    whole name;
+ * 5. an account name left empty (say, all in another script) stands for
+ *    the account id; a whole name left empty, or `default`, is
+ *    `{account_id}.{role_name}`.
  *
  * Two grants that come out with the same name are told apart, never merged:
  * each gets `.{account_id}` appended, then, if they still collide (two roles
@@ -50,8 +54,9 @@ export function safeName(text: string): string {
     .replace(/^[-.]+|[-.]+$/g, '');
 }
 
+/** Each value made safe on its own (so its ends are trimmed where it sits), then the whole name. */
 function render(template: string, values: Record<Placeholder, string>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (_, name: Placeholder) => values[name]);
+  return safeName(template.replace(/\{([a-z_]+)\}/g, (_, name: Placeholder) => safeName(values[name])));
 }
 
 /**
@@ -62,7 +67,7 @@ export function profileNames(grants: readonly Grant[], template: string, session
   const sorted = [...grants].sort((a, b) => (a.accountId === b.accountId ? (a.roleName < b.roleName ? -1 : a.roleName > b.roleName ? 1 : 0) : a.accountId < b.accountId ? -1 : 1));
   const first = new Map<string, string>();
   for (const grant of sorted) {
-    let name = safeName(render(template, { account_name: grant.accountName, account_id: grant.accountId, role_name: grant.roleName, sso_session: sessionLabel, email: grant.emailAddress ?? '' }));
+    let name = render(template, { account_name: safeName(grant.accountName) || grant.accountId, account_id: grant.accountId, role_name: grant.roleName, sso_session: sessionLabel, email: grant.emailAddress ?? '' });
     if (name === '' || name === 'default') name = safeName(`${grant.accountId}.${grant.roleName}`) || grant.accountId;
     first.set(key(grant), name);
   }

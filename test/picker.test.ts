@@ -350,19 +350,22 @@ describe('the filter and the list (unit)', () => {
     for (const typed of ['dev', 'prod dev', 'prodadmin', 'us-east']) assert.ok(!matchesFilter(typed, line), typed);
   });
 
-  test('only role profiles, sorted by name, in columns; control characters never reach the terminal', () => {
+  test('only role profiles and SSO account-and-role profiles, sorted by name, in columns; control characters never reach the terminal', () => {
     const profiles: Profiles = {
       zeta: { role_arn: 'arn:aws:iam::1:role/z', region: 'eu-west-1' },
       base: { aws_access_key_id: 'AKID', aws_secret_access_key: 'x' },
       alpha: { role_arn: 'arn:aws:iam::1:role/alpha-role' },
       'we\u001b[2Jird': { role_arn: 'arn:aws:iam::1:role/w\u0007' },
+      'Prod.Admin': { sso_session: 'corp', sso_account_id: '111111111111', sso_role_name: 'Admin', region: 'eu-west-1' },
+      'sso-only': { sso_session: 'corp' },
     };
     const entries = pickerEntries(profiles);
-    assert.deepEqual(entries.map((e) => e.profile), ['alpha', 'we\u001b[2Jird', 'zeta']);
+    assert.deepEqual(entries.map((e) => [e.profile, e.sso]), [['Prod.Admin', true], ['alpha', false], ['we\u001b[2Jird', false], ['zeta', false]]);
     assert.deepEqual(entries.map((e) => e.line), [
-      'alpha      arn:aws:iam::1:role/alpha-role',
-      'we?[2Jird  arn:aws:iam::1:role/w?',
-      'zeta       arn:aws:iam::1:role/z           eu-west-1',
+      'Prod.Admin  SSO 111111111111 Admin          eu-west-1',
+      'alpha       arn:aws:iam::1:role/alpha-role',
+      'we?[2Jird   arn:aws:iam::1:role/w?',
+      'zeta        arn:aws:iam::1:role/z           eu-west-1',
     ]);
   });
 });

@@ -13,7 +13,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, type CliResult } from './support/run-cli.js';
+import { CLI, runCli, type CliResult } from './support/run-cli.js';
+import { KEYS, scriptExecutable, startPty } from './support/pty.js';
+import { shQuote } from './support/shells.js';
 import { SSO_CONFIG, useSsoFixture } from './support/sso-fixture.js';
 import { startRecordingProxy, startTlsFront } from './support/proxy.js';
 import type { FakeSsoAccount } from './support/fake-sso.js';
@@ -176,6 +178,27 @@ describe('sso populate', () => {
     await populate();
     assert.equal(fixture.sso.requestsFor('CreateToken')[0]?.body.grantType, 'refresh_token');
     assert.notEqual(JSON.parse(readFileSync(file, 'utf8')).accessToken, token.accessToken);
+  });
+
+  test('the picker of stsenv assume shows them; picking one gives its credentials; completion offers them', async (t) => {
+    const script = scriptExecutable();
+    if (!script) return t.skip('script (util-linux) is not installed');
+    await setUp();
+    await populate();
+    const dir = fixture.home.dir;
+    const [out, err] = [join(dir, 'out'), join(dir, 'err')];
+    const session = startPty(script, `${[process.execPath, CLI, 'assume'].map(shQuote).join(' ')} > ${shQuote(out)} 2> ${shQuote(err)}`, fixture.env());
+    await session.waitFor(/Role profile to assume[^]*Enter/);
+    await session.press('Billing', /\(1 match\)/);
+    await session.press(KEYS.enter);
+    assert.equal(await session.exit, 0, readFileSync(err, 'utf8'));
+    const issued = fixture.sso.roleCredentials.at(-1)!;
+    assert.deepEqual([issued.accountId, issued.roleName], ['111111111111', 'Billing']);
+    assert.match(readFileSync(out, 'utf8'), new RegExp(`export AWS_ACCESS_KEY_ID='${issued.accessKeyId}';`));
+
+    const completion = await stsenv(['__complete', 'export', '--profile', 'Prod-Account.B']);
+    assert.equal(completion.code, 0, completion.stderr);
+    assert.match(completion.stdout, /^Prod-Account\.Billing(\t|$)/m);
   });
 
   test('the AWS CLI v2 lists the profiles and uses one against the fake portal', async (t) => {

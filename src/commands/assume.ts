@@ -13,7 +13,8 @@ import {
   SESSION_NAME_OPTION,
   WRITE_PROFILE_OPTION,
 } from './option-groups.js';
-import { assumeRoleRequest } from './requests.js';
+import { assumeRoleRequest, cacheSettings, connectionRequest, mfaRequest } from './requests.js';
+import type { CredentialRequest } from '../engine/index.js';
 
 const OPTIONS = {
   ...OUTPUT_OPTIONS,
@@ -36,13 +37,17 @@ export type AssumeOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
  */
 export async function runAssume(options: AssumeOptions, ctx: Context): Promise<number> {
   const delivery = planDelivery(options, ctx);
-  let request = assumeRoleRequest(options);
+  let request: CredentialRequest = assumeRoleRequest(options);
   // Neither a role nor --profile: the user picks a role profile on the terminal (src/picker/).
   if (options.roleArn === undefined && options.profile === undefined && options.prompt !== false) {
     const { pickRoleProfile } = await import('../picker/pick-profile.js');
     const picked = await pickRoleProfile(ctx);
     if (picked.kind === 'cancelled') return picked.exitCode;
-    if (picked.kind === 'picked') request = assumeRoleRequest({ ...options, profile: picked.profile });
+    if (picked.kind === 'picked') {
+      const chosen = { ...options, profile: picked.profile };
+      // An SSO profile is an account and role already: its credentials are the answer, as `export --profile` gives them.
+      request = picked.sso ? { kind: 'profile', mfa: mfaRequest(chosen), connection: connectionRequest(chosen), cache: cacheSettings(chosen) } : assumeRoleRequest(chosen);
+    }
   }
   const result = await resolveCredentials(request, ctx);
   await deliver(delivery, result, ctx);

@@ -17,7 +17,8 @@ import { matchesFilter } from './match.js';
 import { terminalStreams } from './terminal-streams.js';
 
 export type PickOutcome =
-  | { kind: 'picked'; profile: string }
+  /** `sso`: an SSO profile, whose own credentials are delivered (as `export --profile`), not a role assumed. */
+  | { kind: 'picked'; profile: string; sso: boolean }
   /** Esc or Ctrl-C (130, as a shell reports an interrupted command), or a signal (128 + its number). */
   | { kind: 'cancelled'; exitCode: number }
   /** Nothing to draw on: the command goes on as without the picker. */
@@ -36,7 +37,7 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
   try {
     entries = pickerEntries(await loadProfiles(ctx.env));
     if (entries.length === 0) {
-      throw usageError('assume has no <role-arn>, and the AWS config and credentials files have no role profile to pick from', 'pass a role ARN, or add a profile with role_arn to your AWS config');
+      throw usageError('assume has no <role-arn>, and the AWS config and credentials files have no role profile to pick from', 'pass a role ARN, add a profile with role_arn to your AWS config, or run stsenv sso populate');
     }
   } catch (error) {
     closeTerminal(fds);
@@ -70,7 +71,7 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
     if (signalled) return { kind: 'cancelled', exitCode: 128 + constants.signals[signalled] };
     if (isCancel(answer) || typeof answer !== 'string') return { kind: 'cancelled', exitCode: 128 + constants.signals.SIGINT };
     ctx.debug(`picked profile '${answer}'`);
-    return { kind: 'picked', profile: answer };
+    return { kind: 'picked', profile: answer, sso: entries.find((entry) => entry.profile === answer)?.sso ?? false };
   } finally {
     stopSignals();
     terminal.close();

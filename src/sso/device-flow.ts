@@ -13,6 +13,9 @@ import type { Output } from '../context.js';
 import { failure, type StsenvError } from '../errors.js';
 import type { SsoTarget } from './config.js';
 import { clientRegistration, storeToken, type FlowWorld } from './registration.js';
+import type { DeviceAuthorization } from './oidc-api.js';
+
+export type { DeviceAuthorization, IssuedToken, OidcApi, RegisterClientInput, TokenAttempt } from './oidc-api.js';
 import type { SsoToken } from './token-cache.js';
 
 export { REGISTRATION_MIN_REMAINING_MS } from './registration.js';
@@ -21,50 +24,6 @@ export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** RFC 8628: the interval when the server gives none, and what slow_down adds. */
 export const DEFAULT_INTERVAL_SECONDS = 5;
 export const SLOW_DOWN_SECONDS = 5;
-
-export interface DeviceAuthorization {
-  deviceCode: string;
-  userCode: string;
-  verificationUri: string;
-  verificationUriComplete?: string;
-  expiresIn: number;
-  interval?: number;
-}
-
-/** One CreateToken answer, the OAuth errors of the device grant as outcomes. */
-export type TokenAttempt =
-  | { outcome: 'token'; accessToken: string; expiresIn: number; refreshToken?: string }
-  | { outcome: 'pending' | 'slow_down' | 'denied' | 'expired' };
-
-/** A token CreateToken issued (any grant). */
-export interface IssuedToken {
-  accessToken: string;
-  expiresIn: number;
-  refreshToken?: string;
-}
-
-/** RegisterClient's input: the device flow gives a name and scopes; the authorization code flow adds the rest. */
-export interface RegisterClientInput {
-  clientName: string;
-  scopes?: string[];
-  grantTypes?: string[];
-  redirectUris?: string[];
-  issuerUrl?: string;
-}
-
-/** The SSO OIDC calls the sign-in flows make; any other error is thrown as a StsenvError. */
-export interface OidcApi {
-  /** The endpoint, for messages and for the authorization code flow's /authorize page. */
-  endpoint: string;
-  registerClient(input: RegisterClientInput): Promise<{ clientId: string; clientSecret: string; clientSecretExpiresAt: number }>;
-  /** undefined when the service no longer knows the client (InvalidClientException). */
-  startDeviceAuthorization(input: { clientId: string; clientSecret: string; startUrl: string }): Promise<DeviceAuthorization | undefined>;
-  createToken(input: { clientId: string; clientSecret: string; deviceCode: string }): Promise<TokenAttempt>;
-  /** CreateToken with grant authorization_code and the PKCE verifier. */
-  exchangeCode(input: { clientId: string; clientSecret: string; code: string; codeVerifier: string; redirectUri: string }): Promise<IssuedToken>;
-  /** CreateToken with grant refresh_token; undefined when the refresh token or the client is no longer accepted. */
-  refreshToken(input: { clientId: string; clientSecret: string; refreshToken: string }): Promise<IssuedToken | undefined>;
-}
 
 export interface LoginWorld extends FlowWorld {
   sleep(ms: number): Promise<void>;

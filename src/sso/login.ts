@@ -3,12 +3,14 @@
  * touch (environment, clock, stderr, the OIDC API), so tests run them in-process.
  * Everything for people goes to stderr: stdout stays empty.
  */
-import type { LocalProcess, Output } from '../context.js';
 import { usageError } from '../errors.js';
 import { loadSsoConfig, resolveSsoTarget, type SsoSelection, type SsoTarget } from './config.js';
-import { deviceLogin, type OidcApi } from './device-flow.js';
+import { deviceLogin } from './device-flow.js';
 import { authCodeLogin, DEFAULT_SIGN_IN_TIMEOUT_MS } from './auth-code-flow.js';
 import { cachedSsoToken, lazyOidc } from './refresh.js';
+import type { SsoWorld } from './world.js';
+
+export type { SsoWorld } from './world.js';
 
 export { ssoPopulate } from './populate.js';
 import { DEFAULT_TIMEOUT_MS } from '../aws/client-options.js';
@@ -30,23 +32,6 @@ export interface SsoLogoutOptions extends SsoSelection {
   all?: boolean;
 }
 
-export interface SsoWorld {
-  env: NodeJS.ProcessEnv;
-  platform: NodeJS.Platform;
-  /** This process, for the cache files. */
-  local: LocalProcess;
-  stderr: Output;
-  now(): Date;
-  debug(message: string): void;
-  warn(message: string): void;
-  sleep(ms: number): Promise<void>;
-  /** The SSO OIDC API for a region (default: the SDK's client, oidc.ts). */
-  oidc?(region: string, timeoutMs: number | undefined): Promise<OidcApi & { destroy?(): void }>;
-  /** Ends a session at the SSO portal; says why not, if it could not (default: the SDK's client, portal.ts). */
-  portalLogout?(region: string, accessToken: string): Promise<string | undefined>;
-  /** Opens a page in a browser, where noBrowserReason allows (default: the `open` package). */
-  openBrowser?(url: string): Promise<boolean>;
-}
 
 async function target(selection: SsoSelection, env: NodeJS.ProcessEnv): Promise<SsoTarget> {
   const { profiles, sessions } = await loadSsoConfig(env);

@@ -13,7 +13,7 @@ import { configFilePath } from '../config/shared-files.js';
 import { checkRegion } from '../validate.js';
 import { loadSsoConfig, resolveSsoTarget, tokenCacheId, type SsoSelection, type SsoTarget } from './config.js';
 import { printable } from './device-flow.js';
-import type { SsoWorld } from './login.js';
+import type { SsoWorld } from './world.js';
 import { cachedSsoToken } from './refresh.js';
 import { populateConfig, takenNames, type PopulateChange, type WantedSection } from './populate-config.js';
 import { checkTemplate, DEFAULT_TEMPLATE, key, profileNames, type Grant } from './populate-names.js';

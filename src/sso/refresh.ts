@@ -7,10 +7,10 @@
  * refuses, does the caller send the person to `stsenv sso login`.
  */
 import type { SsoTarget } from './config.js';
-import type { OidcApi } from './device-flow.js';
+import type { OidcApi } from './oidc-api.js';
 import { storeToken } from './registration.js';
 import { readToken, ssoCacheDirectory, tokenCacheFile, type CacheIo, type SsoToken } from './token-cache.js';
-import type { SsoWorld } from './login.js';
+import type { SsoWorld } from './world.js';
 
 export const REFRESH_WINDOW_MS = 5 * 60_000;
 

@@ -10,7 +10,7 @@
 import type { Output } from '../context.js';
 import { failure } from '../errors.js';
 import type { SsoTarget } from './config.js';
-import type { IssuedToken, OidcApi } from './device-flow.js';
+import type { IssuedToken, OidcApi } from './oidc-api.js';
 import { readRegistration, registrationPath, tokenCacheFile, writeRegistration, writeToken, type CacheIo, type ClientRegistration, type SsoToken } from './token-cache.js';
 
 /** A registration this close to its end is replaced, as the AWS CLI does (_EXPIRY_WINDOW). */

@@ -138,7 +138,7 @@ describe('a missing or wrong positional', () => {
 
   test('cache and sso name their actions; a wrong one gets the nearest', async () => {
     assert.match(await usageLine(['cache']), /stsenv cache needs an action: list or clear/);
-    assert.match(await usageLine(['sso', '--profile', 'dev']), /stsenv sso needs an action: login or logout/);
+    assert.match(await usageLine(['sso', '--profile', 'dev']), /stsenv sso needs an action: login, logout or populate/);
     assert.match(await usageLine(['cache', 'lst']), /stsenv cache takes list or clear, not 'lst' \(did you mean stsenv cache list\?\)/);
   });
 });

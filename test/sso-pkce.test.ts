@@ -6,7 +6,7 @@
  * the state check, a second callback, the time limit, device code on request,
  * and a cached token refreshed without a browser on every path.
  */
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { CLI, stsenvOnPath, type CliResult } from './support/run-cli.js';
+import { startFakeSignin } from './support/fake-signin.js';
 import { LEGACY_START_URL, START_URL, useSsoFixture } from './support/sso-fixture.js';
 
 const fixture = useSsoFixture();
@@ -248,11 +249,14 @@ describe('a cached token: valid, refreshed without a browser, or a sign-in', () 
     assert.deepEqual(fixture.sso.requests.map((r) => r.operation), ['CreateToken', 'Authorize', 'CreateToken']);
   });
 
-  test('export, assume and exec on an expired token: refreshed and written back, no browser', async () => {
+  test('export, assume, exec and console on an expired token: refreshed and written back, no browser', async () => {
+    const signin = await startFakeSignin(() => fixture.sts.issued);
+    after(() => signin.close());
     for (const args of [
       ['export', '--profile', 'modern'],
       ['assume', '--profile', 'deploy'],
       ['exec', '--profile', 'deploy', '--', 'true'],
+      ['console', '--profile', 'deploy', '--url', '--signin-url', signin.url],
     ]) {
       await signIn();
       const old = expire();

@@ -145,6 +145,26 @@ describe('sso populate', () => {
     assert.match(text, /\[profile sso-111111111111-Admin\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = us-west-2\n/);
   });
 
+  test('a legacy profile (start URL in the profile): profiles with sso_start_url and sso_region, marked with the start URL; --debug shows no secret', async () => {
+    await setUp();
+    const login = await stsenv(['sso', 'login', '--use-device-code', '--profile', 'legacy', '--no-browser']);
+    assert.equal(login.code, 0, login.stderr);
+    const result = await stsenv(['sso', 'populate', '--profile', 'legacy', '--debug']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '');
+    const text = readFileSync(configFile(), 'utf8');
+    assert.match(text, /\[profile Prod-Account.Billing\]\nsso_start_url = https:\/\/legacy.awsapps.com\/start\nsso_region = us-east-2\nsso_account_id = 111111111111\nsso_role_name = Billing\nregion = us-east-2\nstsenv_populate = https:\/\/legacy.awsapps.com\/start\n/);
+    for (const token of fixture.sso.tokens) {
+      assert.ok(!result.stderr.includes(token.accessToken));
+      if (token.refreshToken) assert.ok(!result.stderr.includes(token.refreshToken));
+    }
+    for (const registration of fixture.sso.registrations) assert.ok(!result.stderr.includes(registration.clientSecret));
+    // The sso-session's own populate does not count the legacy sections as its own, nor remove them.
+    const corp = await populate(['--prune']);
+    assert.match(corp.stderr, /0 removed/);
+    assert.match(readFileSync(configFile(), 'utf8'), /stsenv_populate = https:\/\/legacy/);
+  });
+
   test('usage errors: exit 2, nothing asked or written', async () => {
     await setUp();
     const before = readFileSync(configFile(), 'utf8');

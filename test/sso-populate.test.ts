@@ -281,6 +281,12 @@ describe('populate, in-process: the naming rule and the file rules', () => {
     assert.deepEqual([...one.values()].sort(), ['3.R', 'A-B.R.1', 'A-B.R.2']);
   });
 
+  test('pruning the last section leaves no blank line behind it', () => {
+    const text = '[profile hand]\nregion = a\n\n[profile old]\nsso_session = corp\nstsenv_populate = corp\n';
+    assert.equal(populateConfig(text, 'corp', [], true).text, '[profile hand]\nregion = a\n');
+    assert.equal(populateConfig(text, 'corp', [], false).text, text);
+  });
+
   test('CRLF files keep their line endings; sections of another source are never touched', () => {
     const text = '[profile x]\r\nregion = a\r\n\r\n[profile y]\r\nsso_session = other\r\nstsenv_populate = other\r\n';
     const { text: out } = populateConfig(text, 'corp', [{ name: 'z', entries: [['sso_session', 'corp']] }], true);

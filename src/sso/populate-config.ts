@@ -132,6 +132,9 @@ export function populateConfig(text: string, source: string, wanted: readonly Wa
     out.push(...next);
   }
   out.push(...lines.slice(at));
+  // A section removed from the end leaves the blank line that stood before it: no more blank lines at the end than before.
+  const trailingBlanks = (list: readonly string[]) => list.length - 1 - list.findLastIndex((line) => line.trim() !== '');
+  while (change.removed.length > 0 && out.length > 0 && trailingBlanks(out) > trailingBlanks(lines)) out.pop();
   for (const { name } of wanted) {
     if (seen.has(name)) continue;
     if (out.length > 0 && out[out.length - 1]!.trim() !== '') out.push('');

@@ -31,6 +31,11 @@ export async function usableToken(target: SsoTarget, world: TokenWorld): Promise
     world.debug(`no SSO token in ${path}`);
     return undefined;
   }
+  if (token.startUrl !== target.startUrl) {
+    // The sso-session now names another start URL: that token belongs to a sign-in that no longer applies.
+    world.debug(`the SSO token in ${path} is for ${token.startUrl}, not ${target.startUrl}`);
+    return undefined;
+  }
   const now = world.now().getTime();
   const left = token.expiresAt.getTime() - now;
   if (left > REFRESH_WINDOW_MS) return { token, refreshed: false };

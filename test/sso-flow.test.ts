@@ -135,6 +135,14 @@ describe('the device flow', () => {
     assert.deepEqual(s.waits, [3000, 3000, 3000]);
   });
 
+  test('--timeout shorter than the code: the wait ends at the time limit, with its own line', async () => {
+    const s = scripted(['pending'], { expiresIn: 600, interval: 5 });
+    await assert.rejects(deviceLogin(TARGET, s.world, false, 12_000), /^StsenvError: no sign-in within 12 seconds: stopped waiting \(--timeout\)$/);
+    assert.deepEqual(s.waits, [5000, 5000]);
+    const longer = scripted(['pending'], { expiresIn: 10, interval: 3 });
+    await assert.rejects(deviceLogin(TARGET, longer.world, false, 60_000), /the code expired/, 'a limit past the code: the code ends first');
+  });
+
   test('--no-browser shows the code and opens nothing', async () => {
     const s = scripted(['pending', 'token']);
     await deviceLogin(TARGET, s.world, true);

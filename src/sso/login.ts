@@ -1,21 +1,21 @@
 /**
  * `stsenv sso login` and `stsenv sso logout` as plain functions over what they
- * touch (environment, clock, stderr, the OIDC API), so tests run them in-process.
+ * touch (environment, clock, stderr, the OIDC API), so tests run them in-process;
+ * the entry of the sso feature bundle, so `sso populate` is reached from here too.
  * Everything for people goes to stderr: stdout stays empty.
  */
+import { DEFAULT_TIMEOUT_MS } from '../aws/client-options.js';
+import { isoSeconds } from '../credentials.js';
 import { usageError } from '../errors.js';
+import { authCodeLogin, DEFAULT_SIGN_IN_TIMEOUT_MS } from './auth-code-flow.js';
 import { loadSsoConfig, resolveSsoTarget, type SsoSelection, type SsoTarget } from './config.js';
 import { deviceLogin } from './device-flow.js';
-import { authCodeLogin, DEFAULT_SIGN_IN_TIMEOUT_MS } from './auth-code-flow.js';
 import { cachedSsoToken, lazyOidc } from './refresh.js';
+import { readToken, removeFile, ssoCacheDirectory, tokenCacheFile, tokenFiles } from './token-cache.js';
 import type { SsoWorld } from './world.js';
 
 export type { SsoWorld } from './world.js';
-
 export { ssoPopulate } from './populate.js';
-import { DEFAULT_TIMEOUT_MS } from '../aws/client-options.js';
-import { readToken, removeFile, ssoCacheDirectory, tokenCacheFile, tokenFiles } from './token-cache.js';
-import { isoSeconds } from '../credentials.js';
 
 export interface SsoLoginOptions extends SsoSelection {
   /** false with --no-browser. */
@@ -31,7 +31,6 @@ export interface SsoLoginOptions extends SsoSelection {
 export interface SsoLogoutOptions extends SsoSelection {
   all?: boolean;
 }
-
 
 async function target(selection: SsoSelection, env: NodeJS.ProcessEnv): Promise<SsoTarget> {
   const { profiles, sessions } = await loadSsoConfig(env);

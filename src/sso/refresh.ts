@@ -17,8 +17,8 @@ export const REFRESH_WINDOW_MS = 5 * 60_000;
 export interface TokenWorld extends CacheIo {
   now(): Date;
   cacheDir: string;
-  /** The SSO OIDC API of the target's region, made only when a refresh is needed. */
-  oidc(): Promise<OidcApi & { destroy?(): void }>;
+  /** The SSO OIDC API of the target's region, made only when a refresh is needed (and ended by whoever made it). */
+  oidc(): Promise<OidcApi>;
 }
 
 export type UsableToken = { token: SsoToken; refreshed: boolean };
@@ -65,8 +65,6 @@ export async function usableToken(target: SsoTarget, world: TokenWorld): Promise
       return stillValid;
     }
     throw error;
-  } finally {
-    oidc.destroy?.();
   }
 }
 
@@ -85,8 +83,7 @@ export function lazyOidc(world: SsoWorld, region: string, timeoutMs: number | un
 export async function cachedSsoToken(sso: SsoTarget, world: SsoWorld, timeoutMs?: number): Promise<UsableToken | undefined> {
   const oidc = lazyOidc(world, sso.region, timeoutMs);
   try {
-    // usableToken destroys what it was given: the lazy client is destroyed here instead.
-    return await usableToken(sso, { ...world, cacheDir: ssoCacheDirectory(world.env), oidc: async () => ({ ...(await oidc.get()), destroy: undefined }) });
+    return await usableToken(sso, { ...world, cacheDir: ssoCacheDirectory(world.env), oidc: oidc.get });
   } finally {
     await oidc.done();
   }

@@ -15,6 +15,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'assume', load: async () => (await import('./assume.js')).assumeCommand },
   { name: 'session', load: async () => (await import('./session.js')).sessionCommand },
   { name: 'web-identity', load: async () => (await import('./web-identity.js')).webIdentityCommand },
+  { name: 'saml', load: async () => (await import('./saml.js')).samlCommand },
   { name: 'whoami', load: async () => (await import('./whoami.js')).whoamiCommand },
   { name: 'unset', load: async () => (await import('./unset.js')).unsetCommand },
   { name: 'exec', load: async () => (await import('./exec.js')).execCommand },

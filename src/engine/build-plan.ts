@@ -9,7 +9,7 @@ import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { checkMfaSerial, checkRoleArn } from '../validate.js';
 import { isRoleProfile, requireProfile, resolveChain, type ProfileChain } from './chain.js';
-import { chainRoot, chainSteps, envKeys, keysRoot, sdkRoot, type Plan, type Root, type Step } from './plan.js';
+import { chainRoot, chainSteps, envKeys, keysRoot, sdkRoot, type MfaProcess, type Plan, type Root, type Step } from './plan.js';
 import type { ProfileChoice } from './profile-choice.js';
 import type { AssumeRoleRequest, ProfileCredentialsRequest, SamlRequest, SessionTokenRequest, WebIdentityRequest } from './request.js';
 import { defaultSessionName } from './session-name.js';
@@ -141,6 +141,7 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
  */
 export async function sessionPlan(request: SessionTokenRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
   let mfaSerial = request.mfa.mfaSerial;
+  let mfaProcess: MfaProcess | undefined;
   const signing = signingProfile(profile, ctx);
   const data = (await profileData(signing, ctx))?.data;
   if (data) {
@@ -149,12 +150,13 @@ export async function sessionPlan(request: SessionTokenRequest, profile: Profile
       throw usageError(`profile '${name}' is a role profile; GetSessionToken needs long-term keys`, `use stsenv assume --profile ${name}`);
     }
     if (mfaSerial === undefined && data.mfa_serial && !isRoleProfile(data)) mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial in profile '${name}'`);
+    if (data.mfa_process?.trim() && !isRoleProfile(data)) mfaProcess = { profile: name, command: data.mfa_process.trim() };
   }
   const root = await baseRoot(signing, ctx);
   if (request.mfa.tokenCode !== undefined && mfaSerial === undefined) {
     throw usageError('--token-code needs --mfa-serial', 'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME');
   }
-  return { root, steps: [{ operation: 'GetSessionToken', input: { DurationSeconds: request.durationSeconds }, mfaSerial, describe: `session of ${root.label}` }] };
+  return { root, steps: [{ operation: 'GetSessionToken', input: { DurationSeconds: request.durationSeconds }, mfaSerial, mfaProcess: mfaSerial ? mfaProcess : undefined, describe: `session of ${root.label}` }] };
 }
 
 /** AssumeRoleWithWebIdentity is unsigned: no base credentials are looked up. */

@@ -26,6 +26,8 @@ export interface RoleHop {
   externalId?: string;
   durationSeconds?: number;
   mfaSerial?: string;
+  /** mfa_process: a command printing the code for mfaSerial. */
+  mfaProcess?: string;
   region?: string;
   /** A SAML profile's hop: AssumeRoleWithSAML with the assertion `command` prints, for the provider `principalArn`. */
   saml?: { principalArn: string; command: string };
@@ -72,6 +74,7 @@ function roleHop(name: string, data: ProfileData): RoleHop {
     }
   }
   if (data.mfa_serial) hop.mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial ${where}`);
+  if (data.mfa_process?.trim()) hop.mfaProcess = data.mfa_process.trim();
   if (data.duration_seconds) {
     const seconds = Number(data.duration_seconds);
     if (!/^\d+$/.test(data.duration_seconds.trim()) || seconds < 900 || seconds > 43_200) {

@@ -29,9 +29,15 @@ export type Root =
  */
 export type SamlAssertion = { kind: 'given'; value: string } | { kind: 'process'; profile: string; command: string };
 
+/** A profile's mfa_process: the command that prints the MFA code, run before any prompt. */
+export interface MfaProcess {
+  profile: string;
+  command: string;
+}
+
 export type Step =
-  | { operation: 'AssumeRole'; input: AssumeRoleCommandInput; mfaSerial?: string; defaultSessionName: boolean; describe: string }
-  | { operation: 'GetSessionToken'; input: { DurationSeconds: number }; mfaSerial?: string; describe: string }
+  | { operation: 'AssumeRole'; input: AssumeRoleCommandInput; mfaSerial?: string; mfaProcess?: MfaProcess; defaultSessionName: boolean; describe: string }
+  | { operation: 'GetSessionToken'; input: { DurationSeconds: number }; mfaSerial?: string; mfaProcess?: MfaProcess; describe: string }
   | { operation: 'AssumeRoleWithWebIdentity'; input: AssumeRoleWithWebIdentityCommandInput; defaultSessionName: boolean; describe: string }
   /** The session name is the assertion's (its RoleSessionName attribute): none is sent. */
   | { operation: 'AssumeRoleWithSAML'; input: Omit<AssumeRoleWithSAMLCommandInput, 'SAMLAssertion'>; assertion: SamlAssertion; describe: string };
@@ -110,10 +116,14 @@ export function isLongTerm(root: Root): boolean {
  */
 export function chainSteps(chain: ProfileChain, root: Root, mfaSerialOverride: string | undefined, sessionName: (hopSessionName: string | undefined) => { name: string; isDefault: boolean }): Step[] {
   const steps: Step[] = [];
-  const serial = mfaSerialOverride ?? chain.hops.find((hop) => hop.mfaSerial)?.mfaSerial;
+  const serialHop = chain.hops.find((hop) => hop.mfaSerial);
+  const serial = mfaSerialOverride ?? serialHop?.mfaSerial;
+  // The code comes from the mfa_process beside the mfa_serial used (or any hop's, for --mfa-serial).
+  const processHop = (serialHop?.mfaProcess ? serialHop : undefined) ?? chain.hops.find((hop) => hop.mfaProcess);
+  const mfaProcess = processHop ? { profile: processHop.profile, command: processHop.mfaProcess! } : undefined;
   const viaSession = serial !== undefined && isLongTerm(root);
   if (viaSession) {
-    steps.push({ operation: 'GetSessionToken', input: { DurationSeconds: MFA_SESSION_SECONDS }, mfaSerial: serial, describe: `MFA session of ${root.label}` });
+    steps.push({ operation: 'GetSessionToken', input: { DurationSeconds: MFA_SESSION_SECONDS }, mfaSerial: serial, mfaProcess, describe: `MFA session of ${root.label}` });
   }
   chain.hops.forEach((hop, index) => {
     if (hop.saml) {
@@ -127,7 +137,8 @@ export function chainSteps(chain: ProfileChain, root: Root, mfaSerialOverride: s
     const input: AssumeRoleCommandInput = { RoleArn: hop.roleArn, RoleSessionName: name.name, DurationSeconds: hop.durationSeconds ?? 3600 };
     if (hop.externalId) input.ExternalId = hop.externalId;
     const hopSerial = viaSession ? undefined : last && mfaSerialOverride ? mfaSerialOverride : hop.mfaSerial;
-    steps.push({ operation: 'AssumeRole', input, mfaSerial: hopSerial, defaultSessionName: name.isDefault, describe: `role ${hop.roleArn} (profile '${hop.profile}')` });
+    const hopProcess = hop.mfaProcess ? { profile: hop.profile, command: hop.mfaProcess } : mfaProcess;
+    steps.push({ operation: 'AssumeRole', input, mfaSerial: hopSerial, mfaProcess: hopSerial ? hopProcess : undefined, defaultSessionName: name.isDefault, describe: `role ${hop.roleArn} (profile '${hop.profile}')` });
   });
   return steps;
 }

@@ -44,14 +44,18 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
   // Codes first: a person answers once, before anything is sent.
   const codes = new Map<number, string>();
   if (plan.steps.slice(start).some((step) => 'mfaSerial' in step && step.mfaSerial)) {
-    const { tokenCodeFor } = await import('../mfa/prompt.js');
+    const { tokenCodeFor, tokenCodeFromProcess } = await import('../mfa/prompt.js');
     let tokenCodeUsed = false;
     for (let i = start; i <= last; i++) {
       const step = plan.steps[i]!;
-      const serial = 'mfaSerial' in step ? step.mfaSerial : undefined;
+      if (step.operation !== 'AssumeRole' && step.operation !== 'GetSessionToken') continue;
+      const serial = step.mfaSerial;
       if (!serial) continue;
       // A code works once: a second step needing one must be asked for it.
-      codes.set(i, tokenCodeFor(serial, tokenCodeUsed ? { ...mfa, tokenCode: undefined } : mfa, ctx.platform));
+      const given = tokenCodeUsed ? { ...mfa, tokenCode: undefined } : mfa;
+      // --token-code, else the profile's mfa_process, else the terminal.
+      const code = given.tokenCode === undefined && step.mfaProcess ? await tokenCodeFromProcess(step.mfaProcess, ctx) : tokenCodeFor(serial, { ...given, processHint: step.mfaProcess === undefined }, ctx.platform);
+      codes.set(i, code);
       tokenCodeUsed = true;
     }
   }

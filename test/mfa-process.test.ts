@@ -5,7 +5,7 @@
  * the AWS CLI's credential_process with no terminal.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -122,12 +122,19 @@ describe('mfa_process', () => {
 
 describe('mfa_process as the AWS CLI credential_process, with no terminal', () => {
   function awsCli(args: string[], environment: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       // detached: a session of its own, so no controlling terminal (/dev/tty cannot open), as under an IDE or a daemon.
-      const child = execFile(AWS_CLI_V2, args, { env: environment, timeout: 60_000, detached: true }, (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-      child.stdin?.end();
+      const child = spawn(AWS_CLI_V2, args, { env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? 1, stdout, stderr });
+      });
     });
   }
 

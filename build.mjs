@@ -12,7 +12,7 @@
 //   vendor/picker.cjs @clack/prompts, for the profile picker of `stsenv assume` with no role
 //   vendor/spawn.cjs cross-spawn, for `stsenv exec`
 //   vendor/nearest.cjs fastest-levenshtein, for the nearest command or option to a mistyped one
-//   vendor/split.cjs  shlex, for the command lines of mfa_process, saml_assertion_process and --browser
+//   vendor/split.cjs  shlex, for the command lines of mfa_process, saml_assertion_process and --browser-command
 //   help/WIDTH.json  every --help text, rendered by yargs here at build time, a file per width
 //   shells/          a copy of shells/, the scripts `stsenv init` and `stsenv completion` print
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
@@ -51,7 +51,7 @@ function vendorOf(specifier) {
   if (specifier === 'cross-spawn' || specifier.startsWith('cross-spawn/')) return 'spawn';
   // Only a mistyped command or option is measured against the right ones.
   if (specifier === 'fastest-levenshtein') return 'nearest';
-  // Only a command line a profile or --browser gives is split (mfa_process, saml_assertion_process).
+  // Only a command line a profile or --browser-command gives is split (mfa_process, saml_assertion_process).
   if (specifier === 'shlex') return 'split';
   if (/^(@aws-sdk|@smithy|@aws)\//.test(specifier)) return 'aws';
   return undefined;
@@ -181,6 +181,7 @@ const FEATURES = {
   'full-parser': 'src/cli/yargs-parser.ts',
   'write-profile': 'src/files/credentials-file.ts',
   saml: 'src/saml/read-saml.ts',
+  doctor: 'src/doctor/run-doctor.ts',
 };
 const repoPath = (file) => relative(process.cwd(), file).split(sep).join('/');
 const featureOf = new Map(Object.entries(FEATURES).map(([name, entry]) => [entry, name]));

@@ -1,5 +1,5 @@
 /**
- * The console as people use it: --service, --logout-first and --browser /
+ * The console as people use it: --service, --logout-first and --browser-command /
  * STSENV_BROWSER, against the loopback STS and the fake federation endpoint
  * (--signin-url); the URL built (--url) and the browser command's argv.
  */
@@ -94,7 +94,7 @@ describe('--logout-first', () => {
   });
 });
 
-describe('--browser and STSENV_BROWSER', () => {
+describe('--browser-command and STSENV_BROWSER', () => {
   /** A browser command that records its arguments and fetches the address, as a browser would. */
   function fakeBrowser(): { script: string; log: string } {
     const dir = join(sts.home.dir, `browser-${Date.now()}-${Math.random().toString(36).slice(2)}`);
@@ -124,10 +124,10 @@ fetch(target, { redirect: 'manual' }).then((res) => writeFileSync(${JSON.stringi
     }
   }
 
-  test('--browser: run without a shell, {url} replaced by the one-time address, no display needed', async () => {
+  test('--browser-command: run without a shell, {url} replaced by the one-time address, no display needed', async () => {
     const browser = fakeBrowser();
     const line = `"${NODE}" "${browser.script}" --profile-directory="Profile 1" --new-window '{url}' "$HOME"`;
-    const result = await runCli(['console', ROLE, '--signin-url', signin.url, '--service', 'iam', '--browser', line], { env: env() });
+    const result = await runCli(['console', ROLE, '--signin-url', signin.url, '--service', 'iam', '--browser-command', line], { env: env() });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '');
     const seen = await record(browser.log);
@@ -153,7 +153,7 @@ fetch(target, { redirect: 'manual' }).then((res) => writeFileSync(${JSON.stringi
 
   test('a browser command that is not there, or cannot be read: an error before any request', async () => {
     sts.fake.reset();
-    const missing = await runCli(['console', ROLE, '--signin-url', signin.url, '--browser', 'no-such-browser-here {url}'], { env: env() });
+    const missing = await runCli(['console', ROLE, '--signin-url', signin.url, '--browser-command', 'no-such-browser-here {url}'], { env: env() });
     assert.equal(missing.code, 127);
     assert.match(missing.stderr, /command not found: 'no-such-browser-here'/);
     const unquoted = await runCli(['console', ROLE, '--signin-url', signin.url], { env: env({ STSENV_BROWSER: 'firefox "unclosed' }) });

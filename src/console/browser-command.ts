@@ -1,5 +1,5 @@
 /**
- * --browser CMD (or STSENV_BROWSER): the command that opens the console, in
+ * --browser-command CMD (or STSENV_BROWSER): the command that opens the console, in
  * place of the system's default browser, for a browser profile or container
  * of one's choosing. `{url}` in it stands for the address to open (added as
  * the last argument when it has none). Split and started without a shell, as

@@ -42,7 +42,7 @@ export async function startHandoff(target: string): Promise<Handoff> {
 export const BROWSER_WAIT_MS = 60_000;
 
 /**
- * Opens `target` in the default browser (or the one `launch` starts: --browser) through a one-time loopback address.
+ * Opens `target` in the default browser (or the one `launch` starts: --browser-command) through a one-time loopback address.
  * Resolves to undefined once the browser has fetched it, or to why it did
  * not (the launcher could not start or failed, or no browser asked in time).
  */

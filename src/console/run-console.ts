@@ -3,12 +3,12 @@
  * (src/engine/sign-in.ts), the federation endpoint's sign-in token for
  * them, and the login URL, opened in a browser or printed on stdout.
  */
+import type { ChildProcess } from 'node:child_process';
 import type { Context } from '../context.js';
 import { durationFor } from '../duration.js';
 import type { SigninRequest } from '../engine/request.js';
 import { prepareSignin } from '../engine/sign-in.js';
 import { usageError } from '../errors.js';
-import { browserLauncher } from './browser-command.js';
 import { servicePath } from './services.js';
 import { destinationUrl, federationEndpoint, loginUrl, logoutFirstUrl, partitionOf } from './urls.js';
 
@@ -24,8 +24,8 @@ export interface ConsoleSettings {
   signinUrl?: string;
   /** --logout-first: sign out of the open console session, then in. */
   logoutFirst?: boolean;
-  /** --browser or STSENV_BROWSER: the command that opens the page, and which of the two gave it. */
-  browser?: { line: string; source: string };
+  /** --browser-command or STSENV_BROWSER: starts the page's browser on an address (src/console/browser-command.ts). */
+  launch?: (url: string) => Promise<ChildProcess>;
 }
 
 const CHAINED_MAX_SECONDS = 3600;
@@ -45,7 +45,6 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
   const prepared = await prepareSignin(request, ctx);
   const partition = partitionOf(prepared.region, prepared.roleArn);
   const destination = destinationUrl(partition, prepared.region, settings.service !== undefined ? servicePath(settings.service) : settings.destination);
-  const launch = settings.browser && !settings.url ? await browserLauncher(settings.browser.line, settings.browser.source, ctx) : undefined;
   const endpoint = settings.signinUrl ?? federationEndpoint(partition);
   const roleDuration = prepared.roleArn !== undefined ? sessionDurationOf(settings.duration, prepared.chained) : undefined;
 
@@ -78,7 +77,7 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
   const { noBrowserReason } = await import('../browser.js');
   const { openInBrowser } = await import('./browser.js');
   // A browser command of one's own is run wherever it is asked for: it knows where it opens.
-  const why = launch ? await openInBrowser(url, ctx.debug, undefined, launch) : (noBrowserReason(ctx.env, ctx.platform) ?? (await openInBrowser(url, ctx.debug)));
+  const why = settings.launch ? await openInBrowser(url, ctx.debug, undefined, settings.launch) : (noBrowserReason(ctx.env, ctx.platform) ?? (await openInBrowser(url, ctx.debug)));
   if (why !== undefined) {
     ctx.warn(`no browser opened (${why}): the sign-in URL is on stdout`);
     ctx.stdout.write(`${url}\n`);

@@ -17,6 +17,11 @@ import { runPlan } from './run-plan.js';
 import { resolveConnection, targetFor } from './target.js';
 
 export type { ConnectionRequest, CredentialRequest } from './request.js';
+// What `stsenv doctor` reads the configuration with: the engine's own rules, not a copy of them.
+export { isRoleProfile, resolveChain, type ProfileChain } from './chain.js';
+export { envKeys } from './plan.js';
+export { chooseProfile } from './profile-choice.js';
+export { resolveEndpoint } from './target.js';
 
 export interface ResolvedCredentials {
   credentials: Credentials;

@@ -1,6 +1,6 @@
 /**
  * A command a profile names (mfa_process, saml_assertion_process) or the
- * user gives (--browser), run without any shell: its line split as botocore
+ * user gives (--browser-command), run without any shell: its line split as botocore
  * splits credential_process (Python's shlex, POSIX rules: quotes and
  * backslashes, no variables, globs or pipes), found and started as the
  * command of `stsenv exec` is. Its stderr is ours (a YubiKey's "touch your

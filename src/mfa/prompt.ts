@@ -28,10 +28,10 @@ const NO_CODE_HINT =
  * a shell, its stderr passed through (a YubiKey's "touch your key"), stopped
  * after a minute. What it printed is never shown, even when it is no code.
  */
-export async function tokenCodeFromProcess(process: { profile: string; command: string }, ctx: Context): Promise<string> {
-  const what = `mfa_process of profile '${process.profile}'`;
+export async function tokenCodeFromProcess(helper: { profile: string; command: string }, ctx: Context): Promise<string> {
+  const what = `mfa_process of profile '${helper.profile}'`;
   const { runHelperCommand } = await import('../exec/helper-command.js');
-  const printed = (await runHelperCommand(process.command, { what, timeoutMs: MFA_PROCESS_TIMEOUT_MS, ctx })).trim();
+  const printed = (await runHelperCommand(helper.command, { what, timeoutMs: MFA_PROCESS_TIMEOUT_MS, ctx })).trim();
   if (!/^\d{6}$/.test(printed)) throw failure(`${what} did not print a 6-digit code`, { hint: 'it must print the code alone, as ykman oath accounts code --single does' });
   ctx.debug(`got the MFA code from ${what}`);
   return printed;

@@ -82,7 +82,7 @@ export const samlCommand: CommandSpec<SamlOptions> = {
   shellLines: true,
   examples: [
     [`eval "$(stsenv saml ${EXAMPLE_SAML_ROLE} --principal-arn ${EXAMPLE_PROVIDER} --assertion-file saml.b64)"`, 'The assertion from a file'],
-    ['saml2aws script --skip-prompt | ... | stsenv saml --role Admin --assertion-file - --shell json', 'From standard input, the role by name'],
+    ['stsenv saml --role Admin --assertion-file - --shell json < saml.b64', 'From standard input, the role by name'],
   ],
   epilogue: 'A profile can start a role chain from SAML: saml_assertion_process and saml_principal_arn (see README).',
   run: runSaml,

@@ -162,3 +162,20 @@ describe('stsenv doctor', () => {
     assert.match(plain.stderr, /^note: shell integration: not loaded/m);
   });
 });
+
+describe('the shared files as written (in-process)', () => {
+  test("nested settings under an empty key are not indented keys; comments, blank lines and [services] are fine", async () => {
+    const { lintSharedFile } = await import('../src/doctor/config-lint.js');
+    const text = '# top\n[default]\nregion = eu-west-1 ; note\ns3 =\n  max_concurrent_requests = 20\n  addressing_style = path\n\n[services dev]\nsts =\n  endpoint_url = http://127.0.0.1:1\n[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = eu-west-1\n';
+    assert.deepEqual(lintSharedFile(text, 'config', 'config'), []);
+  });
+
+  test('the credentials file: [profile x] is a profile named "profile x"; values never appear', async () => {
+    const { lintSharedFile } = await import('../src/doctor/config-lint.js');
+    const findings = lintSharedFile(`[profile a]\naws_access_key_id = AKID\n aws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`, 'credentials', 'credentials');
+    assert.deepEqual(findings.map((f) => f.level), ['problem', 'problem']);
+    assert.match(findings[0]!.text, /names a profile called 'profile a': write \[a\]/);
+    assert.match(findings[1]!.text, /'aws_secret_access_key' is indented/);
+    assert.ok(!JSON.stringify(findings).includes(BASE_SECRET_ACCESS_KEY));
+  });
+});

@@ -166,3 +166,36 @@ describe('SAML profiles: saml_assertion_process', () => {
     assert.match(b.stderr, /profile 'b' has saml_assertion_process and source_profile/);
   });
 });
+
+describe('reading an assertion (in-process)', () => {
+  test('roles in either order, any namespace prefix, line-wrapped base64; duplicates once', async () => {
+    const { readSamlAssertion } = await import('../src/saml/assertion.js');
+    const b64 = samlResponse([[ADMIN, SAML_PROVIDER], [ADMIN, SAML_PROVIDER], [READER, 'arn:aws:iam::210987654321:saml-provider/Okta']], 'x', { providerFirst: true });
+    const wrapped = b64.replace(/(.{76})/g, '$1\r\n');
+    const read = readSamlAssertion(wrapped, 'the test');
+    assert.equal(read.base64, b64);
+    assert.deepEqual(read.roles, [
+      { roleArn: ADMIN, principalArn: SAML_PROVIDER },
+      { roleArn: READER, principalArn: 'arn:aws:iam::210987654321:saml-provider/Okta' },
+    ]);
+    const unprefixed = Buffer.from(Buffer.from(b64, 'base64').toString('utf8').replaceAll('saml2:', '').replaceAll('saml2p:', '')).toString('base64');
+    assert.equal(readSamlAssertion(unprefixed, 'the test').roles.length, 2);
+  });
+
+  test('a Role value that is no pair of ARNs, or a role name with a control character, is refused', async () => {
+    const { readSamlAssertion } = await import('../src/saml/assertion.js');
+    assert.throws(() => readSamlAssertion(samlResponse([['arn:aws:iam::123456789012:role/A\u001b[31m', SAML_PROVIDER]]), 'the test'), /not "role ARN,provider ARN"/);
+    assert.throws(() => readSamlAssertion(samlResponse([[ADMIN, ADMIN]]), 'the test'), /not "role ARN,provider ARN"/);
+  });
+
+  test('choosing: the ARN given must be granted unless a provider is given; --role by name', async () => {
+    const { chooseSamlRole } = await import('../src/saml/read-saml.js');
+    const assertion = { base64: 'x', roles: [{ roleArn: ADMIN, principalArn: SAML_PROVIDER }, { roleArn: READER, principalArn: SAML_PROVIDER }] };
+    assert.deepEqual(chooseSamlRole(assertion, { role: 'Admin' }), { kind: 'chosen', role: { roleArn: ADMIN, principalArn: SAML_PROVIDER } });
+    assert.equal(chooseSamlRole(assertion, {}).kind, 'ask');
+    assert.throws(() => chooseSamlRole(assertion, { roleArn: DEPLOY }), /does not grant/);
+    assert.deepEqual(chooseSamlRole(assertion, { roleArn: DEPLOY, principalArn: SAML_PROVIDER }), { kind: 'chosen', role: { roleArn: DEPLOY, principalArn: SAML_PROVIDER } });
+    assert.throws(() => chooseSamlRole(assertion, { roleArn: ADMIN, role: 'Admin' }), /not both/);
+    assert.throws(() => chooseSamlRole(assertion, { role: 'Admin', principalArn: 'arn:aws:iam::123456789012:oidc-provider/x' }), /invalid --principal-arn/);
+  });
+});

@@ -93,6 +93,9 @@ describe('stsenv doctor', () => {
     assert.equal(offline.code, 0, offline.stderr);
     assert.ok(offline.lines.includes('note: clock: not checked (--offline)'));
     assert.equal(sts.fake.requests.length, 0);
+    const badRegion = await doctor([], { AWS_ENDPOINT_URL_STS: undefined, AWS_REGION: 'moon-1' });
+    assert.equal(badRegion.code, 1);
+    assert.match(badRegion.stderr, /^problem: clock: not checked: invalid AWS_REGION 'moon-1'/m);
     const unreachable = await doctor([], { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
     assert.equal(unreachable.code, 1);
     assert.match(unreachable.stderr, /^problem: clock: cannot reach http:\/\/127\.0\.0\.1:9 to compare clocks \(ECONNREFUSED\)/m);

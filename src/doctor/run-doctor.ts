@@ -42,8 +42,26 @@ function fileFindings(path: string, kind: 'config' | 'credentials'): Finding[] {
 function clockEndpoint(request: DoctorRequest, ctx: Context, profiles: Profiles): string {
   const endpoint = resolveEndpoint({ endpointUrl: request.endpointUrl }, ctx.env);
   if (endpoint) return endpoint;
-  const region = request.region ?? (ctx.env.AWS_REGION?.trim() || ctx.env.AWS_DEFAULT_REGION?.trim() || profiles.default?.region?.trim());
-  return region ? `https://sts.${checkRegion(region)}.amazonaws.com` : GLOBAL_ENDPOINT;
+  const sources: Array<[string | undefined, string]> = [
+    [request.region, '--region'],
+    [ctx.env.AWS_REGION?.trim(), 'AWS_REGION'],
+    [ctx.env.AWS_DEFAULT_REGION?.trim(), 'AWS_DEFAULT_REGION'],
+    [profiles.default?.region?.trim(), "region of profile 'default'"],
+  ];
+  const found = sources.find(([value]) => value);
+  return found ? `https://sts.${checkRegion(found[0]!, found[1])}.amazonaws.com` : GLOBAL_ENDPOINT;
+}
+
+/** A region or endpoint that is wrong is a finding too, not the end of the report. */
+async function checkClock(request: DoctorRequest, ctx: Context, profiles: Profiles): Promise<Finding> {
+  let endpoint: string;
+  try {
+    endpoint = clockEndpoint(request, ctx, profiles);
+  } catch (error) {
+    if (!(error instanceof StsenvError)) throw error;
+    return problem('clock', `not checked: ${error.message}${error.hint ? ` (${error.hint})` : ''}`);
+  }
+  return clockFinding(endpoint, ctx, request.timeoutMs);
 }
 
 export async function runDoctor(request: DoctorRequest, ctx: Context): Promise<number> {
@@ -58,7 +76,7 @@ export async function runDoctor(request: DoctorRequest, ctx: Context): Promise<n
     findings.push(problem('config', error.message));
   }
   findings.push(...signerFindings(ctx, profiles));
-  findings.push(request.offline ? clockSkipped() : await clockFinding(clockEndpoint(request, ctx, profiles), ctx, request.timeoutMs));
+  findings.push(request.offline ? clockSkipped() : await checkClock(request, ctx, profiles));
   const problems = findings.filter((f) => f.level === 'problem').length;
   const summary = problems === 0 ? 'no problems found' : `${problems} problem${problems === 1 ? '' : 's'} found`;
   ctx.stderr.write(`${[...findings.map(formatFinding), summary].join('\n')}\n`);

@@ -4,10 +4,12 @@
  * pairing the role with the provider.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { isolatedEnv, runCli } from './support/run-cli.js';
+import { KEYS, scriptExecutable, startPty } from './support/pty.js';
+import { CLI, isolatedEnv, runCli } from './support/run-cli.js';
+import { shQuote } from './support/shells.js';
 import { SAML_PROVIDER, samlResponse } from './support/saml.js';
 import { useStsFixture } from './support/sts-fixture.js';
 
@@ -77,6 +79,22 @@ describe('stsenv saml', () => {
     assert.equal(notGranted.code, 2);
     assert.match(notGranted.stderr, /grants no role 'Nobody'/);
     assert.equal(sts.fake.requestsFor('AssumeRoleWithSAML').length, 2);
+  });
+
+  test('several roles on a terminal: the picker lists them, filtered as one types; Enter assumes the one picked', async (t) => {
+    const script = scriptExecutable();
+    if (!script) return t.skip('script (util-linux) is not installed');
+    const file = assertionFile(samlResponse([[ADMIN, SAML_PROVIDER], [READER, 'arn:aws:iam::210987654321:saml-provider/Okta']]));
+    const [out, err] = [join(sts.home.dir, 'out'), join(sts.home.dir, 'err')];
+    const command = `${[process.execPath, CLI, 'saml', '--assertion-file', file, '-s', 'sh'].map(shQuote).join(' ')} > ${shQuote(out)} 2> ${shQuote(err)}`;
+    const session = startPty(script, command, env());
+    await session.waitFor(/Role to assume with the SAML assertion/);
+    await session.waitFor(/role\/ReadOnly/);
+    await session.press('ReadOnly');
+    await session.press(KEYS.enter, /[^]/);
+    assert.equal(await session.exit, 0, readFileSync(err, 'utf8'));
+    assert.match(readFileSync(out, 'utf8'), new RegExp(`^export STSENV_ROLE_ARN='${READER}';?$`, 'm'));
+    assert.equal(sts.fake.requestsFor('AssumeRoleWithSAML')[0]!.params.PrincipalArn, 'arn:aws:iam::210987654321:saml-provider/Okta');
   });
 
   test("a bad assertion is named, with what to give, before any request; STS's refusal keeps its code", async () => {

@@ -169,3 +169,22 @@ describe('mfa_process as the AWS CLI credential_process, with no terminal', () =
     assert.equal(runs(), 1);
   });
 });
+
+describe('the command runner of mfa_process, saml_assertion_process and --browser-command (in-process)', () => {
+  test('split as botocore splits credential_process: quotes and backslashes, no variables, globs or pipes', async () => {
+    const { splitCommandLine } = await import('../src/exec/helper-command.js');
+    assert.deepEqual(splitCommandLine(`ykman oath accounts code --single "arn:aws:iam::1:mfa/a b" 'it''s' x\\ y $HOME * |`, 'w'), ['ykman', 'oath', 'accounts', 'code', '--single', 'arn:aws:iam::1:mfa/a b', 'its', 'x y', '$HOME', '*', '|']);
+    assert.throws(() => splitCommandLine('ykman "open', 'mfa_process of profile \'p\''), /cannot read mfa_process of profile 'p'/);
+    assert.throws(() => splitCommandLine('   ', 'mfa_process of profile \'p\''), /mfa_process of profile 'p' is empty/);
+  });
+
+  test('stopped at its time limit; a failure named with its exit code; too much output refused', async () => {
+    const { runHelperCommand } = await import('../src/exec/helper-command.js');
+    const { testContext } = await import('./support/test-context.js');
+    const ctx = testContext({ env: { PATH: process.env.PATH } });
+    await assert.rejects(runHelperCommand('sleep 30', { what: 'mfa_process of profile \'slow\'', timeoutMs: 1000, ctx }), /mfa_process of profile 'slow' did not finish within 1s/);
+    await assert.rejects(runHelperCommand('sh -c "exit 4"', { what: 'x', timeoutMs: 5000, ctx }), /x failed \(exit code 4\)/);
+    await assert.rejects(runHelperCommand('head -c 2000000 /dev/zero', { what: 'x', timeoutMs: 5000, ctx }), /x printed more than 1024 KiB/);
+    assert.equal(await runHelperCommand('printf 123456', { what: 'x', timeoutMs: 5000, ctx }), '123456');
+  });
+});

@@ -1,5 +1,6 @@
 import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
+import { SERVICE_NAMES } from '../console/services.js';
 import { parseDurationSeconds } from '../duration.js';
 import type { SigninRequest } from '../engine/request.js';
 import { usageError } from '../errors.js';
@@ -21,7 +22,7 @@ const OPTIONS = {
   },
   url: { type: 'boolean', describe: 'Print the sign-in URL on stdout instead of opening a browser' },
   destination: { type: 'string', describe: 'Console page to open: a path such as s3/home, or a console URL' },
-  service: { type: 'string', describe: 'Console page of a service by name: s3, ec2, iam, lambda, logs... (else NAME/home)' },
+  service: { type: 'string', describe: 'Console page of a service by name: s3, ec2, iam, lambda, logs... (else NAME/home)', complete: SERVICE_NAMES },
   'logout-first': { type: 'boolean', describe: 'Sign out of the console session open in the browser, then sign in' },
   'browser-command': { type: 'string', describe: 'Command that opens the page, {url} standing for it, run without a shell (default: STSENV_BROWSER, else the system browser)' },
   'signin-url': { type: 'string', describe: "Federation endpoint (default: the partition's, https://signin.aws.amazon.com/federation)" },

@@ -12,6 +12,7 @@
 //   vendor/picker.cjs @clack/prompts, for the profile picker of `stsenv assume` with no role
 //   vendor/spawn.cjs cross-spawn, for `stsenv exec`
 //   vendor/nearest.cjs fastest-levenshtein, for the nearest command or option to a mistyped one
+//   vendor/split.cjs  shlex, for the command lines of mfa_process, saml_assertion_process and --browser-command
 //   help/WIDTH.json  every --help text, rendered by yargs here at build time, a file per width
 //   shells/          a copy of shells/, the scripts `stsenv init` and `stsenv completion` print
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
@@ -50,6 +51,8 @@ function vendorOf(specifier) {
   if (specifier === 'cross-spawn' || specifier.startsWith('cross-spawn/')) return 'spawn';
   // Only a mistyped command or option is measured against the right ones.
   if (specifier === 'fastest-levenshtein') return 'nearest';
+  // Only a command line a profile or --browser-command gives is split (mfa_process, saml_assertion_process).
+  if (specifier === 'shlex') return 'split';
   if (/^(@aws-sdk|@smithy|@aws)\//.test(specifier)) return 'aws';
   return undefined;
 }
@@ -78,7 +81,7 @@ const ownCode = {
 // Every package specifier own code imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
-const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map() };
+const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map(), split: new Map() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /**
@@ -177,6 +180,8 @@ const FEATURES = {
   mistakes: 'src/cli/mistakes.ts',
   'full-parser': 'src/cli/yargs-parser.ts',
   'write-profile': 'src/files/credentials-file.ts',
+  saml: 'src/saml/read-saml.ts',
+  doctor: 'src/doctor/run-doctor.ts',
 };
 const repoPath = (file) => relative(process.cwd(), file).split(sep).join('/');
 const featureOf = new Map(Object.entries(FEATURES).map(([name, entry]) => [entry, name]));

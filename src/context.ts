@@ -38,6 +38,8 @@ export interface Context {
   /** The process that started stsenv: the shell running `$(...)`, for --shell's default. */
   parentPid: number;
   platform: NodeJS.Platform;
+  /** The Node.js version (v20.19.0) and CPU architecture this runs on, for `stsenv doctor`. */
+  runtime?: { node: string; arch: string };
   local: LocalProcess;
   now(): Date;
   /** The STS calls, loaded on first use: a cache hit never loads the AWS SDK. */
@@ -184,6 +186,7 @@ export function processContext(options: ProcessContextOptions): Context {
     stderr,
     parentPid: process.ppid,
     platform: process.platform,
+    runtime: { node: process.version, arch: process.arch },
     evalShell,
     local: {
       pid: process.pid,

@@ -4,6 +4,7 @@ import { usageError } from './errors.js';
 export const DURATION_LIMITS = {
   AssumeRole: { min: 900, max: 43_200 },
   AssumeRoleWithWebIdentity: { min: 900, max: 43_200 },
+  AssumeRoleWithSAML: { min: 900, max: 43_200 },
   GetSessionToken: { min: 900, max: 129_600 },
   GetFederationToken: { min: 900, max: 129_600 },
   /** The federation endpoint's SessionDuration (stsenv console). */

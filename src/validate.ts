@@ -7,6 +7,7 @@ import { usageError } from './errors.js';
  */
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+const SAML_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@\/-]{1,512}$/;
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@\/-]{1,512}$/;
 const MFA_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(mfa|u2f)\/[\w+=,.@\/-]{1,512}$/;
 /** Hardware MFA devices are named by a serial number rather than an ARN. */
@@ -26,6 +27,14 @@ const MAX_TAGS = 50;
 export function checkRoleArn(value: string, option = 'role ARN'): string {
   if (!ROLE_ARN.test(value)) {
     throw usageError(`invalid ${option} '${value}'`, 'expected arn:aws:iam::123456789012:role/NAME');
+  }
+  return value;
+}
+
+/** The identity provider of AssumeRoleWithSAML (--principal-arn, saml_principal_arn). */
+export function checkSamlProviderArn(value: string, option = '--principal-arn'): string {
+  if (!SAML_PROVIDER_ARN.test(value)) {
+    throw usageError(`invalid ${option} '${value}'`, 'expected arn:aws:iam::123456789012:saml-provider/NAME');
   }
   return value;
 }

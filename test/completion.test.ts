@@ -68,7 +68,7 @@ describe('__complete: what a word completes to', () => {
     const all = await completeWords([''], commands, userEnv());
     assert.deepEqual(all.map((c) => c.value), [...commands.map((c) => c.name), 'help']);
     assert.equal(all[0]!.description, commands[0]!.describe);
-    assert.deepEqual(await values(['s']), ['session', 'sso']);
+    assert.deepEqual(await values(['s']), ['session', 'saml', 'sso']);
     assert.deepEqual(await values(['help', 'w']), ['web-identity', 'whoami']);
   });
 

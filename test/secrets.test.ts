@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BAD_INPUT_CASES, caseSecrets, FAULT_CASES, MFA_SERIAL, OIDC_TOKEN, ROLE, runCase, startWorld, TOKEN_CODE, type World } from './support/fault-cases.js';
+import { BAD_INPUT_CASES, caseSecrets, FAULT_CASES, MFA_SERIAL, OIDC_TOKEN, ROLE, runCase, SAML_ASSERTION, startWorld, TOKEN_CODE, type World } from './support/fault-cases.js';
 import { filesUnder } from './support/net-guard.js';
 import type { CliResult } from './support/run-cli.js';
 
@@ -89,6 +89,8 @@ describe('no secret leaks from a successful command, with --debug', () => {
     { name: 'session with MFA', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', TOKEN_CODE], carriesCredentials: true, secrets: { 'MFA code': TOKEN_CODE } },
     { name: 'web-identity --token-file', args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'token')], carriesCredentials: true, secrets: { 'OIDC token': OIDC_TOKEN } },
     { name: 'web-identity --token', args: (w) => ['web-identity', ROLE, ...at(w), '--token', OIDC_TOKEN], carriesCredentials: true, secrets: { 'OIDC token': OIDC_TOKEN } },
+    { name: 'saml --assertion-file', args: (w) => ['saml', ROLE, ...at(w), '--assertion-file', join(w.inputs, 'saml.b64')], carriesCredentials: true, secrets: { 'SAML assertion': SAML_ASSERTION } },
+    { name: 'doctor', args: (w) => ['doctor', ...at(w)], carriesCredentials: false },
     { name: 'whoami', args: (w) => ['whoami', ...at(w)], carriesCredentials: false },
     { name: 'whoami --json', args: (w) => ['whoami', ...at(w), '--json'], carriesCredentials: false },
     { name: 'unset', args: () => ['unset'], carriesCredentials: false },

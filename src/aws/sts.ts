@@ -5,12 +5,14 @@
  */
 import {
   AssumeRoleCommand,
+  AssumeRoleWithSAMLCommand,
   AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
   GetFederationTokenCommand,
   GetSessionTokenCommand,
   STSClient,
   type AssumeRoleCommandInput,
+  type AssumeRoleWithSAMLCommandInput,
   type AssumeRoleWithWebIdentityCommandInput,
   type GetFederationTokenCommandInput,
   type GetSessionTokenCommandInput,
@@ -30,7 +32,7 @@ import { toStsenvError } from './errors.js';
 import { httpsOptions } from './https-options.js';
 import { bypassesProxy, describeProxy, proxyAgents, readProxySettings } from './proxy.js';
 
-export type { AssumeRoleCommandInput, AssumeRoleWithWebIdentityCommandInput, GetFederationTokenCommandInput, GetSessionTokenCommandInput };
+export type { AssumeRoleCommandInput, AssumeRoleWithSAMLCommandInput, AssumeRoleWithWebIdentityCommandInput, GetFederationTokenCommandInput, GetSessionTokenCommandInput };
 
 type Logger = NonNullable<STSClientConfig['logger']>;
 
@@ -217,6 +219,8 @@ export interface StsService {
   /** Only long-term keys of an IAM user (or root) may call it; `stsenv console` signs in with the answer. */
   getFederationToken(target: StsTarget, input: GetFederationTokenCommandInput, now: Date): Promise<IssuedCredentials>;
   assumeRoleWithWebIdentity(target: StsTarget, input: AssumeRoleWithWebIdentityCommandInput, now: Date): Promise<IssuedCredentials>;
+  /** Unsigned too: the SAML assertion is the proof of identity. */
+  assumeRoleWithSAML(target: StsTarget, input: AssumeRoleWithSAMLCommandInput, now: Date): Promise<IssuedCredentials>;
   getCallerIdentity(target: StsTarget): Promise<CallerIdentity>;
   /**
    * The base credentials themselves, resolved by the SDK's chain for
@@ -250,6 +254,17 @@ export function createStsService(io: ServiceIo): StsService {
         false,
       );
       return { credentials: checkIssued('AssumeRoleWithWebIdentity', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
+    },
+    async assumeRoleWithSAML(target, input, now) {
+      const answer = await send(
+        io,
+        target,
+        'AssumeRoleWithSAML',
+        [input.SAMLAssertion],
+        (client, abortSignal) => client.send(new AssumeRoleWithSAMLCommand(input), { abortSignal }),
+        false,
+      );
+      return { credentials: checkIssued('AssumeRoleWithSAML', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
     },
     async getCallerIdentity(target) {
       const answer = await send(io, target, 'GetCallerIdentity', [], (client, abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }));

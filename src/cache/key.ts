@@ -7,7 +7,7 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
  * Secrets may be given here only hashed; the key itself is a hash again.
  */
 export interface CacheRequest {
-  operation: 'AssumeRole' | 'GetSessionToken' | 'AssumeRoleWithWebIdentity';
+  operation: 'AssumeRole' | 'GetSessionToken' | 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML';
   /** The key of whatever signs this request (a profile, keys, or the previous hop's request). */
   base: string;
   region: string;
@@ -24,6 +24,11 @@ export interface CacheRequest {
   mfaSerial?: string;
   /** sha256 of the web identity token. */
   webIdentityTokenHash?: string;
+  /** AssumeRoleWithSAML's identity provider. */
+  principalArn?: string;
+  /** sha256 of a SAML assertion given to `stsenv saml`; a profile's assertion command is named instead (run only on a miss). */
+  samlAssertionHash?: string;
+  samlAssertionProcess?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
+import { SERVICE_NAMES } from '../console/services.js';
 import { parseDurationSeconds } from '../duration.js';
 import type { SigninRequest } from '../engine/request.js';
 import { usageError } from '../errors.js';
@@ -21,6 +22,9 @@ const OPTIONS = {
   },
   url: { type: 'boolean', describe: 'Print the sign-in URL on stdout instead of opening a browser' },
   destination: { type: 'string', describe: 'Console page to open: a path such as s3/home, or a console URL' },
+  service: { type: 'string', describe: 'Console page of a service by name: s3, ec2, iam, lambda, logs... (else NAME/home)', complete: SERVICE_NAMES },
+  'logout-first': { type: 'boolean', describe: 'Sign out of the console session open in the browser, then sign in' },
+  'browser-command': { type: 'string', describe: 'Command that opens the page, {url} standing for it, run without a shell (default: STSENV_BROWSER, else the system browser)' },
   'signin-url': { type: 'string', describe: "Federation endpoint (default: the partition's, https://signin.aws.amazon.com/federation)" },
 } as const satisfies OptionTable;
 
@@ -52,9 +56,19 @@ export async function runConsoleCommand(options: ConsoleOptions, ctx: Context): 
     throw usageError(`invalid --duration '${options.duration}'`, 'give seconds (3600) or a length such as 15m, 1h, 12h');
   }
   const signinUrl = options.signinUrl !== undefined ? checkEndpointUrl(options.signinUrl, '--signin-url') : undefined;
+  if (options.service !== undefined && options.destination !== undefined) throw usageError('give --service or --destination, not both');
+  if (options.service !== undefined && options.service.trim() === '') throw usageError('--service is empty', 'give a service name such as s3, or a console path');
+  const browserLine = options.browserCommand ?? (ctx.env.STSENV_BROWSER?.trim() || undefined);
+  const browser = browserLine === undefined ? undefined : { line: browserLine, source: options.browserCommand !== undefined ? '--browser-command' : 'STSENV_BROWSER' };
   const request = signinRequest(options);
+  // Checked before any request; loaded only with a browser command (it splits and starts commands).
+  const launch = browser && !options.url ? await (await import('../console/browser-command.js')).browserLauncher(browser.line, browser.source, ctx) : undefined;
   const { runConsole } = await import('../console/run-console.js');
-  return runConsole(request, { duration: options.duration, url: options.url, destination: options.destination, signinUrl }, ctx);
+  return runConsole(
+    request,
+    { duration: options.duration, url: options.url, destination: options.destination, service: options.service, signinUrl, logoutFirst: options.logoutFirst, launch },
+    ctx,
+  );
 }
 
 export const consoleCommand: CommandSpec<ConsoleOptions> = {
@@ -66,6 +80,8 @@ export const consoleCommand: CommandSpec<ConsoleOptions> = {
     [`stsenv console ${EXAMPLE_ROLE}`, 'The console as the role, in your browser'],
     ['stsenv console --profile prod-admin --region eu-west-1 --destination s3/home', 'S3 in eu-west-1 as a role profile'],
     ['stsenv console --url', 'The current credentials; the sign-in URL on stdout'],
+    ['stsenv console --profile prod-admin --service logs --logout-first', 'CloudWatch Logs, signed out of the open console session first'],
+    ['stsenv console --profile prod --browser-command \'firefox "ext+container:name=prod&url={url}"\'', 'In a Firefox container'],
   ],
   epilogue:
     "Long-term keys sign in as a federated user (GetFederationToken, with your user's permissions). " +

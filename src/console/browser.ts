@@ -6,6 +6,7 @@
  * sign-in URL and then closes. What the process list shows is spent by the
  * time anyone could use it.
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { launchBrowser } from '../browser.js';
 import { listenOnLoopback } from '../server/loopback-server.js';
@@ -41,15 +42,20 @@ export async function startHandoff(target: string): Promise<Handoff> {
 export const BROWSER_WAIT_MS = 60_000;
 
 /**
- * Opens `target` in the default browser through a one-time loopback address.
+ * Opens `target` in the default browser (or the one `launch` starts: --browser-command) through a one-time loopback address.
  * Resolves to undefined once the browser has fetched it, or to why it did
  * not (the launcher could not start or failed, or no browser asked in time).
  */
-export async function openInBrowser(target: string, debug: (message: string) => void, waitMs = BROWSER_WAIT_MS): Promise<string | undefined> {
+export async function openInBrowser(
+  target: string,
+  debug: (message: string) => void,
+  waitMs = BROWSER_WAIT_MS,
+  launch: (url: string) => Promise<ChildProcess> = launchBrowser,
+): Promise<string | undefined> {
   const handoff = await startHandoff(target);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const launcher = await launchBrowser(handoff.url);
+    const launcher = await launch(handoff.url);
     debug(`started a browser through ${launcher.spawnfile} on a one-time loopback address`);
     const failed = new Promise<string>((resolve) => {
       launcher.once('exit', (code, signal) => {

@@ -3,12 +3,14 @@
  * (src/engine/sign-in.ts), the federation endpoint's sign-in token for
  * them, and the login URL, opened in a browser or printed on stdout.
  */
+import type { ChildProcess } from 'node:child_process';
 import type { Context } from '../context.js';
 import { durationFor } from '../duration.js';
 import type { SigninRequest } from '../engine/request.js';
 import { prepareSignin } from '../engine/sign-in.js';
 import { usageError } from '../errors.js';
-import { destinationUrl, federationEndpoint, loginUrl, partitionOf } from './urls.js';
+import { servicePath } from './services.js';
+import { destinationUrl, federationEndpoint, loginUrl, logoutFirstUrl, partitionOf } from './urls.js';
 
 /** What the console itself was asked for, checked by the command. */
 export interface ConsoleSettings {
@@ -17,7 +19,13 @@ export interface ConsoleSettings {
   /** Print the URL on stdout instead of opening a browser. */
   url?: boolean;
   destination?: string;
+  /** --service: a console service by name (services.ts), in place of --destination. */
+  service?: string;
   signinUrl?: string;
+  /** --logout-first: sign out of the open console session, then in. */
+  logoutFirst?: boolean;
+  /** --browser-command or STSENV_BROWSER: starts the page's browser on an address (src/console/browser-command.ts). */
+  launch?: (url: string) => Promise<ChildProcess>;
 }
 
 const CHAINED_MAX_SECONDS = 3600;
@@ -36,7 +44,7 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
   // Every check that needs no network comes first: the source, the region, the destination, a role's --duration.
   const prepared = await prepareSignin(request, ctx);
   const partition = partitionOf(prepared.region, prepared.roleArn);
-  const destination = destinationUrl(partition, prepared.region, settings.destination);
+  const destination = destinationUrl(partition, prepared.region, settings.service !== undefined ? servicePath(settings.service) : settings.destination);
   const endpoint = settings.signinUrl ?? federationEndpoint(partition);
   const roleDuration = prepared.roleArn !== undefined ? sessionDurationOf(settings.duration, prepared.chained) : undefined;
 
@@ -57,8 +65,9 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
     debug: ctx.debug,
     refusedHint,
   });
-  const url = loginUrl(endpoint, token, destination);
-  ctx.debug(`console destination ${destination}`);
+  const login = loginUrl(endpoint, token, destination);
+  const url = settings.logoutFirst ? logoutFirstUrl(partition, login, settings.signinUrl) : login;
+  ctx.debug(`console destination ${destination}${settings.logoutFirst ? ', after signing out of the open console session' : ''}`);
 
   // The URL signs anyone in for 15 minutes: stdout or the browser only, never stderr.
   if (settings.url) {
@@ -66,7 +75,9 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
     return 0;
   }
   const { noBrowserReason } = await import('../browser.js');
-  const why = noBrowserReason(ctx.env, ctx.platform) ?? (await (await import('./browser.js')).openInBrowser(url, ctx.debug));
+  const { openInBrowser } = await import('./browser.js');
+  // A browser command of one's own is run wherever it is asked for: it knows where it opens.
+  const why = settings.launch ? await openInBrowser(url, ctx.debug, undefined, settings.launch) : (noBrowserReason(ctx.env, ctx.platform) ?? (await openInBrowser(url, ctx.debug)));
   if (why !== undefined) {
     ctx.warn(`no browser opened (${why}): the sign-in URL is on stdout`);
     ctx.stdout.write(`${url}\n`);

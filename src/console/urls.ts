@@ -83,6 +83,30 @@ export function destinationUrl(partition: Partition, region: string | undefined,
   return url.href;
 }
 
+/**
+ * The partition's sign-out endpoint, which sends the browser on to
+ * `redirect_uri` once the open console session is signed out. Only the
+ * sign-in hosts of the partition's first region honour redirect_uri (the
+ * global host always goes to the AWS home page), so the login URL is moved
+ * to that host too, where the sign-in token works as well. With a
+ * --signin-url of one's own, its origin's /oauth.
+ */
+export function logoutFirstUrl(partition: Partition, login: string, customEndpoint?: string): string {
+  let logout: URL;
+  const target = new URL(login);
+  if (customEndpoint !== undefined) {
+    logout = new URL('/oauth', customEndpoint);
+  } else {
+    const hosts = PARTITIONS[partition];
+    const regional = `${hosts.home}.${hosts.signin}`;
+    logout = new URL(`https://${regional}/oauth`);
+    if (target.hostname === hosts.signin) target.hostname = regional;
+  }
+  logout.searchParams.set('Action', 'logout');
+  logout.searchParams.set('redirect_uri', target.href);
+  return logout.href;
+}
+
 /** The sign-in request: the session's credentials in the query, as the federation endpoint takes them. */
 export function signinTokenUrl(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }, sessionDuration?: number): URL {
   const url = new URL(endpoint);

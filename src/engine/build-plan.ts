@@ -9,9 +9,9 @@ import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { checkMfaSerial, checkRoleArn } from '../validate.js';
 import { isRoleProfile, requireProfile, resolveChain, type ProfileChain } from './chain.js';
-import { chainRoot, chainSteps, envKeys, keysRoot, sdkRoot, type Plan, type Root, type Step } from './plan.js';
+import { chainRoot, chainSteps, envKeys, keysRoot, sdkRoot, type MfaProcess, type Plan, type Root, type Step } from './plan.js';
 import type { ProfileChoice } from './profile-choice.js';
-import type { AssumeRoleRequest, ProfileCredentialsRequest, SessionTokenRequest, WebIdentityRequest } from './request.js';
+import type { AssumeRoleRequest, ProfileCredentialsRequest, SamlRequest, SessionTokenRequest, WebIdentityRequest } from './request.js';
 import { defaultSessionName } from './session-name.js';
 
 type SessionNamer = (fromProfile: string | undefined) => { name: string; isDefault: boolean };
@@ -107,9 +107,17 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
     if (!chain) throw usageError(`profile '${profile!.name}' is not a role profile (it has no role_arn)`, 'pass the role ARN as the first argument');
     const root = chainRoot(chain.root, ctx.env);
     const steps = chainSteps(chain, root, mfa.mfaSerial, sessionName);
-    const last = steps[steps.length - 1] as Extract<Step, { operation: 'AssumeRole' }>;
-    last.input = { ...last.input, ...fields };
-    if (fields.RoleSessionName !== undefined) last.defaultSessionName = false;
+    const final = steps[steps.length - 1]!;
+    if (final.operation === 'AssumeRoleWithSAML') {
+      const { DurationSeconds, Policy, PolicyArns, ...rest } = fields;
+      const refused = Object.keys(rest)[0];
+      if (refused) throw usageError(`profile '${profile!.name}' assumes its role with SAML, which takes no ${refused}`, 'the SAML assertion gives the session name and tags');
+      final.input = { ...final.input, ...(DurationSeconds !== undefined ? { DurationSeconds } : {}), ...(Policy !== undefined ? { Policy } : {}), ...(PolicyArns ? { PolicyArns } : {}) };
+    } else {
+      const last = final as Extract<Step, { operation: 'AssumeRole' }>;
+      last.input = { ...last.input, ...fields };
+      if (fields.RoleSessionName !== undefined) last.defaultSessionName = false;
+    }
     plan = { root, steps };
   } else {
     const root = chain ? chainRoot(chain.root, ctx.env) : await baseRoot(signing, ctx);
@@ -133,6 +141,7 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
  */
 export async function sessionPlan(request: SessionTokenRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
   let mfaSerial = request.mfa.mfaSerial;
+  let mfaProcess: MfaProcess | undefined;
   const signing = signingProfile(profile, ctx);
   const data = (await profileData(signing, ctx))?.data;
   if (data) {
@@ -141,12 +150,13 @@ export async function sessionPlan(request: SessionTokenRequest, profile: Profile
       throw usageError(`profile '${name}' is a role profile; GetSessionToken needs long-term keys`, `use stsenv assume --profile ${name}`);
     }
     if (mfaSerial === undefined && data.mfa_serial && !isRoleProfile(data)) mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial in profile '${name}'`);
+    if (data.mfa_process?.trim() && !isRoleProfile(data)) mfaProcess = { profile: name, command: data.mfa_process.trim() };
   }
   const root = await baseRoot(signing, ctx);
   if (request.mfa.tokenCode !== undefined && mfaSerial === undefined) {
     throw usageError('--token-code needs --mfa-serial', 'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME');
   }
-  return { root, steps: [{ operation: 'GetSessionToken', input: { DurationSeconds: request.durationSeconds }, mfaSerial, describe: `session of ${root.label}` }] };
+  return { root, steps: [{ operation: 'GetSessionToken', input: { DurationSeconds: request.durationSeconds }, mfaSerial, mfaProcess: mfaSerial ? mfaProcess : undefined, describe: `session of ${root.label}` }] };
 }
 
 /** AssumeRoleWithWebIdentity is unsigned: no base credentials are looked up. */
@@ -161,6 +171,21 @@ export function webIdentityPlan(request: WebIdentityRequest, ctx: Context): Plan
   return {
     root: { kind: 'unsigned', key: 'web-identity', label: 'the web identity token' },
     steps: [{ operation: 'AssumeRoleWithWebIdentity', input, defaultSessionName: !explicitName, describe: `role ${input.RoleArn} (web identity)` }],
+  };
+}
+
+/** AssumeRoleWithSAML is unsigned: the assertion is the identity; the session name is the assertion's. */
+export function samlPlan(request: SamlRequest): Plan {
+  const input = {
+    RoleArn: request.roleArn,
+    PrincipalArn: request.principalArn,
+    DurationSeconds: request.durationSeconds,
+    ...(request.policy !== undefined ? { Policy: request.policy } : {}),
+    ...(request.policyArns?.length ? { PolicyArns: request.policyArns.map((arn) => ({ arn })) } : {}),
+  };
+  return {
+    root: { kind: 'unsigned', key: 'saml', label: 'the SAML assertion' },
+    steps: [{ operation: 'AssumeRoleWithSAML', input, assertion: { kind: 'given', value: request.assertion }, describe: `role ${request.roleArn} (SAML)` }],
   };
 }
 

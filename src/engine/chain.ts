@@ -4,7 +4,7 @@
  * what to call; nothing here talks to AWS.
  */
 import { usageError } from '../errors.js';
-import { checkExternalId, checkMfaSerial, checkRoleArn, checkSessionName } from '../validate.js';
+import { checkExternalId, checkMfaSerial, checkRoleArn, checkSamlProviderArn, checkSessionName } from '../validate.js';
 import type { ProfileData, Profiles } from '../config/shared-files.js';
 
 /** What signs the first request of a chain. */
@@ -14,7 +14,9 @@ export type RootSource =
   /** Anything else the SDK resolves for a profile: SSO, credential_process, login... */
   | { kind: 'sdk'; profile: string }
   /** credential_source = Environment: the AWS_ACCESS_KEY_ID... variables. */
-  | { kind: 'environment'; profile: string };
+  | { kind: 'environment'; profile: string }
+  /** saml_assertion_process: the profile's own role, assumed with the SAML assertion the command prints (unsigned). */
+  | { kind: 'saml'; profile: string };
 
 /** One AssumeRole a profile asks for. */
 export interface RoleHop {
@@ -24,7 +26,11 @@ export interface RoleHop {
   externalId?: string;
   durationSeconds?: number;
   mfaSerial?: string;
+  /** mfa_process: a command printing the code for mfaSerial. */
+  mfaProcess?: string;
   region?: string;
+  /** A SAML profile's hop: AssumeRoleWithSAML with the assertion `command` prints, for the provider `principalArn`. */
+  saml?: { principalArn: string; command: string };
 }
 
 export interface ProfileChain {
@@ -68,6 +74,7 @@ function roleHop(name: string, data: ProfileData): RoleHop {
     }
   }
   if (data.mfa_serial) hop.mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial ${where}`);
+  if (data.mfa_process?.trim()) hop.mfaProcess = data.mfa_process.trim();
   if (data.duration_seconds) {
     const seconds = Number(data.duration_seconds);
     if (!/^\d+$/.test(data.duration_seconds.trim()) || seconds < 900 || seconds > 43_200) {
@@ -76,6 +83,11 @@ function roleHop(name: string, data: ProfileData): RoleHop {
     hop.durationSeconds = seconds;
   }
   if (data.region) hop.region = data.region;
+  if (data.saml_assertion_process?.trim()) {
+    const principal = data.saml_principal_arn?.trim();
+    if (!principal) throw usageError(`profile '${name}' has saml_assertion_process but no saml_principal_arn`, 'add saml_principal_arn = arn:aws:iam::ACCOUNT:saml-provider/NAME');
+    hop.saml = { principalArn: checkSamlProviderArn(principal, `saml_principal_arn ${where}`), command: data.saml_assertion_process.trim() };
+  }
   return hop;
 }
 
@@ -98,6 +110,10 @@ export function resolveChain(profiles: Profiles, name: string): ProfileChain {
     hops.push(roleHop(current, data));
     const source = data.source_profile;
     const credentialSource = data.credential_source;
+    if (hops[hops.length - 1]!.saml) {
+      if (source || credentialSource) throw usageError(`profile '${current}' has saml_assertion_process and ${source ? 'source_profile' : 'credential_source'}`, 'keep one of them: a SAML profile needs no other credentials');
+      return { root: { kind: 'saml', profile: current }, hops: hops.reverse() };
+    }
     if (source && credentialSource) {
       throw usageError(`profile '${current}' has both source_profile and credential_source`, 'keep one of them');
     }

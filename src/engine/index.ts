@@ -8,7 +8,7 @@ import type { CallerIdentity } from '../aws/sts.js';
 import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
-import { assumePlan, baseRoot, profilePlan, sessionPlan, signingProfile, webIdentityPlan } from './build-plan.js';
+import { assumePlan, baseRoot, profilePlan, samlPlan, sessionPlan, signingProfile, webIdentityPlan } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
 import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
@@ -17,6 +17,11 @@ import { runPlan } from './run-plan.js';
 import { resolveConnection, targetFor } from './target.js';
 
 export type { ConnectionRequest, CredentialRequest } from './request.js';
+// What `stsenv doctor` reads the configuration with: the engine's own rules, not a copy of them.
+export { isRoleProfile, resolveChain, type ProfileChain } from './chain.js';
+export { envKeys } from './plan.js';
+export { chooseProfile } from './profile-choice.js';
+export { resolveEndpoint } from './target.js';
 
 export interface ResolvedCredentials {
   credentials: Credentials;
@@ -45,6 +50,9 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     case 'web-identity':
       plan = webIdentityPlan(request, ctx);
       break;
+    case 'saml':
+      plan = samlPlan(request);
+      break;
     case 'profile':
       plan = await profilePlan(request, profile, ctx);
       break;
@@ -60,7 +68,7 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     const sts = await ctx.sts();
     return { credentials: await sts.resolveBaseCredentials(targetFor(connection, rootSigner(plan.root))), region, fromCache: false };
   }
-  const mfa = request.kind === 'web-identity' ? {} : request.mfa;
+  const mfa = request.kind === 'web-identity' || request.kind === 'saml' ? {} : request.mfa;
   const result = await runPlan(plan, connection, policy, mfa, ctx);
   if (!result.fromCache) ctx.debug(`${result.arn ? `assumed ${result.arn}` : 'got credentials'} until ${result.credentials.expiration.toISOString()}`);
   const last = plan.steps[plan.steps.length - 1]!;

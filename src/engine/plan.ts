@@ -5,7 +5,7 @@
  * step's key can be looked up without loading the AWS SDK or resolving any
  * credentials.
  */
-import type { AssumeRoleCommandInput, AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts';
+import type { AssumeRoleCommandInput, AssumeRoleWithSAMLCommandInput, AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts';
 import type { StsTarget } from '../aws/client-options.js';
 import { cacheKey, sha256, type CacheRequest } from '../cache/key.js';
 import type { CacheLabel } from '../cache/store.js';
@@ -23,10 +23,24 @@ export type Root =
   /** AssumeRoleWithWebIdentity is not signed. */
   | { kind: 'unsigned'; key: string; label: string };
 
+/**
+ * Where a SAML assertion comes from: given to `stsenv saml`, or printed by a
+ * profile's saml_assertion_process, which runs only when STS is to be asked.
+ */
+export type SamlAssertion = { kind: 'given'; value: string } | { kind: 'process'; profile: string; command: string };
+
+/** A profile's mfa_process: the command that prints the MFA code, run before any prompt. */
+export interface MfaProcess {
+  profile: string;
+  command: string;
+}
+
 export type Step =
-  | { operation: 'AssumeRole'; input: AssumeRoleCommandInput; mfaSerial?: string; defaultSessionName: boolean; describe: string }
-  | { operation: 'GetSessionToken'; input: { DurationSeconds: number }; mfaSerial?: string; describe: string }
-  | { operation: 'AssumeRoleWithWebIdentity'; input: AssumeRoleWithWebIdentityCommandInput; defaultSessionName: boolean; describe: string };
+  | { operation: 'AssumeRole'; input: AssumeRoleCommandInput; mfaSerial?: string; mfaProcess?: MfaProcess; defaultSessionName: boolean; describe: string }
+  | { operation: 'GetSessionToken'; input: { DurationSeconds: number }; mfaSerial?: string; mfaProcess?: MfaProcess; describe: string }
+  | { operation: 'AssumeRoleWithWebIdentity'; input: AssumeRoleWithWebIdentityCommandInput; defaultSessionName: boolean; describe: string }
+  /** The session name is the assertion's (its RoleSessionName attribute): none is sent. */
+  | { operation: 'AssumeRoleWithSAML'; input: Omit<AssumeRoleWithSAMLCommandInput, 'SAMLAssertion'>; assertion: SamlAssertion; describe: string };
 
 export interface Plan {
   root: Root;
@@ -79,6 +93,8 @@ export function chainRoot(root: RootSource, env: NodeJS.ProcessEnv): Root {
     }
     case 'sdk':
       return sdkRoot({ name: root.profile, from: '--profile' }, env);
+    case 'saml':
+      return { kind: 'unsigned', key: `saml-profile:${root.profile}@${filesKey(env)}`, label: `the SAML assertion of profile '${root.profile}'` };
   }
 }
 
@@ -100,18 +116,29 @@ export function isLongTerm(root: Root): boolean {
  */
 export function chainSteps(chain: ProfileChain, root: Root, mfaSerialOverride: string | undefined, sessionName: (hopSessionName: string | undefined) => { name: string; isDefault: boolean }): Step[] {
   const steps: Step[] = [];
-  const serial = mfaSerialOverride ?? chain.hops.find((hop) => hop.mfaSerial)?.mfaSerial;
+  const serialHop = chain.hops.find((hop) => hop.mfaSerial);
+  const serial = mfaSerialOverride ?? serialHop?.mfaSerial;
+  // The code comes from the mfa_process beside the mfa_serial used (or any hop's, for --mfa-serial).
+  const processHop = (serialHop?.mfaProcess ? serialHop : undefined) ?? chain.hops.find((hop) => hop.mfaProcess);
+  const mfaProcess = processHop ? { profile: processHop.profile, command: processHop.mfaProcess! } : undefined;
   const viaSession = serial !== undefined && isLongTerm(root);
   if (viaSession) {
-    steps.push({ operation: 'GetSessionToken', input: { DurationSeconds: MFA_SESSION_SECONDS }, mfaSerial: serial, describe: `MFA session of ${root.label}` });
+    steps.push({ operation: 'GetSessionToken', input: { DurationSeconds: MFA_SESSION_SECONDS }, mfaSerial: serial, mfaProcess, describe: `MFA session of ${root.label}` });
   }
   chain.hops.forEach((hop, index) => {
+    if (hop.saml) {
+      // Only a chain's first hop: a SAML profile has no source (chain.ts).
+      const input = { RoleArn: hop.roleArn, PrincipalArn: hop.saml.principalArn, DurationSeconds: hop.durationSeconds ?? 3600 };
+      steps.push({ operation: 'AssumeRoleWithSAML', input, assertion: { kind: 'process', profile: hop.profile, command: hop.saml.command }, describe: `role ${hop.roleArn} (SAML, profile '${hop.profile}')` });
+      return;
+    }
     const last = index === chain.hops.length - 1;
     const name = sessionName(hop.sessionName);
     const input: AssumeRoleCommandInput = { RoleArn: hop.roleArn, RoleSessionName: name.name, DurationSeconds: hop.durationSeconds ?? 3600 };
     if (hop.externalId) input.ExternalId = hop.externalId;
     const hopSerial = viaSession ? undefined : last && mfaSerialOverride ? mfaSerialOverride : hop.mfaSerial;
-    steps.push({ operation: 'AssumeRole', input, mfaSerial: hopSerial, defaultSessionName: name.isDefault, describe: `role ${hop.roleArn} (profile '${hop.profile}')` });
+    const hopProcess = hop.mfaProcess ? { profile: hop.profile, command: hop.mfaProcess } : mfaProcess;
+    steps.push({ operation: 'AssumeRole', input, mfaSerial: hopSerial, mfaProcess: hopSerial ? hopProcess : undefined, defaultSessionName: name.isDefault, describe: `role ${hop.roleArn} (profile '${hop.profile}')` });
   });
   return steps;
 }
@@ -158,6 +185,21 @@ export function stepRequest(step: Step, base: string, target: Pick<StsTarget, 'r
         webIdentityTokenHash: sha256(i.WebIdentityToken ?? ''),
       };
     }
+    case 'AssumeRoleWithSAML': {
+      const i = step.input;
+      const source = step.assertion;
+      return {
+        ...common,
+        operation: step.operation,
+        roleArn: i.RoleArn,
+        principalArn: i.PrincipalArn,
+        durationSeconds: i.DurationSeconds,
+        policy: i.Policy,
+        policyArns: i.PolicyArns?.map((p) => p.arn ?? ''),
+        samlAssertionHash: source.kind === 'given' ? sha256(source.value) : undefined,
+        samlAssertionProcess: source.kind === 'process' ? `${source.profile}\0${source.command}` : undefined,
+      };
+    }
   }
 }
 
@@ -179,10 +221,8 @@ export function stepLabel(plan: Plan, index: number, region: string | undefined)
     base: index === 0 ? plan.root.label : plan.steps[index - 1]!.describe,
     region,
   };
-  if (step.operation !== 'GetSessionToken') {
-    label.role = step.input.RoleArn;
-    label.sessionName = step.input.RoleSessionName;
-  }
-  if (step.operation !== 'AssumeRoleWithWebIdentity' && step.mfaSerial) label.mfaSerial = step.mfaSerial;
+  if (step.operation !== 'GetSessionToken') label.role = step.input.RoleArn;
+  if (step.operation === 'AssumeRole' || step.operation === 'AssumeRoleWithWebIdentity') label.sessionName = step.input.RoleSessionName;
+  if ((step.operation === 'AssumeRole' || step.operation === 'GetSessionToken') && step.mfaSerial) label.mfaSerial = step.mfaSerial;
   return label;
 }

@@ -67,13 +67,24 @@ export interface WebIdentityRequest extends Common {
   token: string;
 }
 
+/** AssumeRoleWithSAML: unsigned, the assertion an identity provider gave (base64, as the IdP posts it). */
+export interface SamlRequest extends Common {
+  kind: 'saml';
+  roleArn: string;
+  principalArn: string;
+  assertion: string;
+  durationSeconds: number;
+  policy?: string;
+  policyArns?: string[];
+}
+
 /** Whatever the profile (or the default chain) gives: a role profile's chain, or the SDK's answer. */
 export interface ProfileCredentialsRequest extends Common {
   kind: 'profile';
   mfa: MfaRequest;
 }
 
-export type CredentialRequest = AssumeRoleRequest | SessionTokenRequest | WebIdentityRequest | ProfileCredentialsRequest;
+export type CredentialRequest = AssumeRoleRequest | SessionTokenRequest | WebIdentityRequest | SamlRequest | ProfileCredentialsRequest;
 
 /**
  * Credentials for the console's federation endpoint: a role's (as `assume`

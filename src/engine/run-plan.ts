@@ -8,11 +8,14 @@ import type { IssuedCredentials, StsService } from '../aws/sts.js';
 import type { Context } from '../context.js';
 import { StsenvError } from '../errors.js';
 import type { CachePolicy } from './cache-policy.js';
-import { planKeys, rootSigner, stepLabel, type Plan, type Step } from './plan.js';
+import { planKeys, rootSigner, stepLabel, type Plan, type SamlAssertion, type Step } from './plan.js';
 import type { MfaRequest } from './request.js';
 import { targetFor, type Signer, type StsConnection } from './target.js';
 
 export type Issued = IssuedCredentials['credentials'];
+
+/** An identity provider's sign-in may wait for a person (a push to approve): minutes, not seconds. */
+const SAML_PROCESS_TIMEOUT_MS = 5 * 60_000;
 
 export interface PlanResult {
   credentials: Issued;
@@ -41,14 +44,18 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
   // Codes first: a person answers once, before anything is sent.
   const codes = new Map<number, string>();
   if (plan.steps.slice(start).some((step) => 'mfaSerial' in step && step.mfaSerial)) {
-    const { tokenCodeFor } = await import('../mfa/prompt.js');
+    const { tokenCodeFor, tokenCodeFromProcess } = await import('../mfa/prompt.js');
     let tokenCodeUsed = false;
     for (let i = start; i <= last; i++) {
       const step = plan.steps[i]!;
-      const serial = 'mfaSerial' in step ? step.mfaSerial : undefined;
+      if (step.operation !== 'AssumeRole' && step.operation !== 'GetSessionToken') continue;
+      const serial = step.mfaSerial;
       if (!serial) continue;
       // A code works once: a second step needing one must be asked for it.
-      codes.set(i, tokenCodeFor(serial, tokenCodeUsed ? { ...mfa, tokenCode: undefined } : mfa, ctx.platform));
+      const given = tokenCodeUsed ? { ...mfa, tokenCode: undefined } : mfa;
+      // --token-code, else the profile's mfa_process, else the terminal.
+      const code = given.tokenCode === undefined && step.mfaProcess ? await tokenCodeFromProcess(step.mfaProcess, ctx) : tokenCodeFor(serial, { ...given, processHint: step.mfaProcess === undefined }, ctx.platform);
+      codes.set(i, code);
       tokenCodeUsed = true;
     }
   }
@@ -62,9 +69,10 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
       i === 0 || !base ? rootSigner(plan.root) : { credentials: base, label: `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})` };
     const stepTarget = targetFor(connection, signer);
     const code = codes.get(i);
+    const assertion = step.operation === 'AssumeRoleWithSAML' ? await samlAssertion(step.assertion, ctx) : undefined;
     let issued: IssuedCredentials;
     try {
-      issued = await callStep(sts, step, stepTarget, code, ctx.now());
+      issued = await callStep(sts, step, stepTarget, code, assertion, ctx.now());
     } catch (error) {
       throw code !== undefined ? explainMfaFailure(error) : error;
     }
@@ -85,11 +93,20 @@ function explainMfaFailure(error: unknown): unknown {
   });
 }
 
+/** The assertion given, or the one a profile's saml_assertion_process prints now (checked before it goes to STS). */
+async function samlAssertion(source: SamlAssertion, ctx: Context): Promise<string> {
+  if (source.kind === 'given') return source.value;
+  const { runHelperCommand } = await import('../exec/helper-command.js');
+  const printed = await runHelperCommand(source.command, { what: `saml_assertion_process of profile '${source.profile}'`, timeoutMs: SAML_PROCESS_TIMEOUT_MS, ctx });
+  const { readSamlAssertion } = await import('../saml/assertion.js');
+  return readSamlAssertion(printed, `the output of saml_assertion_process of profile '${source.profile}'`).base64;
+}
+
 function describeStep(step: Step): string {
   return step.operation === 'GetSessionToken' ? step.describe : `${step.operation} ${step.input.RoleArn}`;
 }
 
-function callStep(sts: StsService, step: Step, target: StsTarget, code: string | undefined, now: Date): Promise<IssuedCredentials> {
+function callStep(sts: StsService, step: Step, target: StsTarget, code: string | undefined, assertion: string | undefined, now: Date): Promise<IssuedCredentials> {
   const mfa = code !== undefined && 'mfaSerial' in step && step.mfaSerial ? { SerialNumber: step.mfaSerial, TokenCode: code } : {};
   switch (step.operation) {
     case 'AssumeRole':
@@ -98,5 +115,7 @@ function callStep(sts: StsService, step: Step, target: StsTarget, code: string |
       return sts.getSessionToken(target, { ...step.input, ...mfa }, now);
     case 'AssumeRoleWithWebIdentity':
       return sts.assumeRoleWithWebIdentity(target, step.input, now);
+    case 'AssumeRoleWithSAML':
+      return sts.assumeRoleWithSAML(target, { ...step.input, SAMLAssertion: assertion! }, now);
   }
 }

@@ -53,8 +53,9 @@ function lastRole(plan: Plan): string | undefined {
   return last.operation === 'GetSessionToken' ? undefined : last.input.RoleArn;
 }
 
+/** The role's credentials came from another role's (any role operation before the last): role chaining. */
 function isChained(plan: Plan): boolean {
-  return plan.steps.length >= 2 && plan.steps[plan.steps.length - 2]!.operation === 'AssumeRole';
+  return plan.steps.length >= 2 && plan.steps[plan.steps.length - 2]!.operation !== 'GetSessionToken';
 }
 
 /** Options that only a role's AssumeRole takes. */

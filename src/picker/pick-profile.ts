@@ -11,7 +11,7 @@ import { constants } from 'node:os';
 import { loadProfiles } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
-import { closeTerminal, openTerminal } from '../terminal.js';
+import { closeTerminal, openTerminal, type TerminalFds } from '../terminal.js';
 import { pickerEntries } from './entries.js';
 import { matchesFilter } from './match.js';
 import { terminalStreams } from './terminal-streams.js';
@@ -43,6 +43,16 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
     closeTerminal(fds);
     throw error;
   }
+  const answer = await pickOne(fds, 'Role profile to assume (Esc: cancel)', 'profile', entries.map((entry) => ({ value: entry.profile, label: entry.line })), ctx);
+  if (answer.kind === 'picked') ctx.debug(`picked profile '${answer.value}'`);
+  if (answer.kind !== 'picked') return answer;
+  return { kind: 'picked', profile: answer.value, sso: entries.find((entry) => entry.profile === answer.value)?.sso ?? false };
+}
+
+type Picked = { kind: 'picked'; value: string } | Exclude<PickOutcome, { kind: 'picked' }>;
+
+/** One of `options` picked on the terminal `fds` (closed when done), filtered as the user types. */
+async function pickOne(fds: TerminalFds, message: string, noun: string, options: Array<{ value: string; label: string }>, ctx: Context): Promise<Picked> {
   const { autocomplete, isCancel } = await import('@clack/prompts');
   const terminal = terminalStreams(fds);
   if (!terminal) {
@@ -58,10 +68,10 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
   });
   try {
     const answer = await autocomplete({
-      message: 'Role profile to assume (Esc: cancel)',
-      options: entries.map((entry) => ({ value: entry.profile, label: entry.line })),
+      message,
+      options,
       filter: (typed, option) => matchesFilter(typed, option.label ?? option.value),
-      validate: (value) => (value === undefined ? 'no profile matches: change the filter, or Esc to cancel' : undefined),
+      validate: (value) => (value === undefined ? `no ${noun} matches: change the filter, or Esc to cancel` : undefined),
       maxItems: VISIBLE_ROWS,
       withGuide: false,
       input: terminal.input,
@@ -70,10 +80,21 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
     });
     if (signalled) return { kind: 'cancelled', exitCode: 128 + constants.signals[signalled] };
     if (isCancel(answer) || typeof answer !== 'string') return { kind: 'cancelled', exitCode: 128 + constants.signals.SIGINT };
-    ctx.debug(`picked profile '${answer}'`);
-    return { kind: 'picked', profile: answer, sso: entries.find((entry) => entry.profile === answer)?.sso ?? false };
+    return { kind: 'picked', value: answer };
   } finally {
     stopSignals();
     terminal.close();
   }
+}
+
+/**
+ * `stsenv saml` with an assertion granting several roles and no --role: one
+ * of them, picked on the terminal as a role profile is. `roles` are shown as
+ * given (the command made them printable).
+ */
+export async function pickSamlRole(roles: readonly string[], ctx: Context): Promise<{ kind: 'picked'; roleArn: string } | Exclude<PickOutcome, { kind: 'picked' }>> {
+  const fds = openTerminal(ctx.platform);
+  if (!fds) return { kind: 'no-terminal' };
+  const answer = await pickOne(fds, 'Role to assume with the SAML assertion (Esc: cancel)', 'role', roles.map((role) => ({ value: role, label: role })), ctx);
+  return answer.kind === 'picked' ? { kind: 'picked', roleArn: answer.value } : answer;
 }

@@ -62,7 +62,7 @@ export interface ServingEndpoint {
  * the command starts), then serves them. A renewal never asks for a code:
  * the terminal belongs to the command by then.
  */
-export async function serveCredentials(request: Exclude<CredentialRequest, { kind: 'web-identity' }>, ctx: Context): Promise<ServingEndpoint> {
+export async function serveCredentials(request: Exclude<CredentialRequest, { kind: 'web-identity' | 'saml' }>, ctx: Context): Promise<ServingEndpoint> {
   const first = await resolveCredentials(request, ctx);
   if (!first.credentials.sessionToken || !first.credentials.expiration) throw failure('exec --server needs temporary credentials (with a session token and an expiration)');
   try {

@@ -72,6 +72,8 @@ export interface FakeStsOptions {
   now?: () => Date;
   /** Listening port on 127.0.0.1; default 0 (any free port). */
   port?: number;
+  /** How far ahead (negative: behind) of this machine's clock the Date header of every answer is. */
+  dateSkewMs?: number;
   /** Called after each request is recorded (the standalone runner logs with it). */
   onRequest?: (request: RecordedRequest) => void;
 }
@@ -84,6 +86,8 @@ export interface FakeSts {
   requestsFor(action: string): RecordedRequest[];
   failNext(fault: Fault, count?: number): void;
   failAlways(fault: Fault): void;
+  /** Sets how far the Date header of every answer is from this machine's clock (reset() puts it back to 0). */
+  skewDate(ms: number): void;
   /** Drops faults and empties `requests`/`issued` in place; keys already issued keep working. */
   reset(): void;
   close(): Promise<void>;
@@ -621,6 +625,56 @@ const assumeRoleWithWebIdentity: Operation = (state, params) => {
   );
 };
 
+/** The "roleArn,providerArn" values of a SAML response's Role attribute (either order), read as loosely as a fake may. */
+export function samlRolePairs(assertion: string): Array<{ role: string; provider: string }> | undefined {
+  const xml = Buffer.from(assertion, 'base64').toString('utf8');
+  if (!/<(\w+:)?Response[\s>]/.test(xml)) return undefined;
+  const attribute = /<(?:\w+:)?Attribute\b[^>]*Name="https:\/\/aws\.amazon\.com\/SAML\/Attributes\/Role"[^>]*>([\s\S]*?)<\/(?:\w+:)?Attribute>/.exec(xml);
+  if (!attribute) return [];
+  const pairs = [];
+  for (const m of attribute[1]!.matchAll(/<(?:\w+:)?AttributeValue\b[^>]*>([^<]*)<\/(?:\w+:)?AttributeValue>/g)) {
+    const parts = m[1]!.split(',').map((p) => p.trim());
+    const role = parts.find((p) => p.includes(':role/'));
+    const provider = parts.find((p) => p.includes(':saml-provider/'));
+    if (role && provider) pairs.push({ role, provider });
+  }
+  return pairs;
+}
+
+/**
+ * Unsigned, like web identity. The assertion must be a base64 SAML response
+ * whose Role attribute pairs RoleArn with PrincipalArn (no signature check);
+ * the session name is its RoleSessionName attribute, as STS takes it.
+ */
+const assumeRoleWithSAML: Operation = (state, params) => {
+  const v = new Validator(params);
+  const roleArn = v.string('RoleArn', { required: true, min: 20, max: 2048 });
+  const principalArn = v.string('PrincipalArn', { required: true, min: 20, max: 2048 });
+  const assertion = v.string('SAMLAssertion', { required: true, min: 4, max: 100000 });
+  const duration = v.integer('DurationSeconds', 900, 43200);
+  checkSessionPolicies(v, params);
+  v.done();
+  checkSemantics(params);
+  const pairs = samlRolePairs(assertion!);
+  if (!pairs) throw new StsError('InvalidIdentityToken', 'Invalid SAML response');
+  if (!pairs.some((p) => p.role === roleArn && p.provider === principalArn)) {
+    throw new StsError('AccessDenied', `Not authorized to perform sts:AssumeRoleWithSAML`);
+  }
+  const xml = Buffer.from(assertion!, 'base64').toString('utf8');
+  const session = /Name="https:\/\/aws\.amazon\.com\/SAML\/Attributes\/RoleSessionName"[^>]*>\s*<(?:\w+:)?AttributeValue\b[^>]*>([^<]*)</.exec(xml)?.[1] ?? 'saml-user';
+  const identity = assumedRole(roleArn!, session);
+  return (
+    state.issue('AssumeRoleWithSAML', identity, duration, 3600) +
+    node('AssumedRoleUser', text('AssumedRoleId', identity.userId), text('Arn', identity.arn)) +
+    text('PackedPolicySize', packedPolicySize(params)) +
+    text('Subject', session) +
+    text('SubjectType', 'persistent') +
+    text('Issuer', 'https://idp.fake-sts.invalid') +
+    text('Audience', 'https://signin.aws.amazon.com/saml') +
+    text('NameQualifier', 'fake-sts')
+  );
+};
+
 const getCallerIdentity: Operation = (_state, _params, caller) => {
   const who = requireSigned(caller);
   return text('UserId', who.userId) + text('Account', who.account) + text('Arn', who.arn);
@@ -631,6 +685,7 @@ const OPERATIONS: Record<string, Operation> = {
   GetSessionToken: getSessionToken,
   GetFederationToken: getFederationToken,
   AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
+  AssumeRoleWithSAML: assumeRoleWithSAML,
   GetCallerIdentity: getCallerIdentity,
 };
 
@@ -644,12 +699,13 @@ function runOperation(state: StsState, req: ParsedRequest): string {
 
 // ---------------------------------------------------------------- server
 
-function send(res: ServerResponse, status: number, body: string, requestId: string, contentType = 'text/xml'): void {
+function send(res: ServerResponse, status: number, body: string, requestId: string, contentType = 'text/xml', dateSkewMs = 0): void {
   res.writeHead(status, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
     'x-amzn-RequestId': requestId,
-    Date: new Date().toUTCString(),
+    // A skewed Date is how STS shows a client's clock is wrong (stsenv doctor reads it).
+    Date: new Date(Date.now() + dateSkewMs).toUTCString(),
   });
   res.end(body);
 }
@@ -658,6 +714,7 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
   const state = new StsState(options.account ?? DEFAULT_ACCOUNT, options.now ?? (() => new Date()), options.durationDefault);
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
+  let dateSkewMs = options.dateSkewMs ?? 0;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -690,17 +747,17 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
       await sleep(fault.delayMs);
       if (closed) return;
     }
-    if (fault && 'status' in fault) return send(res, fault.status, fault.body, requestId, 'text/plain');
+    if (fault && 'status' in fault) return send(res, fault.status, fault.body, requestId, 'text/plain', dateSkewMs);
     try {
       if (fault && 'error' in fault) {
         const message = fault.message ?? defaultMessage(fault.error, parsed.action, state.arnFor(parsed.accessKeyId), state.account);
         throw new StsError(fault.error, message);
       }
-      send(res, 200, runOperation(state, parsed), requestId);
+      send(res, 200, runOperation(state, parsed), requestId, 'text/xml', dateSkewMs);
     } catch (e) {
       // A bug in the fake surfaces as InternalFailure carrying its message, not as a dropped socket.
       const err = e instanceof StsError ? e : new StsError('InternalFailure', `fake-sts bug: ${String(e)}`);
-      send(res, err.status, errorXml(err, requestId), requestId);
+      send(res, err.status, errorXml(err, requestId), requestId, 'text/xml', dateSkewMs);
     }
   }
 
@@ -714,7 +771,11 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
     requestsFor: (action) => state.requests.filter((r) => r.action === action),
     failNext: (fault, count = 1) => state.faults.next(fault, count),
     failAlways: (fault) => state.faults.setAlways(fault),
+    skewDate: (ms) => {
+      dateSkewMs = ms;
+    },
     reset() {
+      dateSkewMs = options.dateSkewMs ?? 0;
       state.faults.clear();
       state.requests.length = 0;
       state.issued.length = 0;

@@ -11,11 +11,14 @@ import { startFakeSts, type FakeSts } from './fake-sts.js';
 import { netGuard, selfSignedCert, type NetGuard } from './net-guard.js';
 import { closedPort, startRecordingProxy, startTlsFront, type RecordingProxy, type TlsFront } from './proxy.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv, runCli, tempDir, type CliResult } from './run-cli.js';
+import { SAML_PROVIDER, samlResponse } from './saml.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 export const MFA_SERIAL = 'arn:aws:iam::123456789012:mfa/tester';
 /** One-time secrets the cases send; none may ever be printed. */
 export const TOKEN_CODE = '918273';
+/** A SAML response granting ROLE: a secret like the OIDC token. */
+export const SAML_ASSERTION = samlResponse([['arn:aws:iam::123456789012:role/deploy', SAML_PROVIDER]]);
 export const OIDC_TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJzdHNlbnYtdGVzdCIsImF1ZCI6InN0cyJ9.c2VjcmV0LW9pZGMtdG9rZW4tZm9yLXRlc3Rz';
 export const PROXY_PASSWORD = 'pr0xy-Pa55word-secret';
 
@@ -44,6 +47,7 @@ export async function startWorld(): Promise<World> {
   const front = cert ? await startTlsFront(fake.port, cert.cert, cert.key) : undefined;
   mkdirSync(join(inputs.dir, 'aws'), { recursive: true });
   writeFileSync(join(inputs.dir, 'token'), `${OIDC_TOKEN}\n`);
+  writeFileSync(join(inputs.dir, 'saml.b64'), `${SAML_ASSERTION}\n`);
   writeFileSync(
     join(inputs.dir, 'aws', 'credentials'),
     `[dev]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,

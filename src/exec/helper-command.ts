@@ -1,0 +1,77 @@
+/**
+ * A command a profile names (mfa_process, saml_assertion_process) or the
+ * user gives (--browser-command), run without any shell: its line split as botocore
+ * splits credential_process (Python's shlex, POSIX rules: quotes and
+ * backslashes, no variables, globs or pipes), found and started as the
+ * command of `stsenv exec` is. Its stderr is ours (a YubiKey's "touch your
+ * key" reaches the person), its stdout is collected, up to a limit, and it is
+ * ended when it takes longer than it may.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { split } from 'shlex';
+import type { Context } from '../context.js';
+import { failure, StsenvError, usageError } from '../errors.js';
+
+/** More than any code or assertion a helper prints (an assertion is some tens of kilobytes). */
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+/** The words of a command line; `what` names it in messages (`mfa_process of profile 'x'`). */
+export function splitCommandLine(line: string, what: string): [string, ...string[]] {
+  let words: string[];
+  try {
+    words = split(line);
+  } catch (error) {
+    throw usageError(`cannot read ${what}: ${(error as Error).message}`, 'quote as in a POSIX shell: "..." or \'...\' (no shell runs it)');
+  }
+  if (words.length === 0 || words[0] === '') throw usageError(`${what} is empty`);
+  return words as [string, ...string[]];
+}
+
+/** Finds the command before anything is sent, and starts it as `stsenv exec` would (no shell of ours). */
+export async function startHelper(words: readonly string[], what: string, stdio: 'collect' | 'detached', ctx: Context): Promise<ChildProcess> {
+  const [command, ...args] = words as [string, ...string[]];
+  const { checkCommand, spawnCommand } = await import('./spawn-command.js');
+  const problem = checkCommand(command, args, ctx.env, ctx.platform);
+  if (problem) throw new StsenvError(`${what}: ${problem.message}`, 1, { hint: problem.hint });
+  ctx.debug(`running ${what}: ${command} with ${args.length} argument${args.length === 1 ? '' : 's'}`);
+  const env = { ...ctx.env };
+  if (stdio === 'detached') return spawnCommand(command, args, { env, stdio: 'ignore', detached: ctx.platform !== 'win32' }, ctx.platform);
+  return spawnCommand(command, args, { env, stdio: ['inherit', 'pipe', 'inherit'] }, ctx.platform);
+}
+
+export interface HelperRun {
+  /** Names the command in messages. */
+  what: string;
+  timeoutMs: number;
+  ctx: Context;
+}
+
+/** Runs a command line and gives what it printed on stdout; a failure, a timeout or too much output is an error naming it. */
+export async function runHelperCommand(line: string, { what, timeoutMs, ctx }: HelperRun): Promise<string> {
+  const child = await startHelper(splitCommandLine(line, what), what, 'collect', ctx);
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let stopped: StsenvError | undefined;
+    const stop = (error: StsenvError) => {
+      stopped ??= error;
+      child.kill('SIGTERM');
+    };
+    const timer = setTimeout(() => stop(failure(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`, { hint: 'it was stopped; run it by hand to see what it waits for' })), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_OUTPUT_BYTES) stop(failure(`${what} printed more than ${MAX_OUTPUT_BYTES / 1024} KiB`, { hint: 'it should print the value alone' }));
+      else chunks.push(chunk);
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(stopped ?? failure(`cannot run ${what} (${error.code ?? error.message})`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (stopped) return reject(stopped);
+      if (code !== 0) return reject(failure(`${what} failed (${signal ?? `exit code ${code}`})`, { hint: 'its own message, if it printed one, is above' }));
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}

@@ -5,7 +5,7 @@
  */
 import { usageError } from '../errors.js';
 import { checkExternalId, checkMfaSerial, checkRoleArn, checkSessionName } from '../validate.js';
-import type { ProfileData, Profiles } from '../config/shared-files.js';
+import type { ProfileData, ProfileSource } from '../config/shared-files.js';
 
 /** What signs the first request of a chain. */
 export type RootSource =
@@ -37,8 +37,8 @@ export function isRoleProfile(data: ProfileData | undefined): boolean {
   return Boolean(data?.role_arn);
 }
 
-export function requireProfile(profiles: Profiles, name: string, why = '--profile'): ProfileData {
-  const data = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+export function requireProfile(profiles: ProfileSource, name: string, why = '--profile'): ProfileData {
+  const data = profiles.profile(name);
   if (!data) {
     throw usageError(`${why} names profile '${name}', which is not in the AWS config or credentials file`, 'check the name, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE');
   }
@@ -84,7 +84,7 @@ function roleHop(name: string, data: ProfileData): RoleHop {
  * source_profile and has keys uses its own keys, as the AWS CLI does; any
  * other repeat is a loop.
  */
-export function resolveChain(profiles: Profiles, name: string): ProfileChain {
+export function resolveChain(profiles: ProfileSource, name: string): ProfileChain {
   const hops: RoleHop[] = [];
   const seen: string[] = [];
   let current = name;

@@ -8,7 +8,7 @@
  * autocomplete, in a vendor bundle of its own that only this path loads.
  */
 import { constants } from 'node:os';
-import { loadProfiles } from '../config/shared-files.js';
+import { sharedConfig } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { closeTerminal, openTerminal } from '../terminal.js';
@@ -34,7 +34,7 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
   }
   let entries;
   try {
-    entries = pickerEntries(await loadProfiles(ctx.env));
+    entries = pickerEntries(sharedConfig(ctx.env).allProfiles());
     if (entries.length === 0) {
       throw usageError('assume has no <role-arn>, and the AWS config and credentials files have no role profile to pick from', 'pass a role ARN, or add a profile with role_arn to your AWS config');
     }

@@ -42,7 +42,7 @@ const HEADERS = [
   '[default]', '[profile default]', '[profile a]', '[profile "b"]', "[profile 'c']", '[ profile a ]', '[profile  a]', '[profile\ta]',
   '[profile.a]', '[a]', '[b]', '[sso-session s]', '[sso-session.s]', '[sso-session t]', '[services v]', '[plugins x]', '[profile a] # note',
   '[profile b] ;note', '[profile a]#x]', '  [profile b]', '[profile a b]', '[profile constructor]', '[constructor]', '[1]', '[profile 2]',
-  '[profile sso-session.s]', '[]', '[profile x@y.z/w:1%]', '\t[b]  ',
+  '[profile sso-session.s]', '[]', '[profile x@y.z/w:1%]', '\t[b]  ', '[profile x+y]', '[profile a.b]', '[profile a]]', '[a b]', '[x+y]',
 ];
 const SETTINGS = [
   'region = us-east-1', 'region=eu-west-1', 'role_arn = arn:aws:iam::123456789012:role/x', 'source_profile = a', 'source_profile = b',
@@ -135,7 +135,7 @@ describe('the shared files as the SDK reads them', () => {
       const where = `seed ${seed}: ${JSON.stringify(config)} / ${JSON.stringify(credentials)}`;
       assert.deepEqual(ordered(ours.allProfiles()), ordered(sdk.profiles), where);
       assert.deepEqual(ordered(ours.allSsoSessions()), ordered(sdk.sessions), where);
-      for (const name of [...Object.keys(sdk.profiles), 'a', 'default', 'nope', 'constructor', '__proto__', 'toString']) {
+      for (const name of [...Object.keys(sdk.profiles), 'a', 'default', 'nope', 'constructor', '__proto__', 'toString', 'x+y', 'a.b', 'a]', '.*']) {
         assert.deepEqual(ours.profile(name), Object.hasOwn(sdk.profiles, name) ? sdk.profiles[name] : undefined, `${where} profile ${name}`);
       }
       assert.deepEqual(ours.profileNames(), Object.keys(sdk.profiles).filter((name) => !/^(?:sso-session|services)\./.test(name)), where);

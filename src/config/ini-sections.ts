@@ -1,16 +1,16 @@
 /**
- * One shared config or credentials file, read in one pass over its text:
- * where each [section] is, and the first line the AWS CLI would refuse. A
- * section's settings are parsed only when a run asks for that section, so a
- * run that names one profile costs the same with 3 profiles or 30,000. The
- * pass is a few regular expressions over the whole text (native code),
- * never JavaScript per line: cold code runs slowly, and shells start
- * stsenv at every prompt.
+ * One shared config or credentials file, read only as far as a run needs:
+ * a run that names one profile finds that profile's sections without
+ * looking at the others, so it costs the same with 3 profiles or 30,000.
+ * Everything that goes over the whole text is a regular expression (native
+ * code, a few milliseconds for 100,000 lines), never JavaScript per line:
+ * shells start stsenv at every prompt, and its code always runs cold.
  *
  * What a section holds is what the SDK's loader makes of it
  * (@smithy/core/config: parseIni, getConfigData, mergeConfigFiles), so that
- * stsenv sees what the SDKs see: test/ini-sections.test.ts holds the two to
- * the same answers.
+ * stsenv sees what the SDKs see; which lines are refused is the AWS CLI's
+ * rule. test/ini-sections.test.ts holds both to their line-by-line
+ * statements over generated files.
  */
 
 /** One section's keys (config and credentials merged, when it is a profile). */
@@ -23,56 +23,58 @@ export interface MalformedLine {
 }
 
 interface Section {
-  /** The loader's name for it: `dev` for [dev], `profile.dev` for [profile dev]; undefined when the loader skips it. */
-  key: string | undefined;
-  /** Offset of its header line. */
+  /** Offset of the line break before its header line. */
   start: number;
-  /** Offset of the line break after the header (its body follows). */
+  /** Offset of the line break after the header line (the body follows), or the end of the text. */
   bodyStart: number;
-  /** Offset of the line break before the next header, or the end of the text. */
+  /** Offset of the line break before the next header line, or the end of the text. */
   end: number;
 }
 
 /** The section types the loader keeps with their prefix ([profile x], [sso-session x], [services x]). */
 const SECTION_TYPES = new Set(['profile', 'sso-session', 'services']);
 const PREFIXED = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
-/** Names the loader refuses: it then reads the whole file as empty. */
-const BLOCKED = new Set(['__proto__', 'profile __proto__']);
 /** A comment: `#` or `;` at the start of a line or after white space. */
 const COMMENT = /(?:^|\s)[;#]/;
 
+// The text is searched with a line break put before it, so that every line starts after a `\n`.
+// Lines are split at `\n` alone, as the loader splits them (a `\r` before it is white space).
+
+/** A header line: its first character after white space is `[`. */
+const HEADER = /\n[^\S\n]*\[/g;
+/** What follows the `[` of a header the AWS CLI accepts: `]` ends what is left before a comment. */
+const HEADER_END = String.raw`(?:[^\s]|[^\S\n](?![;#]))*\][^\S\n]*(?:(?<=\s)[;#][^\n]*)?(?:\n|$)`;
 /**
- * Each line that matters, in order: a header (any line whose first
- * character after white space is `[`: group 1 from that `[`), or a setting
- * line that is not indented and has no `=` or `:` before its comment
- * (group 2). Every other line is a setting, a comment, blank, or the
- * indented continuation of a setting. Lines are split at `\n` alone, as the
- * loader splits them (a `\r` before it is white space).
+ * After the first header, the first line the AWS CLI refuses: a header
+ * without its closing `]` (group 1 is set), or a line that is not indented
+ * and has no `=` or `:` before its comment.
  */
-const SCAN = /(?:^|\n)(?:[^\S\n]*(\[[^\n]*)|([=:]|[^\s[#;=:](?:[^\s=:]|[^\S\n](?![;#]))*(?=[^\S\n][;#]|\n|$)))/g;
-/** Before any header: a line that is neither blank nor a comment. */
-const SETTING_LINE = /(?:^|\n)[^\s#;]/;
+const MALFORMED = new RegExp(String.raw`\n(?:[^\S\n]*\[(?!${HEADER_END})()|[=:]|[^\s[#;=:](?:[^\s=:]|[^\S\n](?![;#]))*(?=[^\S\n][;#]|\n|$))`, 'g');
+/** Before the first header: a line that is neither blank nor a comment. */
+const SETTING = /\n[^\s#;]/;
+/** A header whose name the loader refuses: it then reads the whole file as empty. */
+const REFUSED_NAME = /\n[^\S\n]*\[(?:profile )?__proto__\][^\S\n]*(?:(?<=\s)[;#][^\n]*)?(?:\n|$)/;
+/** Every header line, whole (group 1). */
+const HEADER_LINES = /\n([^\S\n]*\[[^\n]*)/g;
 /** A line the loader takes a value from: `key = value` with a value before any comment. */
-const VALUE_LINE = /(?:^|\n)[^\S\n]*[^\s=#;](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#])/;
+const VALUE_LINE = /\n[^\S\n]*[^\s=#;](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#])/;
 
-/** Where the line a match of `(?:^|\n)...` begins. */
-function lineStart(match: RegExpExecArray): number {
-  return match[0].charCodeAt(0) === 10 ? match.index + 1 : match.index;
-}
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
-/** The loader's name for a section header's content (`[...]`); undefined: skipped; null: a name it refuses. */
-function sectionKey(content: string): string | undefined | null {
+/** The loader's name for a header line; undefined when it skips the section. */
+function sectionKey(line: string): string | undefined {
+  const content = (line.includes('#') || line.includes(';') ? line.split(COMMENT)[0]! : line).trim();
   const name = content.slice(1, -1);
-  if (BLOCKED.has(name)) return null;
   const prefixed = PREFIXED.exec(name);
-  if (!prefixed) return name;
+  // [] names no section: the loader reads no setting after it.
+  if (!prefixed) return name || undefined;
   return SECTION_TYPES.has(prefixed[1]!) ? `${prefixed[1]}.${prefixed[3]}` : undefined;
+}
+
+/** What a header for `key` must have just before its `]`: the name after a section type, else the whole key. */
+function nameOf(key: string): string {
+  const dot = key.indexOf('.');
+  return dot !== -1 && SECTION_TYPES.has(key.slice(0, dot)) ? key.slice(dot + 1) : key;
 }
 
 /**
@@ -99,62 +101,61 @@ function parseBody(body: string, into: SectionData | undefined): SectionData | u
   return into;
 }
 
+function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i <= offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 export class IniSections {
+  private readonly text: string;
   /** The first line the AWS CLI would refuse, if any. */
   readonly malformed: MalformedLine | undefined;
-  private readonly sections: Section[] = [];
-  private readonly byKey = new Map<string, Section[]>();
+  /** The loader read the file as empty. */
+  private readonly empty: boolean;
+  private readonly found = new Map<string, Section[]>();
   private readonly parsed = new Map<string, SectionData | undefined>();
 
-  constructor(private readonly text: string) {
-    this.malformed = this.scan();
-    // The loader gives up on the whole file at a name it refuses.
-    if (this.sections.some((s) => s.key === null)) {
-      this.sections.length = 0;
-      this.byKey.clear();
-    }
+  constructor(text: string) {
+    this.text = `\n${text}`;
+    this.malformed = this.check();
+    this.empty = text.includes('__proto__') && REFUSED_NAME.test(this.text);
   }
 
-  /** Finds the sections and the first malformed line, in one pass; stops at a malformed line (the run fails there). */
-  private scan(): MalformedLine | undefined {
-    const { text, sections } = this;
-    SCAN.lastIndex = 0;
-    let previous: Section | undefined;
-    for (let found = SCAN.exec(text); found; found = SCAN.exec(text)) {
-      const start = lineStart(found);
-      if (!previous) {
-        // Lines before the first header may hold comments only.
-        const early = SETTING_LINE.exec(text.slice(0, start));
-        if (early) return { line: lineOf(text, lineStart(early)), why: 'a setting before any [section] header' };
-      }
-      const rest = found[1];
-      if (rest === undefined) {
-        const why = previous ? "neither a [section] header nor 'key = value'" : 'a setting before any [section] header';
-        return { line: lineOf(text, start), why };
-      }
-      const content = (rest.includes('#') || rest.includes(';') ? rest.split(COMMENT)[0]! : rest).trimEnd();
-      if (!content.endsWith(']')) return { line: lineOf(text, start), why: 'a section header without its closing ]' };
-      const lineEnd = text.indexOf('\n', start);
-      const section: Section = { key: sectionKey(content) as string | undefined, start, bodyStart: lineEnd === -1 ? text.length : lineEnd, end: text.length };
-      if (previous) previous.end = start - 1;
-      previous = section;
-      sections.push(section);
-      // The loader's object never holds a name its prototype has (a section [constructor] is lost in it).
-      if (section.key && !(section.key in Object.prototype)) {
-        const list = this.byKey.get(section.key);
-        if (list) list.push(section);
-        else this.byKey.set(section.key, [section]);
-      }
-    }
-    if (!previous) {
-      const early = SETTING_LINE.exec(text);
-      if (early) return { line: lineOf(text, lineStart(early)), why: 'a setting before any [section] header' };
-    }
-    return undefined;
+  private check(): MalformedLine | undefined {
+    const { text } = this;
+    HEADER.lastIndex = 0;
+    const first = HEADER.exec(text)?.index ?? text.length;
+    const early = SETTING.exec(text.slice(0, first));
+    if (early) return { line: lineOf(text, early.index), why: 'a setting before any [section] header' };
+    MALFORMED.lastIndex = first;
+    const bad = MALFORMED.exec(text);
+    if (!bad) return undefined;
+    const why = bad[1] !== undefined ? 'a section header without its closing ]' : "neither a [section] header nor 'key = value'";
+    return { line: lineOf(text, bad.index), why };
   }
 
-  private hasValue(section: Section): boolean {
-    return VALUE_LINE.test(this.text.slice(section.bodyStart, section.end));
+  /** Where the section whose header line starts after `start` ends. */
+  private sectionAt(start: number, header: string): Section {
+    const bodyStart = start + 1 + header.length;
+    HEADER.lastIndex = bodyStart;
+    return { start, bodyStart, end: HEADER.exec(this.text)?.index ?? this.text.length };
+  }
+
+  /** The sections the loader files under `key`, in file order: only their headers are looked at. */
+  private sectionsOf(key: string): Section[] {
+    let sections = this.found.get(key);
+    if (sections) return sections;
+    sections = [];
+    // A name its prototype has is never a key of the loader's object (a section [constructor] is lost in it).
+    if (!this.empty && !(key in Object.prototype)) {
+      const candidates = new RegExp(String.raw`\n([^\S\n]*\[[^\n]*?${escapeRegExp(nameOf(key))}["']?\][^\n]*)`, 'g');
+      for (let match = candidates.exec(this.text); match; match = candidates.exec(this.text)) {
+        if (sectionKey(match[1]!) === key) sections.push(this.sectionAt(match.index, match[1]!));
+      }
+    }
+    this.found.set(key, sections);
+    return sections;
   }
 
   /**
@@ -165,16 +166,22 @@ export class IniSections {
   values(key: string): SectionData | undefined {
     if (this.parsed.has(key)) return this.parsed.get(key);
     let data: SectionData | undefined;
-    for (const section of this.byKey.get(key) ?? []) data = parseBody(this.text.slice(section.bodyStart + 1, section.end), data);
+    for (const section of this.sectionsOf(key)) data = parseBody(this.text.slice(section.bodyStart + 1, section.end), data);
     this.parsed.set(key, data);
     return data;
   }
 
-  /** The loader's names of the sections that have settings, in the order its object holds them. */
+  /** The loader's names of the sections that have settings, in the order its object holds them: looks at every header. */
   keys(): string[] {
     const order: Record<string, true> = {};
-    for (const section of this.sections) {
-      if (section.key && this.byKey.has(section.key) && !Object.hasOwn(order, section.key) && this.hasValue(section)) order[section.key] = true;
+    if (this.empty) return [];
+    const { text } = this;
+    HEADER_LINES.lastIndex = 0;
+    for (let match = HEADER_LINES.exec(text); match; match = HEADER_LINES.exec(text)) {
+      const key = sectionKey(match[1]!);
+      if (key === undefined || key in Object.prototype || Object.hasOwn(order, key)) continue;
+      const section = this.sectionAt(match.index, match[1]!);
+      if (VALUE_LINE.test(text.slice(section.bodyStart, section.end))) order[key] = true;
     }
     return Object.keys(order);
   }
@@ -185,9 +192,10 @@ export class IniSections {
    * nothing else, so that it makes the same of them.
    */
   excerpt(keys: ReadonlySet<string>): string {
-    return this.sections
-      .filter((s) => s.key !== undefined && keys.has(s.key))
-      .map((s) => `${this.text.slice(s.start, s.end)}\n`)
+    return [...keys]
+      .flatMap((key) => this.sectionsOf(key))
+      .sort((a, b) => a.start - b.start)
+      .map((s) => `${this.text.slice(s.start + 1, s.end)}\n`)
       .join('');
   }
 }

@@ -61,6 +61,19 @@ const VALUE_LINE = /\n[^\S\n]*[^\s=#;](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\
 
 const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
+/** Header lines that may be those of a section named `name`, by name: both files ask for the same profiles. */
+const candidateSearches = new Map<string, RegExp>();
+
+function candidatesFor(name: string): RegExp {
+  let search = candidateSearches.get(name);
+  if (!search) {
+    search = new RegExp(String.raw`\n([^\S\n]*\[[^\n]*?${escapeRegExp(name)}["']?\][^\n]*)`, 'g');
+    candidateSearches.set(name, search);
+  }
+  search.lastIndex = 0;
+  return search;
+}
+
 /** The loader's name for a header line; undefined when it skips the section. */
 function sectionKey(line: string): string | undefined {
   const content = (line.includes('#') || line.includes(';') ? line.split(COMMENT)[0]! : line).trim();
@@ -149,7 +162,7 @@ export class IniSections {
     sections = [];
     // A name its prototype has is never a key of the loader's object (a section [constructor] is lost in it).
     if (!this.empty && !(key in Object.prototype)) {
-      const candidates = new RegExp(String.raw`\n([^\S\n]*\[[^\n]*?${escapeRegExp(nameOf(key))}["']?\][^\n]*)`, 'g');
+      const candidates = candidatesFor(nameOf(key));
       for (let match = candidates.exec(this.text); match; match = candidates.exec(this.text)) {
         if (sectionKey(match[1]!) === key) sections.push(this.sectionAt(match.index, match[1]!));
       }
@@ -176,12 +189,18 @@ export class IniSections {
     const order: Record<string, true> = {};
     if (this.empty) return [];
     const { text } = this;
+    const lines: string[] = [];
+    const starts: number[] = [];
     HEADER_LINES.lastIndex = 0;
     for (let match = HEADER_LINES.exec(text); match; match = HEADER_LINES.exec(text)) {
-      const key = sectionKey(match[1]!);
+      lines.push(match[1]!);
+      starts.push(match.index);
+    }
+    for (let i = 0; i < lines.length; i++) {
+      const key = sectionKey(lines[i]!);
       if (key === undefined || key in Object.prototype || Object.hasOwn(order, key)) continue;
-      const section = this.sectionAt(match.index, match[1]!);
-      if (VALUE_LINE.test(text.slice(section.bodyStart, section.end))) order[key] = true;
+      const body = text.slice(starts[i]! + 1 + lines[i]!.length, starts[i + 1] ?? text.length);
+      if (VALUE_LINE.test(body)) order[key] = true;
     }
     return Object.keys(order);
   }

@@ -134,10 +134,11 @@ class LoadedFiles implements SharedConfig {
     if (configKeys.includes('default')) names.default = true;
     for (const key of configKeys) {
       const name = configName(key);
-      if (name !== undefined) names[name] = true;
+      if (name !== undefined && !(name in Object.prototype)) names[name] = true;
     }
+    // The credentials file's names: its keys() has left out those of the prototype.
     for (const key of this.credentials?.keys() ?? []) names[key] = true;
-    return Object.keys(names).filter((name) => !(name in Object.prototype));
+    return Object.keys(names);
   }
 
   profileNames(): string[] {

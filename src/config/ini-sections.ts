@@ -114,6 +114,19 @@ function parseBody(body: string, into: SectionData | undefined): SectionData | u
   return into;
 }
 
+/**
+ * Names in the order a plain object would list them as its keys (the
+ * loader's objects are plain objects): names that are array indices first,
+ * in numeric order, then the rest as they came. Kept in a Set while
+ * collecting: thousands of keys added to an object one by one cost more.
+ */
+export function keyOrder(names: Set<string>): string[] {
+  const list = [...names];
+  if (!/(?:^|\n)\d/.test(list.join('\n'))) return list;
+  const isIndex = (name: string) => /^(?:0|[1-9]\d*)$/.test(name) && Number(name) < 2 ** 32 - 1;
+  return [...list.filter(isIndex).sort((a, b) => Number(a) - Number(b)), ...list.filter((name) => !isIndex(name))];
+}
+
 function lineOf(text: string, offset: number): number {
   let line = 0;
   for (let i = text.indexOf('\n'); i !== -1 && i <= offset; i = text.indexOf('\n', i + 1)) line++;
@@ -186,7 +199,7 @@ export class IniSections {
 
   /** The loader's names of the sections that have settings, in the order its object holds them: looks at every header. */
   keys(): string[] {
-    const order: Record<string, true> = {};
+    const order = new Set<string>();
     if (this.empty) return [];
     const { text } = this;
     const lines: string[] = [];
@@ -198,11 +211,11 @@ export class IniSections {
     }
     for (let i = 0; i < lines.length; i++) {
       const key = sectionKey(lines[i]!);
-      if (key === undefined || key in Object.prototype || Object.hasOwn(order, key)) continue;
+      if (key === undefined || order.has(key) || key in Object.prototype) continue;
       const body = text.slice(starts[i]! + 1 + lines[i]!.length, starts[i + 1] ?? text.length);
-      if (VALUE_LINE.test(body)) order[key] = true;
+      if (VALUE_LINE.test(body)) order.add(key);
     }
-    return Object.keys(order);
+    return keyOrder(order);
   }
 
   /**

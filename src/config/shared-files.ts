@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
-import { IniSections, type SectionData } from './ini-sections.js';
+import { IniSections, keyOrder, type SectionData } from './ini-sections.js';
 
 /** One profile's keys as the loader gives them (config and credentials merged). */
 export type ProfileData = SectionData;
@@ -129,20 +129,22 @@ class LoadedFiles implements SharedConfig {
 
   /** Every name the loader's merged object has, sso-session and services sections included. */
   private mergedNames(): string[] {
-    const names: Record<string, true> = {};
+    const names = new Set<string>();
     const configKeys = this.config?.keys() ?? [];
-    if (configKeys.includes('default')) names.default = true;
+    if (configKeys.includes('default')) names.add('default');
     for (const key of configKeys) {
       const name = configName(key);
-      if (name !== undefined && !(name in Object.prototype)) names[name] = true;
+      if (name !== undefined && !(name in Object.prototype)) names.add(name);
     }
     // The credentials file's names: its keys() has left out those of the prototype.
-    for (const key of this.credentials?.keys() ?? []) names[key] = true;
-    return Object.keys(names);
+    for (const key of this.credentials?.keys() ?? []) names.add(key);
+    return keyOrder(names);
   }
 
   profileNames(): string[] {
-    return this.mergedNames().filter((name) => !NOT_PROFILES.test(name));
+    const names = this.mergedNames();
+    // Looked for in all the names at once: most configs have no such section.
+    return /(?:^|\n)(?:sso-session|services)\./.test(names.join('\n')) ? names.filter((name) => !NOT_PROFILES.test(name)) : names;
   }
 
   ssoSession(name: string): ProfileData | undefined {

@@ -2,6 +2,10 @@
  * `npm run bench`: how long stsenv takes to start and answer, next to bare
  * Node (`node -e 0`) and the AWS CLI v2, on this machine, in one run.
  *
+ * The profile rows assume one profile from a config of 2 profiles and from
+ * one of 3,000 (README: Large configs): a cache hit, a request and
+ * completion each, and the ratio of the two hits.
+ *
  * Every path runs against the loopback fake STS, in a HOME of its own. Runs
  * alternate between paths (round robin, after warm-up rounds), so a machine
  * that gets busier part-way slows every path alike. Wall time is measured

@@ -42,7 +42,7 @@ const HEADERS = [
   '[default]', '[profile default]', '[profile a]', '[profile "b"]', "[profile 'c']", '[ profile a ]', '[profile  a]', '[profile\ta]',
   '[profile.a]', '[a]', '[b]', '[sso-session s]', '[sso-session.s]', '[sso-session t]', '[services v]', '[plugins x]', '[profile a] # note',
   '[profile b] ;note', '[profile a]#x]', '  [profile b]', '[profile a b]', '[profile constructor]', '[constructor]', '[1]', '[profile 2]',
-  '[profile sso-session.s]', '[]', '[profile x@y.z/w:1%]', '\t[b]  ', '[profile x+y]', '[profile a.b]', '[profile a]]', '[a b]', '[x+y]',
+  '[profile sso-session.s]', '[b=c]', '[]', '[profile x@y.z/w:1%]', '\t[b]  ', '[profile x+y]', '[profile a.b]', '[profile a]]', '[a b]', '[x+y]',
 ];
 const SETTINGS = [
   'region = us-east-1', 'region=eu-west-1', 'role_arn = arn:aws:iam::123456789012:role/x', 'source_profile = a', 'source_profile = b',
@@ -188,6 +188,10 @@ describe('the shared files as the SDK reads them', () => {
     assert.deepEqual(files.profile('p19999'), { role_arn: 'arn:aws:iam::123456789012:role/r19999', source_profile: 'base', region: 'eu-west-1' });
     assert.deepEqual(files.profile('base'), { region: 'us-east-1', aws_access_key_id: 'AKIDEXAMPLE' });
     assert.equal(files.profileNames().length, 20_001);
+    // Every profile at once (the picker) in one pass over the headers, not a search per profile.
+    const all = files.allProfiles();
+    assert.equal(Object.keys(all).length, 20_001);
+    assert.equal(all.p12345?.role_arn, 'arn:aws:iam::123456789012:role/r12345');
     const [excerpt] = files.sdkFiles(['p7']);
     assert.equal(excerpt!.text, '[profile base]\nregion = us-east-1\n[profile p7]\nrole_arn = arn:aws:iam::123456789012:role/r7\nsource_profile = base\nregion = eu-west-1\n\n');
   });

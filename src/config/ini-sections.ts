@@ -54,6 +54,8 @@ const MALFORMED = new RegExp(String.raw`\n(?:[^\S\n]*\[(?!${HEADER_END})()|[=:]|
 const SETTING = /\n[^\s#;]/;
 /** A header whose name the loader refuses: it then reads the whole file as empty. */
 const REFUSED_NAME = /\n[^\S\n]*\[(?:profile )?__proto__\][^\S\n]*(?:(?<=\s)[;#][^\n]*)?(?:\n|$)/;
+/** A header line followed at once by a line the loader takes a value from (VALUE_LINE). */
+const HEADER_WITH_VALUE = /\n[^\S\n]*\[[^\n]*\n[^\S\n]*[^\s=#;[](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#])/g;
 /** Every header line, whole (group 1). */
 const HEADER_LINES = /\n([^\S\n]*\[[^\n]*)/g;
 /** A line the loader takes a value from: `key = value` with a value before any comment. */
@@ -141,6 +143,8 @@ export class IniSections {
   private readonly empty: boolean;
   private readonly found = new Map<string, Section[]>();
   private readonly parsed = new Map<string, SectionData | undefined>();
+  /** Every section has been filed under its key (indexAll). */
+  private indexed = false;
 
   constructor(text: string) {
     this.text = `\n${text}`;
@@ -173,6 +177,7 @@ export class IniSections {
     let sections = this.found.get(key);
     if (sections) return sections;
     sections = [];
+    if (this.indexed) return sections;
     // A name its prototype has is never a key of the loader's object (a section [constructor] is lost in it).
     if (!this.empty && !(key in Object.prototype)) {
       const candidates = candidatesFor(nameOf(key));
@@ -209,13 +214,39 @@ export class IniSections {
       lines.push(match[1]!);
       starts.push(match.index);
     }
+    // Usually every section starts with a setting: then no section needs a look of its own.
+    const allHaveValues = (text.match(HEADER_WITH_VALUE)?.length ?? 0) === lines.length;
     for (let i = 0; i < lines.length; i++) {
       const key = sectionKey(lines[i]!);
       if (key === undefined || order.has(key) || key in Object.prototype) continue;
-      const body = text.slice(starts[i]! + 1 + lines[i]!.length, starts[i + 1] ?? text.length);
-      if (VALUE_LINE.test(body)) order.add(key);
+      if (allHaveValues || VALUE_LINE.test(text.slice(starts[i]! + 1 + lines[i]!.length, starts[i + 1] ?? text.length))) order.add(key);
     }
     return keyOrder(order);
+  }
+
+  /**
+   * Files every section under its key in one pass over the headers, for a
+   * run that reads them all (the picker, sso login): a search per key would
+   * go over the text once per profile.
+   */
+  indexAll(): void {
+    if (this.indexed || this.empty) return;
+    const { text } = this;
+    const all = new Map<string, Section[]>();
+    HEADER_LINES.lastIndex = 0;
+    let previous: Section | undefined;
+    for (let match = HEADER_LINES.exec(text); match; match = HEADER_LINES.exec(text)) {
+      if (previous) previous.end = match.index;
+      const key = sectionKey(match[1]!);
+      const section = { start: match.index, bodyStart: match.index + 1 + match[1]!.length, end: text.length };
+      previous = section;
+      if (key === undefined || key in Object.prototype) continue;
+      const list = all.get(key);
+      if (list) list.push(section);
+      else all.set(key, [section]);
+    }
+    for (const [key, sections] of all) if (!this.found.has(key)) this.found.set(key, sections);
+    this.indexed = true;
   }
 
   /**

@@ -156,10 +156,13 @@ class LoadedFiles implements SharedConfig {
   }
 
   allProfiles(): Profiles {
+    this.config?.indexAll();
+    this.credentials?.indexAll();
     return Object.fromEntries(this.mergedNames().map((name) => [name, this.profile(name)!]));
   }
 
   allSsoSessions(): Profiles {
+    this.config?.indexAll();
     return Object.fromEntries(this.ssoSessionNames().map((name) => [name, this.ssoSession(name)!]));
   }
 

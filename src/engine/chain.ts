@@ -1,6 +1,6 @@
 /**
  * A role profile, followed back through source_profile to whatever gives the
- * first credentials. Pure: it reads the profiles the SDK loaded and decides
+ * first credentials. Pure: it reads the profiles of the shared files and decides
  * what to call; nothing here talks to AWS.
  */
 import { usageError } from '../errors.js';

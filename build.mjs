@@ -6,7 +6,6 @@
 //   vendor/yargs.cjs yargs, for the command lines the lean parser leaves to it
 //   vendor/aws.cjs   the AWS SDK, for the commands that call STS
 //   vendor/proxy.cjs hpagent, for an https proxy
-//   vendor/config.cjs the SDK's shared config file loader, for profiles without the SDK
 //   vendor/sso.cjs   the SDK's SSO OIDC and SSO portal clients, for `stsenv sso login` and `logout` only
 //   vendor/browser.cjs the `open` package, for `stsenv sso login` to open the sign-in page
 //   vendor/picker.cjs @clack/prompts, for the profile picker of `stsenv assume` with no role
@@ -36,9 +35,6 @@ const bundled = { ...define, STSENV_BUNDLED: 'true' };
 
 /** Which vendor bundle a package goes to; packages not listed are bundled into main.cjs (chalk: small, and loaded lazily there). */
 function vendorOf(specifier) {
-  // The shared-file loader alone, so that reading ~/.aws/config (a profile's region
-  // or role on a cache hit) does not load the SDK; the SDK bundle has its own copy.
-  if (specifier === '@smithy/core/config') return 'config';
   if (specifier === 'yargs' || specifier.startsWith('yargs/')) return 'yargs';
   // Only with a proxy: its https.Agent subclass would load node:https and node:tls at every start.
   if (specifier === 'hpagent') return 'proxy';
@@ -81,7 +77,7 @@ const ownCode = {
 // Every package specifier own code imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
-const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map(), split: new Map() };
+const vendored = { yargs: new Map(), aws: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map(), split: new Map() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /**

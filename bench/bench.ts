@@ -2,6 +2,10 @@
  * `npm run bench`: how long stsenv takes to start and answer, next to bare
  * Node (`node -e 0`) and the AWS CLI v2, on this machine, in one run.
  *
+ * The profile rows assume one profile from a config of 2 profiles and from
+ * one of 3,000 (README: Large configs): a cache hit, a request and
+ * completion each, and the ratio of the two hits.
+ *
  * Every path runs against the loopback fake STS, in a HOME of its own. Runs
  * alternate between paths (round robin, after warm-up rounds), so a machine
  * that gets busier part-way slows every path alike. Wall time is measured
@@ -15,12 +19,12 @@
  *                                     # path by path in the same rounds, for a before/after
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeSts, type FakeSts } from '../test/support/fake-sts.js';
-import { isolatedEnv } from '../test/support/run-cli.js';
+import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv } from '../test/support/run-cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROLE = 'arn:aws:iam::123456789012:role/bench';
@@ -43,6 +47,17 @@ const request = require('node:http').request(process.argv[1], { method: 'POST', 
 });
 request.end(body);
 `;
+
+/** An organisation's config (what `sso populate` writes): role profiles p0, p1... over one base profile, 5 lines each. */
+const LARGE_CONFIG = 3000;
+/** The profile the config rows assume: the same in the small config and the large one. */
+const PROFILE = 'p1500';
+
+function profilesConfig(numbers: number[]): string {
+  const lines = ['[profile base]', 'region = us-east-1', ''];
+  for (const n of numbers) lines.push(`[profile p${n}]`, `role_arn = arn:aws:iam::123456789012:role/r${n}`, 'source_profile = base', 'region = us-east-1', '');
+  return lines.join('\n');
+}
 
 interface Path {
   name: string;
@@ -194,6 +209,30 @@ async function main(): Promise<void> {
     const hasCache = second.code === 0 && fake.requests.length === 0;
     if (hasCache) paths.push({ name: 'stsenv assume ROLE (cache hit)', argv: stsenv('assume', ROLE), env: () => cacheHome, maxRatio: 1.2, requests: 0 });
     paths.push({ name: 'stsenv assume ROLE (1 request)', argv: stsenv('assume', ROLE), env: () => freshEnv(), maxRatio: 1.6, requests: 1 });
+
+    // The same profile from a config of 2 profiles and from one of 3,000: the second must cost no more.
+    const configs = [
+      { label: '2 profiles', numbers: [1500] },
+      { label: `${LARGE_CONFIG.toLocaleString('en')} profiles`, numbers: Array.from({ length: LARGE_CONFIG }, (_, n) => n) },
+    ];
+    const hits: Path[] = [];
+    for (const { label, numbers } of configs) {
+      const dir = join(scratch, `config-${numbers.length}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'config'), profilesConfig(numbers));
+      writeFileSync(join(dir, 'credentials'), `[base]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+      // The profile signs, not the key variables.
+      const files = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_REGION: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
+      const profileHome = freshEnv(files);
+      const assume = stsenv('assume', '--profile', PROFILE);
+      if (hasCache) {
+        await run(assume, profileHome);
+        hits.push({ name: `stsenv assume --profile ${PROFILE} (cache hit, ${label})`, argv: assume, env: () => profileHome, maxRatio: 1.25, requests: 0 });
+        paths.push(hits.at(-1)!);
+      }
+      paths.push({ name: `stsenv assume --profile ${PROFILE} (1 request, ${label})`, argv: assume, env: () => freshEnv(files), requests: 1 });
+      paths.push({ name: `stsenv __complete assume --profile p (${label})`, argv: stsenv('__complete', 'assume', '--profile', 'p'), env: () => profileHome, maxRatio: 1.3 });
+    }
     // What any Node program pays for one signed request, with no SDK and no work: the floor under the row above.
     paths.push({ name: 'floor: node, 1 raw HTTP request', argv: [node, '-e', RAW_REQUEST, fake.url], env: () => shared, requests: 1 });
 
@@ -268,6 +307,12 @@ async function main(): Promise<void> {
         row.push(before === undefined ? '' : `${before.toFixed(1)} ms`, before === undefined ? '' : `${(((ms - before) / before) * 100).toFixed(1)}%`);
       }
       rows.push(row);
+    }
+    if (hits.length === 2) {
+      const growth = median(samples.get(hits[1]!)!) / median(samples.get(hits[0]!)!);
+      const ok = growth <= 1.05;
+      if (!ok) failed++;
+      rows.push([`cache hit, ${configs[1]!.label} / ${configs[0]!.label}`, `${growth.toFixed(3)}x`, '', `≤ 1.05x ${ok ? 'ok' : 'MISSED'}`, '', ...(BASELINE_DIR ? ['', ''] : [])]);
     }
     if (awsPath) {
       const times = median(samples.get(awsPath)!) / median(samples.get(requestPath)!);

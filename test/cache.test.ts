@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -198,6 +198,24 @@ describe('what makes stsenv ask again', () => {
     assert.equal(sts.fake.requests.length, 3);
     assert.equal(existsSync(stale), false, 'the expired entry was removed');
     assert.deepEqual(entries(), [name]);
+  });
+
+  test('an entry carries its expiry as its modification time: writing the cache reads no entry whose time has not come, cache list reads them all', async () => {
+    await ok(['assume', ROLE]);
+    const [name] = entries();
+    const path = join(cacheDir(), name!);
+    const document = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(statSync(path).mtimeMs, Date.parse(document.credentials.expiration));
+    // Expired inside, yet dated in the future: only a read tells.
+    document.credentials.expiration = new Date(Date.now() - 60_000).toISOString();
+    const hidden = join(cacheDir(), `${'f'.repeat(64)}.json`);
+    writeFileSync(hidden, JSON.stringify(document), { mode: 0o600 });
+    utimesSync(hidden, new Date(Date.now() + 3_600_000), new Date(Date.now() + 3_600_000));
+    await ok(['assume', ROLE, '--session-name', 'another']);
+    assert.equal(existsSync(hidden), true, 'a write read no entry whose time has not come');
+    const list = await ok(['cache', 'list', '--json']);
+    assert.equal(JSON.parse(list.stdout).length, 2);
+    assert.equal(existsSync(hidden), false, 'cache list read it, and removed it as expired');
   });
 });
 

@@ -20,11 +20,12 @@ import {
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-provider-ini';
+import { externalDataInterceptor } from '@smithy/core/config';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RetryErrorInfo, StandardRetryBackoffStrategy, StandardRetryToken } from '@smithy/types';
 import { failure } from '../errors.js';
-import { configFilePath, credentialsFilePath } from '../config/shared-files.js';
+import { configFilePath, credentialsFilePath, sharedConfig } from '../config/shared-files.js';
 import type { Credentials } from '../credentials.js';
 import type { StsTarget } from './client-options.js';
 import { enterProfile } from './credential-process-guard.js';
@@ -110,6 +111,26 @@ class DeadlineRetryStrategy extends StandardRetryStrategy {
   }
 }
 
+/**
+ * The SDK reads the shared files with a loader of its own, and parses them
+ * again for each setting it looks up (region, retries, endpoints...). It is
+ * given stsenv's reading instead, through its own hook for data read
+ * elsewhere: the sections of the profiles it will resolve (`profile`, and
+ * AWS_PROFILE's or `default` for its settings), exactly as the files hold
+ * them. A file stsenv could not use is left for the SDK to read, as before.
+ */
+function shareFiles(profile: string | undefined, io: ServiceIo): void {
+  let files;
+  try {
+    files = sharedConfig(io.env);
+  } catch {
+    return;
+  }
+  const names = [io.sdkEnv.AWS_PROFILE || 'default'];
+  if (profile !== undefined) names.push(profile);
+  for (const { path, text } of files.sdkFiles(names)) externalDataInterceptor.interceptFile(path, text);
+}
+
 interface Client {
   sts: STSClient;
   /** The proxy in use for this endpoint, for messages; no credentials. */
@@ -127,6 +148,7 @@ async function createClient(target: StsTarget, io: ServiceIo, deadline: number):
   const proxied = endpoint.protocol === 'https:' ? settings.https : settings.http;
   const proxy = proxied && !bypassesProxy(settings.noProxy, endpoint.hostname, endpoint.port) ? describeProxy(proxied.url) : undefined;
   const logger = sdkLogger(reporter);
+  shareFiles(target.profile, io);
   const sts = new STSClient({
     region: target.region,
     endpoint: target.endpoint,

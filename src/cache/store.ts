@@ -3,7 +3,7 @@
  * directory, named by a hash of everything that changes STS's answer.
  * Plain node:fs and no AWS SDK: a cache hit is the fast path.
  */
-import { chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, lutimesSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalProcess } from '../context.js';
@@ -137,7 +137,14 @@ export class CredentialCache {
           expiration: value.credentials.expiration.toISOString(),
         },
       };
-      writeFileAtomic(this.entryPath(key), `${JSON.stringify(document)}\n`, this.io.local);
+      const path = this.entryPath(key);
+      writeFileAtomic(path, `${JSON.stringify(document)}\n`, this.io.local);
+      // Its modification time is its expiry: a sweep then needs no read to see it is still good.
+      try {
+        lutimesSync(path, value.credentials.expiration, value.credentials.expiration);
+      } catch {
+        // then sweeps read it, as any entry whose time has come
+      }
       this.sweep(now);
     } catch (error) {
       // The credentials are still good: print them, say why they were not kept.
@@ -145,30 +152,34 @@ export class CredentialCache {
     }
   }
 
-  /** Removes expired entries and temp files whose writer is gone. */
-  private sweep(now: Date): void {
+  /**
+   * Goes over the directory once: removes expired entries and temp files
+   * whose writer is gone, and returns the other entries it read. An entry
+   * stsenv writes has its expiry as its modification time: one whose time
+   * has not come is read only when `readAll` (cache list), so that writing
+   * an entry costs little however many there are.
+   */
+  private sweep(now: Date, readAll = false): Array<{ name: string; entry: CachedCredentials }> {
+    const kept: Array<{ name: string; entry: CachedCredentials }> = [];
     for (const name of safeReaddir(this.dir)) {
-      if (isAbandonedTemp(name, this.io.local)) removeQuietly(join(this.dir, name));
-      else if (ENTRY_NAME.test(name)) {
-        const { text } = readOwnFile(join(this.dir, name), this.io.local);
-        const entry = text === undefined ? undefined : parseEntry(text);
-        if (entry && entry.credentials.expiration.getTime() <= now.getTime()) removeQuietly(join(this.dir, name));
-      }
+      const path = join(this.dir, name);
+      if (isAbandonedTemp(name, this.io.local)) removeQuietly(path);
+      if (!ENTRY_NAME.test(name)) continue;
+      if (!readAll && modifiedMs(path) > now.getTime()) continue;
+      const { text } = readOwnFile(path, this.io.local);
+      const entry = text === undefined ? undefined : parseEntry(text);
+      if (entry && entry.credentials.expiration.getTime() <= now.getTime()) removeQuietly(path);
+      else if (entry) kept.push({ name, entry });
     }
+    return kept;
   }
 
   /** Every valid entry (expired ones are removed on the way). */
   list(now: Date): CacheEntrySummary[] {
     if (!this.checkDir(false)) return [];
-    this.sweep(now);
-    const out: CacheEntrySummary[] = [];
-    for (const name of safeReaddir(this.dir)) {
-      if (!ENTRY_NAME.test(name)) continue;
-      const { text } = readOwnFile(join(this.dir, name), this.io.local);
-      const entry = text === undefined ? undefined : parseEntry(text);
-      if (entry) out.push({ ...entry.label, key: name.slice(0, -'.json'.length), expiration: entry.credentials.expiration });
-    }
-    return out.sort((a, b) => a.expiration.getTime() - b.expiration.getTime());
+    return this.sweep(now, true)
+      .map(({ name, entry }) => ({ ...entry.label, key: name.slice(0, -'.json'.length), expiration: entry.credentials.expiration }))
+      .sort((a, b) => a.expiration.getTime() - b.expiration.getTime());
   }
 
   /** Removes every entry and leftover temp file; returns how many entries went. */
@@ -190,6 +201,15 @@ function safeReaddir(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
+  }
+}
+
+/** 0 when it cannot be told (the entry is then read). */
+function modifiedMs(path: string): number {
+  try {
+    return lstatSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 

@@ -16,7 +16,7 @@
  * (test/startup.test.ts guards that), and it prints nothing on stderr.
  */
 import { loadCommands, type AnyCommand } from '../commands/index.js';
-import { loadProfiles, loadSsoSessions } from '../config/shared-files.js';
+import { sharedConfig } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
 import type { OptionSpec, ValueSource } from './options.js';
@@ -26,14 +26,11 @@ export interface Candidate {
   description?: string;
 }
 
-/** The loader files other sections under these prefixes; they are not profiles. */
-const NOT_PROFILES = /^(?:sso-session|services)\./;
-
 /** The values a source names; names from a config that cannot be read are none (the command will say why). */
 async function valuesOf(source: ValueSource | undefined, env: NodeJS.ProcessEnv): Promise<string[]> {
   try {
-    if (source === 'profiles') return Object.keys(await loadProfiles(env)).filter((name) => !NOT_PROFILES.test(name));
-    if (source === 'sso-sessions') return Object.keys(await loadSsoSessions(env));
+    if (source === 'profiles') return sharedConfig(env).profileNames();
+    if (source === 'sso-sessions') return sharedConfig(env).ssoSessionNames();
   } catch {
     return [];
   }

@@ -1,47 +1,211 @@
 /**
  * The shared config and credentials files (AWS_CONFIG_FILE,
  * AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/config and ~/.aws/credentials),
- * read with the SDK's own loader so stsenv sees what the SDKs see. Only
- * @smithy/core/config is loaded, not the SDK's clients.
+ * read once per run and only as far as the run needs (ini-sections.ts),
+ * with what the SDK's loader would make of them. The SDK, when a request
+ * loads it, is given the same text, cut to the profiles it will read
+ * (sdkFiles), rather than reading and parsing the files again.
  */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { checkSharedFile } from './file-check.js';
+import { usageError } from '../errors.js';
+import { IniSections, keyOrder, type SectionData } from './ini-sections.js';
 
 /** One profile's keys as the loader gives them (config and credentials merged). */
-export type ProfileData = Record<string, string | undefined>;
+export type ProfileData = SectionData;
 export type Profiles = Record<string, ProfileData>;
 
-/** Read once per run: the environment object is the run's (a Context's). */
-const loaded = new WeakMap<NodeJS.ProcessEnv, Promise<Profiles>>();
+/** Profiles by name: what following a source_profile chain needs (engine/chain.ts). */
+export interface ProfileSource {
+  /** undefined when neither file has the profile. */
+  profile(name: string): ProfileData | undefined;
+}
 
-/** Both files merged by profile name, values in the credentials file winning. */
-export function loadProfiles(env: NodeJS.ProcessEnv): Promise<Profiles> {
-  let profiles = loaded.get(env);
-  if (!profiles) {
-    profiles = (async () => {
-      const configFilepath = configFilePath(env);
-      const filepath = credentialsFilePath(env);
-      checkSharedFile(configFilepath, 'AWS config file', 'AWS_CONFIG_FILE');
-      checkSharedFile(filepath, 'AWS credentials file', 'AWS_SHARED_CREDENTIALS_FILE');
-      const { parseKnownFiles } = await import('@smithy/core/config');
-      return (await parseKnownFiles({ filepath, configFilepath, ignoreCache: true })) as Profiles;
-    })();
-    loaded.set(env, profiles);
+/** A plain record of profiles as a ProfileSource. */
+export function profileSource(profiles: Profiles): ProfileSource {
+  return { profile: (name) => (Object.hasOwn(profiles, name) ? profiles[name] : undefined) };
+}
+
+export interface SharedConfig extends ProfileSource {
+  /** Every profile's name, in the order the loader lists them. */
+  profileNames(): string[];
+  /** An [sso-session NAME] section of the config file. */
+  ssoSession(name: string): ProfileData | undefined;
+  ssoSessionNames(): string[];
+  /** Every profile parsed (the picker, sso login): costs what the whole files cost. */
+  allProfiles(): Profiles;
+  allSsoSessions(): Profiles;
+  /**
+   * Each file as the SDK should read it when it resolves `profiles`: their
+   * sections, those of the profiles they name as source_profile, their
+   * sso-session and services sections; nothing else.
+   */
+  sdkFiles(profiles: readonly string[]): Array<{ path: string; text: string }>;
+}
+
+/** The config file's section types the loader keeps under their own prefix: they are no profiles. */
+const NOT_PROFILES = /^(?:sso-session|services)\./;
+const SSO_SESSION = 'sso-session.';
+
+/**
+ * The text of one shared file, or undefined when it does not exist. The
+ * only place these files are opened.
+ */
+function readSharedFile(path: string, what: string, envName: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    throw usageError(`cannot read ${what} '${path}': ${code ?? 'error'}`, `fix the file or point ${envName} at a readable one`);
   }
-  return profiles;
 }
 
 /**
- * The [sso-session NAME] sections of the config file, by NAME. The SDK's
- * loader keeps them out of the profiles (parseKnownFiles files them under
- * 'sso-session.NAME'); its loadSsoSessionData is what its SSO providers read.
+ * The loader is lenient: a line it cannot make sense of is dropped, so a
+ * typo turns into a silent "profile not found" or the wrong identity.
+ * stsenv refuses what the AWS CLI's parser refuses too: a line before any
+ * [section], a header without its `]`, and a line that is neither
+ * `key = value` (or `key: value`) nor the indented continuation of one.
  */
-export async function loadSsoSessions(env: NodeJS.ProcessEnv): Promise<Profiles> {
-  // Checks the files first, as for the profiles.
-  await loadProfiles(env);
-  const { loadSsoSessionData } = await import('@smithy/core/config');
-  return (await loadSsoSessionData({ configFilepath: configFilePath(env) })) as Profiles;
+function readSections(path: string, what: string, envName: string): IniSections | undefined {
+  const text = readSharedFile(path, what, envName);
+  if (text === undefined) return undefined;
+  const sections = new IniSections(text);
+  const problem = sections.malformed;
+  if (problem) throw usageError(`${what} '${path}' is malformed at line ${problem.line}: ${problem.why}`, 'fix that line (the AWS CLI refuses it too)');
+  return sections;
+}
+
+/** A name the config file lists, as the loader's getConfigData names it: [profile x] is `x`, [sso-session x] stays `sso-session.x`. */
+function configName(key: string): string | undefined {
+  const dot = key.indexOf('.');
+  if (dot === -1) return undefined;
+  const type = key.slice(0, dot);
+  if (type === 'profile') return key.slice(dot + 1);
+  return type === 'sso-session' || type === 'services' ? key : undefined;
+}
+
+class LoadedFiles implements SharedConfig {
+  private readonly merged = new Map<string, ProfileData | undefined>();
+
+  constructor(
+    private readonly configPath: string,
+    private readonly config: IniSections | undefined,
+    private readonly credentialsPath: string,
+    private readonly credentials: IniSections | undefined,
+  ) {}
+
+  /** The config file's sections that may give profile `name`, the one that wins first. */
+  private configKeys(name: string): string[] {
+    // [default] gives way to a [profile default] with settings.
+    if (name === 'default') return ['profile.default', 'default'];
+    if (!NOT_PROFILES.test(name)) return [`profile.${name}`];
+    // [profile sso-session.x] and [sso-session x] are one name to the loader: the later one wins.
+    const keys = this.config?.keys() ?? [];
+    return keys.indexOf(name) > keys.indexOf(`profile.${name}`) ? [name, `profile.${name}`] : [`profile.${name}`, name];
+  }
+
+  private configProfile(name: string): ProfileData | undefined {
+    for (const key of this.configKeys(name)) {
+      const data = this.config?.values(key);
+      if (data) return data;
+    }
+    return undefined;
+  }
+
+  profile(name: string): ProfileData | undefined {
+    // The loader merges both files into a plain object, where a name its prototype has (constructor,
+    // toString, __proto__...) is found already and lost: the SDK knows no such profile, nor does stsenv.
+    if (name in Object.prototype) return undefined;
+    if (this.merged.has(name)) return this.merged.get(name);
+    const fromConfig = this.configProfile(name);
+    const fromCredentials = this.credentials?.values(name);
+    const data = fromConfig && fromCredentials ? { ...fromConfig, ...fromCredentials } : (fromConfig ?? fromCredentials);
+    this.merged.set(name, data);
+    return data;
+  }
+
+  /** Every name the loader's merged object has, sso-session and services sections included. */
+  private mergedNames(): string[] {
+    const names = new Set<string>();
+    const configKeys = this.config?.keys() ?? [];
+    if (configKeys.includes('default')) names.add('default');
+    for (const key of configKeys) {
+      const name = configName(key);
+      if (name !== undefined && !(name in Object.prototype)) names.add(name);
+    }
+    // The credentials file's names: its keys() has left out those of the prototype.
+    for (const key of this.credentials?.keys() ?? []) names.add(key);
+    return keyOrder(names);
+  }
+
+  profileNames(): string[] {
+    const names = this.mergedNames();
+    // Looked for in all the names at once: most configs have no such section.
+    return /(?:^|\n)(?:sso-session|services)\./.test(names.join('\n')) ? names.filter((name) => !NOT_PROFILES.test(name)) : names;
+  }
+
+  ssoSession(name: string): ProfileData | undefined {
+    return this.config?.values(`${SSO_SESSION}${name}`);
+  }
+
+  ssoSessionNames(): string[] {
+    return (this.config?.keys() ?? []).filter((key) => key.startsWith(SSO_SESSION)).map((key) => key.slice(SSO_SESSION.length));
+  }
+
+  allProfiles(): Profiles {
+    this.config?.indexAll();
+    this.credentials?.indexAll();
+    return Object.fromEntries(this.mergedNames().map((name) => [name, this.profile(name)!]));
+  }
+
+  allSsoSessions(): Profiles {
+    this.config?.indexAll();
+    return Object.fromEntries(this.ssoSessionNames().map((name) => [name, this.ssoSession(name)!]));
+  }
+
+  sdkFiles(start: readonly string[]): Array<{ path: string; text: string }> {
+    const profiles = new Set<string>();
+    const configKeys = new Set<string>();
+    const pending = [...start];
+    for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+      if (profiles.has(name)) continue;
+      profiles.add(name);
+      for (const key of this.configKeys(name)) configKeys.add(key);
+      const data = this.profile(name);
+      if (data?.source_profile) pending.push(data.source_profile);
+      if (data?.sso_session) configKeys.add(`${SSO_SESSION}${data.sso_session}`);
+      if (data?.services) configKeys.add(`services.${data.services}`);
+    }
+    return [
+      { path: this.configPath, text: this.config?.excerpt(configKeys) ?? '' },
+      { path: this.credentialsPath, text: this.credentials?.excerpt(profiles) ?? '' },
+    ];
+  }
+}
+
+/** Read once per run: the environment object is the run's (a Context's). */
+const loaded = new WeakMap<NodeJS.ProcessEnv, { files?: SharedConfig; error?: unknown }>();
+
+/** Both files, read and checked on first use in a run (the config file first); an error is the run's at every use. */
+export function sharedConfig(env: NodeJS.ProcessEnv): SharedConfig {
+  let entry = loaded.get(env);
+  if (!entry) {
+    try {
+      const configPath = configFilePath(env);
+      const config = readSections(configPath, 'AWS config file', 'AWS_CONFIG_FILE');
+      const credentialsPath = credentialsFilePath(env);
+      const credentials = readSections(credentialsPath, 'AWS credentials file', 'AWS_SHARED_CREDENTIALS_FILE');
+      entry = { files: new LoadedFiles(configPath, config, credentialsPath, credentials) };
+    } catch (error) {
+      entry = { error };
+    }
+    loaded.set(env, entry);
+  }
+  if (entry.error !== undefined) throw entry.error;
+  return entry.files!;
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv): string {

@@ -5,7 +5,7 @@
  * asking for more than the hour AWS allows a role assumed with another
  * role's credentials.
  */
-import type { Profiles } from '../config/shared-files.js';
+import { profileSource, type Profiles } from '../config/shared-files.js';
 import { isRoleProfile, resolveChain } from '../engine/index.js';
 import { StsenvError } from '../errors.js';
 import { note, ok, problem, type Finding } from './findings.js';
@@ -19,7 +19,7 @@ function chainFindings(profiles: Profiles, name: string): Finding[] {
   const topic = `profile '${name}'`;
   let chain;
   try {
-    chain = resolveChain(profiles, name);
+    chain = resolveChain(profileSource(profiles), name);
   } catch (error) {
     if (error instanceof StsenvError) return [problem(topic, error.hint ? `${error.message} (${error.hint})` : error.message)];
     throw error;

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { GLOBAL_ENDPOINT } from '../aws/client-options.js';
-import { configFilePath, credentialsFilePath, loadProfiles, loadSsoSessions, type Profiles } from '../config/shared-files.js';
+import { configFilePath, credentialsFilePath, sharedConfig, type Profiles } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { resolveEndpoint } from '../engine/index.js';
 import { StsenvError } from '../errors.js';
@@ -69,8 +69,9 @@ export async function runDoctor(request: DoctorRequest, ctx: Context): Promise<n
   findings.push(...fileFindings(configFilePath(ctx.env), 'config'), ...fileFindings(credentialsFilePath(ctx.env), 'credentials'));
   let profiles: Profiles = {};
   try {
-    profiles = await loadProfiles(ctx.env);
-    findings.push(...profileFindings(profiles, await loadSsoSessions(ctx.env)));
+    const shared = sharedConfig(ctx.env);
+    profiles = shared.allProfiles();
+    findings.push(...profileFindings(profiles, shared.allSsoSessions()));
   } catch (error) {
     if (!(error instanceof StsenvError)) throw error;
     findings.push(problem('config', error.message));

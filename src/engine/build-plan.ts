@@ -4,7 +4,7 @@
  * when a profile is involved; talks to nobody.
  */
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
-import { loadProfiles, type Profiles } from '../config/shared-files.js';
+import { sharedConfig, type ProfileData, type SharedConfig } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { checkMfaSerial, checkRoleArn } from '../validate.js';
@@ -27,10 +27,10 @@ function sessionNamer(ctx: Context): SessionNamer {
  * exist is an error, a profile named only by the environment may be one the
  * SDK knows of and the files do not (an SSO session, say).
  */
-async function profileData(profile: ProfileChoice | undefined, ctx: Context): Promise<{ profiles: Profiles; data: Profiles[string] | undefined } | undefined> {
+async function profileData(profile: ProfileChoice | undefined, ctx: Context): Promise<{ profiles: SharedConfig; data: ProfileData | undefined } | undefined> {
   if (!profile) return undefined;
-  const profiles = await loadProfiles(ctx.env);
-  const data = profile.from === '--profile' ? requireProfile(profiles, profile.name) : profiles[profile.name];
+  const profiles = sharedConfig(ctx.env);
+  const data = profile.from === '--profile' ? requireProfile(profiles, profile.name) : profiles.profile(profile.name);
   return { profiles, data };
 }
 

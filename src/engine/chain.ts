@@ -1,11 +1,11 @@
 /**
  * A role profile, followed back through source_profile to whatever gives the
- * first credentials. Pure: it reads the profiles the SDK loaded and decides
+ * first credentials. Pure: it reads the profiles of the shared files and decides
  * what to call; nothing here talks to AWS.
  */
 import { usageError } from '../errors.js';
 import { checkExternalId, checkMfaSerial, checkRoleArn, checkSamlProviderArn, checkSessionName } from '../validate.js';
-import type { ProfileData, Profiles } from '../config/shared-files.js';
+import type { ProfileData, ProfileSource } from '../config/shared-files.js';
 
 /** What signs the first request of a chain. */
 export type RootSource =
@@ -43,8 +43,8 @@ export function isRoleProfile(data: ProfileData | undefined): boolean {
   return Boolean(data?.role_arn);
 }
 
-export function requireProfile(profiles: Profiles, name: string, why = '--profile'): ProfileData {
-  const data = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+export function requireProfile(profiles: ProfileSource, name: string, why = '--profile'): ProfileData {
+  const data = profiles.profile(name);
   if (!data) {
     throw usageError(`${why} names profile '${name}', which is not in the AWS config or credentials file`, 'check the name, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE');
   }
@@ -96,7 +96,7 @@ function roleHop(name: string, data: ProfileData): RoleHop {
  * source_profile and has keys uses its own keys, as the AWS CLI does; any
  * other repeat is a loop.
  */
-export function resolveChain(profiles: Profiles, name: string): ProfileChain {
+export function resolveChain(profiles: ProfileSource, name: string): ProfileChain {
   const hops: RoleHop[] = [];
   const seen: string[] = [];
   let current = name;

@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { durationFor } from '../duration.js';
 import { StsenvError, usageError } from '../errors.js';
-import { loadProfiles } from '../config/shared-files.js';
+import { sharedConfig } from '../config/shared-files.js';
 import { assumePlan, baseRoot, signingProfile } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
 import { isRoleProfile, requireProfile } from './chain.js';
@@ -88,8 +88,8 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
   const signing = signingProfile(profile, ctx);
   let roleProfile = false;
   if (request.roleArn === undefined && signing) {
-    const profiles = await loadProfiles(ctx.env);
-    roleProfile = isRoleProfile(signing.from === '--profile' ? requireProfile(profiles, signing.name) : profiles[signing.name]);
+    const profiles = sharedConfig(ctx.env);
+    roleProfile = isRoleProfile(signing.from === '--profile' ? requireProfile(profiles, signing.name) : profiles.profile(signing.name));
   }
   // --duration is the console session's, not the role session's: the role is asked for as `assume` asks (and cached alike).
   // A role profile named by AWS_PROFILE signs in as its role too.

@@ -4,7 +4,7 @@
  * plan's root (plan.ts); targetFor() joins the two for one STS call.
  */
 import { DEFAULT_TIMEOUT_MS, GLOBAL_ENDPOINT, GLOBAL_SIGNING_REGION, type StsTarget } from '../aws/client-options.js';
-import { loadProfiles } from '../config/shared-files.js';
+import { sharedConfig } from '../config/shared-files.js';
 import { usageError } from '../errors.js';
 import { checkEndpointUrl, checkRegion } from '../validate.js';
 import type { ProfileChoice } from './profile-choice.js';
@@ -39,8 +39,7 @@ export async function resolveRegion(request: ConnectionRequest, env: NodeJS.Proc
   }
   const name = profile?.name ?? 'default';
   // The shared files are read only now, when nothing else named a region (once per run: profiles use them too).
-  const profiles = await loadProfiles(env);
-  const fromProfile = Object.hasOwn(profiles, name) ? profiles[name]?.region : undefined;
+  const fromProfile = sharedConfig(env).profile(name)?.region;
   return fromProfile ? checkRegion(fromProfile, `region of profile '${name}'`) : undefined;
 }
 

@@ -115,7 +115,8 @@ export function readOwnFile(path: string, local: LocalProcess): { text?: string;
     const problem = ownershipProblem(stats, local);
     if (problem?.refuse) return { problem };
     const chunks: Buffer[] = [];
-    const buffer = Buffer.alloc(64 * 1024);
+    // Sized by the file (cache list reads thousands of small ones); only what is read is copied out.
+    const buffer = Buffer.allocUnsafe(Math.min(64 * 1024, stats.size + 1));
     let n: number;
     while ((n = readSync(fd, buffer)) > 0) chunks.push(Buffer.from(buffer.subarray(0, n)));
     return { text: Buffer.concat(chunks).toString('utf8'), problem };

@@ -8,7 +8,7 @@
  * autocomplete, in a vendor bundle of its own that only this path loads.
  */
 import { constants } from 'node:os';
-import { loadProfiles } from '../config/shared-files.js';
+import { sharedConfig } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { closeTerminal, openTerminal, type TerminalFds } from '../terminal.js';
@@ -35,7 +35,7 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
   }
   let entries;
   try {
-    entries = pickerEntries(await loadProfiles(ctx.env));
+    entries = pickerEntries(sharedConfig(ctx.env).allProfiles());
     if (entries.length === 0) {
       throw usageError('assume has no <role-arn>, and the AWS config and credentials files have no role profile to pick from', 'pass a role ARN, add a profile with role_arn to your AWS config, or run stsenv sso populate');
     }

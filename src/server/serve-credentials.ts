@@ -4,7 +4,7 @@
  * environment, renewed through the engine (cache, MFA session, chain) when
  * a request finds less than --min-remaining left.
  */
-import { loadProfiles, type ProfileData } from '../config/shared-files.js';
+import { sharedConfig, type ProfileData } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { resolveCredentials } from '../engine/index.js';
 import type { CredentialRequest } from '../engine/request.js';
@@ -36,8 +36,7 @@ export const SERVER_CLEARED_VARIABLES: readonly string[] = [
 const CREDENTIAL_SETTINGS = ['aws_access_key_id', 'credential_process', 'sso_session', 'sso_start_url', 'role_arn', 'web_identity_token_file', 'credential_source'];
 
 /** Whether the `default` profile gives credentials: the command's SDKs would then sign with them, not the role. */
-export function defaultProfileShadows(profiles: Record<string, ProfileData>): boolean {
-  const data = Object.hasOwn(profiles, 'default') ? profiles.default : undefined;
+export function defaultProfileShadows(data: ProfileData | undefined): boolean {
   return CREDENTIAL_SETTINGS.some((name) => Boolean(data?.[name]));
 }
 
@@ -66,7 +65,7 @@ export async function serveCredentials(request: Exclude<CredentialRequest, { kin
   const first = await resolveCredentials(request, ctx);
   if (!first.credentials.sessionToken || !first.credentials.expiration) throw failure('exec --server needs temporary credentials (with a session token and an expiration)');
   try {
-    if (defaultProfileShadows(await loadProfiles(ctx.env))) {
+    if (defaultProfileShadows(sharedConfig(ctx.env).profile('default'))) {
       ctx.warn("profile 'default' in the AWS config or credentials file has credentials, which the command's AWS SDKs use before the endpoint (move them to a named profile)");
     }
   } catch {

@@ -18,7 +18,7 @@
  * getSSOTokenFromFile agree). Pure: the profiles and sessions come in loaded.
  */
 import { usageError } from '../errors.js';
-import type { ProfileData, Profiles } from '../config/shared-files.js';
+import { profileSource, sharedConfig, type ProfileData, type Profiles } from '../config/shared-files.js';
 import { isRoleProfile, requireProfile, resolveChain } from '../engine/chain.js';
 import { checkRegion } from '../validate.js';
 
@@ -96,9 +96,9 @@ function fromSession(name: string, sessions: Record<string, ProfileData>, profil
 
 /** The profile whose SSO settings give the base credentials of `name`: itself, or the root of its source_profile chain. */
 function ssoProfileOf(profiles: Profiles, name: string): { name: string; data: ProfileData } {
-  const data = requireProfile(profiles, name);
+  const data = requireProfile(profileSource(profiles), name);
   if (!isRoleProfile(data)) return { name, data };
-  const chain = resolveChain(profiles, name);
+  const chain = resolveChain(profileSource(profiles), name);
   if (chain.root.kind !== 'sdk') throw usageError(`profile '${name}' does not sign in with IAM Identity Center: its credentials come from profile '${chain.root.profile}'`, 'name a profile with sso_session or sso_start_url');
   return { name: chain.root.profile, data: profiles[chain.root.profile]! };
 }
@@ -135,8 +135,8 @@ export function resolveSsoTarget(selection: SsoSelection, profiles: Profiles, se
   };
 }
 
-/** The profiles and the [sso-session] sections of the shared config file, read with the SDK's loader. */
+/** The profiles and the [sso-session] sections of the shared config file, as the SDK's loader reads them. */
 export async function loadSsoConfig(env: NodeJS.ProcessEnv): Promise<{ profiles: Profiles; sessions: Profiles }> {
-  const { loadProfiles, loadSsoSessions } = await import('../config/shared-files.js');
-  return { profiles: await loadProfiles(env), sessions: await loadSsoSessions(env) };
+  const files = sharedConfig(env);
+  return { profiles: files.allProfiles(), sessions: files.allSsoSessions() };
 }

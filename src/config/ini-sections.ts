@@ -1,0 +1,264 @@
+/**
+ * One shared config or credentials file, read only as far as a run needs:
+ * a run that names one profile finds that profile's sections without
+ * looking at the others, so it costs the same with 3 profiles or 30,000.
+ * Everything that goes over the whole text is a regular expression (native
+ * code, a few milliseconds for 100,000 lines), never JavaScript per line:
+ * shells start stsenv at every prompt, and its code always runs cold.
+ *
+ * What a section holds is what the SDK's loader makes of it
+ * (@smithy/core/config: parseIni, getConfigData, mergeConfigFiles), so that
+ * stsenv sees what the SDKs see; which lines are refused is the AWS CLI's
+ * rule. test/ini-sections.test.ts holds both to their line-by-line
+ * statements over generated files.
+ */
+
+/** One section's keys (config and credentials merged, when it is a profile). */
+export type SectionData = Record<string, string | undefined>;
+
+export interface MalformedLine {
+  /** 1-based, as editors count. */
+  line: number;
+  why: string;
+}
+
+interface Section {
+  /** Offset of the line break before its header line. */
+  start: number;
+  /** Offset of the line break after the header line (the body follows), or the end of the text. */
+  bodyStart: number;
+  /** Offset of the line break before the next header line, or the end of the text. */
+  end: number;
+}
+
+/** The section types the loader keeps with their prefix ([profile x], [sso-session x], [services x]). */
+const SECTION_TYPES = new Set(['profile', 'sso-session', 'services']);
+const PREFIXED = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
+/** A comment: `#` or `;` at the start of a line or after white space. */
+const COMMENT = /(?:^|\s)[;#]/;
+
+// The text is searched with a line break put before it, so that every line starts after a `\n`.
+// Lines are split at `\n` alone, as the loader splits them (a `\r` before it is white space).
+
+/** A header line: its first character after white space is `[`. */
+const HEADER = /\n[^\S\n]*\[/g;
+/** What follows the `[` of a header the AWS CLI accepts: `]` ends what is left before a comment. */
+const HEADER_END = String.raw`(?:[^\s]|[^\S\n](?![;#]))*\][^\S\n]*(?:(?<=\s)[;#][^\n]*)?(?:\n|$)`;
+/**
+ * After the first header, the first line the AWS CLI refuses: a header
+ * without its closing `]` (group 1 is set), or a line that is not indented
+ * and has no `=` or `:` before its comment.
+ */
+const MALFORMED = new RegExp(String.raw`\n(?:[^\S\n]*\[(?!${HEADER_END})()|[=:]|[^\s[#;=:](?:[^\s=:]|[^\S\n](?![;#]))*(?=[^\S\n][;#]|\n|$))`, 'g');
+/** Before the first header: a line that is neither blank nor a comment. */
+const SETTING = /\n[^\s#;]/;
+/** A header whose name the loader refuses: it then reads the whole file as empty. */
+const REFUSED_NAME = /\n[^\S\n]*\[(?:profile )?__proto__\][^\S\n]*(?:(?<=\s)[;#][^\n]*)?(?:\n|$)/;
+/** A header line followed at once by a line the loader takes a value from (VALUE_LINE). */
+const HEADER_WITH_VALUE = /\n[^\S\n]*\[[^\n]*\n[^\S\n]*[^\s=#;[](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#])/g;
+/** Every header line, whole (group 1). */
+const HEADER_LINES = /\n([^\S\n]*\[[^\n]*)/g;
+/** A line the loader takes a value from: `key = value` with a value before any comment. */
+const VALUE_LINE = /\n[^\S\n]*[^\s=#;](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#])/;
+
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+
+/** Header lines that may be those of a section named `name`, by name: both files ask for the same profiles. */
+const candidateSearches = new Map<string, RegExp>();
+
+function candidatesFor(name: string): RegExp {
+  let search = candidateSearches.get(name);
+  if (!search) {
+    search = new RegExp(String.raw`\n([^\S\n]*\[[^\n]*?${escapeRegExp(name)}["']?\][^\n]*)`, 'g');
+    candidateSearches.set(name, search);
+  }
+  search.lastIndex = 0;
+  return search;
+}
+
+/** The loader's name for a header line; undefined when it skips the section. */
+function sectionKey(line: string): string | undefined {
+  const content = (line.includes('#') || line.includes(';') ? line.split(COMMENT)[0]! : line).trim();
+  const name = content.slice(1, -1);
+  const prefixed = PREFIXED.exec(name);
+  // [] names no section: the loader reads no setting after it.
+  if (!prefixed) return name || undefined;
+  return SECTION_TYPES.has(prefixed[1]!) ? `${prefixed[1]}.${prefixed[3]}` : undefined;
+}
+
+/** What a header for `key` must have just before its `]`: the name after a section type, else the whole key. */
+function nameOf(key: string): string {
+  const dot = key.indexOf('.');
+  return dot !== -1 && SECTION_TYPES.has(key.slice(0, dot)) ? key.slice(dot + 1) : key;
+}
+
+/**
+ * Settings of one section body, as the loader reads them into `into`: a
+ * setting with an empty value opens nested settings (`s3 =` then indented
+ * `max_concurrent_requests = 10`, kept as `s3.max_concurrent_requests`).
+ */
+function parseBody(body: string, into: SectionData | undefined): SectionData | undefined {
+  let nested: string | undefined;
+  for (const raw of body.split(/\r?\n/)) {
+    const line = raw.split(COMMENT)[0]!.trim();
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const name = line.slice(0, eq).trim();
+    const value = line.slice(eq + 1).trim();
+    if (value === '') {
+      nested = name;
+      continue;
+    }
+    if (nested !== undefined && raw.trimStart() === raw) nested = undefined;
+    into ??= {};
+    into[nested !== undefined ? `${nested}.${name}` : name] = value;
+  }
+  return into;
+}
+
+/**
+ * Names in the order a plain object would list them as its keys (the
+ * loader's objects are plain objects): names that are array indices first,
+ * in numeric order, then the rest as they came. Kept in a Set while
+ * collecting: thousands of keys added to an object one by one cost more.
+ */
+export function keyOrder(names: Set<string>): string[] {
+  const list = [...names];
+  if (!/(?:^|\n)\d/.test(list.join('\n'))) return list;
+  const isIndex = (name: string) => /^(?:0|[1-9]\d*)$/.test(name) && Number(name) < 2 ** 32 - 1;
+  return [...list.filter(isIndex).sort((a, b) => Number(a) - Number(b)), ...list.filter((name) => !isIndex(name))];
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i <= offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+export class IniSections {
+  private readonly text: string;
+  /** The first line the AWS CLI would refuse, if any. */
+  readonly malformed: MalformedLine | undefined;
+  /** The loader read the file as empty. */
+  private readonly empty: boolean;
+  private readonly found = new Map<string, Section[]>();
+  private readonly parsed = new Map<string, SectionData | undefined>();
+  /** Every section has been filed under its key (indexAll). */
+  private indexed = false;
+
+  constructor(text: string) {
+    this.text = `\n${text}`;
+    this.malformed = this.check();
+    this.empty = text.includes('__proto__') && REFUSED_NAME.test(this.text);
+  }
+
+  private check(): MalformedLine | undefined {
+    const { text } = this;
+    HEADER.lastIndex = 0;
+    const first = HEADER.exec(text)?.index ?? text.length;
+    const early = SETTING.exec(text.slice(0, first));
+    if (early) return { line: lineOf(text, early.index), why: 'a setting before any [section] header' };
+    MALFORMED.lastIndex = first;
+    const bad = MALFORMED.exec(text);
+    if (!bad) return undefined;
+    const why = bad[1] !== undefined ? 'a section header without its closing ]' : "neither a [section] header nor 'key = value'";
+    return { line: lineOf(text, bad.index), why };
+  }
+
+  /** Where the section whose header line starts after `start` ends. */
+  private sectionAt(start: number, header: string): Section {
+    const bodyStart = start + 1 + header.length;
+    HEADER.lastIndex = bodyStart;
+    return { start, bodyStart, end: HEADER.exec(this.text)?.index ?? this.text.length };
+  }
+
+  /** The sections the loader files under `key`, in file order: only their headers are looked at. */
+  private sectionsOf(key: string): Section[] {
+    let sections = this.found.get(key);
+    if (sections) return sections;
+    sections = [];
+    if (this.indexed) return sections;
+    // A name its prototype has is never a key of the loader's object (a section [constructor] is lost in it).
+    if (!this.empty && !(key in Object.prototype)) {
+      const candidates = candidatesFor(nameOf(key));
+      for (let match = candidates.exec(this.text); match; match = candidates.exec(this.text)) {
+        if (sectionKey(match[1]!) === key) sections.push(this.sectionAt(match.index, match[1]!));
+      }
+    }
+    this.found.set(key, sections);
+    return sections;
+  }
+
+  /**
+   * The settings of every section the loader files under `key`, merged in
+   * file order; undefined when none has a setting (the loader then has no
+   * such section at all).
+   */
+  values(key: string): SectionData | undefined {
+    if (this.parsed.has(key)) return this.parsed.get(key);
+    let data: SectionData | undefined;
+    for (const section of this.sectionsOf(key)) data = parseBody(this.text.slice(section.bodyStart + 1, section.end), data);
+    this.parsed.set(key, data);
+    return data;
+  }
+
+  /** The loader's names of the sections that have settings, in the order its object holds them: looks at every header. */
+  keys(): string[] {
+    const order = new Set<string>();
+    if (this.empty) return [];
+    const { text } = this;
+    const lines: string[] = [];
+    const starts: number[] = [];
+    HEADER_LINES.lastIndex = 0;
+    for (let match = HEADER_LINES.exec(text); match; match = HEADER_LINES.exec(text)) {
+      lines.push(match[1]!);
+      starts.push(match.index);
+    }
+    // Usually every section starts with a setting: then no section needs a look of its own.
+    const allHaveValues = (text.match(HEADER_WITH_VALUE)?.length ?? 0) === lines.length;
+    for (let i = 0; i < lines.length; i++) {
+      const key = sectionKey(lines[i]!);
+      if (key === undefined || order.has(key) || key in Object.prototype) continue;
+      if (allHaveValues || VALUE_LINE.test(text.slice(starts[i]! + 1 + lines[i]!.length, starts[i + 1] ?? text.length))) order.add(key);
+    }
+    return keyOrder(order);
+  }
+
+  /**
+   * Files every section under its key in one pass over the headers, for a
+   * run that reads them all (the picker, sso login): a search per key would
+   * go over the text once per profile.
+   */
+  indexAll(): void {
+    if (this.indexed || this.empty) return;
+    const { text } = this;
+    const all = new Map<string, Section[]>();
+    HEADER_LINES.lastIndex = 0;
+    let previous: Section | undefined;
+    for (let match = HEADER_LINES.exec(text); match; match = HEADER_LINES.exec(text)) {
+      if (previous) previous.end = match.index;
+      const key = sectionKey(match[1]!);
+      const section = { start: match.index, bodyStart: match.index + 1 + match[1]!.length, end: text.length };
+      previous = section;
+      if (key === undefined || key in Object.prototype) continue;
+      const list = all.get(key);
+      if (list) list.push(section);
+      else all.set(key, [section]);
+    }
+    for (const [key, sections] of all) if (!this.found.has(key)) this.found.set(key, sections);
+    this.indexed = true;
+  }
+
+  /**
+   * The lines of the sections filed under `keys`, headers included, in file
+   * order: what the loader reads from this file for those sections and
+   * nothing else, so that it makes the same of them.
+   */
+  excerpt(keys: ReadonlySet<string>): string {
+    return [...keys]
+      .flatMap((key) => this.sectionsOf(key))
+      .sort((a, b) => a.start - b.start)
+      .map((s) => `${this.text.slice(s.start + 1, s.end)}\n`)
+      .join('');
+  }
+}

@@ -360,9 +360,9 @@ describe('the filter and the list (unit)', () => {
     const entries = pickerEntries(profiles);
     assert.deepEqual(entries.map((e) => e.profile), ['alpha', 'we\u001b[2Jird', 'zeta']);
     assert.deepEqual(entries.map((e) => e.line), [
-      'alpha      arn:aws:iam::1:role/alpha-role',
-      'we?[2Jird  arn:aws:iam::1:role/w?',
-      'zeta       arn:aws:iam::1:role/z           eu-west-1',
+      'alpha         arn:aws:iam::1:role/alpha-role',
+      'we\\x1b[2Jird  arn:aws:iam::1:role/w\\x07',
+      'zeta          arn:aws:iam::1:role/z           eu-west-1',
     ]);
   });
 });

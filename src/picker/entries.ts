@@ -5,6 +5,7 @@
  */
 import type { Profiles } from '../config/shared-files.js';
 import { isRoleProfile } from '../engine/chain.js';
+import { printable } from '../text/printable.js';
 
 export interface PickerEntry {
   profile: string;
@@ -15,17 +16,13 @@ export interface PickerEntry {
 export function pickerEntries(profiles: Profiles): PickerEntry[] {
   const roles = Object.entries(profiles)
     .filter(([, data]) => isRoleProfile(data))
-    .map(([profile, data]) => ({ profile, roleArn: data.role_arn!, region: data.region?.trim() || undefined }))
+    .map(([profile, data]) => ({ profile, name: printable(profile), roleArn: printable(data.role_arn!), region: printable(data.region?.trim() ?? '') || undefined }))
     .sort((a, b) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0));
-  const nameWidth = Math.max(0, ...roles.map((r) => r.profile.length));
+  const nameWidth = Math.max(0, ...roles.map((r) => r.name.length));
   const arnWidth = Math.max(0, ...roles.map((r) => r.roleArn.length));
-  return roles.map(({ profile, roleArn, region }) => {
-    const line = region === undefined ? `${profile.padEnd(nameWidth)}  ${roleArn}` : `${profile.padEnd(nameWidth)}  ${roleArn.padEnd(arnWidth)}  ${region}`;
-    return { profile, line: printable(line) };
+  // A config file is text, but a control character in it would drive the terminal the list is drawn on.
+  return roles.map(({ profile, name, roleArn, region }) => {
+    const line = region === undefined ? `${name.padEnd(nameWidth)}  ${roleArn}` : `${name.padEnd(nameWidth)}  ${roleArn.padEnd(arnWidth)}  ${region}`;
+    return { profile, line };
   });
-}
-
-/** A config file is text, but a control character in it would drive the terminal the list is drawn on. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

@@ -11,6 +11,7 @@
  */
 import type { Output } from '../context.js';
 import { failure } from '../errors.js';
+import { printable as printableText } from '../text/printable.js';
 import type { SsoTarget } from './config.js';
 import { readRegistration, registrationPath, tokenCacheFile, writeRegistration, writeToken, type CacheIo, type ClientRegistration, type SsoToken } from './token-cache.js';
 
@@ -56,10 +57,8 @@ export interface LoginWorld extends CacheIo {
   cacheDir: string;
 }
 
-/** Server text on a terminal: one line, no control characters. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
-}
+/** Server text on a terminal: one line, control characters made visible. */
+const printable = (text: string) => printableText(text.trim());
 
 function isWebUrl(text: string | undefined): text is string {
   if (!text) return false;

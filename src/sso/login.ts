@@ -9,6 +9,7 @@ import { loadSsoConfig, resolveSsoTarget, type SsoSelection, type SsoTarget } fr
 import { deviceLogin, type OidcApi } from './device-flow.js';
 import { readToken, removeFile, ssoCacheDirectory, tokenCacheFile, tokenFiles } from './token-cache.js';
 import { isoSeconds } from '../credentials.js';
+import { printable } from '../text/printable.js';
 
 export interface SsoLoginOptions extends SsoSelection {
   /** false with --no-browser. */
@@ -70,7 +71,7 @@ export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promi
   world.debug(`signing in to ${sso.startUrl} (${sso.label}, region ${sso.region})`);
   try {
     const token = await deviceLogin(sso, { ...world, oidc, openBrowser, cacheDir }, options.browser === false);
-    world.stderr.write(`stsenv: signed in to ${sso.startUrl} (${sso.label}) until ${isoSeconds(token.expiresAt)}; the token is in ${tokenCacheFile(cacheDir, sso)}\n`);
+    world.stderr.write(`stsenv: signed in to ${printable(sso.startUrl)} (${printable(sso.label)}) until ${isoSeconds(token.expiresAt)}; the token is in ${tokenCacheFile(cacheDir, sso)}\n`);
   } finally {
     oidc.destroy?.();
   }
@@ -103,7 +104,7 @@ export async function ssoLogout(options: SsoLogoutOptions, world: SsoWorld): Pro
   }
   const sso = await target(options, world.env);
   const path = tokenCacheFile(cacheDir, sso);
-  if (await signOut(path, world)) world.stderr.write(`stsenv: signed out of ${sso.startUrl} (${sso.label}): removed ${path}; ${after}\n`);
-  else world.stderr.write(`stsenv: no SSO token was cached for ${sso.label} (${path})\n`);
+  if (await signOut(path, world)) world.stderr.write(`stsenv: signed out of ${printable(sso.startUrl)} (${printable(sso.label)}): removed ${path}; ${after}\n`);
+  else world.stderr.write(`stsenv: no SSO token was cached for ${printable(sso.label)} (${path})\n`);
   return 0;
 }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { usageError } from '../errors.js';
+import { MAX_BYTES, readRegular } from '../files/trust.js';
 
 /**
  * The SDK's loader reads the shared files leniently: an unreadable file is
@@ -12,14 +12,10 @@ import { usageError } from '../errors.js';
  * from the SDK's loader.
  */
 export function checkSharedFile(path: string, what: string, envName: string): void {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    throw usageError(`cannot read ${what} '${path}': ${code ?? 'error'}`, `fix the file or point ${envName} at a readable one`);
-  }
+  // Not blocking and capped: a FIFO or a huge file in its place is refused before the SDK's loader would hang on it.
+  const { text, why } = readRegular(path, MAX_BYTES.sharedFile);
+  if (why !== undefined) throw usageError(`cannot read ${what} '${path}': it ${why}`, `fix the file or point ${envName} at a readable one`);
+  if (text === undefined) return;
   const problem = firstMalformedLine(text);
   if (problem) {
     throw usageError(`${what} '${path}' is malformed at line ${problem.line}: ${problem.why}`, 'fix that line (the AWS CLI refuses it too)');

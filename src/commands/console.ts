@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { parseDurationSeconds } from '../duration.js';
 import type { SigninRequest } from '../engine/request.js';
 import { usageError } from '../errors.js';
-import { checkEndpointUrl, checkPolicyArns, checkSessionName } from '../validate.js';
+import { checkPolicyArns, checkSessionName, checkSigninUrl } from '../validate.js';
 import { CACHE_OPTIONS, CONNECTION_OPTIONS, MFA_OPTIONS, PROMPT_OPTION, ROLE_REQUEST_OPTIONS, SESSION_NAME_OPTION } from './option-groups.js';
 import { cacheSettings, connectionRequest, mfaRequest, readPolicy, roleFields } from './requests.js';
 
@@ -51,7 +51,7 @@ export async function runConsoleCommand(options: ConsoleOptions, ctx: Context): 
   if (options.duration !== undefined && parseDurationSeconds(String(options.duration)) === undefined) {
     throw usageError(`invalid --duration '${options.duration}'`, 'give seconds (3600) or a length such as 15m, 1h, 12h');
   }
-  const signinUrl = options.signinUrl !== undefined ? checkEndpointUrl(options.signinUrl, '--signin-url') : undefined;
+  const signinUrl = options.signinUrl !== undefined ? checkSigninUrl(options.signinUrl) : undefined;
   const request = signinRequest(options);
   const { runConsole } = await import('../console/run-console.js');
   return runConsole(request, { duration: options.duration, url: options.url, destination: options.destination, signinUrl }, ctx);

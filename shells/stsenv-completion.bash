@@ -23,7 +23,12 @@ _stsenv_complete() {
   COMPREPLY=()
   while IFS= read -r candidate; do
     candidate=${candidate%%$'\t'*}
-    if [[ $candidate == "$prefix"* ]]; then COMPREPLY+=("${candidate#"$prefix"}"); fi
+    # bash inserts a reply as it is: quoted (%q), a profile name such as pw$(cmd) stays one literal word.
+    if [[ $candidate == "$prefix"* ]]; then
+      candidate=${candidate#"$prefix"}
+      [[ -z $candidate ]] || printf -v candidate '%q' "$candidate"
+      COMPREPLY+=("$candidate")
+    fi
   done < <(command stsenv __complete "${words[@]}" 2>/dev/null)
 }
 complete -o default -F _stsenv_complete stsenv

@@ -35,6 +35,10 @@ Register-ArgumentCompleter -Native -CommandName stsenv -ScriptBlock {
         $value, $description = $line -split "`t", 2
         if (-not $description) { $description = $value }
         $type = if ($value.StartsWith('-')) { 'ParameterName' } else { 'ParameterValue' }
-        [System.Management.Automation.CompletionResult]::new($value, $value, $type, $description)
+        # PowerShell inserts the completion text as it is: a name with a character it would read
+        # ($ ( ; ` a quote, a space...) goes in single quotes, each single quote doubled.
+        $text = $value
+        if ($value -match '[^\w./:=+-]') { $text = "'" + ($value -replace '[''\u2018\u2019\u201a\u201b]', '$0$0') + "'" }
+        [System.Management.Automation.CompletionResult]::new($text, $value, $type, $description)
     }
 }

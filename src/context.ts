@@ -7,6 +7,8 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { StsService } from './aws/sts.js';
+import { printable } from './text/printable.js';
+import { redactUrl } from './text/redact.js';
 
 export interface Output {
   write(text: string): unknown;
@@ -201,8 +203,8 @@ export function processContext(options: ProcessContextOptions): Context {
       const { createStsService } = await import('./aws/sts.js');
       return createStsService({ env, sdkEnv: forSdk, reporter: { debug: ctx.debug, warn: ctx.warn } });
     },
-    debug: options.debug ? (message) => stderr.write(`stsenv: debug: ${message}\n`) : () => {},
-    warn: (message) => stderr.write(`${options.warningPrefix(stderr, env)} ${message}\n`),
+    debug: options.debug ? (message) => stderr.write(`stsenv: debug: ${printable(redactUrl(message))}\n`) : () => {},
+    warn: (message) => stderr.write(`${options.warningPrefix(stderr, env)} ${printable(redactUrl(message))}\n`),
     onSignals(signals, handler) {
       for (const signal of signals) process.on(signal, handler);
       return () => {

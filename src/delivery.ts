@@ -8,10 +8,11 @@
 import type { Context } from './context.js';
 import { isoSeconds, type Credentials } from './credentials.js';
 import { usageError } from './errors.js';
-import { detectFormat, readLinuxProcessName } from './shells/detect.js';
+import { detectShell, readLinuxProcessName } from './shells/detect.js';
 import { findFormat, FORMAT_NAMES, type Format } from './shells/index.js';
 import { iniSectionRefusal } from './shells/ini.js';
 import { renderCredentials, renderUnset } from './shells/render.js';
+import { credentialEnv } from './variables.js';
 
 /** What a command that prints credentials was asked for. */
 export interface DeliveryOptions {
@@ -32,16 +33,42 @@ export interface Delivery {
   /** The ini section name. */
   profileName: string;
   writeProfile?: string;
+  /** Why the format is a guess (no shell was seen running stsenv): then only values every shell reads alike are printed. */
+  guess?: string;
+}
+
+/** --shell, or the shell stsenv is running under, and whether that is a guess. */
+function chooseReader(shell: string | undefined, ctx: Context): { format: Format; guess?: string } {
+  if (shell !== undefined) return { format: findFormat(shell) };
+  const detected = detectShell({ env: ctx.env, platform: ctx.platform, parentPid: ctx.parentPid, processName: readLinuxProcessName });
+  try {
+    return { format: findFormat(detected.format), guess: detected.guess };
+  } catch {
+    throw usageError(`STSENV_SHELL names an unknown format '${detected.format}'`, `choose one of: ${FORMAT_NAMES.join(', ')}`);
+  }
 }
 
 /** --shell, or the shell stsenv is running under. */
 export function chooseFormat(shell: string | undefined, ctx: Context): Format {
-  if (shell !== undefined) return findFormat(shell);
-  const detected = detectFormat({ env: ctx.env, platform: ctx.platform, parentPid: ctx.parentPid, processName: readLinuxProcessName });
-  try {
-    return findFormat(detected);
-  } catch {
-    throw usageError(`STSENV_SHELL names an unknown format '${detected}'`, `choose one of: ${FORMAT_NAMES.join(', ')}`);
+  return chooseReader(shell, ctx).format;
+}
+
+/**
+ * Characters that every shell's line reads as themselves, quoted or not:
+ * what STS sends (base64, ISO dates), regions and ARNs. Anything else could
+ * end a quote or start a substitution in a shell other than the guessed one
+ * (fish's \' in bash, a JSON line's $(...) in bash, POSIX's '\'' in fish).
+ */
+const SAFE_IN_EVERY_SHELL = /^[A-Za-z0-9+/=._:,@-]*$/;
+
+/** With a guessed reader, a value some shell would read differently is refused, naming the variable only. */
+function checkSafeForAnyShell(output: Parameters<typeof credentialEnv>[0], guess: string): void {
+  for (const [name, value] of credentialEnv(output).set) {
+    if (SAFE_IN_EVERY_SHELL.test(value)) continue;
+    throw usageError(
+      `cannot write ${name}: no shell was seen running stsenv (${guess}), and its value holds characters another shell would read differently`,
+      'pass --shell NAME for the shell that reads the output (or set STSENV_SHELL)',
+    );
   }
 }
 
@@ -60,8 +87,10 @@ export function checkProfileName(name: string): string {
 export function planDelivery(options: DeliveryOptions, ctx: Context): Delivery {
   if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
   const toStdout = options.writeProfile === undefined || options.shell !== undefined;
+  const reader = toStdout ? chooseReader(options.shell, ctx) : undefined;
   return {
-    format: toStdout ? chooseFormat(options.shell, ctx) : undefined,
+    format: reader?.format,
+    guess: reader?.guess,
     profileName: options.profileName ?? DEFAULT_INI_PROFILE,
     writeProfile: options.writeProfile,
   };
@@ -74,6 +103,7 @@ export function planDelivery(options: DeliveryOptions, ctx: Context): Delivery {
  */
 export async function deliver(delivery: Delivery, result: { credentials: Credentials; region?: string; roleArn?: string }, ctx: Context): Promise<void> {
   const { credentials, region, roleArn } = result;
+  if (delivery.guess !== undefined && delivery.format?.kind === 'env') checkSafeForAnyShell({ credentials, region, roleArn, profileName: delivery.profileName }, delivery.guess);
   const text = delivery.format ? renderCredentials(delivery.format, { credentials, region, roleArn, profileName: delivery.profileName }) : undefined;
   if (delivery.writeProfile !== undefined) {
     // Loaded only here: the writer (and node:os) would cost every other run its load.

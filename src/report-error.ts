@@ -1,11 +1,18 @@
 import { Chalk } from 'chalk';
 import type { Output } from './context.js';
 import { StsenvError } from './errors.js';
+import { printable } from './text/printable.js';
+import { redactUrl } from './text/redact.js';
 
 /** Colour only for a terminal, and never when NO_COLOR is set (no-color.org). */
 export function stderrChalk(stderr: Output, env: NodeJS.ProcessEnv): InstanceType<typeof Chalk> {
   const level = env.NO_COLOR ? 0 : env.FORCE_COLOR && env.FORCE_COLOR !== '0' ? 1 : stderr.isTTY ? 1 : 0;
   return new Chalk({ level });
+}
+
+/** Messages quote config values, endpoints' answers and other programs' words: one line, no control character, no URL password. */
+function forTerminal(text: string): string {
+  return printable(redactUrl(text));
 }
 
 /**
@@ -15,13 +22,14 @@ export function stderrChalk(stderr: Output, env: NodeJS.ProcessEnv): InstanceTyp
 export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessEnv, debug: boolean): number {
   const chalk = stderrChalk(stderr, env);
   if (error instanceof StsenvError) {
-    const hint = error.hint ? ` (${error.hint})` : '';
-    stderr.write(`${chalk.red('stsenv: error:')} ${error.message}${hint}\n`);
+    // A hint is stsenv's own advice (it may show the form http://USER:PASSWORD@HOST): only made printable.
+    const hint = error.hint ? ` (${printable(error.hint)})` : '';
+    stderr.write(`${chalk.red('stsenv: error:')} ${forTerminal(error.message)}${hint}\n`);
     if (debug) stderr.write(`${describeCauses(error)}`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  stderr.write(`${chalk.red('stsenv: internal error:')} ${message} (run again with --debug for details)\n`);
+  stderr.write(`${chalk.red('stsenv: internal error:')} ${forTerminal(message ?? '')} (run again with --debug for details)\n`);
   if (debug && error instanceof Error) stderr.write(describeCauses(error));
   return 1;
 }
@@ -39,7 +47,7 @@ function describeCauses(error: Error): string {
     text += depth === 0 ? '' : 'caused by: ';
     if (current instanceof Error) {
       const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
-      text += `${current.name}: ${current.message.split('\n')[0]}\n${frames.map((line) => `${line}\n`).join('')}`;
+      text += `${forTerminal(current.name)}: ${forTerminal(current.message.split('\n')[0]!)}\n${frames.map((line) => `${forTerminal(line)}\n`).join('')}`;
       current = current.cause;
     } else {
       text += `${typeof current}\n`;

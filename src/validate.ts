@@ -1,3 +1,4 @@
+import { redactUrl } from './text/redact.js';
 import { usageError } from './errors.js';
 
 /**
@@ -77,13 +78,32 @@ export function checkRegion(value: string, option = '--region'): string {
 
 export function checkEndpointUrl(value: string, option = '--endpoint-url'): string {
   let url: URL;
+  // The URL may carry a user and password: never shown.
+  const shown = redactUrl(value);
   try {
     url = new URL(value);
   } catch {
-    throw usageError(`invalid ${option} '${value}'`, 'expected an http:// or https:// URL such as https://sts.eu-west-1.amazonaws.com');
+    throw usageError(`invalid ${option} '${shown}'`, 'expected an http:// or https:// URL such as https://sts.eu-west-1.amazonaws.com');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw usageError(`invalid ${option} '${value}'`, 'only http:// and https:// URLs are supported');
+    throw usageError(`invalid ${option} '${shown}'`, 'only http:// and https:// URLs are supported');
+  }
+  return value;
+}
+
+/** 127.0.0.0/8, [::1] and localhost: plain http there never leaves the machine. */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+/**
+ * --signin-url: the federation endpoint gets the credentials in its query
+ * string, so plain http is only for an endpoint on this machine (a test's).
+ */
+export function checkSigninUrl(value: string): string {
+  checkEndpointUrl(value, '--signin-url');
+  if (new URL(value).protocol === 'http:' && !isLoopbackHost(new URL(value).hostname)) {
+    throw usageError(`refusing --signin-url '${redactUrl(value)}': plain http would send the credentials in clear`, 'use https://, or http:// only to 127.0.0.1, [::1] or localhost');
   }
   return value;
 }

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { completeWords } from '../src/cli/complete.js';
@@ -313,5 +313,53 @@ describe('the scripts in the real shells', () => {
     assert.equal(lines[CASES.length], '--shell=posix --shell=powershell --shell=pwsh');
     assert.equal(lines[CASES.length + 1], 'Assume a role (AssumeRole) and print the credentials');
     assert.equal(lines[CASES.length + 2], 'added-later');
+  });
+});
+
+describe('a hostile profile name is inserted as one literal word', () => {
+  // A credentials file can name a profile anything; completed and Entered, the name must not run.
+  const canary = join(home.dir, 'completion-canary');
+  const name = `pw$(touch\${IFS}${canary})`;
+  const hostileEnv = () => {
+    const credentials = join(home.dir, 'credentials-hostile');
+    writeFileSync(credentials, `[${name}]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n`);
+    return userEnv({ AWS_SHARED_CREDENTIALS_FILE: credentials });
+  };
+
+  test('bash: the reply is quoted, and the line it makes gives back the name', async (t) => {
+    if (!requireShellOrSkip(t, 'bash')) return;
+    const script = [
+      'eval "$(stsenv completion bash)"',
+      "COMP_LINE='stsenv assume --profile pw'; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(stsenv assume --profile pw); COMP_CWORD=3; _stsenv_complete",
+      // What Enter runs: the reply as bash inserted it into the line.
+      'eval "printf \'%s\\n\' ${COMPREPLY[0]}"',
+    ].join('\n');
+    const result = await runShellScript('bash', script, { env: hostileEnv() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.toString('utf8'), `${name}\n`);
+    assert.equal(existsSync(canary), false, 'the name ran a command');
+  });
+
+  test('pwsh: the completion text is single-quoted, and the line it makes gives back the name', async (t) => {
+    if (!requireShellOrSkip(t, 'pwsh')) return;
+    const script = [
+      '$ErrorActionPreference = "Stop"',
+      'stsenv completion powershell | Out-String | Invoke-Expression',
+      "$r = TabExpansion2 -inputScript 'stsenv assume --profile pw' -cursorColumn 26",
+      '$text = $r.CompletionMatches[0].CompletionText',
+      'Invoke-Expression "Write-Output $text"',
+    ].join('\n');
+    const result = await runPwshScript(script, { env: pwshEnv(hostileEnv()) });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.toString('utf8').trim(), name);
+    assert.equal(existsSync(canary), false, 'the name ran a command');
+  });
+
+  test('__complete offers no value with a C1 or bidi control, and shows descriptions escaped', async () => {
+    const credentials = join(home.dir, 'credentials-c1');
+    writeFileSync(credentials, '[ok]\naws_access_key_id = A\n[bad\u009b2J]\naws_access_key_id = A\n[rtl\u202eevil]\naws_access_key_id = A\n');
+    const run = await runCli(['__complete', 'assume', '--profile', ''], { env: userEnv({ AWS_SHARED_CREDENTIALS_FILE: credentials }) });
+    assert.doesNotMatch(run.stdout, /[\u0080-\u009f\u202e]/);
+    assert.match(run.stdout, /^ok$/m);
   });
 });

@@ -7,7 +7,7 @@
  * on stderr even with --debug.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startFakeSignin, type FakeSignin } from './support/fake-signin.js';
@@ -275,6 +275,8 @@ fetch(target, { redirect: 'manual' }).then((res) => writeFileSync(${JSON.stringi
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '', 'nothing on stdout when the browser opened');
     assert.equal(result.stderr, '');
+    // The launcher is detached: it may write its log after stsenv has exited.
+    for (let i = 0; i < 100 && !existsSync(browser.log); i++) await new Promise((resolve) => setTimeout(resolve, 50));
     const seen = JSON.parse(readFileSync(browser.log, 'utf8')) as { argv: string[]; status: number; location: string };
     assert.equal(seen.argv.length, 1);
     assert.match(seen.argv[0]!, /^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{43}$/);
@@ -284,6 +286,46 @@ fetch(target, { redirect: 'manual' }).then((res) => writeFileSync(${JSON.stringi
     const login = new URL(seen.location);
     assert.equal(login.searchParams.get('SigninToken'), token);
     assert.equal(login.searchParams.get('Destination'), 'https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1');
+  });
+
+  test('--signin-url: https, or plain http only to this machine; a password in it is never shown', async () => {
+    for (const url of ['http://signin.example.com/federation', 'http://10.0.0.1/federation']) {
+      const result = await runCli(['console', ROLE, '--signin-url', url, '--url'], { env: env() });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /refusing --signin-url .*plain http would send the credentials in clear/);
+    }
+    const secret = await runCli(['console', ROLE, '--signin-url', 'ftp://user:TOPSECRET@host/', '--url'], { env: env() });
+    assert.equal(secret.code, 2);
+    assert.doesNotMatch(secret.stderr, /TOPSECRET/);
+  });
+
+  test('another user who reads the one-time address from the process list gets nothing; it is reported, exit 1', { skip: process.getuid?.() !== 0 }, async () => {
+    reset();
+    const dir = join(sts.home.dir, 'thief');
+    mkdirSync(join(dir, 'bin'), { recursive: true, mode: 0o755 });
+    const log = join(dir, 'log.json');
+    // The launcher's argv is what /proc/PID/cmdline shows every user: a process of uid 12345 fetches it first.
+    const script = join(dir, 'browser.cjs');
+    writeFileSync(
+      script,
+      `const { spawnSync } = require('node:child_process');
+const { writeFileSync } = require('node:fs');
+const thief = spawnSync(${JSON.stringify(NODE)}, ['-e', "fetch(process.argv[1], { redirect: 'manual' }).then((r) => console.log(JSON.stringify({ status: r.status, location: r.headers.get('location') })))", process.argv[2]], { uid: 12345, gid: 12345, encoding: 'utf8' });
+writeFileSync(${JSON.stringify(log)}, thief.stdout || thief.stderr || String(thief.error));`,
+    );
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'bin', 'xdg-open'), `#!/bin/sh\nexec ${JSON.stringify(NODE)} ${JSON.stringify(script)} "$@"\n`);
+    chmodSync(join(dir, 'bin', 'xdg-open'), 0o755);
+    const result = await runCli(['console', ROLE, '--signin-url', signin.url], { env: env({ DISPLAY: ':99', PATH: `${join(dir, 'bin')}:${process.env.PATH}` }) });
+    // The launcher is detached: it may write its log after stsenv has exited.
+    for (let i = 0; i < 100 && !existsSync(log); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const seen = JSON.parse(readFileSync(log, 'utf8')) as { status: number; location: string | null };
+    assert.equal(seen.status, 403, 'the thief got no redirect');
+    assert.equal(seen.location, null);
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /uid 12345, another user on this machine, asked for the one-time sign-in address/);
+    assert.ok(!result.stderr.includes(signin.tokens.at(-1)!), 'no sign-in token in the message');
   });
 
   test('a browser launcher that fails: the URL on stdout and a warning', async () => {

@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { detectFormat, readLinuxProcessName, type DetectInput } from '../src/shells/detect.js';
-import { isolatedEnv, stsenvOnPath, tempDir } from './support/run-cli.js';
+import { detectFormat, detectShell, readLinuxParentPid, readLinuxProcessName, type DetectInput } from '../src/shells/detect.js';
+import { startFakeSts, type FakeSts } from './support/fake-sts.js';
+import { join } from 'node:path';
+import { isolatedEnv, runCli, stsenvOnPath, tempDir } from './support/run-cli.js';
 import { dumpEnvCommand, parseEnvDump, requireShellOrSkip, runShellScript } from './support/shells.js';
 
 /** What `Get-ChildItem env:PSModulePath` shows in each Windows session. */
@@ -173,5 +175,92 @@ describe('the parent-process rule, for real', () => {
     const env = parseEnvDump(result.stdout);
     assert.equal(env.has('AWS_ACCESS_KEY_ID'), false);
     assert.equal(env.has('AWS_PROFILE'), false);
+  });
+});
+
+describe('past wrapper programs, and a guessed reader', () => {
+  /** A process tree: pid -> [name, parent pid]. stsenv's parent is 10. */
+  function tree(nodes: Record<number, [string, number]>, env: NodeJS.ProcessEnv = { SHELL: '/usr/bin/fish' }) {
+    return detectShell({ env, platform: 'linux', parentPid: 10, processName: (pid) => nodes[pid]?.[0], parentOf: (pid) => nodes[pid]?.[1] });
+  }
+
+  test('timeout, env, nice, nohup, sudo, doas, time, xargs, stdbuf, setsid, chrt, ionice and taskset are walked past to the shell', () => {
+    for (const wrapper of ['timeout', 'env', 'nice', 'nohup', 'sudo', 'doas', 'time', 'xargs', 'stdbuf', 'setsid', 'chrt', 'ionice', 'taskset']) {
+      assert.deepEqual(tree({ 10: [wrapper, 20], 20: ['bash', 1] }), { format: 'bash' }, wrapper);
+    }
+    assert.deepEqual(tree({ 10: ['sudo', 20], 20: ['timeout', 30], 30: ['nice', 40], 40: ['fish', 1] }, { SHELL: '/bin/bash' }), { format: 'fish' });
+  });
+
+  test('no shell found: the login shell is only a guess, and says so', () => {
+    assert.equal(tree({ 10: ['make', 20], 20: ['bash', 1] }).guess, "the program that runs stsenv, 'make', is not a shell");
+    assert.equal(tree({ 10: ['timeout', 20] }).format, 'fish');
+    assert.ok(tree({ 10: ['timeout', 20] }).guess);
+    // A loop of wrappers ends.
+    assert.ok(tree({ 10: ['env', 10] }).guess);
+    assert.equal(tree({ 10: ['bash', 1] }).guess, undefined);
+    assert.equal(detectShell({ env: { STSENV_SHELL: 'fish' }, platform: 'linux', parentPid: 10, processName: () => 'make' }).guess, undefined);
+  });
+
+  test('readLinuxParentPid reads /proc/PID/stat', { skip: process.platform !== 'linux' }, () => {
+    assert.equal(readLinuxParentPid(process.pid), process.ppid);
+    assert.equal(readLinuxParentPid(2 ** 22 + 12345), undefined);
+  });
+});
+
+describe('the attack: a hostile session token through a wrapper, with a login shell of another family', () => {
+  let home: { dir: string; cleanup: () => void };
+  let bin: string;
+  let fake: FakeSts;
+  const ROLE = 'arn:aws:iam::123456789012:role/deploy';
+
+  before(async () => {
+    home = tempDir();
+    bin = stsenvOnPath(home.dir);
+    fake = await startFakeSts();
+  });
+  after(async () => {
+    await fake.close();
+    home.cleanup();
+  });
+
+  const environment = (shell: string) =>
+    isolatedEnv(home.dir, { PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: undefined, SHELL: shell, AWS_ENDPOINT_URL_STS: fake.url, AWS_REGION: 'us-east-1' }) as Record<string, string>;
+
+  test('bash with SHELL=fish: eval "$(timeout 30 stsenv assume ROLE)" gets bash lines, the token exact', async (t) => {
+    if (!requireShellOrSkip(t, 'bash')) return;
+    const canary = join(home.dir, 'canary-bash');
+    const token = `';touch ${canary};#`;
+    fake.failNext({ hostile: { sessionToken: token } });
+    const script = [`eval "$(timeout 30 stsenv assume ${ROLE})"`, dumpEnvCommand()].join('\n');
+    const result = await runShellScript('bash', script, { env: environment('/usr/bin/fish') });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(existsSync(canary), false, 'the token ran a command');
+    assert.equal(parseEnvDump(result.stdout).get('AWS_SESSION_TOKEN')?.toString('utf8'), token);
+  });
+
+  test('fish with SHELL=bash: timeout 30 stsenv assume ROLE | source gets fish lines, the secret exact', async (t) => {
+    if (!requireShellOrSkip(t, 'fish')) return;
+    const secret = 'ends in a backslash\\';
+    fake.failNext({ hostile: { secretAccessKey: secret } });
+    const script = [`timeout 30 stsenv assume ${ROLE} | source`, dumpEnvCommand()].join('\n');
+    const result = await runShellScript('fish', script, { env: environment('/bin/bash') });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(parseEnvDump(result.stdout).get('AWS_SECRET_ACCESS_KEY')?.toString('utf8'), secret);
+  });
+
+  test('run by a program that is not a shell: a value another shell would read differently is refused, naming --shell', async () => {
+    for (const shell of ['/usr/bin/fish', '/usr/bin/xonsh', '/usr/bin/nu', '/bin/bash']) {
+      fake.failNext({ hostile: { sessionToken: `$(touch x)';touch x;#` } });
+      // The test runner (node) runs stsenv: no shell is seen.
+      const run = await runCli(['assume', ROLE], { env: environment(shell) });
+      assert.equal(run.code, 2, `${shell}: ${run.stderr}`);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, /cannot write AWS_SESSION_TOKEN: no shell was seen running stsenv .*--shell NAME/);
+      assert.doesNotMatch(run.stderr, /touch/);
+    }
+    // What STS sends (base64) is printed as before.
+    const plain = await runCli(['assume', ROLE], { env: environment('/usr/bin/fish') });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stdout, /^set -gx AWS_SESSION_TOKEN /m);
   });
 });

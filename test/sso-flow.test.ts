@@ -155,7 +155,7 @@ describe('the device flow', () => {
     await deviceLogin(TARGET, s.world, false);
     assert.deepEqual(s.opened, []);
     assert.doesNotMatch(s.stderr.join(''), /[\u0000-\u0009\u000b-\u001f\u007f]/);
-    assert.match(s.stderr.join(''), /\n {4}AB\]0;pwnedCDX\n/);
+    assert.match(s.stderr.join(''), /\n {4}AB\\x1b\]0;pwned\\x07CD\\x0d\\x0aX\n/);
   });
 
   test('the client registration is reused while it has 15 minutes left; then, or when refused, registered again', async () => {

@@ -1,6 +1,8 @@
 import { failure, StsenvError } from '../errors.js';
 import { loopReported } from './credential-process-guard.js';
 import type { StsTarget } from './client-options.js';
+import { printable } from '../text/printable.js';
+import { holdsSecret, redactSecrets, redactUrl, secretList } from '../text/redact.js';
 
 interface SdkErrorShape {
   name?: string;
@@ -58,15 +60,12 @@ export interface CallContext {
 }
 
 function where(target: StsTarget): string {
-  return target.endpoint ?? `STS in ${target.region}`;
+  return target.endpoint ? redactUrl(target.endpoint) : `STS in ${target.region}`;
 }
 
-/** Endpoints can be hostile: their text goes to a terminal without control characters, on one line. */
+/** Endpoints can be hostile: their text goes to a terminal on one line, control characters made visible. */
 function oneLine(text: string): string {
-  return text
-    .split('\n')[0]!
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-    .trim();
+  return printable(redactUrl(text.split('\n')[0]!.trim()));
 }
 
 /** The AWS error code as STS spells it: the SDK names modeled errors `...Exception`. */
@@ -81,9 +80,9 @@ export function awsErrorCode(error: SdkErrorShape): string | undefined {
  * rejected values (ValidationError: "Value '...' at 'webIdentityToken'").
  */
 export function scrubSecrets(error: unknown, secrets: readonly (string | undefined)[]): void {
-  const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const list = secretList(secrets);
   if (list.length === 0) return;
-  const scrub = (text: string) => list.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  const scrub = (text: string) => redactSecrets(text, list);
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current && typeof current === 'object' && !seen.has(current)) {
@@ -100,10 +99,8 @@ export function scrubSecrets(error: unknown, secrets: readonly (string | undefin
 }
 
 function containsSecret(error: unknown, secrets: readonly (string | undefined)[]): boolean {
-  const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
   const e = error as SdkErrorShape;
-  const text = `${e?.message ?? ''}\n${e?.stack ?? ''}`;
-  return list.some((secret) => text.includes(secret));
+  return holdsSecret(`${e?.message ?? ''}\n${e?.stack ?? ''}`, secrets);
 }
 
 /** A name as a shell word: as it is when it is plain, else in single quotes. */
@@ -171,7 +168,7 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
     const hint =
       HINTS[code]?.(target) ??
       (e.$fault === 'server' ? 'STS failed on its side: try again later, or raise --max-attempts' : undefined);
-    return failure(`${failed}: ${code}: ${oneLine(e.message ?? '') || 'no message'}`, { cause, code, hint });
+    return failure(`${failed}: ${oneLine(code)}: ${oneLine(e.message ?? '') || 'no message'}`, { cause, code, hint });
   }
 
   // An HTTP answer the SDK could not read as STS XML (a proxy's error page, a wrong URL, a broken endpoint).

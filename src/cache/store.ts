@@ -8,7 +8,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalProcess } from '../context.js';
 import type { Credentials } from '../credentials.js';
-import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, readOwnFile, writeFileAtomic } from '../files/safe-files.js';
+import { isAbandonedTemp, lstatOrUndefined, writeFileAtomic } from '../files/safe-files.js';
+import { folderStatsProblem, MAX_BYTES, readTrusted } from '../files/trust.js';
 
 /** What `stsenv cache list` shows of an entry: never a secret. */
 export interface CacheLabel {
@@ -82,13 +83,14 @@ export class CredentialCache {
       this.io.warn(`not using the cache: ${this.dir} is not a plain directory (a symbolic link or a file); remove it`);
       return (this.usable = false);
     }
-    const problem = ownershipProblem(stats, this.io.local);
-    if (problem?.refuse || (problem && /owned by/.test(problem.why))) {
+    // Its own stats suffice: a folder put in its place by someone else is theirs, and refused here.
+    const problem = folderStatsProblem(stats, this.io.local);
+    if (problem) {
       this.io.warn(`not using the cache: ${this.dir} ${problem.why}; remove it or fix its owner and mode (chmod 700)`);
       return (this.usable = false);
     }
-    if (problem) {
-      this.io.warn(`${this.dir} ${problem.why}; setting it to 700`);
+    if (stats.mode & 0o077 && stats.uid === this.io.local.uid) {
+      this.io.warn(`${this.dir} is readable by group or others (mode ${(stats.mode & 0o777).toString(8)}); setting it to 700`);
       chmodSync(this.dir, 0o700);
     }
     return (this.usable = true);
@@ -98,12 +100,11 @@ export class CredentialCache {
   get(key: string, now: Date, minRemainingMs: number): CachedCredentials | undefined {
     if (!this.checkDir(false)) return undefined;
     const path = this.entryPath(key);
-    const { text, problem } = readOwnFile(path, this.io.local);
+    const { text, problem } = readTrusted(path, this.io.local, MAX_BYTES.cacheEntry);
     if (problem) {
-      // Someone else's file, or one others can change, may hold credentials planted for us: never used.
-      const use = !problem.refuse && !/owned by/.test(problem.why);
-      this.io.warn(`${use ? 'cache entry' : 'ignoring cache entry'} ${path}: it ${problem.why}`);
-      if (!use) return undefined;
+      // Someone else's file, one others can change, a FIFO or a huge file may hold credentials planted for us: never used.
+      this.io.warn(`${problem.refuse ? 'ignoring cache entry' : 'cache entry'} ${path}: it ${problem.why}`);
+      if (problem.refuse) return undefined;
     }
     if (text === undefined) return undefined;
     const entry = parseEntry(text);
@@ -166,7 +167,7 @@ export class CredentialCache {
       if (isAbandonedTemp(name, this.io.local)) removeQuietly(path);
       if (!ENTRY_NAME.test(name)) continue;
       if (!readAll && modifiedMs(path) > now.getTime()) continue;
-      const { text } = readOwnFile(path, this.io.local);
+      const { text } = readTrusted(path, this.io.local, MAX_BYTES.cacheEntry);
       const entry = text === undefined ? undefined : parseEntry(text);
       if (entry && entry.credentials.expiration.getTime() <= now.getTime()) removeQuietly(path);
       else if (entry) kept.push({ name, entry });

@@ -20,6 +20,7 @@ import { sharedConfig } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
 import type { OptionSpec, ValueSource } from './options.js';
+import { hasControl, printable } from '../text/printable.js';
 
 export interface Candidate {
   value: string;
@@ -96,10 +97,10 @@ export async function completeCommandLine(words: readonly string[], ctx: Context
     ctx.debug(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  // A value with a control character could not be one line; it is not offered.
+  // A value with a control character (C1 and bidi ones too) could not be one line, nor be shown safely: it is not offered.
   const lines = candidates
-    .filter((c) => !/[\u0000-\u001f\u007f]/.test(c.value))
-    .map((c) => (c.description ? `${c.value}\t${c.description}` : c.value));
+    .filter((c) => !hasControl(c.value))
+    .map((c) => (c.description ? `${c.value}\t${printable(c.description)}` : c.value));
   ctx.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
   return 0;
 }

@@ -3,6 +3,7 @@ import type { CacheEntrySummary } from '../cache/store.js';
 import type { Context } from '../context.js';
 import { isoSeconds } from '../credentials.js';
 import { openCache } from '../engine/cache-policy.js';
+import { printable } from '../text/printable.js';
 
 const OPTIONS = {
   json: { type: 'boolean', describe: 'cache list as JSON for programs' },
@@ -36,7 +37,8 @@ export function runCache(options: CacheCommandOptions, ctx: Context): number {
   }
   const lines = entries.map((e) => {
     const what = e.role ? `${e.role}${e.sessionName ? ` as ${e.sessionName}` : ''}` : `session${e.mfaSerial ? ` with MFA ${e.mfaSerial}` : ''}`;
-    return `${e.operation}\t${what}\tvia ${e.base}\t${e.region ?? 'global'}\texpires ${isoSeconds(e.expiration)} (${left(e, now)} left)`;
+    // Names come from config files and from the cache's own files: made visible, never obeyed by the terminal.
+    return `${printable(e.operation)}\t${printable(what)}\tvia ${printable(e.base)}\t${printable(e.region ?? 'global')}\texpires ${isoSeconds(e.expiration)} (${left(e, now)} left)`;
   });
   ctx.stdout.write(`${lines.join('\n')}\n`);
   return 0;

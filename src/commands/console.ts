@@ -4,7 +4,7 @@ import { SERVICE_NAMES } from '../console/services.js';
 import { parseDurationSeconds } from '../duration.js';
 import type { SigninRequest } from '../engine/request.js';
 import { usageError } from '../errors.js';
-import { checkEndpointUrl, checkPolicyArns, checkSessionName } from '../validate.js';
+import { checkPolicyArns, checkSessionName, checkSigninUrl } from '../validate.js';
 import { CACHE_OPTIONS, CONNECTION_OPTIONS, MFA_OPTIONS, PROMPT_OPTION, ROLE_REQUEST_OPTIONS, SESSION_NAME_OPTION } from './option-groups.js';
 import { cacheSettings, connectionRequest, mfaRequest, readPolicy, roleFields } from './requests.js';
 
@@ -55,7 +55,7 @@ export async function runConsoleCommand(options: ConsoleOptions, ctx: Context): 
   if (options.duration !== undefined && parseDurationSeconds(String(options.duration)) === undefined) {
     throw usageError(`invalid --duration '${options.duration}'`, 'give seconds (3600) or a length such as 15m, 1h, 12h');
   }
-  const signinUrl = options.signinUrl !== undefined ? checkEndpointUrl(options.signinUrl, '--signin-url') : undefined;
+  const signinUrl = options.signinUrl !== undefined ? checkSigninUrl(options.signinUrl) : undefined;
   if (options.service !== undefined && options.destination !== undefined) throw usageError('give --service or --destination, not both');
   if (options.service !== undefined && options.service.trim() === '') throw usageError('--service is empty', 'give a service name such as s3, or a console path');
   const browserLine = options.browserCommand ?? (ctx.env.STSENV_BROWSER?.trim() || undefined);

@@ -6,10 +6,10 @@
  * loads it, is given the same text, cut to the profiles it will read
  * (sdkFiles), rather than reading and parsing the files again.
  */
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
+import { MAX_BYTES, readRegular } from '../files/trust.js';
 import { IniSections, keyOrder, type SectionData } from './ini-sections.js';
 
 /** One profile's keys as the loader gives them (config and credentials merged). */
@@ -53,13 +53,10 @@ const SSO_SESSION = 'sso-session.';
  * only place these files are opened.
  */
 function readSharedFile(path: string, what: string, envName: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw usageError(`cannot read ${what} '${path}': ${code ?? 'error'}`, `fix the file or point ${envName} at a readable one`);
-  }
+  // Not blocking and capped: a FIFO or a huge file in its place is refused rather than hanging the run.
+  const { text, why } = readRegular(path, MAX_BYTES.sharedFile);
+  if (why !== undefined) throw usageError(`cannot read ${what} '${path}': it ${why}`, `fix the file or point ${envName} at a readable one`);
+  return text;
 }
 
 /**

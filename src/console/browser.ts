@@ -3,19 +3,25 @@
  * process's arguments: the browser is started (by the `open` package:
  * xdg-open, macOS `open`, PowerShell Start) on a one-time loopback address,
  * http://127.0.0.1:PORT/RANDOM, which answers once with a redirect to the
- * sign-in URL and then closes. What the process list shows is spent by the
- * time anyone could use it.
+ * sign-in URL and then closes. The process list shows that address to
+ * every local user, so it is answered only for a client of stsenv's own
+ * user (peer-uid.ts); another user's request gets nothing and stops the
+ * sign-in with an error.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { launchBrowser } from '../browser.js';
+import { failure, StsenvError } from '../errors.js';
 import { listenOnLoopback } from '../server/loopback-server.js';
+import { peerOwners } from './peer-uid.js';
 
 export interface Handoff {
   /** The one-time address to give the browser. */
   url: string;
   /** Settles when the browser has fetched it. */
   fetched: Promise<void>;
+  /** Settles, with words for people, when another user asked for the address: they got nothing. */
+  stolen: Promise<string>;
   close(): Promise<void>;
 }
 
@@ -24,6 +30,8 @@ export async function startHandoff(target: string): Promise<Handoff> {
   const path = `/${randomBytes(32).toString('base64url')}`;
   let resolveFetched!: () => void;
   const fetched = new Promise<void>((resolve) => (resolveFetched = resolve));
+  let reportStolen!: (why: string) => void;
+  const stolen = new Promise<string>((resolve) => (reportStolen = resolve));
   let used = false;
   const server = await listenOnLoopback((req, res) => {
     req.resume();
@@ -31,11 +39,18 @@ export async function startHandoff(target: string): Promise<Handoff> {
       res.writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('not found\n');
       return;
     }
+    // The address is in the launcher's arguments, which every local user can read: only our own user redeems it.
+    const owners = peerOwners(req.socket);
+    if (owners && owners.client !== owners.server) {
+      res.writeHead(403, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('forbidden\n');
+      reportStolen(`uid ${owners.client}, another user on this machine, asked for the one-time sign-in address; it got nothing`);
+      return;
+    }
     used = true;
     res.writeHead(302, { Location: target, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Length': 0 });
     res.end(() => resolveFetched());
   });
-  return { url: `http://127.0.0.1:${server.port}${path}`, fetched, close: server.close };
+  return { url: `http://127.0.0.1:${server.port}${path}`, fetched, stolen, close: server.close };
 }
 
 /** How long a browser may take to ask for the one-time address. */
@@ -65,8 +80,12 @@ export async function openInBrowser(
     const late = new Promise<string>((resolve) => {
       timer = setTimeout(() => resolve(`no browser asked for the page within ${waitMs / 1000}s`), waitMs);
     });
-    return await Promise.race([handoff.fetched.then(() => undefined), failed, late]);
+    const theft = handoff.stolen.then((why): never => {
+      throw failure(`the console sign-in was stopped: ${why}`, { hint: 'find who ran that on this machine, then run stsenv console again' });
+    });
+    return await Promise.race([handoff.fetched.then(() => undefined), failed, late, theft]);
   } catch (error) {
+    if (error instanceof StsenvError) throw error;
     const e = error as NodeJS.ErrnoException;
     return `cannot start a browser (${e.code ?? e.message.split('\n')[0]})`;
   } finally {

@@ -3,6 +3,7 @@
  * STS, and any MFA code they need is asked for before the first request. A
  * cache hit on the last step returns without loading the AWS SDK.
  */
+import { checkSsoCacheForSdk } from '../sso/cache-folder.js';
 import type { StsTarget } from '../aws/client-options.js';
 import type { IssuedCredentials, StsService } from '../aws/sts.js';
 import type { Context } from '../context.js';
@@ -61,6 +62,8 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
   }
 
   const sts = await ctx.sts();
+  // The SDK reads the SSO cache itself for an SSO profile, and would take another user's token without a word.
+  if (start === 0 && plan.root.kind === 'sdk') checkSsoCacheForSdk(ctx.env, ctx.local);
   let result: PlanResult | undefined;
   for (let i = start; i <= last; i++) {
     const step = plan.steps[i]!;

@@ -5,10 +5,11 @@
  * the current text, and rename a complete new file into place, so racing
  * stsenv processes lose no section and a crash leaves the old file.
  */
-import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { isAbandonedTemp, lstatOrUndefined, ownershipProblem, writeFileAtomic } from './safe-files.js';
+import { isAbandonedTemp, lstatOrUndefined, writeFileAtomic } from './safe-files.js';
+import { fileProblem, folderProblem, linkProblem, MAX_BYTES, readTrusted } from './trust.js';
 import type { LocalProcess } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { failure, usageError } from '../errors.js';
@@ -106,14 +107,11 @@ function breakIfStale(lock: string, local: LocalProcess): void {
     return;
   }
   try {
-    let text: string;
-    let mtimeMs: number;
-    try {
-      text = readFileSync(lock, 'utf8');
-      mtimeMs = statSync(lock).mtimeMs;
-    } catch {
-      return; // released meanwhile
-    }
+    const mtimeMs = lstatOrUndefined(lock)?.mtimeMs;
+    // Read without blocking: a FIFO in its place is refused at once, never waited on.
+    const { text, problem } = readTrusted(lock, local, MAX_BYTES.lockFile);
+    if (problem?.refuse) throw failure(`cannot take the lock ${lock}: it ${problem.why}`, { hint: 'remove it if no stsenv is running' });
+    if (text === undefined || mtimeMs === undefined) return; // released meanwhile
     if (!ownerAlive(text, mtimeMs, local)) unlinkQuietly(lock);
   } finally {
     unlinkQuietly(breaker);
@@ -158,30 +156,47 @@ function targetPath(path: string): string {
   }
 }
 
-export async function writeProfile(name: string, credentials: Credentials, io: CredentialsFileIo): Promise<string> {
+/**
+ * The file to write at `path`, checked by the one rule (trust.ts): a link only
+ * when it is ours (another user's could point at our .bashrc), folders ours or
+ * sticky, the file a regular one of ours. `what` names the file in messages.
+ */
+function checkedTarget(path: string, what: string, io: CredentialsFileIo): string {
   const { local } = io;
-  const file = targetPath(credentialsFilePath(io.env));
+  const link = lstatOrUndefined(path);
+  const linked = link?.isSymbolicLink() ? linkProblem(link, local) : undefined;
+  if (linked) throw failure(`refusing to write ${what} to ${path}: it ${linked.why}`, { hint: 'remove the link, or point the variable that names the file at a file of yours' });
+  const file = targetPath(path);
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw failure(`cannot create ${dirname(file)} for --write-profile (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw failure(`cannot create ${dirname(file)} for the ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  for (const folder of new Set([dirname(path), dirname(file)])) {
+    const problem = folderProblem(folder, local);
+    if (problem) throw failure(`refusing to write ${what} in ${folder}: it ${problem.why}`, { hint: 'keep the file in a folder of yours (chmod 700), or use the sticky bit (chmod +t) on a shared one' });
   }
   const stats = lstatOrUndefined(file);
   if (stats) {
-    if (!stats.isFile()) throw failure(`cannot write --write-profile to ${file}: it is not a regular file`);
-    const problem = ownershipProblem(stats, local);
-    if (problem?.refuse) throw failure(`refusing to write credentials to ${file}: it ${problem.why}`, { hint: `chmod 600 ${file}` });
+    const problem = fileProblem(stats, local);
+    if (problem?.refuse) throw failure(`refusing to write ${what} to ${file}: it ${problem.why}`, { hint: `remove it, or make it yours with mode 600 (chmod 600 ${file})` });
     if (problem) io.warn(`${file} ${problem.why}; it will be written with mode 600`);
   }
+  return file;
+}
+
+/**
+ * Under the lock: the file's text as it is now ('' when there is none), then
+ * `change`'s text renamed into place whole with mode 0600; undefined or the
+ * same text leaves the file as it is (not a byte written).
+ */
+async function rewriteLocked(file: string, what: string, change: (text: string) => string | undefined, local: LocalProcess): Promise<void> {
   try {
     await withLock(file, local, () => {
-      let text = '';
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-      writeFileAtomic(file, replaceSection(text, name, credentials), local);
+      const { text = '', problem } = readTrusted(file, local, MAX_BYTES.sharedFile);
+      if (problem?.refuse) throw failure(`refusing to write ${what} to ${file}: it ${problem.why}`);
+      const next = change(text);
+      if (next !== undefined && next !== text) writeFileAtomic(file, next, local);
       // Temp files of writers killed before their rename.
       for (const entry of readdirSync(dirname(file))) {
         if (entry.startsWith(`.${basename(file)}.tmp-`) && isAbandonedTemp(entry, local)) unlinkQuietly(join(dirname(file), entry));
@@ -189,8 +204,13 @@ export async function writeProfile(name: string, credentials: Credentials, io: C
     });
   } catch (error) {
     if (error instanceof Error && error.name === 'StsenvError') throw error;
-    throw failure(`cannot write --write-profile to ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    throw failure(`cannot write ${what} to ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
   }
+}
+
+export async function writeProfile(name: string, credentials: Credentials, io: CredentialsFileIo): Promise<string> {
+  const file = checkedTarget(credentialsFilePath(io.env), 'credentials', io);
+  await rewriteLocked(file, 'credentials', (text) => replaceSection(text, name, credentials), io.local);
   return file;
 }
 
@@ -202,32 +222,5 @@ export async function writeProfile(name: string, credentials: Credentials, io: C
  * to leave the file as it is (not a byte written).
  */
 export async function updateFileLocked(path: string, change: (text: string) => string | undefined, io: CredentialsFileIo): Promise<void> {
-  const { local } = io;
-  const file = targetPath(path);
-  try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw failure(`cannot create ${dirname(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const stats = lstatOrUndefined(file);
-  if (stats) {
-    if (!stats.isFile()) throw failure(`cannot write ${file}: it is not a regular file`);
-    const problem = ownershipProblem(stats, local);
-    if (problem?.refuse) throw failure(`refusing to write ${file}: it ${problem.why}`, { hint: `chmod 600 ${file}` });
-  }
-  try {
-    await withLock(file, local, () => {
-      let text = '';
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-      const next = change(text);
-      if (next !== undefined && next !== text) writeFileAtomic(file, next, local);
-    });
-  } catch (error) {
-    if (error instanceof Error && error.name === 'StsenvError') throw error;
-    throw failure(`cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-  }
+  await rewriteLocked(checkedTarget(path, 'the file', io), 'the file', change, io.local);
 }

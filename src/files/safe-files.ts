@@ -2,24 +2,14 @@
  * Files that hold credentials: created 0600 with O_EXCL in the directory they
  * end up in, then renamed over the old file, so a reader (or a crash) sees the
  * old file or the new one, never half of either; and never opened through a
- * symlink someone planted.
+ * symlink someone planted. What may be trusted is trust.ts's rule.
  */
-import { closeSync, constants, fstatSync, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LocalProcess } from '../context.js';
 
 // Windows has neither; there the checks that need them are skipped.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-
-/** Why a file or directory must not be trusted with credentials, or undefined. */
-export function ownershipProblem(stats: Stats, local: LocalProcess): { refuse: boolean; why: string } | undefined {
-  const uid = local.uid;
-  if (uid === undefined) return undefined;
-  if (stats.uid !== uid) return { refuse: false, why: `is owned by uid ${stats.uid}, not you (uid ${uid})` };
-  if (stats.mode & 0o022) return { refuse: true, why: `is writable by group or others (mode ${(stats.mode & 0o777).toString(8)})` };
-  if (stats.mode & 0o044) return { refuse: false, why: `is readable by group or others (mode ${(stats.mode & 0o777).toString(8)})` };
-  return undefined;
-}
 
 /**
  * Uniqueness, not secrecy: the file is created with O_EXCL in a 0700
@@ -92,36 +82,6 @@ export function writeFileAtomic(path: string, data: string, local: LocalProcess)
         // already gone
       }
     }
-  }
-}
-
-/**
- * The text of a file that must be ours, opened without following a link.
- * undefined when it does not exist; `problem` when it is not a plain file we own.
- */
-export function readOwnFile(path: string, local: LocalProcess): { text?: string; problem?: { refuse: boolean; why: string } } {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return {};
-    if (code === 'ELOOP') return { problem: { refuse: true, why: 'is a symbolic link' } };
-    return { problem: { refuse: true, why: `cannot be read (${code ?? 'error'})` } };
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return { problem: { refuse: true, why: 'is not a regular file' } };
-    const problem = ownershipProblem(stats, local);
-    if (problem?.refuse) return { problem };
-    const chunks: Buffer[] = [];
-    // Sized by the file (cache list reads thousands of small ones); only what is read is copied out.
-    const buffer = Buffer.allocUnsafe(Math.min(64 * 1024, stats.size + 1));
-    let n: number;
-    while ((n = readSync(fd, buffer)) > 0) chunks.push(Buffer.from(buffer.subarray(0, n)));
-    return { text: Buffer.concat(chunks).toString('utf8'), problem };
-  } finally {
-    closeSync(fd);
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Profiles } from '../config/shared-files.js';
 import { isRoleProfile } from '../engine/chain.js';
+import { printable } from '../text/printable.js';
 
 export interface PickerEntry {
   profile: string;
@@ -22,23 +23,19 @@ export function pickerEntries(profiles: Profiles): PickerEntry[] {
     .map(([profile, data]) => {
       const sso = !isRoleProfile(data);
       const roleArn = sso ? `SSO ${data.sso_account_id!.trim()} ${data.sso_role_name!.trim()}` : data.role_arn!;
-      return { profile, sso, roleArn, region: data.region?.trim() || undefined };
+      return { profile, sso, name: printable(profile), roleArn: printable(roleArn), region: printable(data.region?.trim() ?? '') || undefined };
     })
     .sort((a, b) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0));
-  const nameWidth = Math.max(0, ...roles.map((r) => r.profile.length));
+  const nameWidth = Math.max(0, ...roles.map((r) => r.name.length));
   const arnWidth = Math.max(0, ...roles.map((r) => r.roleArn.length));
-  return roles.map(({ profile, sso, roleArn, region }) => {
-    const line = region === undefined ? `${profile.padEnd(nameWidth)}  ${roleArn}` : `${profile.padEnd(nameWidth)}  ${roleArn.padEnd(arnWidth)}  ${region}`;
-    return { profile, sso, line: printable(line) };
+  // A config file is text, but a control character in it would drive the terminal the list is drawn on.
+  return roles.map(({ profile, sso, name, roleArn, region }) => {
+    const line = region === undefined ? `${name.padEnd(nameWidth)}  ${roleArn}` : `${name.padEnd(nameWidth)}  ${roleArn.padEnd(arnWidth)}  ${region}`;
+    return { profile, sso, line };
   });
 }
 
 /** An account and role of IAM Identity Center, in either format (sso_session, or sso_start_url in the profile). */
 function isSsoRoleProfile(data: Profiles[string]): boolean {
   return Boolean(data.sso_account_id?.trim() && data.sso_role_name?.trim() && (data.sso_session?.trim() || data.sso_start_url?.trim()));
-}
-
-/** A config file is text, but a control character in it would drive the terminal the list is drawn on. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }

@@ -23,6 +23,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isoSeconds } from '../credentials.js';
+import { printable } from '../text/printable.js';
 import { listenOnLoopback } from './loopback-server.js';
 
 export interface ServedCredentials {
@@ -57,7 +58,7 @@ export interface CredentialsEndpoint {
 /** A message the endpoint may give a client: the renewal's own words, which never carry a secret. */
 function errorMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]!.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return printable(text.split('\n')[0]!);
 }
 
 function digest(value: string): Buffer {

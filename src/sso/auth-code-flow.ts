@@ -15,7 +15,8 @@ import { failure } from '../errors.js';
 import type { SsoTarget } from './config.js';
 import { listenForCallback } from './callback-server.js';
 import { DEFAULT_SCOPES } from './config.js';
-import { printable, timedOut } from './device-flow.js';
+import { printable } from '../text/printable.js';
+import { timedOut } from './device-flow.js';
 import { clientRegistration, storeToken, type FlowWorld } from './registration.js';
 import type { SsoToken } from './token-cache.js';
 

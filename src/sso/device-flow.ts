@@ -11,6 +11,7 @@
  */
 import type { Output } from '../context.js';
 import { failure, type StsenvError } from '../errors.js';
+import { printable as printableText } from '../text/printable.js';
 import type { SsoTarget } from './config.js';
 import { clientRegistration, storeToken, type FlowWorld } from './registration.js';
 import type { DeviceAuthorization } from './oidc-api.js';
@@ -29,10 +30,8 @@ export interface LoginWorld extends FlowWorld {
   sleep(ms: number): Promise<void>;
 }
 
-/** Server text on a terminal: one line, no control characters. */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
-}
+/** Server text on a terminal: one line, control characters made visible. */
+const printable = (text: string) => printableText(text.trim());
 
 function isWebUrl(text: string | undefined): text is string {
   if (!text) return false;

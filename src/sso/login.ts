@@ -16,6 +16,7 @@ import type { SsoWorld } from './world.js';
 
 export type { SsoWorld } from './world.js';
 export { ssoPopulate } from './populate.js';
+import { printable } from '../text/printable.js';
 
 export interface SsoLoginOptions extends SsoSelection {
   /** false with --no-browser. */
@@ -76,7 +77,7 @@ export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promi
     const token = deviceCode
       ? await deviceLogin(sso, flow, options.browser === false, options.timeout !== undefined ? waitMs : undefined)
       : await authCodeLogin(sso, flow, { noBrowser: options.browser === false, noBrowserReason: cannotOpen, timeoutMs: waitMs });
-    world.stderr.write(`stsenv: signed in to ${sso.startUrl} (${sso.label}) until ${isoSeconds(token.expiresAt)}; the token is in ${tokenCacheFile(cacheDir, sso)}\n`);
+    world.stderr.write(`stsenv: signed in to ${printable(sso.startUrl)} (${printable(sso.label)}) until ${isoSeconds(token.expiresAt)}; the token is in ${tokenCacheFile(cacheDir, sso)}\n`);
   } finally {
     await oidc.done();
   }
@@ -109,7 +110,7 @@ export async function ssoLogout(options: SsoLogoutOptions, world: SsoWorld): Pro
   }
   const sso = await target(options, world.env);
   const path = tokenCacheFile(cacheDir, sso);
-  if (await signOut(path, world)) world.stderr.write(`stsenv: signed out of ${sso.startUrl} (${sso.label}): removed ${path}; ${after}\n`);
-  else world.stderr.write(`stsenv: no SSO token was cached for ${sso.label} (${path})\n`);
+  if (await signOut(path, world)) world.stderr.write(`stsenv: signed out of ${printable(sso.startUrl)} (${printable(sso.label)}): removed ${path}; ${after}\n`);
+  else world.stderr.write(`stsenv: no SSO token was cached for ${printable(sso.label)} (${path})\n`);
   return 0;
 }

@@ -13,6 +13,8 @@ import { DEFAULT_TIMEOUT_MS, type StsTarget } from '../aws/client-options.js';
 import { toStsenvError } from '../aws/errors.js';
 import { endpointFor, ssoClientSettings } from './client-settings.js';
 import { DEVICE_CODE_GRANT, type IssuedToken, type OidcApi, type TokenAttempt } from './device-flow.js';
+import { printable } from '../text/printable.js';
+import { redactSecrets } from '../text/redact.js';
 
 interface OidcError {
   name?: string;
@@ -68,12 +70,11 @@ export async function sdkOidcApi(options: OidcOptions): Promise<OidcApi & { dest
     const hint = e.name ? HINTS[e.name] : undefined;
     if (hint !== undefined || (e.$fault && e.error)) {
       const code = e.name?.replace(/Exception$/, '') ?? 'Error';
-      const known = secrets.filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4);
       const what = [e.error, e.error_description]
         .filter((part): part is string => typeof part === 'string' && part !== '')
-        .map((part) => known.reduce((text, secret) => text.split(secret).join('[redacted]'), part))
+        .map((part) => redactSecrets(part, secrets))
         .join(': ');
-      return failure(`${operation} failed: ${e.name}${what ? `: ${what.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 200)}` : ''}`, { code, hint });
+      return failure(`${operation} failed: ${printable(e.name ?? 'Error')}${what ? `: ${printable(what.slice(0, 200))}` : ''}`, { code, hint });
     }
     return toStsenvError(error, operation, target, { secrets, proxy, endpointSetting: 'AWS_ENDPOINT_URL_SSO_OIDC', service: 'SSO OIDC' });
   }

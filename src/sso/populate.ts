@@ -12,7 +12,7 @@ import { failure, usageError } from '../errors.js';
 import { configFilePath } from '../config/shared-files.js';
 import { checkRegion } from '../validate.js';
 import { loadSsoConfig, resolveSsoTarget, tokenCacheId, type SsoSelection, type SsoTarget } from './config.js';
-import { printable } from './device-flow.js';
+import { printable } from '../text/printable.js';
 import type { SsoWorld } from './world.js';
 import { cachedSsoToken } from './refresh.js';
 import { populateConfig, takenNames, type PopulateChange, type WantedSection } from './populate-config.js';

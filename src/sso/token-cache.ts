@@ -17,11 +17,14 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isoSeconds } from '../credentials.js';
 import type { LocalProcess } from '../context.js';
-import { readOwnFile, writeFileAtomic } from '../files/safe-files.js';
+import { writeFileAtomic } from '../files/safe-files.js';
+import { MAX_BYTES, readTrusted } from '../files/trust.js';
+import { checkSsoCacheFolder, ssoCacheDirectory } from './cache-folder.js';
+
+export { checkSsoCacheFolder, ssoCacheDirectory };
 import { tokenCacheId, type SsoTarget } from './config.js';
 
 export interface SsoToken {
@@ -42,12 +45,6 @@ export interface ClientRegistration {
   scopes?: string[];
   /** Set by the AWS CLI's authorization code flow; such a client cannot use the device code grant. */
   grantTypes?: string[];
-}
-
-/** The home directory as the SDK's getHomeDir finds it (HOME, USERPROFILE, HOMEDRIVE+HOMEPATH). */
-export function ssoCacheDirectory(env: NodeJS.ProcessEnv): string {
-  const home = env.HOME || env.USERPROFILE || (env.HOMEPATH ? `${env.HOMEDRIVE ?? 'C:\\'}${env.HOMEPATH}` : '') || homedir();
-  return join(home, '.aws', 'sso', 'cache');
 }
 
 export function sha1Hex(text: string): string {
@@ -102,10 +99,11 @@ export interface CacheIo {
 
 /** A cache file's JSON, or undefined when it is missing, unreadable, not ours, or not JSON. */
 function readJson(path: string, io: CacheIo): Record<string, unknown> | undefined {
-  const { text, problem } = readOwnFile(path, io.local);
+  checkSsoCacheFolder(dirname(path), io.local);
+  const { text, problem } = readTrusted(path, io.local, MAX_BYTES.ssoCacheFile);
   if (problem) {
-    io.warn(`ignoring ${path}: it ${problem.why}`);
-    if (problem.refuse || /owned by/.test(problem.why)) return undefined;
+    io.warn(`${problem.refuse ? 'ignoring ' : ''}${path}: it ${problem.why}`);
+    if (problem.refuse) return undefined;
   }
   if (text === undefined) return undefined;
   try {
@@ -143,6 +141,7 @@ export function readToken(path: string, io: CacheIo): SsoToken | undefined {
 
 function writeCacheFile(path: string, dir: string, document: Record<string, unknown>, io: CacheIo): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  checkSsoCacheFolder(dir, io.local);
   writeFileAtomic(path, pythonJson(document), io.local);
 }
 
@@ -182,6 +181,7 @@ export function removeFile(path: string): boolean {
 
 /** Every token file of the cache (files with an accessToken, as the AWS CLI's logout finds them); registrations are not tokens. */
 export function tokenFiles(dir: string, io: CacheIo): string[] {
+  checkSsoCacheFolder(dir, io.local);
   let names: string[];
   try {
     names = readdirSync(dir);

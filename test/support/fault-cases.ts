@@ -509,7 +509,7 @@ export const BAD_INPUT_CASES: readonly BadInput[] = [
       writeFileSync(join(w.inputs, 'aws', 'headless-credentials'), 'aws_access_key_id = AKIDEXAMPLE\n[dev]\n');
       return profileEnv(w, { AWS_SHARED_CREDENTIALS_FILE: join(w.inputs, 'aws', 'headless-credentials') });
     }, message: [/AWS credentials file .* is malformed at line 1/, /before any \[section\]/] },
-  { name: 'config file that is a directory', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'], env: (w) => profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws') }), message: [/cannot read AWS config file .*EISDIR/, /AWS_CONFIG_FILE/] },
+  { name: 'config file that is a directory', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'], env: (w) => profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws') }), message: [/cannot read AWS config file .*not a regular file/, /AWS_CONFIG_FILE/] },
   { name: 'endpoint URL without a scheme', args: () => ['assume', ROLE, '--endpoint-url', 'sts.amazonaws.com', '--region', 'us-east-1'], message: [/--endpoint-url/, /http:\/\/ or https:\/\//] },
   { name: 'endpoint URL with ftp://', args: () => ['assume', ROLE, '--endpoint-url', 'ftp://127.0.0.1/', '--region', 'us-east-1'], message: [/invalid --endpoint-url/, /http:\/\/ and https:\/\//] },
   { name: 'AWS_ENDPOINT_URL_STS that is not a URL', args: () => ['assume', ROLE, '--region', 'us-east-1'], env: () => ({ AWS_ENDPOINT_URL_STS: 'not a url' }), message: [/invalid AWS_ENDPOINT_URL_STS/, /https:\/\//] },

@@ -17,6 +17,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'web-identity', load: async () => (await import('./web-identity.js')).webIdentityCommand },
   { name: 'whoami', load: async () => (await import('./whoami.js')).whoamiCommand },
   { name: 'unset', load: async () => (await import('./unset.js')).unsetCommand },
+  { name: 'refresh', load: async () => (await import('./refresh.js')).refreshCommand },
   { name: 'exec', load: async () => (await import('./exec.js')).execCommand },
   { name: 'console', load: async () => (await import('./console.js')).consoleCommand },
   { name: 'init', load: async () => (await import('./init.js')).initCommand },

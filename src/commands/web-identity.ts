@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { deliver, planDelivery } from '../delivery.js';
 import { durationFor } from '../duration.js';
 import { resolveCredentials } from '../engine/index.js';
+import { recordedOutput } from './recorded-request.js';
 import type { WebIdentityRequest } from '../engine/request.js';
 import { usageError } from '../errors.js';
 import { checkRoleArn, checkSessionName } from '../validate.js';
@@ -70,7 +71,7 @@ export function webIdentityRequest(options: WebIdentityOptions, env: NodeJS.Proc
 export async function runWebIdentity(options: WebIdentityOptions, ctx: Context): Promise<number> {
   const delivery = planDelivery(options, ctx);
   const result = await resolveCredentials(webIdentityRequest(options, ctx.env), ctx);
-  await deliver(delivery, result, ctx);
+  await deliver(delivery, { ...result, recorded: recordedOutput('web-identity', options, ctx, delivery) }, ctx);
   return 0;
 }
 

@@ -76,3 +76,4 @@ export async function callerIdentity(request: ConnectionRequest, ctx: Context): 
   const sts = await ctx.sts();
   return sts.getCallerIdentity(targetFor(connection, rootSigner(root)));
 }
+export { envKeys } from './plan.js';

@@ -33,42 +33,42 @@ stsenv() {
 # off: never) does it run `stsenv refresh`, at most once a minute. A failed
 # refresh keeps the credentials; once they have expired it says so, once.
 # It also sets STSENV_PROMPT (`deploy 42m`) for prompts, as stsenv_prompt prints it.
-__stsenv_clock() {
+_stsenv_clock() {
   if [ -n "${EPOCHSECONDS-}" ]; then
-    __stsenv_t=$EPOCHSECONDS
+    _stsenv_t=$EPOCHSECONDS
   elif [ -n "${BASH_VERSION-}" ] && [ "${BASH_VERSINFO[0]}${BASH_VERSINFO[1]}" -ge 42 ] 2>/dev/null; then
-    printf -v __stsenv_t '%(%s)T' -1
+    printf -v _stsenv_t '%(%s)T' -1
   else
-    __stsenv_t=$(date +%s)
+    _stsenv_t=$(date +%s)
   fi
 }
 
-# STSENV_REFRESH_BEFORE in seconds into __stsenv_s; empty when refreshing is off.
-__stsenv_threshold() {
+# STSENV_REFRESH_BEFORE in seconds into _stsenv_s; empty when refreshing is off.
+_stsenv_threshold() {
   local __stsenv_v=${STSENV_REFRESH_BEFORE:-5m} __stsenv_n __stsenv_unit
-  __stsenv_s=0
-  case $__stsenv_v in 0|off|OFF|Off) __stsenv_s=; return ;; esac
+  _stsenv_s=0
+  case $__stsenv_v in 0|off|OFF|Off) _stsenv_s=; return ;; esac
   while [ -n "$__stsenv_v" ]; do
     __stsenv_n=${__stsenv_v%%[!0-9]*}
-    if [ -z "$__stsenv_n" ]; then __stsenv_s=300; return; fi
+    if [ -z "$__stsenv_n" ]; then _stsenv_s=300; return; fi
     __stsenv_v=${__stsenv_v#"$__stsenv_n"}
     case $__stsenv_v in
       h*) __stsenv_unit=3600 ;; m*) __stsenv_unit=60 ;; s*|'') __stsenv_unit=1 ;;
-      *) __stsenv_s=300; return ;;
+      *) _stsenv_s=300; return ;;
     esac
     __stsenv_v=${__stsenv_v#?}
-    __stsenv_s=$((__stsenv_s + 10#$__stsenv_n * __stsenv_unit))
+    _stsenv_s=$((_stsenv_s + 10#$__stsenv_n * __stsenv_unit))
   done
-  if [ "$__stsenv_s" -eq 0 ]; then __stsenv_s=; fi
+  if [ "$_stsenv_s" -eq 0 ]; then _stsenv_s=; fi
 }
 
 # What prompts show: `deploy 42m`, `deploy 1h05m`, `deploy expired`; empty without recorded credentials.
-__stsenv_left() {
+_stsenv_left() {
   local __stsenv_m
   STSENV_PROMPT=
   case ${STSENV_EXPIRES_EPOCH-} in '' | *[!0-9]*) return ;; esac
-  __stsenv_m=$(((STSENV_EXPIRES_EPOCH - __stsenv_t) / 60))
-  if [ "$STSENV_EXPIRES_EPOCH" -le "$__stsenv_t" ]; then
+  __stsenv_m=$(((STSENV_EXPIRES_EPOCH - _stsenv_t) / 60))
+  if [ "$STSENV_EXPIRES_EPOCH" -le "$_stsenv_t" ]; then
     STSENV_PROMPT="${STSENV_LABEL-stsenv} expired"
   elif [ "$__stsenv_m" -lt 60 ]; then
     STSENV_PROMPT="${STSENV_LABEL-stsenv} ${__stsenv_m}m"
@@ -81,32 +81,32 @@ __stsenv_left() {
 
 stsenv_prompt() {
   if [ -n "${ZSH_VERSION-}" ]; then emulate -L zsh; fi
-  __stsenv_clock
-  __stsenv_left
+  _stsenv_clock
+  _stsenv_left
   if [ -n "$STSENV_PROMPT" ]; then printf '%s\n' "$STSENV_PROMPT"; fi
 }
 
-__stsenv_hook() {
+_stsenv_hook() {
   local __stsenv_status=$?
   if [ -n "${ZSH_VERSION-}" ]; then emulate -L zsh; fi
-  __stsenv_clock
-  __stsenv_left
+  _stsenv_clock
+  _stsenv_left
   case ${STSENV_EXPIRES_EPOCH-} in '' | *[!0-9]*) return $__stsenv_status ;; esac
   if [ -z "${STSENV_REQUEST-}" ]; then return $__stsenv_status; fi
-  __stsenv_threshold
-  if [ -z "$__stsenv_s" ] || [ "$__stsenv_t" -lt $((STSENV_EXPIRES_EPOCH - __stsenv_s)) ]; then return $__stsenv_status; fi
-  if [ "${__stsenv_failed-}" = "$STSENV_EXPIRES_EPOCH" ] && [ "$__stsenv_t" -ge "$STSENV_EXPIRES_EPOCH" ]; then
-    if [ "${__stsenv_said-}" != "$STSENV_EXPIRES_EPOCH" ]; then
-      __stsenv_said=$STSENV_EXPIRES_EPOCH
-      printf 'stsenv: the credentials of %s expired at %s; run stsenv refresh, or assume again\n' "${STSENV_LABEL-stsenv}" "${AWS_CREDENTIAL_EXPIRATION-}" >&2
+  _stsenv_threshold
+  if [ -z "$_stsenv_s" ] || [ "$_stsenv_t" -lt $((STSENV_EXPIRES_EPOCH - _stsenv_s)) ]; then return $__stsenv_status; fi
+  if [ "${_stsenv_failed-}" = "$STSENV_EXPIRES_EPOCH" ] && [ "$_stsenv_t" -ge "$STSENV_EXPIRES_EPOCH" ]; then
+    if [ "${_stsenv_said-}" != "$STSENV_EXPIRES_EPOCH" ]; then
+      _stsenv_said=$STSENV_EXPIRES_EPOCH
+      printf 'stsenv: the credentials of %s expired at %s; stsenv refresh tries again\n' "${STSENV_LABEL-stsenv}" "${AWS_CREDENTIAL_EXPIRATION-}" >&2
     fi
     return $__stsenv_status
   fi
-  if [ "$__stsenv_t" -lt "${__stsenv_retry:-0}" ]; then return $__stsenv_status; fi
-  __stsenv_retry=$((__stsenv_t + 60))
-  if stsenv refresh; then __stsenv_failed=; else __stsenv_failed=$STSENV_EXPIRES_EPOCH; fi
-  __stsenv_clock
-  __stsenv_left
+  if [ "$_stsenv_t" -lt "${_stsenv_retry:-0}" ]; then return $__stsenv_status; fi
+  _stsenv_retry=$((_stsenv_t + 60))
+  if stsenv refresh; then _stsenv_failed=; else _stsenv_failed=$STSENV_EXPIRES_EPOCH; fi
+  _stsenv_clock
+  _stsenv_left
   return $__stsenv_status
 }
 
@@ -116,13 +116,13 @@ case $- in
     if [ -n "${ZSH_VERSION-}" ]; then
       zmodload zsh/datetime 2>/dev/null
       case " ${precmd_functions[*]-} " in
-        *" __stsenv_hook "*) ;;
-        *) precmd_functions=(__stsenv_hook ${precmd_functions[@]+"${precmd_functions[@]}"}) ;;
+        *" _stsenv_hook "*) ;;
+        *) precmd_functions=(_stsenv_hook ${precmd_functions[@]+"${precmd_functions[@]}"}) ;;
       esac
     elif [ -n "${BASH_VERSION-}" ]; then
       case ";${PROMPT_COMMAND-};" in
-        *";__stsenv_hook;"*) ;;
-        *) PROMPT_COMMAND="__stsenv_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;;
+        *";_stsenv_hook;"*) ;;
+        *) PROMPT_COMMAND="_stsenv_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;;
       esac
     fi
     ;;

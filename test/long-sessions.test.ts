@@ -37,6 +37,8 @@ interface HookShell {
   /** A script (file contents) that sources the init file, assumes, crosses the threshold and shows the key. */
   script?: { file: string; text: string; run: string };
   env?: Record<string, string>;
+  /** The prompt is READY followed by its number, 1 for the first. */
+  numbered?: boolean;
 }
 
 const posixScript = (shell: string) => ({
@@ -81,7 +83,9 @@ const SHELLS: HookShell[] = [
   {
     name: 'pwsh',
     start: `pwsh -NoProfile -NoLogo`,
-    init: [`function prompt { '${READY} ' }`, `. '${shellsDir('stsenv.ps1')}'`],
+    // Numbered: PSReadLine redraws the prompt as it echoes what is typed, so only the next number is a new prompt.
+    init: [`function prompt { $global:__test_prompts++; "${READY}$($global:__test_prompts) " }`, `. '${shellsDir('stsenv.ps1')}'`],
+    numbered: true,
     set: (name, value) => `$env:${name} = '${value}'`,
     show: (name) => `"K=$env:${name}"`,
     noop: '$null',
@@ -128,10 +132,21 @@ function environment(shell: HookShell): NodeJS.ProcessEnv {
 }
 
 /** Types a line and waits for the next prompt; answers what the terminal showed meanwhile. */
+const prompts = new WeakMap<PtySession, number>();
+const numberedPrompts = new WeakSet<PtySession>();
+
 async function line(session: PtySession, text: string): Promise<string> {
   const from = session.raw.length;
-  await session.press(`${text}\r`, new RegExp(`${READY} ?$`));
-  return screenText(session.raw.slice(from));
+  const numbered = numberedPrompts.has(session);
+  const next = (prompts.get(session) ?? 0) + 1;
+  prompts.set(session, next);
+  // Window titles (OSC) and the shell's own redraws may follow the prompt: the prompt is the last text shown.
+  await session.press(`${text}\r`, new RegExp(`${READY}${numbered ? next : ''}\\s*$`));
+  return shown(session.raw.slice(from));
+}
+
+function shown(raw: string): string {
+  return screenText(raw.replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, ''));
 }
 
 async function keyOf(session: PtySession, shell: HookShell): Promise<string> {
@@ -157,9 +172,10 @@ function findExecutable(t: TestContext, shell: HookShell): boolean {
 async function startShell(shell: HookShell): Promise<PtySession> {
   const env = environment(shell);
   env.PATH = `${env.PATH}:${process.env.HOME}/.dotnet/tools`;
-  const session = startPty(scriptExecutable()!, shell.start, env, { columns: 200, rows: 50 }, 120_000);
+  const session = startPty(scriptExecutable()!, shell.start, env, { columns: 200, rows: 50 }, 120_000, { answerCursorQueries: true });
   if (shell.name === 'bash') await session.waitFor(new RegExp(READY));
   else await session.waitFor(/./);
+  if (shell.numbered) numberedPrompts.add(session);
   for (const text of shell.init) await line(session, text);
   return session;
 }

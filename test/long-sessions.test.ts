@@ -95,6 +95,20 @@ const SHELLS: HookShell[] = [
       run: 'pwsh -NoProfile -NonInteractive -File SCRIPT',
     },
   },
+  {
+    name: 'xonsh',
+    start: `xonsh --no-rc -i --shell-type readline`,
+    init: [`$PROMPT = '${READY} '`, `execx(open('${shellsDir('stsenv.xsh')}').read())`],
+    set: (name, value) => `$${name} = '${value}'`,
+    show: (name) => `print('K=' + $${name})`,
+    noop: 'pass',
+    script: {
+      file: 'script.xsh',
+      text: `execx(open('${shellsDir('stsenv.xsh')}').read())\nstsenv assume ${ROLE} --duration 15m\n$STSENV_REFRESH_BEFORE = '20m'\npass\nprint('K=' + $AWS_ACCESS_KEY_ID)\n`,
+      run: 'xonsh --no-rc SCRIPT',
+    },
+    env: { XONSH_HISTORY_BACKEND: 'dummy' },
+  },
 ];
 
 let counter = '';

@@ -37,6 +37,8 @@ interface HookShell {
   /** A script (file contents) that sources the init file, assumes, crosses the threshold and shows the key. */
   script?: { file: string; text: string; run: string };
   env?: Record<string, string>;
+  /** Written to a file whose path replaces RC in `start`. */
+  rc?: string;
   /** The prompt is READY followed by its number, 1 for the first. */
   numbered?: boolean;
 }
@@ -108,6 +110,17 @@ const SHELLS: HookShell[] = [
       run: 'xonsh --no-rc SCRIPT',
     },
     env: { XONSH_HISTORY_BACKEND: 'dummy' },
+  },
+  {
+    // No script case: the file needs the REPL's edit: module, which scripts do not have (rc.elv is interactive only).
+    name: 'elvish',
+    // The prompt from an rc file: the editor must show it before anything is typed.
+    start: `elvish -rc RC`,
+    rc: `set edit:prompt = { put '${READY} ' }\nset edit:rprompt = { put '' }\n`,
+    init: [`eval (slurp < '${shellsDir('stsenv.elv')}')`],
+    set: (name, value) => `set E:${name} = '${value}'`,
+    show: (name) => `echo K=$E:${name}`,
+    noop: 'nop',
   },
 ];
 
@@ -186,8 +199,14 @@ function findExecutable(t: TestContext, shell: HookShell): boolean {
 async function startShell(shell: HookShell): Promise<PtySession> {
   const env = environment(shell);
   env.PATH = `${env.PATH}:${process.env.HOME}/.dotnet/tools`;
-  const session = startPty(scriptExecutable()!, shell.start, env, { columns: 200, rows: 50 }, 120_000, { answerCursorQueries: true });
-  if (shell.name === 'bash') await session.waitFor(new RegExp(READY));
+  let start = shell.start;
+  if (shell.rc !== undefined) {
+    const rc = join(sts.home.dir, `rc-${shell.name}`);
+    writeFileSync(rc, shell.rc);
+    start = start.replace('RC', shQuote(rc));
+  }
+  const session = startPty(scriptExecutable()!, start, env, { columns: 200, rows: 50 }, 120_000, { answerCursorQueries: true });
+  if (shell.name === 'bash' || shell.rc !== undefined) await session.waitFor(new RegExp(READY));
   else await session.waitFor(/./);
   if (shell.numbered) numberedPrompts.add(session);
   for (const text of shell.init) await line(session, text);

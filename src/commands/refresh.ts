@@ -8,8 +8,7 @@ import { timeLeft } from '../time-left.js';
 import { CREDENTIAL_VARIABLES, REQUEST_VARIABLE, ROLE_VARIABLE } from '../variables.js';
 import { OUTPUT_OPTIONS } from './option-groups.js';
 import { decodeRequest, type RecordedRequest } from './recorded-request.js';
-import { assumeRoleRequest, sessionTokenRequest } from './requests.js';
-import { webIdentityRequest } from './web-identity.js';
+import { assumeRoleRequest, sessionTokenRequest, webIdentityRequest } from './requests.js';
 
 export type RefreshOptions = OptionValues<typeof OUTPUT_OPTIONS>;
 

@@ -39,6 +39,8 @@ interface HookShell {
   env?: Record<string, string>;
   /** Written to a file whose path replaces RC in `start`. */
   rc?: string;
+  /** Type the line, wait until it is all shown, then press Enter. */
+  echoFirst?: boolean;
   /** The prompt is READY followed by its number, 1 for the first. */
   numbered?: boolean;
 }
@@ -122,6 +124,21 @@ const SHELLS: HookShell[] = [
     show: (name) => `echo K=$E:${name}`,
     noop: 'nop',
   },
+  {
+    name: 'nu',
+    start: `${shQuote(nuExecutable())} --no-config-file -e RC`,
+    rc: `$env.PROMPT_COMMAND = {|| '${READY} ' }; $env.PROMPT_INDICATOR = ''; $env.PROMPT_COMMAND_RIGHT = ''`,
+    init: [`source '${shellsDir('stsenv.nu')}'`],
+    echoFirst: true,
+    set: (name, value) => `$env.${name} = '${value}'`,
+    show: (name) => `print $"K=($env.${name})"`,
+    noop: 'null',
+    script: {
+      file: 'script.nu',
+      text: `source '${shellsDir('stsenv.nu')}'\nstsenv assume ${ROLE} --duration 15m\n$env.STSENV_REFRESH_BEFORE = '20m'\nnull\nprint $"K=($env.AWS_ACCESS_KEY_ID)"\n`,
+      run: `${shQuote(nuExecutable())} --no-config-file SCRIPT`,
+    },
+  },
 ];
 
 let counter = '';
@@ -161,14 +178,20 @@ function environment(shell: HookShell): NodeJS.ProcessEnv {
 /** Types a line and waits for the next prompt; answers what the terminal showed meanwhile. */
 const prompts = new WeakMap<PtySession, number>();
 const numberedPrompts = new WeakSet<PtySession>();
+const echoFirst = new WeakSet<PtySession>();
 
 async function line(session: PtySession, text: string): Promise<string> {
   const from = session.raw.length;
   const numbered = numberedPrompts.has(session);
+  if (echoFirst.has(session)) {
+    // The line editor redraws the prompt at every key: Enter only once all of the line is shown.
+    const tail = text.slice(-12).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await session.press(text, new RegExp(`${tail}$`));
+  }
   const next = (prompts.get(session) ?? 0) + 1;
   prompts.set(session, next);
   // Window titles (OSC) and the shell's own redraws may follow the prompt: the prompt is the last text shown.
-  await session.press(`${text}\r`, new RegExp(`${READY}${numbered ? next : ''}\\s*$`));
+  await session.press(echoFirst.has(session) ? '\r' : `${text}\r`, new RegExp(`${READY}${numbered ? next : ''}\\s*$`));
   return shown(session.raw.slice(from));
 }
 
@@ -203,12 +226,13 @@ async function startShell(shell: HookShell): Promise<PtySession> {
   if (shell.rc !== undefined) {
     const rc = join(sts.home.dir, `rc-${shell.name}`);
     writeFileSync(rc, shell.rc);
-    start = start.replace('RC', shQuote(rc));
+    start = start.replace('-e RC', `-e ${shQuote(shell.rc)}`).replace('RC', shQuote(rc));
   }
   const session = startPty(scriptExecutable()!, start, env, { columns: 200, rows: 50 }, 120_000, { answerCursorQueries: true });
   if (shell.name === 'bash' || shell.rc !== undefined) await session.waitFor(new RegExp(READY));
   else await session.waitFor(/./);
   if (shell.numbered) numberedPrompts.add(session);
+  if (shell.echoFirst) echoFirst.add(session);
   for (const text of shell.init) await line(session, text);
   return session;
 }
@@ -292,4 +316,3 @@ for (const shell of SHELLS) {
   });
 }
 
-void nuExecutable;

@@ -15,9 +15,9 @@ export const KEYS = { up: '\u001b[A', down: '\u001b[B', enter: '\r', escape: '\u
 export const HIDE_CURSOR = '\u001b[?25l';
 export const SHOW_CURSOR = '\u001b[?25h';
 
-/** The terminal's text without its control sequences (colours, cursor moves, erasing). */
+/** The terminal's text without its control sequences (colours, cursor moves, erasing, window titles and other OSC). */
 export function screenText(raw: string): string {
-  return raw.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[()][0-9A-Za-z]|\u001b[=>78]/g, '');
+  return raw.replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[()][0-9A-Za-z]|\u001b[=>78]/g, '');
 }
 
 export interface PtySession {

@@ -46,8 +46,9 @@ export async function runAssume(options: AssumeOptions, ctx: Context): Promise<n
     if (picked.kind === 'picked') request = assumeRoleRequest({ ...options, profile: picked.profile });
   }
   const result = await resolveCredentials(request, ctx);
-  const picked = request.connection.profile === options.profile ? options : { ...options, profile: request.connection.profile };
-  await deliver(delivery, { ...result, recorded: recordedOutput('assume', picked, ctx, delivery) }, ctx);
+  // The picker's profile is part of the request to repeat.
+  const asRequested = request.connection.profile === options.profile ? options : { ...options, profile: request.connection.profile };
+  await deliver(delivery, { ...result, recorded: recordedOutput('assume', asRequested, ctx, delivery) }, ctx);
   return 0;
 }
 

@@ -206,6 +206,20 @@ async function keyOf(session: PtySession, shell: HookShell): Promise<string> {
   return match[1]!;
 }
 
+/**
+ * Ends the shell as a person does, and waits: a shell killed instead writes its
+ * history into the HOME while the next test removes it.
+ */
+async function finish(session: PtySession): Promise<void> {
+  const timer = setTimeout(() => session.kill(), 20_000);
+  try {
+    await session.press('exit\r', /[^]/).catch(() => {});
+    await session.exit;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function findExecutable(t: TestContext, shell: HookShell): boolean {
   if (!scriptExecutable()) {
     t.skip('script (util-linux) is not installed');
@@ -268,7 +282,7 @@ for (const shell of SHELLS) {
         assert.equal(assumed!.params.DurationSeconds, '900', 'the recorded duration');
         assert.equal(assumed!.accessKeyId, 'AKIDBASEEXAMPLE00001', 'signed by the profile, not by the credentials it replaces');
       } finally {
-        session.kill();
+        await finish(session);
       }
     });
 
@@ -295,7 +309,7 @@ for (const shell of SHELLS) {
         assert.equal(starts().length, before, 'nothing runs after unset');
         assert.equal(sts.fake.requests.length, 0);
       } finally {
-        session.kill();
+        await finish(session);
       }
     });
 

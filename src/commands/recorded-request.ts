@@ -71,8 +71,11 @@ export function recordRequest(command: RecordedCommand, given: Record<string, un
 
 /** A word for prompts and messages: letters, digits and `_.@+=,:/-` only (a profile's name could hold anything). */
 function labelFor(command: RecordedCommand, options: RecordedOptions): string {
-  const name = options.roleArn ? options.roleArn.slice(options.roleArn.lastIndexOf('/') + 1) : (options.profile ?? command);
-  return name.replace(/[^\w.@+=,:/-]/g, '_').slice(0, 64) || command;
+  return safeLabel(options.roleArn ? options.roleArn.slice(options.roleArn.lastIndexOf('/') + 1) : (options.profile ?? command)) || command;
+}
+
+function safeLabel(name: string): string {
+  return name.replace(/[^\w.@+=,:/-]/g, '_').slice(0, 64);
 }
 
 /**
@@ -115,5 +118,6 @@ export function decodeRequest(text: string): RecordedRequest {
     else if ((BOOLEAN_OPTIONS as readonly string[]).includes(name) && typeof value === 'boolean') options[name as (typeof BOOLEAN_OPTIONS)[number]] = value;
     else throw bad();
   }
-  return { command: record.command as RecordedCommand, options, label: record.label, signedWithEnvironmentKeys: record.signedWithEnvironmentKeys === true || undefined };
+  // Messages show it: whoever set the variable, no control character reaches the terminal.
+  return { command: record.command as RecordedCommand, options, label: safeLabel(record.label) || String(record.command), signedWithEnvironmentKeys: record.signedWithEnvironmentKeys === true || undefined };
 }

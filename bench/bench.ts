@@ -15,6 +15,7 @@
  *   npm run bench                 # 15 rounds
  *   npm run bench -- --runs 30    # more rounds for steadier medians
  *   npm run bench -- --no-size    # skip the npm pack / npm install -g size
+ *   npx tsx bench/prompt-hook.ts  # only the prompt hooks' cost far from expiry (also at the end of every run)
  *   npm run bench -- --baseline DIR   # also time the build in DIR (a checkout with dist/),
  *                                     # path by path in the same rounds, for a before/after
  */
@@ -24,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeSts, type FakeSts } from '../test/support/fake-sts.js';
+import { promptHookCost } from './prompt-hook.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv } from '../test/support/run-cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -332,6 +334,8 @@ async function main(): Promise<void> {
     if (!withAws) console.log(`AWS CLI v2 comparison skipped: ${AWS_V2} is missing or not version 2.`);
     if (!hasCache) console.log('Cache-hit path skipped: a second `stsenv assume` in the same HOME still asked STS (no cache in this build).');
     if (SIZE) for (const sizeLine of installedSize()) console.log(sizeLine);
+    console.log('');
+    for (const hookLine of promptHookCost()) console.log(hookLine);
     if (failed) {
       console.log(`${failed} target(s) missed.`);
       process.exitCode = 1;

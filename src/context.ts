@@ -61,6 +61,11 @@ export interface Context {
    * stsenv runs (a credential_process, the command of `exec`) inherits it.
    */
   evalShell?: string;
+  /**
+   * This Context, where neither stsenv nor the SDK it loads sees these
+   * variables: `stsenv refresh` must not sign with the credentials it replaces.
+   */
+  without(names: readonly string[]): Context;
   /** Calls `handler` for each of these signals sent to stsenv until the returned function is called. */
   onSignals(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
 }
@@ -172,6 +177,21 @@ export function startingEnv(live: NodeJS.ProcessEnv, platform: NodeJS.Platform):
   return { env, forSdk };
 }
 
+/** `env` as if `names` were not set (Windows: whatever their case). */
+export function withoutVariables(env: NodeJS.ProcessEnv, names: readonly string[], platform: NodeJS.Platform): NodeJS.ProcessEnv {
+  const key = (name: string) => (platform === 'win32' ? name.toUpperCase() : name);
+  const hidden = new Set(names.map(key));
+  const isHidden = (name: string | symbol) => typeof name === 'string' && hidden.has(key(name));
+  return new Proxy(env, {
+    get: (target, name) => (isHidden(name) ? undefined : Reflect.get(target, name)),
+    has: (target, name) => !isHidden(name) && Reflect.has(target, name),
+    ownKeys: (target) => Reflect.ownKeys(target).filter((name) => !isHidden(name)),
+    getOwnPropertyDescriptor: (target, name) => (isHidden(name) ? undefined : Reflect.getOwnPropertyDescriptor(target, name)),
+    set: () => false,
+    deleteProperty: () => false,
+  });
+}
+
 export function processContext(options: ProcessContextOptions): Context {
   const evalShell = process.env.STSENV_EVAL;
   if (evalShell !== undefined) delete process.env.STSENV_EVAL;
@@ -182,6 +202,11 @@ export function processContext(options: ProcessContextOptions): Context {
     forSdk.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   };
   const stderr = fdOutput(2);
+  const stsWith = (seen: NodeJS.ProcessEnv) => async () => {
+    prepareSdk();
+    const { createStsService } = await import('./aws/sts.js');
+    return createStsService({ env: seen, sdkEnv: forSdk, reporter: { debug: ctx.debug, warn: ctx.warn } });
+  };
   const ctx: Context = {
     env,
     stdout: fdOutput(1),
@@ -198,10 +223,11 @@ export function processContext(options: ProcessContextOptions): Context {
     },
     now: () => new Date(),
     prepareSdk,
-    sts: async () => {
-      prepareSdk();
-      const { createStsService } = await import('./aws/sts.js');
-      return createStsService({ env, sdkEnv: forSdk, reporter: { debug: ctx.debug, warn: ctx.warn } });
+    sts: stsWith(env),
+    without(names) {
+      for (const name of names) delete forSdk[name];
+      const seen = withoutVariables(env, names, process.platform);
+      return { ...ctx, env: seen, sts: stsWith(seen) };
     },
     debug: options.debug ? (message) => stderr.write(`stsenv: debug: ${printable(redactUrl(message))}\n`) : () => {},
     warn: (message) => stderr.write(`${options.warningPrefix(stderr, env)} ${printable(redactUrl(message))}\n`),

@@ -15,6 +15,8 @@ export interface CredentialOutput {
   profileName: string;
   /** The role these credentials are a session of, when they are one (STSENV_ROLE_ARN). */
   roleArn?: string;
+  /** How they were obtained, for the init functions' prompt hooks (STSENV_REQUEST, STSENV_LABEL). */
+  recorded?: { request: string; label: string };
 }
 
 /** ISO 8601 UTC without fractions (`2026-01-02T03:04:05Z`), the form SDKs and prompts read. */

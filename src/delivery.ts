@@ -6,7 +6,7 @@
  * or the file sees a byte.
  */
 import type { Context } from './context.js';
-import { isoSeconds, type Credentials } from './credentials.js';
+import { isoSeconds, type CredentialOutput, type Credentials } from './credentials.js';
 import { usageError } from './errors.js';
 import { detectShell, readLinuxProcessName } from './shells/detect.js';
 import { findFormat, FORMAT_NAMES, type Format } from './shells/index.js';
@@ -101,10 +101,15 @@ export function planDelivery(options: DeliveryOptions, ctx: Context): Delivery {
  * stdout only if --shell was asked for too. Everything that can be refused
  * is rendered before the file is touched.
  */
-export async function deliver(delivery: Delivery, result: { credentials: Credentials; region?: string; roleArn?: string }, ctx: Context): Promise<void> {
-  const { credentials, region, roleArn } = result;
-  if (delivery.guess !== undefined && delivery.format?.kind === 'env') checkSafeForAnyShell({ credentials, region, roleArn, profileName: delivery.profileName }, delivery.guess);
-  const text = delivery.format ? renderCredentials(delivery.format, { credentials, region, roleArn, profileName: delivery.profileName }) : undefined;
+export async function deliver(
+  delivery: Delivery,
+  result: { credentials: Credentials; region?: string; roleArn?: string; recorded?: CredentialOutput['recorded'] },
+  ctx: Context,
+): Promise<void> {
+  const output = { ...result, profileName: delivery.profileName };
+  if (delivery.guess !== undefined && delivery.format?.kind === 'env') checkSafeForAnyShell(output, delivery.guess);
+  const text = delivery.format ? renderCredentials(delivery.format, output) : undefined;
+  const { credentials } = result;
   if (delivery.writeProfile !== undefined) {
     // Loaded only here: the writer (and node:os) would cost every other run its load.
     const { writeProfile } = await import('./files/credentials-file.js');

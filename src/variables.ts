@@ -27,6 +27,17 @@ export const REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 export const ROLE_VARIABLE = 'STSENV_ROLE_ARN';
 
 /**
+ * Set only by the init functions of `stsenv init`, for their prompt hooks
+ * (README "Long sessions"): how the credentials were obtained (for `stsenv
+ * refresh`), what prompts call them, and their expiry as epoch seconds, which
+ * a shell compares with its clock without starting a process or parsing a date.
+ */
+export const REQUEST_VARIABLE = 'STSENV_REQUEST';
+export const LABEL_VARIABLE = 'STSENV_LABEL';
+export const EXPIRES_EPOCH_VARIABLE = 'STSENV_EXPIRES_EPOCH';
+export const SESSION_VARIABLES = [REQUEST_VARIABLE, LABEL_VARIABLE, EXPIRES_EPOCH_VARIABLE] as const;
+
+/**
  * Always removed: with a profile and key variables both set, the SDK for
  * JavaScript v3 uses the profile and silently ignores the keys; the legacy
  * AWS_SECURITY_TOKEN would pair an old token with the new keys in old tools.
@@ -34,7 +45,7 @@ export const ROLE_VARIABLE = 'STSENV_ROLE_ARN';
 export const CONFLICTING_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN'] as const;
 
 /** Every variable stsenv ever sets or clears, in the order `unset` removes them. */
-export const ALL_VARIABLES: readonly string[] = [...CREDENTIAL_VARIABLES, ROLE_VARIABLE, ...REGION_VARIABLES, ...CONFLICTING_VARIABLES];
+export const ALL_VARIABLES: readonly string[] = [...CREDENTIAL_VARIABLES, ROLE_VARIABLE, ...SESSION_VARIABLES, ...REGION_VARIABLES, ...CONFLICTING_VARIABLES];
 
 export function credentialEnv(output: CredentialOutput): EnvChange {
   const { credentials, region } = output;
@@ -55,6 +66,14 @@ export function credentialEnv(output: CredentialOutput): EnvChange {
   // Cleared otherwise: a role named by an earlier stsenv would be taken for these credentials' own.
   if (output.roleArn) set.push([ROLE_VARIABLE, output.roleArn]);
   else clear.push(ROLE_VARIABLE);
+  // Cleared otherwise: a prompt hook would repeat an earlier request over these credentials.
+  if (output.recorded) {
+    set.push([REQUEST_VARIABLE, output.recorded.request], [LABEL_VARIABLE, output.recorded.label]);
+    if (credentials.expiration) set.push([EXPIRES_EPOCH_VARIABLE, String(Math.floor(credentials.expiration.getTime() / 1000))]);
+    else clear.push(EXPIRES_EPOCH_VARIABLE);
+  } else {
+    clear.push(...SESSION_VARIABLES);
+  }
   if (region) set.push(['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]);
   clear.push(...CONFLICTING_VARIABLES);
   return { set, clear };

@@ -182,6 +182,10 @@ function normalLines(family: Family): string {
     set('AWS_DEFAULT_REGION', 'eu-west-1'),
     // Not a role's credentials: the role an earlier stsenv named goes.
     CLEAR[family]('STSENV_ROLE_ARN'),
+    // Printed without the init function: an earlier recorded request must not be repeated over these.
+    CLEAR[family]('STSENV_REQUEST'),
+    CLEAR[family]('STSENV_LABEL'),
+    CLEAR[family]('STSENV_EXPIRES_EPOCH'),
     CLEAR[family]('AWS_PROFILE'),
     CLEAR[family]('AWS_DEFAULT_PROFILE'),
     CLEAR[family]('AWS_SECURITY_TOKEN'),
@@ -198,6 +202,10 @@ function bareLines(family: Family): string {
     CLEAR[family]('AWS_CREDENTIAL_EXPIRATION'),
     CLEAR[family]('AWS_SESSION_EXPIRATION'),
     CLEAR[family]('STSENV_ROLE_ARN'),
+    // Printed without the init function: an earlier recorded request must not be repeated over these.
+    CLEAR[family]('STSENV_REQUEST'),
+    CLEAR[family]('STSENV_LABEL'),
+    CLEAR[family]('STSENV_EXPIRES_EPOCH'),
     CLEAR[family]('AWS_PROFILE'),
     CLEAR[family]('AWS_DEFAULT_PROFILE'),
     CLEAR[family]('AWS_SECURITY_TOKEN'),
@@ -217,7 +225,7 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/deploy';
 
 const UNSET_ORDER = [
   'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION',
-  'STSENV_ROLE_ARN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN',
+  'STSENV_ROLE_ARN', 'STSENV_REQUEST', 'STSENV_LABEL', 'STSENV_EXPIRES_EPOCH', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN',
 ];
 
 function withSecret(value: string): CredentialOutput {
@@ -264,6 +272,15 @@ for (const format of FORMATS) {
 
       test("a role's credentials name the role", () => {
         assert.equal(renderCredentials(env, { ...normal, roleArn: ROLE_ARN }), roleLines(family));
+      });
+
+      test('through the init function: the recorded request, its label and the expiry in epoch seconds, after the role', () => {
+        const q = (v: string): string => (family === 'cmd' || family === 'dotenv' ? v : family === 'nu' ? `"${v}"` : `'${v}'`);
+        const role = LINE[family]('STSENV_ROLE_ARN', q(ROLE_ARN));
+        const expected = roleLines(family)
+          .replace(CLEAR[family]('STSENV_REQUEST') + CLEAR[family]('STSENV_LABEL') + CLEAR[family]('STSENV_EXPIRES_EPOCH'), '')
+          .replace(role, role + LINE[family]('STSENV_REQUEST', q('eyJ2IjoxfQ')) + LINE[family]('STSENV_LABEL', q('deploy')) + LINE[family]('STSENV_EXPIRES_EPOCH', q('1767323045')));
+        assert.equal(renderCredentials(env, { ...normal, roleArn: ROLE_ARN, recorded: { request: 'eyJ2IjoxfQ', label: 'deploy' } }), expected);
       });
 
       test('unset clears every variable stsenv sets', () => {

@@ -116,8 +116,8 @@ const DIALECTS: Dialect[] = [
   },
   {
     shell: 'elvish',
-    // rc.elv's `eval (stsenv init elvish | slurp)` ends with edit:add-var, which only the REPL has: a stand-in defines the command here.
-    load: async () => ['var stsenv~', 'eval (e:stsenv init elvish | slurp) &ns=(ns [&edit:=(ns [&add-var~={|name value| set stsenv~ = $value }])])'],
+    // rc.elv's `eval (stsenv init elvish | slurp)` ends with edit:add-var and edit:before-readline, which only the REPL has: stand-ins define the command here.
+    load: async () => ['var stsenv~', 'eval (e:stsenv init elvish | slurp) &ns=(ns [&edit:=(ns [&add-var~={|name value| if (eq $name stsenv~) { set stsenv~ = $value } } &before-readline=[]])])'],
     setenv: (name, value) => `set-env ${name} ${psQuote(value)}`,
     call: (args, out, status) => [
       `try { stsenv ${args.map(psQuote).join(' ')} > ${psQuote(out)}; echo 0 > ${psQuote(status)} } catch e { echo $e[reason][exit-status] > ${psQuote(status)} }`,

@@ -329,6 +329,35 @@ describe('the cmd batch file under Wine', () => {
     assert.doesNotMatch(result.stdout, /STSENV_EVAL/);
   });
 
+  test('stsenv-env refresh: the recorded request repeated, its credentials set, the record kept', async (t) => {
+    if (!requireShellOrSkip(t, 'cmd')) return;
+    sts.fake.reset();
+    const env = isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1', AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: 'work' });
+    // What `stsenv-env assume` printed: the init function's run (STSENV_EVAL=cmd) records the request.
+    const assumed = await runCli(['assume', ROLE, '--duration', '15m'], { env: { ...env, STSENV_EVAL: 'cmd' } });
+    assert.equal(assumed.code, 0, assumed.stderr);
+    const recorded = /^set "STSENV_REQUEST=([A-Za-z0-9_-]+)"\r$/m.exec(assumed.stdout)?.[1];
+    assert.ok(recorded, assumed.stdout);
+    // What `stsenv-env refresh` gets from the program in that session (Wine cannot run node: a stub prints it).
+    const refreshed = await runCli(['refresh'], { env: { ...env, AWS_PROFILE: undefined, STSENV_EVAL: 'cmd', STSENV_REQUEST: recorded } });
+    assert.equal(refreshed.code, 0, refreshed.stderr);
+    assert.match(refreshed.stderr, /^stsenv: refreshed deploy until /);
+    const { dir, argsFile } = await stub(refreshed.stdout, 0);
+    const bat = await batchFile();
+    const result = await runCmdBatch([
+      '@echo off',
+      `set "PATH=${winePath(dir)};%PATH%"`,
+      `call "${winePath(bat)}" refresh`,
+      'echo ---dump---',
+      'set AWS_',
+      'set STSENV_',
+    ]);
+    assert.equal(readFileSync(argsFile, 'utf8').trim(), 'refresh');
+    assertCredentialEnv(parseCmdDump(result.stdout, 'AWS_'), lastIssued());
+    assert.equal(parseCmdDump(result.stdout, 'STSENV_').get('STSENV_REQUEST'), recorded);
+    assert.equal(sts.fake.requestsFor('AssumeRole').length, 2);
+  });
+
   test('::stsenv-run: the program runs again as it is, its output shown and its exit code returned', async (t) => {
     if (!requireShellOrSkip(t, 'cmd')) return;
     const { dir, evalFile } = await stub('::stsenv-run\r\n', 0);

@@ -2,6 +2,7 @@ import { EXAMPLE_ROLE, type CommandSpec, type OptionValues } from '../cli/option
 import type { Context } from '../context.js';
 import { deliver, planDelivery } from '../delivery.js';
 import { resolveCredentials } from '../engine/index.js';
+import { recordedOutput } from './recorded-request.js';
 import {
   CACHE_OPTIONS,
   CONNECTION_OPTIONS,
@@ -50,7 +51,9 @@ export async function runAssume(options: AssumeOptions, ctx: Context): Promise<n
     }
   }
   const result = await resolveCredentials(request, ctx);
-  await deliver(delivery, result, ctx);
+  // The picker's profile is part of the request to repeat.
+  const asRequested = request.connection.profile === options.profile ? options : { ...options, profile: request.connection.profile };
+  await deliver(delivery, { ...result, recorded: recordedOutput('assume', asRequested, ctx, delivery) }, ctx);
   return 0;
 }
 

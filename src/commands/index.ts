@@ -18,6 +18,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'saml', load: async () => (await import('./saml.js')).samlCommand },
   { name: 'whoami', load: async () => (await import('./whoami.js')).whoamiCommand },
   { name: 'unset', load: async () => (await import('./unset.js')).unsetCommand },
+  { name: 'refresh', load: async () => (await import('./refresh.js')).refreshCommand },
   { name: 'exec', load: async () => (await import('./exec.js')).execCommand },
   { name: 'console', load: async () => (await import('./console.js')).consoleCommand },
   { name: 'init', load: async () => (await import('./init.js')).initCommand },

@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import type { OptionValues } from '../cli/options.js';
 import { durationFor, parseDurationSeconds } from '../duration.js';
-import type { AssumeRoleRequest, CacheSettings, ConnectionRequest, MfaRequest, RoleFields, SessionTokenRequest } from '../engine/request.js';
+import type { AssumeRoleRequest, CacheSettings, ConnectionRequest, MfaRequest, RoleFields, SessionTokenRequest, WebIdentityRequest } from '../engine/request.js';
 import { usageError } from '../errors.js';
 import {
+  checkRoleArn,
   checkExternalId,
   checkMfaSerial,
   checkPolicyArns,
@@ -95,3 +96,54 @@ export function sessionTokenRequest(options: DurationOptions & MfaOptions & Cach
   const durationSeconds = durationFor('GetSessionToken', options.duration ?? '12h');
   return { kind: 'session-token', durationSeconds, mfa: mfaRequest(options), connection: connectionRequest(options), cache };
 }
+
+/** What web-identity (and a refresh of it) takes: its own options besides the shared groups. */
+export type WebIdentityOptions = ConnectionOptions &
+  CacheOptions &
+  OptionValues<typeof SESSION_NAME_OPTION> &
+  DurationOptions & { roleArn?: string; tokenFile?: string; token?: string };
+
+/**
+ * The OIDC token from --token, --token-file (`-`: standard input), or
+ * AWS_WEB_IDENTITY_TOKEN_FILE as EKS and the SDKs set it. The token is a
+ * secret: never echoed. --token puts it in the process list, where every
+ * local user can read it: README recommends a file or stdin.
+ */
+function readToken(options: WebIdentityOptions, env: NodeJS.ProcessEnv): string {
+  if (options.token !== undefined && options.tokenFile !== undefined) throw usageError('give --token or --token-file, not both');
+  if (options.token !== undefined) {
+    if (options.token.trim() === '') throw usageError('--token is empty');
+    return options.token.trim();
+  }
+  const path = options.tokenFile ?? env.AWS_WEB_IDENTITY_TOKEN_FILE;
+  if (!path) throw usageError('web-identity needs a token', 'pass --token-file FILE or --token TOKEN (or set AWS_WEB_IDENTITY_TOKEN_FILE)');
+  const option = options.tokenFile !== undefined ? '--token-file' : 'AWS_WEB_IDENTITY_TOKEN_FILE';
+  const fromStdin = path === '-' && options.tokenFile !== undefined;
+  const source = fromStdin ? 'standard input (--token-file -)' : `${option} '${path}'`;
+  let token: string;
+  try {
+    token = readFileSync(fromStdin ? 0 : path, 'utf8').trim();
+  } catch (error) {
+    throw usageError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (token === '') throw usageError(`${source} is empty`, fromStdin ? 'pipe the token in: ... | stsenv web-identity ROLE --token-file -' : undefined);
+  return token;
+}
+
+/** The request, with EKS's variables (AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME) for what the flags leave out. */
+export function webIdentityRequest(options: WebIdentityOptions, env: NodeJS.ProcessEnv): WebIdentityRequest {
+  const cache = cacheSettings(options);
+  const roleArn = options.roleArn ?? env.AWS_ROLE_ARN;
+  if (!roleArn) throw usageError('web-identity needs a role ARN', 'pass it as the first argument (or set AWS_ROLE_ARN)');
+  const sessionName = options.sessionName ?? env.AWS_ROLE_SESSION_NAME;
+  return {
+    kind: 'web-identity',
+    roleArn: checkRoleArn(roleArn),
+    sessionName: sessionName !== undefined ? checkSessionName(sessionName) : undefined,
+    durationSeconds: durationFor('AssumeRoleWithWebIdentity', options.duration ?? '1h'),
+    token: readToken(options, env),
+    connection: connectionRequest(options),
+    cache,
+  };
+}
+

@@ -2,6 +2,7 @@ import type { CommandSpec, OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
 import { deliver, planDelivery } from '../delivery.js';
 import { resolveCredentials } from '../engine/index.js';
+import { recordedOutput } from './recorded-request.js';
 import { CACHE_OPTIONS, CONNECTION_OPTIONS, durationOption, MFA_OPTIONS, OUTPUT_OPTIONS, PROMPT_OPTION, WRITE_PROFILE_OPTION } from './option-groups.js';
 import { sessionTokenRequest } from './requests.js';
 
@@ -21,7 +22,7 @@ export type SessionOptions = OptionValues<typeof OPTIONS>;
 export async function runSession(options: SessionOptions, ctx: Context): Promise<number> {
   const delivery = planDelivery(options, ctx);
   const result = await resolveCredentials(sessionTokenRequest(options), ctx);
-  await deliver(delivery, result, ctx);
+  await deliver(delivery, { ...result, recorded: recordedOutput('session', options, ctx, delivery) }, ctx);
   return 0;
 }
 

@@ -1,6 +1,8 @@
 import type { CommandSpec, OptionValues } from '../cli/options.js';
 import type { Context } from '../context.js';
-import { callerIdentity } from '../engine/index.js';
+import { isoSeconds } from '../credentials.js';
+import { callerIdentity, envKeys } from '../engine/index.js';
+import { timeLeft } from '../time-left.js';
 import { CONNECTION_OPTIONS } from './option-groups.js';
 import { connectionRequest } from './requests.js';
 
@@ -16,9 +18,21 @@ export async function runWhoami(options: WhoamiOptions, ctx: Context): Promise<n
   const who = await callerIdentity(connectionRequest(options), ctx);
   const text = options.json
     ? `${JSON.stringify({ Account: who.account, Arn: who.arn, UserId: who.userId })}\n`
-    : `Account: ${who.account}\nArn:     ${who.arn}\nUserId:  ${who.userId}\n`;
+    : `Account: ${who.account}\nArn:     ${who.arn}\nUserId:  ${who.userId}\n${expiryLines(options, ctx)}`;
   ctx.stdout.write(text);
   return 0;
+}
+
+/**
+ * When it signs with the key variables and stsenv (or an SDK) said when they
+ * expire: the expiry and the time left, as the prompt functions show them.
+ */
+function expiryLines(options: WhoamiOptions, ctx: Context): string {
+  const text = ctx.env.AWS_CREDENTIAL_EXPIRATION;
+  if (options.profile !== undefined || !text || !envKeys(ctx.env)) return '';
+  const expires = new Date(text);
+  if (Number.isNaN(expires.getTime())) return '';
+  return `Expires: ${isoSeconds(expires)} (${timeLeft(expires, ctx.now())}${expires > ctx.now() ? ' left' : ''})\n`;
 }
 
 export const whoamiCommand: CommandSpec<WhoamiOptions> = {

@@ -10,7 +10,7 @@ import { resolveCredentials } from '../engine/index.js';
 import type { CredentialRequest } from '../engine/request.js';
 import { failure, StsenvError } from '../errors.js';
 import { reportError } from '../report-error.js';
-import { CONFLICTING_VARIABLES, CREDENTIAL_VARIABLES, REGION_VARIABLES, ROLE_VARIABLE } from '../variables.js';
+import { CONFLICTING_VARIABLES, CREDENTIAL_VARIABLES, REGION_VARIABLES, ROLE_VARIABLE, SESSION_VARIABLES } from '../variables.js';
 
 /**
  * Removed from the command's environment: everything an SDK or the AWS CLI
@@ -24,6 +24,8 @@ import { CONFLICTING_VARIABLES, CREDENTIAL_VARIABLES, REGION_VARIABLES, ROLE_VAR
 export const SERVER_CLEARED_VARIABLES: readonly string[] = [
   ...CREDENTIAL_VARIABLES,
   ROLE_VARIABLE,
+  // A shell started under it would otherwise refresh the outer shell's request (README "Long sessions").
+  ...SESSION_VARIABLES,
   ...CONFLICTING_VARIABLES,
   'AWS_WEB_IDENTITY_TOKEN_FILE',
   'AWS_ROLE_ARN',

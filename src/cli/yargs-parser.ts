@@ -6,7 +6,7 @@
  * much as starting Node itself, so the common paths stay out of here.
  */
 import yargs, { type Argv } from 'yargs';
-import { PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './root.js';
+import { PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION, versionLine } from './root.js';
 import { commandString, type CommandSpec } from './options.js';
 import { loadCommands } from '../commands/index.js';
 import type { Context } from '../context.js';
@@ -90,7 +90,7 @@ export async function runWithYargs(args: string[], width: number, ctx: Context, 
   if (answer !== undefined) return answer;
   if (error) throw usageError(error.message.split('\n')[0]!, 'see stsenv --help');
   if (argv?.version) {
-    ctx.stdout.write(`${VERSION}\n`);
+    ctx.stdout.write(`${versionLine()}\n`);
     return 0;
   }
   if (argv?.help) {

@@ -1,0 +1,38 @@
+/**
+ * stsenv's built files (dist/: bundles, their code caches, help texts, shell
+ * scripts): read from disk beside the bundles in the npm package; from the
+ * assets of the executable in a single executable (sea/main.cjs sets
+ * globalThis.__stsenvSea before anything runs, so that every other start
+ * pays nothing for asking).
+ */
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+
+/** What the single executable's launcher (sea/main.cjs) gives stsenv. */
+export interface SeaHost {
+  /** Where the bundles would be on disk: every built file's path is under it. */
+  root: string;
+  /** The asset of that name (a path relative to root, with '/'), or undefined. */
+  asset(name: string): Buffer | undefined;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __stsenvSea: SeaHost | undefined;
+}
+
+/** Which build runs: what `--version` says. */
+export function buildKind(): string {
+  return globalThis.__stsenvSea ? 'single executable' : 'npm package';
+}
+
+/** A built file's bytes; throws ENOENT as readFileSync does when there is no such file. */
+export function readBuilt(path: string): Buffer;
+export function readBuilt(path: string, encoding: 'utf8'): string;
+export function readBuilt(path: string, encoding?: 'utf8'): Buffer | string {
+  const sea = globalThis.__stsenvSea;
+  if (!sea) return encoding ? readFileSync(path, encoding) : readFileSync(path);
+  const data = sea.asset(relative(sea.root, path).split(sep).join('/'));
+  if (!data) throw Object.assign(new Error(`ENOENT: no such file in this executable, open '${path}'`), { code: 'ENOENT' });
+  return encoding ? data.toString(encoding) : data;
+}

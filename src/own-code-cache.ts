@@ -1,7 +1,8 @@
 /**
  * V8 code caches of stsenv's own making, for a Node the shipped ones do not
- * fit (code-cache.ts): CACHE/code-cache/ under the folder of the credential
- * cache, one file per bundle, named by the Node version and architecture,
+ * fit (code-cache.ts): stsenv-code-cache/ beside the folder of the credential
+ * cache (~/.cache/stsenv-code-cache, %LOCALAPPDATA%\stsenv-code-cache: never
+ * in it, which --no-cache promises not to touch), one file per bundle, named by the Node version and architecture,
  * the bundle's path, then after an @ its size and time (a rebuilt or upgraded package
  * gets a new file, and the old one is removed when the new one is written).
  *
@@ -47,7 +48,7 @@ function cacheFile(filename: string, length: number): string | undefined {
     return undefined;
   }
   const name = `${process.version}-${process.arch}-${fnv1a(filename)}@${length.toString(36)}-${stats.size.toString(36)}-${Math.floor(stats.mtimeMs).toString(36)}.cache`;
-  return join(cacheDirectory(process.env, process.platform), 'code-cache', name);
+  return join(dirname(cacheDirectory(process.env, process.platform)), 'stsenv-code-cache', name);
 }
 
 /** The cache this Node made for a bundle before (`data`), and the file it belongs in (`file`). */
@@ -63,10 +64,8 @@ export function readOwnCodeCache(filename: string, length: number): { file?: str
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile() || !trusted(stats) || stats.size > MAX_BYTES) return { file };
-    for (const dir of [dirname(file), dirname(dirname(file))]) {
-      const folder = lstatSync(dir);
-      if (!folder.isDirectory() || !trusted(folder)) return { file };
-    }
+    const folder = lstatSync(dirname(file));
+    if (!folder.isDirectory() || !trusted(folder)) return { file };
     const data = Buffer.allocUnsafe(stats.size);
     let offset = 0;
     let n: number;
@@ -114,9 +113,7 @@ function ensureFolder(dir: string): void {
 
 function save(script: Script, file: string): void {
   const dir = dirname(file);
-  const root = dirname(dir);
-  mkdirSync(dirname(root), { recursive: true, mode: 0o700 });
-  ensureFolder(root);
+  mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
   ensureFolder(dir);
   const data = script.createCachedData();
   // O_EXCL|O_NOFOLLOW: a planted file or link makes this fail, never followed; rename puts a whole file in place.

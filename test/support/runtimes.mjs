@@ -14,7 +14,8 @@
 // `node ARGS...` with the pinned node of that major (default: the LTS, or the binary
 // STSENV_TEST_NODE names), and puts that binary in STSENV_TEST_NODE for everything it
 // starts; `node test/support/runtimes.mjs path [M] [linux|win]` prints a binary's path;
-// `node test/support/runtimes.mjs others` runs the tests of otherMajors on every other major.
+// `node test/support/runtimes.mjs others` runs the tests of otherMajors on every other major;
+// `node test/support/runtimes.mjs check` takes every pinned binary (CI fails if one is missing).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -92,6 +93,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const node = major ? nodeBinary(major) : testNode();
     const child = spawn(node, args, { stdio: 'inherit', env: { ...process.env, STSENV_TEST_NODE: node } });
     child.on('close', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+  } else if (command === 'check') {
+    // Every pinned binary, taken now if missing: CI fails here when a runtime it names cannot be had.
+    for (const major of MAJORS) process.stdout.write(`Node ${RUNTIMES.node[major]}: ${nodeBinary(major)}\n`);
+    process.stdout.write(`Node ${RUNTIMES.node[RUNTIMES.windows]} for Windows (Wine): ${nodeBinary(RUNTIMES.windows, 'win')}\n`);
   } else if (command === 'others') {
     // The majors besides the LTS, each running the tests that spawn the built CLI (runtimes.json, otherMajors).
     for (const major of MAJORS.filter((m) => m !== RUNTIMES.lts)) {
@@ -101,7 +106,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       if (run.status !== 0) process.exit(1);
     }
   } else {
-    process.stderr.write('usage: node test/support/runtimes.mjs path [MAJOR] [linux|win] | run [--major MAJOR] -- NODE-ARGS... | others\n');
+    process.stderr.write('usage: node test/support/runtimes.mjs path [MAJOR] [linux|win] | run [--major MAJOR] -- NODE-ARGS... | others | check\n');
     process.exit(2);
   }
 }

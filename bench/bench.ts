@@ -13,7 +13,8 @@
  *   npm run bench -- --no-size    # skip the npm pack / npm install -g size
  *   npm run bench -- --baseline DIR   # also time the build in DIR (a checkout with dist/),
  *                                     # path by path in the same rounds, for a before/after
- *   npm run bench -- --no-runtimes    # skip the table of supported Node majors (runtimes.ts)
+ *   npm run bench -- --no-runtimes    # skip the tables of supported Node majors (runtimes.ts)
+ *   npm run bench -- --runtimes-only  # only those
  *
  * NODE_EXTRA_CA_CERTS is unset for every run measured (Node would read the file at each
  * start), never for npm.
@@ -79,6 +80,7 @@ const BASELINE_DIR = stringOption('--baseline');
 const WARMUP = option('--warmup', 3);
 const SIZE = !process.argv.includes('--no-size');
 const RUNTIME_TABLES = !process.argv.includes('--no-runtimes');
+const RUNTIMES_ONLY = process.argv.includes('--runtimes-only');
 
 
 /**
@@ -162,6 +164,10 @@ async function main(): Promise<void> {
     return isolatedEnv(home, { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: fake.url, STSENV_NO_CACHE: undefined, ...extra });
   };
   try {
+    if (RUNTIMES_ONLY) {
+      process.exitCode = (await runtimeTables({ fake, scratch, runs: RUNS, warmup: WARMUP, role: ROLE })) ? 1 : 0;
+      return;
+    }
     const node = process.execPath;
     const stsenv = (...args: string[]) => [node, CLI, ...args];
     const shared = freshEnv();

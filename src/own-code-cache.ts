@@ -29,11 +29,15 @@ function fnv1a(text: string): string {
   return (hash >>> 0).toString(36);
 }
 
-/** Ours, and writable by no one else: the only place a code cache is trusted from. */
+/**
+ * Ours, and writable by no one else: the only place a code cache is trusted from.
+ * Windows has neither owners nor modes here (Node reports 0o666 or 0o777): there
+ * LOCALAPPDATA, the user's own, is what protects it, as for the credential cache.
+ */
 function trusted(stats: Stats): boolean {
   const uid = process.getuid?.();
-  if (uid !== undefined && stats.uid !== uid) return false;
-  return (stats.mode & 0o022) === 0;
+  if (uid === undefined) return true;
+  return stats.uid === uid && (stats.mode & 0o022) === 0;
 }
 
 /**

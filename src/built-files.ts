@@ -1,14 +1,14 @@
 /**
  * stsenv's built files (dist/: bundles, their code caches, help texts, shell
  * scripts): read from disk beside the bundles in the npm package; from the
- * assets of the executable in a single executable (sea/main.cjs sets
+ * assets of the executable in a single executable (sea-launcher.cjs sets
  * globalThis.__stsenvSea before anything runs, so that every other start
  * pays nothing for asking).
  */
 import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 
-/** What the single executable's launcher (sea/main.cjs) gives stsenv. */
+/** What the single executable's launcher (sea-launcher.cjs) gives stsenv. */
 export interface SeaHost {
   /** Where the bundles would be on disk: every built file's path is under it. */
   root: string;

@@ -21,9 +21,10 @@ declare global {
   var __stsenvSea: SeaHost | undefined;
 }
 
-/** Which build runs: what `--version` says. */
-export function buildKind(): string {
-  return globalThis.__stsenvSea ? 'single executable' : 'npm package';
+/** What `stsenv --version` prints: the version first (scripts compare it), then which build runs on which Node. */
+export function versionLine(version: string): string {
+  const build = globalThis.__stsenvSea ? 'single executable' : 'npm package';
+  return `${version} (${build}; Node.js ${process.version} ${process.platform}-${process.arch})`;
 }
 
 /** A built file's bytes; throws ENOENT as readFileSync does when there is no such file. */

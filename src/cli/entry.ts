@@ -13,8 +13,8 @@
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { helpWidth, versionLine } from './root.js';
-import { readBuilt } from '../built-files.js';
+import { helpWidth, VERSION } from './root.js';
+import { readBuilt, versionLine } from '../built-files.js';
 import { isTerminal } from '../context.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
@@ -67,7 +67,7 @@ async function run(args: string[]): Promise<number> {
   // Under a shell function of `stsenv init` (STSENV_EVAL, cli/eval-mode.ts) main answers, --version and --help too.
   const instant = process.env.STSENV_EVAL === undefined;
   if (instant && args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    writeFd(1, `${versionLine()}\n`);
+    writeFd(1, `${versionLine(VERSION)}\n`);
     return 0;
   }
   // Only a terminal has columns; asking process.stderr would build the stream

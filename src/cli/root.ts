@@ -4,15 +4,9 @@
  * (src/cli/yargs-parser.ts, loaded only when the lean one is not sure).
  */
 import type { OptionTable } from './options.js';
-import { buildKind } from '../built-files.js';
 
 declare const STSENV_VERSION: string | undefined;
 export const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';
-
-/** What `stsenv --version` prints: the version first (scripts compare it), then which build runs on which Node. */
-export function versionLine(): string {
-  return `${VERSION} (${buildKind()}; Node.js ${process.version} ${process.platform}-${process.arch})`;
-}
 
 export const SCRIPT_NAME = 'stsenv';
 export const ROOT_USAGE = 'stsenv <command> [options]\n\nTemporary AWS credentials from STS, printed as lines your shell evaluates.';

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { assertCredentialEnv } from './support/expect-env.js';
 import { startFakeSts, type FakeSts, type IssuedCredentials } from './support/fake-sts.js';
 import { isolatedEnv, writeBaseProfile } from './support/run-cli.js';
-import { findShell, requireShellOrSkip, runShellScript, winePath } from './support/shells.js';
+import { findShell, requireShellOrSkip, runShellScript, shellSpec, winePath } from './support/shells.js';
 import { ensureWindows10Prefix, runBatch, runWine, windowsEnv } from './support/windows-node.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
@@ -64,23 +64,31 @@ describe('the Linux executable, with no node on PATH', () => {
     const bin = join(home, 'bin');
     mkdirSync(bin);
     copyFileSync(LINUX_EXE, join(bin, 'stsenv'));
-    symlinkSync(findShell(shell)!, join(bin, shell));
+    symlinkSync(findShell(shell)!, join(bin, shellSpec(shell).command[0]!));
     const env = isolatedEnv(home, { PATH: bin, AWS_ENDPOINT_URL_STS: fake.url, STSENV_SHELL: undefined, SHELL: undefined }) as Record<string, string>;
     return { env, home };
   }
 
   const NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION'];
 
-  for (const shell of ['bash', 'dash', 'zsh', 'fish']) {
+  for (const shell of ['bash', 'zsh', 'dash', 'ksh', 'mksh', 'yash', 'busybox', 'fish']) {
     test(`${shell}: eval "$(stsenv assume ...)", then unset (by the function of stsenv init where there is one)`, async (t) => {
       if (!executable(t, LINUX_EXE) || !requireShellOrSkip(t, shell)) return;
       fake.reset();
       const { env } = session(shell);
-      const show = (label: string) => [`echo ---${label}---`, ...NAMES.map((name) => (shell === 'fish' ? `echo ${name}=$${name}` : `echo "${name}=$${name}"`))];
+      const format = shellSpec(shell).format;
+      const show = (label: string) => [`echo ---${label}---`, ...NAMES.map((name) => (format === 'fish' ? `echo ${name}=$${name}` : `echo "${name}=$${name}"`))];
       const script =
-        shell === 'fish'
+        format === 'fish'
           ? ['if command -q node; echo node-found; end', `stsenv assume ${ROLE} --shell fish | source`, ...show('eval'), 'stsenv init fish | source', 'stsenv unset', ...show('unset')]
-          : ['command -v node >/dev/null 2>&1 && echo node-found', `eval "$(stsenv assume ${ROLE} --shell ${shell === 'dash' ? 'sh' : shell})"`, ...show('eval'), ...(shell === 'dash' ? ['eval "$(stsenv unset --shell sh)"'] : [`eval "$(stsenv init ${shell})"`, 'stsenv unset']), ...show('unset')];
+          : [
+              'command -v node >/dev/null 2>&1 && echo node-found',
+              `eval "$(stsenv assume ${ROLE} --shell ${format})"`,
+              ...show('eval'),
+              // bash and zsh have a function of `stsenv init`; the other POSIX shells evaluate unset.
+              ...(format === 'sh' ? ['eval "$(stsenv unset --shell sh)"'] : [`eval "$(stsenv init ${shell})"`, 'stsenv unset']),
+              ...show('unset'),
+            ];
       const result = await runShellScript(shell, script.join('\n'), { env });
       assert.equal(result.code, 0, result.stderr);
       const out = result.stdout.toString('utf8');

@@ -1,6 +1,6 @@
 /**
  * stsenv as Windows users have it, run under Wine: the Windows build of the
- * Node that runs the tests, stsenv installed in npm's Windows layout with the
+ * Node pinned for Wine (runtimes.json), stsenv installed in npm's Windows layout with the
  * shims npm makes (cmd-shim), and stsenv-env.bat on PATH. See
  * ../../shared/windows-testing.md for what Wine needs.
  *

@@ -28,7 +28,7 @@ export const RUNTIMES = JSON.parse(readFileSync(new URL('./runtimes.json', impor
 /** Every supported major, oldest first. */
 export const MAJORS = Object.keys(RUNTIMES.node).sort((a, b) => Number(a) - Number(b));
 
-/** As test/support/shells.ts has it: $XDG_CACHE_HOME/stsenv-test or ~/.cache/stsenv-test. */
+/** The tests' reusable downloads and the Wine prefix: $XDG_CACHE_HOME/stsenv-test or ~/.cache/stsenv-test. */
 export function testCacheDir() {
   const cache = process.env.XDG_CACHE_HOME || join(process.env.HOME ?? homedir(), '.cache');
   return join(cache, 'stsenv-test');

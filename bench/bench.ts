@@ -18,6 +18,11 @@
  *   npx tsx bench/prompt-hook.ts  # only the prompt hooks' cost far from expiry (also at the end of every run)
  *   npm run bench -- --baseline DIR   # also time the build in DIR (a checkout with dist/),
  *                                     # path by path in the same rounds, for a before/after
+ *   npm run bench -- --no-runtimes    # skip the tables of supported Node majors (runtimes.ts)
+ *   npm run bench -- --runtimes-only  # only those
+ *
+ * NODE_EXTRA_CA_CERTS is unset for every run measured (Node would read the file at each
+ * start), never for npm.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -27,6 +32,8 @@ import { fileURLToPath } from 'node:url';
 import { startFakeSts, type FakeSts } from '../test/support/fake-sts.js';
 import { promptHookCost } from './prompt-hook.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv } from '../test/support/run-cli.js';
+import { measuredEnv, median, run } from './measure.js';
+import { runtimeTables } from './runtimes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROLE = 'arn:aws:iam::123456789012:role/bench';
@@ -74,10 +81,6 @@ interface Path {
   baseline?: Path;
 }
 
-interface Sample {
-  ms: number;
-  code: number | null;
-}
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -93,18 +96,9 @@ const RUNS = option('--runs', 15);
 const BASELINE_DIR = stringOption('--baseline');
 const WARMUP = option('--warmup', 3);
 const SIZE = !process.argv.includes('--no-size');
+const RUNTIME_TABLES = !process.argv.includes('--no-runtimes');
+const RUNTIMES_ONLY = process.argv.includes('--runtimes-only');
 
-function run(argv: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    // Read what it writes, as a shell's $(...) would.
-    child.stdout.resume();
-    child.stderr.resume();
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code }));
-  });
-}
 
 /**
  * Peak RSS in KiB of one whole run, from GNU time's %M, or undefined when /usr/bin/time is
@@ -114,7 +108,7 @@ function run(argv: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
 function peakRssKiB(argv: string[], env: NodeJS.ProcessEnv): Promise<number | undefined> {
   if (!existsSync(TIME)) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
-    const child = spawn(TIME, ['-f', '%M', ...argv], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(TIME, ['-f', '%M', ...argv], { env: measuredEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
@@ -126,11 +120,6 @@ function peakRssKiB(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
   });
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function awsCliV2(): boolean {
   if (!existsSync(AWS_V2)) return false;
@@ -192,6 +181,10 @@ async function main(): Promise<void> {
     return isolatedEnv(home, { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: fake.url, STSENV_NO_CACHE: undefined, ...extra });
   };
   try {
+    if (RUNTIMES_ONLY) {
+      process.exitCode = (await runtimeTables({ fake, scratch, runs: RUNS, warmup: WARMUP, role: ROLE })) ? 1 : 0;
+      return;
+    }
     const node = process.execPath;
     const stsenv = (...args: string[]) => [node, CLI, ...args];
     const shared = freshEnv();
@@ -334,6 +327,7 @@ async function main(): Promise<void> {
     if (!withAws) console.log(`AWS CLI v2 comparison skipped: ${AWS_V2} is missing or not version 2.`);
     if (!hasCache) console.log('Cache-hit path skipped: a second `stsenv assume` in the same HOME still asked STS (no cache in this build).');
     if (SIZE) for (const sizeLine of installedSize()) console.log(sizeLine);
+    if (RUNTIME_TABLES) failed += await runtimeTables({ fake, scratch, runs: RUNS, warmup: WARMUP, role: ROLE });
     console.log('');
     for (const hookLine of promptHookCost()) console.log(hookLine);
     if (failed) {

@@ -7,14 +7,19 @@
  * against the source and its own version and flags, and compiles as usual
  * when it does not match (another Node, a changed file).
  *
+ * The shipped cache fits only the Node that ran the build. On any other Node
+ * stsenv keeps a cache of its own (own-code-cache.ts), made at the end of
+ * the first run that had to compile, and used from the next run on.
+ *
  * The path is known, so Node's resolution (stat, realpath, package.json
  * lookups: most of a millisecond) is skipped; the bundle still joins the
  * module cache, as a require() would leave it.
  */
-import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { readBuilt } from './built-files.js';
+import { readOwnCodeCache, saveOwnCodeCacheAtExit } from './own-code-cache.js';
 
 type Wrapper = (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
 type Internals = {
@@ -24,6 +29,36 @@ type Internals = {
   wrap(source: string): string;
 };
 
+function readOrUndefined(path: string): Buffer | undefined {
+  try {
+    return readBuilt(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The bundle compiled with the cache that fits this Node: our own when there
+ * is one (it exists only because the shipped one did not fit), else the
+ * shipped one; when the shipped one was rejected, a cache of our own is made at exit.
+ */
+function compile(filename: string, source: string): Script {
+  const wrapped = (Module as unknown as Internals).wrap(source);
+  const own = readOwnCodeCache(filename, source.length);
+  if (own.data) {
+    const script = new Script(wrapped, { filename, cachedData: own.data });
+    if (!script.cachedDataRejected) return script;
+    // Made under other V8 flags (NODE_OPTIONS): replaced by one that fits these.
+    saveOwnCodeCacheAtExit(script, own.file);
+    return script;
+  }
+  const shipped = readOrUndefined(`${filename}.cache`);
+  const script = new Script(wrapped, { filename, cachedData: shipped });
+  // A bundle shipped with no cache (one only a person's paths load) gets none of its own either.
+  if (shipped !== undefined && script.cachedDataRejected) saveOwnCodeCacheAtExit(script, own.file);
+  return script;
+}
+
 /**
  * `host`: what a feature bundle of main.cjs takes its modules from (build.mjs);
  * the bundle asks for it with require('stsenv:host').
@@ -32,19 +67,13 @@ export function requireBundle(filename: string, host?: unknown): unknown {
   const M = Module as unknown as Internals;
   const loaded = M._cache[filename];
   if (loaded) return loaded.exports;
-  const source = readFileSync(filename, 'utf8');
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(`${filename}.cache`);
-  } catch {
-    // No cache beside the bundle: plain compile.
-  }
+  const source = readBuilt(filename, 'utf8');
   const module = new M(filename);
   module.filename = filename;
   module.paths = M._nodeModulePaths(dirname(filename));
   M._cache[filename] = module;
   try {
-    const wrapper = new Script(M.wrap(source), { filename, cachedData }).runInThisContext() as Wrapper;
+    const wrapper = compile(filename, source).runInThisContext() as Wrapper;
     const moduleRequire = createRequire(filename);
     const bundleRequire = host === undefined ? moduleRequire : (Object.assign((id: string) => (id === 'stsenv:host' ? host : moduleRequire(id)), moduleRequire) as NodeJS.Require);
     wrapper.call(module.exports, module.exports, bundleRequire, module, filename, dirname(filename));

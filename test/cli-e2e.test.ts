@@ -358,7 +358,8 @@ describe('what people see on stderr', () => {
     const issued = lastIssued();
     for (const secret of [issued.secretAccessKey, issued.sessionToken, BASE_SECRET_ACCESS_KEY]) assert.equal(run.stderr.includes(secret), false);
     const version = await runCli(['--version'], { env: env() });
-    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+ \(npm package; Node\.js v\d+\.\d+\.\d+ \w+-\w+\)\n$/);
+    assert.ok(version.stdout.includes(`Node.js ${process.version} `), 'the Node that runs it');
     const help = await runCli(['assume', '--help'], { env: env() });
     assert.equal(help.code, 0);
     assert.equal(help.stdout, '', 'help is for people: stderr');

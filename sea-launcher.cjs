@@ -1,0 +1,32 @@
+// The start of stsenv's single executables (build-exe.mjs): every built file of dist/
+// is an asset of the executable, under its path in dist/. This runs the entry
+// (stsenv.cjs) as Node would run it from dist/, with the code cache the build made for
+// this Node, after telling stsenv's own code where its files are (src/built-files.ts).
+'use strict';
+const sea = require('node:sea');
+const Module = require('node:module');
+const { dirname, join } = require('node:path');
+const { Script } = require('node:vm');
+
+// Not a folder on disk: only the name stsenv gives its files, each read from the assets.
+const root = join(dirname(process.execPath), 'stsenv');
+globalThis.__stsenvSea = {
+  root,
+  asset(name) {
+    try {
+      // The asset's own memory, not a copy: stsenv only reads it.
+      return Buffer.from(sea.getRawAsset(name));
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+const filename = join(root, 'stsenv.cjs');
+// Node strips the entry's #! line when it loads a file; a Script does not.
+const source = globalThis.__stsenvSea.asset('stsenv.cjs').toString('utf8').replace(/^#!.*/, '');
+const entry = new Module(filename);
+entry.filename = filename;
+entry.paths = [];
+const script = new Script(Module.wrap(source), { filename, cachedData: globalThis.__stsenvSea.asset('stsenv.cjs.cache') });
+script.runInThisContext().call(entry.exports, entry.exports, Module.createRequire(filename), entry, filename, root);

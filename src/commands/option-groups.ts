@@ -64,4 +64,5 @@ export const PROMPT_OPTION = {
 
 export const WRITE_PROFILE_OPTION = {
   'write-profile': { type: 'string', describe: 'Write the credentials as this profile in the shared credentials file instead of printing them', complete: 'profiles' },
+  force: { type: 'boolean', describe: 'With --write-profile: write even when the config makes that profile a role, SSO or credential_process profile' },
 } as const satisfies OptionTable;

@@ -68,7 +68,7 @@ export function webIdentityRequest(options: WebIdentityOptions, env: NodeJS.Proc
 }
 
 export async function runWebIdentity(options: WebIdentityOptions, ctx: Context): Promise<number> {
-  const delivery = planDelivery(options, ctx);
+  const delivery = await planDelivery(options, ctx);
   const result = await resolveCredentials(webIdentityRequest(options, ctx.env), ctx);
   await deliver(delivery, result, ctx);
   return 0;

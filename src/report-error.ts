@@ -1,4 +1,6 @@
 import { Chalk } from 'chalk';
+import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Output } from './context.js';
 import { StsenvError } from './errors.js';
 
@@ -38,7 +40,7 @@ function describeCauses(error: Error): string {
   for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
     text += depth === 0 ? '' : 'caused by: ';
     if (current instanceof Error) {
-      const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+      const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).map(installedPath);
       text += `${current.name}: ${current.message.split('\n')[0]}\n${frames.map((line) => `${line}\n`).join('')}`;
       current = current.cause;
     } else {
@@ -47,4 +49,21 @@ function describeCauses(error: Error): string {
     }
   }
   return text;
+}
+
+/**
+ * The bundles' code caches are made at build time in a staging folder
+ * (build.mjs: dist.tmp-PID), and V8 keeps that folder's name in the frames
+ * of cached code: a frame names the installed dist folder instead, where
+ * the file is.
+ */
+function installedPath(frame: string): string {
+  if (!frame.includes('dist.tmp-')) return frame;
+  let dist: string;
+  try {
+    dist = dirname(realpathSync(process.argv[1] ?? ''));
+  } catch {
+    return frame;
+  }
+  return frame.replace(/(?:[^\s(]*[\\/])?dist\.tmp-\d+(?=[\\/])/g, () => dist);
 }

@@ -83,6 +83,21 @@ function noteRoleChain(root: Root, ctx: Context): void {
   ctx.warn(`signing with the credentials of role ${earlier} from an earlier stsenv in this shell (a role chain); to start from your own, run stsenv unset first, or pass --profile NAME`);
 }
 
+/**
+ * The role ARN argument. A newcomer's `stsenv assume deploy` names a
+ * profile: when the config has one by that name, --profile is suggested.
+ */
+async function roleArgument(value: string, ctx: Context): Promise<string> {
+  try {
+    return checkRoleArn(value);
+  } catch (error) {
+    if (value.startsWith('arn:')) throw error;
+    const profiles = await loadProfiles(ctx.env).catch(() => ({}) as Profiles);
+    if (Object.hasOwn(profiles, value)) throw usageError(`'${value}' is a profile, not a role ARN`, `did you mean --profile ${value}?`);
+    throw error;
+  }
+}
+
 function hasMfa(plan: Plan): boolean {
   return plan.steps.some((step) => 'mfaSerial' in step && step.mfaSerial);
 }
@@ -98,7 +113,7 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
   if (request.roleArn === undefined && profile?.from !== '--profile') {
     throw usageError('assume needs a <role-arn> argument', 'or --profile NAME of a role profile in your AWS config');
   }
-  const roleArn = request.roleArn !== undefined ? checkRoleArn(request.roleArn) : undefined;
+  const roleArn = request.roleArn !== undefined ? await roleArgument(request.roleArn, ctx) : undefined;
   const signing = signingProfile(profile, ctx);
   const chain = await roleChain(signing, ctx);
   const sessionName = sessionNamer(ctx);

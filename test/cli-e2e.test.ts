@@ -260,7 +260,6 @@ describe('failures: exit code, empty stdout, one clear line', () => {
     { args: ['assume', ROLE, '--shell', 'rc'], message: /unknown --shell 'rc'/ },
     { args: ['assume', ROLE, '--tag', 'novalue'], message: /invalid --tag 'novalue'.*Key=Value/ },
     { args: ['assume', ROLE, '--tag', '=v'], message: /invalid --tag/ },
-    { args: ['assume', ROLE, '--policy', '@/nonexistent/policy.json'], message: /cannot read --policy file/ },
     { args: ['assume', ROLE, '--policy', '{"Version": '], message: /--policy text is not valid JSON/ },
     { args: ['assume', ROLE, '--session-name', 'has space'], message: /invalid --session-name/ },
     { args: ['assume', ROLE, '--bogus-flag'], message: /unknown option '--bogus-flag' for stsenv assume/ },
@@ -279,6 +278,20 @@ describe('failures: exit code, empty stdout, one clear line', () => {
       assert.equal(sts.fake.requests.length, 0, 'no request was made');
     });
   }
+
+  test('file errors exit 1, as the table says: an unreadable --policy @FILE or --token-file', async () => {
+    sts.fake.reset();
+    for (const [args, message] of [
+      [['assume', ROLE, '--policy', '@/nonexistent/policy.json'], /cannot read --policy file '\/nonexistent\/policy.json': ENOENT/],
+      [['web-identity', ROLE, '--token-file', '/nonexistent/token'], /cannot read --token-file '\/nonexistent\/token': ENOENT/],
+    ] as const) {
+      const run = await runCli(args, { env: env() });
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, message);
+    }
+    assert.equal(sts.fake.requests.length, 0);
+  });
 
   test('AccessDenied: exit 1, the AWS code and the identity used, no stack', async () => {
     sts.fake.reset();

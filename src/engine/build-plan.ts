@@ -80,7 +80,12 @@ export async function baseRoot(profile: ProfileChoice | undefined, ctx: Context)
 function noteRoleChain(root: Root, ctx: Context): void {
   const earlier = ctx.env.STSENV_ROLE_ARN?.trim();
   if (root.kind !== 'keys' || !root.credentials.sessionToken || !earlier || root.credentials.accessKeyId !== envKeys(ctx.env)?.accessKeyId) return;
-  ctx.warn(`signing with the credentials of role ${earlier} from an earlier stsenv in this shell (a role chain); to start from your own, run stsenv unset first, or pass --profile NAME`);
+  // unset alone is no way back for keys the user had exported: the first assume replaced them.
+  ctx.warn(
+    `signing with the credentials of role ${earlier} that an earlier stsenv set in this shell (a role chain); ` +
+      'to start from your own: --profile NAME, or stsenv unset (it leaves what your AWS config gives; keys you had exported were replaced: export them again, ' +
+      'and keep them next time by running the role in a subshell or with stsenv exec ROLE -- COMMAND)',
+  );
 }
 
 /**

@@ -293,6 +293,18 @@ describe('failures: exit code, empty stdout, one clear line', () => {
     assert.equal(sts.fake.requests.length, 0);
   });
 
+  test("a role's MaxSessionDuration: the error says what limits the duration and what to do", async () => {
+    sts.fake.reset();
+    sts.fake.failNext({ error: 'ValidationError' });
+    const run = await runCli(['assume', ROLE, '--duration', '4h'], { env: env() });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /ValidationError: The requested DurationSeconds exceeds the MaxSessionDuration/);
+    assert.match(run.stderr, /MaxSessionDuration \(1h unless raised in IAM\).*shorter --duration.*maximum session duration in IAM/);
+    sts.fake.failNext({ error: 'ValidationError', message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.' });
+    const chained = await runCli(['assume', ROLE, '--duration', '2h'], { env: env() });
+    assert.match(chained.stderr, /a role chain\) lasts at most 1h: pass --duration 1h or less/);
+  });
+
   test('AccessDenied: exit 1, the AWS code and the identity used, no stack', async () => {
     sts.fake.reset();
     sts.fake.failNext({ error: 'AccessDenied', message: 'User is not authorized to perform sts:AssumeRole' });

@@ -2,6 +2,10 @@
 #
 # Install (one line in rc.elv):
 #   eval (stsenv init elvish | slurp)
+# In a script (no interactive editor, so no edit:add-var), take the function
+# from eval's namespace:
+#   var stsenv~
+#   eval (stsenv init elvish | slurp) &on-end={|ns| set stsenv~ = $ns[stsenv~] }
 #
 # Defines a command `stsenv`: `stsenv assume ...`, `stsenv session ...`,
 # `stsenv web-identity ...`, `stsenv export ...` and `stsenv unset` then change
@@ -17,4 +21,5 @@ fn stsenv {|@args|
     eval $out
   }
 }
-edit:add-var stsenv~ $stsenv~
+# edit: exists only in an interactive shell; it is looked up when this runs, so a script compiles this file too.
+try { var add~ = (eval 'put $edit:add-var~'); add stsenv~ $stsenv~ } catch { }

@@ -8,8 +8,8 @@
  * code), and a failure changes nothing and returns stsenv's code.
  *
  * Each case runs in the real shell, loading the function as README says (nu:
- * the file `stsenv init nu` prints, sourced; elvish: edit:add-var, which only
- * the interactive REPL has, is stood in for). STSENV_SHELL=json in the
+ * the file `stsenv init nu` prints, sourced; elvish: the script's way, the
+ * command taken from eval's namespace). STSENV_SHELL=json in the
  * shells' environment proves the format comes from the function.
  */
 import assert from 'node:assert/strict';
@@ -116,8 +116,8 @@ const DIALECTS: Dialect[] = [
   },
   {
     shell: 'elvish',
-    // rc.elv's `eval (stsenv init elvish | slurp)` ends with edit:add-var, which only the REPL has: a stand-in defines the command here.
-    load: async () => ['var stsenv~', 'eval (e:stsenv init elvish | slurp) &ns=(ns [&edit:=(ns [&add-var~={|name value| set stsenv~ = $value }])])'],
+    // A script has no edit:add-var (the REPL's): it takes the command from eval's namespace, as README shows.
+    load: async () => ['var stsenv~', 'eval (e:stsenv init elvish | slurp) &on-end={|ns| set stsenv~ = $ns[stsenv~] }'],
     setenv: (name, value) => `set-env ${name} ${psQuote(value)}`,
     call: (args, out, status) => [
       `try { stsenv ${args.map(psQuote).join(' ')} > ${psQuote(out)}; echo 0 > ${psQuote(status)} } catch e { echo $e[reason][exit-status] > ${psQuote(status)} }`,

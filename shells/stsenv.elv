@@ -5,7 +5,7 @@
 # In a script (no interactive editor, so no edit:add-var), take the function
 # from eval's namespace:
 #   var stsenv~
-#   eval (stsenv init elvish | slurp) &on-end={|ns| set stsenv~ = $ns[stsenv~] }
+#   eval (e:stsenv init elvish | slurp) &on-end={|ns| set stsenv~ = $ns[stsenv~] }
 #
 # Defines a command `stsenv`: `stsenv assume ...`, `stsenv session ...`,
 # `stsenv web-identity ...`, `stsenv export ...` and `stsenv unset` then change

@@ -373,7 +373,7 @@ describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () 
    * Arguments that would start a second command (creating `canary` in the
    * working folder) or come back changed if cmd.exe read them unescaped, once or
    * twice (npm's shim passes %* on, and cmd parses it again). No `%`: Wine's cmd
-   * expands %NAME% inside what a batch file receives, which cmd.exe does not (README).
+   * expands %NAME% inside what a batch file receives, which cmd.exe does not (docs/windows.md).
    */
   const HOSTILE = [
     'plain', 'two  words', '', 'x"&type nul > canary&"', '"&type nul > canary&rem "', 'a"b"c', '"', '\\"', 'trail\\',

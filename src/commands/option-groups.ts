@@ -10,7 +10,7 @@ export const OUTPUT_OPTIONS = {
   shell: {
     alias: 's',
     type: 'string',
-    describe: `Output format: ${FORMATS.map((f) => f.name).join(', ')} (default: the shell running stsenv)`,
+    describe: `Output format: ${FORMATS.map((f) => f.name).join(', ')} (default: the shell running stsenv; dotenv only sets variables, since an env file cannot unset one)`,
     complete: FORMAT_NAMES,
   },
   'profile-name': { type: 'string', describe: 'Section name for --shell ini (default: stsenv)' },

@@ -5,7 +5,7 @@
  * ../../shared/windows-testing.md for what Wine needs.
  *
  * The Windows node.exe is kept in the test cache folder beside the Wine
- * prefix (README, "Run the tests"); everything else lives in a temporary
+ * prefix (CONTRIBUTING.md, "Run the tests"); everything else lives in a temporary
  * folder that `remove()` deletes.
  */
 import { spawn } from 'node:child_process';

@@ -168,7 +168,7 @@ describe('exec exit codes', () => {
     ['no role and no --session', ['exec', '--', 'true'], /needs a role ARN, --profile of a role profile, or --session/],
     ['both a role and --session', ['exec', ROLE, '--session', '--', 'true'], /not both/],
     ['an AssumeRole option with --session', ['exec', '--session', '--tag', 'a=b', '--', 'true'], /--tag does not apply to --session/],
-    ['a word before --', ['exec', ROLE, 'aws', 's3', 'ls'], /Unknown argument/],
+    ['a word before --', ['exec', ROLE, 'aws', 's3', 'ls'], /put -- before the command: stsenv exec arn:aws:iam::123456789012:role\/deploy -- aws s3 ls/],
     ['a bad role ARN', ['exec', 'not-an-arn', '--', 'true'], /invalid role ARN/],
   ];
   for (const [title, args, message] of usage) {

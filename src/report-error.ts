@@ -14,17 +14,17 @@ export function stderrChalk(stderr: Output, env: NodeJS.ProcessEnv): InstanceTyp
  * One line for people: what went wrong, then what to do. The stack and the
  * cause chain only with --debug; messages never carry secrets, so neither do these.
  */
-export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessEnv, debug: boolean): number {
+export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessEnv, debug: boolean, script?: string): number {
   const chalk = stderrChalk(stderr, env);
   if (error instanceof StsenvError) {
     const hint = error.hint ? ` (${error.hint})` : '';
     stderr.write(`${chalk.red('stsenv: error:')} ${error.message}${hint}\n`);
-    if (debug) stderr.write(`${describeCauses(error)}`);
+    if (debug) stderr.write(`${describeCauses(error, script)}`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   stderr.write(`${chalk.red('stsenv: internal error:')} ${message} (run again with --debug for details)\n`);
-  if (debug && error instanceof Error) stderr.write(describeCauses(error));
+  if (debug && error instanceof Error) stderr.write(describeCauses(error, script));
   return 1;
 }
 
@@ -34,13 +34,13 @@ export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessE
  * errors carry the raw HTTP response in hidden fields, and a multi-line
  * message could carry a response body.
  */
-function describeCauses(error: Error): string {
+function describeCauses(error: Error, script: string | undefined): string {
   let text = '';
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
     text += depth === 0 ? '' : 'caused by: ';
     if (current instanceof Error) {
-      const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).map(installedPath);
+      const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).map((frame) => installedPath(frame, script));
       text += `${current.name}: ${current.message.split('\n')[0]}\n${frames.map((line) => `${line}\n`).join('')}`;
       current = current.cause;
     } else {
@@ -57,11 +57,11 @@ function describeCauses(error: Error): string {
  * of cached code: a frame names the installed dist folder instead, where
  * the file is.
  */
-function installedPath(frame: string): string {
-  if (!frame.includes('dist.tmp-')) return frame;
+function installedPath(frame: string, script: string | undefined): string {
+  if (!frame.includes('dist.tmp-') || !script) return frame;
   let dist: string;
   try {
-    dist = dirname(realpathSync(process.argv[1] ?? ''));
+    dist = dirname(realpathSync(script));
   } catch {
     return frame;
   }

@@ -12,6 +12,7 @@
 //   vendor/picker.cjs @clack/prompts, for the profile picker of `stsenv assume` with no role
 //   vendor/spawn.cjs cross-spawn, for `stsenv exec`
 //   vendor/nearest.cjs fastest-levenshtein, for the nearest command or option to a mistyped one
+//   vendor/keyring.cjs @napi-rs/keyring, for keys in the keystore; its native part stays in its platform package
 //   help/WIDTH.json  every --help text, rendered by yargs here at build time, a file per width
 //   shells/          a copy of shells/, the scripts `stsenv init` and `stsenv completion` print
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
@@ -50,6 +51,8 @@ function vendorOf(specifier) {
   if (specifier === 'cross-spawn' || specifier.startsWith('cross-spawn/')) return 'spawn';
   // Only a mistyped command or option is measured against the right ones.
   if (specifier === 'fastest-levenshtein') return 'nearest';
+  // Only runs that read or change keys in the keystore load its binding (and its native part).
+  if (specifier === '@napi-rs/keyring') return 'keyring';
   if (/^(@aws-sdk|@smithy|@aws)\//.test(specifier)) return 'aws';
   return undefined;
 }
@@ -78,7 +81,7 @@ const ownCode = {
 // Every package specifier own code imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
-const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map() };
+const vendored = { yargs: new Map(), aws: new Map(), config: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map(), keyring: new Map() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /**
@@ -177,6 +180,7 @@ const FEATURES = {
   mistakes: 'src/cli/mistakes.ts',
   'full-parser': 'src/cli/yargs-parser.ts',
   'write-profile': 'src/files/credentials-file.ts',
+  keystore: 'src/keystore/keystore.ts',
 };
 const repoPath = (file) => relative(process.cwd(), file).split(sep).join('/');
 const featureOf = new Map(Object.entries(FEATURES).map(([name, entry]) => [entry, name]));
@@ -275,7 +279,7 @@ let help;
 try {
   // CommonJS packages (cross-spawn) call require() for Node's modules: an ES module has none of its own.
   const requireBanner = "import { createRequire as __stsenvCreateRequire } from 'node:module'; const require = __stsenvCreateRequire(import.meta.url);";
-  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', banner: { js: requireBanner }, entryPoints: { help: 'src/cli/yargs-parser.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
+  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', banner: { js: requireBanner }, external: ['@napi-rs/keyring'], entryPoints: { help: 'src/cli/yargs-parser.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
   const { prerenderHelp } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
   help = await prerenderHelp();
 } finally {
@@ -331,6 +335,9 @@ for (const [vendor, specifiers] of Object.entries(vendored)) {
     define: { 'import.meta.url': '__stsenvFile.url' },
     banner: ownCode.banner,
     plugins: vendor === 'sso' ? [unsignedClientPlugin] : [],
+    // The binding's native part cannot be bundled: it is the platform's own package (an optional
+    // dependency of stsenv, installed by npm for this platform only), which the binding requires by name.
+    external: vendor === 'keyring' ? ['@napi-rs/keyring-*', '*.node'] : [],
   });
 }
 

@@ -62,7 +62,7 @@ function where(target: StsTarget): string {
 }
 
 /** Endpoints can be hostile: their text goes to a terminal without control characters, on one line. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text
     .split('\n')[0]!
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')

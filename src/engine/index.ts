@@ -10,6 +10,7 @@ import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
 import { assumePlan, baseRoot, profilePlan, sessionPlan, signingProfile, webIdentityPlan } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
+import { unlockRoot } from './keystore-root.js';
 import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
 import type { ConnectionRequest, CredentialRequest } from './request.js';
@@ -56,9 +57,10 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     if (request.kind === 'profile' && (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined)) {
       throw usageError('--mfa-serial and --token-code apply to role profiles only', 'for an MFA session use stsenv session');
     }
-    if (plan.root.kind === 'keys') return { credentials: plan.root.credentials, region, fromCache: false };
+    const root = await unlockRoot(plan.root, ctx);
+    if (root.kind === 'keys') return { credentials: root.credentials, region, fromCache: false };
     const sts = await ctx.sts();
-    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, rootSigner(plan.root))), region, fromCache: false };
+    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, rootSigner(root))), region, fromCache: false };
   }
   const mfa = request.kind === 'web-identity' ? {} : request.mfa;
   const result = await runPlan(plan, connection, policy, mfa, ctx);
@@ -72,7 +74,17 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
 export async function callerIdentity(request: ConnectionRequest, ctx: Context): Promise<CallerIdentity> {
   const profile = chooseProfile(request.profile, ctx.env);
   const connection = await resolveConnection(request, ctx.env, profile);
-  const root = await baseRoot(signingProfile(profile, ctx), ctx);
+  const root = await unlockRoot(await baseRoot(signingProfile(profile, ctx), ctx), ctx);
   const sts = await ctx.sts();
   return sts.getCallerIdentity(targetFor(connection, rootSigner(root)));
+}
+
+/**
+ * GetCallerIdentity signed with `keys` themselves, at the endpoint and region `profile` would use:
+ * whether keys about to be moved into the keystore work (stsenv keys import).
+ */
+export async function verifyKeys(keys: Credentials, profile: string, request: ConnectionRequest, ctx: Context): Promise<CallerIdentity> {
+  const connection = await resolveConnection(request, ctx.env, { name: profile, from: '--profile' });
+  const sts = await ctx.sts();
+  return sts.getCallerIdentity(targetFor(connection, { credentials: keys, label: `profile '${profile}' (access key ${keys.accessKeyId})` }));
 }

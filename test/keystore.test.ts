@@ -108,13 +108,14 @@ describe('keys in the Secret Service', { skip: missing }, () => {
     assert.equal(sts.fake.requests.length, 1);
   });
 
-  test('the AWS CLI reads a session of the keystore keys through credential_process', async (t) => {
+  test("the AWS CLI reads a session of the keystore keys through the profile's own credential_process, which does not loop", async (t) => {
     if (!existsSync(AWS_CLI_V2)) return t.skip('AWS CLI v2 is not installed at /usr/bin/aws');
     sts.fake.reset();
     const config = readFileSync(join(aws(), 'config'), 'utf8');
-    writeFileSync(join(aws(), 'config'), `${config}\n[profile dev-cli]\nregion = eu-west-1\ncredential_process = ${NODE} ${CLI} session --profile dev --duration 1h --endpoint-url ${sts.fake.url} --shell json\n`);
+    // The same profile: stsenv finds its keys in the keystore before the SDK would run this line again.
+    writeFileSync(join(aws(), 'config'), config.replace('[profile dev]\n', `[profile dev]\ncredential_process = ${NODE} ${CLI} session --profile dev --duration 1h --endpoint-url ${sts.fake.url} --shell json\n`));
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(AWS_CLI_V2, ['sts', 'get-caller-identity', '--profile', 'dev-cli', '--endpoint-url', sts.fake.url, '--output', 'json'], { env: env({ STSENV_NO_CACHE: undefined }), timeout: 60_000 }, (error, stdout, stderr) =>
+      execFile(AWS_CLI_V2, ['sts', 'get-caller-identity', '--profile', 'dev', '--endpoint-url', sts.fake.url, '--output', 'json'], { env: env({ STSENV_NO_CACHE: undefined }), timeout: 60_000 }, (error, stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });

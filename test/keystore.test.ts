@@ -9,6 +9,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { startFakeSignin, type FakeSignin } from './support/fake-signin.js';
 import { CLI, isolatedEnv, runCli, type CliResult } from './support/run-cli.js';
 import { secretServiceMissing, startSecretService, type SecretService } from './support/secret-service.js';
 import { useStsFixture } from './support/sts-fixture.js';
@@ -24,7 +25,14 @@ const missing = secretServiceMissing();
 const sts = useStsFixture();
 let service: SecretService;
 
-after(() => service?.stop());
+let signin: FakeSignin;
+before(async () => {
+  signin = await startFakeSignin(() => sts.fake.issued);
+});
+after(async () => {
+  service?.stop();
+  await signin.close();
+});
 
 function aws(dir = sts.home.dir) {
   return join(dir, '.aws');
@@ -90,6 +98,24 @@ describe('keys in the Secret Service', { skip: missing }, () => {
         ['AssumeRole', KEY_ID],
         ['GetCallerIdentity', KEY_ID],
         ['AssumeRole', KEY_ID],
+      ],
+    );
+  });
+
+  test('exec --server serves a role of the keystore keys; console signs in with a federation token of them', async () => {
+    sts.fake.reset();
+    const probe = `fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } }).then((r) => r.text()).then((t) => process.stdout.write(t))`;
+    const served = await stsenv(['exec', '--server', ROLE, '--profile', 'dev', '--endpoint-url', sts.fake.url, '--', NODE, '-e', probe]);
+    assert.equal(served.code, 0, served.stderr);
+    assert.equal(JSON.parse(served.stdout).AccessKeyId, sts.fake.issued[0]!.accessKeyId);
+    const signedIn = await stsenv(['console', '--profile', 'dev', '--url', '--endpoint-url', sts.fake.url, '--signin-url', signin.url], { HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1,localhost' });
+    assert.equal(signedIn.code, 0, signedIn.stderr);
+    assert.match(signedIn.stdout, /SigninToken=/);
+    assert.deepEqual(
+      sts.fake.requests.map((r) => [r.action, r.accessKeyId]),
+      [
+        ['AssumeRole', KEY_ID],
+        ['GetFederationToken', KEY_ID],
       ],
     );
   });

@@ -83,24 +83,25 @@ export async function baseRoot(profile: ProfileChoice | undefined, ctx: Context)
   if (keys) return keysRoot(keys);
   if (!isRoleProfile(data)) {
     const name = profile?.name ?? 'default';
-    const accessKeyId = await defaultProfileOnly(profile, data, ctx, () => keystoreLookup(ctx)(name));
+    const accessKeyId = await keystoreKeyId(profile, name, ctx);
     if (accessKeyId !== undefined) return keystoreRoot(name, accessKeyId);
   }
   return sdkRoot(profile, ctx.env);
 }
 
 /**
- * The keystore answers for the default chain only where the SDK's chain would
- * read the `default` profile's keys: no profile chosen, and `default` without
- * keys of its own in the files. A chosen profile asks the keystore itself.
+ * The keystore's access key id for `name`: a chosen profile asks the keystore
+ * itself; without one (the default chain) the keystore's `default` answers
+ * only where the SDK's chain would read the `default` profile's keys, that
+ * is when `default` has neither keys nor a role in the files.
  */
-async function defaultProfileOnly(profile: ProfileChoice | undefined, data: Profiles[string] | undefined, ctx: Context, lookup: () => string | undefined): Promise<string | undefined> {
+async function keystoreKeyId(profile: ProfileChoice | undefined, name: string, ctx: Context): Promise<string | undefined> {
   // The index first: without keystore keys for this name, the shared files are not read for it.
-  const accessKeyId = lookup();
+  const accessKeyId = keystoreLookup(ctx)(name);
   if (accessKeyId === undefined || profile) return accessKeyId;
   const profiles = await loadProfiles(ctx.env);
   const own = Object.hasOwn(profiles, 'default') ? profiles.default : undefined;
-  return own?.aws_access_key_id || isRoleProfile(own) || data ? undefined : accessKeyId;
+  return own?.aws_access_key_id || isRoleProfile(own) ? undefined : accessKeyId;
 }
 
 /**

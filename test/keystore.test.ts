@@ -19,6 +19,8 @@ const KEY_ID = 'AKIAKEYSTOREEXAMPLE1';
 const SECRET = 'keystore/Secret+EXAMPLE0000000000000000000';
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const AWS_CLI_V2 = '/usr/bin/aws';
+/** What --write-profile leaves: session credentials, which keys import --all passes over. */
+const SESSION_SECTION = '\n[stsenv]\naws_access_key_id = ASIASESSIONEXAMPLE01\naws_secret_access_key = session/secret\naws_session_token = token\n';
 const PRINT_ENV = `process.stdout.write(JSON.stringify(process.env))`;
 
 const missing = secretServiceMissing();
@@ -162,7 +164,8 @@ describe('keys in the Secret Service', { skip: missing }, () => {
     sts.fake.reset();
     const credentials =
       '# my keys\r\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0001\naws_secret_access_key = other/secret0000000000000000000000000\n\n' +
-      `[ci] ; the build\naws_access_key_id = AKIACIEXAMPLE0000001\nregion = us-east-2\n  aws_secret_access_key=ci/secret00000000000000000000000000000\n# kept\n`;
+      `[ci] ; the build\naws_access_key_id = AKIACIEXAMPLE0000001\nregion = us-east-2\n  aws_secret_access_key=ci/secret00000000000000000000000000000\n# kept\n` +
+      SESSION_SECTION;
     writeFileSync(join(aws(), 'credentials'), credentials, { mode: 0o600 });
     // The first verification fails: 'ci' is left as it was.
     sts.fake.failNext({ error: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' });
@@ -177,7 +180,7 @@ describe('keys in the Secret Service', { skip: missing }, () => {
     assert.match(moved.stderr, /moved the keys of profile 'ci' \(access key AKIA…0001, arn:aws:iam::123456789012:user\/base-user\)/);
     assert.equal(
       readFileSync(join(aws(), 'credentials'), 'utf8'),
-      '# my keys\r\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0001\naws_secret_access_key = other/secret0000000000000000000000000\n\n[ci] ; the build\nregion = us-east-2\n# kept\n',
+      `# my keys\r\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0001\naws_secret_access_key = other/secret0000000000000000000000000\n\n[ci] ; the build\nregion = us-east-2\n# kept\n${SESSION_SECTION}`,
     );
     assert.equal(statSync(join(aws(), 'credentials')).mode & 0o777, 0o600);
     assert.equal(JSON.parse(secretToolLookup('ci')).accessKeyId, 'AKIACIEXAMPLE0000001');
@@ -192,7 +195,7 @@ describe('keys in the Secret Service', { skip: missing }, () => {
 
     const all = await stsenv(['keys', 'import', '--all', '--endpoint-url', sts.fake.url]);
     assert.equal(all.code, 0, all.stderr);
-    assert.equal(readFileSync(join(aws(), 'credentials'), 'utf8'), '# my keys\r\n[other]\n\n[ci] ; the build\nregion = us-east-2\n# kept\n');
+    assert.equal(readFileSync(join(aws(), 'credentials'), 'utf8'), `# my keys\r\n[other]\n\n[ci] ; the build\nregion = us-east-2\n# kept\n${SESSION_SECTION}`);
     const listed = await stsenv(['keys', 'list', '--json']);
     assert.deepEqual(JSON.parse(listed.stdout).map((row: { profile: string }) => row.profile), ['ci', 'dev', 'other']);
   });

@@ -67,6 +67,7 @@ export function unlinkQuietly(path: string): void {
   }
 }
 
+/** Runs `run` holding the lock of `file`; `run` is synchronous, so the lock is held for all of it. */
 export async function withLock<T>(file: string, local: LocalProcess, run: () => T): Promise<T> {
   const lock = `${file}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;

@@ -127,8 +127,10 @@ async function importKeys(request: KeysAction, ctx: Context, tools: ImportTools)
   const { text, problem } = readOwnFile(file, ctx.local);
   if (problem?.refuse) throw failure(`refusing to read ${file}: it ${problem.why}`);
   const sections = tools.sectionKeys(text ?? '');
-  const names = request.all ? [...sections].filter(([, keys]) => keys.aws_access_key_id || keys.aws_secret_access_key).map(([name]) => name) : [needProfile(request)];
-  if (names.length === 0) throw usageError(`${file} has no profile with keys to import`);
+  // --all takes long-term keys only: a section of session credentials (--write-profile's) is not a candidate.
+  const longTerm = (keys: Record<string, string>) => Boolean(keys.aws_access_key_id && keys.aws_secret_access_key && !keys.aws_session_token && !keys.aws_security_token);
+  const names = request.all ? [...sections].filter(([, keys]) => longTerm(keys)).map(([name]) => name) : [needProfile(request)];
+  if (names.length === 0) throw usageError(`${file} has no profile with long-term keys to import`);
   let failed = 0;
   for (const name of names) {
     const keys = sections.get(name);

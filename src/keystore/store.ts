@@ -59,8 +59,24 @@ async function askPassphrase(file: string, confirm: boolean, platform: NodeJS.Pl
   return answers[0]!;
 }
 
-/** A profile's keys from the backend its index entry names. */
-export async function readKeys(profile: string, io: KeystoreIo): Promise<Credentials> {
+/** Keys read in this run, by profile: `exec --server`'s renewals do not read (or prompt) again. */
+const readInRun = new WeakMap<NodeJS.ProcessEnv, Map<string, Promise<Credentials>>>();
+
+/** A profile's keys from the backend its index entry names, read once per run. */
+export function readKeys(profile: string, io: KeystoreIo): Promise<Credentials> {
+  let read = readInRun.get(io.env);
+  if (!read) readInRun.set(io.env, (read = new Map()));
+  let keys = read.get(profile);
+  if (!keys) {
+    keys = readKeysNow(profile, io);
+    // A failure is not kept: the next attempt (a renewal) may find the keystore unlocked.
+    keys.catch(() => read!.delete(profile));
+    read.set(profile, keys);
+  }
+  return keys;
+}
+
+async function readKeysNow(profile: string, io: KeystoreIo): Promise<Credentials> {
   const entry = keystoreEntry(io.env, io.local, profile);
   if (!entry) throw failure(`profile '${profile}' has no keys in the keystore`, { hint: `add them: stsenv keys add ${profile}` });
   const keys = await (await backend(entry.backend, io)).get(profile);

@@ -5,7 +5,7 @@
  * are handed in by the command (each lives in a bundle of its own).
  */
 import { readSync } from 'node:fs';
-import { credentialsFilePath } from '../config/shared-files.js';
+import { credentialsFilePath, loadProfiles } from '../config/shared-files.js';
 import { isTerminal, type Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { failure, StsenvError, usageError } from '../errors.js';
@@ -89,6 +89,10 @@ async function add(request: KeysAction, ctx: Context): Promise<number> {
   const keys = await keysToAdd(profile, ctx);
   const where = await storeKeys(profile, keys, ctx);
   ctx.stderr.write(`stsenv: stored the keys of profile '${profile}' (access key ${shortKeyId(keys.accessKeyId)}) in ${where}\n`);
+  const files = await loadProfiles(ctx.env);
+  if (Object.hasOwn(files, profile) && files[profile]!.aws_access_key_id) {
+    ctx.warn(`profile '${profile}' also has keys in the AWS config or credentials file, which come first; stsenv keys import ${profile} moves them out of the credentials file`);
+  }
   return 0;
 }
 

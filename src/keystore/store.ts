@@ -18,7 +18,6 @@ import { osBackend, osKeystoreName } from './os-backend.js';
 import { askOnTerminal } from './terminal-questions.js';
 import type { StoreBackend, StoredKeys } from './stored-keys.js';
 
-
 /** What the keystore needs from the Context. */
 export type KeystoreIo = Pick<Context, 'env' | 'platform' | 'local' | 'debug'>;
 
@@ -91,7 +90,7 @@ async function updateIndex(io: KeystoreIo, change: (index: KeystoreIndex) => voi
   await withLock(path, io.local, () => {
     const { text, problem } = readOwnFile(path, io.local);
     if (problem?.refuse) throw failure(`refusing to write the keystore index ${path}: it ${problem.why}`);
-    const index = text === undefined ? ({} as KeystoreIndex) : parseKeystoreIndex(text);
+    const index = text === undefined ? (Object.create(null) as KeystoreIndex) : parseKeystoreIndex(text);
     change(index);
     writeFileAtomic(path, `${JSON.stringify({ version: 1, profiles: { ...index } }, null, 2)}\n`, io.local);
   });

@@ -68,8 +68,9 @@ async function trainPhase(phase) {
   if (phase === 'light') {
     // Bundles no training run loaded: their cache holds what their top level compiles. Not those
     // of `sso login` (which waits for a person anyway), `sso logout` and the profile picker (a person again):
-    // their cache would only add to the package.
-    for (const name of readdirSync(join(dir, 'vendor')).filter((file) => file.endsWith('.cjs') && !INTERACTIVE_ONLY.has(file))) {
+    // their cache would only add to the package. Nor the keystore's binding, whose top level loads its
+    // native part: a build on a machine without this platform's package (npm ci --omit=optional) must work.
+    for (const name of readdirSync(join(dir, 'vendor')).filter((file) => file.endsWith('.cjs') && !INTERACTIVE_ONLY.has(file) && file !== 'keyring.cjs')) {
       const filename = join(dir, 'vendor', name);
       if (!existsSync(`${filename}.cache`)) loadBundle(filename);
     }

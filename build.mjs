@@ -12,6 +12,7 @@
 //   vendor/spawn.cjs cross-spawn, for `stsenv exec`
 //   vendor/nearest.cjs fastest-levenshtein, for the nearest command or option to a mistyped one
 //   vendor/split.cjs  shlex, for the command lines of mfa_process, saml_assertion_process and --browser-command
+//   vendor/keyring.cjs @napi-rs/keyring, for keys in the keystore; its native part stays in its platform package
 //   help/WIDTH.json  every --help text, rendered by yargs here at build time, a file per width
 //   shells/          a copy of shells/, the scripts `stsenv init` and `stsenv completion` print
 //   stsenv.mjs       the former entry, kept so that `node dist/stsenv.mjs` still works
@@ -49,6 +50,8 @@ function vendorOf(specifier) {
   if (specifier === 'fastest-levenshtein') return 'nearest';
   // Only a command line a profile or --browser-command gives is split (mfa_process, saml_assertion_process).
   if (specifier === 'shlex') return 'split';
+  // Only runs that read or change keys in the keystore load its binding (and its native part).
+  if (specifier === '@napi-rs/keyring') return 'keyring';
   if (/^(@aws-sdk|@smithy|@aws)\//.test(specifier)) return 'aws';
   return undefined;
 }
@@ -77,7 +80,7 @@ const ownCode = {
 // Every package specifier own code imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
-const vendored = { yargs: new Map(), aws: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map(), split: new Map() };
+const vendored = { yargs: new Map(), aws: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map(), split: new Map(), keyring: new Map() };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /**
@@ -178,6 +181,7 @@ const FEATURES = {
   'write-profile': 'src/files/credentials-file.ts',
   saml: 'src/saml/read-saml.ts',
   doctor: 'src/doctor/run-doctor.ts',
+  keystore: 'src/keystore/keystore.ts',
 };
 const repoPath = (file) => relative(process.cwd(), file).split(sep).join('/');
 const featureOf = new Map(Object.entries(FEATURES).map(([name, entry]) => [entry, name]));
@@ -276,7 +280,7 @@ let help;
 try {
   // CommonJS packages (cross-spawn) call require() for Node's modules: an ES module has none of its own.
   const requireBanner = "import { createRequire as __stsenvCreateRequire } from 'node:module'; const require = __stsenvCreateRequire(import.meta.url);";
-  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', banner: { js: requireBanner }, entryPoints: { help: 'src/cli/yargs-parser.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
+  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', banner: { js: requireBanner }, external: ['@napi-rs/keyring'], entryPoints: { help: 'src/cli/yargs-parser.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
   const { prerenderHelp } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
   help = await prerenderHelp();
 } finally {
@@ -332,6 +336,9 @@ for (const [vendor, specifiers] of Object.entries(vendored)) {
     define: { 'import.meta.url': '__stsenvFile.url' },
     banner: ownCode.banner,
     plugins: vendor === 'sso' ? [unsignedClientPlugin] : [],
+    // The binding's native part cannot be bundled: it is the platform's own package (an optional
+    // dependency of stsenv, installed by npm for this platform only), which the binding requires by name.
+    external: vendor === 'keyring' ? ['@napi-rs/keyring-*', '*.node'] : [],
   });
 }
 

@@ -75,7 +75,7 @@ function where(target: StsTarget): string {
 }
 
 /** Endpoints can be hostile: their text goes to a terminal on one line, control characters made visible. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return printable(redactUrl(text.split('\n')[0]!.trim()));
 }
 

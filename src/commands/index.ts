@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'init', load: async () => (await import('./init.js')).initCommand },
   { name: 'export', load: async () => (await import('./export.js')).exportCommand },
   { name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand },
+  { name: 'keys', load: async () => (await import('./keys.js')).keysCommand },
   { name: 'cache', load: async () => (await import('./cache.js')).cacheCommand },
   { name: 'sso', load: async () => (await import('./sso.js')).ssoCommand },
   { name: 'completion', load: async () => (await import('./completion.js')).completionCommand },

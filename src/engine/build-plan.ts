@@ -9,7 +9,8 @@ import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { checkMfaSerial, checkRoleArn } from '../validate.js';
 import { isRoleProfile, requireProfile, resolveChain, type ProfileChain } from './chain.js';
-import { chainRoot, chainSteps, envKeys, keysRoot, sdkRoot, type MfaProcess, type Plan, type Root, type Step } from './plan.js';
+import { keystoreLookup } from './keystore-root.js';
+import { chainRoot, chainSteps, envKeys, keysRoot, keystoreRoot, sdkRoot, type MfaProcess, type Plan, type Root, type Step } from './plan.js';
 import type { ProfileChoice } from './profile-choice.js';
 import type { AssumeRoleRequest, ProfileCredentialsRequest, SamlRequest, SessionTokenRequest, WebIdentityRequest } from './request.js';
 import { defaultSessionName } from './session-name.js';
@@ -30,14 +31,18 @@ function sessionNamer(ctx: Context): SessionNamer {
 async function profileData(profile: ProfileChoice | undefined, ctx: Context): Promise<{ profiles: SharedConfig; data: ProfileData | undefined } | undefined> {
   if (!profile) return undefined;
   const profiles = sharedConfig(ctx.env);
-  const data = profile.from === '--profile' ? requireProfile(profiles, profile.name) : profiles.profile(profile.name);
+  const keystore = keystoreLookup(ctx);
+  const data =
+    profile.from === '--profile'
+      ? requireProfile(profiles, profile.name, '--profile', keystore)
+      : (profiles.profile(profile.name) ?? (keystore(profile.name) !== undefined ? {} : undefined));
   return { profiles, data };
 }
 
 /** The chain of the chosen profile when it is a role profile. */
 async function roleChain(profile: ProfileChoice | undefined, ctx: Context): Promise<ProfileChain | undefined> {
   const found = await profileData(profile, ctx);
-  return found && isRoleProfile(found.data) ? resolveChain(found.profiles, profile!.name) : undefined;
+  return found && isRoleProfile(found.data) ? resolveChain(found.profiles, profile!.name, keystoreLookup(ctx)) : undefined;
 }
 
 /**
@@ -59,9 +64,11 @@ export function signingProfile(profile: ProfileChoice | undefined, ctx: Context)
 
 /**
  * The root when no role profile is involved: keys written in the profile
- * are read here (as in a chain), anything else the profile gives (SSO,
+ * are read here (as in a chain), then keys in the keystore, which stand
+ * where keys in the file would; anything else the profile gives (SSO,
  * credential_process...) is the SDK's to resolve; without a profile, the key
- * variables, else the SDK's default chain.
+ * variables, else the SDK's default chain (whose `default` profile may have
+ * its keys in the keystore too).
  */
 export async function baseRoot(profile: ProfileChoice | undefined, ctx: Context): Promise<Root> {
   const data = (await profileData(profile, ctx))?.data;
@@ -69,7 +76,27 @@ export async function baseRoot(profile: ProfileChoice | undefined, ctx: Context)
     return chainRoot({ kind: 'static', profile: profile!.name, accessKeyId: data.aws_access_key_id, secretAccessKey: data.aws_secret_access_key, sessionToken: data.aws_session_token || undefined }, ctx.env);
   }
   const keys = profile ? undefined : envKeys(ctx.env);
-  return keys ? keysRoot(keys) : sdkRoot(profile, ctx.env);
+  if (keys) return keysRoot(keys);
+  if (!isRoleProfile(data)) {
+    const name = profile?.name ?? 'default';
+    const accessKeyId = await keystoreKeyId(profile, name, ctx);
+    if (accessKeyId !== undefined) return keystoreRoot(name, accessKeyId);
+  }
+  return sdkRoot(profile, ctx.env);
+}
+
+/**
+ * The keystore's access key id for `name`: a chosen profile asks the keystore
+ * itself; without one (the default chain) the keystore's `default` answers
+ * only where the SDK's chain would read the `default` profile's keys, that
+ * is when `default` has neither keys nor a role in the files.
+ */
+async function keystoreKeyId(profile: ProfileChoice | undefined, name: string, ctx: Context): Promise<string | undefined> {
+  // The index first: without keystore keys for this name, the shared files are not read for it.
+  const accessKeyId = keystoreLookup(ctx)(name);
+  if (accessKeyId === undefined || profile) return accessKeyId;
+  const own = sharedConfig(ctx.env).profile('default');
+  return own?.aws_access_key_id || isRoleProfile(own) ? undefined : accessKeyId;
 }
 
 /**

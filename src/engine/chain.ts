@@ -16,7 +16,13 @@ export type RootSource =
   /** credential_source = Environment: the AWS_ACCESS_KEY_ID... variables. */
   | { kind: 'environment'; profile: string }
   /** saml_assertion_process: the profile's own role, assumed with the SAML assertion the command prints (unsigned). */
-  | { kind: 'saml'; profile: string };
+  | { kind: 'saml'; profile: string }
+  /** Keys in the keystore (README: Keys in the keystore), standing where keys in the credentials file would. */
+  | { kind: 'keystore'; profile: string; accessKeyId: string };
+
+/** The access key id of a profile's keys in the keystore, when it has some there. */
+export type KeystoreLookup = (profile: string) => string | undefined;
+const noKeystore: KeystoreLookup = () => undefined;
 
 /** One AssumeRole a profile asks for. */
 export interface RoleHop {
@@ -43,8 +49,9 @@ export function isRoleProfile(data: ProfileData | undefined): boolean {
   return Boolean(data?.role_arn);
 }
 
-export function requireProfile(profiles: ProfileSource, name: string, why = '--profile'): ProfileData {
-  const data = profiles.profile(name);
+/** A profile whose keys are only in the keystore exists, with no settings in the files. */
+export function requireProfile(profiles: ProfileSource, name: string, why = '--profile', keystore: KeystoreLookup = noKeystore): ProfileData {
+  const data = profiles.profile(name) ?? (keystore(name) !== undefined ? {} : undefined);
   if (!data) {
     throw usageError(`${why} names profile '${name}', which is not in the AWS config or credentials file`, 'check the name, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE');
   }
@@ -60,6 +67,11 @@ function staticRoot(name: string, data: ProfileData): RootSource | undefined {
     secretAccessKey: data.aws_secret_access_key,
     sessionToken: data.aws_session_token || undefined,
   };
+}
+
+function keystoreRoot(name: string, keystore: KeystoreLookup): RootSource | undefined {
+  const accessKeyId = keystore(name);
+  return accessKeyId === undefined ? undefined : { kind: 'keystore', profile: name, accessKeyId };
 }
 
 function roleHop(name: string, data: ProfileData): RoleHop {
@@ -96,14 +108,14 @@ function roleHop(name: string, data: ProfileData): RoleHop {
  * source_profile and has keys uses its own keys, as the AWS CLI does; any
  * other repeat is a loop.
  */
-export function resolveChain(profiles: ProfileSource, name: string): ProfileChain {
+export function resolveChain(profiles: ProfileSource, name: string, keystore: KeystoreLookup = noKeystore): ProfileChain {
   const hops: RoleHop[] = [];
   const seen: string[] = [];
   let current = name;
-  let data = requireProfile(profiles, name);
+  let data = requireProfile(profiles, name, '--profile', keystore);
   for (;;) {
     if (!isRoleProfile(data)) {
-      const root = staticRoot(current, data) ?? { kind: 'sdk' as const, profile: current };
+      const root = staticRoot(current, data) ?? keystoreRoot(current, keystore) ?? { kind: 'sdk' as const, profile: current };
       return { root, hops: hops.reverse() };
     }
     seen.push(current);
@@ -126,9 +138,9 @@ export function resolveChain(profiles: ProfileSource, name: string): ProfileChai
     if (!source) {
       throw usageError(`role profile '${current}' has neither source_profile nor credential_source`, 'add source_profile = NAME of the profile whose credentials assume the role');
     }
-    const sourceData = requireProfile(profiles, source, `source_profile of profile '${current}'`);
+    const sourceData = requireProfile(profiles, source, `source_profile of profile '${current}'`, keystore);
     if (source === current) {
-      const own = staticRoot(current, data);
+      const own = staticRoot(current, data) ?? keystoreRoot(current, keystore);
       if (!own) throw usageError(`profile '${current}' is its own source_profile but has no aws_access_key_id and aws_secret_access_key`);
       return { root: own, hops: hops.reverse() };
     }

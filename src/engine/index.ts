@@ -10,9 +10,10 @@ import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
 import { assumePlan, profilePlan, samlPlan, sessionPlan, webIdentityPlan } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
+import { unlockRoot } from './keystore-root.js';
 import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
-import type { CredentialRequest, ProfileCredentialsRequest } from './request.js';
+import type { ConnectionRequest, CredentialRequest, ProfileCredentialsRequest } from './request.js';
 import { runPlan } from './run-plan.js';
 import { resolveConnection, targetFor, type Signer } from './target.js';
 
@@ -64,9 +65,10 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     if (request.kind === 'profile' && (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined)) {
       throw usageError('--mfa-serial and --token-code apply to role profiles only', 'for an MFA session use stsenv session');
     }
-    if (plan.root.kind === 'keys') return { credentials: plan.root.credentials, region, fromCache: false };
+    const root = await unlockRoot(plan.root, ctx);
+    if (root.kind === 'keys') return { credentials: root.credentials, region, fromCache: false };
     const sts = await ctx.sts();
-    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, rootSigner(plan.root))), region, fromCache: false };
+    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, rootSigner(root))), region, fromCache: false };
   }
   const mfa = request.kind === 'web-identity' || request.kind === 'saml' ? {} : request.mfa;
   const result = await runPlan(plan, connection, policy, mfa, ctx);
@@ -86,13 +88,25 @@ export async function callerIdentity(request: ProfileCredentialsRequest, ctx: Co
   const profile = chooseProfile(request.connection.profile, ctx.env);
   const plan = await profilePlan(request, profile, ctx);
   const connection = await resolveConnection(request.connection, ctx.env, profile);
-  let signer: Signer = rootSigner(plan.root);
+  let signer: Signer;
   if (plan.steps.length > 0) {
     const result = await runPlan(plan, connection, cachePolicy(request.cache, ctx), request.mfa, ctx);
     signer = { credentials: result.credentials, label: `${plan.steps[plan.steps.length - 1]!.describe} (access key ${result.credentials.accessKeyId})` };
   } else if (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined) {
     throw usageError('--mfa-serial and --token-code apply to role profiles only', 'for an MFA session use stsenv session');
+  } else {
+    signer = rootSigner(await unlockRoot(plan.root, ctx));
   }
   const sts = await ctx.sts();
   return sts.getCallerIdentity(targetFor(connection, signer));
+}
+
+/**
+ * GetCallerIdentity signed with `keys` themselves, at the endpoint and region `profile` would use:
+ * whether keys about to be moved into the keystore work (stsenv keys import).
+ */
+export async function verifyKeys(keys: Credentials, profile: string, request: ConnectionRequest, ctx: Context): Promise<CallerIdentity> {
+  const connection = await resolveConnection(request, ctx.env, { name: profile, from: '--profile' });
+  const sts = await ctx.sts();
+  return sts.getCallerIdentity(targetFor(connection, { credentials: keys, label: `profile '${profile}' (access key ${keys.accessKeyId})` }));
 }

@@ -21,6 +21,8 @@ export type Root =
   /** The SDK resolves the credentials of `profile`, or its default chain when undefined. */
   | { kind: 'sdk'; profile?: string; key: string; label: string }
   | { kind: 'keys'; credentials: Credentials; key: string; label: string }
+  /** Long-term keys in the keystore: read only when a call must be signed with them (unlockRoot), never for a cache hit. */
+  | { kind: 'keystore'; profile: string; accessKeyId: string; key: string; label: string }
   /** AssumeRoleWithWebIdentity is not signed. */
   | { kind: 'unsigned'; key: string; label: string };
 
@@ -96,17 +98,26 @@ export function chainRoot(root: RootSource, env: NodeJS.ProcessEnv): Root {
       return sdkRoot({ name: root.profile, from: '--profile' }, env);
     case 'saml':
       return { kind: 'unsigned', key: `saml-profile:${root.profile}@${filesKey(env)}`, label: `the SAML assertion of profile '${root.profile}'` };
+    case 'keystore':
+      return keystoreRoot(root.profile, root.accessKeyId);
   }
 }
 
-/** Who signs with a root's credentials. */
+/** A profile's keys in the keystore: the cache key names the access key id, known without opening the keystore. */
+export function keystoreRoot(profile: string, accessKeyId: string): Root {
+  return { kind: 'keystore', profile, accessKeyId, key: `keystore:${profile}:${accessKeyId}`, label: `profile '${profile}' (access key ${accessKeyId}, in the keystore)` };
+}
+
+/** Who signs with a root's credentials (a keystore root is unlocked first: unlockRoot). */
 export function rootSigner(root: Root): Signer {
+  if (root.kind === 'keystore') throw new Error(`internal: the keys of ${root.label} were not read before signing`);
   return root.kind === 'sdk' ? { profile: root.profile, label: root.label } : root.kind === 'keys' ? { credentials: root.credentials, label: root.label } : { label: root.label };
 }
 
 /** Long-term keys can call GetSessionToken; session credentials cannot. */
 export function isLongTerm(root: Root): boolean {
-  return root.kind === 'keys' && !root.credentials.sessionToken;
+  // The keystore holds an access key id and its secret only: long-term keys.
+  return root.kind === 'keystore' || (root.kind === 'keys' && !root.credentials.sessionToken);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { IssuedCredentials, StsService } from '../aws/sts.js';
 import type { Context } from '../context.js';
 import { StsenvError } from '../errors.js';
 import type { CachePolicy } from './cache-policy.js';
+import { unlockRoot } from './keystore-root.js';
 import { planKeys, rootSigner, stepLabel, type Plan, type SamlAssertion, type Step } from './plan.js';
 import type { MfaRequest } from './request.js';
 import { targetFor, type Signer, type StsConnection } from './target.js';
@@ -42,6 +43,9 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
     }
   }
 
+  // The keystore is opened only now, when its keys must sign the first call (a passphrase before any MFA code, whose time runs).
+  const root = start === 0 ? await unlockRoot(plan.root, ctx) : plan.root;
+
   // Codes first: a person answers once, before anything is sent.
   const codes = new Map<number, string>();
   if (plan.steps.slice(start).some((step) => 'mfaSerial' in step && step.mfaSerial)) {
@@ -69,7 +73,7 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
     const step = plan.steps[i]!;
     // The root signs the first call; each call after it, the credentials the one before gave.
     const signer: Signer =
-      i === 0 || !base ? rootSigner(plan.root) : { credentials: base, label: `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})` };
+      i === 0 || !base ? rootSigner(root) : { credentials: base, label: `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})` };
     const stepTarget = targetFor(connection, signer);
     const code = codes.get(i);
     const assertion = step.operation === 'AssumeRoleWithSAML' ? await samlAssertion(step.assertion, ctx) : undefined;

@@ -15,6 +15,7 @@ import { sharedConfig } from '../config/shared-files.js';
 import { assumePlan, baseRoot, signingProfile } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
 import { isRoleProfile, requireProfile } from './chain.js';
+import { keystoreLookup, unlockRoot } from './keystore-root.js';
 import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
 import type { SigninRequest } from './request.js';
@@ -89,7 +90,7 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
   let roleProfile = false;
   if (request.roleArn === undefined && signing) {
     const profiles = sharedConfig(ctx.env);
-    roleProfile = isRoleProfile(signing.from === '--profile' ? requireProfile(profiles, signing.name) : profiles.profile(signing.name));
+    roleProfile = isRoleProfile(signing.from === '--profile' ? requireProfile(profiles, signing.name, '--profile', keystoreLookup(ctx)) : profiles.profile(signing.name));
   }
   // --duration is the console session's, not the role session's: the role is asked for as `assume` asks (and cached alike).
   // A role profile named by AWS_PROFILE signs in as its role too.
@@ -113,12 +114,13 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
       },
     };
   }
-  const root = await baseRoot(signing, ctx);
+  const planned = await baseRoot(signing, ctx);
   return {
     region,
     chained: false,
     timeoutMs: connection.timeoutMs,
     credentials: async () => {
+      const root = await unlockRoot(planned, ctx);
       // Keys from the environment need no SDK; session credentials then sign in with no request to STS at all.
       const current = root.kind === 'keys' ? root.credentials : await (await ctx.sts()).resolveBaseCredentials(targetFor(connection, rootSigner(root)));
       if (current.sessionToken) {

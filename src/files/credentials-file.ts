@@ -5,9 +5,9 @@
  * the current text, and rename a complete new file into place, so racing
  * stsenv processes lose no section and a crash leaves the old file.
  */
-import { closeSync, constants, mkdirSync, openSync, readdirSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { mkdirSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { unlinkQuietly, withLock } from './file-lock.js';
 import { isAbandonedTemp, lstatOrUndefined, writeFileAtomic } from './safe-files.js';
 import { fileProblem, folderProblem, linkProblem, MAX_BYTES, readTrusted } from './trust.js';
 import type { LocalProcess } from '../context.js';
@@ -21,6 +21,7 @@ export interface CredentialsFileIo {
   env: NodeJS.ProcessEnv;
   local: LocalProcess;
   warn(message: string): void;
+  debug?(message: string): void;
 }
 
 const MANAGED_KEYS = new Set<string>([...Object.values(INI_KEYS), 'aws_security_token']);
@@ -67,82 +68,6 @@ export function replaceSection(text: string, name: string, credentials: Credenti
   const missing = values.filter(([key]) => !written.has(key)).map(([key, value]) => `${key} = ${value}`);
   body.splice(lastKey + 1, 0, ...missing);
   return [...lines.slice(0, start + 1), ...body, ...lines.slice(end)].join(eol) + eol;
-}
-
-// ---------------------------------------------------------------- locking
-
-const LOCK_WAIT_MS = 15_000;
-/** A lock whose owner we cannot check (another host) is broken after this. */
-const FOREIGN_LOCK_STALE_MS = 60_000;
-
-function ownerAlive(text: string, mtimeMs: number, local: LocalProcess): boolean {
-  const [pid, host] = text.trim().split(/\s+/);
-  if (host !== hostname()) return Date.now() - mtimeMs < FOREIGN_LOCK_STALE_MS;
-  return local.isAlive(Number(pid));
-}
-
-function tryCreate(path: string, local: LocalProcess): boolean {
-  try {
-    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    writeSync(fd, `${local.pid} ${hostname()}\n`);
-    closeSync(fd);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-}
-
-/**
- * Removes `lock` if the process that holds it is gone. Breakers take a second
- * lock first, so two of them cannot both see the dead owner and one remove
- * the fresh lock the other has just taken.
- */
-function breakIfStale(lock: string, local: LocalProcess): void {
-  const breaker = `${lock}.break`;
-  if (!tryCreate(breaker, local)) {
-    const stats = lstatOrUndefined(breaker);
-    // A breaker killed between its two steps: its lock is broken by age.
-    if (stats && Date.now() - stats.mtimeMs > FOREIGN_LOCK_STALE_MS) unlinkQuietly(breaker);
-    return;
-  }
-  try {
-    const mtimeMs = lstatOrUndefined(lock)?.mtimeMs;
-    // Read without blocking: a FIFO in its place is refused at once, never waited on.
-    const { text, problem } = readTrusted(lock, local, MAX_BYTES.lockFile);
-    if (problem?.refuse) throw failure(`cannot take the lock ${lock}: it ${problem.why}`, { hint: 'remove it if no stsenv is running' });
-    if (text === undefined || mtimeMs === undefined) return; // released meanwhile
-    if (!ownerAlive(text, mtimeMs, local)) unlinkQuietly(lock);
-  } finally {
-    unlinkQuietly(breaker);
-  }
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // gone already
-  }
-}
-
-async function withLock<T>(file: string, local: LocalProcess, run: () => T): Promise<T> {
-  const lock = `${file}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  let delay = 5;
-  while (!tryCreate(lock, local)) {
-    breakIfStale(lock, local);
-    if (Date.now() > deadline) {
-      throw failure(`${file} is locked by another stsenv (${lock})`, { hint: 'try again; remove the .lock file if no stsenv is running' });
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
-    delay = Math.min(delay * 2, 100);
-  }
-  try {
-    return run();
-  } finally {
-    unlinkQuietly(lock);
-  }
 }
 
 // ---------------------------------------------------------------- writing
@@ -209,8 +134,18 @@ async function rewriteLocked(file: string, what: string, change: (text: string) 
 }
 
 export async function writeProfile(name: string, credentials: Credentials, io: CredentialsFileIo): Promise<string> {
+  return updateCredentialsFile(io, '--write-profile', (text) => replaceSection(text, name, credentials));
+}
+
+/**
+ * Replaces the credentials file with `edit` of its current text, under the lock, atomically
+ * (mode 600); `edit` returning undefined leaves the file alone. Returns the file written;
+ * `purpose` (the command) is named in the debug line.
+ */
+export async function updateCredentialsFile(io: CredentialsFileIo, purpose: string, edit: (text: string) => string | undefined): Promise<string> {
   const file = checkedTarget(credentialsFilePath(io.env), 'credentials', io);
-  await rewriteLocked(file, 'credentials', (text) => replaceSection(text, name, credentials), io.local);
+  io.debug?.(`${purpose}: rewriting ${file} under its lock`);
+  await rewriteLocked(file, 'credentials', edit, io.local);
   return file;
 }
 
@@ -223,4 +158,49 @@ export async function writeProfile(name: string, credentials: Credentials, io: C
  */
 export async function updateFileLocked(path: string, change: (text: string) => string | undefined, io: CredentialsFileIo): Promise<void> {
   await rewriteLocked(checkedTarget(path, 'the file', io), 'the file', change, io.local);
+}
+
+/** The file's text as lines with their own line endings, so that what is kept is kept byte for byte. */
+function linesWithEndings(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+function withoutEnding(line: string): string {
+  return line.replace(/\r?\n$/, '');
+}
+
+/** Every section's keys as the file writes them (the first of a repeated key), by section name. */
+export function sectionKeys(text: string): Map<string, Record<string, string>> {
+  const sections = new Map<string, Record<string, string>>();
+  let current: Record<string, string> | undefined;
+  for (const line of linesWithEndings(text).map(withoutEnding)) {
+    const section = SECTION.exec(line);
+    if (section) {
+      current = sections.get(section[1]!) ?? {};
+      sections.set(section[1]!, current);
+      continue;
+    }
+    const key = KEY_LINE.exec(line)?.[1];
+    if (current && key !== undefined && MANAGED_KEYS.has(key) && !Object.hasOwn(current, key)) {
+      current[key] = line.slice(line.indexOf('=') + 1).trim();
+    }
+  }
+  return sections;
+}
+
+/** The text without section `name`'s key lines (its header and every other line kept as they were). */
+export function removeSectionKeys(text: string, name: string): string {
+  let inside = false;
+  return linesWithEndings(text)
+    .filter((line) => {
+      const bare = withoutEnding(line);
+      const section = SECTION.exec(bare);
+      if (section) {
+        inside = section[1] === name;
+        return true;
+      }
+      const key = KEY_LINE.exec(bare)?.[1];
+      return !(inside && key !== undefined && MANAGED_KEYS.has(key));
+    })
+    .join('');
 }

@@ -40,6 +40,7 @@ export const MAX_BYTES = {
   ssoCacheFile: 1024 * 1024,
   lockFile: 1024,
   sharedFile: 16 * 1024 * 1024,
+  keystoreFile: 16 * 1024 * 1024,
 } as const;
 
 const octal = (mode: number) => (mode & 0o7777).toString(8);

@@ -362,7 +362,7 @@ describe('the filter and the list (unit)', () => {
     const entries = pickerEntries(profiles);
     assert.deepEqual(entries.map((e) => [e.profile, e.sso]), [['Prod.Admin', true], ['alpha', false], ['we\u001b[2Jird', false], ['zeta', false]]);
     assert.deepEqual(entries.map((e) => e.line), [
-      'Prod.Admin    SSO 111111111111 Admin            eu-west-1',
+      'Prod.Admin    SSO 111111111111 Admin          eu-west-1',
       'alpha         arn:aws:iam::1:role/alpha-role',
       'we\\x1b[2Jird  arn:aws:iam::1:role/w\\x07',
       'zeta          arn:aws:iam::1:role/z           eu-west-1',

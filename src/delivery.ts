@@ -98,7 +98,13 @@ const OTHER_KINDS: ReadonlyArray<[key: string, kind: string]> = [
  */
 async function refuseProfileClash(name: string, ctx: Context): Promise<void> {
   const { sharedConfig } = await import('./config/shared-files.js');
-  const data = sharedConfig(ctx.env).profile(name);
+  let data;
+  try {
+    data = sharedConfig(ctx.env).profile(name);
+  } catch {
+    // Files that cannot be read tell nothing of a clash: the writer's own checks decide about the file it writes.
+    return;
+  }
   const clash = data && OTHER_KINDS.find(([key]) => data[key]);
   if (clash) {
     throw usageError(

@@ -7,6 +7,7 @@
  * on stderr even with --debug.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -299,10 +300,14 @@ fetch(target, { redirect: 'manual' }).then((res) => writeFileSync(${JSON.stringi
     assert.doesNotMatch(secret.stderr, /TOPSECRET/);
   });
 
-  test('another user who reads the one-time address from the process list gets nothing; it is reported, exit 1', { skip: process.getuid?.() !== 0 }, async () => {
+  test('another user who reads the one-time address from the process list gets nothing; it is reported, exit 1', { skip: process.getuid?.() !== 0 }, async (t) => {
     reset();
     const dir = join(sts.home.dir, 'thief');
     mkdirSync(join(dir, 'bin'), { recursive: true, mode: 0o755 });
+    // The thief is any local program another user can run: a node that uid 12345 can reach (the
+    // pinned one may sit in root's 0700 home, where only root can start it).
+    const thiefNode = [NODE, '/usr/bin/node', '/usr/local/bin/node'].find((node) => spawnSync(node, ['-e', '0'], { uid: 12345, gid: 12345 }).status === 0);
+    if (!thiefNode) return t.skip('no node that another user can start');
     const log = join(dir, 'log.json');
     // The launcher's argv is what /proc/PID/cmdline shows every user: a process of uid 12345 fetches it first.
     const script = join(dir, 'browser.cjs');
@@ -310,7 +315,7 @@ fetch(target, { redirect: 'manual' }).then((res) => writeFileSync(${JSON.stringi
       script,
       `const { spawnSync } = require('node:child_process');
 const { writeFileSync } = require('node:fs');
-const thief = spawnSync(${JSON.stringify(NODE)}, ['-e', "fetch(process.argv[1], { redirect: 'manual' }).then((r) => console.log(JSON.stringify({ status: r.status, location: r.headers.get('location') })))", process.argv[2]], { uid: 12345, gid: 12345, encoding: 'utf8' });
+const thief = spawnSync(${JSON.stringify(thiefNode)}, ['-e', "fetch(process.argv[1], { redirect: 'manual' }).then((r) => console.log(JSON.stringify({ status: r.status, location: r.headers.get('location') })))", process.argv[2]], { uid: 12345, gid: 12345, encoding: 'utf8' });
 writeFileSync(${JSON.stringify(log)}, thief.stdout || thief.stderr || String(thief.error));`,
     );
     chmodSync(dir, 0o755);

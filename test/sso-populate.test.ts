@@ -89,7 +89,7 @@ describe('sso populate', () => {
     ].filter((n) => n !== '444444444444.Admin'));
     assert.match(added, /\[profile Prod-Account.Billing\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Billing\nregion = eu-west-1\nstsenv_populate = corp\n/);
     assert.ok(!/AKIAEVIL\n|^aws_access_key_id/m.test(added), 'no line injected');
-    assert.match(stderr, /skipping role 'badrole = x' of account 444444444444: not an IAM role name/);
+    assert.match(stderr, /skipping role 'bad\\x0arole = x' of account 444444444444: not an IAM role name/);
     assert.match(stderr, /skipping account 'not-an-id'/);
     assert.match(stderr, /wrote .*config for sso-session 'corp' \(7 roles\): 7 added, 0 updated, 0 removed, 0 unchanged/);
 

@@ -11,7 +11,9 @@ import type { ProfileData, ProfileSource } from '../config/shared-files.js';
 export type RootSource =
   /** Keys written in the profile itself: read here, no SDK needed. */
   | { kind: 'static'; profile: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
-  /** Anything else the SDK resolves for a profile: SSO, credential_process, login... */
+  /** credential_process: the command stsenv runs itself, split as the AWS CLI splits it, without a shell. */
+  | { kind: 'process'; profile: string; command: string }
+  /** Anything else the SDK resolves for a profile: SSO, web identity, login... */
   | { kind: 'sdk'; profile: string }
   /** credential_source = Environment: the AWS_ACCESS_KEY_ID... variables. */
   | { kind: 'environment'; profile: string }
@@ -62,6 +64,21 @@ function staticRoot(name: string, data: ProfileData): RootSource | undefined {
   };
 }
 
+/**
+ * A profile's credential_process, when it is what gives the credentials: in the
+ * AWS CLI's order, keys written in the profile, a web identity and SSO come first.
+ */
+function processRoot(name: string, data: ProfileData): RootSource | undefined {
+  const command = data.credential_process?.trim();
+  if (!command || data.web_identity_token_file || data.sso_session || data.sso_start_url) return undefined;
+  return { kind: 'process', profile: name, command };
+}
+
+/** What gives a profile that assumes no role its credentials. */
+export function ownRoot(name: string, data: ProfileData): RootSource {
+  return staticRoot(name, data) ?? processRoot(name, data) ?? { kind: 'sdk', profile: name };
+}
+
 function roleHop(name: string, data: ProfileData): RoleHop {
   const where = `in profile '${name}'`;
   const hop: RoleHop = { profile: name, roleArn: checkRoleArn(data.role_arn!, `role_arn ${where}`) };
@@ -103,8 +120,7 @@ export function resolveChain(profiles: ProfileSource, name: string): ProfileChai
   let data = requireProfile(profiles, name);
   for (;;) {
     if (!isRoleProfile(data)) {
-      const root = staticRoot(current, data) ?? { kind: 'sdk' as const, profile: current };
-      return { root, hops: hops.reverse() };
+      return { root: ownRoot(current, data), hops: hops.reverse() };
     }
     seen.push(current);
     hops.push(roleHop(current, data));

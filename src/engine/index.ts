@@ -65,8 +65,10 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
       throw usageError('--mfa-serial and --token-code apply to role profiles only', 'for an MFA session use stsenv session');
     }
     if (plan.root.kind === 'keys') return { credentials: plan.root.credentials, region, fromCache: false };
+    // A credential_process's credentials are printed as it gave them: no SDK, no request.
+    if (plan.root.kind === 'process') return { credentials: (await rootSigner(plan.root, ctx)).credentials!, region, fromCache: false };
     const sts = await ctx.sts();
-    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, rootSigner(plan.root))), region, fromCache: false };
+    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, await rootSigner(plan.root, ctx))), region, fromCache: false };
   }
   const mfa = request.kind === 'web-identity' || request.kind === 'saml' ? {} : request.mfa;
   const result = await runPlan(plan, connection, policy, mfa, ctx);
@@ -81,6 +83,7 @@ export async function callerIdentity(request: ConnectionRequest, ctx: Context): 
   const profile = chooseProfile(request.profile, ctx.env);
   const connection = await resolveConnection(request, ctx.env, profile);
   const root = await baseRoot(signingProfile(profile, ctx), ctx);
+  const signer = await rootSigner(root, ctx);
   const sts = await ctx.sts();
-  return sts.getCallerIdentity(targetFor(connection, rootSigner(root)));
+  return sts.getCallerIdentity(targetFor(connection, signer));
 }

@@ -1,7 +1,7 @@
 /**
  * A profile's credential_process, run by stsenv itself as the AWS CLI runs
- * it: the line split into words (botocore's rules, no shell: `;`, `|`,
- * `$(...)` are words like any other), its stdout read as the Version 1
+ * it: the line split into words (botocore's rules: Python's shlex, on
+ * Windows the C runtime's; no shell: `;`, `|`, `$(...)` are words like any other), its stdout read as the Version 1
  * JSON, its stderr kept for the error. Loaded only when a process runs.
  */
 import { enterProfile, loopReported } from '../aws/credential-process-guard.js';
@@ -84,6 +84,7 @@ export async function processCredentials(root: { profile: string; command: strin
     timeoutMs: CREDENTIAL_PROCESS_TIMEOUT_MS,
     ctx,
     env,
+    asCredentialProcess: true,
     failed: (how, stderr) => failedRun(what, how, stderr),
   });
   return readProcessOutput(stdout, what, ctx.now());

@@ -65,12 +65,14 @@ function staticRoot(name: string, data: ProfileData): RootSource | undefined {
 }
 
 /**
- * A profile's credential_process, when it is what gives the credentials: in the
- * AWS CLI's order, keys written in the profile, a web identity and SSO come first.
+ * A profile's credential_process, when it is what gives the credentials: keys
+ * written in the profile and a web identity token file come first, in the AWS
+ * CLI and the SDK alike. (The SDK takes it before SSO settings in the same
+ * profile, the AWS CLI after: stsenv keeps the SDK's order it always had.)
  */
 function processRoot(name: string, data: ProfileData): RootSource | undefined {
   const command = data.credential_process?.trim();
-  if (!command || data.web_identity_token_file || data.sso_session || data.sso_start_url) return undefined;
+  if (!command || data.web_identity_token_file) return undefined;
   return { kind: 'process', profile: name, command };
 }
 

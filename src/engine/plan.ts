@@ -119,19 +119,19 @@ export function chainRoot(root: RootSource, env: NodeJS.ProcessEnv): Root {
 
 /**
  * The credential_process of profile `default` when the SDK's default chain
- * would reach it, as the AWS CLI's would: no key variables (the root would be
- * them), no web identity token, and no keys, SSO or role in that profile.
+ * would reach it, as it would: no key variables (the root would be them), and
+ * no keys, web identity token file, SSO or role in that profile.
  * Looked at only when a request is to be signed, never on a cache hit.
  */
 function defaultChainProcess(env: NodeJS.ProcessEnv): { profile: string; command: string } | undefined {
-  if (env.AWS_WEB_IDENTITY_TOKEN_FILE) return undefined;
   let data;
   try {
     data = sharedConfig(env).profile('default');
   } catch {
     return undefined;
   }
-  if (!data || data.role_arn) return undefined;
+  // The default chain asks SSO before it reads the profile's other settings.
+  if (!data || data.role_arn || data.sso_session || data.sso_start_url) return undefined;
   const own = ownRoot('default', data);
   return own.kind === 'process' ? own : undefined;
 }

@@ -187,3 +187,30 @@ describe('credential_process run by stsenv, without a shell', () => {
     assert.equal(sts.fake.requests.length, 0);
   });
 });
+
+describe("the line's words on Windows, as botocore splits a credential_process there", () => {
+  // Each case checked against botocore's own compat_shell_split(line, 'win32').
+  const cases: Array<[string, string[]]> = [
+    ['C:\\Tools\\creds.exe --a "b c"', ['C:\\Tools\\creds.exe', '--a', 'b c']],
+    ['"C:\\Program Files\\x.cmd" a\\\\"b c" d', ['C:\\Program Files\\x.cmd', 'a\\b c', 'd']],
+    ['a\\\\\\"b', ['a\\"b']],
+    ['"" x', ['', 'x']],
+    ['a\\\\ b\\', ['a\\\\', 'b\\']],
+    ['  a\t\tb  ', ['a', 'b']],
+    ['x"y z"w', ['xy zw']],
+    ['a & b | c ; $(d) > e', ['a', '&', 'b', '|', 'c', ';', '$(d)', '>', 'e']],
+  ];
+  for (const [line, words] of cases) {
+    test(JSON.stringify(line), async () => {
+      const { splitWindowsCommandLine } = await import('../src/exec/windows-split.js');
+      assert.deepEqual(splitWindowsCommandLine(line), words);
+    });
+  }
+
+  test('a quote left open is refused, naming the setting', async () => {
+    const { splitCommandLine } = await import('../src/exec/helper-command.js');
+    assert.throws(() => splitCommandLine('creds "open', "credential_process of profile 'p'", true), /cannot read credential_process of profile 'p'/);
+    assert.deepEqual(splitCommandLine('C:\\a\\b.exe x', 'w', true), ['C:\\a\\b.exe', 'x']);
+    assert.deepEqual(splitCommandLine('C:\\a\\b.exe x', 'w'), ['C:ab.exe', 'x'], 'POSIX rules elsewhere, as botocore');
+  });
+});

@@ -2,6 +2,10 @@
 #
 # Install (one line in rc.elv):
 #   eval (stsenv init elvish | slurp)
+# In a script (no interactive editor, so no edit:add-var), take the function
+# from eval's namespace:
+#   var stsenv~
+#   eval (e:stsenv init elvish | slurp) &on-end={|ns| set stsenv~ = $ns[stsenv~] }
 #
 # Defines a command `stsenv`: `stsenv assume ...`, `stsenv session ...`,
 # `stsenv web-identity ...`, `stsenv export ...` and `stsenv unset` then change
@@ -76,6 +80,11 @@ fn stsenv-hook {
   try { stsenv refresh; set stsenv-failed = '' } catch { set stsenv-failed = $expires }
 }
 
-set edit:before-readline = [$@edit:before-readline $stsenv-hook~]
-edit:add-var stsenv-prompt~ $stsenv-prompt~
-edit:add-var stsenv~ $stsenv~
+# edit: exists only in an interactive shell, where the hook belongs; it is looked up when this
+# runs, so a script compiles this file too, and gets stsenv from eval's namespace (README).
+try {
+  var add~ = (eval 'put $edit:add-var~')
+  add stsenv~ $stsenv~
+  add stsenv-prompt~ $stsenv-prompt~
+  eval &ns=(ns [&hook~=$stsenv-hook~]) 'set edit:before-readline = [$@edit:before-readline $hook~]'
+} catch { }

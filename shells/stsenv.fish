@@ -22,7 +22,7 @@ function stsenv --description 'stsenv: its credential commands change this shell
         return $status
     end
     printf '%s\n' $__stsenv_out | source
-    # `set -e` of a variable that was not set returns 4: success is stsenv's exit code.
+    # The lines end with status 0, but success is stsenv's exit code whatever they end with.
     return 0
 end
 

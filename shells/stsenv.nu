@@ -1,7 +1,7 @@
 # stsenv shell integration for nushell.
 #
 # Install: save it once, then source it from config.nu:
-#   stsenv init nu | save --force ($nu.default-config-dir | path join stsenv.nu)
+#   mkdir $nu.default-config-dir; stsenv init nu | save --force ($nu.default-config-dir | path join stsenv.nu)
 #   source stsenv.nu          # in config.nu (a path relative to config.nu's folder)
 #
 # Defines a command `stsenv`: `stsenv assume ...`, `stsenv session ...`,

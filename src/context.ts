@@ -28,6 +28,8 @@ export interface LocalProcess {
   isAlive(pid: number): boolean;
   /** Test-only (STSENV_TEST_PAUSE_BEFORE_RENAME): a FIFO an atomic write waits on before its rename. */
   pauseBeforeRename?: string;
+  /** The program's file as started (the bin, dist/stsenv.cjs): --debug frames name its folder. */
+  script?: string;
 }
 
 export interface Context {
@@ -220,6 +222,7 @@ export function processContext(options: ProcessContextOptions): Context {
       uid: typeof process.getuid === 'function' ? process.getuid() : undefined,
       isAlive,
       pauseBeforeRename: env.STSENV_TEST_PAUSE_BEFORE_RENAME || undefined,
+      script: process.argv[1],
     },
     now: () => new Date(),
     prepareSdk,

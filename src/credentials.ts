@@ -11,6 +11,12 @@ export interface CredentialOutput {
   credentials: Credentials;
   /** Exported as AWS_REGION and AWS_DEFAULT_REGION when known. */
   region?: string;
+  /**
+   * The region is one the user's own AWS_REGION or AWS_DEFAULT_REGION
+   * already holds: written again, but not marked as stsenv's (STSENV_REGION),
+   * so that `unset` leaves it.
+   */
+  regionIsUsers?: boolean;
   /** Section name for the ini format. */
   profileName: string;
   /** The role these credentials are a session of, when they are one (STSENV_ROLE_ARN). */

@@ -12,7 +12,7 @@ import { detectShell, readLinuxProcessName } from './shells/detect.js';
 import { findFormat, FORMAT_NAMES, type Format } from './shells/index.js';
 import { iniSectionRefusal } from './shells/ini.js';
 import { renderCredentials, renderUnset } from './shells/render.js';
-import { credentialEnv } from './variables.js';
+import { credentialEnv, regionIsUsers } from './variables.js';
 
 /** What a command that prints credentials was asked for. */
 export interface DeliveryOptions {
@@ -22,6 +22,8 @@ export interface DeliveryOptions {
   profileName?: string;
   /** --write-profile. */
   writeProfile?: string;
+  /** --force: write even over a profile the config gives another kind. */
+  force?: boolean;
 }
 
 export const DEFAULT_INI_PROFILE = 'stsenv';
@@ -79,13 +81,43 @@ export function checkProfileName(name: string): string {
   return name;
 }
 
+/** What makes a profile another kind than plain keys, as the AWS CLI reads it. */
+const OTHER_KINDS: ReadonlyArray<[key: string, kind: string]> = [
+  ['role_arn', 'a role profile (role_arn)'],
+  ['sso_session', 'an SSO profile (sso_session)'],
+  ['sso_start_url', 'an SSO profile (sso_start_url)'],
+  ['sso_account_id', 'an SSO profile (sso_account_id)'],
+  ['credential_process', 'a credential_process profile'],
+  ['web_identity_token_file', 'a web identity profile (web_identity_token_file)'],
+];
+
+/**
+ * Keys written into a profile that the config file makes a role (or SSO,
+ * or credential_process) profile are not what the AWS CLI then uses: it
+ * merges the two and takes the role, asking for its MFA. Refused unless --force.
+ */
+async function refuseProfileClash(name: string, ctx: Context): Promise<void> {
+  const { sharedConfig } = await import('./config/shared-files.js');
+  const data = sharedConfig(ctx.env).profile(name);
+  const clash = data && OTHER_KINDS.find(([key]) => data[key]);
+  if (clash) {
+    throw usageError(
+      `--write-profile ${name}: profile '${name}' is ${clash[1]} in your AWS config; the AWS CLI would merge the written keys into it and use the role (or SSO) instead`,
+      `choose another name, such as --write-profile ${name}-keys, or add --force to write it anyway`,
+    );
+  }
+}
+
 /**
  * Everything about where the credentials will go that can be wrong, checked
  * before any request: the --write-profile name, and the format when stdout
  * gets one.
  */
-export function planDelivery(options: DeliveryOptions, ctx: Context): Delivery {
-  if (options.writeProfile !== undefined) checkProfileName(options.writeProfile);
+export async function planDelivery(options: DeliveryOptions, ctx: Context): Promise<Delivery> {
+  if (options.writeProfile !== undefined) {
+    checkProfileName(options.writeProfile);
+    if (!options.force) await refuseProfileClash(options.writeProfile, ctx);
+  }
   const toStdout = options.writeProfile === undefined || options.shell !== undefined;
   const reader = toStdout ? chooseReader(options.shell, ctx) : undefined;
   return {
@@ -106,7 +138,7 @@ export async function deliver(
   result: { credentials: Credentials; region?: string; roleArn?: string; recorded?: CredentialOutput['recorded'] },
   ctx: Context,
 ): Promise<void> {
-  const output = { ...result, profileName: delivery.profileName };
+  const output = { ...result, profileName: delivery.profileName, regionIsUsers: regionIsUsers(result.region, ctx.env) };
   if (delivery.guess !== undefined && delivery.format?.kind === 'env') checkSafeForAnyShell(output, delivery.guess);
   const text = delivery.format ? renderCredentials(delivery.format, output) : undefined;
   const { credentials } = result;
@@ -122,7 +154,7 @@ export async function deliver(
 
 /** The lines that undo everything stsenv sets, in the chosen format. */
 export function deliverUnset(shell: string | undefined, ctx: Context): void {
-  ctx.stdout.write(renderUnset(chooseFormat(shell, ctx)));
+  ctx.stdout.write(renderUnset(chooseFormat(shell, ctx), ctx.env));
 }
 
 function writeForShell(text: string, format: Format, ctx: Context): void {

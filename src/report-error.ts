@@ -1,4 +1,6 @@
 import { Chalk } from 'chalk';
+import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Output } from './context.js';
 import { StsenvError } from './errors.js';
 import { printable } from './text/printable.js';
@@ -19,18 +21,18 @@ function forTerminal(text: string): string {
  * One line for people: what went wrong, then what to do. The stack and the
  * cause chain only with --debug; messages never carry secrets, so neither do these.
  */
-export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessEnv, debug: boolean): number {
+export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessEnv, debug: boolean, script?: string): number {
   const chalk = stderrChalk(stderr, env);
   if (error instanceof StsenvError) {
     // A hint is stsenv's own advice (it may show the form http://USER:PASSWORD@HOST): only made printable.
     const hint = error.hint ? ` (${printable(error.hint)})` : '';
     stderr.write(`${chalk.red('stsenv: error:')} ${forTerminal(error.message)}${hint}\n`);
-    if (debug) stderr.write(`${describeCauses(error)}`);
+    if (debug) stderr.write(`${describeCauses(error, script)}`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   stderr.write(`${chalk.red('stsenv: internal error:')} ${forTerminal(message ?? '')} (run again with --debug for details)\n`);
-  if (debug && error instanceof Error) stderr.write(describeCauses(error));
+  if (debug && error instanceof Error) stderr.write(describeCauses(error, script));
   return 1;
 }
 
@@ -40,13 +42,13 @@ export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessE
  * errors carry the raw HTTP response in hidden fields, and a multi-line
  * message could carry a response body.
  */
-function describeCauses(error: Error): string {
+function describeCauses(error: Error, script: string | undefined): string {
   let text = '';
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
     text += depth === 0 ? '' : 'caused by: ';
     if (current instanceof Error) {
-      const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+      const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).map((frame) => installedPath(frame, script));
       text += `${forTerminal(current.name)}: ${forTerminal(current.message.split('\n')[0]!)}\n${frames.map((line) => `${forTerminal(line)}\n`).join('')}`;
       current = current.cause;
     } else {
@@ -55,4 +57,21 @@ function describeCauses(error: Error): string {
     }
   }
   return text;
+}
+
+/**
+ * The bundles' code caches are made at build time in a staging folder
+ * (build.mjs: dist.tmp-PID), and V8 keeps that folder's name in the frames
+ * of cached code: a frame names the installed dist folder instead, where
+ * the file is.
+ */
+function installedPath(frame: string, script: string | undefined): string {
+  if (!frame.includes('dist.tmp-') || !script) return frame;
+  let dist: string;
+  try {
+    dist = dirname(realpathSync(script));
+  } catch {
+    return frame;
+  }
+  return frame.replace(/(?:[^\s(]*[\\/])?dist\.tmp-\d+(?=[\\/])/g, () => dist);
 }

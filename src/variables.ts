@@ -19,6 +19,13 @@ export const CREDENTIAL_VARIABLES = [
 export const REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 
 /**
+ * The region stsenv set, beside AWS_REGION: `unset` removes a region
+ * variable only while it still holds this value, so a region the user set
+ * themselves (before stsenv set none, or after it) stays.
+ */
+export const REGION_MARKER = 'STSENV_REGION';
+
+/**
  * The role whose credentials the other variables hold, when they are a
  * role's: a later `stsenv assume` that signs with them says so (a role
  * chain), and prompts can show it (as aws-vault's AWS_VAULT, granted's
@@ -45,7 +52,7 @@ export const SESSION_VARIABLES = [REQUEST_VARIABLE, LABEL_VARIABLE, EXPIRES_EPOC
 export const CONFLICTING_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN'] as const;
 
 /** Every variable stsenv ever sets or clears, in the order `unset` removes them. */
-export const ALL_VARIABLES: readonly string[] = [...CREDENTIAL_VARIABLES, ROLE_VARIABLE, ...SESSION_VARIABLES, ...REGION_VARIABLES, ...CONFLICTING_VARIABLES];
+export const ALL_VARIABLES: readonly string[] = [...CREDENTIAL_VARIABLES, ROLE_VARIABLE, ...SESSION_VARIABLES, ...REGION_VARIABLES, REGION_MARKER, ...CONFLICTING_VARIABLES];
 
 export function credentialEnv(output: CredentialOutput): EnvChange {
   const { credentials, region } = output;
@@ -74,12 +81,29 @@ export function credentialEnv(output: CredentialOutput): EnvChange {
   } else {
     clear.push(...SESSION_VARIABLES);
   }
-  if (region) set.push(['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]);
+  if (region) {
+    set.push(['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]);
+    if (output.regionIsUsers) clear.push(REGION_MARKER);
+    else set.push([REGION_MARKER, region]);
+  }
   clear.push(...CONFLICTING_VARIABLES);
   return { set, clear };
 }
 
-/** What `stsenv unset` does: remove everything stsenv may have set. */
-export function clearAllEnv(): EnvChange {
-  return { set: [], clear: [...ALL_VARIABLES] };
+/**
+ * What `stsenv unset` does: remove everything stsenv may have set. A region
+ * variable goes only while it holds the region stsenv set (REGION_MARKER);
+ * one the user set is theirs to keep.
+ */
+export function clearAllEnv(env: NodeJS.ProcessEnv): EnvChange {
+  // A marker that no longer matches is cleared with the rest: the region is the user's.
+  const marker = env[REGION_MARKER];
+  const ours = (name: string): boolean => !REGION_VARIABLES.includes(name as never) || (marker !== undefined && marker !== '' && env[name] === marker);
+  return { set: [], clear: ALL_VARIABLES.filter(ours) };
+}
+
+/** Whether `region` is already the user's own: in AWS_REGION or AWS_DEFAULT_REGION, not set there by stsenv. */
+export function regionIsUsers(region: string | undefined, env: NodeJS.ProcessEnv): boolean {
+  if (!region || env[REGION_MARKER] === region) return false;
+  return REGION_VARIABLES.some((name) => env[name] === region);
 }

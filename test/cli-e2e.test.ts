@@ -194,7 +194,7 @@ describe('session, web-identity, whoami', () => {
     assert.equal(p.SerialNumber, 'arn:aws:iam::123456789012:mfa/me');
     assert.equal(p.TokenCode, '654321');
     assert.match(run.stdout, /^set -gx AWS_ACCESS_KEY_ID 'ASIA/);
-    assert.match(run.stdout, /^set -e AWS_PROFILE;$/m);
+    assert.match(run.stdout, /^set -e AWS_PROFILE; or true;$/m);
   });
 
   test('web-identity: unsigned, token from a file or the flag', async () => {
@@ -260,7 +260,6 @@ describe('failures: exit code, empty stdout, one clear line', () => {
     { args: ['assume', ROLE, '--shell', 'rc'], message: /unknown --shell 'rc'/ },
     { args: ['assume', ROLE, '--tag', 'novalue'], message: /invalid --tag 'novalue'.*Key=Value/ },
     { args: ['assume', ROLE, '--tag', '=v'], message: /invalid --tag/ },
-    { args: ['assume', ROLE, '--policy', '@/nonexistent/policy.json'], message: /cannot read --policy file/ },
     { args: ['assume', ROLE, '--policy', '{"Version": '], message: /--policy text is not valid JSON/ },
     { args: ['assume', ROLE, '--session-name', 'has space'], message: /invalid --session-name/ },
     { args: ['assume', ROLE, '--bogus-flag'], message: /unknown option '--bogus-flag' for stsenv assume/ },
@@ -279,6 +278,32 @@ describe('failures: exit code, empty stdout, one clear line', () => {
       assert.equal(sts.fake.requests.length, 0, 'no request was made');
     });
   }
+
+  test('file errors exit 1, as the table says: an unreadable --policy @FILE or --token-file', async () => {
+    sts.fake.reset();
+    for (const [args, message] of [
+      [['assume', ROLE, '--policy', '@/nonexistent/policy.json'], /cannot read --policy file '\/nonexistent\/policy.json': ENOENT/],
+      [['web-identity', ROLE, '--token-file', '/nonexistent/token'], /cannot read --token-file '\/nonexistent\/token': ENOENT/],
+    ] as const) {
+      const run = await runCli(args, { env: env() });
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, message);
+    }
+    assert.equal(sts.fake.requests.length, 0);
+  });
+
+  test("a role's MaxSessionDuration: the error says what limits the duration and what to do", async () => {
+    sts.fake.reset();
+    sts.fake.failNext({ error: 'ValidationError' });
+    const run = await runCli(['assume', ROLE, '--duration', '4h'], { env: env() });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /ValidationError: The requested DurationSeconds exceeds the MaxSessionDuration/);
+    assert.match(run.stderr, /MaxSessionDuration \(1h unless raised in IAM\).*shorter --duration.*maximum session duration in IAM/);
+    sts.fake.failNext({ error: 'ValidationError', message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.' });
+    const chained = await runCli(['assume', ROLE, '--duration', '2h'], { env: env() });
+    assert.match(chained.stderr, /a role chain\) lasts at most 1h: pass --duration 1h or less/);
+  });
 
   test('AccessDenied: exit 1, the AWS code and the identity used, no stack', async () => {
     sts.fake.reset();
@@ -368,7 +393,7 @@ describe('what people see on stderr', () => {
 
   test('default format: fish when $SHELL is fish, POSIX otherwise', async () => {
     const fish = await runCli(['unset'], { env: env({ STSENV_SHELL: undefined, SHELL: '/usr/bin/fish' }) });
-    assert.match(fish.stdout, /^set -e AWS_ACCESS_KEY_ID;$/m);
+    assert.match(fish.stdout, /^set -e AWS_ACCESS_KEY_ID; or true;$/m);
     const posix = await runCli(['unset'], { env: env({ STSENV_SHELL: undefined, SHELL: '/bin/bash' }) });
     assert.match(posix.stdout, /^unset AWS_ACCESS_KEY_ID;$/m);
   });

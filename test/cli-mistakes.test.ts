@@ -208,3 +208,56 @@ describe('nearest', () => {
     assert.equal(nearest('x', names), undefined);
   });
 });
+
+describe('the first mistakes of someone new', () => {
+  test('assume NAME where NAME is a profile: did you mean --profile NAME?', async () => {
+    const dir = tempDir();
+    try {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      mkdirSync(join(dir.dir, '.aws'));
+      writeFileSync(join(dir.dir, '.aws', 'config'), '[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n');
+      const profileEnv = isolatedEnv(dir.dir, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
+      for (const command of ['assume', 'console']) {
+        const run = await runCli([command, 'deploy'], { env: profileEnv });
+        assert.equal(run.code, 2, run.stderr);
+        assert.match(run.stderr, /'deploy' is a profile, not a role ARN \(did you mean --profile deploy\?\)/);
+      }
+      // Not a profile: the ARN it should be.
+      assert.match((await runCli(['assume', 'nosuch'], { env: profileEnv })).stderr, /invalid role ARN 'nosuch'/);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  test('exec without --: put -- before the command, on the line as typed', async () => {
+    assert.match(
+      await usageLine(['exec', ROLE, 'aws', 'sts', 'get-caller-identity']),
+      new RegExp(`'aws' came before it \\(put -- before the command: stsenv exec ${ROLE} -- aws sts get-caller-identity\\)`),
+    );
+    assert.match(await usageLine(['exec', '--profile', 'deploy', 'aws', 's3', 'ls']), /put -- before the command: stsenv exec --profile deploy -- aws s3 ls\)/);
+    assert.match(await usageLine(['exec', '--session', 'env']), /put -- before the command: stsenv exec --session -- env\)/);
+  });
+
+  test('a number option echoes what was typed; an option without its value says it needs one', async () => {
+    assert.match(await usageLine(['assume', ROLE, '--timeout', 'abc']), /--timeout takes a number, not 'abc'/);
+    assert.match(await usageLine(['assume', ROLE, '--max-attempts=x']), /--max-attempts takes a number, not 'x'/);
+    assert.match(await usageLine(['assume', ROLE, '--profile']), /--profile needs a value \(for example: stsenv assume --profile NAME\)/);
+    assert.match(await usageLine(['whoami', '--profile', '--json']), /--profile needs a value/);
+  });
+
+  test('sso logout with nothing to log out of says so, exit 0', async () => {
+    const run = await runCli(['sso', 'logout'], { env: env() });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^stsenv: nothing to log out of: no SSO token is cached in /);
+  });
+
+  test('--debug: every file a stack frame names exists', async () => {
+    const { existsSync } = await import('node:fs');
+    const run = await runCli(['--debug', 'assume', ROLE, '--policy', '@/nonexistent/policy.json'], { env: env() });
+    assert.equal(run.code, 1, run.stderr);
+    const files = [...run.stderr.matchAll(/^\s+at (?:.*\()?(\/[^:()]+):\d+:\d+\)?$/gm)].map((m) => m[1]!);
+    assert.ok(files.length > 0, run.stderr);
+    for (const file of files) assert.ok(existsSync(file), `${file} exists`);
+  });
+});

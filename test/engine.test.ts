@@ -295,7 +295,9 @@ describe('engine: who signs the first call (the AWS CLI\'s order: --profile, key
     assert.equal(result.roleArn, ROLE('second'));
     const lines = ctx.err.trim().split('\n');
     assert.equal(lines.length, 1, ctx.err);
-    assert.match(lines[0]!, /signing with the credentials of role arn:aws:iam::123456789012:role\/first .*role chain.*stsenv unset.*--profile/);
+    assert.match(lines[0]!, /signing with the credentials of role arn:aws:iam::123456789012:role\/first .*role chain.*--profile NAME, or stsenv unset/);
+    // unset leaves no keys where the user's own were exported: the way that works is said too.
+    assert.match(lines[0]!, /keys you had exported were replaced: export them again.*subshell or with stsenv exec ROLE -- COMMAND/);
     assert.doesNotMatch(ctx.err, /earlier-session-token|env\/secret/);
     // With --profile, or without an earlier role, nothing is said.
     const plain = testContext({ env: env({ ...keys, AWS_SESSION_TOKEN: 'some-session-token' }) });

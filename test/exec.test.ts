@@ -76,7 +76,7 @@ describe('exec gives the command the credentials', () => {
     const result = await runCli(['exec', ROLE, '--region', 'eu-west-1', '--', NODE, '-e', dump], { env: parent });
     assert.equal(result.code, 0, result.stderr);
     const child = JSON.parse(result.stdout) as Record<string, string>;
-    const expected: Record<string, string | undefined> = { ...parent, ...expectedEnv(lastIssued(), 'eu-west-1'), STSENV_ROLE_ARN: ROLE };
+    const expected: Record<string, string | undefined> = { ...parent, ...expectedEnv(lastIssued(), 'eu-west-1'), STSENV_ROLE_ARN: ROLE, STSENV_REGION: 'eu-west-1' };
     for (const cleared of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN']) delete expected[cleared];
     assert.deepEqual(Object.keys(child).sort(), Object.keys(expected).sort());
     for (const [name, value] of Object.entries(expected)) assert.equal(child[name], value, name);
@@ -168,7 +168,7 @@ describe('exec exit codes', () => {
     ['no role and no --session', ['exec', '--', 'true'], /needs a role ARN, --profile of a role profile, or --session/],
     ['both a role and --session', ['exec', ROLE, '--session', '--', 'true'], /not both/],
     ['an AssumeRole option with --session', ['exec', '--session', '--tag', 'a=b', '--', 'true'], /--tag does not apply to --session/],
-    ['a word before --', ['exec', ROLE, 'aws', 's3', 'ls'], /Unknown argument/],
+    ['a word before --', ['exec', ROLE, 'aws', 's3', 'ls'], /put -- before the command: stsenv exec arn:aws:iam::123456789012:role\/deploy -- aws s3 ls/],
     ['a bad role ARN', ['exec', 'not-an-arn', '--', 'true'], /invalid role ARN/],
   ];
   for (const [title, args, message] of usage) {

@@ -51,10 +51,11 @@ const LINE: Record<Family, (name: string, quoted: string) => string> = {
 
 const CLEAR: Record<Family, (name: string) => string> = {
   posix: (name) => `unset ${name};\n`,
-  fish: (name) => `set -e ${name};\n`,
+  fish: (name) => `set -e ${name}; or true;\n`,
   powershell: (name) => `Remove-Item -Path Env:${name} -ErrorAction SilentlyContinue\n`,
   cmd: (name) => `set "${name}="\r\n`,
-  dotenv: (name) => `${name}=\n`,
+  // An env file cannot unset: an empty `NAME=` would set it to '' (AWS_PROFILE= breaks the AWS CLI).
+  dotenv: () => '',
   nu: (name) => `{"name":"${name}","value":null}\n`,
   elvish: (name) => `unset-env ${name}\n`,
   xonsh: (name) => `\${...}.pop('${name}', None)\n`,
@@ -180,6 +181,7 @@ function normalLines(family: Family): string {
     set('AWS_SESSION_EXPIRATION', EXPIRATION),
     set('AWS_REGION', 'eu-west-1'),
     set('AWS_DEFAULT_REGION', 'eu-west-1'),
+    set('STSENV_REGION', 'eu-west-1'),
     // Not a role's credentials: the role an earlier stsenv named goes.
     CLEAR[family]('STSENV_ROLE_ARN'),
     // Printed without the init function: an earlier recorded request must not be repeated over these.
@@ -225,8 +227,11 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/deploy';
 
 const UNSET_ORDER = [
   'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION',
-  'STSENV_ROLE_ARN', 'STSENV_REQUEST', 'STSENV_LABEL', 'STSENV_EXPIRES_EPOCH', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN',
+  'STSENV_ROLE_ARN', 'STSENV_REQUEST', 'STSENV_LABEL', 'STSENV_EXPIRES_EPOCH', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'STSENV_REGION', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN',
 ];
+
+/** The environment of a shell where stsenv set the region (STSENV_REGION says which). */
+const REGION_BY_STSENV = { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', STSENV_REGION: 'eu-west-1' };
 
 function withSecret(value: string): CredentialOutput {
   return { ...normal, credentials: { ...normal.credentials, secretAccessKey: value } };
@@ -283,9 +288,20 @@ for (const format of FORMATS) {
         assert.equal(renderCredentials(env, { ...normal, roleArn: ROLE_ARN, recorded: { request: 'eyJ2IjoxfQ', label: 'deploy' } }), expected);
       });
 
-      test('unset clears every variable stsenv sets', () => {
-        assert.equal(renderUnset(env), UNSET_ORDER.map((name) => CLEAR[family](name)).join(''));
-      });
+      if (family === 'dotenv') {
+        test('unset is refused: an env file cannot remove a variable', () => assertUnsetRefused(format));
+      } else {
+        test('unset clears every variable stsenv sets', () => {
+          assert.equal(renderUnset(env, REGION_BY_STSENV), UNSET_ORDER.map((name) => CLEAR[family](name)).join(''));
+        });
+
+        test('unset keeps a region stsenv did not set', () => {
+          const kept = (names: string[]) => UNSET_ORDER.filter((name) => !names.includes(name)).map((name) => CLEAR[family](name)).join('');
+          // Set by the user (no marker), or changed by the user after stsenv set it.
+          assert.equal(renderUnset(env, { AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'us-west-2' }), kept(['AWS_REGION', 'AWS_DEFAULT_REGION']));
+          assert.equal(renderUnset(env, { ...REGION_BY_STSENV, AWS_REGION: 'us-west-2' }), kept(['AWS_REGION']));
+        });
+      }
 
       for (const { label, value, expect } of ROWS) {
         const quoted = expect[family];
@@ -409,7 +425,7 @@ for (const format of FORMATS) {
 /** renderUnset for a document format: exit 2, naming the format. */
 function assertUnsetRefused(format: Format): void {
   assert.throws(
-    () => renderUnset(format),
+    () => renderUnset(format, {}),
     (error: unknown) => error instanceof StsenvError && error.exitCode === 2 && error.message.includes(format.name),
   );
 }
@@ -426,7 +442,7 @@ describe('powershell format, read back by pwsh', () => {
       [renderEnvChange(format, { set: rows.map((r, i) => [`ROW_${i}`, r.value]), clear: [] }), scratchFile('.env', '')],
       [renderCredentials(format, normal), scratchFile('.env', '')],
       [renderCredentials(format, bare), scratchFile('.env', '')],
-      [renderUnset(format), scratchFile('.env', '')],
+      [renderUnset(format, REGION_BY_STSENV), scratchFile('.env', '')],
     ];
     const script = steps.map(([text, dump]) => [restore, `& cat ${psQuote(scratchFile('.out', text))} | Invoke-Expression`, pwshDumpEnvCommand(dump)].join('\n'));
     const run = await runPwshScript(script.join('\n'));
@@ -442,5 +458,51 @@ describe('powershell format, read back by pwsh', () => {
     assert.deepEqual(aws(normalEnv!), expected);
     assert.deepEqual(aws(bareEnv!), { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID1234', AWS_SECRET_ACCESS_KEY: 'secret/key+value=', AWS_REGION: 'old' });
     assert.deepEqual(aws(unsetEnv!), {});
+  });
+});
+
+describe('what a newcomer reads the output with', () => {
+  const dotenv = FORMATS.find((f) => f.name === 'dotenv') as EnvFormat;
+  const fish = FORMATS.find((f) => f.name === 'fish') as EnvFormat;
+
+  test('dotenv carries only what it sets: no empty NAME= that docker --env-file would set to the empty string', () => {
+    for (const output of [normal, bare, { ...normal, roleArn: ROLE_ARN }]) {
+      const lines = renderCredentials(dotenv, output).split('\n').filter(Boolean);
+      assert.deepEqual(lines.filter((line) => /^[A-Z_]+=$/.test(line)), []);
+      assert.ok(!lines.some((line) => /^AWS_(DEFAULT_)?PROFILE=|^AWS_SECURITY_TOKEN=/.test(line)));
+    }
+    assert.match(dotenv.description, /cannot unset/);
+  });
+
+  test('a line break refused by cmd or dotenv is not sent to PowerShell, which refuses it too', () => {
+    for (const format of ['cmd', 'dotenv']) {
+      const env = FORMATS.find((f) => f.name === format) as EnvFormat;
+      assert.throws(() => renderCredentials(env, withSecret('a\nb')), (error: unknown) => {
+        assert.ok(error instanceof StsenvError);
+        assert.doesNotMatch(error.hint ?? '', /powershell/);
+        assert.match(error.hint ?? '', /--shell json/);
+        return true;
+      });
+    }
+    // A double quote is one PowerShell can carry: cmd's users on Windows are pointed to it.
+    const cmd = FORMATS.find((f) => f.name === 'cmd') as EnvFormat;
+    assert.throws(() => renderCredentials(cmd, withSecret('a"b')), (error: unknown) => error instanceof StsenvError && /powershell/.test(error.hint ?? ''));
+  });
+
+  test('fish: `| source` ends with status 0, and `and`/`or` after it go the right way', async (t) => {
+    if (!requireShellOrSkip(t, 'fish')) return;
+    // Long-term keys clear variables that are not set: `set -e` alone returns 4.
+    const out = scratchFile('.fish-out', renderCredentials(fish, bare));
+    const unset = scratchFile('.fish-out', renderUnset(fish, {}));
+    const script = [
+      `cat ${out} | source; echo "status=$status"`,
+      `cat ${out} | source; and echo and-ran; or echo or-ran`,
+      `cat ${unset} | source; echo "unset=$status"`,
+      `cat ${unset} | source; echo "again=$status"`,
+    ].join('\n');
+    const { runShellScript } = await import('./support/shells.js');
+    const run = await runShellScript('fish', script);
+    assert.equal(run.stderr.toString(), '');
+    assert.equal(run.stdout.toString(), 'status=0\nand-ran\nunset=0\nagain=0\n');
   });
 });

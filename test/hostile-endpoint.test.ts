@@ -342,7 +342,7 @@ describe('a hostile endpoint, nu, elvish, xonsh, tcsh and csh', () => {
       const initFile = scratchFile('.init', init.stdout);
       const load: Record<string, string> = {
         nu: `source ${shQuote(initFile)}`,
-        elvish: `var stsenv~\neval (slurp < ${shQuote(initFile)}) &ns=(ns [&edit:=(ns [&add-var~={|name value| if (eq $name stsenv~) { set stsenv~ = $value } } &before-readline=[]])])`,
+        elvish: `var stsenv~\neval (slurp < ${shQuote(initFile)}) &on-end={|ns| set stsenv~ = $ns[stsenv~] }`,
         xonsh: `execx(open(${shQuote(initFile)}).read())`,
         tcsh: `eval "\`cat ${shQuote(initFile)}\`"`,
       };

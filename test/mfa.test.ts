@@ -9,11 +9,16 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { planKeys, type Plan } from '../src/engine/plan.js';
 import { CLI, isolatedEnv, runCli } from './support/run-cli.js';
 import { useStsFixture } from './support/sts-fixture.js';
 import { shQuote, which } from './support/shells.js';
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/tester';
+const SESSION_PLAN: Plan = {
+  root: { kind: 'unsigned', key: 'keys', label: 'keys' },
+  steps: [{ operation: 'GetSessionToken', input: { DurationSeconds: 43200 }, mfaSerial: SERIAL, describe: 'MFA session' }],
+};
 const STATIC_KEY = 'AKIDMFASTATICBASE001';
 
 const sts = useStsFixture({
@@ -111,6 +116,20 @@ describe('the MFA prompt', () => {
     assert.equal(next.code, 0, next.stderr);
     assert.equal(sts.fake.requests.length, 3);
     assert.deepEqual([sts.fake.requests[2]!.action, sts.fake.requests[2]!.accessKeyId, sts.fake.requests[2]!.params.RoleArn], ['AssumeRole', sts.fake.issued[0]!.accessKeyId, 'arn:aws:iam::123456789012:role/readonly']);
+  });
+
+  test('the MFA session is one per serial and partition: a role in another region asks for no second code', async () => {
+    const first = await runWithoutTerminal(['assume', '--profile', 'admin', '--token-code', '112233']);
+    assert.equal(first.code, 0, first.stderr);
+    const other = await runWithoutTerminal(['assume', '--profile', 'readonly', '--region', 'eu-central-1', '--no-prompt']);
+    assert.equal(other.code, 0, other.stderr);
+    assert.deepEqual(sts.fake.requests.map((r) => r.action), ['GetSessionToken', 'AssumeRole', 'AssumeRole']);
+    const list = await runWithoutTerminal(['cache', 'list']);
+    assert.equal(list.stderr.split('\n').filter((line) => line.startsWith('GetSessionToken')).length + list.stdout.split('\n').filter((line) => line.startsWith('GetSessionToken')).length, 1, list.stdout + list.stderr);
+    // Another partition's credentials are another session.
+    const gov = planKeys(SESSION_PLAN, { region: 'us-gov-west-1', endpoint: undefined });
+    assert.deepEqual(planKeys(SESSION_PLAN, { region: 'eu-central-1', endpoint: undefined }), planKeys(SESSION_PLAN, { region: 'us-east-1', endpoint: 'https://sts.amazonaws.com' }));
+    assert.notDeepEqual(gov, planKeys(SESSION_PLAN, { region: 'eu-central-1', endpoint: undefined }));
   });
 
   test('--token-code given: no prompt, the code goes with the request', async () => {

@@ -224,3 +224,29 @@ describe('export', () => {
     assert.equal(doc.SessionToken, issued.sessionToken);
   });
 });
+
+describe('whoami --profile', () => {
+  test('a role profile resolves through the engine, as assume --profile does: its chain, its session name, the cache', async () => {
+    const cached = env({ STSENV_NO_CACHE: undefined });
+    const run = await runCli(['whoami', '--profile', 'hop2', '--json'], { env: cached });
+    assert.equal(run.code, 0, run.stderr);
+    const [first, second] = sts.fake.issued;
+    assert.deepEqual(calls(), [
+      `AssumeRole arn:aws:iam::111111111111:role/hop1 ${STATIC_KEY}`,
+      `AssumeRole arn:aws:iam::222222222222:role/hop2 ${first!.accessKeyId}`,
+      `GetCallerIdentity - ${second!.accessKeyId}`,
+    ]);
+    assert.match(sts.fake.requestsFor('AssumeRole')[1]!.params.RoleSessionName!, /^stsenv-/);
+    // The role's credentials are cached as assume caches them: assume then makes no request.
+    sts.fake.reset();
+    const assume = await runCli(['assume', '--profile', 'hop2', '--shell', 'json'], { env: cached });
+    assert.equal(assume.code, 0, assume.stderr);
+    assert.deepEqual(calls(), []);
+  });
+
+  test('a credential_source profile works for whoami as it does for assume', async () => {
+    const run = await runCli(['whoami', '--profile', 'from-env'], { env: env() });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(calls().map((line) => line.split(' ')[0]), ['AssumeRole', 'GetCallerIdentity']);
+  });
+});

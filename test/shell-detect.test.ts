@@ -171,7 +171,7 @@ describe('the parent-process rule, for real', () => {
     const script = ['set -gx AWS_ACCESS_KEY_ID x; set -gx AWS_PROFILE p', 'stsenv unset >&2', 'stsenv unset | source', dumpEnvCommand()].join('\n');
     const result = await runShellScript('fish', script, { env: { ...environment(), SHELL: '/bin/bash' } });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /^set -e AWS_ACCESS_KEY_ID;$/m);
+    assert.match(result.stderr, /^set -e AWS_ACCESS_KEY_ID; or true;$/m);
     const env = parseEnvDump(result.stdout);
     assert.equal(env.has('AWS_ACCESS_KEY_ID'), false);
     assert.equal(env.has('AWS_PROFILE'), false);

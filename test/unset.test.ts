@@ -59,6 +59,25 @@ describe('unset after assume, in real shells', () => {
     });
   }
 
+  test('bash: unset keeps the region the user set, and clears the one stsenv set', async (t) => {
+    if (!requireShellOrSkip(t, 'bash')) return;
+    // unset removes the keys too: the base keys are exported again before the second assume.
+    const script = [
+      'base_id=$AWS_ACCESS_KEY_ID base_secret=$AWS_SECRET_ACCESS_KEY',
+      'export AWS_REGION=us-west-2',
+      'creds=$(stsenv assume "$ROLE" --shell bash) && eval "$creds" || exit 9',
+      'eval "$(stsenv unset --shell bash)" || exit 8',
+      'echo "own=${AWS_REGION-none}"',
+      'export AWS_ACCESS_KEY_ID=$base_id AWS_SECRET_ACCESS_KEY=$base_secret',
+      'creds=$(stsenv assume "$ROLE" --shell bash --region eu-west-1) && eval "$creds" || exit 7',
+      'eval "$(stsenv unset --shell bash)" || exit 6',
+      'echo "flag=${AWS_REGION-none} marker=${STSENV_REGION-none}"',
+    ].join('\n');
+    const result = await runShellScript('bash', script, { env: environment() });
+    assert.equal(result.code, 0, result.stderr.toString());
+    assert.equal(result.stdout.toString(), 'own=us-west-2\nflag=none marker=none\n');
+  });
+
   test('fish: stsenv unset | source clears everything', async (t) => {
     if (!requireShellOrSkip(t, 'fish')) return;
     const script = [
@@ -92,7 +111,9 @@ describe('unset after assume, in real shells', () => {
     if (!requireShellOrSkip(t, 'cmd')) return;
     const assume = await runCli(['assume', ROLE, '--shell', 'cmd', '--region', 'eu-west-1'], { env: environment() });
     assert.equal(assume.code, 0, assume.stderr);
-    const unset = await runCli(['unset', '--shell', 'cmd'], { env: environment() });
+    // stsenv runs outside Wine: it is given the environment the batch will have, the region stsenv set.
+    const regionByStsenv = { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', STSENV_REGION: 'eu-west-1' };
+    const unset = await runCli(['unset', '--shell', 'cmd'], { env: { ...environment(), ...regionByStsenv } });
     assert.equal(unset.code, 0, unset.stderr);
     const assumeFile = scratchFile('.txt', assume.stdout);
     const [echoOff, apply] = cmdEvalAndDump(assumeFile, 'AWS_');
@@ -112,7 +133,8 @@ describe('unset after assume, in real shells', () => {
 
   test('cmd under Wine: stsenv-env unset clears everything', async (t) => {
     if (!requireShellOrSkip(t, 'cmd')) return;
-    const unset = await runCli(['unset', '--shell', 'cmd'], { env: environment() });
+    // The environment the batch below sets, as a region stsenv set.
+    const unset = await runCli(['unset', '--shell', 'cmd'], { env: { ...environment(), ...Object.fromEntries(ALL_VARIABLES.map((name) => [name, 'x'])) } });
     const stub = join(sts.home.dir, 'stub');
     mkdirSync(stub, { recursive: true });
     const output = scratchFile('.txt', unset.stdout);

@@ -45,6 +45,27 @@ aws_secret_access_key = other/secret
 `;
 
 describe('--write-profile', () => {
+  test('a name the config file gives a role, SSO or credential_process profile is refused (exit 2, naming it) before any request; --force writes it', async () => {
+    mkdirSync(join(sts.home.dir, '.aws'), { recursive: true });
+    writeFileSync(
+      join(sts.home.dir, '.aws', 'config'),
+      '[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = default\n[profile portal]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n[profile tool]\ncredential_process = /bin/false\n',
+    );
+    for (const [name, kind] of [['deploy', /role profile \(role_arn\)/], ['portal', /SSO profile/], ['tool', /credential_process profile/]] as const) {
+      const run = await runCli(['assume', ROLE, '--write-profile', name], { env: env() });
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, new RegExp(`--write-profile ${name}: profile '${name}' is `));
+      assert.match(run.stderr, kind);
+      assert.match(run.stderr, /--force/);
+      assert.equal(run.stdout, '');
+    }
+    assert.equal(sts.fake.requests.length, 0, 'refused before any request');
+    assert.equal(existsSync(credentialsFile()), false);
+    const forced = await runCli(['assume', ROLE, '--write-profile', 'deploy', '--force'], { env: env() });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(readFileSync(credentialsFile(), 'utf8'), /^\[deploy\]$/m);
+  });
+
   test('creates the file 0600 when missing; stdout stays empty; the AWS CLI reads the profile', async (t) => {
     const run = await runCli(['assume', ROLE, '--session-name', 'written-session', '--write-profile', 'fresh'], { env: env() });
     assert.equal(run.code, 0, run.stderr);

@@ -19,7 +19,7 @@ interface SdkErrorShape {
 }
 
 /** What the user can do about each STS error code. */
-const HINTS: Record<string, (target: StsTarget) => string> = {
+const HINTS: Record<string, (target: StsTarget, message: string) => string> = {
   AccessDenied: (t) => `check that ${t.identityLabel} may call this and that the role's trust policy allows it`,
   ExpiredToken: (t) => `the base credentials of ${t.identityLabel} have expired: refresh them (or run 'stsenv unset' if they came from an earlier stsenv)`,
   InvalidClientTokenId: (t) => `the access key of ${t.identityLabel} is not valid: check AWS_ACCESS_KEY_ID or the profile`,
@@ -31,8 +31,19 @@ const HINTS: Record<string, (target: StsTarget) => string> = {
   Throttling: () => 'STS is throttling requests: wait and try again, or raise --max-attempts',
   InvalidIdentityToken: () => 'the web identity token was rejected: check it is current and issued for this role',
   IDPRejectedClaim: () => 'the identity provider rejected the token: check its audience and the role trust policy',
-  ValidationError: () => 'check the options given',
+  ValidationError: (_t, message) => validationHint(message),
 };
+
+/** A ValidationError says which value was refused; the duration limits are the common ones. */
+function validationHint(message: string): string {
+  if (/role chaining/i.test(message)) {
+    return 'a role assumed with the credentials of another role (a role chain) lasts at most 1h: pass --duration 1h or less (or start from your own credentials)';
+  }
+  if (/MaxSessionDuration/.test(message)) {
+    return "the role's MaxSessionDuration (1h unless raised in IAM) is shorter: pass a shorter --duration (or duration_seconds in the profile), or raise the role's maximum session duration in IAM";
+  }
+  return 'check the options given';
+}
 
 const NETWORK_CODES: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
@@ -166,7 +177,7 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
   const code = awsErrorCode(e);
   if (code && code !== 'Unknown') {
     const hint =
-      HINTS[code]?.(target) ??
+      HINTS[code]?.(target, e.message ?? '') ??
       (e.$fault === 'server' ? 'STS failed on its side: try again later, or raise --max-attempts' : undefined);
     return failure(`${failed}: ${oneLine(code)}: ${oneLine(e.message ?? '') || 'no message'}`, { cause, code, hint });
   }

@@ -10,7 +10,9 @@ export interface CacheRequest {
   operation: 'AssumeRole' | 'GetSessionToken' | 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML';
   /** The key of whatever signs this request (a profile, keys, or the previous hop's request). */
   base: string;
-  region: string;
+  /** Where the credentials work: a region, or for GetSessionToken the whole partition. */
+  region?: string;
+  partition?: string;
   endpoint?: string;
   roleArn?: string;
   sessionName?: string;

@@ -72,6 +72,8 @@ export function leanParse(args: readonly string[], command: CommandSpec): Record
   let start = 0;
   while (args[start] === '--debug') start++;
   if (args[start] !== command.name) return undefined;
+  // exec's own line always holds `--` (which is yargs' to read), and one without it is a mistake to explain.
+  if (command.runsCommand) return undefined;
 
   const given = new Map<string, { spec: OptionSpec; values: string[] | boolean }>();
   const positionals: string[] = [];

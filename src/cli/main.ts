@@ -52,6 +52,6 @@ export async function main(given: string[], width: () => number): Promise<number
     return await runWithYargs(args, width(), ctx, evaluate);
   } catch (error) {
     const { reportError } = await import('../report-error.js');
-    return reportError(error, ctx.stderr, ctx.env, debug);
+    return reportError(error, ctx.stderr, ctx.env, debug, ctx.local.script);
   }
 }

@@ -9,7 +9,7 @@
  */
 import type { AnyCommand } from '../commands/index.js';
 import { usageError, type StsenvError } from '../errors.js';
-import { readCommandLine, type OptionNames, type OptionWord } from './command-line.js';
+import { readCommandLine, type OptionNames, type OptionWord, type ScannedLine } from './command-line.js';
 import { nearest } from './nearest.js';
 import { commandString, type PositionalSpec } from './options.js';
 
@@ -76,6 +76,14 @@ export function checkCommandLine(args: readonly string[], commands: readonly Any
     if (unknown(option)) return { ...check, mistake: unknownOption(option, names, command) };
     const choices = option.spec?.choices;
     const value = option.inline ?? (option.valueIndex === undefined ? undefined : args[option.valueIndex]);
+    const takesValue = option.spec && option.spec.type !== 'boolean' && !option.negated;
+    // yargs would make a missing value '' (or NaN) and a later message would quote that, not what was typed.
+    if (takesValue && value === undefined) {
+      return { ...check, mistake: usageError(`${option.typed} needs a value`, `for example: stsenv ${command.name} ${option.typed} ${valueExample(option.name!)}`) };
+    }
+    if (takesValue && option.spec!.type === 'number' && (value!.trim() === '' || !Number.isFinite(Number(value)))) {
+      return { ...check, mistake: usageError(`${option.typed} takes a number, not '${value}'`, NUMBER_HINTS[option.name!] ?? 'give a number') };
+    }
     if (choices && value !== undefined && !option.negated && !choices.includes(value)) {
       return { ...check, mistake: usageError(`${option.typed} takes ${alternatives(choices)}, not '${value}'`) };
     }
@@ -84,5 +92,36 @@ export function checkCommandLine(args: readonly string[], commands: readonly Any
     const mistake = positionalMistake(command, positional, line.positionals[index]?.text);
     if (mistake) return { ...check, mistake };
   }
+  if (command.runsCommand && line.end === undefined) {
+    const misplaced = commandWithoutDashes(line, command, args);
+    if (misplaced !== undefined) return { ...check, mistake: misplaced };
+  }
   return check;
+}
+
+/** What a number option takes, as the command's own check says it. */
+const NUMBER_HINTS: Record<string, string> = {
+  timeout: 'give seconds, more than 0 and at most 3600',
+  'max-attempts': 'give a whole number from 1 to 20',
+};
+
+/** A value to show in `--NAME needs a value`. */
+function valueExample(name: string): string {
+  const examples: Record<string, string> = { profile: 'NAME', region: 'eu-west-1', timeout: '30', 'max-attempts': '3', duration: '1h', shell: 'bash' };
+  return examples[name] ?? 'VALUE';
+}
+
+/**
+ * `stsenv exec ROLE aws sts get-caller-identity`: the command's words came
+ * without `--`. The first word that is not the role (a role given by
+ * --profile, or a word after it) starts the command: the hint is the same
+ * line with `--` put there.
+ */
+function commandWithoutDashes(line: ScannedLine, command: AnyCommand, args: readonly string[]): StsenvError | undefined {
+  const slots = command.positionals?.length ?? 0;
+  const byProfile = line.options.some((o) => o.name === 'profile' || o.name === 'session');
+  const first = line.positionals.find((p, i) => i >= slots || (byProfile && !p.text.startsWith('arn:')));
+  if (!first) return undefined;
+  const fixed = [...args.slice(0, first.index), '--', ...args.slice(first.index)].join(' ');
+  return usageError(`stsenv ${command.name} runs the command given after --, and '${first.text}' came before it`, `put -- before the command: stsenv ${fixed}`);
 }

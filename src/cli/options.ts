@@ -68,6 +68,8 @@ export interface CommandSpec<Options = Record<string, unknown>> {
    * evaluated; any other command runs as it is.
    */
   readonly shellLines?: boolean;
+  /** Runs a command given after `--` (exec): words before `--` beyond the positionals are that command, misplaced. */
+  readonly runsCommand?: boolean;
   run(options: Options, ctx: Context): Promise<number> | number;
 }
 

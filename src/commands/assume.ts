@@ -37,7 +37,7 @@ export type AssumeOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
  * overriding them (the engine decides which: src/engine/build-plan.ts).
  */
 export async function runAssume(options: AssumeOptions, ctx: Context): Promise<number> {
-  const delivery = planDelivery(options, ctx);
+  const delivery = await planDelivery(options, ctx);
   let request: CredentialRequest = assumeRoleRequest(options);
   // Neither a role nor --profile: the user picks a role profile on the terminal (src/picker/).
   if (options.roleArn === undefined && options.profile === undefined && options.prompt !== false) {

@@ -2,7 +2,7 @@ import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } f
 import type { Context } from '../context.js';
 import { resolveCredentials } from '../engine/index.js';
 import { usageError } from '../errors.js';
-import { credentialEnv, type EnvChange } from '../variables.js';
+import { credentialEnv, regionIsUsers, type EnvChange } from '../variables.js';
 import {
   CACHE_OPTIONS,
   CONNECTION_OPTIONS,
@@ -91,7 +91,7 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
     }
   }
   const { credentials, region, roleArn } = await resolveCredentials(request, ctx);
-  const change = credentialEnv({ credentials, region, roleArn, profileName: '' });
+  const change = credentialEnv({ credentials, region, roleArn, profileName: '', regionIsUsers: regionIsUsers(region, ctx.env) });
   ctx.debug(`running ${command} with ${change.set.map(([name]) => name).join(', ')} set and ${change.clear.join(', ')} removed`);
   return runChild(command!, args, childEnv(ctx.env, change), ctx);
 }
@@ -100,6 +100,7 @@ export const execCommand: CommandSpec<ExecOptions> = {
   name: 'exec',
   describe: 'Run a command with the credentials in its environment (no shell, no eval): exec ROLE_ARN -- COMMAND...',
   positionals: [{ name: 'role-arn', describe: 'Role to assume (AssumeRole; default: role_arn of --profile)' }],
+  runsCommand: true,
   options: OPTIONS,
   usage: 'stsenv exec <role-arn> [options] -- COMMAND [ARGS...]\nstsenv exec --session [options] -- COMMAND [ARGS...]',
   examples: [

@@ -14,7 +14,7 @@ export type ExportOptions = OptionValues<typeof OPTIONS>;
  * format, like `aws configure export-credentials`.
  */
 export async function runExport(options: ExportOptions, ctx: Context): Promise<number> {
-  const delivery = planDelivery(options, ctx);
+  const delivery = await planDelivery(options, ctx);
   const cache = cacheSettings(options);
   const request = { kind: 'profile', mfa: mfaRequest(options), connection: connectionRequest(options), cache } as const;
   const result = await resolveCredentials(request, ctx);

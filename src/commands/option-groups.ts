@@ -10,7 +10,7 @@ export const OUTPUT_OPTIONS = {
   shell: {
     alias: 's',
     type: 'string',
-    describe: `Output format: ${FORMATS.map((f) => f.name).join(', ')} (default: the shell running stsenv)`,
+    describe: `Output format: ${FORMATS.map((f) => f.name).join(', ')} (default: the shell running stsenv; dotenv only sets variables, since an env file cannot unset one)`,
     complete: FORMAT_NAMES,
   },
   'profile-name': { type: 'string', describe: 'Section name for --shell ini (default: stsenv)' },
@@ -64,4 +64,5 @@ export const PROMPT_OPTION = {
 
 export const WRITE_PROFILE_OPTION = {
   'write-profile': { type: 'string', describe: 'Write the credentials as this profile in the shared credentials file instead of printing them', complete: 'profiles' },
+  force: { type: 'boolean', describe: 'With --write-profile: write even when the config makes that profile a role, SSO or credential_process profile' },
 } as const satisfies OptionTable;

@@ -41,7 +41,7 @@ export async function runRefresh(options: RefreshOptions, ctx: Context): Promise
     );
   }
   const recorded = decodeRequest(text);
-  const delivery = planDelivery(options, ctx);
+  const delivery = await planDelivery(options, ctx);
   const expiration = ctx.env.AWS_CREDENTIAL_EXPIRATION;
   const keeping = expiration ? `; the current credentials stay until ${expiration}` : '';
   if (recorded.signedWithEnvironmentKeys) {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { OptionValues } from '../cli/options.js';
 import { durationFor, parseDurationSeconds } from '../duration.js';
 import type { AssumeRoleRequest, CacheSettings, ConnectionRequest, MfaRequest, RoleFields, SessionTokenRequest, WebIdentityRequest } from '../engine/request.js';
-import { usageError } from '../errors.js';
+import { failure, usageError } from '../errors.js';
 import {
   checkRoleArn,
   checkExternalId,
@@ -66,7 +66,8 @@ export function readPolicy(value: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw usageError(`cannot read --policy file '${path}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'give a readable JSON file as --policy @FILE');
+    // A file error, as the exit-code table says: 1.
+    throw failure(`cannot read --policy file '${path}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { hint: 'give a readable JSON file as --policy @FILE' });
   }
   return checkPolicyDocument(text, `file '${path}'`);
 }
@@ -124,7 +125,8 @@ function readToken(options: WebIdentityOptions, env: NodeJS.ProcessEnv): string 
   try {
     token = readFileSync(fromStdin ? 0 : path, 'utf8').trim();
   } catch (error) {
-    throw usageError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    // A file error, as the exit-code table says: 1.
+    throw failure(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   if (token === '') throw usageError(`${source} is empty`, fromStdin ? 'pipe the token in: ... | stsenv web-identity ROLE --token-file -' : undefined);
   return token;

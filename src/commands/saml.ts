@@ -37,7 +37,7 @@ export type SamlOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
  * credentials the engine's, delivered as `assume` delivers them.
  */
 export async function runSaml(options: SamlOptions, ctx: Context): Promise<number> {
-  const delivery = planDelivery(options, ctx);
+  const delivery = await planDelivery(options, ctx);
   if (options.assertionFile === undefined) {
     throw usageError('saml needs --assertion-file FILE (or - for standard input)', 'the assertion is never an argument: every local user could read it in the process list');
   }

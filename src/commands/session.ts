@@ -20,7 +20,7 @@ export type SessionOptions = OptionValues<typeof OPTIONS>;
 
 /** GetSessionToken with the base's long-term keys, with MFA when a serial is known. */
 export async function runSession(options: SessionOptions, ctx: Context): Promise<number> {
-  const delivery = planDelivery(options, ctx);
+  const delivery = await planDelivery(options, ctx);
   const result = await resolveCredentials(sessionTokenRequest(options), ctx);
   await deliver(delivery, { ...result, recorded: recordedOutput('session', options, ctx, delivery) }, ctx);
   return 0;

@@ -20,7 +20,7 @@ const OPTIONS = {
 export type WebIdentityOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
 
 export async function runWebIdentity(options: WebIdentityOptions, ctx: Context): Promise<number> {
-  const delivery = planDelivery(options, ctx);
+  const delivery = await planDelivery(options, ctx);
   const result = await resolveCredentials(webIdentityRequest(options, ctx.env), ctx);
   await deliver(delivery, { ...result, recorded: recordedOutput('web-identity', options, ctx, delivery) }, ctx);
   return 0;

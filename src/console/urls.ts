@@ -13,9 +13,11 @@
  * signin.amazonaws.cn); the console is regional (`REGION.console.aws.amazon.com`),
  * except in the partition's first region, where granted uses the bare host.
  */
+import { partitionOf, type Partition } from '../aws/partition.js';
 import { usageError } from '../errors.js';
 
-export type Partition = 'aws' | 'aws-us-gov' | 'aws-cn';
+export { partitionOf, type Partition };
+
 
 interface PartitionHosts {
   signin: string;
@@ -29,15 +31,6 @@ const PARTITIONS: Record<Partition, PartitionHosts> = {
   'aws-us-gov': { signin: 'signin.amazonaws-us-gov.com', console: 'console.amazonaws-us-gov.com', home: 'us-gov-west-1' },
   'aws-cn': { signin: 'signin.amazonaws.cn', console: 'console.amazonaws.cn', home: 'cn-north-1' },
 };
-
-/** The partition of a region (cn-*, us-gov-*), else of an ARN (arn:aws-cn:...), else aws. */
-export function partitionOf(region: string | undefined, arn?: string): Partition {
-  if (region?.startsWith('cn-')) return 'aws-cn';
-  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region) return 'aws';
-  const fromArn = arn?.split(':')[1];
-  return fromArn === 'aws-cn' || fromArn === 'aws-us-gov' ? fromArn : 'aws';
-}
 
 /** The partition's federation endpoint. */
 export function federationEndpoint(partition: Partition): string {

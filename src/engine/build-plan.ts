@@ -82,7 +82,32 @@ export async function baseRoot(profile: ProfileChoice | undefined, ctx: Context)
 function noteRoleChain(root: Root, ctx: Context): void {
   const earlier = ctx.env.STSENV_ROLE_ARN?.trim();
   if (root.kind !== 'keys' || !root.credentials.sessionToken || !earlier || root.credentials.accessKeyId !== envKeys(ctx.env)?.accessKeyId) return;
-  ctx.warn(`signing with the credentials of role ${earlier} from an earlier stsenv in this shell (a role chain); to start from your own, run stsenv unset first, or pass --profile NAME`);
+  // unset alone is no way back for keys the user had exported: the first assume replaced them.
+  ctx.warn(
+    `signing with the credentials of role ${earlier} that an earlier stsenv set in this shell (a role chain); ` +
+      'to start from your own: --profile NAME, or stsenv unset (it leaves what your AWS config gives; keys you had exported were replaced: export them again, ' +
+      'and keep them next time by running the role in a subshell or with stsenv exec ROLE -- COMMAND)',
+  );
+}
+
+/**
+ * The role ARN argument. A newcomer's `stsenv assume deploy` names a
+ * profile: when the config has one by that name, --profile is suggested.
+ */
+async function roleArgument(value: string, ctx: Context): Promise<string> {
+  try {
+    return checkRoleArn(value);
+  } catch (error) {
+    if (value.startsWith('arn:')) throw error;
+    let named = false;
+    try {
+      named = sharedConfig(ctx.env).profile(value) !== undefined;
+    } catch {
+      // An unreadable config file is the run's error elsewhere; here it only means no suggestion.
+    }
+    if (named) throw usageError(`'${value}' is a profile, not a role ARN`, `did you mean --profile ${value}?`);
+    throw error;
+  }
 }
 
 function hasMfa(plan: Plan): boolean {
@@ -100,7 +125,7 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
   if (request.roleArn === undefined && profile?.from !== '--profile') {
     throw usageError('assume needs a <role-arn> argument', 'or --profile NAME of a role profile in your AWS config');
   }
-  const roleArn = request.roleArn !== undefined ? checkRoleArn(request.roleArn) : undefined;
+  const roleArn = request.roleArn !== undefined ? await roleArgument(request.roleArn, ctx) : undefined;
   const signing = signingProfile(profile, ctx);
   const chain = await roleChain(signing, ctx);
   const sessionName = sessionNamer(ctx);

@@ -8,15 +8,15 @@ import type { CallerIdentity } from '../aws/sts.js';
 import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
-import { assumePlan, baseRoot, profilePlan, samlPlan, sessionPlan, signingProfile, webIdentityPlan } from './build-plan.js';
+import { assumePlan, profilePlan, samlPlan, sessionPlan, webIdentityPlan } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
 import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
-import type { ConnectionRequest, CredentialRequest } from './request.js';
+import type { CredentialRequest, ProfileCredentialsRequest } from './request.js';
 import { runPlan } from './run-plan.js';
-import { resolveConnection, targetFor } from './target.js';
+import { resolveConnection, targetFor, type Signer } from './target.js';
 
-export type { ConnectionRequest, CredentialRequest } from './request.js';
+export type { ConnectionRequest, CredentialRequest, ProfileCredentialsRequest } from './request.js';
 // What `stsenv doctor` reads the configuration with: the engine's own rules, not a copy of them.
 export { isRoleProfile, resolveChain, type ProfileChain } from './chain.js';
 export { envKeys } from './plan.js';
@@ -78,12 +78,23 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
   return { credentials: result.credentials, region, fromCache: result.fromCache, arn: result.arn, roleArn };
 }
 
-/** The identity of the base credentials (GetCallerIdentity): the same base every other request starts from. */
-export async function callerIdentity(request: ConnectionRequest, ctx: Context): Promise<CallerIdentity> {
-  const profile = chooseProfile(request.profile, ctx.env);
-  const connection = await resolveConnection(request, ctx.env, profile);
-  const root = await baseRoot(signingProfile(profile, ctx), ctx);
-  const signer = await rootSigner(root, ctx);
+/**
+ * The identity (GetCallerIdentity) of what every other command would start
+ * from: a role profile through stsenv's own chain (its session name, the
+ * cache, the MFA prompt), as `export --profile` gets it; any other profile,
+ * or none, its base credentials.
+ */
+export async function callerIdentity(request: ProfileCredentialsRequest, ctx: Context): Promise<CallerIdentity> {
+  const profile = chooseProfile(request.connection.profile, ctx.env);
+  const plan = await profilePlan(request, profile, ctx);
+  const connection = await resolveConnection(request.connection, ctx.env, profile);
+  let signer: Signer = await rootSigner(plan.root, ctx);
+  if (plan.steps.length > 0) {
+    const result = await runPlan(plan, connection, cachePolicy(request.cache, ctx), request.mfa, ctx);
+    signer = { credentials: result.credentials, label: `${plan.steps[plan.steps.length - 1]!.describe} (access key ${result.credentials.accessKeyId})` };
+  } else if (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined) {
+    throw usageError('--mfa-serial and --token-code apply to role profiles only', 'for an MFA session use stsenv session');
+  }
   const sts = await ctx.sts();
   return sts.getCallerIdentity(targetFor(connection, signer));
 }

@@ -6,7 +6,8 @@
  * credentials.
  */
 import type { AssumeRoleCommandInput, AssumeRoleWithSAMLCommandInput, AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts';
-import type { StsTarget } from '../aws/client-options.js';
+import { GLOBAL_ENDPOINT, type StsTarget } from '../aws/client-options.js';
+import { partitionOf } from '../aws/partition.js';
 import { cacheKey, sha256, type CacheRequest } from '../cache/key.js';
 import type { CacheLabel } from '../cache/store.js';
 import type { Context } from '../context.js';
@@ -208,7 +209,18 @@ export function stepRequest(step: Step, base: string, target: Pick<StsTarget, 'r
   const common = { base, region: target.region, endpoint: target.endpoint };
   switch (step.operation) {
     case 'GetSessionToken':
-      return { ...common, operation: step.operation, durationSeconds: step.input.DurationSeconds, mfaSerial: step.mfaSerial };
+      // A session works in every region of its partition: one per partition, not per
+      // region, so a second role in another region asks for no second MFA code. The
+      // default endpoints (regional or global) are left out with the region; one the
+      // user configured stays.
+      return {
+        base,
+        partition: partitionOf(target.region),
+        endpoint: target.endpoint === GLOBAL_ENDPOINT ? undefined : target.endpoint,
+        operation: step.operation,
+        durationSeconds: step.input.DurationSeconds,
+        mfaSerial: step.mfaSerial,
+      };
     case 'AssumeRole': {
       const i = step.input;
       return {
@@ -263,7 +275,8 @@ export function stepLabel(plan: Plan, index: number, region: string | undefined)
   const label: CacheLabel = {
     operation: step.operation,
     base: index === 0 ? plan.root.label : plan.steps[index - 1]!.describe,
-    region,
+    // A session is cached for its whole partition (stepRequest).
+    region: step.operation === 'GetSessionToken' ? `partition ${partitionOf(region)}` : region,
   };
   if (step.operation !== 'GetSessionToken') label.role = step.input.RoleArn;
   if (step.operation === 'AssumeRole' || step.operation === 'AssumeRoleWithWebIdentity') label.sessionName = step.input.RoleSessionName;

@@ -16,6 +16,8 @@ export const fish: EnvFormat = {
   lineEnding: '\n',
   refuse: (value) => (value.includes('\0') ? 'a NUL character, which no environment variable can hold' : undefined),
   setLine: (name, value) => `set -gx ${name} ${fishQuote(value)};`,
-  clearLine: (name) => `set -e ${name};`,
+  // `set -e` of a variable that is not set returns 4; `or true` keeps the
+  // output's status 0, so `stsenv ... | source; and ...` goes the right way.
+  clearLine: (name) => `set -e ${name}; or true;`,
   integration: 'stsenv.fish',
 };

@@ -18,8 +18,12 @@ export interface EnvFormat {
   refuse(value: string): string | undefined;
   /** The statement that sets `name` to exactly `value`; only called after refuse() said yes. */
   setLine(name: string, value: string): string;
-  /** The statement that removes `name` (or leaves it empty where removal does not exist). */
-  clearLine(name: string): string;
+  /**
+   * The statement that removes `name`; undefined for a format that cannot
+   * remove a variable (dotenv: an env file only sets), whose output then
+   * carries only what it sets.
+   */
+  clearLine?: (name: string) => string;
   /**
    * The file of shells/ that `stsenv init NAME` prints (NAME: this format's
    * name or an alias): a function that runs stsenv with STSENV_EVAL set to

@@ -108,12 +108,14 @@ function ssoProfileOf(profiles: Profiles, name: string): { name: string; data: P
  * the default profile), as the AWS CLI's `sso login` reads it. A role profile
  * stands for the SSO profile its source_profile chain starts from.
  */
-export function resolveSsoTarget(selection: SsoSelection, profiles: Profiles, sessions: Record<string, ProfileData>, env: NodeJS.ProcessEnv): SsoTarget {
+export function resolveSsoTarget(selection: SsoSelection, profiles: Profiles, sessions: Record<string, ProfileData>, env: NodeJS.ProcessEnv, action: 'login' | 'logout' = 'login'): SsoTarget {
   if (selection.profile !== undefined && selection.ssoSession !== undefined) throw usageError('give --profile or --sso-session, not both');
   if (selection.ssoSession !== undefined) return fromSession(selection.ssoSession, sessions);
   const named = selection.profile ?? (env.AWS_PROFILE?.trim() || env.AWS_DEFAULT_PROFILE?.trim() || 'default');
   if (selection.profile === undefined && !Object.hasOwn(profiles, named)) {
-    throw usageError(`no profile to sign in with: profile '${named}' is not in the AWS config file`, 'pass --profile NAME or --sso-session NAME');
+    throw action === 'login'
+      ? usageError(`no profile to sign in with: profile '${named}' is not in the AWS config file`, 'pass --profile NAME or --sso-session NAME')
+      : usageError(`no profile to log out of: profile '${named}' is not in the AWS config file`, 'pass --profile NAME or --sso-session NAME, or --all for every cached token');
   }
   const { name, data } = ssoProfileOf(profiles, named);
   const where = `profile '${name}'`;

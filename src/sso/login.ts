@@ -33,9 +33,9 @@ export interface SsoLogoutOptions extends SsoSelection {
   all?: boolean;
 }
 
-async function target(selection: SsoSelection, env: NodeJS.ProcessEnv): Promise<SsoTarget> {
+async function target(selection: SsoSelection, env: NodeJS.ProcessEnv, action: 'login' | 'logout' = 'login'): Promise<SsoTarget> {
   const { profiles, sessions } = await loadSsoConfig(env);
-  return resolveSsoTarget(selection, profiles, sessions, env);
+  return resolveSsoTarget(selection, profiles, sessions, env, action);
 }
 
 export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promise<number> {
@@ -108,7 +108,12 @@ export async function ssoLogout(options: SsoLogoutOptions, world: SsoWorld): Pro
     world.stderr.write(`stsenv: removed ${files.length} SSO ${files.length === 1 ? 'token' : 'tokens'} from ${cacheDir}${files.length ? `; ${after}` : ''}\n`);
     return 0;
   }
-  const sso = await target(options, world.env);
+  // Nothing named and nothing cached: there is nothing to log out of, whatever the config says.
+  if (options.profile === undefined && options.ssoSession === undefined && tokenFiles(cacheDir, world).length === 0) {
+    world.stderr.write(`stsenv: nothing to log out of: no SSO token is cached in ${cacheDir}\n`);
+    return 0;
+  }
+  const sso = await target(options, world.env, 'logout');
   const path = tokenCacheFile(cacheDir, sso);
   if (await signOut(path, world)) world.stderr.write(`stsenv: signed out of ${printable(sso.startUrl)} (${printable(sso.label)}): removed ${path}; ${after}\n`);
   else world.stderr.write(`stsenv: no SSO token was cached for ${printable(sso.label)} (${path})\n`);

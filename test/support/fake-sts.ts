@@ -28,7 +28,8 @@ export type FaultErrorCode =
   | 'InternalFailure'
   | 'ServiceUnavailable'
   | 'RegionDisabledException'
-  | 'InvalidIdentityToken';
+  | 'InvalidIdentityToken'
+  | 'ValidationError';
 
 export type CredentialField = 'AccessKeyId' | 'SecretAccessKey' | 'SessionToken' | 'Expiration';
 
@@ -170,6 +171,8 @@ function defaultMessage(code: FaultErrorCode, action: string, callerArn: string,
       return 'The request has failed due to a temporary failure of the server.';
     case 'RegionDisabledException':
       return `STS is not activated in this region for account:${account}. Your account administrator can activate STS in this region using the IAM Console.`;
+    case 'ValidationError':
+      return 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.';
     case 'InvalidIdentityToken':
       return "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements";
   }

@@ -460,6 +460,8 @@ export interface BadInput {
   /** Each must match stderr: the option's name and the accepted form. */
   message: RegExp[];
   secrets?: Record<string, string>;
+  /** 1 for a file that cannot be read (README's exit-code table); else 2. */
+  exitCode?: 1;
 }
 
 const badAssume = (...extra: string[]) => (w: World) => ['assume', ROLE, ...at(w), ...extra];
@@ -485,7 +487,7 @@ export const BAD_INPUT_CASES: readonly BadInput[] = [
   { name: 'transitive tag key too long', args: badAssume('--transitive-tag', 'k'.repeat(129)), message: [/invalid --transitive-tag/, /1-128 characters/] },
   { name: 'policy that is not JSON', args: badAssume('--policy', '{"Version":'), message: [/--policy text is not valid JSON/] },
   { name: 'policy file that is not JSON', args: (w) => ['assume', ROLE, ...at(w), '--policy', `@${join(w.inputs, 'policy.json')}`], message: [/--policy file .* is not valid JSON/] },
-  { name: 'policy file that does not exist', args: (w) => ['assume', ROLE, ...at(w), '--policy', `@${join(w.inputs, 'missing.json')}`], message: [/cannot read --policy file .*ENOENT/, /--policy @FILE/] },
+  { name: 'policy file that does not exist', args: (w) => ['assume', ROLE, ...at(w), '--policy', `@${join(w.inputs, 'missing.json')}`], message: [/cannot read --policy file .*ENOENT/, /--policy @FILE/], exitCode: 1 },
   { name: 'policy too long', args: badAssume('--policy', JSON.stringify({ Version: '2012-10-17', Statement: [], Pad: 'x'.repeat(2100) })), message: [/--policy text is \d+ characters/, /at most 2048/] },
   { name: 'policy ARN of a role', args: badAssume('--policy-arn', ROLE), message: [/invalid --policy-arn/, /arn:aws:iam::aws:policy\/NAME/] },
   { name: 'token code of 5 digits', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', '91827'], message: [/invalid --token-code/, /6 digits/] },
@@ -516,14 +518,14 @@ export const BAD_INPUT_CASES: readonly BadInput[] = [
   { name: 'unknown --shell', args: badAssume('--shell', 'rc'), message: [/rc/, /bash|choose one of/] },
   { name: 'unknown STSENV_SHELL', args: (w) => ['assume', ROLE, ...at(w)], env: () => ({ STSENV_SHELL: 'rc' }), message: [/STSENV_SHELL names an unknown format 'rc'/, /choose one of/] },
   { name: '--max-attempts 0', args: badAssume('--max-attempts', '0'), message: [/invalid --max-attempts '0'/, /1 to 20/] },
-  { name: '--max-attempts that is not a number', args: badAssume('--max-attempts', 'many'), message: [/--max-attempts/, /1 to 20/] },
+  { name: '--max-attempts that is not a number', args: badAssume('--max-attempts', 'many'), message: [/--max-attempts takes a number, not 'many'/, /1 to 20/] },
   { name: 'AWS_MAX_ATTEMPTS that is not a number', args: badAssume(), env: () => ({ AWS_MAX_ATTEMPTS: 'lots' }), message: [/invalid AWS_MAX_ATTEMPTS 'lots'/, /1 to 20/] },
   { name: '--timeout 0', args: badAssume('--timeout', '0'), message: [/invalid --timeout/, /more than 0 and at most 3600/] },
-  { name: '--timeout that is not a number', args: badAssume('--timeout', 'soon'), message: [/--timeout/, /seconds/] },
+  { name: '--timeout that is not a number', args: badAssume('--timeout', 'soon'), message: [/--timeout takes a number, not 'soon'/, /seconds/] },
   { name: 'HTTPS_PROXY with an unsupported scheme', args: badAssume(), env: () => ({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' }), message: [/HTTPS_PROXY uses socks5/, /http:\/\/ or https:\/\/ proxy/] },
   { name: 'HTTP_PROXY that is not a URL', args: badAssume(), env: () => ({ http_proxy: 'http://[::1' }), message: [/http_proxy is not a URL/, /http:\/\/HOST:PORT/] },
   { name: 'AWS_CA_BUNDLE that does not exist', args: badAssume(), env: (w) => ({ AWS_CA_BUNDLE: join(w.inputs, 'missing.pem') }), message: [/cannot read AWS_CA_BUNDLE .*ENOENT/, /PEM file/] },
-  { name: 'web-identity token file that does not exist', args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'missing-token')], message: [/cannot read --token-file .*ENOENT/] },
+  { name: 'web-identity token file that does not exist', args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'missing-token')], message: [/cannot read --token-file .*ENOENT/], exitCode: 1 },
   { name: 'web-identity without a token', args: (w) => ['web-identity', ROLE, ...at(w)], env: () => ({ AWS_WEB_IDENTITY_TOKEN_FILE: undefined }), message: [/web-identity needs a token/, /--token-file FILE/] },
   { name: 'web-identity with both --token and --token-file', args: (w) => ['web-identity', ROLE, ...at(w), '--token', OIDC_TOKEN, '--token-file', join(w.inputs, 'token')], message: [/give --token or --token-file, not both/], secrets: { 'OIDC token': OIDC_TOKEN } },
   { name: '--shell given twice', args: badAssume('-s', 'bash', '--shell', 'fish'), message: [/--shell was given more than once/, /give it once/] },

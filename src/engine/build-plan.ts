@@ -8,9 +8,9 @@ import { sharedConfig, type ProfileData, type SharedConfig } from '../config/sha
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { checkMfaSerial, checkRoleArn } from '../validate.js';
-import { isRoleProfile, requireProfile, resolveChain, type ProfileChain } from './chain.js';
+import { isRoleProfile, ownRoot, requireProfile, resolveChain, type ProfileChain } from './chain.js';
 import { keystoreLookup } from './keystore-root.js';
-import { chainRoot, chainSteps, envKeys, keysRoot, keystoreRoot, sdkRoot, type MfaProcess, type Plan, type Root, type Step } from './plan.js';
+import { chainRoot, chainSteps, envKeys, keysRoot, keystoreRoot, processRoot, sdkRoot, type MfaProcess, type Plan, type Root, type Step } from './plan.js';
 import type { ProfileChoice } from './profile-choice.js';
 import type { AssumeRoleRequest, ProfileCredentialsRequest, SamlRequest, SessionTokenRequest, WebIdentityRequest } from './request.js';
 import { defaultSessionName } from './session-name.js';
@@ -64,16 +64,19 @@ export function signingProfile(profile: ProfileChoice | undefined, ctx: Context)
 
 /**
  * The root when no role profile is involved: keys written in the profile
- * are read here (as in a chain), then keys in the keystore, which stand
- * where keys in the file would; anything else the profile gives (SSO,
- * credential_process...) is the SDK's to resolve; without a profile, the key
- * variables, else the SDK's default chain (whose `default` profile may have
- * its keys in the keystore too).
+ * are read here, then keys in the keystore, which stand where keys in the
+ * file would, then a credential_process is run by stsenv (as in a chain);
+ * anything else the profile gives (SSO, web identity...) is the SDK's to
+ * resolve; without a profile, the key variables, else the SDK's default
+ * chain (whose `default` profile may have its keys in the keystore too).
  */
 export async function baseRoot(profile: ProfileChoice | undefined, ctx: Context): Promise<Root> {
   const data = (await profileData(profile, ctx))?.data;
-  if (data?.aws_access_key_id && data.aws_secret_access_key && !isRoleProfile(data)) {
-    return chainRoot({ kind: 'static', profile: profile!.name, accessKeyId: data.aws_access_key_id, secretAccessKey: data.aws_secret_access_key, sessionToken: data.aws_session_token || undefined }, ctx.env);
+  if (data && !isRoleProfile(data)) {
+    const own = ownRoot(profile!.name, data, keystoreLookup(ctx));
+    if (own.kind === 'static') return chainRoot(own, ctx.env);
+    if (own.kind === 'keystore') return keystoreRoot(own.profile, own.accessKeyId);
+    if (own.kind === 'process') return processRoot(profile!, own.command, ctx.env);
   }
   const keys = profile ? undefined : envKeys(ctx.env);
   if (keys) return keysRoot(keys);

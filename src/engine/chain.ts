@@ -11,7 +11,9 @@ import type { ProfileData, ProfileSource } from '../config/shared-files.js';
 export type RootSource =
   /** Keys written in the profile itself: read here, no SDK needed. */
   | { kind: 'static'; profile: string; accessKeyId: string; secretAccessKey: string; sessionToken?: string }
-  /** Anything else the SDK resolves for a profile: SSO, credential_process, login... */
+  /** credential_process: the command stsenv runs itself, split as the AWS CLI splits it, without a shell. */
+  | { kind: 'process'; profile: string; command: string }
+  /** Anything else the SDK resolves for a profile: SSO, web identity, login... */
   | { kind: 'sdk'; profile: string }
   /** credential_source = Environment: the AWS_ACCESS_KEY_ID... variables. */
   | { kind: 'environment'; profile: string }
@@ -74,6 +76,24 @@ function keystoreRoot(name: string, keystore: KeystoreLookup): RootSource | unde
   return accessKeyId === undefined ? undefined : { kind: 'keystore', profile: name, accessKeyId };
 }
 
+/**
+ * A profile's credential_process, when it is what gives the credentials: keys
+ * written in the profile and a web identity token file come first, in the AWS
+ * CLI and the SDK alike. (The SDK takes it before SSO settings in the same
+ * profile, the AWS CLI after: stsenv keeps the SDK's order it always had.)
+ */
+function processRoot(name: string, data: ProfileData): RootSource | undefined {
+  const command = data.credential_process?.trim();
+  if (!command || data.web_identity_token_file) return undefined;
+  return { kind: 'process', profile: name, command };
+}
+
+/** What gives a profile that assumes no role its credentials. */
+export function ownRoot(name: string, data: ProfileData, keystore: KeystoreLookup = noKeystore): RootSource {
+  // Keys in the keystore stand where keys in the file would: before a credential_process.
+  return staticRoot(name, data) ?? keystoreRoot(name, keystore) ?? processRoot(name, data) ?? { kind: 'sdk', profile: name };
+}
+
 function roleHop(name: string, data: ProfileData): RoleHop {
   const where = `in profile '${name}'`;
   const hop: RoleHop = { profile: name, roleArn: checkRoleArn(data.role_arn!, `role_arn ${where}`) };
@@ -115,8 +135,7 @@ export function resolveChain(profiles: ProfileSource, name: string, keystore: Ke
   let data = requireProfile(profiles, name, '--profile', keystore);
   for (;;) {
     if (!isRoleProfile(data)) {
-      const root = staticRoot(current, data) ?? keystoreRoot(current, keystore) ?? { kind: 'sdk' as const, profile: current };
-      return { root, hops: hops.reverse() };
+      return { root: ownRoot(current, data, keystore), hops: hops.reverse() };
     }
     seen.push(current);
     hops.push(roleHop(current, data));

@@ -67,8 +67,10 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
     }
     const root = await unlockRoot(plan.root, ctx);
     if (root.kind === 'keys') return { credentials: root.credentials, region, fromCache: false };
+    // A credential_process's credentials are printed as it gave them: no SDK, no request.
+    if (root.kind === 'process') return { credentials: (await rootSigner(root, ctx)).credentials!, region, fromCache: false };
     const sts = await ctx.sts();
-    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, rootSigner(root))), region, fromCache: false };
+    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, await rootSigner(root, ctx))), region, fromCache: false };
   }
   const mfa = request.kind === 'web-identity' || request.kind === 'saml' ? {} : request.mfa;
   const result = await runPlan(plan, connection, policy, mfa, ctx);
@@ -95,7 +97,7 @@ export async function callerIdentity(request: ProfileCredentialsRequest, ctx: Co
   } else if (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined) {
     throw usageError('--mfa-serial and --token-code apply to role profiles only', 'for an MFA session use stsenv session');
   } else {
-    signer = rootSigner(await unlockRoot(plan.root, ctx));
+    signer = await rootSigner(await unlockRoot(plan.root, ctx), ctx);
   }
   const sts = await ctx.sts();
   return sts.getCallerIdentity(targetFor(connection, signer));

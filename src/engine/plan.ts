@@ -10,10 +10,11 @@ import { GLOBAL_ENDPOINT, type StsTarget } from '../aws/client-options.js';
 import { partitionOf } from '../aws/partition.js';
 import { cacheKey, sha256, type CacheRequest } from '../cache/key.js';
 import type { CacheLabel } from '../cache/store.js';
+import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
-import { configFilePath, credentialsFilePath } from '../config/shared-files.js';
-import type { ProfileChain, RootSource } from './chain.js';
+import { configFilePath, credentialsFilePath, sharedConfig } from '../config/shared-files.js';
+import { ownRoot, type ProfileChain, type RootSource } from './chain.js';
 import { describeChoice, type ProfileChoice } from './profile-choice.js';
 import type { Signer } from './target.js';
 
@@ -23,8 +24,19 @@ export type Root =
   | { kind: 'keys'; credentials: Credentials; key: string; label: string }
   /** Long-term keys in the keystore: read only when a call must be signed with them (unlockRoot), never for a cache hit. */
   | { kind: 'keystore'; profile: string; accessKeyId: string; key: string; label: string }
+  /** The credentials a profile's credential_process prints, run by stsenv when they are needed (never cached). */
+  | ProcessRoot
   /** AssumeRoleWithWebIdentity is not signed. */
   | { kind: 'unsigned'; key: string; label: string };
+
+/** Its key and label are the ones the SDK's root for the same profile had: caches made before stay valid. */
+export interface ProcessRoot {
+  kind: 'process';
+  profile: string;
+  command: string;
+  key: string;
+  label: string;
+}
 
 /**
  * Where a SAML assertion comes from: given to `stsenv saml`, or printed by a
@@ -75,6 +87,11 @@ export function sdkRoot(profile: ProfileChoice | undefined, env: NodeJS.ProcessE
   return { kind: 'sdk', key: `default-chain@${filesKey(env)}`, label: 'the default credential chain' };
 }
 
+/** A profile whose credential_process gives the credentials. */
+export function processRoot(profile: ProfileChoice, command: string, env: NodeJS.ProcessEnv): Root {
+  return { kind: 'process', profile: profile.name, command, key: `profile:${profile.name}@${filesKey(env)}`, label: describeChoice(profile) };
+}
+
 /** The key variables as the root: stsenv signs with them itself, so nothing else the SDK knows of (AWS_PROFILE) can take their place. */
 export function keysRoot(keys: Credentials): Root {
   return { kind: 'keys', credentials: keys, key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID)` };
@@ -94,6 +111,8 @@ export function chainRoot(root: RootSource, env: NodeJS.ProcessEnv): Root {
       }
       return { kind: 'keys', credentials: keys, key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID, credential_source of profile '${root.profile}')` };
     }
+    case 'process':
+      return processRoot({ name: root.profile, from: '--profile' }, root.command, env);
     case 'sdk':
       return sdkRoot({ name: root.profile, from: '--profile' }, env);
     case 'saml':
@@ -108,9 +127,35 @@ export function keystoreRoot(profile: string, accessKeyId: string): Root {
   return { kind: 'keystore', profile, accessKeyId, key: `keystore:${profile}:${accessKeyId}`, label: `profile '${profile}' (access key ${accessKeyId}, in the keystore)` };
 }
 
-/** Who signs with a root's credentials (a keystore root is unlocked first: unlockRoot). */
-export function rootSigner(root: Root): Signer {
+/**
+ * The credential_process of profile `default` when the SDK's default chain
+ * would reach it, as it would: no key variables (the root would be them), and
+ * no keys, web identity token file, SSO or role in that profile.
+ * Looked at only when a request is to be signed, never on a cache hit.
+ */
+function defaultChainProcess(env: NodeJS.ProcessEnv): { profile: string; command: string } | undefined {
+  let data;
+  try {
+    data = sharedConfig(env).profile('default');
+  } catch {
+    return undefined;
+  }
+  // The default chain asks SSO before it reads the profile's other settings.
+  if (!data || data.role_arn || data.sso_session || data.sso_start_url) return undefined;
+  const own = ownRoot('default', data);
+  return own.kind === 'process' ? own : undefined;
+}
+
+/** Who signs with a root's credentials, a credential_process's run now. */
+export async function rootSigner(root: Root, ctx: Context): Promise<Signer> {
+  // A keystore root is unlocked first (unlockRoot): its keys are read only when a call is signed.
   if (root.kind === 'keystore') throw new Error(`internal: the keys of ${root.label} were not read before signing`);
+  const process = root.kind === 'process' ? root : root.kind === 'sdk' && root.profile === undefined ? defaultChainProcess(ctx.env) : undefined;
+  if (process) {
+    const { processCredentials } = await import('./credential-process.js');
+    const credentials = await processCredentials(process, ctx);
+    return { credentials, label: `${root.label} (credential_process of profile '${process.profile}', access key ${credentials.accessKeyId})` };
+  }
   return root.kind === 'sdk' ? { profile: root.profile, label: root.label } : root.kind === 'keys' ? { credentials: root.credentials, label: root.label } : { label: root.label };
 }
 

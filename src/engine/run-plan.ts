@@ -73,7 +73,7 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
     const step = plan.steps[i]!;
     // The root signs the first call; each call after it, the credentials the one before gave.
     const signer: Signer =
-      i === 0 || !base ? rootSigner(root) : { credentials: base, label: `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})` };
+      i === 0 || !base ? await rootSigner(root, ctx) : { credentials: base, label: `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})` };
     const stepTarget = targetFor(connection, signer);
     const code = codes.get(i);
     const assertion = step.operation === 'AssumeRoleWithSAML' ? await samlAssertion(step.assertion, ctx) : undefined;

@@ -122,7 +122,8 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
     credentials: async () => {
       const root = await unlockRoot(planned, ctx);
       // Keys from the environment need no SDK; session credentials then sign in with no request to STS at all.
-      const current = root.kind === 'keys' ? root.credentials : await (await ctx.sts()).resolveBaseCredentials(targetFor(connection, rootSigner(root)));
+      const signer = await rootSigner(root, ctx);
+      const current = signer.credentials ?? (await (await ctx.sts()).resolveBaseCredentials(targetFor(connection, signer)));
       if (current.sessionToken) {
         if (request.federation.name !== undefined || request.federation.policy !== undefined || request.federation.policyArns !== undefined) {
           const flag = request.federation.name !== undefined ? '--session-name' : request.federation.policy !== undefined ? '--policy' : '--policy-arn';
@@ -137,9 +138,9 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
         Policy: request.federation.policy ?? ALLOW_ALL_POLICY,
         PolicyArns: request.federation.policyArns?.map((arn) => ({ arn })),
       };
-      const signer = { credentials: current, label: `${root.label}${root.kind === 'keys' ? '' : ` (access key ${current.accessKeyId})`}` };
+      const federationSigner = { credentials: current, label: signer.credentials ? signer.label : `${root.label} (access key ${current.accessKeyId})` };
       try {
-        const issued = await (await ctx.sts()).getFederationToken(targetFor(connection, signer), input, ctx.now());
+        const issued = await (await ctx.sts()).getFederationToken(targetFor(connection, federationSigner), input, ctx.now());
         ctx.debug(`GetFederationToken gave ${issued.arn ?? 'a federated user'} until ${issued.credentials.expiration.toISOString()}`);
         return { credentials: issued.credentials, federated: true };
       } catch (error) {

@@ -5,7 +5,7 @@
  * judges nothing: the mistake finder (mistakes.ts) and completion
  * (complete.ts) each ask it, so that both read a line the way the parser does.
  */
-import { camel, type CommandSpec, type OptionSpec, type OptionTable } from './options.js';
+import { camel, type CommandTable, type OptionSpec, type OptionTable } from './options.js';
 import { ROOT_OPTIONS } from './root.js';
 
 /** The options yargs adds to every command itself (src/cli/yargs-parser.ts). */
@@ -31,7 +31,7 @@ export class OptionNames {
   }
 
   /** Every command's options together: what a word before an unknown command can be. */
-  static union(commands: readonly CommandSpec[]): OptionNames {
+  static union(commands: readonly CommandTable[]): OptionNames {
     return new OptionNames(Object.assign({}, ...commands.map((c) => c.options)) as OptionTable);
   }
 
@@ -143,7 +143,7 @@ function readOption(word: string, index: number, names: OptionNames): OptionWord
 export interface CommandLineReading {
   line: ScannedLine;
   /** The command named, when it names a known one. */
-  command?: CommandSpec;
+  command?: CommandTable;
   /** The options that apply: the command's own (and the root's), else every command's. */
   names: OptionNames;
 }
@@ -152,7 +152,7 @@ export interface CommandLineReading {
  * Reads `words` once to find the command, then again with its own table:
  * options before the command are its options too, as yargs reads them.
  */
-export function readCommandLine(words: readonly string[], commands: readonly CommandSpec[]): CommandLineReading {
+export function readCommandLine<C extends CommandTable>(words: readonly string[], commands: readonly C[]): CommandLineReading & { command?: C } {
   const byName = new Map(commands.map((c) => [c.name, c]));
   const union = OptionNames.union(commands);
   const own = new Map<string, OptionNames>();

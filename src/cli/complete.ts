@@ -15,11 +15,9 @@
  * This runs at every Tab: it loads neither yargs nor the AWS SDK
  * (test/startup.test.ts guards that), and it prints nothing on stderr.
  */
-import { loadCommands, type AnyCommand } from '../commands/index.js';
 import { sharedConfig } from '../config/shared-files.js';
-import type { Context } from '../context.js';
 import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
-import type { OptionSpec, ValueSource } from './options.js';
+import type { CommandTable, OptionSpec, ValueSource } from './options.js';
 import { hasControl, printable } from '../text/printable.js';
 
 export interface Candidate {
@@ -58,7 +56,7 @@ async function valueCandidates(spec: Pick<OptionSpec, 'choices' | 'complete'> | 
 }
 
 /** The candidates for the last of `words` (the words after `stsenv`), those that begin with it. */
-export async function completeWords(words: readonly string[], commands: readonly AnyCommand[], env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+export async function completeWords(words: readonly string[], commands: readonly CommandTable[], env: NodeJS.ProcessEnv): Promise<Candidate[]> {
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   const { line, command, names } = readCommandLine(before, commands);
@@ -88,19 +86,26 @@ export async function completeWords(words: readonly string[], commands: readonly
   return starting(await valueCandidates(command?.positionals?.[line.positionals.length], env));
 }
 
+/** Where completion writes: the candidates, and why there are none (--debug's line). */
+export interface CompletionOutput {
+  env: NodeJS.ProcessEnv;
+  write(text: string): void;
+  debug(message: string): void;
+}
+
 /** `stsenv __complete WORD...`: one candidate per line on stdout; never an error on the user's terminal. */
-export async function completeCommandLine(words: readonly string[], ctx: Context): Promise<number> {
+export async function completeCommandLine(words: readonly string[], commands: readonly CommandTable[], out: CompletionOutput): Promise<number> {
   let candidates: Candidate[];
   try {
-    candidates = await completeWords(words.length === 0 ? [''] : words, await loadCommands(), ctx.env);
+    candidates = await completeWords(words.length === 0 ? [''] : words, commands, out.env);
   } catch (error) {
-    ctx.debug(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
+    out.debug(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
   // A value with a control character (C1 and bidi ones too) could not be one line, nor be shown safely: it is not offered.
   const lines = candidates
     .filter((c) => !hasControl(c.value))
     .map((c) => (c.description ? `${c.value}\t${printable(c.description)}` : c.value));
-  ctx.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  out.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
   return 0;
 }

@@ -61,6 +61,20 @@ const HEADER_LINES = /\n([^\S\n]*\[[^\n]*)/g;
 /** A line the loader takes a value from: `key = value` with a value before any comment. */
 const VALUE_LINE = /\n[^\S\n]*[^\s=#;](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#])/;
 
+/**
+ * The plain forms of header nearly every file has, each followed at once by
+ * a setting (VALUE_LINE): each whole match is the name the loader gives its
+ * section, so that listing thousands of names runs no JavaScript per section.
+ * A config file's `[profile NAME]` (the characters the loader's name takes),
+ * its `[default]`, its `[sso-session NAME]` and `[services NAME]` (no
+ * profiles, with or without a setting); a credentials file's `[NAME]`.
+ */
+const AFTER_HEADER = String.raw`(?=\][^\S\n]*\n[^\S\n]*[^\s=#;[](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#]))`;
+const PLAIN_PROFILE = new RegExp(String.raw`(?<=\n\[profile )[\w\-@+.%:/]+${AFTER_HEADER}`, 'g');
+const PLAIN_DEFAULT = new RegExp(String.raw`\n\[default${AFTER_HEADER}`, 'g');
+const PLAIN_NOT_PROFILE = /\n\[(?:sso-session|services) [\w\-@+.%:/]+\][^\S\n]*(?=\n|$)/g;
+const PLAIN_CREDENTIALS = new RegExp(String.raw`(?<=\n\[)[^\s[\]#;"']+${AFTER_HEADER}`, 'g');
+
 const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
 /** Header lines that may be those of a section named `name`, by name: both files ask for the same profiles. */
@@ -222,6 +236,27 @@ export class IniSections {
       if (allHaveValues || VALUE_LINE.test(text.slice(starts[i]! + 1 + lines[i]!.length, starts[i + 1] ?? text.length))) order.add(key);
     }
     return keyOrder(order);
+  }
+
+  /**
+   * The profile names a file gives the loader, in file order (duplicates
+   * kept), when every header is one of the plain forms above; undefined
+   * when one is not, and only keys() can tell. A config file's
+   * `[default]` comes first, as the loader lists it.
+   */
+  plainProfileNames(file: 'config' | 'credentials'): string[] | undefined {
+    if (this.empty) return [];
+    const { text } = this;
+    const headers = text.match(HEADER)?.length ?? 0;
+    if (file === 'credentials') {
+      const names = text.match(PLAIN_CREDENTIALS) ?? [];
+      return names.length === headers ? names : undefined;
+    }
+    const names = text.match(PLAIN_PROFILE) ?? [];
+    const defaults = text.includes('[default') ? (text.match(PLAIN_DEFAULT)?.length ?? 0) : 0;
+    const others = text.includes('[s') ? (text.match(PLAIN_NOT_PROFILE)?.length ?? 0) : 0;
+    if (names.length + defaults + others !== headers) return undefined;
+    return defaults > 0 ? ['default', ...names] : names;
   }
 
   /**

@@ -63,17 +63,24 @@ const VALUE_LINE = /\n[^\S\n]*[^\s=#;](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\
 
 /**
  * The plain forms of header nearly every file has, each followed at once by
- * a setting (VALUE_LINE): each whole match is the name the loader gives its
- * section, so that listing thousands of names runs no JavaScript per section.
- * A config file's `[profile NAME]` (the characters the loader's name takes),
- * its `[default]`, its `[sso-session NAME]` and `[services NAME]` (no
- * profiles, with or without a setting); a credentials file's `[NAME]`.
+ * a setting (VALUE_LINE): a config file's `[profile NAME]` (the characters
+ * the loader's name takes), its `[default]`, its `[sso-session NAME]` and
+ * `[services NAME]` (no profiles, with or without a setting); a credentials
+ * file's `[NAME]`. NOT_PLAIN finds a header of any other form; PLAIN_NAMED
+ * finds the headers that name profiles, as `\n[profile NAME` or `\n[NAME`,
+ * whose matches joined give the names with no JavaScript per section.
  */
 const AFTER_HEADER = String.raw`(?=\][^\S\n]*\n[^\S\n]*[^\s=#;[](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#]))`;
-const PLAIN_PROFILE = new RegExp(String.raw`(?<=\n\[profile )[\w\-@+.%:/]+${AFTER_HEADER}`, 'g');
-const PLAIN_DEFAULT = new RegExp(String.raw`\n\[default${AFTER_HEADER}`, 'g');
-const PLAIN_NOT_PROFILE = /\n\[(?:sso-session|services) [\w\-@+.%:/]+\][^\S\n]*(?=\n|$)/g;
-const PLAIN_CREDENTIALS = new RegExp(String.raw`(?<=\n\[)[^\s[\]#;"']+${AFTER_HEADER}`, 'g');
+const NAME = String.raw`[\w\-@+.%:/]+`;
+const CREDENTIALS_NAME = String.raw`[^\s[\]#;"']+`;
+const NOT_PLAIN = {
+  config: new RegExp(String.raw`\n(?!\[profile ${NAME}${AFTER_HEADER}|\[default${AFTER_HEADER}|\[(?:sso-session|services) ${NAME}\][^\S\n]*(?:\n|$))[^\S\n]*\[`),
+  credentials: new RegExp(String.raw`\n(?!\[${CREDENTIALS_NAME}${AFTER_HEADER})[^\S\n]*\[`),
+};
+const PLAIN_NAMED = {
+  config: { header: new RegExp(String.raw`\n\[profile ${NAME}${AFTER_HEADER}`, 'g'), prefix: /\n\[profile /g },
+  credentials: { header: new RegExp(String.raw`\n\[${CREDENTIALS_NAME}${AFTER_HEADER}`, 'g'), prefix: /\n\[/g },
+};
 
 const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
@@ -247,16 +254,11 @@ export class IniSections {
   plainProfileNames(file: 'config' | 'credentials'): string[] | undefined {
     if (this.empty) return [];
     const { text } = this;
-    const headers = text.match(HEADER)?.length ?? 0;
-    if (file === 'credentials') {
-      const names = text.match(PLAIN_CREDENTIALS) ?? [];
-      return names.length === headers ? names : undefined;
-    }
-    const names = text.match(PLAIN_PROFILE) ?? [];
-    const defaults = text.includes('[default') ? (text.match(PLAIN_DEFAULT)?.length ?? 0) : 0;
-    const others = text.includes('[s') ? (text.match(PLAIN_NOT_PROFILE)?.length ?? 0) : 0;
-    if (names.length + defaults + others !== headers) return undefined;
-    return defaults > 0 ? ['default', ...names] : names;
+    if (NOT_PLAIN[file].test(text)) return undefined;
+    const { header, prefix } = PLAIN_NAMED[file];
+    const headers = text.match(header);
+    const names = headers ? headers.join('').replace(prefix, '\n').slice(1).split('\n') : [];
+    return file === 'config' && text.includes('\n[default]') ? ['default', ...names] : names;
   }
 
   /**

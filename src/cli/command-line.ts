@@ -88,7 +88,8 @@ export function isOptionWord(word: string): boolean {
  */
 export function scanCommandLine(words: readonly string[], namesFor: (command: string | undefined) => OptionNames, isCommand: (word: string) => boolean = () => false): ScannedLine {
   const line: ScannedLine = { positionals: [], options: [] };
-  let names = namesFor(undefined);
+  // Asked for only when an option is read: a table of every command's options costs each Tab more than the rest.
+  let names: OptionNames | undefined;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (word === '--') {
@@ -99,11 +100,11 @@ export function scanCommandLine(words: readonly string[], namesFor: (command: st
       if (line.command) line.positionals.push({ index: i, text: word });
       else {
         line.command = { index: i, name: word };
-        names = namesFor(word);
+        names = undefined;
       }
       continue;
     }
-    const option = readOption(word, i, names);
+    const option = readOption(word, i, (names ??= namesFor(line.command?.name)));
     line.options.push(option);
     const next = words[i + 1];
     if (option.cluster || option.inline !== undefined || next === undefined) continue;
@@ -154,11 +155,11 @@ export interface CommandLineReading {
  */
 export function readCommandLine<C extends CommandTable>(words: readonly string[], commands: readonly C[]): CommandLineReading & { command?: C } {
   const byName = new Map(commands.map((c) => [c.name, c]));
-  const union = OptionNames.union(commands);
+  let union: OptionNames | undefined;
   const own = new Map<string, OptionNames>();
   const namesFor = (name: string | undefined): OptionNames => {
     const command = name === undefined ? undefined : byName.get(name);
-    if (!command) return union;
+    if (!command) return (union ??= OptionNames.union(commands));
     if (!own.has(command.name)) own.set(command.name, new OptionNames(command.options));
     return own.get(command.name)!;
   };

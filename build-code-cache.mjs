@@ -65,6 +65,15 @@ async function trainPhase(phase) {
     const code = await main(args, width);
     if (code !== expected) throw new Error(`training run \`stsenv ${args.join(' ')}\` exited ${code}, not ${expected}`);
   }
+  // The completion callback, a bundle of its own (dist/complete.cjs), as the entry runs it at each Tab.
+  if (PHASES[phase].completions) {
+    const { completeInstantly } = loadBundle(join(dir, 'complete.cjs'));
+    const env = { ...process.env, AWS_CONFIG_FILE: join(process.env.HOME, 'completion-config') };
+    for (const words of PHASES[phase].completions) {
+      const code = await completeInstantly(words, env, () => {});
+      if (code !== 0) throw new Error(`training run \`stsenv __complete ${words.join(' ')}\` exited ${code}`);
+    }
+  }
   if (phase === 'light') {
     // Bundles no training run loaded: their cache holds what their top level compiles. Not those
     // of `sso login` (which waits for a person anyway), `sso logout` and the profile picker (a person again):
@@ -93,6 +102,8 @@ const PHASES = {
   },
   light: {
     runs: [[['assume', ROLE], 0], [['init', 'bash'], 0], [['unset'], 0]],
+    // A Tab after --profile, after a command, after an option; a profile name is what people complete most.
+    completions: [['assume', '--profile', 'p'], ['as'], ['assume', '--'], ['assume', '--shell', '']],
     keeps: () => true,
   },
 };
@@ -123,6 +134,8 @@ if (phase) {
       AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${server.address().port}`,
       STSENV_SHELL: 'bash',
     });
+    const profiles = Array.from({ length: 50 }, (_, n) => `[profile p${n}]\nrole_arn = ${ROLE}\nsource_profile = base\n`);
+    writeFileSync(join(home, 'completion-config'), `[profile base]\nregion = us-east-1\n${profiles.join('')}`);
     for (const name of Object.keys(PHASES)) {
       // Asynchronous: this process answers the requests.
       const child = spawn(process.execPath, [fileURLToPath(import.meta.url), dir, name], { env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -2,6 +2,8 @@
 //   stsenv.cjs       the entry: --version and --help, nothing else loaded (CommonJS
 //                    starts faster than an ES module, and the entry parses in no time)
 //   main.cjs         stsenv's own code for the common paths; each command initialised only when run
+//   complete.cjs     the completion callback (`stsenv __complete`, every Tab), standalone: the
+//                    commands' tables as data, the config reader, no main.cjs
 //   features/NAME.cjs stsenv's own code for rarely run paths (sso, console, the picker, completion...)
 //   vendor/yargs.cjs yargs, for the command lines the lean parser leaves to it
 //   vendor/aws.cjs   the AWS SDK, for the commands that call STS
@@ -277,17 +279,28 @@ const ownInputs = (metafile) => new Set(Object.keys(metafile.inputs).filter((pat
 // no yargs at run time.
 const helpBuild = `dist.help-${process.pid}`;
 let help;
+let completionTables;
 try {
   // CommonJS packages (cross-spawn) call require() for Node's modules: an ES module has none of its own.
   const requireBanner = "import { createRequire as __stsenvCreateRequire } from 'node:module'; const require = __stsenvCreateRequire(import.meta.url);";
-  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', banner: { js: requireBanner }, external: ['@napi-rs/keyring'], entryPoints: { help: 'src/cli/yargs-parser.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
+  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', banner: { js: requireBanner }, external: ['@napi-rs/keyring'], entryPoints: { help: 'src/cli/yargs-parser.ts', tables: 'src/cli/completion-tables.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
   const { prerenderHelp } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
   help = await prerenderHelp();
+  completionTables = await (await import(pathToFileURL(`${helpBuild}/tables.mjs`).href)).completionTables();
 } finally {
   rmSync(helpBuild, { recursive: true, force: true });
 }
 
 await build({ ...ownCode, entryPoints: { stsenv: 'src/cli/entry.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [entryPlugin] });
+// The completion callback, standalone: every command's table written in as data, so that a Tab
+// loads this bundle (and the config files) and not main.cjs with every command.
+await build({
+  ...ownCode,
+  define: { ...ownCode.define, STSENV_COMPLETION_COMMANDS: JSON.stringify(completionTables) },
+  entryPoints: { complete: 'src/cli/complete-instantly.ts' },
+  outdir: staging,
+  outExtension: { '.js': '.cjs' },
+});
 const mainBuild = (asked, extra, write) =>
   build({ ...ownCode, entryPoints: { main: 'src/cli/main.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [vendorPlugin(false), mainFeaturesPlugin(asked, extra)], metafile: true, write });
 const featureBuild = (name, inMain, asked, write) =>

@@ -122,6 +122,64 @@ describe('__complete: what a word completes to', () => {
   });
 });
 
+describe('__complete --profile: the names the SDK loader sees, from the built bundle as from the source', () => {
+  // Odd names and spacing: every header is looked at (the plain-header shortcut does not apply).
+  const ODD_CONFIG = [
+    '[default]', 'region = us-east-1',
+    '[profile dev]', 'region = eu-west-1',
+    '[profile  spaced ]', 'region = eu-west-1',
+    '[profile "quoted"]', 'region = eu-west-1',
+    "[profile 'single']", 'region = eu-west-1',
+    '[profile.dotted name]', 'region = eu-west-1',
+    '[profile two words]', 'region = eu-west-1',
+    '[profile default]', 'output = json',
+    '[profile dev]', 'output = json',
+    '[profile empty]',
+    '[profile later]', '# a comment first', 'region = eu-west-1',
+    '[profile 42]', 'region = eu-west-1',
+    '[profile constructor]', 'region = eu-west-1',
+    '[profile d$(x)]', 'region = eu-west-1',
+    '[sso-session corp]', 'sso_region = eu-west-1',
+    '  [profile indented] ; note', 'region = eu-west-1',
+  ].join('\n');
+  const ODD_CREDENTIALS = [
+    '[keys only]', 'aws_access_key_id = A',
+    "[it's]", 'aws_access_key_id = A',
+    '[dev]', 'aws_access_key_id = A',
+    '[profile  x ]', 'aws_access_key_id = A',
+    '[7]', 'aws_access_key_id = A',
+    '[toString]', 'aws_access_key_id = A',
+    '[\u00e9t\u00e9]', 'aws_access_key_id = A',
+  ].join('\n');
+  // The plain headers thousands of profiles have: names listed without a look at each section.
+  const PLAIN_CONFIG = Array.from({ length: 200 }, (_, n) => `[profile p${n}]\nrole_arn = ${ROLE}\nsource_profile = base\n`).join('\n');
+  const PLAIN_CREDENTIALS = '[base]\naws_access_key_id = A\n[p7]\naws_access_key_id = A\n';
+
+  async function sdkNames(configFilepath: string, filepath: string): Promise<string[]> {
+    const { parseKnownFiles } = await import('@smithy/core/config');
+    return Object.keys(await parseKnownFiles({ configFilepath, filepath, ignoreCache: true })).filter((name) => !/^(?:sso-session|services)\./.test(name));
+  }
+
+  for (const [label, config, credentials] of [['odd names', ODD_CONFIG, ODD_CREDENTIALS], ['plain headers', PLAIN_CONFIG, PLAIN_CREDENTIALS]] as const) {
+    test(label, async () => {
+      const configPath = join(home.dir, `config-${label.replace(' ', '-')}`);
+      const credentialsPath = join(home.dir, `credentials-${label.replace(' ', '-')}`);
+      writeFileSync(configPath, config);
+      writeFileSync(credentialsPath, credentials);
+      const env = userEnv({ AWS_CONFIG_FILE: configPath, AWS_SHARED_CREDENTIALS_FILE: credentialsPath });
+      const expected = await sdkNames(configPath, credentialsPath);
+      assert.ok(expected.length > 5, expected.join(', '));
+      for (const current of ['', 'd', 'p1', 'k', 'nope']) {
+        const fromSource = await values(['assume', '--profile', current], env);
+        assert.deepEqual(fromSource, expected.filter((name) => name.startsWith(current)), `source, ${label}, '${current}'`);
+        const built = await runCli(['__complete', 'assume', '--profile', current], { env });
+        assert.equal(built.stderr, '');
+        assert.equal(built.stdout, fromSource.map((name) => `${name}\n`).join(''), `built, ${label}, '${current}'`);
+      }
+    });
+  }
+});
+
 describe('stsenv completion', () => {
   test('prints the file of shells/ for each shell', async () => {
     for (const [shell, file] of [['bash', 'stsenv-completion.bash'], ['zsh', 'stsenv-completion.zsh'], ['fish', 'stsenv-completion.fish'], ['powershell', 'stsenv-completion.ps1'], ['pwsh', 'stsenv-completion.ps1']]) {

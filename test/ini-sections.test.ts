@@ -196,3 +196,45 @@ describe('the shared files as the SDK reads them', () => {
     assert.equal(excerpt!.text, '[profile base]\nregion = us-east-1\n[profile p7]\nrole_arn = arn:aws:iam::123456789012:role/r7\nsource_profile = base\nregion = eu-west-1\n\n');
   });
 });
+
+describe('profile names from plain headers (what a Tab after --profile reads)', () => {
+  // Headers of the forms listed without a look at each section, and a few that are not.
+  const PLAIN_CONFIG = ['[default]', '[profile default]', '[profile a]', '[profile b]', '[profile 2]', '[profile x@y.z/w:1%]', '[profile a.b]', '[profile constructor]', '[profile sso-session.s]', '[sso-session s]', '[services v]'];
+  const PLAIN_CREDENTIALS = ['[default]', '[a]', '[b]', '[1]', '[constructor]', '[toString]', '[x+y]', '[b=c]', '[sso-session.s]', '[a\u009bb]'];
+  const VALUES = ['region = us-east-1', 'region=eu-west-1', 'k =#v', 'k\t=\tv\t', 'key = value # comment', 'a=b=c'];
+  const NO_VALUE = ['key =', 's3 =', 'key = ; comment', '# comment', '', 'key: value'];
+
+  function plainFile(seed: number, headers: readonly string[]): string {
+    const next = random(seed);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
+    const lines: string[] = [];
+    const sections = 1 + Math.floor(next() * 12);
+    for (let i = 0; i < sections; i++) {
+      // Now and then a header of another form, or a section whose first line gives no value: then every header is looked at.
+      lines.push(next() < 0.03 ? pick(HEADERS) : pick(headers));
+      lines.push(next() < 0.03 ? pick(NO_VALUE) : pick(VALUES));
+      if (next() < 0.3) lines.push(pick(VALUES));
+    }
+    const eol = next() < 0.2 ? '\r\n' : '\n';
+    return lines.join(eol) + (next() < 0.5 ? eol : '');
+  }
+
+  test('the names, their order and duplicates are the loader\'s, whichever way they were read', async () => {
+    let plain = 0;
+    for (let seed = 1; seed <= 1500; seed++) {
+      const config = plainFile(seed, PLAIN_CONFIG);
+      const credentials = next(seed) ? plainFile(seed + 300_000, PLAIN_CREDENTIALS) : '';
+      if (referenceMalformed(config) || referenceMalformed(credentials)) continue;
+      if (new IniSections(config).plainProfileNames('config') && new IniSections(credentials).plainProfileNames('credentials')) plain++;
+      const { env } = stsenvView(config, credentials);
+      const sdk = await sdkView(config, credentials);
+      const where = `seed ${seed}: ${JSON.stringify(config)} / ${JSON.stringify(credentials)}`;
+      assert.deepEqual(sharedConfig(env).profileNames(), Object.keys(sdk.profiles).filter((name) => !/^(?:sso-session|services)\./.test(name)), where);
+    }
+    assert.ok(plain > 500, `only ${plain} files were read by their plain headers`);
+  });
+
+  function next(seed: number): boolean {
+    return random(seed + 400_000)() < 0.7;
+  }
+});

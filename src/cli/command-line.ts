@@ -5,7 +5,7 @@
  * judges nothing: the mistake finder (mistakes.ts) and completion
  * (complete.ts) each ask it, so that both read a line the way the parser does.
  */
-import { camel, type CommandSpec, type OptionSpec, type OptionTable } from './options.js';
+import { camel, type CommandTable, type OptionSpec, type OptionTable } from './options.js';
 import { ROOT_OPTIONS } from './root.js';
 
 /** The options yargs adds to every command itself (src/cli/yargs-parser.ts). */
@@ -31,7 +31,7 @@ export class OptionNames {
   }
 
   /** Every command's options together: what a word before an unknown command can be. */
-  static union(commands: readonly CommandSpec[]): OptionNames {
+  static union(commands: readonly CommandTable[]): OptionNames {
     return new OptionNames(Object.assign({}, ...commands.map((c) => c.options)) as OptionTable);
   }
 
@@ -88,7 +88,8 @@ export function isOptionWord(word: string): boolean {
  */
 export function scanCommandLine(words: readonly string[], namesFor: (command: string | undefined) => OptionNames, isCommand: (word: string) => boolean = () => false): ScannedLine {
   const line: ScannedLine = { positionals: [], options: [] };
-  let names = namesFor(undefined);
+  // Asked for only when an option is read: a table of every command's options costs each Tab more than the rest.
+  let names: OptionNames | undefined;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     if (word === '--') {
@@ -99,11 +100,11 @@ export function scanCommandLine(words: readonly string[], namesFor: (command: st
       if (line.command) line.positionals.push({ index: i, text: word });
       else {
         line.command = { index: i, name: word };
-        names = namesFor(word);
+        names = undefined;
       }
       continue;
     }
-    const option = readOption(word, i, names);
+    const option = readOption(word, i, (names ??= namesFor(line.command?.name)));
     line.options.push(option);
     const next = words[i + 1];
     if (option.cluster || option.inline !== undefined || next === undefined) continue;
@@ -143,7 +144,7 @@ function readOption(word: string, index: number, names: OptionNames): OptionWord
 export interface CommandLineReading {
   line: ScannedLine;
   /** The command named, when it names a known one. */
-  command?: CommandSpec;
+  command?: CommandTable;
   /** The options that apply: the command's own (and the root's), else every command's. */
   names: OptionNames;
 }
@@ -152,13 +153,13 @@ export interface CommandLineReading {
  * Reads `words` once to find the command, then again with its own table:
  * options before the command are its options too, as yargs reads them.
  */
-export function readCommandLine(words: readonly string[], commands: readonly CommandSpec[]): CommandLineReading {
+export function readCommandLine<C extends CommandTable>(words: readonly string[], commands: readonly C[]): CommandLineReading & { command?: C } {
   const byName = new Map(commands.map((c) => [c.name, c]));
-  const union = OptionNames.union(commands);
+  let union: OptionNames | undefined;
   const own = new Map<string, OptionNames>();
   const namesFor = (name: string | undefined): OptionNames => {
     const command = name === undefined ? undefined : byName.get(name);
-    if (!command) return union;
+    if (!command) return (union ??= OptionNames.union(commands));
     if (!own.has(command.name)) own.set(command.name, new OptionNames(command.options));
     return own.get(command.name)!;
   };

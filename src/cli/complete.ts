@@ -12,15 +12,15 @@
  * --profile, read live from the user's config with the loader every command
  * uses), a positional's choices. A new option completes with no code here.
  *
- * This runs at every Tab: it loads neither yargs nor the AWS SDK
- * (test/startup.test.ts guards that), and it prints nothing on stderr.
+ * This runs at every Tab: built, in a bundle of its own with the tables
+ * written in (complete-instantly.ts), which loads neither main.cjs, nor a
+ * command, nor yargs or the AWS SDK (test/startup.test.ts guards that); it
+ * prints nothing on stderr.
  */
-import { loadCommands, type AnyCommand } from '../commands/index.js';
 import { sharedConfig } from '../config/shared-files.js';
-import type { Context } from '../context.js';
 import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
-import type { OptionSpec, ValueSource } from './options.js';
-import { hasControl, printable } from '../text/printable.js';
+import type { CommandTable, OptionSpec, ValueSource } from './options.js';
+import { hasControl, linesHaveControl, printable } from '../text/printable.js';
 
 export interface Candidate {
   value: string;
@@ -57,8 +57,23 @@ async function valueCandidates(spec: Pick<OptionSpec, 'choices' | 'complete'> | 
   return (await valuesOf(spec?.choices ?? spec?.complete, env)).map((value) => ({ value }));
 }
 
+/**
+ * Values offered as they are (no description), those that begin with
+ * `current`: kept as one list, so that thousands of profile names are
+ * filtered and printed with no JavaScript per name (valueLines).
+ */
+interface Values {
+  values: readonly string[];
+  current: string;
+}
+
 /** The candidates for the last of `words` (the words after `stsenv`), those that begin with it. */
-export async function completeWords(words: readonly string[], commands: readonly AnyCommand[], env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+export async function completeWords(words: readonly string[], commands: readonly CommandTable[], env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+  const found = await completion(words, commands, env);
+  return Array.isArray(found) ? found : found.values.filter((value) => value.startsWith(found.current)).map((value) => ({ value }));
+}
+
+async function completion(words: readonly string[], commands: readonly CommandTable[], env: NodeJS.ProcessEnv): Promise<Candidate[] | Values> {
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   const { line, command, names } = readCommandLine(before, commands);
@@ -78,7 +93,7 @@ export async function completeWords(words: readonly string[], commands: readonly
   // The value of the option before it.
   const last = line.options.at(-1);
   if (last && last.index === before.length - 1 && last.spec && last.spec.type !== 'boolean' && !last.negated && last.inline === undefined) {
-    return starting(await valueCandidates(last.spec, env));
+    return { values: await valuesOf(last.spec.choices ?? last.spec.complete, env), current };
   }
   // Before a command, only the options every command takes.
   if (current.startsWith('-')) return starting(optionCandidates(command ? names : new OptionNames({}), line.options));
@@ -88,19 +103,42 @@ export async function completeWords(words: readonly string[], commands: readonly
   return starting(await valueCandidates(command?.positionals?.[line.positionals.length], env));
 }
 
+/** Where completion writes: the candidates, and why there are none (--debug's line). */
+export interface CompletionOutput {
+  env: NodeJS.ProcessEnv;
+  write(text: string): void;
+  debug(message: string): void;
+}
+
 /** `stsenv __complete WORD...`: one candidate per line on stdout; never an error on the user's terminal. */
-export async function completeCommandLine(words: readonly string[], ctx: Context): Promise<number> {
-  let candidates: Candidate[];
+export async function completeCommandLine(words: readonly string[], commands: readonly CommandTable[], out: CompletionOutput): Promise<number> {
+  let found: Candidate[] | Values;
   try {
-    candidates = await completeWords(words.length === 0 ? [''] : words, await loadCommands(), ctx.env);
+    found = await completion(words.length === 0 ? [''] : words, commands, out.env);
   } catch (error) {
-    ctx.debug(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
+    out.debug(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  // A value with a control character (C1 and bidi ones too) could not be one line, nor be shown safely: it is not offered.
-  const lines = candidates
-    .filter((c) => !hasControl(c.value))
-    .map((c) => (c.description ? `${c.value}\t${printable(c.description)}` : c.value));
-  ctx.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  const lines = Array.isArray(found) ? candidateLines(found) : valueLines(found);
+  out.write(lines === '' ? '' : `${lines}\n`);
   return 0;
+}
+
+// A value with a control character (C1 and bidi ones too) could not be one line, nor be shown safely: it is not offered.
+
+function candidateLines(candidates: readonly Candidate[]): string {
+  return candidates
+    .filter((c) => !hasControl(c.value))
+    .map((c) => (c.description ? `${c.value}\t${printable(c.description)}` : c.value))
+    .join('\n');
+}
+
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+
+/** The values that begin with `current`, one a line: searched in one string, natively; per value only when one has a control character. */
+function valueLines({ values, current }: Values): string {
+  const all = `\n${values.join('\n')}`;
+  const starting = current === '' ? all : (all.match(new RegExp(`\\n${escapeRegExp(current)}[^\\n]*`, 'g')) ?? []).join('');
+  if (!linesHaveControl(starting)) return starting.slice(1);
+  return starting.slice(1).split('\n').filter((value) => !hasControl(value)).join('\n');
 }

@@ -13,7 +13,7 @@
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { helpWidth, VERSION } from './root.js';
+import { COMPLETE_COMMAND, helpWidth, VERSION } from './root.js';
 import { readBuilt, versionLine } from '../built-files.js';
 import { isTerminal } from '../context.js';
 
@@ -81,6 +81,11 @@ async function run(args: string[]): Promise<number> {
     // Help is for people: stderr, so that `eval "$(stsenv ... --help)"` runs nothing.
     writeFd(2, `${help}\n`);
     return args.length === 0 ? 2 : 0;
+  }
+  // Built, every Tab (the completion scripts' callback) is answered by a bundle of its own: no main.cjs, no command loaded.
+  if (instant && args[0] === COMPLETE_COMMAND && typeof STSENV_BUNDLED === 'boolean') {
+    const { completeInstantly } = (await import('../code-cache.js')).requireBundle(join(__dirname, 'complete.cjs')) as typeof import('./complete-instantly.js');
+    return completeInstantly(args.slice(1), process.env, (text) => writeFd(1, text));
   }
   // Built: main.cjs beside this file (a CommonJS bundle: __dirname), with its code cache. From source: the module itself.
   const { main } =

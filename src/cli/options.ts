@@ -74,6 +74,13 @@ export interface CommandSpec<Options = Record<string, unknown>> {
 }
 
 /**
+ * What the command line is read with (command-line.ts), and all that
+ * completion needs: data only, so that the build can write every command's
+ * table into the completion bundle (build.mjs) without loading the commands.
+ */
+export type CommandTable = Pick<CommandSpec, 'name' | 'describe' | 'options' | 'positionals'>;
+
+/**
  * A command as yargs names it (`assume [role-arn]`): required positionals
  * in angle brackets, optional ones in square brackets.
  */

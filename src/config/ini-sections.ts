@@ -61,6 +61,27 @@ const HEADER_LINES = /\n([^\S\n]*\[[^\n]*)/g;
 /** A line the loader takes a value from: `key = value` with a value before any comment. */
 const VALUE_LINE = /\n[^\S\n]*[^\s=#;](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#])/;
 
+/**
+ * The plain forms of header nearly every file has, each followed at once by
+ * a setting (VALUE_LINE): a config file's `[profile NAME]` (the characters
+ * the loader's name takes), its `[default]`, its `[sso-session NAME]` and
+ * `[services NAME]` (no profiles, with or without a setting); a credentials
+ * file's `[NAME]`. NOT_PLAIN finds a header of any other form; PLAIN_NAMED
+ * finds the headers that name profiles, as `\n[profile NAME` or `\n[NAME`,
+ * whose matches joined give the names with no JavaScript per section.
+ */
+const AFTER_HEADER = String.raw`(?=\][^\S\n]*\n[^\S\n]*[^\s=#;[](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#]))`;
+const NAME = String.raw`[\w\-@+.%:/]+`;
+const CREDENTIALS_NAME = String.raw`[^\s[\]#;"']+`;
+const NOT_PLAIN = {
+  config: new RegExp(String.raw`\n(?!\[profile ${NAME}${AFTER_HEADER}|\[default${AFTER_HEADER}|\[(?:sso-session|services) ${NAME}\][^\S\n]*(?:\n|$))[^\S\n]*\[`),
+  credentials: new RegExp(String.raw`\n(?!\[${CREDENTIALS_NAME}${AFTER_HEADER})[^\S\n]*\[`),
+};
+const PLAIN_NAMED = {
+  config: { header: new RegExp(String.raw`\n\[profile ${NAME}${AFTER_HEADER}`, 'g'), prefix: /\n\[profile /g },
+  credentials: { header: new RegExp(String.raw`\n\[${CREDENTIALS_NAME}${AFTER_HEADER}`, 'g'), prefix: /\n\[/g },
+};
+
 const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
 /** Header lines that may be those of a section named `name`, by name: both files ask for the same profiles. */
@@ -222,6 +243,22 @@ export class IniSections {
       if (allHaveValues || VALUE_LINE.test(text.slice(starts[i]! + 1 + lines[i]!.length, starts[i + 1] ?? text.length))) order.add(key);
     }
     return keyOrder(order);
+  }
+
+  /**
+   * The profile names a file gives the loader, in file order (duplicates
+   * kept), when every header is one of the plain forms above; undefined
+   * when one is not, and only keys() can tell. A config file's
+   * `[default]` comes first, as the loader lists it.
+   */
+  plainProfileNames(file: 'config' | 'credentials'): string[] | undefined {
+    if (this.empty) return [];
+    const { text } = this;
+    if (NOT_PLAIN[file].test(text)) return undefined;
+    const { header, prefix } = PLAIN_NAMED[file];
+    const headers = text.match(header);
+    const names = headers ? headers.join('').replace(prefix, '\n').slice(1).split('\n') : [];
+    return file === 'config' && text.includes('\n[default]') ? ['default', ...names] : names;
   }
 
   /**

@@ -47,6 +47,8 @@ export interface SharedConfig extends ProfileSource {
 /** The config file's section types the loader keeps under their own prefix: they are no profiles. */
 const NOT_PROFILES = /^(?:sso-session|services)\./;
 const SSO_SESSION = 'sso-session.';
+/** A line that is a name Object.prototype has (constructor, toString, __proto__...). */
+const PROTOTYPE_NAMES = new RegExp(`(?:^|\\n)(?:${Object.getOwnPropertyNames(Object.prototype).join('|')})(?:\\n|$)`);
 
 /**
  * The text of one shared file, or undefined when it does not exist. The
@@ -124,6 +126,20 @@ class LoadedFiles implements SharedConfig {
     return data;
   }
 
+  /**
+   * mergedNames() without a look at each header, when every header of both
+   * files has a plain form (IniSections.plainProfileNames): what a Tab after
+   * --profile reads, so that 3,000 profiles cost a few regular expressions.
+   */
+  private plainNames(): string[] | undefined {
+    const fromConfig = this.config ? this.config.plainProfileNames('config') : [];
+    const fromCredentials = fromConfig && this.credentials ? this.credentials.plainProfileNames('credentials') : [];
+    if (!fromConfig || !fromCredentials) return undefined;
+    const names = keyOrder(new Set(fromCredentials.length > 0 ? [...fromConfig, ...fromCredentials] : fromConfig));
+    // A name the prototype of the loader's objects has is lost in them (see profile()): looked for in all the names at once.
+    return PROTOTYPE_NAMES.test(names.join('\n')) ? names.filter((name) => !(name in Object.prototype)) : names;
+  }
+
   /** Every name the loader's merged object has, sso-session and services sections included. */
   private mergedNames(): string[] {
     const names = new Set<string>();
@@ -139,7 +155,7 @@ class LoadedFiles implements SharedConfig {
   }
 
   profileNames(): string[] {
-    const names = this.mergedNames();
+    const names = this.plainNames() ?? this.mergedNames();
     // Looked for in all the names at once: most configs have no such section.
     return /(?:^|\n)(?:sso-session|services)\./.test(names.join('\n')) ? names.filter((name) => !NOT_PROFILES.test(name)) : names;
   }

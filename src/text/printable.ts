@@ -7,8 +7,12 @@
  * escape instead (`\x1b`, `\x9b`, `\u202e`), so what was sent can still be read.
  */
 
-/** C0 (with newline and tab), DEL, C1, and the bidi controls (ALM, LRM/RLM, embeddings and overrides, isolates). */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** DEL, C1, and the bidi controls (ALM, LRM/RLM, embeddings and overrides, isolates). */
+const BEYOND_C0 = String.raw`\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069`;
+/** C0 (with newline and tab) and the rest. */
+const CONTROL = new RegExp(String.raw`[\u0000-\u001f${BEYOND_C0}]`, 'g');
+/** All of them but the line break (U+000A). */
+const CONTROL_BUT_LINE_BREAK = new RegExp(String.raw`[\u0000-\u0009\u000b-\u001f${BEYOND_C0}]`);
 
 function visible(char: string): string {
   const code = char.charCodeAt(0);
@@ -31,4 +35,9 @@ export function hasControl(text: string): boolean {
   const found = CONTROL.test(text);
   CONTROL.lastIndex = 0;
   return found;
+}
+
+/** Whether lines joined by line breaks hold anything printable() would change besides those breaks: one look for many lines. */
+export function linesHaveControl(lines: string): boolean {
+  return CONTROL_BUT_LINE_BREAK.test(lines);
 }

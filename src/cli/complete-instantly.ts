@@ -1,0 +1,18 @@
+/**
+ * The completion callback as the build ships it (dist/complete.cjs): what
+ * the entry runs for `stsenv __complete WORD...` at every Tab, with every
+ * command's table written in by the build (STSENV_COMPLETION_COMMANDS,
+ * from the same tables the commands declare), so that a Tab loads neither
+ * main.cjs nor a single command: only this bundle, and the config files
+ * when a profile name is asked for.
+ */
+import { completeCommandLine } from './complete.js';
+import type { CommandTable } from './options.js';
+
+declare const STSENV_COMPLETION_COMMANDS: readonly CommandTable[];
+
+/** Completion never reports on stderr: a --debug among the words is the user's, not this run's. */
+export function completeInstantly(words: readonly string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
+  return completeCommandLine(words, STSENV_COMPLETION_COMMANDS, { env, write, debug: () => {} });
+}
+

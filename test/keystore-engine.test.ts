@@ -22,7 +22,7 @@ before(() => {
   mkdirSync(join(home.dir, '.aws'));
   writeFileSync(
     join(home.dir, '.aws', 'config'),
-    `[profile sso-too]\ncredential_process = false\n\n[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = vaulted\n\n[profile sso-only]\ncredential_process = false\n`,
+    `[profile sso-too]\ncredential_process = false\n\n[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = vaulted\n\n[profile sso-only]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\n\n[profile process-only]\ncredential_process = false\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n`,
   );
   writeFileSync(join(home.dir, '.aws', 'credentials'), `[both]\naws_access_key_id = ${FILE_ID}\naws_secret_access_key = file/secret\n`);
   const profiles = Object.fromEntries(['vaulted', 'both', 'sso-too', 'default'].map((name) => [name, { accessKeyId: KEYSTORE_ID, backend: 'os' }]));
@@ -41,6 +41,7 @@ const cases: Array<{ name: string; profile?: string; env?: NodeJS.ProcessEnv; ro
   { name: 'keys in the credentials file come before the keystore', profile: 'both', root: { kind: 'keys', label: /AKIAFILEENGINE000001/ } },
   { name: 'the keystore comes before what the SDK would resolve (credential_process)', profile: 'sso-too', root: { kind: 'keystore' } },
   { name: 'a profile without keystore keys is the SDK\'s, as before', profile: 'sso-only', root: { kind: 'sdk' } },
+  { name: 'a credential_process profile without keystore keys runs its process (stsenv runs it)', profile: 'process-only', root: { kind: 'process' } },
   { name: 'the key variables come before AWS_PROFILE, keystore or not', env: { AWS_PROFILE: 'vaulted', AWS_ACCESS_KEY_ID: 'AKIAENVEXAMPLE000001', AWS_SECRET_ACCESS_KEY: 'env/secret' }, root: { kind: 'keys', label: /AWS_ACCESS_KEY_ID/ } },
   { name: 'no profile: the keystore\'s default stands where the default profile\'s keys would', root: { kind: 'keystore', label: /profile 'default'/ } },
 ];

@@ -150,11 +150,11 @@ function defaultChainProcess(env: NodeJS.ProcessEnv): { profile: string; command
 export async function rootSigner(root: Root, ctx: Context): Promise<Signer> {
   // A keystore root is unlocked first (unlockRoot): its keys are read only when a call is signed.
   if (root.kind === 'keystore') throw new Error(`internal: the keys of ${root.label} were not read before signing`);
-  const process = root.kind === 'process' ? root : root.kind === 'sdk' && root.profile === undefined ? defaultChainProcess(ctx.env) : undefined;
-  if (process) {
-    const { processCredentials } = await import('./credential-process.js');
-    const credentials = await processCredentials(process, ctx);
-    return { credentials, label: `${root.label} (credential_process of profile '${process.profile}', access key ${credentials.accessKeyId})` };
+  const command = root.kind === 'process' ? root : root.kind === 'sdk' && root.profile === undefined ? defaultChainProcess(ctx.env) : undefined;
+  if (command) {
+    const { processCredentials } = await import('./process-credentials.js');
+    const credentials = await processCredentials(command, ctx);
+    return { credentials, label: `${root.label} (credential_process of profile '${command.profile}', access key ${credentials.accessKeyId})` };
   }
   return root.kind === 'sdk' ? { profile: root.profile, label: root.label } : root.kind === 'keys' ? { credentials: root.credentials, label: root.label } : { label: root.label };
 }

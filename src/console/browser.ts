@@ -6,7 +6,9 @@
  * sign-in URL and then closes. The process list shows that address to
  * every local user, so it is answered only for a client of stsenv's own
  * user (peer-uid.ts); another user's request gets nothing and stops the
- * sign-in with an error.
+ * sign-in with an error. Where that owner cannot be known (every platform but
+ * Linux), the launcher gets instead the file:// URL of a private page that
+ * sends the browser on to the address (signin-file.ts).
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +16,7 @@ import { launchBrowser } from '../browser.js';
 import { failure, StsenvError } from '../errors.js';
 import { listenOnLoopback } from '../server/loopback-server.js';
 import { peerOwners } from './peer-uid.js';
+import { type SigninFile, writeSigninFile } from './signin-file.js';
 
 export interface Handoff {
   /** The one-time address to give the browser. */
@@ -53,6 +56,15 @@ export async function startHandoff(target: string): Promise<Handoff> {
   return { url: `http://127.0.0.1:${server.port}${path}`, fetched, stolen, close: server.close };
 }
 
+/**
+ * How the browser is given the one-time address: in the launcher's arguments
+ * where a client's owner is checked (Linux: snap-confined browsers cannot
+ * read files in /tmp), else through a private file.
+ */
+export function handoffWay(platform: NodeJS.Platform): 'address' | 'file' {
+  return platform === 'linux' ? 'address' : 'file';
+}
+
 /** How long a browser may take to ask for the one-time address. */
 export const BROWSER_WAIT_MS = 60_000;
 
@@ -66,12 +78,15 @@ export async function openInBrowser(
   debug: (message: string) => void,
   waitMs = BROWSER_WAIT_MS,
   launch: (url: string) => Promise<ChildProcess> = launchBrowser,
+  platform: NodeJS.Platform = process.platform,
 ): Promise<string | undefined> {
   const handoff = await startHandoff(target);
   let timer: NodeJS.Timeout | undefined;
+  let file: SigninFile | undefined;
   try {
-    const launcher = await launch(handoff.url);
-    debug(`started a browser through ${launcher.spawnfile} on a one-time loopback address`);
+    if (handoffWay(platform) === 'file') file = await writeSigninFile(handoff.url);
+    const launcher = await launch(file?.url ?? handoff.url);
+    debug(`started a browser through ${launcher.spawnfile} on a one-time loopback address${file ? ', given in a private file' : ''}`);
     const failed = new Promise<string>((resolve) => {
       launcher.once('exit', (code, signal) => {
         if (code !== 0) resolve(`the browser launcher ${launcher.spawnfile} failed (${signal ?? `exit code ${code}`})`);
@@ -90,6 +105,7 @@ export async function openInBrowser(
     return `cannot start a browser (${e.code ?? e.message.split('\n')[0]})`;
   } finally {
     clearTimeout(timer);
+    await file?.remove();
     await handoff.close();
   }
 }

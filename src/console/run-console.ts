@@ -77,7 +77,9 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
   const { noBrowserReason } = await import('../browser.js');
   const { openInBrowser } = await import('./browser.js');
   // A browser command of one's own is run wherever it is asked for: it knows where it opens.
-  const why = settings.launch ? await openInBrowser(url, ctx.debug, undefined, settings.launch) : (noBrowserReason(ctx.env, ctx.platform) ?? (await openInBrowser(url, ctx.debug)));
+  const why = settings.launch
+    ? await openInBrowser(url, ctx.debug, undefined, settings.launch, ctx.platform)
+    : (noBrowserReason(ctx.env, ctx.platform) ?? (await openInBrowser(url, ctx.debug, undefined, undefined, ctx.platform)));
   if (why !== undefined) {
     ctx.warn(`no browser opened (${why}): the sign-in URL is on stdout`);
     ctx.stdout.write(`${url}\n`);

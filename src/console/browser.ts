@@ -75,10 +75,11 @@ export const BROWSER_WAIT_MS = 60_000;
  */
 export async function openInBrowser(
   target: string,
+  /** The Context's platform: it decides how the address is handed over (handoffWay). */
+  platform: NodeJS.Platform,
   debug: (message: string) => void,
   waitMs = BROWSER_WAIT_MS,
   launch: (url: string) => Promise<ChildProcess> = launchBrowser,
-  platform: NodeJS.Platform = process.platform,
 ): Promise<string | undefined> {
   const handoff = await startHandoff(target);
   let timer: NodeJS.Timeout | undefined;

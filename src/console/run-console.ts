@@ -78,8 +78,8 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
   const { openInBrowser } = await import('./browser.js');
   // A browser command of one's own is run wherever it is asked for: it knows where it opens.
   const why = settings.launch
-    ? await openInBrowser(url, ctx.debug, undefined, settings.launch, ctx.platform)
-    : (noBrowserReason(ctx.env, ctx.platform) ?? (await openInBrowser(url, ctx.debug, undefined, undefined, ctx.platform)));
+    ? await openInBrowser(url, ctx.platform, ctx.debug, undefined, settings.launch)
+    : (noBrowserReason(ctx.env, ctx.platform) ?? (await openInBrowser(url, ctx.platform, ctx.debug)));
   if (why !== undefined) {
     ctx.warn(`no browser opened (${why}): the sign-in URL is on stdout`);
     ctx.stdout.write(`${url}\n`);

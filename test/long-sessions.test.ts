@@ -125,6 +125,20 @@ const SHELLS: HookShell[] = [
     noop: 'nop',
   },
   {
+    // Read as users do: eval joins the file's lines into one (README "Shell integration").
+    name: 'tcsh',
+    start: `tcsh -f -i`,
+    init: [`set prompt = '${READY} '`, `eval "\`cat ${shQuote(shellsDir('stsenv.tcsh'))}\`"`],
+    set: (name, value) => `setenv ${name} ${shQuote(value)}`,
+    show: (name) => `echo "K=$${name}"`,
+    noop: 'true',
+    script: {
+      file: 'script.csh',
+      text: `eval "\`cat ${shQuote(shellsDir('stsenv.tcsh'))}\`"\nstsenv assume ${ROLE} --duration 15m\nsetenv STSENV_REFRESH_BEFORE 20m\ntrue\ntrue\necho "K=$AWS_ACCESS_KEY_ID"\n`,
+      run: 'tcsh -f SCRIPT',
+    },
+  },
+  {
     name: 'nu',
     start: `${shQuote(nuExecutable())} --no-config-file -e RC`,
     rc: `$env.PROMPT_COMMAND = {|| '${READY} ' }; $env.PROMPT_INDICATOR = ''; $env.PROMPT_COMMAND_RIGHT = ''`,

@@ -344,3 +344,24 @@ for (const shell of SHELLS) {
   });
 }
 
+
+describe('long sessions in tcsh: the user precmd and the prompt', { timeout: 120_000 }, () => {
+  const tcsh = SHELLS.find((shell) => shell.name === 'tcsh')!;
+  test('a precmd alias defined before the init line still runs, once per prompt; %$STSENV_PROMPT and stsenv_prompt show the time left', async (t) => {
+    if (!findExecutable(t, tcsh)) return;
+    const session = await startShell({ ...tcsh, init: [tcsh.init[0]!, `alias precmd 'echo "user precmd"'`, tcsh.init[1]!, tcsh.init[1]!] });
+    try {
+      assert.equal((await line(session, 'true')).match(/user precmd/g)?.length, 1, 'chained once, though the init line ran twice');
+      shortLived();
+      await line(session, `stsenv assume ${ROLE} --duration 15m`);
+      assert.match(await line(session, 'stsenv_prompt'), /^deploy (9|10)m\r?$/m);
+      await line(session, `set prompt = '[%$STSENV_PROMPT] ${READY} '`);
+      assert.match(await line(session, 'true'), /\[deploy (9|10)m\] /);
+      await line(session, 'stsenv unset');
+      assert.match(await line(session, 'true'), /\[\] /);
+      assert.match(await line(session, 'true'), /user precmd/);
+    } finally {
+      await finish(session);
+    }
+  });
+});

@@ -34,6 +34,13 @@ const BENCHES: HookBench[] = [
     script: (calls) =>
       `string replace -r '^status is-interactive.*' '' < '${shellFile('stsenv.fish')}' | source\nset -gx STSENV_REQUEST recorded; set -gx STSENV_LABEL deploy; set -gx STSENV_EXPIRES_EPOCH (math (date +%s) + 3600)\necho -n > $STSENV_BENCH_LOG\nfor i in (seq ${calls}); emit fish_prompt; end\n`,
   },
+  {
+    shell: 'tcsh',
+    // A script on standard input, where `while` works; the hook alias is run as precmd runs it.
+    argv: (s) => ['sh', '-c', 'printf "%s" "$0" | tcsh -f', s],
+    script: (calls) =>
+      `eval "\`cat '${shellFile('stsenv.tcsh')}'\`"\nsetenv STSENV_REQUEST recorded\nsetenv STSENV_LABEL deploy\n@ e = \`date +%s\` + 3600\nsetenv STSENV_EXPIRES_EPOCH $e\necho -n > $STSENV_BENCH_LOG\n@ i = 0\nwhile ( $i < ${calls} )\n__stsenv_hook\n@ i++\nend\n`,
+  },
 ];
 
 export function promptHookCost(): string[] {
@@ -67,7 +74,7 @@ export function promptHookCost(): string[] {
       const perPrompt = ((full - empty) / PROMPTS) * 1000;
       const stsenv = starts.filter((s) => s === 'stsenv').length / PROMPTS;
       const other = starts.filter((s) => s !== 'stsenv').length / PROMPTS;
-      lines.push(`| ${bench.shell} | ${perPrompt.toFixed(0)} µs | ${stsenv} | ${other}${other ? ' (date: fish has no clock of its own)' : ''} |`);
+      lines.push(`| ${bench.shell} | ${perPrompt.toFixed(0)} µs | ${stsenv} | ${other}${other ? ` (date: ${bench.shell} has no clock of its own)` : ''} |`);
     }
     return lines;
   } finally {

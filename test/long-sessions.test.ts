@@ -125,6 +125,20 @@ const SHELLS: HookShell[] = [
     noop: 'nop',
   },
   {
+    // Read as users do: eval joins the file's lines into one (README "Shell integration").
+    name: 'tcsh',
+    start: `tcsh -f -i`,
+    init: [`set prompt = '${READY} '`, `eval "\`cat ${shQuote(shellsDir('stsenv.tcsh'))}\`"`],
+    set: (name, value) => `setenv ${name} ${shQuote(value)}`,
+    show: (name) => `echo "K=$${name}"`,
+    noop: 'true',
+    script: {
+      file: 'script.csh',
+      text: `eval "\`cat ${shQuote(shellsDir('stsenv.tcsh'))}\`"\nstsenv assume ${ROLE} --duration 15m\nsetenv STSENV_REFRESH_BEFORE 20m\ntrue\ntrue\necho "K=$AWS_ACCESS_KEY_ID"\n`,
+      run: 'tcsh -f SCRIPT',
+    },
+  },
+  {
     name: 'nu',
     start: `${shQuote(nuExecutable())} --no-config-file -e RC`,
     rc: `$env.PROMPT_COMMAND = {|| '${READY} ' }; $env.PROMPT_INDICATOR = ''; $env.PROMPT_COMMAND_RIGHT = ''`,
@@ -330,3 +344,24 @@ for (const shell of SHELLS) {
   });
 }
 
+
+describe('long sessions in tcsh: the user precmd and the prompt', { timeout: 120_000 }, () => {
+  const tcsh = SHELLS.find((shell) => shell.name === 'tcsh')!;
+  test('a precmd alias defined before the init line still runs, once per prompt; %$STSENV_PROMPT and stsenv_prompt show the time left', async (t) => {
+    if (!findExecutable(t, tcsh)) return;
+    const session = await startShell({ ...tcsh, init: [tcsh.init[0]!, `alias precmd 'echo "user precmd"'`, tcsh.init[1]!, tcsh.init[1]!] });
+    try {
+      assert.equal((await line(session, 'true')).match(/user precmd/g)?.length, 1, 'chained once, though the init line ran twice');
+      shortLived();
+      await line(session, `stsenv assume ${ROLE} --duration 15m`);
+      assert.match(await line(session, 'stsenv_prompt'), /^deploy (9|10)m\r?$/m);
+      await line(session, `set prompt = '[%$STSENV_PROMPT] ${READY} '`);
+      assert.match(await line(session, 'true'), /\[deploy (9|10)m\] /);
+      await line(session, 'stsenv unset');
+      assert.match(await line(session, 'true'), /\[\] /);
+      assert.match(await line(session, 'true'), /user precmd/);
+    } finally {
+      await finish(session);
+    }
+  });
+});

@@ -85,7 +85,7 @@ test('a changed file is refused as damaged: a flipped byte, an item moved to ano
 
     const flipped = structuredClone(original);
     const data = Buffer.from(flipped.profiles.dev.data, 'base64');
-    data[0] ^= 1;
+    data.writeUInt8(data.readUInt8(0) ^ 1, 0);
     flipped.profiles.dev.data = data.toString('base64');
     writeFileSync(file, JSON.stringify(flipped));
     let error = await refusal(backend(file, 'pw').store.get('dev'));

@@ -111,7 +111,7 @@ describe('stsenv doctor', () => {
     ['a key with a typo', '[profile a]\nsource_profil = b\n', undefined, /^problem: config: .*config line 2: unknown key 'source_profil': did you mean source_profile\?/m],
     ['an indented key', '[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\n  source_profile = dev\n', undefined, /^problem: config: .*config line 3: 'source_profile' is indented: the AWS CLI reads it as part of the value of 'role_arn' above it/m],
     ['a key with stray whitespace', '[profile a]\nrole arn = arn:aws:iam::123456789012:role/a\n', undefined, /^problem: config: .*config line 2: the key 'role arn' has stray whitespace .*: write role_arn/m],
-    ['a section with stray whitespace', '[profile  a ]\nregion = eu-west-1\n', undefined, /^problem: config: .*config line 1: section \[profile  a \] has stray whitespace: write \[profile a\]/m],
+    ['a section with stray whitespace', '[profile  a ]\nregion = eu-west-1\n', undefined, /^problem: config: .*config line 1: section \[profile {2}a \] has stray whitespace: write \[profile a\]/m],
     ['a config section without `profile`', '[a]\nregion = eu-west-1\n', undefined, /^problem: config: .*config line 1: \[a\] in the config file is read by no AWS CLI or SDK: write \[profile a\]/m],
     ['a role chain asking for more than an hour', CLEAN_CONFIG.replace('source_profile = deploy\n', 'source_profile = deploy\nduration_seconds = 7200\n').replace('duration_seconds = 7200\n', ''), undefined, /^problem: profile 'admin': duration_seconds = 7200, but it is assumed with another role's credentials \(deploy -> admin\), which AWS allows 1 hour at most/m],
     ['a loop', '[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = b\n[profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = a\n', undefined, /^problem: profile 'a': profiles form a loop: a -> b -> a/m],
@@ -149,7 +149,7 @@ describe('stsenv doctor', () => {
     const dir = join(sts.home.dir, '.cache', 'stsenv');
     mkdirSync(dir, { recursive: true });
     chmodSync(dir, 0o755);
-    writeFileSync(join(dir, 'a'.repeat(64) + '.json'), '{}', { mode: 0o644 });
+    writeFileSync(join(dir, `${'a'.repeat(64)}.json`), '{}', { mode: 0o644 });
     const run = await doctor(['--offline']);
     assert.equal(run.code, 1);
     assert.match(run.stderr, new RegExp(`^problem: credential store: ${dir} can be read or changed by others \\(mode 755\\): chmod 700 ${dir}$`, 'm'));

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type IssuedCredentials } from './support/fake-sts.js';
+import type { IssuedCredentials } from './support/fake-sts.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, CLI, isolatedEnv, runCli, tempDir } from './support/run-cli.js';
 import { useStsFixture } from './support/sts-fixture.js';
 

@@ -150,7 +150,7 @@ describe('the SSO token cache', { skip: !POSIX }, () => {
     assert.match(open.stderr, /not using the SSO cache: .*writable by group or others without the sticky bit/);
     if (!asRoot) return t.skip('needs root to chown');
     chmodSync(cache, 0o700);
-    const token = join(cache, 'a'.repeat(40) + '.json');
+    const token = join(cache, `${'a'.repeat(40)}.json`);
     writeFileSync(token, '{}', { mode: 0o644 });
     chownSync(token, OTHER_UID, OTHER_UID);
     const swapped = await run(['assume', ROLE, '--profile', 'corp']);
@@ -161,12 +161,12 @@ describe('the SSO token cache', { skip: !POSIX }, () => {
   test('a FIFO in the cache folder: sso logout --all does not hang', async () => {
     const cache = ssoConfig();
     mkdirSync(cache, { recursive: true, mode: 0o700 });
-    fifo(join(cache, 'b'.repeat(40) + '.json'));
+    fifo(join(cache, `${'b'.repeat(40)}.json`));
     const result = await run(['sso', 'logout', '--all']);
     assert.equal(result.signal, null, 'killed: it hung');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /not a regular file/);
-    assert.ok(existsSync(join(cache, 'b'.repeat(40) + '.json')));
+    assert.ok(existsSync(join(cache, `${'b'.repeat(40)}.json`)));
   });
 });
 

@@ -449,7 +449,7 @@ describe('powershell format, read back by pwsh', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, '');
     const [values, normalEnv, bareEnv, unsetEnv] = steps.map(([, dump]) => new Map([...parseEnvDump(readFileSync(dump))].map(([k, v]) => [k, v.toString('utf8')])));
-    rows.forEach((r, i) => assert.equal(values!.get(`ROW_${i}`), r.value, r.label));
+    for (const [i, r] of rows.entries()) assert.equal(values!.get(`ROW_${i}`), r.value, r.label);
     const expected = {
       AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEKEYID1234', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: 'FwoGZXIvYXdzEBYaDH+token/base64==',
       AWS_CREDENTIAL_EXPIRATION: EXPIRATION, AWS_SESSION_EXPIRATION: EXPIRATION, AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1',

@@ -201,7 +201,7 @@ async function runSteps(dialect: Dialect, setup: Record<string, string>, steps: 
   mkdirSync(dir);
   const file = (i: number, what: string) => join(dir, `${i}.${what}`);
   const lines = [...(await dialect.load()), ...Object.entries(setup).map(([name, value]) => dialect.setenv(name, value))];
-  steps.forEach((step, i) => lines.push(...dialect.call(step.args, file(i, 'out'), file(i, 'status')), dialect.dump(file(i, 'env'))));
+  for (const [i, step] of steps.entries()) lines.push(...dialect.call(step.args, file(i, 'out'), file(i, 'status')), dialect.dump(file(i, 'env')));
   const script = `${lines.join('\n')}\n`;
   const env = shellEnvironment(extraEnv);
   const run = dialect.shell === 'pwsh' ? await runPwsh(script, env) : await runShellScript(dialect.shell, script, { env, cwd: dir });

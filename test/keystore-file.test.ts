@@ -22,7 +22,10 @@ const local = { pid: process.pid, uid: process.getuid?.(), isAlive: () => true }
 
 function backend(file: string, passphrase: string) {
   let asked = 0;
-  const store = fileBackend(file, { local, passphrase: async () => (asked++, passphrase) });
+  const store = fileBackend(file, { local, passphrase: async () => {
+    asked++;
+    return passphrase;
+  } });
   return { store, asked: () => asked };
 }
 

@@ -213,7 +213,7 @@ async function keyOf(session: PtySession, shell: HookShell): Promise<string> {
 async function finish(session: PtySession): Promise<void> {
   const timer = setTimeout(() => session.kill(), 20_000);
   try {
-    await session.press('exit\r', /[^]/).catch(() => {});
+    await session.press('exit\r', /[\s\S]/).catch(() => {});
     await session.exit;
   } finally {
     clearTimeout(timer);

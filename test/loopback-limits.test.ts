@@ -63,7 +63,12 @@ describe('the loopback server holds against idle connections', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const stillOpen = flood.filter((s) => !s.destroyed && s.readyState === 'open');
       // The server closed its end of all but the newest; the client sees that as an end of stream.
-      const ended = await Promise.all(flood.map((s) => new Promise<boolean>((resolve) => (s.readableEnded || s.destroyed ? resolve(true) : (s.once('end', () => resolve(true)), s.once('close', () => resolve(true)), setTimeout(() => resolve(false), 500))))));
+      const ended = await Promise.all(flood.map((s) => new Promise<boolean>((resolve) => {
+        if (s.readableEnded || s.destroyed) return resolve(true);
+        s.once('end', () => resolve(true));
+        s.once('close', () => resolve(true));
+        setTimeout(() => resolve(false), 500);
+      })));
       assert.ok(ended.filter(Boolean).length >= 100 - SMALL.maxConnections, `${stillOpen.length} of 100 idle connections left open`);
       assert.equal(ended.slice(0, 50).every(Boolean), true, 'the oldest went first');
     } finally {

@@ -107,7 +107,7 @@ function runPicker(t: TestContext, args: string[] = [], extra: NodeJS.ProcessEnv
 const selected = (profile: string) => new RegExp(`[●>] ${profile}\\b`);
 
 /** The picker's first frame: the question and the key help, raw mode on. */
-const SHOWN = /Role profile to assume[^]*Enter/;
+const SHOWN = /Role profile to assume[\s\S]*Enter/;
 
 /** export NAME='value'; lines (STSENV_SHELL=sh) as a map; every line must be one of stsenv's. */
 function exportedLines(stdout: string): Map<string, string> {
@@ -207,7 +207,7 @@ describe('the picker on a terminal', () => {
 
   test('a long list scrolls: the last profiles are off screen until the selection reaches them', async (t) => {
     const names = Array.from({ length: 40 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
-    writeFileSync(join(sts.home.dir, '.aws', 'config'), names.map((name, i) => `[profile ${name}]\nrole_arn = arn:aws:iam::123456789012:role/r${i}\nsource_profile = base\n`).join('') + '[profile base]\n');
+    writeFileSync(join(sts.home.dir, '.aws', 'config'), `${names.map((name, i) => `[profile ${name}]\nrole_arn = arn:aws:iam::123456789012:role/r${i}\nsource_profile = base\n`).join('')}[profile base]\n`);
     const run = runPicker(t, [], {}, { columns: 100, rows: 24 });
     if (!run) return;
     await run.session.waitFor(SHOWN);

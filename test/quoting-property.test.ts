@@ -506,7 +506,7 @@ describe('every Unicode scalar value, 256 code points per value', { concurrency:
     const output = scratchFile('.out', renderEnvChange(format, { set: values.map((v, i) => [`${PREFIX}${i}`, v]), clear: [] }));
     const result = await runCmdBatch(cmdEvalAndDump(output, PREFIX), { env: wineEnv(), cwd: box.cwd });
     const vars = parseCmdDump(result.stdout, PREFIX);
-    values.forEach((value, i) => assert.equal(vars.get(`${PREFIX}${i}`), value, `cmd lost ${show(value)}`));
+    for (const [i, value] of values.entries()) assert.equal(vars.get(`${PREFIX}${i}`), value, `cmd lost ${show(value)}`);
     assertSandboxClean(box, 'cmd');
   });
 
@@ -567,7 +567,7 @@ describe('canaries and edge values: a broken quote would create a file', () => {
     const result = await runCmdBatch(cmdEvalAndDump(output, PREFIX), { env: wineEnv(), cwd: box.cwd });
     const vars = parseCmdDump(result.stdout, PREFIX);
     // cmd has no empty variables: `set "NAME="` removes NAME.
-    accepted.forEach((value, i) => assert.equal(vars.get(`${PREFIX}${i}`), value === '' ? undefined : value, `cmd lost ${show(value)}`));
+    for (const [i, value] of accepted.entries()) assert.equal(vars.get(`${PREFIX}${i}`), value === '' ? undefined : value, `cmd lost ${show(value)}`);
     assertSandboxClean(box, 'cmd');
   });
 

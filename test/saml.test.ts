@@ -91,7 +91,7 @@ describe('stsenv saml', () => {
     await session.waitFor(/Role to assume with the SAML assertion/);
     await session.waitFor(/role\/ReadOnly/);
     await session.press('ReadOnly');
-    await session.press(KEYS.enter, /[^]/);
+    await session.press(KEYS.enter, /[\s\S]/);
     assert.equal(await session.exit, 0, readFileSync(err, 'utf8'));
     assert.match(readFileSync(out, 'utf8'), new RegExp(`^export STSENV_ROLE_ARN='${READER}';?$`, 'm'));
     assert.equal(sts.fake.requestsFor('AssumeRoleWithSAML')[0]!.params.PrincipalArn, 'arn:aws:iam::210987654321:saml-provider/Okta');

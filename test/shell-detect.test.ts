@@ -107,7 +107,10 @@ describe('detectFormat, rule by rule', () => {
 
   test('on Windows the parent process is never looked up: a Windows PID names nothing in /proc', () => {
     const asked: number[] = [];
-    const input = (env: NodeJS.ProcessEnv): DetectInput => ({ env, platform: 'win32', parentPid: 4242, processName: (pid) => (asked.push(pid), 'bash') });
+    const input = (env: NodeJS.ProcessEnv): DetectInput => ({ env, platform: 'win32', parentPid: 4242, processName: (pid) => {
+      asked.push(pid);
+      return 'bash';
+    } });
     assert.equal(detectFormat(input({ ...WINDOWS_BASE, PSModulePath: CMD_SYSTEM })), 'cmd');
     assert.equal(detectFormat(input({ ...WINDOWS_BASE, PSModulePath: PWSH_7_WINDOWS })), 'powershell');
     assert.deepEqual(asked, []);

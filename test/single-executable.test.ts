@@ -97,7 +97,10 @@ describe('the Linux executable, with no node on PATH', () => {
       let current = new Map<string, string>();
       for (const line of out.split('\n')) {
         const marker = /^---(\w+)---$/.exec(line);
-        if (marker) sections.set(marker[1]!, (current = new Map()));
+        if (marker) {
+          current = new Map();
+          sections.set(marker[1]!, current);
+        }
         else if (line.includes('=') && line.slice(line.indexOf('=') + 1) !== '') current.set(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1));
       }
       const issued = lastIssued();
@@ -168,7 +171,10 @@ describe('the Windows executable under Wine, with no node.exe anywhere', { concu
     let current: Map<string, string> | undefined;
     for (const line of stdout.split(/\r?\n/)) {
       const marker = /^---(\w+)---$/.exec(line);
-      if (marker) found.set(marker[1]!, (current = new Map()));
+      if (marker) {
+        current = new Map();
+        found.set(marker[1]!, current);
+      }
       const eq = line.indexOf('=');
       const name = line.slice(0, eq).toUpperCase();
       if (current && eq > 0 && name.startsWith('AWS_') && name !== 'AWS_PROFILE' && !(name in env())) current.set(name, line.slice(eq + 1));

@@ -51,7 +51,7 @@ async function stsenv(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Cl
 
 async function setUp(): Promise<void> {
   fixture.sso.accounts.splice(0, fixture.sso.accounts.length, ...structuredClone(ACCOUNTS));
-  writeFileSync(configFile(), HAND_WRITTEN + '\n' + SSO_CONFIG);
+  writeFileSync(configFile(), `${HAND_WRITTEN}\n${SSO_CONFIG}`);
   const login = await stsenv(['sso', 'login', '--use-device-code', '--sso-session', 'corp', '--no-browser']);
   assert.equal(login.code, 0, login.stderr);
   fixture.sso.reset();
@@ -125,7 +125,7 @@ describe('sso populate', () => {
     const text = readFileSync(configFile(), 'utf8');
     assert.ok(!text.includes('Prod-Account.Billing'));
     assert.ok(!text.includes('output = json'), 'the whole section went, with the key added by hand to it');
-    assert.ok(text.startsWith(HAND_WRITTEN + '\n' + SSO_CONFIG), 'hand-written sections untouched');
+    assert.ok(text.startsWith(`${HAND_WRITTEN}\n${SSO_CONFIG}`), 'hand-written sections untouched');
     assert.match(text, /\[profile Dev-equipe-x.PowerUser\]/);
   });
 
@@ -208,7 +208,7 @@ describe('sso populate', () => {
     const dir = fixture.home.dir;
     const [out, err] = [join(dir, 'out'), join(dir, 'err')];
     const session = startPty(script, `${[process.execPath, CLI, 'assume'].map(shQuote).join(' ')} > ${shQuote(out)} 2> ${shQuote(err)}`, fixture.env());
-    await session.waitFor(/Role profile to assume[^]*Enter/);
+    await session.waitFor(/Role profile to assume[\s\S]*Enter/);
     await session.press('Billing', /\(1 match\)/);
     await session.press(KEYS.enter);
     assert.equal(await session.exit, 0, readFileSync(err, 'utf8'));

@@ -198,7 +198,7 @@ describe('what each path loads', () => {
     writeFileSync(out, '');
     const command = [process.execPath, '--require', recorder, BIN, 'assume'].map(shQuote).join(' ');
     const session = startPty(script, `${command} > /dev/null 2>&1`, { ...env, STSENV_TEST_LOADED: out });
-    await session.waitFor(/Role profile to assume[^]*Enter/);
+    await session.waitFor(/Role profile to assume[\s\S]*Enter/);
     session.press(KEYS.escape).catch(() => {});
     assert.equal(await session.exit, 130);
     const files = readFileSync(out, 'utf8').split('\n');

@@ -80,7 +80,10 @@ function sections(stdout: string, prefix = 'AWS_'): Map<string, Map<string, stri
   let current: Map<string, string> | undefined;
   for (const line of stdout.split(/\r?\n/)) {
     const marker = /^---(\w+)---$/.exec(line);
-    if (marker) found.set(marker[1]!, (current = new Map()));
+    if (marker) {
+      current = new Map();
+      found.set(marker[1]!, current);
+    }
     const eq = line.indexOf('=');
     const name = line.slice(0, eq).toUpperCase();
     if (current && eq > 0 && name.startsWith(prefix) && !(name in env())) current.set(name, line.slice(eq + 1));

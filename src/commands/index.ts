@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../cli/options.js';
 
 // Each command's run() takes its own parsed options; the registry holds them all.
+// biome-ignore lint/suspicious/noExplicitAny: each command's options type differs, and run() is contravariant in it
 export type AnyCommand = CommandSpec<any>;
 
 export interface CommandEntry {

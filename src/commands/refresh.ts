@@ -51,7 +51,7 @@ export async function runRefresh(options: RefreshOptions, ctx: Context): Promise
     );
   }
   const fresh = ctx.without([...CREDENTIAL_VARIABLES, ROLE_VARIABLE]);
-  let result;
+  let result: Awaited<ReturnType<typeof resolveCredentials>>;
   try {
     result = await resolveCredentials(requestFor(recorded, fresh), fresh);
   } catch (error) {

@@ -17,7 +17,7 @@ const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'
 
 function chainFindings(profiles: Profiles, name: string): Finding[] {
   const topic = `profile '${name}'`;
-  let chain;
+  let chain: ReturnType<typeof resolveChain>;
   try {
     chain = resolveChain(profileSource(profiles), name);
   } catch (error) {

@@ -39,7 +39,10 @@ const opened = new WeakMap<NodeJS.ProcessEnv, Map<KeystoreBackend, Promise<Store
 
 function backend(kind: KeystoreBackend, io: KeystoreIo): Promise<StoreBackend> {
   let backends = opened.get(io.env);
-  if (!backends) opened.set(io.env, (backends = new Map()));
+  if (!backends) {
+    backends = new Map();
+    opened.set(io.env, backends);
+  }
   let found = backends.get(kind);
   if (!found) {
     io.debug(`keystore: ${backendName(kind, io)}`);
@@ -65,7 +68,10 @@ const readInRun = new WeakMap<NodeJS.ProcessEnv, Map<string, Promise<Credentials
 /** A profile's keys from the backend its index entry names, read once per run. */
 export function readKeys(profile: string, io: KeystoreIo): Promise<Credentials> {
   let read = readInRun.get(io.env);
-  if (!read) readInRun.set(io.env, (read = new Map()));
+  if (!read) {
+    read = new Map();
+    readInRun.set(io.env, read);
+  }
   let keys = read.get(profile);
   if (!keys) {
     keys = readKeysNow(profile, io);

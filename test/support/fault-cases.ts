@@ -183,7 +183,7 @@ export const FAULT_CASES: readonly Case[] = [
     args: (w) => ['assume', ROLE, '--endpoint-url', `http://127.0.0.1:${w.refusedPort}`, '--region', 'us-east-1'],
     code: 1,
     requests: 0,
-    message: [new RegExp(`cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused`), /check the network/],
+    message: [/cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused/, /check the network/],
   },
   {
     name: 'DNS failure (a name under .invalid)',

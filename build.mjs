@@ -178,7 +178,7 @@ const FEATURES = {
   complete: 'src/cli/complete.ts',
   mistakes: 'src/cli/mistakes.ts',
   'full-parser': 'src/cli/yargs-parser.ts',
-  'write-profile': 'src/files/credentials-file.ts',
+  'write-profile': 'src/config/credentials-file.ts',
   saml: 'src/saml/read-saml.ts',
   doctor: 'src/doctor/run-doctor.ts',
   keystore: 'src/keystore/keystore.ts',

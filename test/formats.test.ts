@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { CredentialOutput } from '../src/credentials.js';
 import { StsenvError } from '../src/errors.js';
-import { replaceSection } from '../src/files/credentials-file.js';
+import { replaceSection } from '../src/config/credentials-file.js';
 import { renderCredentials, renderEnvChange, renderUnset } from '../src/shells/render.js';
 import { FORMATS, type EnvFormat, type Format } from '../src/shells/index.js';
 import { parseEnvDump, psQuote, pwshDumpEnvCommand, requireShellOrSkip, runPwshScript, scratchFile } from './support/shells.js';

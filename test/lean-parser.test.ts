@@ -9,7 +9,7 @@ import { leanParse, longOption, shortOption } from '../src/cli/lean-parser.js';
 import { parseWithYargs } from '../src/cli/yargs-parser.js';
 import { loadCommands, type AnyCommand } from '../src/commands/index.js';
 import { ROOT_OPTIONS } from '../src/cli/root.js';
-import type { OptionSpec } from '../src/cli/options.js';
+import type { OptionSpec } from '../src/commands/spec.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 

@@ -1,7 +1,7 @@
 /** replaceSection line by line: what --write-profile keeps, replaces and adds. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { replaceSection } from '../src/files/credentials-file.js';
+import { replaceSection } from '../src/config/credentials-file.js';
 
 const CREDS = { accessKeyId: 'ASIANEW', secretAccessKey: 'new/secret', sessionToken: 'new-token', expiration: new Date('2030-01-02T03:04:05.678Z') };
 const BLOCK = 'aws_access_key_id = ASIANEW\naws_secret_access_key = new/secret\naws_session_token = new-token\naws_credential_expiration = 2030-01-02T03:04:05Z';

@@ -6,7 +6,7 @@
  * `VALUE`, or `VALUE<TAB>DESCRIPTION`. No candidate: the shell completes
  * file names, as for any command.
  *
- * Everything offered comes from the tables the parser reads (options.ts):
+ * Everything offered comes from the tables the parser reads (src/commands/spec.ts):
  * the commands, each command's own options, an option's `choices` or
  * `complete` values (the formats of --shell, the profile names of
  * --profile, read live from the user's config with the loader every command
@@ -19,7 +19,7 @@ import { loadCommands, type AnyCommand } from '../commands/index.js';
 import { sharedConfig } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
-import type { OptionSpec, ValueSource } from './options.js';
+import type { OptionSpec, ValueSource } from '../commands/spec.js';
 import { hasControl, printable } from '../text/printable.js';
 
 export interface Candidate {

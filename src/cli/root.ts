@@ -3,7 +3,7 @@
  * (src/cli/lean-parser.ts, the fast path) and the full yargs parser
  * (src/cli/yargs-parser.ts, loaded only when the lean one is not sure).
  */
-import type { OptionTable } from './options.js';
+import type { OptionTable } from '../commands/spec.js';
 
 declare const STSENV_VERSION: string | undefined;
 export const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../cli/options.js';
+import type { CommandSpec } from './spec.js';
 
 // Each command's run() takes its own parsed options; the registry holds them all.
 // biome-ignore lint/suspicious/noExplicitAny: each command's options type differs, and run() is contravariant in it

@@ -4,9 +4,9 @@
  * file is read or request made, and a mistake is a usage error naming it.
  */
 import { readFileSync } from 'node:fs';
-import type { OptionValues } from '../cli/options.js';
+import type { OptionValues } from './spec.js';
 import { durationFor, parseDurationSeconds } from '../duration.js';
-import type { AssumeRoleRequest, CacheSettings, ConnectionRequest, MfaRequest, RoleFields, SessionTokenRequest, WebIdentityRequest } from '../engine/request.js';
+import type { AssumeRoleRequest, CacheSettings, ConnectionRequest, MfaRequest, RoleFields, SessionTokenRequest, WebIdentityRequest } from '../engine/index.js';
 import { failure, usageError } from '../errors.js';
 import {
   checkRoleArn,

@@ -13,7 +13,7 @@ import type { CacheLabel } from '../cache/store.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
 import { configFilePath, credentialsFilePath } from '../config/shared-files.js';
-import type { ProfileChain, RootSource } from './chain.js';
+import type { ProfileChain, RootSource } from '../config/profiles.js';
 import { describeChoice, type ProfileChoice } from './profile-choice.js';
 import type { Signer } from './target.js';
 
@@ -139,7 +139,7 @@ export function chainSteps(chain: ProfileChain, root: Root, mfaSerialOverride: s
   }
   chain.hops.forEach((hop, index) => {
     if (hop.saml) {
-      // Only a chain's first hop: a SAML profile has no source (chain.ts).
+      // Only a chain's first hop: a SAML profile has no source (src/config/profiles.ts).
       const input = { RoleArn: hop.roleArn, PrincipalArn: hop.saml.principalArn, DurationSeconds: hop.durationSeconds ?? 3600 };
       steps.push({ operation: 'AssumeRoleWithSAML', input, assertion: { kind: 'process', profile: hop.profile, command: hop.saml.command }, describe: `role ${hop.roleArn} (SAML, profile '${hop.profile}')` });
       return;

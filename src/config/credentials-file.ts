@@ -7,13 +7,13 @@
  */
 import { mkdirSync, readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { unlinkQuietly, withLock } from './file-lock.js';
-import { isAbandonedTemp, lstatOrUndefined, writeFileAtomic } from './safe-files.js';
-import { fileProblem, folderProblem, linkProblem, MAX_BYTES, readTrusted } from './trust.js';
-import type { LocalProcess } from '../context.js';
+import { unlinkQuietly, withLock } from '../files/file-lock.js';
+import { isAbandonedTemp, lstatOrUndefined, writeFileAtomic } from '../files/safe-files.js';
+import { fileProblem, folderProblem, linkProblem, MAX_BYTES, readTrusted } from '../files/trust.js';
+import type { LocalProcess } from '../process-identity.js';
 import type { Credentials } from '../credentials.js';
 import { failure, usageError } from '../errors.js';
-import { credentialsFilePath } from '../config/shared-files.js';
+import { credentialsFilePath } from './shared-files.js';
 import { iniEntries, INI_KEYS } from '../shells/ini.js';
 
 /** What writing the file needs from the Context. */

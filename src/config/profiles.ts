@@ -5,7 +5,7 @@
  */
 import { usageError } from '../errors.js';
 import { checkExternalId, checkMfaSerial, checkRoleArn, checkSamlProviderArn, checkSessionName } from '../validate.js';
-import type { ProfileData, ProfileSource } from '../config/shared-files.js';
+import type { ProfileData, ProfileSource } from './shared-files.js';
 
 /** What signs the first request of a chain. */
 export type RootSource =

@@ -1,7 +1,7 @@
 /**
  * A command's options declared once, as typed data (in the manner of Node's
- * util.parseArgs): the lean parser (lean-parser.ts), the yargs builder
- * (yargs-parser.ts), the help the build prerenders and the types of each
+ * util.parseArgs): the lean parser (src/cli/lean-parser.ts), the yargs builder
+ * (src/cli/yargs-parser.ts), the help the build prerenders and the types of each
  * command's parsed options are all derived from one table.
  */
 import type { Context } from '../context.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 4 and 6: the credential cache end to end. Hits make no request and
+ * The credential cache end to end. Hits make no request and
  * load no SDK; everything that changes STS's answer changes the key; files
  * are 0600 in a 0700 directory, written atomically, never through a planted
  * link; 20 processes at once leave one valid entry; SIGKILL mid-write leaves

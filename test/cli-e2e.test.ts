@@ -1,5 +1,5 @@
 /**
- * Issue 2 end to end: the built CLI against the loopback STS endpoint, its
+ * End to end: the built CLI against the loopback STS endpoint, its
  * stdout evaluated by real shells, the environment read back.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Issue 10, a newcomer's mistakes: `stsenv help`, a mistyped command or
+ * A newcomer's mistakes: `stsenv help`, a mistyped command or
  * option, a missing positional, and `stsenv` alone. Each is answered on
  * stderr in the words the user typed, with the nearest command or option
  * suggested; stdout stays empty and nothing is asked of STS.

@@ -1,5 +1,5 @@
 /**
- * Issue 15, completion: `stsenv completion SHELL` prints a script that calls
+ * Completion: `stsenv completion SHELL` prints a script that calls
  * `stsenv __complete WORD...` at each Tab. What the callback offers is read
  * from the option tables (so a new option completes with no code of its own)
  * and, for --profile, from the user's config at that moment. The scripts are

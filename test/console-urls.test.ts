@@ -1,5 +1,5 @@
 /**
- * Issue 14: the console's sign-in and destination URLs, per partition and
+ * The console's sign-in and destination URLs, per partition and
  * region (src/console/urls.ts), and when a browser may be opened.
  */
 import assert from 'node:assert/strict';

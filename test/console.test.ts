@@ -1,5 +1,5 @@
 /**
- * Issue 14: `stsenv console` against the loopback STS and a loopback fake of
+ * `stsenv console` against the loopback STS and a loopback fake of
  * the federation endpoint (--signin-url): each source of credentials (a
  * role, a role profile, session credentials in the environment, long-term
  * keys through GetFederationToken), the URL's parts, the region, the

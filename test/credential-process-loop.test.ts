@@ -1,5 +1,5 @@
 /**
- * Issue 10: a profile whose credential_process runs stsenv, selected
+ * A profile whose credential_process runs stsenv, selected
  * through AWS_PROFILE, must never make stsenv run itself without end. The
  * parent is the real AWS CLI v2 and the AWS SDK for JavaScript, with and
  * without the key variables. Every stsenv the credential_process starts

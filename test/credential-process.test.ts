@@ -1,5 +1,5 @@
 /**
- * Issue 4: `--shell json` as a credential_process, used by the real AWS CLI
+ * `--shell json` as a credential_process, used by the real AWS CLI
  * v2 (Debian's awscli at /usr/bin/aws; the `aws` on PATH may be v1) against
  * the loopback STS.
  */

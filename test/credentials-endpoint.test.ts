@@ -1,5 +1,5 @@
 /**
- * Issue 14: the credentials endpoint of `exec --server`, in-process: the
+ * The credentials endpoint of `exec --server`, in-process: the
  * container-credentials answer, the token, renewal when too little is left
  * (one at a time, whatever the number of requests), a failed renewal, and
  * close().

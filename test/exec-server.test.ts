@@ -1,5 +1,5 @@
 /**
- * Issue 14: `stsenv exec --server` against the loopback STS. The command gets
+ * `stsenv exec --server` against the loopback STS. The command gets
  * a credentials endpoint instead of keys: the AWS SDK for JavaScript, the
  * AWS CLI v2 (/usr/bin/aws) and boto3 sign as the role through it; the token
  * is required; credentials are renewed (once, however many requests) when

@@ -1,5 +1,5 @@
 /**
- * Issue 3: `stsenv exec` runs a command with the credentials in its
+ * `stsenv exec` runs a command with the credentials in its
  * environment: no shell, stdio shared, exit code and signals passed through.
  */
 import assert from 'node:assert/strict';

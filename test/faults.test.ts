@@ -1,5 +1,5 @@
 /**
- * Issue 6, network and service faults: each ends in a clear one-line message,
+ * Network and service faults: each ends in a clear one-line message,
  * the right exit code and an empty stdout (or, for the recoveries, in valid
  * credentials). Everything runs against loopback servers; the CLI runs with a
  * guard that answers DNS itself and refuses non-loopback connections.

@@ -2,7 +2,7 @@
  * Every format in the registry, over one table of values: the exact text a
  * shell reads, or a refusal that names the variable and the format but never
  * the value. The expected texts are written out by hand from
- * /work/shared/shell-rules.md, not computed with the code under test.
+ * each shell's quoting rules (README "Output formats"), not computed with the code under test.
  */
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Issue 3: the endpoint can be hostile. The loopback STS returns credentials
+ * The endpoint can be hostile. The loopback STS returns credentials
  * whose secret key and session token are built to break out of quoting; for
  * every format stsenv must either set them exactly (read back from the real
  * shell) or refuse with exit 2, empty stdout, and a message that names the

@@ -1,5 +1,5 @@
 /**
- * Issue 10 ("The init functions") and issue 15: every shell function of
+ * The init functions: every shell function of
  * `stsenv init` follows one protocol (src/cli/eval-mode.ts). It runs stsenv
  * with STSENV_EVAL set and stsenv alone decides what the command line is, so
  * every command line the program accepts behaves the same through the

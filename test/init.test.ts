@@ -1,5 +1,5 @@
 /**
- * Issue 3: `stsenv init` and the files of shells/, run in the real shells.
+ * `stsenv init` and the files of shells/, run in the real shells.
  * The shell functions call the real binary through a `stsenv` script on PATH;
  * STSENV_SHELL=json in their environment proves they pass --shell themselves.
  */

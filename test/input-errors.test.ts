@@ -1,5 +1,5 @@
 /**
- * Issue 6, input faults: every bad value of every option ends with exit 2
+ * Input faults: every bad value of every option ends with exit 2
  * (1 for a file that cannot be read) before any request, an empty stdout, and one line naming the option and
  * the form it accepts.
  */

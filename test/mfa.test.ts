@@ -1,5 +1,5 @@
 /**
- * Issue 4: MFA codes asked on the terminal itself, through a real
+ * MFA codes asked on the terminal itself, through a real
  * pseudo-terminal (util-linux `script`), never on stdout or stderr; the
  * aws-vault way for role profiles (one GetSessionToken with the code, cached,
  * then AssumeRole calls that need no code); fast, clear failures without one.

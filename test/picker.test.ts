@@ -1,5 +1,5 @@
 /**
- * Issue 15, "Profile picker": `stsenv assume` with neither a role nor
+ * The profile picker (README "The profile picker"): `stsenv assume` with neither a role nor
  * --profile, on a terminal, lists the role profiles on the terminal itself,
  * filtered as the user types (as granted filters); Enter assumes the one
  * picked exactly as `--profile NAME` would; Esc and Ctrl-C cancel (130).

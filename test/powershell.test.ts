@@ -1,5 +1,5 @@
 /**
- * Issue 11: PowerShell 7 (pwsh) runs what stsenv prints, the way README tells
+ * PowerShell 7 (pwsh) runs what stsenv prints, the way README tells
  * PowerShell users to: `stsenv ... | Invoke-Expression`, `| Out-String |
  * Invoke-Expression`, the init function and the dot-sourced shells/stsenv.ps1.
  * The environment is read back as a child process of pwsh sees it.

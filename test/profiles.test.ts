@@ -1,5 +1,5 @@
 /**
- * Issue 4: AWS config profiles end to end. Role chains against the loopback
+ * AWS config profiles end to end. Role chains against the loopback
  * STS: the exact calls, in order, and which access key signed each; the
  * settings of each profile sent as asked, flags overriding; bad profiles
  * refused before any request.

@@ -1,5 +1,5 @@
 /**
- * Issue 6, secrets: every command, every fault and every bad input of
+ * Secrets: every command, every fault and every bad input of
  * test/support/fault-cases.ts runs again with --debug, and the issued secret
  * keys and session tokens, the base secret key, MFA codes, OIDC tokens and
  * proxy passwords are looked for in stderr, in stdout when the run failed (or

@@ -1,5 +1,5 @@
 /**
- * Issue 3: the default format, rule by rule, with the environment a real
+ * The default format, rule by rule, with the environment a real
  * session of each shell has; then for real, with /proc, in bash, zsh, dash and fish.
  */
 import assert from 'node:assert/strict';

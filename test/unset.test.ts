@@ -1,5 +1,5 @@
 /**
- * Issue 3: `stsenv unset` clears everything an assume set, in every real shell.
+ * `stsenv unset` clears everything an assume set, in every real shell.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Issue 11: stsenv as Windows users run it, under Wine: the Windows node.exe
+ * stsenv as Windows users run it, under Wine: the Windows node.exe
  * pinned for Wine (test/support/runtimes.json), stsenv installed in npm's Windows layout with npm's
  * own shims, stsenv-env.bat installed as README says, USERPROFILE and the
  * install paths with spaces in them; every case against the loopback STS.

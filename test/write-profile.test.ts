@@ -1,5 +1,5 @@
 /**
- * Issue 4 and 6: --write-profile. One section of the shared credentials file
+ * --write-profile. One section of the shared credentials file
  * replaced, every other line kept; 0600; racing writers lose nothing;
  * SIGKILL mid-write leaves the old file; the AWS CLI reads what was written.
  */

@@ -1,5 +1,5 @@
 /**
- * The fault and bad-input cases of issue 6 as data, shared by
+ * The fault and bad-input cases as data, shared by
  * test/faults.test.ts and test/input-errors.test.ts (which check the
  * messages, exit codes and requests) and test/secrets.test.ts (which runs
  * every case again with --debug and looks for secrets everywhere).
@@ -433,7 +433,7 @@ export const FAULT_CASES: readonly Case[] = [
     requests: 0,
     message: [/through proxy http:\/\/127\.0\.0\.1:\d+: connection refused/, /HTTPS_PROXY, HTTP_PROXY, NO_PROXY/],
   },
-  // ---- values a format cannot carry (the #3 matrix covers every format; here the error path)
+  // ---- values a format cannot carry (test/formats.test.ts covers every format; here the error path)
   {
     name: 'issued secret key with " and % for cmd: refused, value not shown',
     args: assume('--shell', 'cmd'),

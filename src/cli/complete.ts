@@ -13,7 +13,7 @@
  * uses), a positional's choices. A new option completes with no code here.
  *
  * This runs at every Tab: it loads neither yargs nor the AWS SDK
- * (test/startup.test.ts guards that), and it prints nothing on stderr.
+ * (test/pty/startup.test.ts guards that), and it prints nothing on stderr.
  */
 import { loadCommands, type AnyCommand } from '../commands/index.js';
 import { sharedConfig } from '../config/shared-files.js';

@@ -6,7 +6,7 @@
  * it is certain to give the argv yargs would give: for anything else (an
  * error, an unknown or repeated option, `--`, a number it would have to
  * guess) it returns undefined and the caller asks yargs.
- * test/lean-parser.test.ts holds it to that, command line by command line.
+ * test/unit/lean-parser.test.ts holds it to that, command line by command line.
  */
 import { camel, type CommandSpec, type OptionSpec, type OptionTable } from '../commands/spec.js';
 import { ROOT_OPTIONS, SCRIPT_NAME } from './root.js';

@@ -5,7 +5,7 @@ import type { CommandSpec } from './spec.js';
 export type AnyCommand = CommandSpec<any>;
 
 export interface CommandEntry {
-  /** The command's name (test/startup.test.ts checks they match). */
+  /** The command's name (test/pty/startup.test.ts checks they match). */
   name: string;
   /** Loaded only when this command runs (or yargs needs them all): start-up pays for one command, not every one. */
   load: () => Promise<AnyCommand>;

@@ -1,7 +1,7 @@
 /**
  * The fault and bad-input cases as data, shared by
- * test/faults.test.ts and test/input-errors.test.ts (which check the
- * messages, exit codes and requests) and test/secrets.test.ts (which runs
+ * test/cli/faults.test.ts and test/cli/input-errors.test.ts (which check the
+ * messages, exit codes and requests) and test/cli/secrets.test.ts (which runs
  * every case again with --debug and looks for secrets everywhere).
  */
 import assert from 'node:assert/strict';
@@ -433,7 +433,7 @@ export const FAULT_CASES: readonly Case[] = [
     requests: 0,
     message: [/through proxy http:\/\/127\.0\.0\.1:\d+: connection refused/, /HTTPS_PROXY, HTTP_PROXY, NO_PROXY/],
   },
-  // ---- values a format cannot carry (test/formats.test.ts covers every format; here the error path)
+  // ---- values a format cannot carry (test/shells/formats.test.ts covers every format; here the error path)
   {
     name: 'issued secret key with " and % for cmd: refused, value not shown',
     args: assume('--shell', 'cmd'),

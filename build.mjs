@@ -100,11 +100,11 @@ async function importedNames(file, specifier, whole = async () => new Set(Object
   for (const m of code.matchAll(new RegExp(`import\\s*(?:([\\w$]+)\\s*,?\\s*)?(?:\\{([^{}]*)\\})?\\s*from\\s*${quoted}`, 'g'))) {
     uses++;
     if (m[1]) names.add('default');
-    if (m[2]) list(m[2]).forEach((name) => names.add(name));
+    if (m[2]) for (const name of list(m[2])) names.add(name);
   }
   for (const m of code.matchAll(new RegExp(`\\{([^{}]*)\\}\\s*=\\s*await\\s+import\\(${quoted}\\)`, 'g'))) {
     uses++;
-    list(m[1]).forEach((name) => names.add(name));
+    for (const name of list(m[1])) names.add(name);
   }
   if (code.split(JSON.stringify(specifier)).length - 1 === uses) return names;
   return whole();
@@ -180,7 +180,7 @@ const FEATURES = {
   complete: 'src/cli/complete.ts',
   mistakes: 'src/cli/mistakes.ts',
   'full-parser': 'src/cli/yargs-parser.ts',
-  'write-profile': 'src/files/credentials-file.ts',
+  'write-profile': 'src/config/credentials-file.ts',
   saml: 'src/saml/read-saml.ts',
   doctor: 'src/doctor/run-doctor.ts',
   keystore: 'src/keystore/keystore.ts',
@@ -263,7 +263,7 @@ const featurePlugin = (self, inMain, asked) => ({
       if (!inMain.has(path)) return undefined;
       const names = await ownImportNames(args.importer, args.path);
       const taken = asked.get(path) ?? new Set();
-      names.forEach((name) => taken.add(name));
+      for (const name of names) taken.add(name);
       asked.set(path, taken);
       return { path: `${path}?from=${repoPath(args.importer)}`, namespace: 'hosted', pluginData: { path, names } };
     });

@@ -7,29 +7,16 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { StsService } from './aws/sts.js';
+import type { LocalProcess } from './process-identity.js';
 import { printable } from './text/printable.js';
 import { redactUrl } from './text/redact.js';
+
+export type { LocalProcess } from './process-identity.js';
 
 export interface Output {
   write(text: string): unknown;
   /** Whether this stream is a terminal: decides colour and prompts. */
   isTTY?: boolean;
-}
-
-/**
- * This process as the files that hold credentials need it: temp file and
- * lock names carry the PID, leftovers of a dead PID are removed, and a file
- * must belong to this user.
- */
-export interface LocalProcess {
-  pid: number;
-  /** undefined where there are no POSIX owners (Windows). */
-  uid?: number;
-  isAlive(pid: number): boolean;
-  /** Test-only (STSENV_TEST_PAUSE_BEFORE_RENAME): a FIFO an atomic write waits on before its rename. */
-  pauseBeforeRename?: string;
-  /** The program's file as started (the bin, dist/stsenv.cjs): --debug frames name its folder. */
-  script?: string;
 }
 
 export interface Context {
@@ -81,18 +68,23 @@ export interface Context {
 export function fdOutput(fd: 1 | 2): Output {
   return {
     write(text: string) {
-      let rest = Buffer.from(text);
-      try {
-        while (rest.length > 0) rest = rest.subarray(writeSync(fd, rest));
-      } catch {
-        (fd === 1 ? process.stdout : process.stderr).write(rest);
-      }
+      writeFd(fd, text);
       return true;
     },
     get isTTY() {
       return isTerminal(fd);
     },
   };
+}
+
+/** Writes all of `text` to stdout or stderr's descriptor; what a non-blocking one cannot take now goes through the stream. */
+export function writeFd(fd: 1 | 2, text: string): void {
+  let rest = Buffer.from(text);
+  try {
+    while (rest.length > 0) rest = rest.subarray(writeSync(fd, rest));
+  } catch {
+    (fd === 1 ? process.stdout : process.stderr).write(rest);
+  }
 }
 
 /**

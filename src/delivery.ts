@@ -150,7 +150,7 @@ export async function deliver(
   const { credentials } = result;
   if (delivery.writeProfile !== undefined) {
     // Loaded only here: the writer (and node:os) would cost every other run its load.
-    const { writeProfile } = await import('./files/credentials-file.js');
+    const { writeProfile } = await import('./config/credentials-file.js');
     const file = await writeProfile(delivery.writeProfile, credentials, ctx);
     const until = credentials.expiration ? ` until ${isoSeconds(credentials.expiration)}` : '';
     ctx.stderr.write(`stsenv: wrote profile '${delivery.writeProfile}' to ${file}${until}; use it with --profile ${delivery.writeProfile} or AWS_PROFILE=${delivery.writeProfile}\n`);

@@ -44,6 +44,12 @@ export function usageError(message: string, hint?: string): StsenvError {
 }
 
 /** A failure of AWS, the network or a file: exit 1. */
+/** `error` with `hint` in place of its own when AWS said AccessDenied (the request's own likely cause); any other error as it is. */
+export function hintAccessDenied(error: unknown, hint: string): unknown {
+  if (!(error instanceof StsenvError) || error.code !== 'AccessDenied') return error;
+  return new StsenvError(error.message, error.exitCode, { cause: error.cause, code: error.code, hint });
+}
+
 export function failure(message: string, options: StsenvErrorOptions = {}): StsenvError {
   return new StsenvError(message, EXIT_FAILURE, options);
 }

@@ -72,8 +72,11 @@ export function readOwnCodeCache(filename: string, length: number): { file?: str
     if (!folder.isDirectory() || !trusted(folder)) return { file };
     const data = Buffer.allocUnsafe(stats.size);
     let offset = 0;
-    let n: number;
-    while (offset < data.length && (n = readSync(fd, data, offset, data.length - offset, offset)) > 0) offset += n;
+    while (offset < data.length) {
+      const n = readSync(fd, data, offset, data.length - offset, offset);
+      if (n <= 0) break;
+      offset += n;
+    }
     return { file, data: offset === data.length ? data : undefined };
   } catch {
     return { file };

@@ -7,19 +7,19 @@ import { usageError } from './errors.js';
  * accepted form; none of the checked values is secret.
  */
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
-const SAML_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@\/-]{1,512}$/;
-const POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@\/-]{1,512}$/;
-const MFA_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(mfa|u2f)\/[\w+=,.@\/-]{1,512}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const SAML_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@/-]{1,512}$/;
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
+const MFA_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(mfa|u2f)\/[\w+=,.@/-]{1,512}$/;
 /** Hardware MFA devices are named by a serial number rather than an ARN. */
-const MFA_HARDWARE_SERIAL = /^[\w+=\/:,.@-]{9,256}$/;
+const MFA_HARDWARE_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-const EXTERNAL_ID = /^[\w+=,.@:\/-]{2,1224}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const TOKEN_CODE = /^\d{6}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 // Built on first use: Unicode property classes cost every start about 0.2 ms to build.
 let tagPatterns: { key: RegExp; value: RegExp } | undefined;
-const tagPattern = () => (tagPatterns ??= { key: /^[\p{L}\p{Z}\p{N}_.:\/=+\-@]{1,128}$/u, value: /^[\p{L}\p{Z}\p{N}_.:\/=+\-@]{0,256}$/u });
+const tagPattern = () => (tagPatterns ??= { key: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, value: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u });
 /** STS caps the plain text of inline and managed session policies together. */
 export const MAX_POLICY_CHARS = 2048;
 const MAX_POLICY_ARNS = 10;

@@ -120,7 +120,7 @@ class DeadlineRetryStrategy extends StandardRetryStrategy {
  * them. A file stsenv could not use is left for the SDK to read, as before.
  */
 function shareFiles(profile: string | undefined, io: ServiceIo): void {
-  let files;
+  let files: ReturnType<typeof sharedConfig>;
   try {
     files = sharedConfig(io.env);
   } catch {

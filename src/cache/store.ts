@@ -40,7 +40,7 @@ export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
   const home = env.HOME || homedir();
   if (platform === 'win32') return join(env.LOCALAPPDATA || join(env.USERPROFILE || home, 'AppData', 'Local'), 'stsenv');
   if (platform === 'darwin') return join(env.XDG_CACHE_HOME || join(home, 'Library', 'Caches'), 'stsenv');
-  return join(env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(home, '.cache'), 'stsenv');
+  return join(env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(home, '.cache'), 'stsenv');
 }
 
 export interface CacheIo {
@@ -81,19 +81,22 @@ export class CredentialCache {
     if (!stats) return false; // nothing cached yet; decide again when writing
     if (stats.isSymbolicLink() || !stats.isDirectory()) {
       this.io.warn(`not using the cache: ${this.dir} is not a plain directory (a symbolic link or a file); remove it`);
-      return (this.usable = false);
+      this.usable = false;
+      return false;
     }
     // Its own stats suffice: a folder put in its place by someone else is theirs, and refused here.
     const problem = folderStatsProblem(stats, this.io.local);
     if (problem) {
       this.io.warn(`not using the cache: ${this.dir} ${problem.why}; remove it or fix its owner and mode (chmod 700)`);
-      return (this.usable = false);
+      this.usable = false;
+      return false;
     }
     if (stats.mode & 0o077 && stats.uid === this.io.local.uid) {
       this.io.warn(`${this.dir} is readable by group or others (mode ${(stats.mode & 0o777).toString(8)}); setting it to 700`);
       chmodSync(this.dir, 0o700);
     }
-    return (this.usable = true);
+    this.usable = true;
+    return true;
   }
 
   /** An entry that is still valid for more than `minRemainingMs`; anything else is a miss. */
@@ -186,7 +189,7 @@ export class CredentialCache {
   /** Removes every entry and leftover temp file; returns how many entries went. */
   clear(): number {
     const stats = lstatOrUndefined(this.dir);
-    if (!stats || !stats.isDirectory()) return 0;
+    if (!stats?.isDirectory()) return 0;
     let removed = 0;
     for (const name of safeReaddir(this.dir)) {
       if (ENTRY_NAME.test(name)) {

@@ -5,7 +5,7 @@
  * judges nothing: the mistake finder (mistakes.ts) and completion
  * (complete.ts) each ask it, so that both read a line the way the parser does.
  */
-import { camel, type CommandTable, type OptionSpec, type OptionTable } from './options.js';
+import { camel, type CommandTable, type OptionSpec, type OptionTable } from '../commands/spec.js';
 import { ROOT_OPTIONS } from './root.js';
 
 /** The options yargs adds to every command itself (src/cli/yargs-parser.ts). */

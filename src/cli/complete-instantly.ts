@@ -7,7 +7,7 @@
  * when a profile name is asked for.
  */
 import { completeCommandLine } from './complete.js';
-import type { CommandTable } from './options.js';
+import type { CommandTable } from '../commands/spec.js';
 
 declare const STSENV_COMPLETION_COMMANDS: readonly CommandTable[];
 

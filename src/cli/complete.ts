@@ -6,7 +6,7 @@
  * `VALUE`, or `VALUE<TAB>DESCRIPTION`. No candidate: the shell completes
  * file names, as for any command.
  *
- * Everything offered comes from the tables the parser reads (options.ts):
+ * Everything offered comes from the tables the parser reads (src/commands/spec.ts):
  * the commands, each command's own options, an option's `choices` or
  * `complete` values (the formats of --shell, the profile names of
  * --profile, read live from the user's config with the loader every command
@@ -14,12 +14,12 @@
  *
  * This runs at every Tab: built, in a bundle of its own with the tables
  * written in (complete-instantly.ts), which loads neither main.cjs, nor a
- * command, nor yargs or the AWS SDK (test/startup.test.ts guards that); it
+ * command, nor yargs or the AWS SDK (test/pty/startup.test.ts guards that); it
  * prints nothing on stderr.
  */
 import { sharedConfig } from '../config/shared-files.js';
 import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
-import type { CommandTable, OptionSpec, ValueSource } from './options.js';
+import type { CommandTable, OptionSpec, ValueSource } from '../commands/spec.js';
 import { hasControl, linesHaveControl, printable } from '../text/printable.js';
 
 export interface Candidate {

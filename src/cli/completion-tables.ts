@@ -3,7 +3,7 @@
  * completion bundle (complete-instantly.ts): run at build time only.
  */
 import { loadCommands } from '../commands/index.js';
-import type { CommandTable } from './options.js';
+import type { CommandTable } from '../commands/spec.js';
 
 export async function completionTables(): Promise<CommandTable[]> {
   return (await loadCommands()).map(({ name, describe, options, positionals }) => ({ name, describe, options, ...(positionals && { positionals }) }));

@@ -11,27 +11,14 @@
  * yargs and the AWS SDK in bundles of their own, loaded only by the paths
  * that use them.
  */
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPLETE_COMMAND, helpWidth, VERSION } from './root.js';
 import { readBuilt, versionLine } from '../built-files.js';
-import { isTerminal } from '../context.js';
+// Written to the file descriptor at once: building process.stdout costs more than the rest of `stsenv --version`.
+import { isTerminal, writeFd } from '../context.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
-
-/**
- * Writes to a file descriptor at once, without building process.stdout, which
- * costs more than the rest of `stsenv --version`. A non-blocking descriptor
- * that cannot take it all now gets the rest through the stream.
- */
-function writeFd(fd: 1 | 2, text: string): void {
-  let rest = Buffer.from(text);
-  try {
-    while (rest.length > 0) rest = rest.subarray(writeSync(fd, rest));
-  } catch {
-    (fd === 1 ? process.stdout : process.stderr).write(rest);
-  }
-}
 
 /**
  * The help topic a command line asks for: '' for the top level, a command's

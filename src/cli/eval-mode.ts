@@ -14,7 +14,7 @@
  * So the functions parse no option, and never print credentials.
  *
  * Which commands print lines for the shell is each command's own word
- * (`shellLines` in its table, src/cli/options.ts). Nothing here costs
+ * (`shellLines` in its table, src/commands/spec.ts). Nothing here costs
  * anything unless STSENV_EVAL is set: the Context takes it out of the
  * environment (src/context.ts) and main.ts asks for an EvalMode only then.
  */

@@ -2,13 +2,13 @@
  * A lean parser for the common command lines, so that they start without
  * loading yargs (which costs about as much as starting Node itself).
  *
- * It reads the same option table as yargs (options.ts). It answers only when
+ * It reads the same option table as yargs (src/commands/spec.ts). It answers only when
  * it is certain to give the argv yargs would give: for anything else (an
  * error, an unknown or repeated option, `--`, a number it would have to
  * guess) it returns undefined and the caller asks yargs.
- * test/lean-parser.test.ts holds it to that, command line by command line.
+ * test/unit/lean-parser.test.ts holds it to that, command line by command line.
  */
-import { camel, type CommandSpec, type OptionSpec, type OptionTable } from './options.js';
+import { camel, type CommandSpec, type OptionSpec, type OptionTable } from '../commands/spec.js';
 import { ROOT_OPTIONS, SCRIPT_NAME } from './root.js';
 
 interface OptionDef {

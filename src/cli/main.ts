@@ -5,7 +5,7 @@
  * mistakes (mistakes.ts), then given to yargs (yargs-parser.ts, loaded on demand).
  * `__complete` is the shells' completion callback (complete.ts).
  * chalk, yargs and the AWS SDK load only on the paths that use them
- * (test/startup.test.ts guards that).
+ * (test/pty/startup.test.ts guards that).
  */
 import { evalMode } from './eval-mode.js';
 import { commandName, joinDashValues, leanParse } from './lean-parser.js';

@@ -11,7 +11,7 @@ import type { AnyCommand } from '../commands/index.js';
 import { usageError, type StsenvError } from '../errors.js';
 import { readCommandLine, type OptionNames, type OptionWord, type ScannedLine } from './command-line.js';
 import { nearest } from './nearest.js';
-import { commandString, type PositionalSpec } from './options.js';
+import { commandString, type PositionalSpec } from '../commands/spec.js';
 
 export interface LineCheck {
   /** The command the line names, when it names a known one. */

@@ -3,7 +3,7 @@
  * (src/cli/lean-parser.ts, the fast path) and the full yargs parser
  * (src/cli/yargs-parser.ts, loaded only when the lean one is not sure).
  */
-import type { OptionTable } from './options.js';
+import type { OptionTable } from '../commands/spec.js';
 
 declare const STSENV_VERSION: string | undefined;
 export const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';
@@ -30,7 +30,7 @@ export const PRERENDERED_HELP_WIDTHS = [80, 100, 110] as const;
 /**
  * `stsenv: warning:` in yellow when stderr takes colour: the rule and the
  * escape codes of stderrChalk (report-error.ts), without loading chalk on
- * every start (test/startup.test.ts checks they agree).
+ * every start (test/pty/startup.test.ts checks they agree).
  */
 export function warningPrefix(stderr: { isTTY?: boolean }, env: NodeJS.ProcessEnv): string {
   const colour = env.NO_COLOR ? false : env.FORCE_COLOR && env.FORCE_COLOR !== '0' ? true : Boolean(stderr.isTTY);

@@ -7,7 +7,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { PRERENDERED_HELP_WIDTHS, ROOT_OPTIONS, ROOT_USAGE, SCRIPT_NAME, VERSION } from './root.js';
-import { commandString, type CommandSpec } from './options.js';
+import { commandString, type CommandSpec } from '../commands/spec.js';
 import { versionLine } from '../built-files.js';
 import { loadCommands } from '../commands/index.js';
 import type { Context } from '../context.js';

@@ -1,8 +1,8 @@
-import type { CommandSpec, OptionValues } from '../cli/options.js';
+import type { CommandSpec, OptionValues } from './spec.js';
 import type { CacheEntrySummary } from '../cache/store.js';
 import type { Context } from '../context.js';
 import { isoSeconds } from '../credentials.js';
-import { openCache } from '../engine/cache-policy.js';
+import { openCache } from '../engine/index.js';
 import { printable } from '../text/printable.js';
 
 const OPTIONS = {

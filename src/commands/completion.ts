@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../cli/options.js';
+import type { CommandSpec } from './spec.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { detectFormat, readLinuxProcessName } from '../shells/detect.js';

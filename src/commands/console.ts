@@ -1,8 +1,8 @@
-import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from '../cli/options.js';
+import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { SERVICE_NAMES } from '../console/services.js';
 import { parseDurationSeconds } from '../duration.js';
-import type { SigninRequest } from '../engine/request.js';
+import type { SigninRequest } from '../engine/index.js';
 import { usageError } from '../errors.js';
 import { checkPolicyArns, checkSessionName, checkSigninUrl } from '../validate.js';
 import { CACHE_OPTIONS, CONNECTION_OPTIONS, MFA_OPTIONS, PROMPT_OPTION, ROLE_REQUEST_OPTIONS, SESSION_NAME_OPTION } from './option-groups.js';

@@ -1,4 +1,4 @@
-import type { CommandSpec, OptionTable, OptionValues } from '../cli/options.js';
+import type { CommandSpec, OptionTable, OptionValues } from './spec.js';
 import { DEFAULT_TIMEOUT_MS } from '../aws/client-options.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type { CommandSpec, OptionValues } from '../cli/options.js';
+import type { CommandSpec, OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { deliver, planDelivery } from '../delivery.js';
 import { resolveCredentials } from '../engine/index.js';

@@ -1,10 +1,11 @@
-import type { CommandSpec } from '../cli/options.js';
+import type { CommandSpec } from './spec.js';
 
 // Each command's run() takes its own parsed options; the registry holds them all.
+// biome-ignore lint/suspicious/noExplicitAny: each command's options type differs, and run() is contravariant in it
 export type AnyCommand = CommandSpec<any>;
 
 export interface CommandEntry {
-  /** The command's name (test/startup.test.ts checks they match). */
+  /** The command's name (test/pty/startup.test.ts checks they match). */
   name: string;
   /** Loaded only when this command runs (or yargs needs them all): start-up pays for one command, not every one. */
   load: () => Promise<AnyCommand>;

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../cli/options.js';
+import type { CommandSpec } from './spec.js';
 import type { Context } from '../context.js';
 import { INTEGRATION_NAMES, integrationScript } from '../shells/integration.js';
 

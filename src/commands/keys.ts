@@ -1,4 +1,4 @@
-import type { CommandSpec, OptionTable, OptionValues } from '../cli/options.js';
+import type { CommandSpec, OptionTable, OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { verifyKeys } from '../engine/index.js';
@@ -23,7 +23,7 @@ export async function runKeys(options: KeysOptions, ctx: Context): Promise<numbe
   const { runKeysAction } = await import('../keystore/keystore.js');
   const request = connectionRequest(options);
   return runKeysAction({ action, profile: options.profile, all: options.all, json: options.json }, ctx, async () => {
-    const { removeSectionKeys, sectionKeys, updateCredentialsFile } = await import('../files/credentials-file.js');
+    const { removeSectionKeys, sectionKeys, updateCredentialsFile } = await import('../config/credentials-file.js');
     return { verify: (keys, profile) => verifyKeys(keys, profile, request, ctx), removeSectionKeys, sectionKeys, updateCredentialsFile };
   });
 }

@@ -1,9 +1,9 @@
 /**
- * Options several commands share, as tables (see src/cli/options.ts). A
+ * Options several commands share, as tables (see src/commands/spec.ts). A
  * command's own table spreads the groups it takes, in the order its help
  * lists them.
  */
-import type { OptionTable } from '../cli/options.js';
+import type { OptionTable } from './spec.js';
 import { FORMAT_NAMES, FORMATS } from '../shells/index.js';
 
 export const OUTPUT_OPTIONS = {

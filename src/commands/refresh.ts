@@ -1,4 +1,4 @@
-import type { CommandSpec, OptionValues } from '../cli/options.js';
+import type { CommandSpec, OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { isoSeconds } from '../credentials.js';
 import { deliver, planDelivery } from '../delivery.js';
@@ -51,7 +51,7 @@ export async function runRefresh(options: RefreshOptions, ctx: Context): Promise
     );
   }
   const fresh = ctx.without([...CREDENTIAL_VARIABLES, ROLE_VARIABLE]);
-  let result;
+  let result: Awaited<ReturnType<typeof resolveCredentials>>;
   try {
     result = await resolveCredentials(requestFor(recorded, fresh), fresh);
   } catch (error) {

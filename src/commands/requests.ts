@@ -4,9 +4,9 @@
  * file is read or request made, and a mistake is a usage error naming it.
  */
 import { readFileSync } from 'node:fs';
-import type { OptionValues } from '../cli/options.js';
+import type { OptionValues } from './spec.js';
 import { durationFor, parseDurationSeconds } from '../duration.js';
-import type { AssumeRoleRequest, CacheSettings, ConnectionRequest, MfaRequest, RoleFields, SessionTokenRequest, WebIdentityRequest } from '../engine/request.js';
+import type { AssumeRoleRequest, CacheSettings, ConnectionRequest, MfaRequest, RoleFields, SessionTokenRequest, WebIdentityRequest } from '../engine/index.js';
 import { failure, usageError } from '../errors.js';
 import {
   checkRoleArn,
@@ -21,14 +21,14 @@ import {
   parseTags,
 } from '../validate.js';
 import {
-  CACHE_OPTIONS,
-  CONNECTION_OPTIONS,
+  type CACHE_OPTIONS,
+  type CONNECTION_OPTIONS,
   DEFAULT_MIN_REMAINING,
-  durationOption,
-  MFA_OPTIONS,
-  PROMPT_OPTION,
-  ROLE_REQUEST_OPTIONS,
-  SESSION_NAME_OPTION,
+  type durationOption,
+  type MFA_OPTIONS,
+  type PROMPT_OPTION,
+  type ROLE_REQUEST_OPTIONS,
+  type SESSION_NAME_OPTION,
 } from './option-groups.js';
 
 export type ConnectionOptions = OptionValues<typeof CONNECTION_OPTIONS>;

@@ -1,9 +1,8 @@
-import type { CommandSpec, OptionTable, OptionValues } from '../cli/options.js';
+import type { CommandSpec, OptionTable, OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { deliver, planDelivery } from '../delivery.js';
 import { durationFor } from '../duration.js';
-import { resolveCredentials } from '../engine/index.js';
-import type { SamlRequest } from '../engine/request.js';
+import { resolveCredentials, type SamlRequest } from '../engine/index.js';
 import { usageError } from '../errors.js';
 import { checkPolicyArns } from '../validate.js';
 import { CACHE_OPTIONS, CONNECTION_OPTIONS, durationOption, OUTPUT_OPTIONS, PROMPT_OPTION, WRITE_PROFILE_OPTION } from './option-groups.js';

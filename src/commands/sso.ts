@@ -1,4 +1,4 @@
-import type { CommandSpec, OptionTable, OptionValues } from '../cli/options.js';
+import type { CommandSpec, OptionTable, OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 
@@ -44,7 +44,7 @@ export async function runSso(options: SsoCommandOptions, ctx: Context): Promise<
   if (options.action === 'populate') {
     if (options.json && (options.dryRun || options.prune)) throw usageError('--json lists and writes nothing: give it without --dry-run and --prune');
     const updateFile = async (file: string, change: (text: string) => string | undefined) => {
-      const { updateFileLocked } = await import('../files/credentials-file.js');
+      const { updateFileLocked } = await import('../config/credentials-file.js');
       return updateFileLocked(file, change, ctx);
     };
     return ssoPopulate(options, { ...world, updateFile });

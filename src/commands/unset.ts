@@ -1,4 +1,4 @@
-import type { CommandSpec, OptionValues } from '../cli/options.js';
+import type { CommandSpec, OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { deliverUnset } from '../delivery.js';
 import { OUTPUT_OPTIONS } from './option-groups.js';

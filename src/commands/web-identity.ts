@@ -1,4 +1,4 @@
-import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from '../cli/options.js';
+import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { deliver, planDelivery } from '../delivery.js';
 import { resolveCredentials } from '../engine/index.js';

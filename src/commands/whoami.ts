@@ -1,4 +1,4 @@
-import type { CommandSpec, OptionValues } from '../cli/options.js';
+import type { CommandSpec, OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { isoSeconds } from '../credentials.js';
 import { callerIdentity, envKeys } from '../engine/index.js';

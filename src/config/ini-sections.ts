@@ -9,7 +9,7 @@
  * What a section holds is what the SDK's loader makes of it
  * (@smithy/core/config: parseIni, getConfigData, mergeConfigFiles), so that
  * stsenv sees what the SDKs see; which lines are refused is the AWS CLI's
- * rule. test/ini-sections.test.ts holds both to their line-by-line
+ * rule. test/unit/ini-sections.test.ts holds both to their line-by-line
  * statements over generated files.
  */
 

@@ -16,7 +16,7 @@ import { IniSections, keyOrder, type SectionData } from './ini-sections.js';
 export type ProfileData = SectionData;
 export type Profiles = Record<string, ProfileData>;
 
-/** Profiles by name: what following a source_profile chain needs (engine/chain.ts). */
+/** Profiles by name: what following a source_profile chain needs (config/profiles.ts). */
 export interface ProfileSource {
   /** undefined when neither file has the profile. */
   profile(name: string): ProfileData | undefined;

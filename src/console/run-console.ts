@@ -6,8 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Context } from '../context.js';
 import { durationFor } from '../duration.js';
-import type { SigninRequest } from '../engine/request.js';
-import { prepareSignin } from '../engine/sign-in.js';
+import { prepareSignin, type SigninRequest } from '../engine/index.js';
 import { usageError } from '../errors.js';
 import { servicePath } from './services.js';
 import { destinationUrl, federationEndpoint, loginUrl, logoutFirstUrl, partitionOf } from './urls.js';

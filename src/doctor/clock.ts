@@ -53,7 +53,7 @@ const FIX: Partial<Record<NodeJS.Platform, string>> = {
 
 export async function clockFinding(endpoint: string, ctx: Context, timeoutMs: number): Promise<Finding> {
   const topic = 'clock';
-  let answer;
+  let answer: Awaited<ReturnType<typeof serverDate>>;
   try {
     answer = await serverDate(new URL(endpoint), ctx, timeoutMs);
   } catch (error) {

@@ -26,7 +26,7 @@ export function runtimeFinding(ctx: Context): Finding {
 export function cacheFindings(ctx: Context): Finding[] {
   const dir = cacheDirectory(ctx.env, ctx.platform);
   const topic = 'credential store';
-  let stats;
+  let stats: ReturnType<typeof lstatSync>;
   try {
     stats = lstatSync(dir);
   } catch {

@@ -1,6 +1,6 @@
 /**
  * Every profile's references, followed as the engine follows them
- * (src/engine/chain.ts: source_profile, credential_source, role_arn,
+ * (src/config/profiles.ts: source_profile, credential_source, role_arn,
  * mfa_serial, duration_seconds, loops), its sso_session, and role chains
  * asking for more than the hour AWS allows a role assumed with another
  * role's credentials.
@@ -17,7 +17,7 @@ const CREDENTIAL_SOURCES = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'
 
 function chainFindings(profiles: Profiles, name: string): Finding[] {
   const topic = `profile '${name}'`;
-  let chain;
+  let chain: ReturnType<typeof resolveChain>;
   try {
     chain = resolveChain(profileSource(profiles), name);
   } catch (error) {

@@ -8,7 +8,7 @@ import { sharedConfig, type ProfileData, type SharedConfig } from '../config/sha
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
 import { checkMfaSerial, checkRoleArn } from '../validate.js';
-import { isRoleProfile, ownRoot, requireProfile, resolveChain, type ProfileChain } from './chain.js';
+import { isRoleProfile, ownRoot, requireProfile, resolveChain, type ProfileChain } from '../config/profiles.js';
 import { keystoreLookup } from './keystore-root.js';
 import { chainRoot, chainSteps, envKeys, keysRoot, keystoreRoot, processRoot, sdkRoot, type MfaProcess, type Plan, type Root, type Step } from './plan.js';
 import type { ProfileChoice } from './profile-choice.js';

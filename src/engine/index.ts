@@ -13,13 +13,28 @@ import { cachePolicy } from './cache-policy.js';
 import { unlockRoot } from './keystore-root.js';
 import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
-import type { ConnectionRequest, CredentialRequest, ProfileCredentialsRequest } from './request.js';
+import type { ConnectionRequest, CredentialRequest, ProfileCredentialsRequest, SigninRequest } from './request.js';
+import type { PreparedSignin } from './sign-in.js';
 import { runPlan } from './run-plan.js';
 import { resolveConnection, targetFor, type Signer } from './target.js';
 
-export type { ConnectionRequest, CredentialRequest, ProfileCredentialsRequest } from './request.js';
+export type {
+  AssumeRoleRequest,
+  CacheSettings,
+  ConnectionRequest,
+  CredentialRequest,
+  MfaRequest,
+  ProfileCredentialsRequest,
+  RoleFields,
+  SamlRequest,
+  SessionTokenRequest,
+  SigninRequest,
+  WebIdentityRequest,
+} from './request.js';
+export type { PreparedSignin, SigninCredentials } from './sign-in.js';
+export { openCache } from './cache-policy.js';
 // What `stsenv doctor` reads the configuration with: the engine's own rules, not a copy of them.
-export { isRoleProfile, resolveChain, type ProfileChain } from './chain.js';
+export { isRoleProfile, resolveChain, type ProfileChain } from '../config/profiles.js';
 export { envKeys } from './plan.js';
 export { chooseProfile } from './profile-choice.js';
 export { resolveEndpoint } from './target.js';
@@ -111,4 +126,13 @@ export async function verifyKeys(keys: Credentials, profile: string, request: Co
   const connection = await resolveConnection(request, ctx.env, { name: profile, from: '--profile' });
   const sts = await ctx.sts();
   return sts.getCallerIdentity(targetFor(connection, { credentials: keys, label: `profile '${profile}' (access key ${keys.accessKeyId})` }));
+}
+
+/**
+ * The console's sign-in: the credentials its URL is made from. Loaded on first use, so that the
+ * common paths, which never sign in to the console, do not evaluate it.
+ */
+export async function prepareSignin(request: SigninRequest, ctx: Context): Promise<PreparedSignin> {
+  const { prepareSignin: prepare } = await import('./sign-in.js');
+  return prepare(request, ctx);
 }

@@ -6,7 +6,7 @@
 import type { Context } from '../context.js';
 import { failure } from '../errors.js';
 import { keystoreEntry } from '../keystore/index-file.js';
-import type { KeystoreLookup } from './chain.js';
+import type { KeystoreLookup } from '../config/profiles.js';
 import type { Root } from './plan.js';
 
 /** The access key id of a profile's keys in the keystore; the index is read the first time a profile without keys in the files asks. */

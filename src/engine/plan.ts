@@ -14,7 +14,7 @@ import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
 import { configFilePath, credentialsFilePath, sharedConfig } from '../config/shared-files.js';
-import { ownRoot, type ProfileChain, type RootSource } from './chain.js';
+import { ownRoot, type ProfileChain, type RootSource } from '../config/profiles.js';
 import { describeChoice, type ProfileChoice } from './profile-choice.js';
 import type { Signer } from './target.js';
 
@@ -184,7 +184,7 @@ export function chainSteps(chain: ProfileChain, root: Root, mfaSerialOverride: s
   }
   chain.hops.forEach((hop, index) => {
     if (hop.saml) {
-      // Only a chain's first hop: a SAML profile has no source (chain.ts).
+      // Only a chain's first hop: a SAML profile has no source (src/config/profiles.ts).
       const input = { RoleArn: hop.roleArn, PrincipalArn: hop.saml.principalArn, DurationSeconds: hop.durationSeconds ?? 3600 };
       steps.push({ operation: 'AssumeRoleWithSAML', input, assertion: { kind: 'process', profile: hop.profile, command: hop.saml.command }, describe: `role ${hop.roleArn} (SAML, profile '${hop.profile}')` });
       return;

@@ -7,7 +7,7 @@ import { checkSsoCacheForSdk } from '../sso/cache-folder.js';
 import type { StsTarget } from '../aws/client-options.js';
 import type { IssuedCredentials, StsService } from '../aws/sts.js';
 import type { Context } from '../context.js';
-import { StsenvError } from '../errors.js';
+import { hintAccessDenied } from '../errors.js';
 import type { CachePolicy } from './cache-policy.js';
 import { unlockRoot } from './keystore-root.js';
 import { planKeys, rootSigner, stepLabel, type Plan, type SamlAssertion, type Step } from './plan.js';
@@ -92,12 +92,7 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
 
 /** AccessDenied on a request that carried a code is most often the code: say so. */
 function explainMfaFailure(error: unknown): unknown {
-  if (!(error instanceof StsenvError) || error.code !== 'AccessDenied') return error;
-  return new StsenvError(error.message, error.exitCode, {
-    cause: error.cause,
-    code: error.code,
-    hint: 'the MFA code was refused or the role needs other rights: wait for a new code, check the MFA serial, and try again',
-  });
+  return hintAccessDenied(error, 'the MFA code was refused or the role needs other rights: wait for a new code, check the MFA serial, and try again');
 }
 
 /** The assertion given, or the one a profile's saml_assertion_process prints now (checked before it goes to STS). */

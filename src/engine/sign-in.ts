@@ -10,11 +10,11 @@
 import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { durationFor } from '../duration.js';
-import { StsenvError, usageError } from '../errors.js';
+import { hintAccessDenied, usageError } from '../errors.js';
 import { sharedConfig } from '../config/shared-files.js';
 import { assumePlan, baseRoot, signingProfile } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
-import { isRoleProfile, requireProfile } from './chain.js';
+import { isRoleProfile, requireProfile } from '../config/profiles.js';
 import { keystoreLookup, unlockRoot } from './keystore-root.js';
 import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
@@ -144,10 +144,7 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
         ctx.debug(`GetFederationToken gave ${issued.arn ?? 'a federated user'} until ${issued.credentials.expiration.toISOString()}`);
         return { credentials: issued.credentials, federated: true };
       } catch (error) {
-        if (error instanceof StsenvError && error.code === 'AccessDenied') {
-          throw new StsenvError(error.message, error.exitCode, { cause: error.cause, code: error.code, hint: LONG_TERM_HINT });
-        }
-        throw error;
+        throw hintAccessDenied(error, LONG_TERM_HINT);
       }
     },
   };

@@ -5,7 +5,7 @@
  */
 import { closeSync, constants, openSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { LocalProcess } from '../context.js';
+import type { LocalProcess } from '../process-identity.js';
 import { failure } from '../errors.js';
 import { lstatOrUndefined } from './safe-files.js';
 import { MAX_BYTES, readTrusted } from './trust.js';

@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { LocalProcess } from '../context.js';
+import type { LocalProcess } from '../process-identity.js';
 
 // Windows has neither; there the checks that need them are skipped.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;

@@ -123,8 +123,11 @@ export function readTrusted(path: string, local: Self, maxBytes: number, options
     if (stats.size > maxBytes) return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stats.size + 1, 4096)));
     let length = 0;
-    let n: number;
-    while (length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0) length += n;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n <= 0) break;
+      length += n;
+    }
     // Grown since the fstat: no more than the cap, and never half of it.
     if (length === buffer.length) return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
     return { text: buffer.subarray(0, length).toString('utf8'), problem };

@@ -34,12 +34,21 @@ export function backendName(kind: KeystoreBackend, io: Pick<KeystoreIo, 'env' | 
   return kind === 'os' ? osKeystoreName(io.platform) : `the encrypted file ${keystoreFilePath(io.env)}`;
 }
 
+/** This run's map in `maps` (a run is its environment object), made on first use. */
+function inRun<K, V>(maps: WeakMap<NodeJS.ProcessEnv, Map<K, V>>, env: NodeJS.ProcessEnv): Map<K, V> {
+  let map = maps.get(env);
+  if (!map) {
+    map = new Map();
+    maps.set(env, map);
+  }
+  return map;
+}
+
 /** One backend of each kind per run: the encrypted file is unlocked once however many profiles it gives. */
 const opened = new WeakMap<NodeJS.ProcessEnv, Map<KeystoreBackend, Promise<StoreBackend>>>();
 
 function backend(kind: KeystoreBackend, io: KeystoreIo): Promise<StoreBackend> {
-  let backends = opened.get(io.env);
-  if (!backends) opened.set(io.env, (backends = new Map()));
+  const backends = inRun(opened, io.env);
   let found = backends.get(kind);
   if (!found) {
     io.debug(`keystore: ${backendName(kind, io)}`);
@@ -64,13 +73,12 @@ const readInRun = new WeakMap<NodeJS.ProcessEnv, Map<string, Promise<Credentials
 
 /** A profile's keys from the backend its index entry names, read once per run. */
 export function readKeys(profile: string, io: KeystoreIo): Promise<Credentials> {
-  let read = readInRun.get(io.env);
-  if (!read) readInRun.set(io.env, (read = new Map()));
+  const read = inRun(readInRun, io.env);
   let keys = read.get(profile);
   if (!keys) {
     keys = readKeysNow(profile, io);
     // A failure is not kept: the next attempt (a renewal) may find the keystore unlocked.
-    keys.catch(() => read!.delete(profile));
+    keys.catch(() => read.delete(profile));
     read.set(profile, keys);
   }
   return keys;

@@ -1,12 +1,12 @@
 /**
  * The picker's list: the role profiles of the shared config and credentials
- * files (a role profile has a role_arn: engine/chain.ts), each shown with its
+ * files (a role profile has a role_arn: config/profiles.ts), each shown with its
  * role ARN, and the SSO profiles (an account and a role of IAM Identity
  * Center, as `stsenv sso populate` writes them), each shown with its account
  * and role, and, when it has one, its region, in columns.
  */
 import type { Profiles } from '../config/shared-files.js';
-import { isRoleProfile } from '../engine/chain.js';
+import { isRoleProfile } from '../config/profiles.js';
 import { printable } from '../text/printable.js';
 
 export interface PickerEntry {

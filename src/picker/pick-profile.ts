@@ -33,7 +33,7 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
     ctx.debug('no terminal to show the profile picker on');
     return { kind: 'no-terminal' };
   }
-  let entries;
+  let entries: ReturnType<typeof pickerEntries>;
   try {
     entries = pickerEntries(sharedConfig(ctx.env).allProfiles());
     if (entries.length === 0) {

@@ -26,8 +26,8 @@ export interface SamlAssertion {
   roles: SamlRole[];
 }
 
-const ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
-const PROVIDER = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@\/-]{1,512}$/;
+const ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const PROVIDER = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@/-]{1,512}$/;
 const HINT = "give the base64 SAMLResponse your identity provider posts to AWS's sign-in page (as saml2aws and the browser's developer tools show it)";
 
 /** `saml:AttributeValue` is `AttributeValue`: the parser keeps prefixes, which each provider chooses. */

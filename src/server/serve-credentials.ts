@@ -6,8 +6,7 @@
  */
 import { sharedConfig, type ProfileData } from '../config/shared-files.js';
 import type { Context } from '../context.js';
-import { resolveCredentials } from '../engine/index.js';
-import type { CredentialRequest } from '../engine/request.js';
+import { resolveCredentials, type CredentialRequest } from '../engine/index.js';
 import { failure, StsenvError } from '../errors.js';
 import { reportError } from '../report-error.js';
 import { CONFLICTING_VARIABLES, CREDENTIAL_VARIABLES, REGION_VARIABLES, ROLE_VARIABLE, SESSION_VARIABLES } from '../variables.js';

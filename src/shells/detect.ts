@@ -131,7 +131,8 @@ export function detectShell({ env, platform, parentPid, processName, commandLine
     pid = parentOf(pid!);
     parent = pid === undefined ? undefined : processName(pid);
   }
-  if (parent && PROCESS_FORMATS[parent]) return { format: PROCESS_FORMATS[parent] };
+  const known = parent === undefined ? undefined : PROCESS_FORMATS[parent];
+  if (known) return { format: known };
   if (parent && /^python[0-9.]*$/.test(parent) && isXonsh(commandLine(pid!))) return { format: 'xonsh' };
   const modulePath = env.PSModulePath;
   if (platform === 'win32') {

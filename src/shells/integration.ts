@@ -15,7 +15,7 @@ declare const STSENV_BUNDLED: boolean | undefined;
  * What `stsenv init` accepts, in the registry's order, and the file each prints:
  * the `integration` of each shell format, by its name and aliases. Written out
  * rather than gathered from the formats, so that `init`, which shells run at
- * every start, loads no format; test/init.test.ts holds the two to each other.
+ * every start, loads no format; test/shells/init.test.ts holds the two to each other.
  */
 export const INTEGRATIONS: Readonly<Record<string, string>> = {
   bash: 'stsenv.bash',

@@ -55,15 +55,20 @@ export async function listenForCallback(state: string, debug: (message: string) 
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH) return respond(res, 404, NOT_FOUND);
+    if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH) {
+      respond(res, 404, NOT_FOUND);
+      return;
+    }
     if (outcome) {
       debug('a callback after the sign-in was over: ignored');
-      return respond(res, 400, OVER);
+      respond(res, 400, OVER);
+      return;
     }
     const params = url.searchParams;
     if (params.get('state') !== state) {
       debug('a callback with a state that is not this sign-in\'s: ignored, still waiting');
-      return respond(res, 400, FOREIGN);
+      respond(res, 400, FOREIGN);
+      return;
     }
     const code = params.get('code');
     const error = params.get('error');

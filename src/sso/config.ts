@@ -19,7 +19,7 @@
  */
 import { usageError } from '../errors.js';
 import { profileSource, sharedConfig, type ProfileData, type Profiles } from '../config/shared-files.js';
-import { isRoleProfile, requireProfile, resolveChain } from '../engine/chain.js';
+import { isRoleProfile, requireProfile, resolveChain } from '../config/profiles.js';
 import { checkRegion } from '../validate.js';
 
 /** What `aws configure sso` writes, and what the device flow asks for when a session names no scopes. */

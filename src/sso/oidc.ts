@@ -8,7 +8,7 @@
  * as for STS.
  */
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
-import { failure, StsenvError } from '../errors.js';
+import { failure, type StsenvError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS, type StsTarget } from '../aws/client-options.js';
 import { toStsenvError } from '../aws/errors.js';
 import { endpointFor, ssoClientSettings } from './client-settings.js';

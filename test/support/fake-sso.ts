@@ -269,22 +269,38 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       res.end(`fake-sso: ${why}`);
     };
     const registration = registrations.find((r) => r.clientId === query.client_id);
-    if (!registration || !registration.grantTypes?.includes('authorization_code')) return fail('unknown client, or not registered for authorization_code');
-    if (query.response_type !== 'code') return fail('response_type must be code');
-    if (query.code_challenge_method !== 'S256' || !query.code_challenge) return fail('an S256 code_challenge is required');
-    if (!query.state) return fail('state is required');
+    if (!registration?.grantTypes?.includes('authorization_code')) {
+      fail('unknown client, or not registered for authorization_code');
+      return;
+    }
+    if (query.response_type !== 'code') {
+      fail('response_type must be code');
+      return;
+    }
+    if (query.code_challenge_method !== 'S256' || !query.code_challenge) {
+      fail('an S256 code_challenge is required');
+      return;
+    }
+    if (!query.state) {
+      fail('state is required');
+      return;
+    }
     let redirect: URL;
     try {
       redirect = new URL(query.redirect_uri ?? '');
     } catch {
-      return fail('redirect_uri is not a URL');
+      fail('redirect_uri is not a URL');
+      return;
     }
     // A loopback redirect URI matches the registered one whatever its port (RFC 8252 section 7.3).
     const registered = registration.redirectUris?.some((uri) => {
       const r = new URL(uri);
       return r.protocol === redirect.protocol && r.hostname === redirect.hostname && r.pathname === redirect.pathname;
     });
-    if (!registered || redirect.hostname !== '127.0.0.1') return fail('redirect_uri is not registered');
+    if (!registered || redirect.hostname !== '127.0.0.1') {
+      fail('redirect_uri is not registered');
+      return;
+    }
     const step = authorizeSteps.shift() ?? 'approve';
     if (step === 'deny') {
       redirect.search = new URLSearchParams({ error: 'access_denied', state: query.state }).toString();

@@ -389,7 +389,7 @@ function randomUpper(n: number): string {
 /** Stable per role, like IAM's role ids: AROA + 17 characters. */
 function roleId(roleArn: string): string {
   const digest = createHash('sha256').update(roleArn).digest();
-  return 'AROA' + [...digest.subarray(0, 17)].map((b) => ALNUM_UPPER[b % ALNUM_UPPER.length]).join('');
+  return `AROA${[...digest.subarray(0, 17)].map((b) => ALNUM_UPPER[b % ALNUM_UPPER.length]).join('')}`;
 }
 
 function assumedRole(roleArn: string, session: string): Identity {
@@ -501,10 +501,10 @@ class StsState {
     const fault = this.faults.take(true);
     const n = ++this.counter;
     const seconds = durationSeconds ?? this.durationDefault ?? fallbackDuration;
-    let accessKeyId = 'ASIA' + n.toString(36).toUpperCase().padStart(4, '0').slice(-4) + randomUpper(12);
+    let accessKeyId = `ASIA${n.toString(36).toUpperCase().padStart(4, '0').slice(-4)}${randomUpper(12)}`;
     let secretAccessKey = randomBytes(30).toString('base64'); // 40 chars of [A-Za-z0-9+/]
     // Real tokens are long base64 with + / and padding: good for quoting tests.
-    let sessionToken = 'IQoJb3JpZ2luX2Vj' + randomBytes(400 + (n % 3)).toString('base64');
+    let sessionToken = `IQoJb3JpZ2luX2Vj${randomBytes(400 + (n % 3)).toString('base64')}`;
     // Whole seconds, as on the wire, so `issued` equals what clients parse.
     let expiration = new Date(Math.floor(this.now().getTime() / 1000) * 1000 + seconds * 1000);
     if (fault && 'hostile' in fault) {

@@ -1,7 +1,7 @@
 /**
- * The fault and bad-input cases of issue 6 as data, shared by
- * test/faults.test.ts and test/input-errors.test.ts (which check the
- * messages, exit codes and requests) and test/secrets.test.ts (which runs
+ * The fault and bad-input cases as data, shared by
+ * test/cli/faults.test.ts and test/cli/input-errors.test.ts (which check the
+ * messages, exit codes and requests) and test/cli/secrets.test.ts (which runs
  * every case again with --debug and looks for secrets everywhere).
  */
 import assert from 'node:assert/strict';
@@ -183,7 +183,7 @@ export const FAULT_CASES: readonly Case[] = [
     args: (w) => ['assume', ROLE, '--endpoint-url', `http://127.0.0.1:${w.refusedPort}`, '--region', 'us-east-1'],
     code: 1,
     requests: 0,
-    message: [new RegExp(`cannot reach http://127\\.0\\.0\\.1:\\d+: connection refused`), /check the network/],
+    message: [/cannot reach http:\/\/127\.0\.0\.1:\d+: connection refused/, /check the network/],
   },
   {
     name: 'DNS failure (a name under .invalid)',
@@ -433,7 +433,7 @@ export const FAULT_CASES: readonly Case[] = [
     requests: 0,
     message: [/through proxy http:\/\/127\.0\.0\.1:\d+: connection refused/, /HTTPS_PROXY, HTTP_PROXY, NO_PROXY/],
   },
-  // ---- values a format cannot carry (the #3 matrix covers every format; here the error path)
+  // ---- values a format cannot carry (test/shells/formats.test.ts covers every format; here the error path)
   {
     name: 'issued secret key with " and % for cmd: refused, value not shown',
     args: assume('--shell', 'cmd'),

@@ -79,7 +79,7 @@ export function startPty(script: string, command: string, env: NodeJS.ProcessEnv
         check();
       });
     },
-    async press(keys, expect = /[^]/) {
+    async press(keys, expect = /[\s\S]/) {
       const from = raw.length;
       child.stdin.write(keys);
       await session.waitFor(expect, from);

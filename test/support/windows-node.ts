@@ -2,7 +2,7 @@
  * stsenv as Windows users have it, run under Wine: the Windows build of the
  * Node pinned for Wine (runtimes.json), stsenv installed in npm's Windows layout with the
  * shims npm makes (cmd-shim), and stsenv-env.bat on PATH. See
- * ../../shared/windows-testing.md for what Wine needs.
+ * docs/windows.md for what Wine needs.
  *
  * The Windows node.exe is kept in the test cache folder beside the Wine
  * prefix (CONTRIBUTING.md, "Run the tests"); everything else lives in a temporary

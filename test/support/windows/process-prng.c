@@ -1,7 +1,7 @@
 /*
  * Test-only stand-in for bcryptprimitives.dll, which Wine 8 lacks: Rust's
  * standard library (and so the keystore binding's Windows build) imports
- * ProcessPrng from it. Built with mingw-w64 by test/keystore-windows.test.ts
+ * ProcessPrng from it. Built with mingw-w64 by test/windows/keystore-windows.test.ts
  * and put beside the binding's .node file in a test install only; never
  * shipped. ProcessPrng fills a buffer with random bytes and never fails;
  * here advapi32's RtlGenRandom (SystemFunction036), which Wine has, does it.

@@ -1,0 +1,273 @@
+/**
+ * The single executables of `npm run build:exe` (dist-exe/), run as users run
+ * them, with no Node anywhere: the Linux one through eval in POSIX shells and
+ * fish, with nothing on PATH but the shell and stsenv; the Windows one under
+ * Wine as stsenv.exe with stsenv-env.bat beside it, and no node.exe at all.
+ * Missing executables skip these tests, or fail them in CI (.ci/run builds them).
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { assertCredentialEnv } from '../support/expect-env.js';
+import { startFakeSts, type FakeSts, type IssuedCredentials } from '../support/fake-sts.js';
+import { isolatedEnv, writeBaseProfile } from '../support/run-cli.js';
+import { findShell, requireShellOrSkip, runShellScript, shellSpec, winePath } from '../support/shells.js';
+import { ensureWindows10Prefix, runBatch, runWine, windowsEnv } from '../support/windows-node.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/deploy';
+const EXE_DIR = fileURLToPath(new URL('../../dist-exe/', import.meta.url));
+const LINUX_EXE = join(EXE_DIR, 'stsenv-linux-x64');
+const WINDOWS_EXE = join(EXE_DIR, 'stsenv-win-x64.exe');
+const SHELLS_DIR = new URL('../../shells/', import.meta.url);
+
+let fake: FakeSts;
+let root: string;
+before(async () => {
+  fake = await startFakeSts();
+  root = mkdtempSync(join(tmpdir(), 'stsenv-exe-'));
+});
+after(async () => {
+  await fake?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** The executable, or undefined after skipping the test; in CI a missing one is a failure. */
+function executable(t: TestContext, file: string): string | undefined {
+  if (existsSync(file)) return file;
+  const message = `${file} not built (npm run build:exe)`;
+  if (process.env.CI) assert.fail(message);
+  console.log(`skipped: ${message}`);
+  t.skip(message);
+  return undefined;
+}
+
+function lastIssued(): IssuedCredentials {
+  const issued = fake.issued.at(-1);
+  assert.ok(issued, 'the endpoint issued credentials');
+  return issued;
+}
+
+let folders = 0;
+function folder(name: string): string {
+  const dir = join(root, `${name}-${++folders}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+describe('the Linux executable, with no node on PATH', () => {
+  /** A HOME and a PATH holding only `stsenv` (the executable, renamed as README says) and the shell. */
+  function session(shell: string): { env: Record<string, string>; home: string } {
+    const home = folder('home');
+    const bin = join(home, 'bin');
+    mkdirSync(bin);
+    copyFileSync(LINUX_EXE, join(bin, 'stsenv'));
+    symlinkSync(findShell(shell)!, join(bin, shellSpec(shell).command[0]!));
+    const env = isolatedEnv(home, { PATH: bin, AWS_ENDPOINT_URL_STS: fake.url, STSENV_SHELL: undefined, SHELL: undefined }) as Record<string, string>;
+    return { env, home };
+  }
+
+  const NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION'];
+
+  for (const shell of ['bash', 'zsh', 'dash', 'ksh', 'mksh', 'yash', 'busybox', 'fish']) {
+    test(`${shell}: eval "$(stsenv assume ...)", then unset (by the function of stsenv init where there is one)`, async (t) => {
+      if (!executable(t, LINUX_EXE) || !requireShellOrSkip(t, shell)) return;
+      fake.reset();
+      const { env } = session(shell);
+      const format = shellSpec(shell).format;
+      const show = (label: string) => [`echo ---${label}---`, ...NAMES.map((name) => (format === 'fish' ? `echo ${name}=$${name}` : `echo "${name}=$${name}"`))];
+      const script =
+        format === 'fish'
+          ? ['if command -q node; echo node-found; end', `stsenv assume ${ROLE} --shell fish | source`, ...show('eval'), 'stsenv init fish | source', 'stsenv unset', ...show('unset')]
+          : [
+              'command -v node >/dev/null 2>&1 && echo node-found',
+              `eval "$(stsenv assume ${ROLE} --shell ${format})"`,
+              ...show('eval'),
+              // bash and zsh have a function of `stsenv init`; the other POSIX shells evaluate unset.
+              ...(format === 'sh' ? ['eval "$(stsenv unset --shell sh)"'] : [`eval "$(stsenv init ${shell})"`, 'stsenv unset']),
+              ...show('unset'),
+            ];
+      const result = await runShellScript(shell, script.join('\n'), { env });
+      assert.equal(result.code, 0, result.stderr);
+      const out = result.stdout.toString('utf8');
+      assert.equal(out.includes('node-found'), false, 'no node on PATH');
+      const sections = new Map<string, Map<string, string>>();
+      let current = new Map<string, string>();
+      for (const line of out.split('\n')) {
+        const marker = /^---(\w+)---$/.exec(line);
+        if (marker) {
+          current = new Map();
+          sections.set(marker[1]!, current);
+        }
+        else if (line.includes('=') && line.slice(line.indexOf('=') + 1) !== '') current.set(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1));
+      }
+      const issued = lastIssued();
+      assert.equal(sections.get('eval')?.get('AWS_ACCESS_KEY_ID'), issued.accessKeyId);
+      assert.equal(sections.get('eval')?.get('AWS_SECRET_ACCESS_KEY'), issued.secretAccessKey);
+      assert.equal(sections.get('eval')?.get('AWS_SESSION_TOKEN'), issued.sessionToken);
+      assert.deepEqual([...(sections.get('unset') ?? ['missing'])], [], 'unset cleared them');
+    });
+  }
+
+  test('--version names the build; help, a feature bundle (a mistyped command) and the credential cache work from inside it', async (t) => {
+    if (!executable(t, LINUX_EXE) || !requireShellOrSkip(t, 'bash')) return;
+    fake.reset();
+    const { env, home } = session('bash');
+    const script = [
+      'stsenv --version',
+      'stsenv assume --help 2>&1 | head -n 1',
+      'stsenv asume 2>&1; echo "rc=$?"',
+      `unset STSENV_NO_CACHE; stsenv assume ${ROLE} >/dev/null && stsenv assume ${ROLE} >/dev/null && echo cached`,
+    ].join('\n');
+    const result = await runShellScript('bash', script, { env });
+    const out = result.stdout.toString('utf8');
+    assert.match(out, /^\d+\.\d+\.\d+ \(single executable; Node\.js v\d+\.\d+\.\d+ linux-x64\)\n/);
+    assert.match(out, /stsenv assume/);
+    assert.match(out, /did you mean .*assume|assume\?/i);
+    assert.match(out, /rc=2/);
+    assert.match(out, /cached/, result.stderr);
+    assert.equal(fake.requestsFor('AssumeRole').length, 1, 'the second came from the cache');
+    assert.ok(readdirSync(join(home, '.cache', 'stsenv')).some((n) => n.endsWith('.json')));
+    assert.equal(existsSync(join(home, '.cache', 'stsenv-code-cache')), false, 'its own code caches fit its Node: none made');
+  });
+});
+
+describe('the Windows executable under Wine, with no node.exe anywhere', { concurrency: 1 }, () => {
+  /** %USERPROFILE% with a space, stsenv.exe and stsenv-env.bat in its bin folder on PATH. */
+  let install: { profile: string; prologue: string[] } | undefined;
+
+  async function windows(t: TestContext): Promise<{ profile: string; prologue: string[] } | undefined> {
+    if (!executable(t, WINDOWS_EXE) || !requireShellOrSkip(t, 'cmd')) return undefined;
+    if (install) return install;
+    await ensureWindows10Prefix();
+    const profile = folder('Users/Jane Doe');
+    const bin = join(profile, 'bin');
+    for (const dir of [bin, join(profile, 'AppData', 'Local'), join(profile, 'AppData', 'Roaming')]) mkdirSync(dir, { recursive: true });
+    copyFileSync(WINDOWS_EXE, join(bin, 'stsenv.exe'));
+    writeBaseProfile(profile);
+    install = {
+      profile,
+      prologue: [
+        '@echo off',
+        `set "USERPROFILE=${winePath(profile)}"`,
+        `set "APPDATA=${winePath(join(profile, 'AppData', 'Roaming'))}"`,
+        `set "LOCALAPPDATA=${winePath(join(profile, 'AppData', 'Local'))}"`,
+        `set "PATH=${winePath(bin)};%PATH%"`,
+        'set "AWS_PROFILE=work"',
+      ],
+    };
+    return install;
+  }
+
+  function env(extra: Record<string, string> = {}): Record<string, string> {
+    return windowsEnv({ AWS_ENDPOINT_URL_STS: fake.url, STSENV_NO_CACHE: '1', ...extra });
+  }
+
+  /** `set PREFIX` output between `---NAME---` markers, by NAME. */
+  function sections(stdout: string): Map<string, Map<string, string>> {
+    const found = new Map<string, Map<string, string>>();
+    let current: Map<string, string> | undefined;
+    for (const line of stdout.split(/\r?\n/)) {
+      const marker = /^---(\w+)---$/.exec(line);
+      if (marker) {
+        current = new Map();
+        found.set(marker[1]!, current);
+      }
+      const eq = line.indexOf('=');
+      const name = line.slice(0, eq).toUpperCase();
+      if (current && eq > 0 && name.startsWith('AWS_') && name !== 'AWS_PROFILE' && !(name in env())) current.set(name, line.slice(eq + 1));
+    }
+    return found;
+  }
+
+  test('stsenv init cmd > stsenv-env.bat; assume sets, a failure changes nothing, unset clears', async (t) => {
+    const w = await windows(t);
+    if (!w) return;
+    fake.reset();
+    const dir = folder('batch');
+    const result = await runBatch(
+      dir,
+      [
+        ...w.prologue,
+        'for %%P in (node.exe) do if not "%%~$PATH:P"=="" echo node-found',
+        'stsenv init cmd > "%USERPROFILE%\\bin\\stsenv-env.bat"',
+        'echo init=%errorlevel%',
+        `call stsenv-env assume ${ROLE} --region eu-west-1`,
+        'echo ---assumed---',
+        'set AWS_',
+        `cmd /c stsenv-env assume not-an-arn`,
+        'echo rc=%errorlevel%',
+        'echo ---failed---',
+        'set AWS_',
+        'call stsenv-env unset',
+        'echo ---cleared---',
+        'set AWS_ 2>nul',
+        'exit /b 0',
+      ],
+      { env: env() },
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout.includes('node-found'), false, 'no node.exe anywhere');
+    assert.match(result.stdout, /^init=0\r?$/m, result.stderr);
+    assert.equal(readFileSync(join(w.profile, 'bin', 'stsenv-env.bat'), 'utf8'), readFileSync(new URL('stsenv-env.bat', SHELLS_DIR), 'utf8'));
+    const found = sections(result.stdout);
+    assertCredentialEnv(found.get('assumed')!, lastIssued(), 'eu-west-1');
+    assert.match(result.stdout, /^rc=2\r?$/m);
+    assert.deepEqual(found.get('failed'), found.get('assumed'), 'the failure changed nothing');
+    assert.deepEqual([...found.get('cleared')!], []);
+  });
+
+  test('FOR /F runs what stsenv prints; the cache lives in %LOCALAPPDATA%\\stsenv', async (t) => {
+    const w = await windows(t);
+    if (!w) return;
+    fake.reset();
+    const dir = folder('for');
+    const cacheDir = join(w.profile, 'AppData', 'Local', 'stsenv');
+    // `call`: Wine's cmd runs no built-in command a FOR variable holds (stsenv-env.bat calls too).
+    const assume = `for /f "delims=" %%L in ('stsenv assume ${ROLE} --shell cmd') do call %%L`;
+    const { STSENV_NO_CACHE: _, ...cached } = env();
+    const result = await runBatch(dir, [...w.prologue, assume, 'echo ---first---', 'set AWS_', 'set "AWS_ACCESS_KEY_ID=" & set "AWS_SECRET_ACCESS_KEY=" & set "AWS_SESSION_TOKEN="', 'set "AWS_PROFILE=work"', assume, 'echo ---second---', 'set AWS_'], { env: cached });
+    const found = sections(result.stdout);
+    assertCredentialEnv(found.get('first')!, lastIssued());
+    assertCredentialEnv(found.get('second')!, lastIssued());
+    assert.equal(fake.requestsFor('AssumeRole').length, 1, `the second came from the cache: ${result.stderr}`);
+    assert.ok(readdirSync(cacheDir).some((name) => name.endsWith('.json')), `a cache entry in ${cacheDir}`);
+  });
+
+  test('exec runs a .cmd with the credentials and returns its exit code; PowerShell is told by PSModulePath', async (t) => {
+    const w = await windows(t);
+    if (!w) return;
+    fake.reset();
+    const dir = folder('exec');
+    // Its output goes where stsenv's goes (a redirect inside it, after an argument, Wine's cmd reads otherwise than cmd.exe).
+    writeFileSync(join(dir, 'record.cmd'), '@echo key=%AWS_ACCESS_KEY_ID%\r\n@exit /b 7\r\n');
+    const result = await runBatch(
+      dir,
+      [
+        ...w.prologue,
+        `set "PATH=${winePath(dir)};%PATH%"`,
+        `stsenv exec ${ROLE} -- record > record.txt`,
+        'echo rc=%errorlevel%',
+        'set PSModulePath=',
+        'stsenv unset > cmd.txt',
+        'set "PSModulePath=C:\\Users\\jane\\Documents\\PowerShell\\Modules;C:\\Program Files\\PowerShell\\Modules;c:\\program files\\powershell\\7\\Modules"',
+        'stsenv unset > powershell.txt',
+      ],
+      { env: env() },
+    );
+    assert.match(result.stdout, /^rc=7\r?$/m, result.stderr);
+    assert.equal(readFileSync(join(dir, 'record.txt'), 'utf8').trim(), `key=${lastIssued().accessKeyId}`);
+    assert.match(readFileSync(join(dir, 'cmd.txt'), 'utf8'), /^set "AWS_ACCESS_KEY_ID="\r\n/);
+    assert.match(readFileSync(join(dir, 'powershell.txt'), 'utf8'), /^Remove-Item -Path Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue\n/);
+  });
+
+  test('--version names the build and its Node', async (t) => {
+    const w = await windows(t);
+    if (!w) return;
+    const result = await runWine([join(w.profile, 'bin', 'stsenv.exe'), '--version'], { cwd: folder('version'), env: env() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^\d+\.\d+\.\d+ \(single executable; Node\.js v\d+\.\d+\.\d+ win32-x64\)\n$/);
+  });
+});

@@ -40,7 +40,9 @@ function loadBundle(filename) {
   module.filename = filename;
   module.paths = Module._nodeModulePaths(dirname(filename));
   Module._cache[filename] = module;
-  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(filename), module, filename, dirname(filename));
+  script
+    .runInThisContext()
+    .call(module.exports, module.exports, Module.createRequire(filename), module, filename, dirname(filename));
   module.loaded = true;
   return module.exports;
 }
@@ -79,7 +81,9 @@ async function trainPhase(phase) {
     // of `sso login` (which waits for a person anyway), `sso logout` and the profile picker (a person again):
     // their cache would only add to the package. Nor the keystore's binding, whose top level loads its
     // native part: a build on a machine without this platform's package (npm ci --omit=optional) must work.
-    for (const name of readdirSync(join(dir, 'vendor')).filter((file) => file.endsWith('.cjs') && !INTERACTIVE_ONLY.has(file) && file !== 'keyring.cjs')) {
+    for (const name of readdirSync(join(dir, 'vendor')).filter(
+      (file) => file.endsWith('.cjs') && !INTERACTIVE_ONLY.has(file) && file !== 'keyring.cjs',
+    )) {
       const filename = join(dir, 'vendor', name);
       if (!existsSync(`${filename}.cache`)) loadBundle(filename);
     }
@@ -97,11 +101,19 @@ const INTERACTIVE_ONLY = new Set(['sso.cjs', 'browser.cjs', 'picker.cjs']);
 // what the quick paths compile. A request compiles the rest of main.cjs, a few functions.
 const PHASES = {
   request: {
-    runs: [[['assume', ROLE], 0], [['whoami'], 0], [['assume', ROLE, '--region', 'us-east-1', '--region', 'eu-west-1'], 2]],
+    runs: [
+      [['assume', ROLE], 0],
+      [['whoami'], 0],
+      [['assume', ROLE, '--region', 'us-east-1', '--region', 'eu-west-1'], 2],
+    ],
     keeps: (file) => file !== 'main.cjs',
   },
   light: {
-    runs: [[['assume', ROLE], 0], [['init', 'bash'], 0], [['unset'], 0]],
+    runs: [
+      [['assume', ROLE], 0],
+      [['init', 'bash'], 0],
+      [['unset'], 0],
+    ],
     // A Tab after --profile, after a command, after an option; a profile name is what people complete most.
     completions: [['assume', '--profile', 'p'], ['as'], ['assume', '--'], ['assume', '--shell', '']],
     keeps: () => true,
@@ -122,7 +134,9 @@ if (phase) {
   try {
     // A user's environment of its own: nothing of this machine's AWS set-up is read, and no
     // NODE_OPTIONS (V8 rejects a cache taken under other flags than a plain start's).
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|STSENV_|NODE_OPTIONS$)/.test(name)));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(AWS_|STSENV_|NODE_OPTIONS$)/.test(name)),
+    );
     Object.assign(env, {
       HOME: home,
       USERPROFILE: home,
@@ -134,11 +148,17 @@ if (phase) {
       AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${server.address().port}`,
       STSENV_SHELL: 'bash',
     });
-    const profiles = Array.from({ length: 50 }, (_, n) => `[profile p${n}]\nrole_arn = ${ROLE}\nsource_profile = base\n`);
+    const profiles = Array.from(
+      { length: 50 },
+      (_, n) => `[profile p${n}]\nrole_arn = ${ROLE}\nsource_profile = base\n`,
+    );
     writeFileSync(join(home, 'completion-config'), `[profile base]\nregion = us-east-1\n${profiles.join('')}`);
     for (const name of Object.keys(PHASES)) {
       // Asynchronous: this process answers the requests.
-      const child = spawn(process.execPath, [fileURLToPath(import.meta.url), dir, name], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [fileURLToPath(import.meta.url), dir, name], {
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
       const [code] = await once(child, 'close');

@@ -8,7 +8,18 @@
 // Each holds the whole of dist/ as assets (sea-launcher.cjs runs it), with V8 code
 // caches trained on that Node version (build-code-cache.mjs), so no Node is needed to run it.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'postject';
@@ -29,7 +40,8 @@ function files(dir) {
 
 function run(command, args) {
   const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.error ?? `exit ${result.status}`})`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${result.error ?? `exit ${result.status}`})`);
 }
 
 /** dist/ for one Node major: its code caches trained again by that Node, which rejects the build's. */
@@ -65,7 +77,15 @@ try {
     };
     if (Number(major) >= 26) {
       // Node 26 writes the executable itself.
-      writeFileSync(config, JSON.stringify({ ...settings, mainFormat: 'commonjs', executable: nodeBinary(major, platform), output: target }));
+      writeFileSync(
+        config,
+        JSON.stringify({
+          ...settings,
+          mainFormat: 'commonjs',
+          executable: nodeBinary(major, platform),
+          output: target,
+        }),
+      );
       run(builder, ['--build-sea', config]);
     } else {
       // Earlier Nodes write a blob, which postject puts into a copy of node.
@@ -81,4 +101,7 @@ try {
 } finally {
   rmSync(staging, { recursive: true, force: true });
 }
-for (const { output } of targets) process.stderr.write(`dist-exe/${output}: ${(statSync(here(`./dist-exe/${output}`)).size / 2 ** 20).toFixed(1)} MB\n`);
+for (const { output } of targets)
+  process.stderr.write(
+    `dist-exe/${output}: ${(statSync(here(`./dist-exe/${output}`)).size / 2 ** 20).toFixed(1)} MB\n`,
+  );

@@ -82,7 +82,18 @@ const ownCode = {
 // Every package specifier own code imports, by vendor bundle, with the names it may use: a vendor
 // bundle keeps only those (tree-shaken), so that no unused part runs at load. (Whole, the SDK's
 // @smithy/node-http-handler would set up its HTTP/2 handler, loading node:http2 and node:assert.)
-const vendored = { yargs: new Map(), aws: new Map(), proxy: new Map(), sso: new Map(), browser: new Map(), picker: new Map(), spawn: new Map(), nearest: new Map(), split: new Map(), keyring: new Map() };
+const vendored = {
+  yargs: new Map(),
+  aws: new Map(),
+  proxy: new Map(),
+  sso: new Map(),
+  browser: new Map(),
+  picker: new Map(),
+  spawn: new Map(),
+  nearest: new Map(),
+  split: new Map(),
+  keyring: new Map(),
+};
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
 /**
@@ -91,13 +102,26 @@ const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
  * other way (a namespace, say). Read from esbuild's own JavaScript for the file, which has no
  * comments and no type-only imports.
  */
-async function importedNames(file, specifier, whole = async () => new Set(Object.keys(await import(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name)))) {
-  const { code } = await transform(readFileSync(file, 'utf8'), { loader: file.endsWith('.ts') ? 'ts' : 'js', format: 'esm' });
+async function importedNames(
+  file,
+  specifier,
+  whole = async () => new Set(Object.keys(await import(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name))),
+) {
+  const { code } = await transform(readFileSync(file, 'utf8'), {
+    loader: file.endsWith('.ts') ? 'ts' : 'js',
+    format: 'esm',
+  });
   const quoted = JSON.stringify(specifier).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const list = (text) => text.split(',').map((part) => part.trim().split(/\s+as\s+|\s*:\s*/)[0]).filter(Boolean);
+  const list = (text) =>
+    text
+      .split(',')
+      .map((part) => part.trim().split(/\s+as\s+|\s*:\s*/)[0])
+      .filter(Boolean);
   const names = new Set();
   let uses = 0;
-  for (const m of code.matchAll(new RegExp(`import\\s*(?:([\\w$]+)\\s*,?\\s*)?(?:\\{([^{}]*)\\})?\\s*from\\s*${quoted}`, 'g'))) {
+  for (const m of code.matchAll(
+    new RegExp(`import\\s*(?:([\\w$]+)\\s*,?\\s*)?(?:\\{([^{}]*)\\})?\\s*from\\s*${quoted}`, 'g'),
+  )) {
     uses++;
     if (m[1]) names.add('default');
     if (m[2]) for (const name of list(m[2])) names.add(name);
@@ -128,7 +152,9 @@ const vendorPlugin = (fromFeature) => ({
     b.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => {
       // One path for a bundle whoever loads it (requireBundle's cache is keyed by it).
       const dist = fromFeature ? "require('node:path').dirname(__dirname)" : '__dirname';
-      const loader = fromFeature ? `const { requireBundle } = require('${HOST}')('src/code-cache.ts');` : "import { requireBundle } from './code-cache.ts';";
+      const loader = fromFeature
+        ? `const { requireBundle } = require('${HOST}')('src/code-cache.ts');`
+        : "import { requireBundle } from './code-cache.ts';";
       // Named exports spelled out, so that imports mean what they mean unbundled.
       return {
         resolveDir: fileURLToPath(new URL('./src/', import.meta.url)),
@@ -148,9 +174,13 @@ const vendorPlugin = (fromFeature) => ({
 const unsignedClientPlugin = {
   name: 'unsigned-client',
   setup(b) {
-    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) => ({ path: args.path, namespace: 'unsigned-client' }));
+    b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) => ({
+      path: args.path,
+      namespace: 'unsigned-client',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'unsigned-client' }, () => ({
-      contents: 'export const defaultProvider = () => async () => { throw new Error("stsenv: the SSO clients sign no request"); };',
+      contents:
+        'export const defaultProvider = () => async () => { throw new Error("stsenv: the SSO clients sign no request"); };',
       loader: 'js',
     }));
   },
@@ -194,7 +224,12 @@ const HOST = 'stsenv:host';
 async function resolveOwn(b, args) {
   // Only imports in src/'s files: the virtual modules of these plugins spell out their own.
   if (args.pluginData === 'own' || args.namespace !== 'file') return undefined;
-  const result = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'own' });
+  const result = await b.resolve(args.path, {
+    resolveDir: args.resolveDir,
+    kind: args.kind,
+    importer: args.importer,
+    pluginData: 'own',
+  });
   if (result.errors.length > 0 || result.external || result.namespace !== 'file') return undefined;
   return repoPath(result.path);
 }
@@ -202,7 +237,9 @@ async function resolveOwn(b, args) {
 /** The names an own import takes: named or destructured, so that the build can spell them out. */
 function ownImportNames(importer, specifier) {
   return importedNames(importer, specifier, () => {
-    throw new Error(`${repoPath(importer)} imports all of ${specifier}: name what it uses, so that the build can spell it out between main.cjs and a feature bundle`);
+    throw new Error(
+      `${repoPath(importer)} imports all of ${specifier}: name what it uses, so that the build can spell it out between main.cjs and a feature bundle`,
+    );
   });
 }
 
@@ -227,12 +264,22 @@ const mainFeaturesPlugin = (asked, extra = []) => ({
       const feature = path && featureOf.get(path);
       if (!feature) return undefined;
       const names = await ownImportNames(args.importer, args.path);
-      return { path: `${feature}?from=${repoPath(args.importer)}`, namespace: 'feature', pluginData: { feature, names } };
+      return {
+        path: `${feature}?from=${repoPath(args.importer)}`,
+        namespace: 'feature',
+        pluginData: { feature, names },
+      };
     });
     b.onLoad({ filter: /.*/, namespace: 'feature' }, ({ pluginData: { feature, names } }) => {
       const modules = [...(asked.get(feature) ?? new Map())].sort(([x], [y]) => x.localeCompare(y));
-      const imports = modules.map(([path, taken], i) => `import { ${[...taken].map((name) => `${name} as h${i}_${name}`).join(', ')} } from './${path}';`);
-      const table = modules.map(([path, taken], i) => `${JSON.stringify(path)}: { ${[...taken].map((name) => `${name}: h${i}_${name}`).join(', ')} }`);
+      const imports = modules.map(
+        ([path, taken], i) =>
+          `import { ${[...taken].map((name) => `${name} as h${i}_${name}`).join(', ')} } from './${path}';`,
+      );
+      const table = modules.map(
+        ([path, taken], i) =>
+          `${JSON.stringify(path)}: { ${[...taken].map((name) => `${name}: h${i}_${name}`).join(', ')} }`,
+      );
       const loader = modules.findIndex(([path]) => path === 'src/code-cache.ts');
       if (loader === -1) throw new Error(`feature ${feature} does not take requireBundle from main.cjs`);
       return {
@@ -259,7 +306,8 @@ const featurePlugin = (self, inMain, asked) => ({
     b.onResolve({ filter: /^\./ }, async (args) => {
       const path = await resolveOwn(b, args);
       if (!path || featureOf.get(path) === self) return undefined;
-      if (featureOf.has(path)) throw new Error(`feature ${self} imports feature ${featureOf.get(path)}: main.cjs should`);
+      if (featureOf.has(path))
+        throw new Error(`feature ${self} imports feature ${featureOf.get(path)}: main.cjs should`);
       if (!inMain.has(path)) return undefined;
       const names = await ownImportNames(args.importer, args.path);
       const taken = asked.get(path) ?? new Set();
@@ -267,7 +315,10 @@ const featurePlugin = (self, inMain, asked) => ({
       asked.set(path, taken);
       return { path: `${path}?from=${repoPath(args.importer)}`, namespace: 'hosted', pluginData: { path, names } };
     });
-    b.onLoad({ filter: /.*/, namespace: 'hosted' }, ({ pluginData: { path, names } }) => ({ contents: reexport(`require('${HOST}')(${JSON.stringify(path)})`, names), loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'hosted' }, ({ pluginData: { path, names } }) => ({
+      contents: reexport(`require('${HOST}')(${JSON.stringify(path)})`, names),
+      loader: 'js',
+    }));
     b.onResolve({ filter: new RegExp(`^${HOST}$`) }, () => ({ path: HOST, external: true }));
   },
 });
@@ -282,8 +333,21 @@ let help;
 let completionTables;
 try {
   // CommonJS packages (cross-spawn) call require() for Node's modules: an ES module has none of its own.
-  const requireBanner = "import { createRequire as __stsenvCreateRequire } from 'node:module'; const require = __stsenvCreateRequire(import.meta.url);";
-  await build({ bundle: true, format: 'esm', platform: 'node', target: 'node20', define, logLevel: 'warning', banner: { js: requireBanner }, external: ['@napi-rs/keyring'], entryPoints: { help: 'src/cli/yargs-parser.ts', tables: 'src/cli/completion-tables.ts' }, outdir: helpBuild, outExtension: { '.js': '.mjs' } });
+  const requireBanner =
+    "import { createRequire as __stsenvCreateRequire } from 'node:module'; const require = __stsenvCreateRequire(import.meta.url);";
+  await build({
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    define,
+    logLevel: 'warning',
+    banner: { js: requireBanner },
+    external: ['@napi-rs/keyring'],
+    entryPoints: { help: 'src/cli/yargs-parser.ts', tables: 'src/cli/completion-tables.ts' },
+    outdir: helpBuild,
+    outExtension: { '.js': '.mjs' },
+  });
   const { prerenderHelp } = await import(pathToFileURL(`${helpBuild}/help.mjs`).href);
   help = await prerenderHelp();
   completionTables = await (await import(pathToFileURL(`${helpBuild}/tables.mjs`).href)).completionTables();
@@ -291,7 +355,13 @@ try {
   rmSync(helpBuild, { recursive: true, force: true });
 }
 
-await build({ ...ownCode, entryPoints: { stsenv: 'src/cli/entry.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [entryPlugin] });
+await build({
+  ...ownCode,
+  entryPoints: { stsenv: 'src/cli/entry.ts' },
+  outdir: staging,
+  outExtension: { '.js': '.cjs' },
+  plugins: [entryPlugin],
+});
 // The completion callback, standalone: every command's table written in as data, so that a Tab
 // loads this bundle (and the config files) and not main.cjs with every command.
 await build({
@@ -302,11 +372,28 @@ await build({
   outExtension: { '.js': '.cjs' },
 });
 const mainBuild = (asked, extra, write) =>
-  build({ ...ownCode, entryPoints: { main: 'src/cli/main.ts' }, outdir: staging, outExtension: { '.js': '.cjs' }, plugins: [vendorPlugin(false), mainFeaturesPlugin(asked, extra)], metafile: true, write });
+  build({
+    ...ownCode,
+    entryPoints: { main: 'src/cli/main.ts' },
+    outdir: staging,
+    outExtension: { '.js': '.cjs' },
+    plugins: [vendorPlugin(false), mainFeaturesPlugin(asked, extra)],
+    metafile: true,
+    write,
+  });
 const featureBuild = (name, inMain, asked, write) =>
-  build({ ...ownCode, entryPoints: { [name]: FEATURES[name] }, outdir: `${staging}/features`, outExtension: { '.js': '.cjs' }, plugins: [vendorPlugin(true), featurePlugin(name, inMain, asked)], metafile: true, write });
+  build({
+    ...ownCode,
+    entryPoints: { [name]: FEATURES[name] },
+    outdir: `${staging}/features`,
+    outExtension: { '.js': '.cjs' },
+    plugins: [vendorPlugin(true), featurePlugin(name, inMain, asked)],
+    metafile: true,
+    write,
+  });
 /** What each feature takes from main.cjs: to begin with, the loader of vendor bundles, which its third-party imports use. */
-const askedOf = () => new Map(Object.keys(FEATURES).map((name) => [name, new Map([['src/code-cache.ts', new Set(['requireBundle'])]])]));
+const askedOf = () =>
+  new Map(Object.keys(FEATURES).map((name) => [name, new Map([['src/code-cache.ts', new Set(['requireBundle'])]])]));
 const probe = askedOf();
 
 // What main.cjs holds without the features; a module two features share joins it, so that one
@@ -314,19 +401,25 @@ const probe = askedOf();
 let inMain = ownInputs((await mainBuild(probe, [], false)).metafile);
 const seen = new Map();
 for (const name of Object.keys(FEATURES)) {
-  for (const path of ownInputs((await featureBuild(name, inMain, new Map(), false)).metafile)) seen.set(path, (seen.get(path) ?? 0) + 1);
+  for (const path of ownInputs((await featureBuild(name, inMain, new Map(), false)).metafile))
+    seen.set(path, (seen.get(path) ?? 0) + 1);
 }
 const shared = [...seen].filter(([path, count]) => count > 1 && !featureOf.has(path)).map(([path]) => path);
 if (shared.length > 0) inMain = ownInputs((await mainBuild(probe, shared, false)).metafile);
 const asked = askedOf();
 const bundledBy = new Map();
 for (const name of Object.keys(FEATURES)) {
-  for (const path of ownInputs((await featureBuild(name, inMain, asked.get(name), true)).metafile)) bundledBy.set(path, [...(bundledBy.get(path) ?? []), name]);
+  for (const path of ownInputs((await featureBuild(name, inMain, asked.get(name), true)).metafile))
+    bundledBy.set(path, [...(bundledBy.get(path) ?? []), name]);
 }
-for (const path of ownInputs((await mainBuild(asked, [], true)).metafile)) bundledBy.set(path, [...(bundledBy.get(path) ?? []), 'main']);
+for (const path of ownInputs((await mainBuild(asked, [], true)).metafile))
+  bundledBy.set(path, [...(bundledBy.get(path) ?? []), 'main']);
 // The promise above, checked: each own module in exactly one bundle.
 const twice = [...bundledBy].filter(([, bundles]) => bundles.length > 1);
-if (twice.length > 0) throw new Error(`own modules bundled twice: ${twice.map(([path, bundles]) => `${path} (${bundles.join(', ')})`).join('; ')}`);
+if (twice.length > 0)
+  throw new Error(
+    `own modules bundled twice: ${twice.map(([path, bundles]) => `${path} (${bundles.join(', ')})`).join('; ')}`,
+  );
 
 // Each vendor bundle exports, per package specifier, an object of the names own code imports from it.
 mkdirSync(`${staging}/vendor`);
@@ -360,14 +453,20 @@ writeFileSync(`${staging}/stsenv.mjs`, "#!/usr/bin/env node\nimport './stsenv.cj
 chmodSync(`${staging}/stsenv.mjs`, 0o755);
 chmodSync(`${staging}/stsenv.cjs`, 0o755);
 mkdirSync(`${staging}/help`);
-for (const [width, texts] of Object.entries(help)) writeFileSync(`${staging}/help/${width}.json`, JSON.stringify(texts));
+for (const [width, texts] of Object.entries(help))
+  writeFileSync(`${staging}/help/${width}.json`, JSON.stringify(texts));
 mkdirSync(`${staging}/shells`);
-for (const name of readdirSync(shellsDir)) writeFileSync(`${staging}/shells/${name}`, readFileSync(new URL(name, shellsDir)));
+for (const name of readdirSync(shellsDir))
+  writeFileSync(`${staging}/shells/${name}`, readFileSync(new URL(name, shellsDir)));
 
 // V8's code cache for each bundle, taken after training runs of the common commands
 // (build-code-cache.mjs), in a process of its own: a clean module cache, and only the
 // Node flags every start has.
-const training = spawnSync(process.execPath, [fileURLToPath(new URL('./build-code-cache.mjs', import.meta.url)), staging], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+const training = spawnSync(
+  process.execPath,
+  [fileURLToPath(new URL('./build-code-cache.mjs', import.meta.url)), staging],
+  { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+);
 if (training.status !== 0) throw new Error(`code cache training failed:\n${training.stderr}`);
 
 // Swap the new build in whole, so a test running beside a rebuild never sees half a dist/.

@@ -64,7 +64,14 @@ const PROFILE = 'p1500';
 
 function profilesConfig(numbers: number[]): string {
   const lines = ['[profile base]', 'region = us-east-1', ''];
-  for (const n of numbers) lines.push(`[profile p${n}]`, `role_arn = arn:aws:iam::123456789012:role/r${n}`, 'source_profile = base', 'region = us-east-1', '');
+  for (const n of numbers)
+    lines.push(
+      `[profile p${n}]`,
+      `role_arn = arn:aws:iam::123456789012:role/r${n}`,
+      'source_profile = base',
+      'region = us-east-1',
+      '',
+    );
   return lines.join('\n');
 }
 
@@ -80,7 +87,6 @@ interface Path {
   /** The same path run by the --baseline build. */
   baseline?: Path;
 }
-
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -98,7 +104,6 @@ const WARMUP = option('--warmup', 3);
 const SIZE = !process.argv.includes('--no-size');
 const RUNTIME_TABLES = !process.argv.includes('--no-runtimes');
 const RUNTIMES_ONLY = process.argv.includes('--runtimes-only');
-
 
 /**
  * Peak RSS in KiB of one whole run, from GNU time's %M, or undefined when /usr/bin/time is
@@ -120,7 +125,6 @@ function peakRssKiB(argv: string[], env: NodeJS.ProcessEnv): Promise<number | un
   });
 }
 
-
 function awsCliV2(): boolean {
   if (!existsSync(AWS_V2)) return false;
   const result = spawnSync(AWS_V2, ['--version'], { encoding: 'utf8' });
@@ -141,7 +145,13 @@ function kib(bytes: number): string {
 function installedSize(): string[] {
   const lines: string[] = [];
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Array<{
+  const [pack] = JSON.parse(
+    execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as Array<{
     size: number;
     unpackedSize: number;
     entryCount: number;
@@ -153,14 +163,20 @@ function installedSize(): string[] {
     const tarball = join(dir, readdirSync(dir).find((name) => name.endsWith('.tgz'))!);
     const prefix = join(dir, 'prefix');
     const install = (extra: string[]) =>
-      spawnSync(npm, ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', ...extra, tarball], { stdio: 'ignore' }).status === 0;
+      spawnSync(
+        npm,
+        ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', ...extra, tarball],
+        { stdio: 'ignore' },
+      ).status === 0;
     // Dependencies come from npm's cache when they are there; the registry otherwise.
     if (!install(['--offline']) && !install(['--prefer-offline'])) {
       lines.push('npm install -g: failed (offline, and the registry was not reachable)');
       return lines;
     }
     const packageDir = join(prefix, 'lib', 'node_modules', 'stsenv');
-    const own = duSize(packageDir) - (existsSync(join(packageDir, 'node_modules')) ? duSize(join(packageDir, 'node_modules')) : 0);
+    const own =
+      duSize(packageDir) -
+      (existsSync(join(packageDir, 'node_modules')) ? duSize(join(packageDir, 'node_modules')) : 0);
     lines.push(`npm install -g: ${kib(duSize(prefix))} on disk (stsenv itself ${kib(own)}, dependencies the rest)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -178,7 +194,12 @@ async function main(): Promise<void> {
     const home = join(scratch, `home-${++fresh}`);
     mkdirSync(home);
     // The credential cache on, as users have it (the test environment turns it off).
-    return isolatedEnv(home, { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: fake.url, STSENV_NO_CACHE: undefined, ...extra });
+    return isolatedEnv(home, {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_STS: fake.url,
+      STSENV_NO_CACHE: undefined,
+      ...extra,
+    });
   };
   try {
     if (RUNTIMES_ONLY) {
@@ -202,42 +223,96 @@ async function main(): Promise<void> {
     fake.reset();
     const second = await run(stsenv('assume', ROLE), cacheHome);
     const hasCache = second.code === 0 && fake.requests.length === 0;
-    if (hasCache) paths.push({ name: 'stsenv assume ROLE (cache hit)', argv: stsenv('assume', ROLE), env: () => cacheHome, maxRatio: 1.2, requests: 0 });
-    paths.push({ name: 'stsenv assume ROLE (1 request)', argv: stsenv('assume', ROLE), env: () => freshEnv(), maxRatio: 1.6, requests: 1 });
+    if (hasCache)
+      paths.push({
+        name: 'stsenv assume ROLE (cache hit)',
+        argv: stsenv('assume', ROLE),
+        env: () => cacheHome,
+        maxRatio: 1.2,
+        requests: 0,
+      });
+    paths.push({
+      name: 'stsenv assume ROLE (1 request)',
+      argv: stsenv('assume', ROLE),
+      env: () => freshEnv(),
+      maxRatio: 1.6,
+      requests: 1,
+    });
 
     // The same profile from a config of 2 profiles and from one of 3,000: the second must cost no more.
     const configs = [
       { label: '2 profiles', numbers: [1500] },
-      { label: `${LARGE_CONFIG.toLocaleString('en')} profiles`, numbers: Array.from({ length: LARGE_CONFIG }, (_, n) => n) },
+      {
+        label: `${LARGE_CONFIG.toLocaleString('en')} profiles`,
+        numbers: Array.from({ length: LARGE_CONFIG }, (_, n) => n),
+      },
     ];
     const hits: Path[] = [];
     for (const { label, numbers } of configs) {
       const dir = join(scratch, `config-${numbers.length}`);
       mkdirSync(dir);
       writeFileSync(join(dir, 'config'), profilesConfig(numbers));
-      writeFileSync(join(dir, 'credentials'), `[base]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+      writeFileSync(
+        join(dir, 'credentials'),
+        `[base]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
+      );
       // The profile signs, not the key variables.
-      const files = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_REGION: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined };
+      const files = {
+        AWS_CONFIG_FILE: join(dir, 'config'),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+        AWS_REGION: undefined,
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+      };
       const profileHome = freshEnv(files);
       const assume = stsenv('assume', '--profile', PROFILE);
       if (hasCache) {
         await run(assume, profileHome);
-        hits.push({ name: `stsenv assume --profile ${PROFILE} (cache hit, ${label})`, argv: assume, env: () => profileHome, maxRatio: 1.25, requests: 0 });
+        hits.push({
+          name: `stsenv assume --profile ${PROFILE} (cache hit, ${label})`,
+          argv: assume,
+          env: () => profileHome,
+          maxRatio: 1.25,
+          requests: 0,
+        });
         paths.push(hits.at(-1)!);
       }
-      paths.push({ name: `stsenv assume --profile ${PROFILE} (1 request, ${label})`, argv: assume, env: () => freshEnv(files), requests: 1 });
-      paths.push({ name: `stsenv __complete assume --profile p (${label})`, argv: stsenv('__complete', 'assume', '--profile', 'p'), env: () => profileHome, maxRatio: 1.3 });
+      paths.push({
+        name: `stsenv assume --profile ${PROFILE} (1 request, ${label})`,
+        argv: assume,
+        env: () => freshEnv(files),
+        requests: 1,
+      });
+      paths.push({
+        name: `stsenv __complete assume --profile p (${label})`,
+        argv: stsenv('__complete', 'assume', '--profile', 'p'),
+        env: () => profileHome,
+        maxRatio: 1.3,
+      });
     }
     // What any Node program pays for one signed request, with no SDK and no work: the floor under the row above.
-    paths.push({ name: 'floor: node, 1 raw HTTP request', argv: [node, '-e', RAW_REQUEST, fake.url], env: () => shared, requests: 1 });
+    paths.push({
+      name: 'floor: node, 1 raw HTTP request',
+      argv: [node, '-e', RAW_REQUEST, fake.url],
+      env: () => shared,
+      requests: 1,
+    });
 
     // The --baseline build runs every stsenv path too, in the same rounds, so that a change is measured against what it changes.
     if (BASELINE_DIR) {
       const baselineCli = join(BASELINE_DIR, 'dist', 'stsenv.cjs');
-      if (!existsSync(baselineCli)) throw new Error(`${baselineCli} is missing: build the baseline first (npm ci && npm run build in ${BASELINE_DIR})`);
+      if (!existsSync(baselineCli))
+        throw new Error(
+          `${baselineCli} is missing: build the baseline first (npm ci && npm run build in ${BASELINE_DIR})`,
+        );
       for (const path of [...paths]) {
         if (path.argv[1] !== CLI) continue;
-        path.baseline = { ...path, name: `${path.name} [baseline]`, argv: [node, baselineCli, ...path.argv.slice(2)], maxRatio: undefined };
+        path.baseline = {
+          ...path,
+          name: `${path.name} [baseline]`,
+          argv: [node, baselineCli, ...path.argv.slice(2)],
+          maxRatio: undefined,
+        };
         paths.push(path.baseline);
       }
     }
@@ -246,7 +321,19 @@ async function main(): Promise<void> {
     if (withAws) {
       paths.push({
         name: 'aws sts assume-role (AWS CLI v2)',
-        argv: [AWS_V2, 'sts', 'assume-role', '--role-arn', ROLE, '--role-session-name', 'bench', '--endpoint-url', fake.url, '--region', 'us-east-1'],
+        argv: [
+          AWS_V2,
+          'sts',
+          'assume-role',
+          '--role-arn',
+          ROLE,
+          '--role-session-name',
+          'bench',
+          '--endpoint-url',
+          fake.url,
+          '--region',
+          'us-east-1',
+        ],
         env: () => freshEnv(),
         requests: 1,
       });
@@ -272,7 +359,9 @@ async function main(): Promise<void> {
     const base = median(samples.get(paths[0]!)!);
     const awsPath = paths.find((p) => p.argv[0] === AWS_V2);
     const requestPath = paths.find((p) => p.name.includes('1 request'))!;
-    const rows: string[][] = [['path', 'median', 'vs node -e 0', 'target', 'peak RSS', ...(BASELINE_DIR ? ['baseline', 'vs baseline'] : [])]];
+    const rows: string[][] = [
+      ['path', 'median', 'vs node -e 0', 'target', 'peak RSS', ...(BASELINE_DIR ? ['baseline', 'vs baseline'] : [])],
+    ];
     let failed = 0;
     const baselines = new Set(paths.flatMap((p) => (p.baseline ? [p.baseline] : [])));
     for (const path of paths) {
@@ -288,7 +377,9 @@ async function main(): Promise<void> {
       fake.reset();
       const rss = await peakRssKiB(path.argv, path.env());
       if (path.requests !== undefined && fake.requests.length !== path.requests) {
-        throw new Error(`${path.name} made ${fake.requests.length} STS requests under ${TIME}, expected ${path.requests}`);
+        throw new Error(
+          `${path.name} made ${fake.requests.length} STS requests under ${TIME}, expected ${path.requests}`,
+        );
       }
       let rssText = rss === undefined ? 'n/a' : kib(rss * 1024);
       if (path === requestPath && rss !== undefined) {
@@ -299,7 +390,10 @@ async function main(): Promise<void> {
       const row = [path.name, `${ms.toFixed(1)} ms`, `${ratio.toFixed(2)}x`, target, rssText];
       if (BASELINE_DIR) {
         const before = path.baseline ? median(samples.get(path.baseline)!) : undefined;
-        row.push(before === undefined ? '' : `${before.toFixed(1)} ms`, before === undefined ? '' : `${(((ms - before) / before) * 100).toFixed(1)}%`);
+        row.push(
+          before === undefined ? '' : `${before.toFixed(1)} ms`,
+          before === undefined ? '' : `${(((ms - before) / before) * 100).toFixed(1)}%`,
+        );
       }
       rows.push(row);
     }
@@ -307,13 +401,27 @@ async function main(): Promise<void> {
       const growth = median(samples.get(hits[1]!)!) / median(samples.get(hits[0]!)!);
       const ok = growth <= 1.05;
       if (!ok) failed++;
-      rows.push([`cache hit, ${configs[1]!.label} / ${configs[0]!.label}`, `${growth.toFixed(3)}x`, '', `≤ 1.05x ${ok ? 'ok' : 'MISSED'}`, '', ...(BASELINE_DIR ? ['', ''] : [])]);
+      rows.push([
+        `cache hit, ${configs[1]!.label} / ${configs[0]!.label}`,
+        `${growth.toFixed(3)}x`,
+        '',
+        `≤ 1.05x ${ok ? 'ok' : 'MISSED'}`,
+        '',
+        ...(BASELINE_DIR ? ['', ''] : []),
+      ]);
     }
     if (awsPath) {
       const times = median(samples.get(awsPath)!) / median(samples.get(requestPath)!);
       const ok = times >= 4;
       if (!ok) failed++;
-      rows.push([`AWS CLI v2 / stsenv, same request`, `${times.toFixed(1)}x`, '', `≥ 4x ${ok ? 'ok' : 'MISSED'}`, '', ...(BASELINE_DIR ? ['', ''] : [])]);
+      rows.push([
+        `AWS CLI v2 / stsenv, same request`,
+        `${times.toFixed(1)}x`,
+        '',
+        `≥ 4x ${ok ? 'ok' : 'MISSED'}`,
+        '',
+        ...(BASELINE_DIR ? ['', ''] : []),
+      ]);
     }
     const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
     const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
@@ -321,11 +429,19 @@ async function main(): Promise<void> {
     console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const row of rows.slice(1)) console.log(line(row));
     console.log('');
-    console.log(`${RUNS} runs per path (after ${WARMUP} warm-up rounds), Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs.`);
+    console.log(
+      `${RUNS} runs per path (after ${WARMUP} warm-up rounds), Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs.`,
+    );
     console.log('The floor row is no stsenv path: bare Node making one request to the same endpoint, with no SDK.');
-    if (BASELINE_DIR) console.log(`Baseline: the build in ${BASELINE_DIR}, each path run in the same rounds (a negative change is faster).`);
+    if (BASELINE_DIR)
+      console.log(
+        `Baseline: the build in ${BASELINE_DIR}, each path run in the same rounds (a negative change is faster).`,
+      );
     if (!withAws) console.log(`AWS CLI v2 comparison skipped: ${AWS_V2} is missing or not version 2.`);
-    if (!hasCache) console.log('Cache-hit path skipped: a second `stsenv assume` in the same HOME still asked STS (no cache in this build).');
+    if (!hasCache)
+      console.log(
+        'Cache-hit path skipped: a second `stsenv assume` in the same HOME still asked STS (no cache in this build).',
+      );
     if (SIZE) for (const sizeLine of installedSize()) console.log(sizeLine);
     if (RUNTIME_TABLES) failed += await runtimeTables({ fake, scratch, runs: RUNS, warmup: WARMUP, role: ROLE });
     console.log('');

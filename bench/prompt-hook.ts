@@ -53,13 +53,27 @@ export function promptHookCost(): string[] {
       writeFileSync(join(dir, name), `#!/bin/sh\necho ${name} >> "$STSENV_BENCH_LOG"\nexec ${target} "$@"\n`);
       chmodSync(join(dir, name), 0o755);
     }
-    const env = { ...process.env, PATH: `${dir}:${process.env.PATH}`, STSENV_BENCH_LOG: log, STSENV_REFRESH_BEFORE: '5m' };
-    const lines = [`Prompt hook of stsenv init far from expiry (${PROMPTS} prompts, credentials an hour from expiry):`, ''];
-    lines.push('| shell | per prompt | stsenv processes | other processes |', '|-------|------------|------------------|-----------------|');
+    const env = {
+      ...process.env,
+      PATH: `${dir}:${process.env.PATH}`,
+      STSENV_BENCH_LOG: log,
+      STSENV_REFRESH_BEFORE: '5m',
+    };
+    const lines = [
+      `Prompt hook of stsenv init far from expiry (${PROMPTS} prompts, credentials an hour from expiry):`,
+      '',
+    ];
+    lines.push(
+      '| shell | per prompt | stsenv processes | other processes |',
+      '|-------|------------|------------------|-----------------|',
+    );
     for (const bench of BENCHES) {
       const time = (calls: number) => {
         const start = process.hrtime.bigint();
-        const result = spawnSync(bench.argv(bench.script(calls))[0]!, bench.argv(bench.script(calls)).slice(1), { env, encoding: 'utf8' });
+        const result = spawnSync(bench.argv(bench.script(calls))[0]!, bench.argv(bench.script(calls)).slice(1), {
+          env,
+          encoding: 'utf8',
+        });
         if (result.error || result.status !== 0) return undefined;
         return Number(process.hrtime.bigint() - start) / 1e6;
       };
@@ -74,7 +88,9 @@ export function promptHookCost(): string[] {
       const perPrompt = ((full - empty) / PROMPTS) * 1000;
       const stsenv = starts.filter((s) => s === 'stsenv').length / PROMPTS;
       const other = starts.filter((s) => s !== 'stsenv').length / PROMPTS;
-      lines.push(`| ${bench.shell} | ${perPrompt.toFixed(0)} µs | ${stsenv} | ${other}${other ? ` (date: ${bench.shell} has no clock of its own)` : ''} |`);
+      lines.push(
+        `| ${bench.shell} | ${perPrompt.toFixed(0)} µs | ${stsenv} | ${other}${other ? ` (date: ${bench.shell} has no clock of its own)` : ''} |`,
+      );
     }
     return lines;
   } finally {

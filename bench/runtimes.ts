@@ -41,8 +41,12 @@ interface Row {
 /** A copy of dist/ whose code caches `node` trained: the package as `npm pack` on that Node makes it. */
 function builtOn(node: string, dir: string): string {
   cpSync(join(ROOT, 'dist'), dir, { recursive: true });
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) if (name.endsWith('.cache')) unlinkSync(join(dir, name));
-  const training = spawnSync(node, [join(ROOT, 'build-code-cache.mjs'), dir], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  for (const name of readdirSync(dir, { recursive: true }) as string[])
+    if (name.endsWith('.cache')) unlinkSync(join(dir, name));
+  const training = spawnSync(node, [join(ROOT, 'build-code-cache.mjs'), dir], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   if (training.status !== 0) throw new Error(`code cache training on ${node} failed: ${training.stderr}`);
   return join(dir, 'stsenv.cjs');
 }
@@ -56,7 +60,8 @@ async function measure(rows: Row[], { fake, runs, warmup }: Options): Promise<Ma
       fake.reset();
       const sample = await run(row.argv, row.env);
       if (sample.code !== 0) throw new Error(`${row.name} exited with ${sample.code}`);
-      if (fake.requests.length !== row.requests) throw new Error(`${row.name} made ${fake.requests.length} STS requests, expected ${row.requests}`);
+      if (fake.requests.length !== row.requests)
+        throw new Error(`${row.name} made ${fake.requests.length} STS requests, expected ${row.requests}`);
       if (round >= warmup) samples.get(row.name)!.push(sample.ms);
     }
   }
@@ -84,7 +89,11 @@ export async function runtimeTables(options: Options): Promise<number> {
   const home = (request: boolean) => {
     const dir = join(scratch, `runtime-home-${++homes}`);
     mkdirSync(dir);
-    return isolatedEnv(dir, { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: options.fake.url, STSENV_NO_CACHE: request ? '1' : undefined });
+    return isolatedEnv(dir, {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_STS: options.fake.url,
+      STSENV_NO_CACHE: request ? '1' : undefined,
+    });
   };
 
   const shipped = join(ROOT, 'dist', 'stsenv.cjs');
@@ -95,7 +104,10 @@ export async function runtimeTables(options: Options): Promise<number> {
     process.stderr.write(`bench: Node ${RUNTIMES.node[major]}: training a package on it`);
     const own = builtOn(node, join(scratch, `built-on-${major}`));
     const rows: Row[] = [{ name: 'node -e 0', argv: [node, '-e', '0'], env: home(false), requests: 0 }];
-    for (const [build, cli] of [['own', own], ['shipped', shipped]] as const) {
+    for (const [build, cli] of [
+      ['own', own],
+      ['shipped', shipped],
+    ] as const) {
       const hitEnv = home(false);
       fake.reset();
       // The credential cache filled first; it is not what is measured.
@@ -126,24 +138,60 @@ export async function runtimeTables(options: Options): Promise<number> {
       if (!ok) failed++;
       return `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}% (≤ ${limit * 100}% ${ok ? 'ok' : 'MISSED'})`;
     };
-    results.push([`Node ${RUNTIMES.node[major]}`, `${base.toFixed(1)} ms`, ratio('hit own'), ratio('hit shipped'), check('hit', 0.05), ratio('request own'), ratio('request shipped'), check('request', 0.1)]);
+    results.push([
+      `Node ${RUNTIMES.node[major]}`,
+      `${base.toFixed(1)} ms`,
+      ratio('hit own'),
+      ratio('hit shipped'),
+      check('hit', 0.05),
+      ratio('request own'),
+      ratio('request shipped'),
+      check('request', 0.1),
+    ]);
     if (exe) {
-      const exeVsNpm = (path: string) => `${((medians.get(`exe ${path}`)! / medians.get(`npm ${path}`)! - 1) * 100).toFixed(1)}%`;
+      const exeVsNpm = (path: string) =>
+        `${((medians.get(`exe ${path}`)! / medians.get(`npm ${path}`)! - 1) * 100).toFixed(1)}%`;
       exeRows = [
         ['--version', ratio('exe --version'), ratio('npm --version'), exeVsNpm('--version')],
         ['unset', ratio('exe unset'), ratio('npm unset'), exeVsNpm('unset')],
-        ['assume ROLE (cache hit)', ratio('exe hit'), ratio('hit own'), `${((medians.get('exe hit')! / medians.get('hit own')! - 1) * 100).toFixed(1)}%`],
-        ['assume ROLE (1 request)', ratio('exe request'), ratio('request own'), `${((medians.get('exe request')! / medians.get('request own')! - 1) * 100).toFixed(1)}%`],
+        [
+          'assume ROLE (cache hit)',
+          ratio('exe hit'),
+          ratio('hit own'),
+          `${((medians.get('exe hit')! / medians.get('hit own')! - 1) * 100).toFixed(1)}%`,
+        ],
+        [
+          'assume ROLE (1 request)',
+          ratio('exe request'),
+          ratio('request own'),
+          `${((medians.get('exe request')! / medians.get('request own')! - 1) * 100).toFixed(1)}%`,
+        ],
       ];
     }
   }
   console.log('');
-  console.log(`Every supported Node, its package built on Node ${process.version} (dist/, as npm pack here makes it) next to one built on that Node; ratios to that Node's node -e 0, from the second run in one HOME:`);
+  console.log(
+    `Every supported Node, its package built on Node ${process.version} (dist/, as npm pack here makes it) next to one built on that Node; ratios to that Node's node -e 0, from the second run in one HOME:`,
+  );
   console.log('');
-  table(['Node', 'node -e 0', 'hit, built on it', 'hit, built on another', 'hit change', 'request, built on it', 'request, built on another', 'request change'], results);
+  table(
+    [
+      'Node',
+      'node -e 0',
+      'hit, built on it',
+      'hit, built on another',
+      'hit change',
+      'request, built on it',
+      'request, built on another',
+      'request change',
+    ],
+    results,
+  );
   if (exeRows) {
     console.log('');
-    console.log(`The Linux single executable (dist-exe/stsenv-linux-x64, ${(statSync(EXE).size / 2 ** 20).toFixed(1)} MiB${existsSync(join(ROOT, 'dist-exe', 'stsenv-win-x64.exe')) ? `; stsenv-win-x64.exe ${(statSync(join(ROOT, 'dist-exe', 'stsenv-win-x64.exe')).size / 2 ** 20).toFixed(1)} MiB` : ''}), against node -e 0 and the npm package on Node ${RUNTIMES.node[RUNTIMES.lts]}:`);
+    console.log(
+      `The Linux single executable (dist-exe/stsenv-linux-x64, ${(statSync(EXE).size / 2 ** 20).toFixed(1)} MiB${existsSync(join(ROOT, 'dist-exe', 'stsenv-win-x64.exe')) ? `; stsenv-win-x64.exe ${(statSync(join(ROOT, 'dist-exe', 'stsenv-win-x64.exe')).size / 2 ** 20).toFixed(1)} MiB` : ''}), against node -e 0 and the npm package on Node ${RUNTIMES.node[RUNTIMES.lts]}:`,
+    );
     console.log('');
     table(['path', 'single executable', 'npm package', 'change'], exeRows);
   } else {

@@ -34,6 +34,7 @@ export function readBuilt(path: string, encoding?: 'utf8'): Buffer | string {
   const sea = globalThis.__stsenvSea;
   if (!sea) return encoding ? readFileSync(path, encoding) : readFileSync(path);
   const data = sea.asset(relative(sea.root, path).split(sep).join('/'));
-  if (!data) throw Object.assign(new Error(`ENOENT: no such file in this executable, open '${path}'`), { code: 'ENOENT' });
+  if (!data)
+    throw Object.assign(new Error(`ENOENT: no such file in this executable, open '${path}'`), { code: 'ENOENT' });
   return encoding ? data.toString(encoding) : data;
 }

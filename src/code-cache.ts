@@ -75,7 +75,13 @@ export function requireBundle(filename: string, host?: unknown): unknown {
   try {
     const wrapper = compile(filename, source).runInThisContext() as Wrapper;
     const moduleRequire = createRequire(filename);
-    const bundleRequire = host === undefined ? moduleRequire : (Object.assign((id: string) => (id === 'stsenv:host' ? host : moduleRequire(id)), moduleRequire) as NodeJS.Require);
+    const bundleRequire =
+      host === undefined
+        ? moduleRequire
+        : (Object.assign(
+            (id: string) => (id === 'stsenv:host' ? host : moduleRequire(id)),
+            moduleRequire,
+          ) as NodeJS.Require);
     wrapper.call(module.exports, module.exports, bundleRequire, module, filename, dirname(filename));
   } catch (error) {
     delete M._cache[filename];

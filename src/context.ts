@@ -172,7 +172,11 @@ export function startingEnv(live: NodeJS.ProcessEnv, platform: NodeJS.Platform):
 }
 
 /** `env` as if `names` were not set (Windows: whatever their case). */
-export function withoutVariables(env: NodeJS.ProcessEnv, names: readonly string[], platform: NodeJS.Platform): NodeJS.ProcessEnv {
+export function withoutVariables(
+  env: NodeJS.ProcessEnv,
+  names: readonly string[],
+  platform: NodeJS.Platform,
+): NodeJS.ProcessEnv {
   const key = (name: string) => (platform === 'win32' ? name.toUpperCase() : name);
   const hidden = new Set(names.map(key));
   const isHidden = (name: string | symbol) => typeof name === 'string' && hidden.has(key(name));
@@ -180,7 +184,8 @@ export function withoutVariables(env: NodeJS.ProcessEnv, names: readonly string[
     get: (target, name) => (isHidden(name) ? undefined : Reflect.get(target, name)),
     has: (target, name) => !isHidden(name) && Reflect.has(target, name),
     ownKeys: (target) => Reflect.ownKeys(target).filter((name) => !isHidden(name)),
-    getOwnPropertyDescriptor: (target, name) => (isHidden(name) ? undefined : Reflect.getOwnPropertyDescriptor(target, name)),
+    getOwnPropertyDescriptor: (target, name) =>
+      isHidden(name) ? undefined : Reflect.getOwnPropertyDescriptor(target, name),
     set: () => false,
     deleteProperty: () => false,
   });

@@ -5,6 +5,7 @@
  * file (--write-profile). A value the format refuses throws before stdout
  * or the file sees a byte.
  */
+import type { ProfileData } from './config/shared-files.js';
 import type { Context } from './context.js';
 import { isoSeconds, type CredentialOutput, type Credentials } from './credentials.js';
 import { usageError } from './errors.js';
@@ -42,11 +43,19 @@ export interface Delivery {
 /** --shell, or the shell stsenv is running under, and whether that is a guess. */
 function chooseReader(shell: string | undefined, ctx: Context): { format: Format; guess?: string } {
   if (shell !== undefined) return { format: findFormat(shell) };
-  const detected = detectShell({ env: ctx.env, platform: ctx.platform, parentPid: ctx.parentPid, processName: readLinuxProcessName });
+  const detected = detectShell({
+    env: ctx.env,
+    platform: ctx.platform,
+    parentPid: ctx.parentPid,
+    processName: readLinuxProcessName,
+  });
   try {
     return { format: findFormat(detected.format), guess: detected.guess };
   } catch {
-    throw usageError(`STSENV_SHELL names an unknown format '${detected.format}'`, `choose one of: ${FORMAT_NAMES.join(', ')}`);
+    throw usageError(
+      `STSENV_SHELL names an unknown format '${detected.format}'`,
+      `choose one of: ${FORMAT_NAMES.join(', ')}`,
+    );
   }
 }
 
@@ -76,7 +85,9 @@ function checkSafeForAnyShell(output: Parameters<typeof credentialEnv>[0], guess
 
 /** A --write-profile name that the SDKs read back as the same section, and that is usable in --profile. */
 export function checkProfileName(name: string): string {
-  const why = iniSectionRefusal(name) ?? (/^[\w.@+=,:/-]{1,128}$/.test(name) ? undefined : 'use up to 128 letters, digits and _.@+=,:/-');
+  const why =
+    iniSectionRefusal(name) ??
+    (/^[\w.@+=,:/-]{1,128}$/.test(name) ? undefined : 'use up to 128 letters, digits and _.@+=,:/-');
   if (why) throw usageError(`invalid --write-profile '${name}'`, why);
   return name;
 }
@@ -98,7 +109,7 @@ const OTHER_KINDS: ReadonlyArray<[key: string, kind: string]> = [
  */
 async function refuseProfileClash(name: string, ctx: Context): Promise<void> {
   const { sharedConfig } = await import('./config/shared-files.js');
-  let data;
+  let data: ProfileData | undefined;
   try {
     data = sharedConfig(ctx.env).profile(name);
   } catch {
@@ -153,7 +164,9 @@ export async function deliver(
     const { writeProfile } = await import('./config/credentials-file.js');
     const file = await writeProfile(delivery.writeProfile, credentials, ctx);
     const until = credentials.expiration ? ` until ${isoSeconds(credentials.expiration)}` : '';
-    ctx.stderr.write(`stsenv: wrote profile '${delivery.writeProfile}' to ${file}${until}; use it with --profile ${delivery.writeProfile} or AWS_PROFILE=${delivery.writeProfile}\n`);
+    ctx.stderr.write(
+      `stsenv: wrote profile '${delivery.writeProfile}' to ${file}${until}; use it with --profile ${delivery.writeProfile} or AWS_PROFILE=${delivery.writeProfile}\n`,
+    );
   }
   if (text !== undefined) writeForShell(text, delivery.format!, ctx);
 }
@@ -166,6 +179,8 @@ export function deliverUnset(shell: string | undefined, ctx: Context): void {
 function writeForShell(text: string, format: Format, ctx: Context): void {
   ctx.stdout.write(text);
   if (ctx.stdout.isTTY && format.kind === 'env') {
-    ctx.stderr.write(`stsenv: these lines change nothing until your shell runs them: eval "$(stsenv ...)" (see stsenv init --help)\n`);
+    ctx.stderr.write(
+      `stsenv: these lines change nothing until your shell runs them: eval "$(stsenv ...)" (see stsenv init --help)\n`,
+    );
   }
 }

@@ -21,7 +21,13 @@ function forTerminal(text: string): string {
  * One line for people: what went wrong, then what to do. The stack and the
  * cause chain only with --debug; messages never carry secrets, so neither do these.
  */
-export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessEnv, debug: boolean, script?: string): number {
+export function reportError(
+  error: unknown,
+  stderr: Output,
+  env: NodeJS.ProcessEnv,
+  debug: boolean,
+  script?: string,
+): number {
   const chalk = stderrChalk(stderr, env);
   if (error instanceof StsenvError) {
     // A hint is stsenv's own advice (it may show the form http://USER:PASSWORD@HOST): only made printable.
@@ -31,7 +37,9 @@ export function reportError(error: unknown, stderr: Output, env: NodeJS.ProcessE
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  stderr.write(`${chalk.red('stsenv: internal error:')} ${forTerminal(message ?? '')} (run again with --debug for details)\n`);
+  stderr.write(
+    `${chalk.red('stsenv: internal error:')} ${forTerminal(message ?? '')} (run again with --debug for details)\n`,
+  );
   if (debug && error instanceof Error) stderr.write(describeCauses(error, script));
   return 1;
 }
@@ -48,7 +56,10 @@ function describeCauses(error: Error, script: string | undefined): string {
   for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
     text += depth === 0 ? '' : 'caused by: ';
     if (current instanceof Error) {
-      const frames = (current.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).map((frame) => installedPath(frame, script));
+      const frames = (current.stack ?? '')
+        .split('\n')
+        .filter((line) => /^\s+at /.test(line))
+        .map((frame) => installedPath(frame, script));
       text += `${forTerminal(current.name)}: ${forTerminal(current.message.split('\n')[0]!)}\n${frames.map((line) => `${forTerminal(line)}\n`).join('')}`;
       current = current.cause;
     } else {

@@ -19,7 +19,8 @@ const TOKEN_CODE = /^\d{6}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 // Built on first use: Unicode property classes cost every start about 0.2 ms to build.
 let tagPatterns: { key: RegExp; value: RegExp } | undefined;
-const tagPattern = () => (tagPatterns ??= { key: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, value: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u });
+const tagPattern = () =>
+  (tagPatterns ??= { key: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, value: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u });
 /** STS caps the plain text of inline and managed session policies together. */
 export const MAX_POLICY_CHARS = 2048;
 const MAX_POLICY_ARNS = 10;
@@ -60,19 +61,24 @@ export function checkExternalId(value: string): string {
 
 export function checkMfaSerial(value: string, option = '--mfa-serial'): string {
   if (!MFA_ARN.test(value) && !(MFA_HARDWARE_SERIAL.test(value) && !value.startsWith('arn:'))) {
-    throw usageError(`invalid ${option} '${value}'`, 'expected arn:aws:iam::123456789012:mfa/NAME or a hardware device serial number');
+    throw usageError(
+      `invalid ${option} '${value}'`,
+      'expected arn:aws:iam::123456789012:mfa/NAME or a hardware device serial number',
+    );
   }
   return value;
 }
 
 /** The code itself is a one-time secret: never echoed back. */
 export function checkTokenCode(value: string): string {
-  if (!TOKEN_CODE.test(value)) throw usageError('invalid --token-code', 'it must be the 6 digits your MFA device shows');
+  if (!TOKEN_CODE.test(value))
+    throw usageError('invalid --token-code', 'it must be the 6 digits your MFA device shows');
   return value;
 }
 
 export function checkRegion(value: string, option = '--region'): string {
-  if (!REGION.test(value)) throw usageError(`invalid ${option} '${value}'`, 'expected a region name such as us-east-1 or eu-west-2');
+  if (!REGION.test(value))
+    throw usageError(`invalid ${option} '${value}'`, 'expected a region name such as us-east-1 or eu-west-2');
   return value;
 }
 
@@ -83,7 +89,10 @@ export function checkEndpointUrl(value: string, option = '--endpoint-url'): stri
   try {
     url = new URL(value);
   } catch {
-    throw usageError(`invalid ${option} '${shown}'`, 'expected an http:// or https:// URL such as https://sts.eu-west-1.amazonaws.com');
+    throw usageError(
+      `invalid ${option} '${shown}'`,
+      'expected an http:// or https:// URL such as https://sts.eu-west-1.amazonaws.com',
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw usageError(`invalid ${option} '${shown}'`, 'only http:// and https:// URLs are supported');
@@ -103,7 +112,10 @@ function isLoopbackHost(hostname: string): boolean {
 export function checkSigninUrl(value: string): string {
   checkEndpointUrl(value, '--signin-url');
   if (new URL(value).protocol === 'http:' && !isLoopbackHost(new URL(value).hostname)) {
-    throw usageError(`refusing --signin-url '${redactUrl(value)}': plain http would send the credentials in clear`, 'use https://, or http:// only to 127.0.0.1, [::1] or localhost');
+    throw usageError(
+      `refusing --signin-url '${redactUrl(value)}': plain http would send the credentials in clear`,
+      'use https://, or http:// only to 127.0.0.1, [::1] or localhost',
+    );
   }
   return value;
 }
@@ -112,7 +124,10 @@ export function checkPolicyArns(values: readonly string[]): string[] {
   if (values.length > MAX_POLICY_ARNS) throw usageError(`too many --policy-arn: at most ${MAX_POLICY_ARNS}`);
   for (const value of values) {
     if (!POLICY_ARN.test(value)) {
-      throw usageError(`invalid --policy-arn '${value}'`, 'expected arn:aws:iam::aws:policy/NAME or arn:aws:iam::123456789012:policy/NAME');
+      throw usageError(
+        `invalid --policy-arn '${value}'`,
+        'expected arn:aws:iam::aws:policy/NAME or arn:aws:iam::123456789012:policy/NAME',
+      );
     }
   }
   return [...values];
@@ -131,7 +146,10 @@ export function parseTags(values: readonly string[]): Tag[] {
     if (at <= 0) throw usageError(`invalid --tag '${text}'`, 'expected Key=Value');
     const tag = { Key: text.slice(0, at), Value: text.slice(at + 1) };
     if (!tagPattern().key.test(tag.Key) || !tagPattern().value.test(tag.Value)) {
-      throw usageError(`invalid --tag '${text}'`, 'keys have 1-128 and values 0-256 characters from letters, digits, spaces and _.:/=+-@');
+      throw usageError(
+        `invalid --tag '${text}'`,
+        'keys have 1-128 and values 0-256 characters from letters, digits, spaces and _.:/=+-@',
+      );
     }
     return tag;
   });
@@ -147,7 +165,8 @@ export function parseTags(values: readonly string[]): Tag[] {
 
 export function checkTransitiveTagKeys(values: readonly string[]): string[] {
   for (const value of values) {
-    if (!tagPattern().key.test(value)) throw usageError(`invalid --transitive-tag '${value}'`, 'expected a tag key of 1-128 characters');
+    if (!tagPattern().key.test(value))
+      throw usageError(`invalid --transitive-tag '${value}'`, 'expected a tag key of 1-128 characters');
   }
   return [...values];
 }
@@ -160,7 +179,10 @@ export function checkPolicyDocument(text: string, source: string): string {
     throw usageError(`--policy ${source} is not valid JSON: ${(error as Error).message}`);
   }
   if (text.length > MAX_POLICY_CHARS) {
-    throw usageError(`--policy ${source} is ${text.length} characters`, `STS accepts at most ${MAX_POLICY_CHARS}; remove white space or use --policy-arn`);
+    throw usageError(
+      `--policy ${source} is ${text.length} characters`,
+      `STS accepts at most ${MAX_POLICY_CHARS}; remove white space or use --policy-arn`,
+    );
   }
   return text;
 }

@@ -52,7 +52,14 @@ export const SESSION_VARIABLES = [REQUEST_VARIABLE, LABEL_VARIABLE, EXPIRES_EPOC
 export const CONFLICTING_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN'] as const;
 
 /** Every variable stsenv ever sets or clears, in the order `unset` removes them. */
-export const ALL_VARIABLES: readonly string[] = [...CREDENTIAL_VARIABLES, ROLE_VARIABLE, ...SESSION_VARIABLES, ...REGION_VARIABLES, REGION_MARKER, ...CONFLICTING_VARIABLES];
+export const ALL_VARIABLES: readonly string[] = [
+  ...CREDENTIAL_VARIABLES,
+  ROLE_VARIABLE,
+  ...SESSION_VARIABLES,
+  ...REGION_VARIABLES,
+  REGION_MARKER,
+  ...CONFLICTING_VARIABLES,
+];
 
 export function credentialEnv(output: CredentialOutput): EnvChange {
   const { credentials, region } = output;
@@ -76,7 +83,8 @@ export function credentialEnv(output: CredentialOutput): EnvChange {
   // Cleared otherwise: a prompt hook would repeat an earlier request over these credentials.
   if (output.recorded) {
     set.push([REQUEST_VARIABLE, output.recorded.request], [LABEL_VARIABLE, output.recorded.label]);
-    if (credentials.expiration) set.push([EXPIRES_EPOCH_VARIABLE, String(Math.floor(credentials.expiration.getTime() / 1000))]);
+    if (credentials.expiration)
+      set.push([EXPIRES_EPOCH_VARIABLE, String(Math.floor(credentials.expiration.getTime() / 1000))]);
     else clear.push(EXPIRES_EPOCH_VARIABLE);
   } else {
     clear.push(...SESSION_VARIABLES);
@@ -98,7 +106,8 @@ export function credentialEnv(output: CredentialOutput): EnvChange {
 export function clearAllEnv(env: NodeJS.ProcessEnv): EnvChange {
   // A marker that no longer matches is cleared with the rest: the region is the user's.
   const marker = env[REGION_MARKER];
-  const ours = (name: string): boolean => !REGION_VARIABLES.includes(name as never) || (marker !== undefined && marker !== '' && env[name] === marker);
+  const ours = (name: string): boolean =>
+    !REGION_VARIABLES.includes(name as never) || (marker !== undefined && marker !== '' && env[name] === marker);
   return { set: [], clear: ALL_VARIABLES.filter(ours) };
 }
 

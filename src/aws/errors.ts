@@ -21,9 +21,12 @@ interface SdkErrorShape {
 /** What the user can do about each STS error code. */
 const HINTS: Record<string, (target: StsTarget, message: string) => string> = {
   AccessDenied: (t) => `check that ${t.identityLabel} may call this and that the role's trust policy allows it`,
-  ExpiredToken: (t) => `the base credentials of ${t.identityLabel} have expired: refresh them (or run 'stsenv unset' if they came from an earlier stsenv)`,
-  InvalidClientTokenId: (t) => `the access key of ${t.identityLabel} is not valid: check AWS_ACCESS_KEY_ID or the profile`,
-  SignatureDoesNotMatch: (t) => `the secret key of ${t.identityLabel} does not match its access key: check AWS_SECRET_ACCESS_KEY or the profile`,
+  ExpiredToken: (t) =>
+    `the base credentials of ${t.identityLabel} have expired: refresh them (or run 'stsenv unset' if they came from an earlier stsenv)`,
+  InvalidClientTokenId: (t) =>
+    `the access key of ${t.identityLabel} is not valid: check AWS_ACCESS_KEY_ID or the profile`,
+  SignatureDoesNotMatch: (t) =>
+    `the secret key of ${t.identityLabel} does not match its access key: check AWS_SECRET_ACCESS_KEY or the profile`,
   MissingAuthenticationToken: (t) => `no credentials were sent for ${t.identityLabel}`,
   RegionDisabled: () => 'activate STS in this region in IAM account settings, or pass another --region',
   MalformedPolicyDocument: () => 'fix the --policy document',
@@ -133,7 +136,9 @@ function ssoLoginNeeded(error: SdkErrorShape, target: StsTarget): { message: str
   const profile = target.profile ?? 'default';
   const expired = /expired/i.test(text);
   return {
-    message: expired ? `the SSO token of profile '${profile}' has expired` : `profile '${profile}' has no valid SSO token: it is missing, expired or was revoked`,
+    message: expired
+      ? `the SSO token of profile '${profile}' has expired`
+      : `profile '${profile}' has no valid SSO token: it is missing, expired or was revoked`,
     hint: `run stsenv sso login --profile ${shellWord(profile)}, then try again`,
   };
 }
@@ -160,7 +165,12 @@ const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|EPROTO|UNABLE_TO_(VERIFY|GET)/i;
  * and what to do. The SDK error becomes the cause (shown with --debug),
  * after the call's secrets are scrubbed from it.
  */
-export function toStsenvError(error: unknown, operation: string, target: StsTarget, call: CallContext = {}): StsenvError {
+export function toStsenvError(
+  error: unknown,
+  operation: string,
+  target: StsTarget,
+  call: CallContext = {},
+): StsenvError {
   if (error instanceof StsenvError) return error;
   const secrets = call.secrets ?? [];
   scrubSecrets(error, secrets);
@@ -192,14 +202,20 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
       });
     }
     if (status >= 200 && status < 300) {
-      return failure(`${failed}: the answer from ${where(target)} (HTTP ${status}) is not a valid ${service} response`, {
-        cause,
-        hint: `check that ${endpointSetting} points at ${service}`,
-      });
+      return failure(
+        `${failed}: the answer from ${where(target)} (HTTP ${status}) is not a valid ${service} response`,
+        {
+          cause,
+          hint: `check that ${endpointSetting} points at ${service}`,
+        },
+      );
     }
     return failure(`${failed}: ${where(target)} answered HTTP ${status} without an ${service} error`, {
       cause,
-      hint: status >= 500 ? 'the endpoint is failing: try again later, or raise --max-attempts' : `check ${endpointSetting} and proxy settings`,
+      hint:
+        status >= 500
+          ? 'the endpoint is failing: try again later, or raise --max-attempts'
+          : `check ${endpointSetting} and proxy settings`,
     });
   }
 
@@ -225,12 +241,15 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
   const proxyStatus = /^Bad response: (\d{3})$/.exec(e.message ?? '');
   if (proxyStatus && call.proxy) {
     const auth = proxyStatus[1] === '407';
-    return failure(`${failed}: proxy ${call.proxy} ${auth ? 'asks for authentication' : `refused to connect to ${where(target)}`} (HTTP ${proxyStatus[1]})`, {
-      cause,
-      hint: auth
-        ? 'put the proxy user and password in HTTPS_PROXY / HTTP_PROXY (http://USER:PASSWORD@HOST:PORT)'
-        : 'check HTTPS_PROXY (and its user and password), or list the host in NO_PROXY',
-    });
+    return failure(
+      `${failed}: proxy ${call.proxy} ${auth ? 'asks for authentication' : `refused to connect to ${where(target)}`} (HTTP ${proxyStatus[1]})`,
+      {
+        cause,
+        hint: auth
+          ? 'put the proxy user and password in HTTPS_PROXY / HTTP_PROXY (http://USER:PASSWORD@HOST:PORT)'
+          : 'check HTTPS_PROXY (and its user and password), or list the host in NO_PROXY',
+      },
+    );
   }
 
   const net = networkError(e);
@@ -239,7 +258,9 @@ export function toStsenvError(error: unknown, operation: string, target: StsTarg
     const host = netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN' ? ` '${net?.hostname ?? '?'}'` : '';
     return failure(`${failed}: cannot reach ${where(target)}${via}: ${NETWORK_CODES[netCode]}${host}`, {
       cause,
-      hint: call.proxy ? 'check the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)' : `check the network, proxy settings or ${endpointSetting}`,
+      hint: call.proxy
+        ? 'check the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)'
+        : `check the network, proxy settings or ${endpointSetting}`,
     });
   }
   if (netCode && TLS_CODE.test(netCode)) {

@@ -9,6 +9,9 @@ export function httpsOptions(env: NodeJS.ProcessEnv): HttpsAgentOptions {
   try {
     return { ca: readFileSync(bundle) };
   } catch (error) {
-    throw usageError(`cannot read AWS_CA_BUNDLE '${bundle}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'point it at a PEM file of CA certificates, or unset it');
+    throw usageError(
+      `cannot read AWS_CA_BUNDLE '${bundle}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      'point it at a PEM file of CA certificates, or unset it',
+    );
   }
 }

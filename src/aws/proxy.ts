@@ -5,7 +5,11 @@
  * Identity Center); the agent library only when a proxy is actually configured.
  */
 import { Agent as HttpAgent, type AgentOptions, type ClientRequest, type ClientRequestArgs } from 'node:http';
-import type { Agent as HttpsAgent, AgentOptions as HttpsAgentOptions, RequestOptions as HttpsRequestOptions } from 'node:https';
+import type {
+  Agent as HttpsAgent,
+  AgentOptions as HttpsAgentOptions,
+  RequestOptions as HttpsRequestOptions,
+} from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { usageError } from '../errors.js';
@@ -38,7 +42,10 @@ function proxyUrl(value: string, source: string): URL {
     throw usageError(`${source} is not a URL`, 'expected http://HOST:PORT (or https://HOST:PORT)');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw usageError(`${source} uses ${url.protocol.replace(/:$/, '')}://, which stsenv does not support`, 'use an http:// or https:// proxy');
+    throw usageError(
+      `${source} uses ${url.protocol.replace(/:$/, '')}://, which stsenv does not support`,
+      'use an http:// or https:// proxy',
+    );
   }
   return url;
 }
@@ -104,7 +111,11 @@ class ForwardProxyAgent extends HttpAgent {
     const host = options.hostname ?? options.host ?? 'localhost';
     const port = options.port ?? 80;
     if (bypassesProxy(this.noProxy, host, port)) {
-      (HttpAgent.prototype as unknown as { addRequest(r: ClientRequest, o: RequestOptions): void }).addRequest.call(this, req, options);
+      (HttpAgent.prototype as unknown as { addRequest(r: ClientRequest, o: RequestOptions): void }).addRequest.call(
+        this,
+        req,
+        options,
+      );
       return;
     }
     const hostPart = host.includes(':') ? `[${host}]` : host;
@@ -112,8 +123,17 @@ class ForwardProxyAgent extends HttpAgent {
     const auth = proxyAuthorization(this.proxy);
     if (auth) req.setHeader('Proxy-Authorization', auth);
     const proxyPort = this.proxy.port || (this.proxy.protocol === 'https:' ? '443' : '80');
-    const toProxy: RequestOptions = { ...options, host: this.proxy.hostname, hostname: this.proxy.hostname, port: Number(proxyPort) };
-    (HttpAgent.prototype as unknown as { addRequest(r: ClientRequest, o: RequestOptions): void }).addRequest.call(this, req, toProxy);
+    const toProxy: RequestOptions = {
+      ...options,
+      host: this.proxy.hostname,
+      hostname: this.proxy.hostname,
+      port: Number(proxyPort),
+    };
+    (HttpAgent.prototype as unknown as { addRequest(r: ClientRequest, o: RequestOptions): void }).addRequest.call(
+      this,
+      req,
+      toProxy,
+    );
   }
 
   override createConnection(options: RequestOptions, callback?: ConnectCallback): Duplex | null | undefined {
@@ -154,7 +174,8 @@ export async function proxyAgents(settings: ProxySettings, httpsOptions: HttpsAg
     const viaProxy = tunnel.createConnection.bind(tunnel);
     const direct = Object.getPrototypeOf(HttpsProxyAgent.prototype).createConnection as HttpsAgent['createConnection'];
     tunnel.createConnection = (options: HttpsRequestOptions, callback?: ConnectCallback) => {
-      if (bypassesProxy(noProxy, options.host ?? '', options.port ?? 443)) return direct.call(tunnel, options, callback);
+      if (bypassesProxy(noProxy, options.host ?? '', options.port ?? 443))
+        return direct.call(tunnel, options, callback);
       return viaProxy(options, callback);
     };
     httpsAgent = tunnel;

@@ -33,7 +33,13 @@ import { toStsenvError } from './errors.js';
 import { httpsOptions } from './https-options.js';
 import { bypassesProxy, describeProxy, proxyAgents, readProxySettings } from './proxy.js';
 
-export type { AssumeRoleCommandInput, AssumeRoleWithSAMLCommandInput, AssumeRoleWithWebIdentityCommandInput, GetFederationTokenCommandInput, GetSessionTokenCommandInput };
+export type {
+  AssumeRoleCommandInput,
+  AssumeRoleWithSAMLCommandInput,
+  AssumeRoleWithWebIdentityCommandInput,
+  GetFederationTokenCommandInput,
+  GetSessionTokenCommandInput,
+};
 
 type Logger = NonNullable<STSClientConfig['logger']>;
 
@@ -66,7 +72,8 @@ function sdkLogger(reporter: Reporter): Logger {
     info: () => {},
     warn: (...args: unknown[]) => {
       const text = args.map(String).join(' ');
-      if (/Multiple credential sources/i.test(text)) reporter.debug('the profile signs, not the key variables (--profile comes first)');
+      if (/Multiple credential sources/i.test(text))
+        reporter.debug('the profile signs, not the key variables (--profile comes first)');
       else reporter.warn(`AWS SDK: ${text.split('\n')[0]}`);
     },
     // Failures reach the user through the thrown error, mapped in errors.ts.
@@ -87,7 +94,10 @@ const MAX_CONNECT_MS = 10_000;
 class DeadlineRetryStrategy extends StandardRetryStrategy {
   private outOfTime = false;
 
-  constructor(maxAttempts: number, private readonly deadline: number) {
+  constructor(
+    maxAttempts: number,
+    private readonly deadline: number,
+  ) {
     super(maxAttempts);
     const standard = this.retryBackoffStrategy;
     const capped: StandardRetryBackoffStrategy = {
@@ -101,7 +111,10 @@ class DeadlineRetryStrategy extends StandardRetryStrategy {
     Object.defineProperty(this, 'retryBackoffStrategy', { value: capped });
   }
 
-  override async refreshRetryTokenForRetry(token: StandardRetryToken, info: RetryErrorInfo): Promise<StandardRetryToken> {
+  override async refreshRetryTokenForRetry(
+    token: StandardRetryToken,
+    info: RetryErrorInfo,
+  ): Promise<StandardRetryToken> {
     const retryAfter = info.retryAfterHint instanceof Date ? info.retryAfterHint.getTime() : 0;
     if (Date.now() >= this.deadline || retryAfter >= this.deadline) throw new Error('no time left for another attempt');
     const next = await super.refreshRetryTokenForRetry(token, info);
@@ -142,11 +155,16 @@ async function createClient(target: StsTarget, io: ServiceIo, deadline: number):
   const settings = readProxySettings(env);
   const tls = httpsOptions(env);
   const agents = await proxyAgents(settings, tls);
-  const httpsAgent = agents.httpsAgent ?? (tls.ca ? new (await import('node:https')).Agent({ keepAlive: true, maxSockets: 50, ...tls }) : undefined);
+  const httpsAgent =
+    agents.httpsAgent ??
+    (tls.ca ? new (await import('node:https')).Agent({ keepAlive: true, maxSockets: 50, ...tls }) : undefined);
   reporter.debug(agents.description);
   const endpoint = new URL(target.endpoint ?? `https://sts.${target.region}.amazonaws.com`);
   const proxied = endpoint.protocol === 'https:' ? settings.https : settings.http;
-  const proxy = proxied && !bypassesProxy(settings.noProxy, endpoint.hostname, endpoint.port) ? describeProxy(proxied.url) : undefined;
+  const proxy =
+    proxied && !bypassesProxy(settings.noProxy, endpoint.hostname, endpoint.port)
+      ? describeProxy(proxied.url)
+      : undefined;
   const logger = sdkLogger(reporter);
   shareFiles(target.profile, io);
   const sts = new STSClient({
@@ -155,7 +173,17 @@ async function createClient(target: StsTarget, io: ServiceIo, deadline: number):
     // A named profile through the SDK's shared-file provider alone, in the files stsenv read: its own
     // error reaches the message (a credential_process's words, an SSO token's), and a failing
     // credential_process runs once, where the whole default chain would run it twice.
-    credentials: target.credentials ?? (target.profile !== undefined ? fromIni({ profile: target.profile, filepath: credentialsFilePath(env), configFilepath: configFilePath(env), ignoreCache: true, logger }) : undefined),
+    credentials:
+      target.credentials ??
+      (target.profile !== undefined
+        ? fromIni({
+            profile: target.profile,
+            filepath: credentialsFilePath(env),
+            configFilepath: configFilePath(env),
+            ignoreCache: true,
+            logger,
+          })
+        : undefined),
     maxAttempts: target.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryStrategy: new DeadlineRetryStrategy(target.maxAttempts ?? DEFAULT_MAX_ATTEMPTS, deadline),
     requestHandler: new NodeHttpHandler({
@@ -205,17 +233,27 @@ async function send<T>(
 }
 
 /** STS answers are checked, not trusted: a credential missing a part is useless and dangerous. */
-function checkIssued(operation: string, answer: StsCredentials | undefined, now: Date): IssuedCredentials['credentials'] {
-  const missing = (['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'] as const).filter((field) => !answer?.[field]);
+function checkIssued(
+  operation: string,
+  answer: StsCredentials | undefined,
+  now: Date,
+): IssuedCredentials['credentials'] {
+  const missing = (['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'] as const).filter(
+    (field) => !answer?.[field],
+  );
   if (!answer || missing.length > 0) {
-    throw failure(`${operation} answer is missing ${missing.join(', ')}`, { hint: 'the endpoint did not return usable credentials' });
+    throw failure(`${operation} answer is missing ${missing.join(', ')}`, {
+      hint: 'the endpoint did not return usable credentials',
+    });
   }
   const expiration = answer.Expiration!;
   if (!(expiration instanceof Date) || Number.isNaN(expiration.getTime())) {
     throw failure(`${operation} answer has an unreadable Expiration`);
   }
   if (expiration.getTime() <= now.getTime()) {
-    throw failure(`${operation} answer has already expired (${expiration.toISOString()})`, { hint: "check this machine's clock and the endpoint" });
+    throw failure(`${operation} answer has already expired (${expiration.toISOString()})`, {
+      hint: "check this machine's clock and the endpoint",
+    });
   }
   return {
     accessKeyId: answer.AccessKeyId!,
@@ -240,7 +278,11 @@ export interface StsService {
   getSessionToken(target: StsTarget, input: GetSessionTokenCommandInput, now: Date): Promise<IssuedCredentials>;
   /** Only long-term keys of an IAM user (or root) may call it; `stsenv console` signs in with the answer. */
   getFederationToken(target: StsTarget, input: GetFederationTokenCommandInput, now: Date): Promise<IssuedCredentials>;
-  assumeRoleWithWebIdentity(target: StsTarget, input: AssumeRoleWithWebIdentityCommandInput, now: Date): Promise<IssuedCredentials>;
+  assumeRoleWithWebIdentity(
+    target: StsTarget,
+    input: AssumeRoleWithWebIdentityCommandInput,
+    now: Date,
+  ): Promise<IssuedCredentials>;
   /** Unsigned too: the SAML assertion is the proof of identity. */
   assumeRoleWithSAML(target: StsTarget, input: AssumeRoleWithSAMLCommandInput, now: Date): Promise<IssuedCredentials>;
   getCallerIdentity(target: StsTarget): Promise<CallerIdentity>;
@@ -255,16 +297,25 @@ export interface StsService {
 export function createStsService(io: ServiceIo): StsService {
   return {
     async assumeRole(target, input, now) {
-      const answer = await send(io, target, 'AssumeRole', [input.TokenCode], (client, abortSignal) => client.send(new AssumeRoleCommand(input), { abortSignal }));
+      const answer = await send(io, target, 'AssumeRole', [input.TokenCode], (client, abortSignal) =>
+        client.send(new AssumeRoleCommand(input), { abortSignal }),
+      );
       return { credentials: checkIssued('AssumeRole', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
     },
     async getSessionToken(target, input, now) {
-      const answer = await send(io, target, 'GetSessionToken', [input.TokenCode], (client, abortSignal) => client.send(new GetSessionTokenCommand(input), { abortSignal }));
+      const answer = await send(io, target, 'GetSessionToken', [input.TokenCode], (client, abortSignal) =>
+        client.send(new GetSessionTokenCommand(input), { abortSignal }),
+      );
       return { credentials: checkIssued('GetSessionToken', answer.Credentials, now) };
     },
     async getFederationToken(target, input, now) {
-      const answer = await send(io, target, 'GetFederationToken', [], (client, abortSignal) => client.send(new GetFederationTokenCommand(input), { abortSignal }));
-      return { credentials: checkIssued('GetFederationToken', answer.Credentials, now), arn: answer.FederatedUser?.Arn };
+      const answer = await send(io, target, 'GetFederationToken', [], (client, abortSignal) =>
+        client.send(new GetFederationTokenCommand(input), { abortSignal }),
+      );
+      return {
+        credentials: checkIssued('GetFederationToken', answer.Credentials, now),
+        arn: answer.FederatedUser?.Arn,
+      };
     },
     async assumeRoleWithWebIdentity(target, input, now) {
       const answer = await send(
@@ -275,7 +326,10 @@ export function createStsService(io: ServiceIo): StsService {
         (client, abortSignal) => client.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }),
         false,
       );
-      return { credentials: checkIssued('AssumeRoleWithWebIdentity', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
+      return {
+        credentials: checkIssued('AssumeRoleWithWebIdentity', answer.Credentials, now),
+        arn: answer.AssumedRoleUser?.Arn,
+      };
     },
     async assumeRoleWithSAML(target, input, now) {
       const answer = await send(
@@ -286,16 +340,23 @@ export function createStsService(io: ServiceIo): StsService {
         (client, abortSignal) => client.send(new AssumeRoleWithSAMLCommand(input), { abortSignal }),
         false,
       );
-      return { credentials: checkIssued('AssumeRoleWithSAML', answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
+      return {
+        credentials: checkIssued('AssumeRoleWithSAML', answer.Credentials, now),
+        arn: answer.AssumedRoleUser?.Arn,
+      };
     },
     async getCallerIdentity(target) {
-      const answer = await send(io, target, 'GetCallerIdentity', [], (client, abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }));
-      if (!answer.Account || !answer.Arn || !answer.UserId) throw failure('GetCallerIdentity answer is missing Account, Arn or UserId');
+      const answer = await send(io, target, 'GetCallerIdentity', [], (client, abortSignal) =>
+        client.send(new GetCallerIdentityCommand({}), { abortSignal }),
+      );
+      if (!answer.Account || !answer.Arn || !answer.UserId)
+        throw failure('GetCallerIdentity answer is missing Account, Arn or UserId');
       return { account: answer.Account, arn: answer.Arn, userId: answer.UserId };
     },
     async resolveBaseCredentials(target) {
       const identity = await send(io, target, 'resolving credentials', [], (client) => client.config.credentials());
-      if (!identity?.accessKeyId || !identity.secretAccessKey) throw failure(`no credentials found for ${target.identityLabel}`);
+      if (!identity?.accessKeyId || !identity.secretAccessKey)
+        throw failure(`no credentials found for ${target.identityLabel}`);
       return {
         accessKeyId: identity.accessKeyId,
         secretAccessKey: identity.secretAccessKey,

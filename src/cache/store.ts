@@ -38,7 +38,8 @@ const ENTRY_NAME = /^[0-9a-f]{64}\.json$/;
 /** `stsenv` under XDG_CACHE_HOME or ~/.cache; ~/Library/Caches on macOS; %LOCALAPPDATA% on Windows. */
 export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
   const home = env.HOME || homedir();
-  if (platform === 'win32') return join(env.LOCALAPPDATA || join(env.USERPROFILE || home, 'AppData', 'Local'), 'stsenv');
+  if (platform === 'win32')
+    return join(env.LOCALAPPDATA || join(env.USERPROFILE || home, 'AppData', 'Local'), 'stsenv');
   if (platform === 'darwin') return join(env.XDG_CACHE_HOME || join(home, 'Library', 'Caches'), 'stsenv');
   return join(env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(home, '.cache'), 'stsenv');
 }
@@ -92,7 +93,9 @@ export class CredentialCache {
       return false;
     }
     if (stats.mode & 0o077 && stats.uid === this.io.local.uid) {
-      this.io.warn(`${this.dir} is readable by group or others (mode ${(stats.mode & 0o777).toString(8)}); setting it to 700`);
+      this.io.warn(
+        `${this.dir} is readable by group or others (mode ${(stats.mode & 0o777).toString(8)}); setting it to 700`,
+      );
       chmodSync(this.dir, 0o700);
     }
     this.usable = true;
@@ -152,7 +155,9 @@ export class CredentialCache {
       this.sweep(now);
     } catch (error) {
       // The credentials are still good: print them, say why they were not kept.
-      this.io.warn(`could not write the cache in ${this.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      this.io.warn(
+        `could not write the cache in ${this.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   }
 
@@ -182,7 +187,11 @@ export class CredentialCache {
   list(now: Date): CacheEntrySummary[] {
     if (!this.checkDir(false)) return [];
     return this.sweep(now, true)
-      .map(({ name, entry }) => ({ ...entry.label, key: name.slice(0, -'.json'.length), expiration: entry.credentials.expiration }))
+      .map(({ name, entry }) => ({
+        ...entry.label,
+        key: name.slice(0, -'.json'.length),
+        expiration: entry.credentials.expiration,
+      }))
       .sort((a, b) => a.expiration.getTime() - b.expiration.getTime());
   }
 
@@ -236,7 +245,14 @@ function parseEntry(text: string): CachedCredentials | undefined {
   }
   if (!document || typeof document !== 'object') return undefined;
   const { version, label, credentials } = document as Record<string, unknown>;
-  if (version !== ENTRY_VERSION || !label || typeof label !== 'object' || !credentials || typeof credentials !== 'object') return undefined;
+  if (
+    version !== ENTRY_VERSION ||
+    !label ||
+    typeof label !== 'object' ||
+    !credentials ||
+    typeof credentials !== 'object'
+  )
+    return undefined;
   const c = credentials as Record<string, unknown>;
   const l = label as Record<string, unknown>;
   if (typeof l.operation !== 'string' || typeof l.base !== 'string') return undefined;

@@ -86,7 +86,11 @@ export function isOptionWord(word: string): boolean {
  * for a mistyped flag before the command, which yargs would not guess.
  * `namesFor` gives the options to read with: before the command, and for it.
  */
-export function scanCommandLine(words: readonly string[], namesFor: (command: string | undefined) => OptionNames, isCommand: (word: string) => boolean = () => false): ScannedLine {
+export function scanCommandLine(
+  words: readonly string[],
+  namesFor: (command: string | undefined) => OptionNames,
+  isCommand: (word: string) => boolean = () => false,
+): ScannedLine {
   const line: ScannedLine = { positionals: [], options: [] };
   // Asked for only when an option is read: a table of every command's options costs each Tab more than the rest.
   let names: OptionNames | undefined;
@@ -104,11 +108,14 @@ export function scanCommandLine(words: readonly string[], namesFor: (command: st
       }
       continue;
     }
-    const option = readOption(word, i, (names ??= namesFor(line.command?.name)));
+    names ??= namesFor(line.command?.name);
+    const option = readOption(word, i, names);
     line.options.push(option);
     const next = words[i + 1];
     if (option.cluster || option.inline !== undefined || next === undefined) continue;
-    const takesValue = option.spec ? option.spec.type !== 'boolean' && !option.negated : !(line.command === undefined && isCommand(next));
+    const takesValue = option.spec
+      ? option.spec.type !== 'boolean' && !option.negated
+      : !(line.command === undefined && isCommand(next));
     if (takesValue ? !isOptionWord(next) && next !== '--' : next === 'true' || next === 'false') {
       option.valueIndex = ++i;
     }
@@ -153,13 +160,19 @@ export interface CommandLineReading {
  * Reads `words` once to find the command, then again with its own table:
  * options before the command are its options too, as yargs reads them.
  */
-export function readCommandLine<C extends CommandTable>(words: readonly string[], commands: readonly C[]): CommandLineReading & { command?: C } {
+export function readCommandLine<C extends CommandTable>(
+  words: readonly string[],
+  commands: readonly C[],
+): CommandLineReading & { command?: C } {
   const byName = new Map(commands.map((c) => [c.name, c]));
   let union: OptionNames | undefined;
   const own = new Map<string, OptionNames>();
   const namesFor = (name: string | undefined): OptionNames => {
     const command = name === undefined ? undefined : byName.get(name);
-    if (!command) return (union ??= OptionNames.union(commands));
+    if (!command) {
+      union ??= OptionNames.union(commands);
+      return union;
+    }
     if (!own.has(command.name)) own.set(command.name, new OptionNames(command.options));
     return own.get(command.name)!;
   };
@@ -167,6 +180,8 @@ export function readCommandLine<C extends CommandTable>(words: readonly string[]
   const found = scanCommandLine(words, namesFor, isCommand).command;
   const command = found ? byName.get(found.name) : undefined;
   const names = namesFor(command?.name);
-  const line = command ? scanCommandLine(words, (name) => (name === undefined ? names : namesFor(name)), isCommand) : scanCommandLine(words, namesFor, isCommand);
+  const line = command
+    ? scanCommandLine(words, (name) => (name === undefined ? names : namesFor(name)), isCommand)
+    : scanCommandLine(words, namesFor, isCommand);
   return { line, command, names };
 }

@@ -12,7 +12,10 @@ import type { CommandTable } from '../commands/spec.js';
 declare const STSENV_COMPLETION_COMMANDS: readonly CommandTable[];
 
 /** Completion never reports on stderr: a --debug among the words is the user's, not this run's. */
-export function completeInstantly(words: readonly string[], env: NodeJS.ProcessEnv, write: (text: string) => void): Promise<number> {
+export function completeInstantly(
+  words: readonly string[],
+  env: NodeJS.ProcessEnv,
+  write: (text: string) => void,
+): Promise<number> {
   return completeCommandLine(words, STSENV_COMPLETION_COMMANDS, { env, write, debug: () => {} });
 }
-

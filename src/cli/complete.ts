@@ -47,13 +47,17 @@ function optionCandidates(names: OptionNames, given: readonly OptionWord[]): Can
   for (const [name, spec] of Object.entries(names.table)) {
     if (used.has(name)) continue;
     candidates.push({ value: `--${name}`, description: oneLine(spec.describe) });
-    if (spec.type === 'boolean' && spec.describe.includes(`--no-${name}`)) candidates.push({ value: `--no-${name}`, description: oneLine(spec.describe) });
+    if (spec.type === 'boolean' && spec.describe.includes(`--no-${name}`))
+      candidates.push({ value: `--no-${name}`, description: oneLine(spec.describe) });
   }
   return candidates;
 }
 
 /** What an option's or a positional's value may be: its choices, else its `complete` values. */
-async function valueCandidates(spec: Pick<OptionSpec, 'choices' | 'complete'> | undefined, env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+async function valueCandidates(
+  spec: Pick<OptionSpec, 'choices' | 'complete'> | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<Candidate[]> {
   return (await valuesOf(spec?.choices ?? spec?.complete, env)).map((value) => ({ value }));
 }
 
@@ -68,12 +72,22 @@ interface Values {
 }
 
 /** The candidates for the last of `words` (the words after `stsenv`), those that begin with it. */
-export async function completeWords(words: readonly string[], commands: readonly CommandTable[], env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+export async function completeWords(
+  words: readonly string[],
+  commands: readonly CommandTable[],
+  env: NodeJS.ProcessEnv,
+): Promise<Candidate[]> {
   const found = await completion(words, commands, env);
-  return Array.isArray(found) ? found : found.values.filter((value) => value.startsWith(found.current)).map((value) => ({ value }));
+  return Array.isArray(found)
+    ? found
+    : found.values.filter((value) => value.startsWith(found.current)).map((value) => ({ value }));
 }
 
-async function completion(words: readonly string[], commands: readonly CommandTable[], env: NodeJS.ProcessEnv): Promise<Candidate[] | Values> {
+async function completion(
+  words: readonly string[],
+  commands: readonly CommandTable[],
+  env: NodeJS.ProcessEnv,
+): Promise<Candidate[] | Values> {
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   const { line, command, names } = readCommandLine(before, commands);
@@ -88,17 +102,27 @@ async function completion(words: readonly string[], commands: readonly CommandTa
     const name = names.lookup(current.slice(2, eq));
     const spec = name === undefined ? undefined : names.table[name];
     if (!spec || spec.type === 'boolean') return [];
-    return starting((await valueCandidates(spec, env)).map((c) => ({ ...c, value: `${current.slice(0, eq + 1)}${c.value}` })));
+    return starting(
+      (await valueCandidates(spec, env)).map((c) => ({ ...c, value: `${current.slice(0, eq + 1)}${c.value}` })),
+    );
   }
   // The value of the option before it.
   const last = line.options.at(-1);
-  if (last && last.index === before.length - 1 && last.spec && last.spec.type !== 'boolean' && !last.negated && last.inline === undefined) {
+  if (
+    last &&
+    last.index === before.length - 1 &&
+    last.spec &&
+    last.spec.type !== 'boolean' &&
+    !last.negated &&
+    last.inline === undefined
+  ) {
     return { values: await valuesOf(last.spec.choices ?? last.spec.complete, env), current };
   }
   // Before a command, only the options every command takes.
   if (current.startsWith('-')) return starting(optionCandidates(command ? names : new OptionNames({}), line.options));
   const commandNames = commands.map((c) => ({ value: c.name, description: oneLine(c.describe) }));
-  if (!found) return starting([...commandNames, { value: 'help', description: 'Show the help of stsenv or of a command' }]);
+  if (!found)
+    return starting([...commandNames, { value: 'help', description: 'Show the help of stsenv or of a command' }]);
   if (found.name === 'help' && line.positionals.length === 0) return starting(commandNames);
   return starting(await valueCandidates(command?.positionals?.[line.positionals.length], env));
 }
@@ -111,7 +135,11 @@ export interface CompletionOutput {
 }
 
 /** `stsenv __complete WORD...`: one candidate per line on stdout; never an error on the user's terminal. */
-export async function completeCommandLine(words: readonly string[], commands: readonly CommandTable[], out: CompletionOutput): Promise<number> {
+export async function completeCommandLine(
+  words: readonly string[],
+  commands: readonly CommandTable[],
+  out: CompletionOutput,
+): Promise<number> {
   let found: Candidate[] | Values;
   try {
     found = await completion(words.length === 0 ? [''] : words, commands, out.env);
@@ -138,7 +166,12 @@ const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$
 /** The values that begin with `current`, one a line: searched in one string, natively; per value only when one has a control character. */
 function valueLines({ values, current }: Values): string {
   const all = `\n${values.join('\n')}`;
-  const starting = current === '' ? all : (all.match(new RegExp(`\\n${escapeRegExp(current)}[^\\n]*`, 'g')) ?? []).join('');
+  const starting =
+    current === '' ? all : (all.match(new RegExp(`\\n${escapeRegExp(current)}[^\\n]*`, 'g')) ?? []).join('');
   if (!linesHaveControl(starting)) return starting.slice(1);
-  return starting.slice(1).split('\n').filter((value) => !hasControl(value)).join('\n');
+  return starting
+    .slice(1)
+    .split('\n')
+    .filter((value) => !hasControl(value))
+    .join('\n');
 }

@@ -6,5 +6,10 @@ import { loadCommands } from '../commands/index.js';
 import type { CommandTable } from '../commands/spec.js';
 
 export async function completionTables(): Promise<CommandTable[]> {
-  return (await loadCommands()).map(({ name, describe, options, positionals }) => ({ name, describe, options, ...(positionals && { positionals }) }));
+  return (await loadCommands()).map(({ name, describe, options, positionals }) => ({
+    name,
+    describe,
+    options,
+    ...(positionals && { positionals }),
+  }));
 }

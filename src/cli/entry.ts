@@ -41,7 +41,11 @@ function prerenderedHelp(topic: string, width: () => number): string | undefined
   const file = `${width()}.json`;
   let texts: Record<string, string>;
   try {
-    texts = JSON.parse(typeof STSENV_BUNDLED === 'boolean' ? readBuilt(join(__dirname, 'help', file), 'utf8') : readFileSync(new URL(`../help/${file}`, import.meta.url), 'utf8')) as Record<string, string>;
+    texts = JSON.parse(
+      typeof STSENV_BUNDLED === 'boolean'
+        ? readBuilt(join(__dirname, 'help', file), 'utf8')
+        : readFileSync(new URL(`../help/${file}`, import.meta.url), 'utf8'),
+    ) as Record<string, string>;
   } catch {
     // Not built (running from source), or a width the build did not render: yargs renders it.
     return undefined;
@@ -71,7 +75,9 @@ async function run(args: string[]): Promise<number> {
   }
   // Built, every Tab (the completion scripts' callback) is answered by a bundle of its own: no main.cjs, no command loaded.
   if (instant && args[0] === COMPLETE_COMMAND && typeof STSENV_BUNDLED === 'boolean') {
-    const { completeInstantly } = (await import('../code-cache.js')).requireBundle(join(__dirname, 'complete.cjs')) as typeof import('./complete-instantly.js');
+    const { completeInstantly } = (await import('../code-cache.js')).requireBundle(
+      join(__dirname, 'complete.cjs'),
+    ) as typeof import('./complete-instantly.js');
     return completeInstantly(args.slice(1), process.env, (text) => writeFd(1, text));
   }
   // Built: main.cjs beside this file (a CommonJS bundle: __dirname), with its code cache. From source: the module itself.

@@ -42,7 +42,12 @@ export interface EvalMode {
    * otherwise the exit code, the line RUN_AGAIN written. A credential command
    * yargs could not parse is left to the usual error report.
    */
-  after(argv: Record<string, unknown>, command: AnyCommand | undefined, ctx: Context, parseFailed?: boolean): number | undefined;
+  after(
+    argv: Record<string, unknown>,
+    command: AnyCommand | undefined,
+    ctx: Context,
+    parseFailed?: boolean,
+  ): number | undefined;
 }
 
 /** What STSENV_EVAL (as the Context took it out of the environment) asks for. */
@@ -60,7 +65,10 @@ export function evalMode(requested: string): EvalMode {
       const { INTEGRATIONS, INTEGRATION_NAMES } = await import('../shells/integration.js');
       const wanted = requested.toLowerCase();
       if (!Object.hasOwn(INTEGRATIONS, wanted)) {
-        throw usageError(`${EVAL_VARIABLE} names '${requested}', which has no shell function`, `unset it: the functions of stsenv init set it to one of ${INTEGRATION_NAMES.join(', ')}`);
+        throw usageError(
+          `${EVAL_VARIABLE} names '${requested}', which has no shell function`,
+          `unset it: the functions of stsenv init set it to one of ${INTEGRATION_NAMES.join(', ')}`,
+        );
       }
       // The format's own name (pwsh is powershell): what the command is told to print.
       const { findFormat } = await import('../shells/index.js');
@@ -72,7 +80,8 @@ export function evalMode(requested: string): EvalMode {
 
     after(argv, command, ctx, parseFailed = false) {
       if (argv.help || argv.version) return runAgain(ctx, argv.help ? '--help' : '--version');
-      if (!command?.shellLines) return runAgain(ctx, command ? `${command.name} prints no lines for the shell` : 'no command');
+      if (!command?.shellLines)
+        return runAgain(ctx, command ? `${command.name} prints no lines for the shell` : 'no command');
       if (parseFailed) return undefined;
       if (argv.shell !== undefined) return runAgain(ctx, '--shell was given');
       ctx.debug(`${EVAL_VARIABLE}=${requested}: ${command.name} prints lines for ${format}`);

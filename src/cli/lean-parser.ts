@@ -32,7 +32,8 @@ export function longOption(command: CommandSpec, name: string): OptionDef | unde
 /** `-X` of `command`: the option whose alias is X. */
 export function shortOption(command: CommandSpec, letter: string): OptionDef | undefined {
   for (const [name, spec] of Object.entries(command.options)) if (spec.alias === letter) return { name, spec };
-  for (const [name, spec] of Object.entries(ROOT)) if (spec.alias === letter && !Object.hasOwn(command.options, name)) return { name, spec };
+  for (const [name, spec] of Object.entries(ROOT))
+    if (spec.alias === letter && !Object.hasOwn(command.options, name)) return { name, spec };
   return undefined;
 }
 
@@ -91,7 +92,8 @@ export function leanParse(args: readonly string[], command: CommandSpec): Record
       // `--no-cache`: yargs' negation of a boolean option (when no option is named no-cache).
       const negated = !def && key.startsWith('no-') ? longOption(command, key.slice(3)) : undefined;
       if (negated?.spec.type === 'boolean' && key.length > 4) {
-        if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(negated.name)) return undefined;
+        if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(negated.name))
+          return undefined;
         given.set(negated.name, { spec: negated.spec, values: false });
         continue;
       }
@@ -106,7 +108,8 @@ export function leanParse(args: readonly string[], command: CommandSpec): Record
     if (!def) return undefined;
     if (def.spec.type === 'boolean') {
       // `--flag=false`, `--flag true`: yargs reads these its own way.
-      if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(def.name)) return undefined;
+      if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(def.name))
+        return undefined;
       given.set(def.name, { spec: def.spec, values: true });
       continue;
     }

@@ -28,7 +28,11 @@ export async function main(given: string[], width: () => number): Promise<number
       if (evaluate) return evaluate.after({}, undefined, ctx) ?? 0;
       // Built, the entry answers with the completion bundle (complete-instantly.ts); this is the path from source.
       const { completeCommandLine } = await import('./complete.js');
-      return await completeCommandLine(args.slice(1), await loadCommands(), { env: ctx.env, write: (text) => ctx.stdout.write(text), debug: (message) => ctx.debug(message) });
+      return await completeCommandLine(args.slice(1), await loadCommands(), {
+        env: ctx.env,
+        write: (text) => ctx.stdout.write(text),
+        debug: (message) => ctx.debug(message),
+      });
     }
     args = helpRequest(args) ?? args;
     const answer = await evaluate?.before(args, ctx);

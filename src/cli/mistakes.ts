@@ -31,18 +31,30 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
 
 function unknownOption(option: OptionWord, names: OptionNames, command: AnyCommand | undefined): StsenvError {
   const where = command ? ` for stsenv ${command.name}` : '';
-  const listed = command ? `stsenv ${command.name} --help lists its options` : "stsenv help COMMAND lists a command's options";
+  const listed = command
+    ? `stsenv ${command.name} --help lists its options`
+    : "stsenv help COMMAND lists a command's options";
   const meant = option.typed.startsWith('--') ? nearest(kebab(option.typed.slice(2)), names.names) : undefined;
   return usageError(`unknown option '${option.typed}'${where}`, meant ? `did you mean --${meant}? ${listed}` : listed);
 }
 
 function unknownCommand(name: string, commands: readonly AnyCommand[]): StsenvError {
   if (name === 'help') return usageError("'help' comes first", 'stsenv help [COMMAND]');
-  const meant = nearest(name, commands.map((c) => c.name));
-  return usageError(`unknown command '${name}'`, `${meant ? `did you mean stsenv ${meant}? ` : ''}stsenv help lists the commands`);
+  const meant = nearest(
+    name,
+    commands.map((c) => c.name),
+  );
+  return usageError(
+    `unknown command '${name}'`,
+    `${meant ? `did you mean stsenv ${meant}? ` : ''}stsenv help lists the commands`,
+  );
 }
 
-function positionalMistake(command: AnyCommand, positional: PositionalSpec, value: string | undefined): StsenvError | undefined {
+function positionalMistake(
+  command: AnyCommand,
+  positional: PositionalSpec,
+  value: string | undefined,
+): StsenvError | undefined {
   const takes = positional.choices ?? positional.complete;
   const article = /^[aeiou]/.test(positional.name) ? 'an' : 'a';
   if (value === undefined) {
@@ -54,7 +66,10 @@ function positionalMistake(command: AnyCommand, positional: PositionalSpec, valu
   }
   if (!positional.choices || positional.choices.includes(value)) return undefined;
   const meant = nearest(value, positional.choices);
-  return usageError(`stsenv ${command.name} takes ${alternatives(positional.choices)}, not '${value}'`, meant ? `did you mean stsenv ${command.name} ${meant}?` : undefined);
+  return usageError(
+    `stsenv ${command.name} takes ${alternatives(positional.choices)}, not '${value}'`,
+    meant ? `did you mean stsenv ${command.name} ${meant}?` : undefined,
+  );
 }
 
 /** Reads `args` against every command's table: the command it names, and its first mistake. */
@@ -79,10 +94,22 @@ export function checkCommandLine(args: readonly string[], commands: readonly Any
     const takesValue = option.spec && option.spec.type !== 'boolean' && !option.negated;
     // yargs would make a missing value '' (or NaN) and a later message would quote that, not what was typed.
     if (takesValue && value === undefined) {
-      return { ...check, mistake: usageError(`${option.typed} needs a value`, `for example: stsenv ${command.name} ${option.typed} ${valueExample(option.name!)}`) };
+      return {
+        ...check,
+        mistake: usageError(
+          `${option.typed} needs a value`,
+          `for example: stsenv ${command.name} ${option.typed} ${valueExample(option.name!)}`,
+        ),
+      };
     }
     if (takesValue && option.spec!.type === 'number' && (value!.trim() === '' || !Number.isFinite(Number(value)))) {
-      return { ...check, mistake: usageError(`${option.typed} takes a number, not '${value}'`, NUMBER_HINTS[option.name!] ?? 'give a number') };
+      return {
+        ...check,
+        mistake: usageError(
+          `${option.typed} takes a number, not '${value}'`,
+          NUMBER_HINTS[option.name!] ?? 'give a number',
+        ),
+      };
     }
     if (choices && value !== undefined && !option.negated && !choices.includes(value)) {
       return { ...check, mistake: usageError(`${option.typed} takes ${alternatives(choices)}, not '${value}'`) };
@@ -107,7 +134,14 @@ const NUMBER_HINTS: Record<string, string> = {
 
 /** A value to show in `--NAME needs a value`. */
 function valueExample(name: string): string {
-  const examples: Record<string, string> = { profile: 'NAME', region: 'eu-west-1', timeout: '30', 'max-attempts': '3', duration: '1h', shell: 'bash' };
+  const examples: Record<string, string> = {
+    profile: 'NAME',
+    region: 'eu-west-1',
+    timeout: '30',
+    'max-attempts': '3',
+    duration: '1h',
+    shell: 'bash',
+  };
   return examples[name] ?? 'VALUE';
 }
 
@@ -117,11 +151,18 @@ function valueExample(name: string): string {
  * --profile, or a word after it) starts the command: the hint is the same
  * line with `--` put there.
  */
-function commandWithoutDashes(line: ScannedLine, command: AnyCommand, args: readonly string[]): StsenvError | undefined {
+function commandWithoutDashes(
+  line: ScannedLine,
+  command: AnyCommand,
+  args: readonly string[],
+): StsenvError | undefined {
   const slots = command.positionals?.length ?? 0;
   const byProfile = line.options.some((o) => o.name === 'profile' || o.name === 'session');
   const first = line.positionals.find((p, i) => i >= slots || (byProfile && !p.text.startsWith('arn:')));
   if (!first) return undefined;
   const fixed = [...args.slice(0, first.index), '--', ...args.slice(first.index)].join(' ');
-  return usageError(`stsenv ${command.name} runs the command given after --, and '${first.text}' came before it`, `put -- before the command: stsenv ${fixed}`);
+  return usageError(
+    `stsenv ${command.name} runs the command given after --, and '${first.text}' came before it`,
+    `put -- before the command: stsenv ${fixed}`,
+  );
 }

@@ -9,7 +9,8 @@ declare const STSENV_VERSION: string | undefined;
 export const VERSION = typeof STSENV_VERSION === 'string' ? STSENV_VERSION : '0.0.0-dev';
 
 export const SCRIPT_NAME = 'stsenv';
-export const ROOT_USAGE = 'stsenv <command> [options]\n\nTemporary AWS credentials from STS, printed as lines your shell evaluates.';
+export const ROOT_USAGE =
+  'stsenv <command> [options]\n\nTemporary AWS credentials from STS, printed as lines your shell evaluates.';
 
 /** The hidden command the completion scripts call at each Tab (src/cli/complete.ts). */
 export const COMPLETE_COMMAND = '__complete';
@@ -48,5 +49,10 @@ export function helpRequest(args: readonly string[]): string[] | undefined {
   const rest = args.slice(at + 1);
   // `help help` is the top-level help too.
   const topic = rest.find((arg) => !arg.startsWith('-') && arg !== 'help');
-  return [...args.slice(0, at), ...(topic === undefined ? [] : [topic]), ...rest.filter((arg) => arg.startsWith('-')), '--help'];
+  return [
+    ...args.slice(0, at),
+    ...(topic === undefined ? [] : [topic]),
+    ...rest.filter((arg) => arg.startsWith('-')),
+    '--help',
+  ];
 }

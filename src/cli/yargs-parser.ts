@@ -87,7 +87,12 @@ export function parseWithYargs(args: string[], width: number, commands: readonly
 export async function runWithYargs(args: string[], width: number, ctx: Context, evaluate?: EvalMode): Promise<number> {
   const commands = await loadCommands();
   const { argv, error, output } = parseWithYargs(args, width, commands);
-  const answer = evaluate?.after(argv ?? {}, commands.find((c) => c.name === (argv?._ as unknown[] | undefined)?.[0]), ctx, error !== undefined);
+  const answer = evaluate?.after(
+    argv ?? {},
+    commands.find((c) => c.name === (argv?._ as unknown[] | undefined)?.[0]),
+    ctx,
+    error !== undefined,
+  );
   if (answer !== undefined) return answer;
   if (error) throw usageError(error.message.split('\n')[0]!, 'see stsenv --help');
   if (argv?.version) {
@@ -113,7 +118,8 @@ export async function runWithYargs(args: string[], width: number, ctx: Context, 
 function refuseRepeats(argv: Record<string, unknown>, command: CommandSpec): void {
   for (const [key, value] of Object.entries(argv)) {
     // Long names as typed: kebab-case keys, not their camelCase copies or one-letter aliases.
-    if (!Array.isArray(value) || key === '_' || key.length < 2 || /[A-Z]/.test(key) || command.options[key]?.repeatable) continue;
+    if (!Array.isArray(value) || key === '_' || key.length < 2 || /[A-Z]/.test(key) || command.options[key]?.repeatable)
+      continue;
     throw usageError(`--${key} was given more than once`, 'give it once');
   }
 }

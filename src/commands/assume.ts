@@ -47,12 +47,20 @@ export async function runAssume(options: AssumeOptions, ctx: Context): Promise<n
     if (picked.kind === 'picked') {
       const chosen = { ...options, profile: picked.profile };
       // An SSO profile is an account and role already: its credentials are the answer, as `export --profile` gives them.
-      request = picked.sso ? { kind: 'profile', mfa: mfaRequest(chosen), connection: connectionRequest(chosen), cache: cacheSettings(chosen) } : assumeRoleRequest(chosen);
+      request = picked.sso
+        ? {
+            kind: 'profile',
+            mfa: mfaRequest(chosen),
+            connection: connectionRequest(chosen),
+            cache: cacheSettings(chosen),
+          }
+        : assumeRoleRequest(chosen);
     }
   }
   const result = await resolveCredentials(request, ctx);
   // The picker's profile is part of the request to repeat.
-  const asRequested = request.connection.profile === options.profile ? options : { ...options, profile: request.connection.profile };
+  const asRequested =
+    request.connection.profile === options.profile ? options : { ...options, profile: request.connection.profile };
   await deliver(delivery, { ...result, recorded: recordedOutput('assume', asRequested, ctx, delivery) }, ctx);
   return 0;
 }
@@ -60,7 +68,12 @@ export async function runAssume(options: AssumeOptions, ctx: Context): Promise<n
 export const assumeCommand: CommandSpec<AssumeOptions> = {
   name: 'assume',
   describe: 'Assume a role (AssumeRole) and print the credentials',
-  positionals: [{ name: 'role-arn', describe: 'Role to assume (default: role_arn of --profile; neither, on a terminal: pick a role profile)' }],
+  positionals: [
+    {
+      name: 'role-arn',
+      describe: 'Role to assume (default: role_arn of --profile; neither, on a terminal: pick a role profile)',
+    },
+  ],
   options: OPTIONS,
   shellLines: true,
   examples: [

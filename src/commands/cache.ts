@@ -36,7 +36,9 @@ export function runCache(options: CacheCommandOptions, ctx: Context): number {
     return 0;
   }
   const lines = entries.map((e) => {
-    const what = e.role ? `${e.role}${e.sessionName ? ` as ${e.sessionName}` : ''}` : `session${e.mfaSerial ? ` with MFA ${e.mfaSerial}` : ''}`;
+    const what = e.role
+      ? `${e.role}${e.sessionName ? ` as ${e.sessionName}` : ''}`
+      : `session${e.mfaSerial ? ` with MFA ${e.mfaSerial}` : ''}`;
     // Names come from config files and from the cache's own files: made visible, never obeyed by the terminal.
     return `${printable(e.operation)}\t${printable(what)}\tvia ${printable(e.base)}\t${printable(e.region ?? 'global')}\texpires ${isoSeconds(e.expiration)} (${left(e, now)} left)`;
   });

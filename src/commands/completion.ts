@@ -32,11 +32,19 @@ export function runCompletion(options: CompletionOptions, ctx: Context): number 
   const wanted = options.shell?.toLowerCase();
   const name =
     wanted === undefined
-      ? detectFormat({ env: ctx.env, platform: ctx.platform, parentPid: ctx.parentPid, processName: readLinuxProcessName })
+      ? detectFormat({
+          env: ctx.env,
+          platform: ctx.platform,
+          parentPid: ctx.parentPid,
+          processName: readLinuxProcessName,
+        })
       : (SCRIPT_FORMATS.find((f) => f.name === wanted || f.aliases.includes(wanted))?.name ?? wanted);
   if (!Object.hasOwn(SCRIPTS, name)) {
     const which = options.shell === undefined ? `the shell running stsenv (${name})` : `'${options.shell}'`;
-    throw usageError(`stsenv completion has no script for ${which}`, `name one: stsenv completion ${SCRIPT_FORMATS.map((f) => f.name).join('|')}`);
+    throw usageError(
+      `stsenv completion has no script for ${which}`,
+      `name one: stsenv completion ${SCRIPT_FORMATS.map((f) => f.name).join('|')}`,
+    );
   }
   ctx.stdout.write(shellFile(SCRIPTS[name]!));
   return 0;
@@ -45,7 +53,13 @@ export function runCompletion(options: CompletionOptions, ctx: Context): number 
 export const completionCommand: CommandSpec<CompletionOptions> = {
   name: 'completion',
   describe: 'Print the Tab completion script for your shell: commands, options, formats, profile names',
-  positionals: [{ name: 'shell', complete: COMPLETION_SHELLS, describe: `Shell to complete in: ${COMPLETION_SHELLS.join(', ')} (default: the shell running stsenv)` }],
+  positionals: [
+    {
+      name: 'shell',
+      complete: COMPLETION_SHELLS,
+      describe: `Shell to complete in: ${COMPLETION_SHELLS.join(', ')} (default: the shell running stsenv)`,
+    },
+  ],
   options: {},
   examples: [
     ['eval "$(stsenv completion bash)"', 'In ~/.bashrc (zsh: completion zsh in ~/.zshrc)'],

@@ -23,7 +23,11 @@ const OPTIONS = {
   ...CACHE_OPTIONS,
   ...PROMPT_OPTION,
   session: { type: 'boolean', describe: 'Use GetSessionToken instead of assuming a role' },
-  server: { type: 'boolean', describe: 'Serve the credentials to the command from 127.0.0.1 (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed as they run out' },
+  server: {
+    type: 'boolean',
+    describe:
+      'Serve the credentials to the command from 127.0.0.1 (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed as they run out',
+  },
 } as const satisfies OptionTable;
 
 export type ExecOptions = OptionValues<typeof OPTIONS> & {
@@ -46,7 +50,8 @@ const ASSUME_ONLY: ReadonlyArray<[keyof ExecOptions, string]> = [
 /** The command and its arguments: what came after `--`, exactly as given. */
 export function commandLine(options: ExecOptions): string[] {
   const words = options._.slice(1).map(String);
-  if (words.length === 0) throw usageError('exec needs a command after --', `for example: stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`);
+  if (words.length === 0)
+    throw usageError('exec needs a command after --', `for example: stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`);
   return words;
 }
 
@@ -69,10 +74,14 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
   const [command, ...args] = commandLine(options);
   if (options.session && options.roleArn !== undefined) throw usageError('give a role ARN or --session, not both');
   if (!options.session && options.roleArn === undefined && options.profile === undefined) {
-    throw usageError('exec needs a role ARN, --profile of a role profile, or --session', `for example: stsenv exec ${EXAMPLE_ROLE} -- ${command}`);
+    throw usageError(
+      'exec needs a role ARN, --profile of a role profile, or --session',
+      `for example: stsenv exec ${EXAMPLE_ROLE} -- ${command}`,
+    );
   }
   if (options.session) {
-    for (const [key, flag] of ASSUME_ONLY) if (options[key] !== undefined) throw usageError(`${flag} does not apply to --session`);
+    for (const [key, flag] of ASSUME_ONLY)
+      if (options[key] !== undefined) throw usageError(`${flag} does not apply to --session`);
   }
   // Every check that needs no network comes first.
   const request = options.session ? sessionTokenRequest(options) : assumeRoleRequest(options);
@@ -91,8 +100,16 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
     }
   }
   const { credentials, region, roleArn } = await resolveCredentials(request, ctx);
-  const change = credentialEnv({ credentials, region, roleArn, profileName: '', regionIsUsers: regionIsUsers(region, ctx.env) });
-  ctx.debug(`running ${command} with ${change.set.map(([name]) => name).join(', ')} set and ${change.clear.join(', ')} removed`);
+  const change = credentialEnv({
+    credentials,
+    region,
+    roleArn,
+    profileName: '',
+    regionIsUsers: regionIsUsers(region, ctx.env),
+  });
+  ctx.debug(
+    `running ${command} with ${change.set.map(([name]) => name).join(', ')} set and ${change.clear.join(', ')} removed`,
+  );
   return runChild(command!, args, childEnv(ctx.env, change), ctx);
 }
 
@@ -105,8 +122,14 @@ export const execCommand: CommandSpec<ExecOptions> = {
   usage: 'stsenv exec <role-arn> [options] -- COMMAND [ARGS...]\nstsenv exec --session [options] -- COMMAND [ARGS...]',
   examples: [
     [`stsenv exec ${EXAMPLE_ROLE} -- aws s3 ls`, 'One command as the role'],
-    ['stsenv exec --server --profile prod-admin -- terraform apply', 'Credentials renewed for as long as the command runs'],
-    ['stsenv exec --session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456 -- terraform apply', 'With an MFA session'],
+    [
+      'stsenv exec --server --profile prod-admin -- terraform apply',
+      'Credentials renewed for as long as the command runs',
+    ],
+    [
+      'stsenv exec --session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456 -- terraform apply',
+      'With an MFA session',
+    ],
   ],
   epilogue:
     'The command runs without a shell, with stdin, stdout and stderr shared and SIGINT, SIGTERM and SIGHUP passed on. ' +

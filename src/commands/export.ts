@@ -2,10 +2,24 @@ import type { CommandSpec, OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { deliver, planDelivery } from '../delivery.js';
 import { resolveCredentials } from '../engine/index.js';
-import { CACHE_OPTIONS, CONNECTION_OPTIONS, MFA_OPTIONS, OUTPUT_OPTIONS, PROMPT_OPTION, WRITE_PROFILE_OPTION } from './option-groups.js';
+import {
+  CACHE_OPTIONS,
+  CONNECTION_OPTIONS,
+  MFA_OPTIONS,
+  OUTPUT_OPTIONS,
+  PROMPT_OPTION,
+  WRITE_PROFILE_OPTION,
+} from './option-groups.js';
 import { cacheSettings, connectionRequest, mfaRequest } from './requests.js';
 
-const OPTIONS = { ...OUTPUT_OPTIONS, ...CONNECTION_OPTIONS, ...MFA_OPTIONS, ...CACHE_OPTIONS, ...PROMPT_OPTION, ...WRITE_PROFILE_OPTION } as const;
+const OPTIONS = {
+  ...OUTPUT_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  ...MFA_OPTIONS,
+  ...CACHE_OPTIONS,
+  ...PROMPT_OPTION,
+  ...WRITE_PROFILE_OPTION,
+} as const;
 
 export type ExportOptions = OptionValues<typeof OPTIONS>;
 

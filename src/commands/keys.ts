@@ -24,7 +24,12 @@ export async function runKeys(options: KeysOptions, ctx: Context): Promise<numbe
   const request = connectionRequest(options);
   return runKeysAction({ action, profile: options.profile, all: options.all, json: options.json }, ctx, async () => {
     const { removeSectionKeys, sectionKeys, updateCredentialsFile } = await import('../config/credentials-file.js');
-    return { verify: (keys, profile) => verifyKeys(keys, profile, request, ctx), removeSectionKeys, sectionKeys, updateCredentialsFile };
+    return {
+      verify: (keys, profile) => verifyKeys(keys, profile, request, ctx),
+      removeSectionKeys,
+      sectionKeys,
+      updateCredentialsFile,
+    };
   });
 }
 

@@ -17,10 +17,20 @@ export const OUTPUT_OPTIONS = {
 } as const satisfies OptionTable;
 
 export const CONNECTION_OPTIONS = {
-  region: { type: 'string', describe: 'AWS region for STS (default: AWS_REGION, AWS_DEFAULT_REGION, the profile, else the global endpoint)' },
+  region: {
+    type: 'string',
+    describe: 'AWS region for STS (default: AWS_REGION, AWS_DEFAULT_REGION, the profile, else the global endpoint)',
+  },
   'endpoint-url': { type: 'string', describe: 'STS endpoint URL (default: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL)' },
-  profile: { type: 'string', describe: 'Profile for the base credentials (default: the SDK chain)', complete: 'profiles' },
-  'max-attempts': { type: 'number', describe: 'Attempts per request, retries included (default: AWS_MAX_ATTEMPTS or 3)' },
+  profile: {
+    type: 'string',
+    describe: 'Profile for the base credentials (default: the SDK chain)',
+    complete: 'profiles',
+  },
+  'max-attempts': {
+    type: 'number',
+    describe: 'Attempts per request, retries included (default: AWS_MAX_ATTEMPTS or 3)',
+  },
   timeout: { type: 'number', describe: 'Seconds to wait for STS in total, retries included (default 30)' },
 } as const satisfies OptionTable;
 
@@ -55,14 +65,29 @@ export const DEFAULT_MIN_REMAINING = '5m';
 export const CACHE_OPTIONS = {
   cache: { type: 'boolean', describe: 'Reuse and keep credentials in the cache (--no-cache: neither)' },
   refresh: { type: 'boolean', describe: 'Ask STS again even if the cache has credentials' },
-  'min-remaining': { type: 'string', describe: `Reuse cached credentials only with more than this left (default ${DEFAULT_MIN_REMAINING})` },
+  'min-remaining': {
+    type: 'string',
+    describe: `Reuse cached credentials only with more than this left (default ${DEFAULT_MIN_REMAINING})`,
+  },
 } as const satisfies OptionTable;
 
 export const PROMPT_OPTION = {
-  prompt: { type: 'boolean', describe: 'Ask on the terminal when needed: an MFA code, or (assume) a profile from the picker (--no-prompt: fail instead)' },
+  prompt: {
+    type: 'boolean',
+    describe:
+      'Ask on the terminal when needed: an MFA code, or (assume) a profile from the picker (--no-prompt: fail instead)',
+  },
 } as const satisfies OptionTable;
 
 export const WRITE_PROFILE_OPTION = {
-  'write-profile': { type: 'string', describe: 'Write the credentials as this profile in the shared credentials file instead of printing them', complete: 'profiles' },
-  force: { type: 'boolean', describe: 'With --write-profile: write even when the config makes that profile a role, SSO or credential_process profile' },
+  'write-profile': {
+    type: 'string',
+    describe: 'Write the credentials as this profile in the shared credentials file instead of printing them',
+    complete: 'profiles',
+  },
+  force: {
+    type: 'boolean',
+    describe:
+      'With --write-profile: write even when the config makes that profile a role, SSO or credential_process profile',
+  },
 } as const satisfies OptionTable;

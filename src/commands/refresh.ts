@@ -17,7 +17,8 @@ function requestFor(recorded: RecordedRequest, ctx: Context): CredentialRequest 
   const options = { ...recorded.options, refresh: true };
   switch (recorded.command) {
     case 'assume':
-      if (options.roleArn === undefined && options.profile === undefined) throw usageError(`${REQUEST_VARIABLE} names no role and no profile`, 'run stsenv assume ROLE again');
+      if (options.roleArn === undefined && options.profile === undefined)
+        throw usageError(`${REQUEST_VARIABLE} names no role and no profile`, 'run stsenv assume ROLE again');
       return assumeRoleRequest(options);
     case 'session':
       return sessionTokenRequest(options);
@@ -56,17 +57,24 @@ export async function runRefresh(options: RefreshOptions, ctx: Context): Promise
     result = await resolveCredentials(requestFor(recorded, fresh), fresh);
   } catch (error) {
     if (!(error instanceof StsenvError)) throw error;
-    throw new StsenvError(`could not refresh ${recorded.label}: ${error.message}${keeping}`, error.exitCode, { hint: error.hint, code: error.code, cause: error });
+    throw new StsenvError(`could not refresh ${recorded.label}: ${error.message}${keeping}`, error.exitCode, {
+      hint: error.hint,
+      code: error.code,
+      cause: error,
+    });
   }
   await deliver(delivery, { ...result, recorded: { request: text, label: recorded.label } }, ctx);
   const until = result.credentials.expiration;
-  ctx.stderr.write(`stsenv: refreshed ${recorded.label}${until ? ` until ${isoSeconds(until)} (${timeLeft(until, ctx.now())} left)` : ''}\n`);
+  ctx.stderr.write(
+    `stsenv: refreshed ${recorded.label}${until ? ` until ${isoSeconds(until)} (${timeLeft(until, ctx.now())} left)` : ''}\n`,
+  );
   return 0;
 }
 
 export const refreshCommand: CommandSpec<RefreshOptions> = {
   name: 'refresh',
-  describe: 'Repeat the request of the credentials in this shell (recorded by the stsenv init function) and print new ones',
+  describe:
+    'Repeat the request of the credentials in this shell (recorded by the stsenv init function) and print new ones',
   options: OUTPUT_OPTIONS,
   shellLines: true,
   examples: [

@@ -6,7 +6,15 @@
 import { readFileSync } from 'node:fs';
 import type { OptionValues } from './spec.js';
 import { durationFor, parseDurationSeconds } from '../duration.js';
-import type { AssumeRoleRequest, CacheSettings, ConnectionRequest, MfaRequest, RoleFields, SessionTokenRequest, WebIdentityRequest } from '../engine/index.js';
+import type {
+  AssumeRoleRequest,
+  CacheSettings,
+  ConnectionRequest,
+  MfaRequest,
+  RoleFields,
+  SessionTokenRequest,
+  WebIdentityRequest,
+} from '../engine/index.js';
 import { failure, usageError } from '../errors.js';
 import {
   checkRoleArn,
@@ -35,11 +43,19 @@ export type ConnectionOptions = OptionValues<typeof CONNECTION_OPTIONS>;
 export type CacheOptions = OptionValues<typeof CACHE_OPTIONS>;
 export type MfaOptions = OptionValues<typeof MFA_OPTIONS> & OptionValues<typeof PROMPT_OPTION>;
 type DurationOptions = OptionValues<ReturnType<typeof durationOption>>;
-export type RoleOptions = OptionValues<typeof SESSION_NAME_OPTION> & DurationOptions & OptionValues<typeof ROLE_REQUEST_OPTIONS>;
+export type RoleOptions = OptionValues<typeof SESSION_NAME_OPTION> &
+  DurationOptions &
+  OptionValues<typeof ROLE_REQUEST_OPTIONS>;
 
 /** Checked later, by the engine, against the environment too. */
 export function connectionRequest(options: ConnectionOptions): ConnectionRequest {
-  return { region: options.region, endpointUrl: options.endpointUrl, profile: options.profile, maxAttempts: options.maxAttempts, timeout: options.timeout };
+  return {
+    region: options.region,
+    endpointUrl: options.endpointUrl,
+    profile: options.profile,
+    maxAttempts: options.maxAttempts,
+    timeout: options.timeout,
+  };
 }
 
 export function cacheSettings(options: CacheOptions): CacheSettings {
@@ -67,7 +83,9 @@ export function readPolicy(value: string): string {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     // A file error, as the exit-code table says: 1.
-    throw failure(`cannot read --policy file '${path}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { hint: 'give a readable JSON file as --policy @FILE' });
+    throw failure(`cannot read --policy file '${path}': ${(error as NodeJS.ErrnoException).code ?? 'error'}`, {
+      hint: 'give a readable JSON file as --policy @FILE',
+    });
   }
   return checkPolicyDocument(text, `file '${path}'`);
 }
@@ -86,16 +104,33 @@ export function roleFields(options: RoleOptions): RoleFields {
   return fields;
 }
 
-export function assumeRoleRequest(options: RoleOptions & MfaOptions & CacheOptions & ConnectionOptions & { roleArn?: string }): AssumeRoleRequest {
+export function assumeRoleRequest(
+  options: RoleOptions & MfaOptions & CacheOptions & ConnectionOptions & { roleArn?: string },
+): AssumeRoleRequest {
   const cache = cacheSettings(options);
   const fields = roleFields(options);
-  return { kind: 'assume-role', roleArn: options.roleArn, fields, mfa: mfaRequest(options), connection: connectionRequest(options), cache };
+  return {
+    kind: 'assume-role',
+    roleArn: options.roleArn,
+    fields,
+    mfa: mfaRequest(options),
+    connection: connectionRequest(options),
+    cache,
+  };
 }
 
-export function sessionTokenRequest(options: DurationOptions & MfaOptions & CacheOptions & ConnectionOptions): SessionTokenRequest {
+export function sessionTokenRequest(
+  options: DurationOptions & MfaOptions & CacheOptions & ConnectionOptions,
+): SessionTokenRequest {
   const cache = cacheSettings(options);
   const durationSeconds = durationFor('GetSessionToken', options.duration ?? '12h');
-  return { kind: 'session-token', durationSeconds, mfa: mfaRequest(options), connection: connectionRequest(options), cache };
+  return {
+    kind: 'session-token',
+    durationSeconds,
+    mfa: mfaRequest(options),
+    connection: connectionRequest(options),
+    cache,
+  };
 }
 
 /** What web-identity (and a refresh of it) takes: its own options besides the shared groups. */
@@ -111,13 +146,18 @@ export type WebIdentityOptions = ConnectionOptions &
  * local user can read it: README recommends a file or stdin.
  */
 function readToken(options: WebIdentityOptions, env: NodeJS.ProcessEnv): string {
-  if (options.token !== undefined && options.tokenFile !== undefined) throw usageError('give --token or --token-file, not both');
+  if (options.token !== undefined && options.tokenFile !== undefined)
+    throw usageError('give --token or --token-file, not both');
   if (options.token !== undefined) {
     if (options.token.trim() === '') throw usageError('--token is empty');
     return options.token.trim();
   }
   const path = options.tokenFile ?? env.AWS_WEB_IDENTITY_TOKEN_FILE;
-  if (!path) throw usageError('web-identity needs a token', 'pass --token-file FILE or --token TOKEN (or set AWS_WEB_IDENTITY_TOKEN_FILE)');
+  if (!path)
+    throw usageError(
+      'web-identity needs a token',
+      'pass --token-file FILE or --token TOKEN (or set AWS_WEB_IDENTITY_TOKEN_FILE)',
+    );
   const option = options.tokenFile !== undefined ? '--token-file' : 'AWS_WEB_IDENTITY_TOKEN_FILE';
   const fromStdin = path === '-' && options.tokenFile !== undefined;
   const source = fromStdin ? 'standard input (--token-file -)' : `${option} '${path}'`;
@@ -128,7 +168,11 @@ function readToken(options: WebIdentityOptions, env: NodeJS.ProcessEnv): string 
     // A file error, as the exit-code table says: 1.
     throw failure(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
-  if (token === '') throw usageError(`${source} is empty`, fromStdin ? 'pipe the token in: ... | stsenv web-identity ROLE --token-file -' : undefined);
+  if (token === '')
+    throw usageError(
+      `${source} is empty`,
+      fromStdin ? 'pipe the token in: ... | stsenv web-identity ROLE --token-file -' : undefined,
+    );
   return token;
 }
 
@@ -136,7 +180,8 @@ function readToken(options: WebIdentityOptions, env: NodeJS.ProcessEnv): string 
 export function webIdentityRequest(options: WebIdentityOptions, env: NodeJS.ProcessEnv): WebIdentityRequest {
   const cache = cacheSettings(options);
   const roleArn = options.roleArn ?? env.AWS_ROLE_ARN;
-  if (!roleArn) throw usageError('web-identity needs a role ARN', 'pass it as the first argument (or set AWS_ROLE_ARN)');
+  if (!roleArn)
+    throw usageError('web-identity needs a role ARN', 'pass it as the first argument (or set AWS_ROLE_ARN)');
   const sessionName = options.sessionName ?? env.AWS_ROLE_SESSION_NAME;
   return {
     kind: 'web-identity',
@@ -148,4 +193,3 @@ export function webIdentityRequest(options: WebIdentityOptions, env: NodeJS.Proc
     cache,
   };
 }
-

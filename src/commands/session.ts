@@ -3,7 +3,15 @@ import type { Context } from '../context.js';
 import { deliver, planDelivery } from '../delivery.js';
 import { resolveCredentials } from '../engine/index.js';
 import { recordedOutput } from './recorded-request.js';
-import { CACHE_OPTIONS, CONNECTION_OPTIONS, durationOption, MFA_OPTIONS, OUTPUT_OPTIONS, PROMPT_OPTION, WRITE_PROFILE_OPTION } from './option-groups.js';
+import {
+  CACHE_OPTIONS,
+  CONNECTION_OPTIONS,
+  durationOption,
+  MFA_OPTIONS,
+  OUTPUT_OPTIONS,
+  PROMPT_OPTION,
+  WRITE_PROFILE_OPTION,
+} from './option-groups.js';
 import { sessionTokenRequest } from './requests.js';
 
 const OPTIONS = {
@@ -31,6 +39,11 @@ export const sessionCommand: CommandSpec<SessionOptions> = {
   describe: 'Get a session token (GetSessionToken), with MFA if you give it',
   options: OPTIONS,
   shellLines: true,
-  examples: [['eval "$(stsenv session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456)"', 'An MFA session for 12 hours']],
+  examples: [
+    [
+      'eval "$(stsenv session --mfa-serial arn:aws:iam::123456789012:mfa/me --token-code 123456)"',
+      'An MFA session for 12 hours',
+    ],
+  ],
   run: runSession,
 };

@@ -3,7 +3,14 @@ import type { Context } from '../context.js';
 import { deliver, planDelivery } from '../delivery.js';
 import { resolveCredentials } from '../engine/index.js';
 import { recordedOutput } from './recorded-request.js';
-import { CACHE_OPTIONS, CONNECTION_OPTIONS, durationOption, OUTPUT_OPTIONS, SESSION_NAME_OPTION, WRITE_PROFILE_OPTION } from './option-groups.js';
+import {
+  CACHE_OPTIONS,
+  CONNECTION_OPTIONS,
+  durationOption,
+  OUTPUT_OPTIONS,
+  SESSION_NAME_OPTION,
+  WRITE_PROFILE_OPTION,
+} from './option-groups.js';
 import { webIdentityRequest } from './requests.js';
 
 const OPTIONS = {
@@ -13,7 +20,10 @@ const OPTIONS = {
   ...durationOption('1h'),
   ...CACHE_OPTIONS,
   ...WRITE_PROFILE_OPTION,
-  'token-file': { type: 'string', describe: 'File holding the OIDC token, - for standard input (default: AWS_WEB_IDENTITY_TOKEN_FILE)' },
+  'token-file': {
+    type: 'string',
+    describe: 'File holding the OIDC token, - for standard input (default: AWS_WEB_IDENTITY_TOKEN_FILE)',
+  },
   token: { type: 'string', describe: 'The OIDC token itself (visible in the process list: prefer --token-file)' },
 } as const satisfies OptionTable;
 
@@ -34,7 +44,10 @@ export const webIdentityCommand: CommandSpec<WebIdentityOptions> = {
   shellLines: true,
   examples: [
     [`eval "$(stsenv web-identity ${EXAMPLE_ROLE} --token-file /var/run/secrets/token)"`, 'In CI'],
-    [`printf '%s' "$OIDC_TOKEN" | stsenv web-identity ${EXAMPLE_ROLE} --token-file - --shell json`, 'The token from standard input (printf is a shell builtin: no process shows it)'],
+    [
+      `printf '%s' "$OIDC_TOKEN" | stsenv web-identity ${EXAMPLE_ROLE} --token-file - --shell json`,
+      'The token from standard input (printf is a shell builtin: no process shows it)',
+    ],
   ],
   run: runWebIdentity,
 };

@@ -22,7 +22,12 @@ export type WhoamiOptions = OptionValues<typeof OPTIONS>;
  * name, cache, MFA prompt). For people, or --json for programs.
  */
 export async function runWhoami(options: WhoamiOptions, ctx: Context): Promise<number> {
-  const request = { kind: 'profile', mfa: mfaRequest(options), connection: connectionRequest(options), cache: cacheSettings(options) } as const;
+  const request = {
+    kind: 'profile',
+    mfa: mfaRequest(options),
+    connection: connectionRequest(options),
+    cache: cacheSettings(options),
+  } as const;
   const who = await callerIdentity(request, ctx);
   const text = options.json
     ? `${JSON.stringify({ Account: who.account, Arn: who.arn, UserId: who.userId })}\n`
@@ -49,7 +54,10 @@ export const whoamiCommand: CommandSpec<WhoamiOptions> = {
   options: OPTIONS,
   examples: [
     ['stsenv whoami', 'Who the current credentials are'],
-    ['stsenv whoami --profile deploy', "The role profile deploy's identity, assumed as stsenv assume --profile deploy would"],
+    [
+      'stsenv whoami --profile deploy',
+      "The role profile deploy's identity, assumed as stsenv assume --profile deploy would",
+    ],
   ],
   run: runWhoami,
 };

@@ -36,7 +36,9 @@ const KEY_LINE = /^\s*([^=\s#;][^=]*?)\s*=/;
  */
 export function replaceSection(text: string, name: string, credentials: Credentials): string {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const values = iniEntries(credentials, (key, why) => usageError(`cannot write ${key} to the credentials file: it contains ${why}`));
+  const values = iniEntries(credentials, (key, why) =>
+    usageError(`cannot write ${key} to the credentials file: it contains ${why}`),
+  );
   const wanted = new Map(values);
 
   const lines = text === '' ? [] : text.split(/\r?\n/);
@@ -44,7 +46,8 @@ export function replaceSection(text: string, name: string, credentials: Credenti
   const start = lines.findIndex((line) => SECTION.exec(line)?.[1] === name);
   if (start === -1) {
     const block = [`[${name}]`, ...values.map(([key, value]) => `${key} = ${value}`)];
-    const out = lines.length > 0 && lines[lines.length - 1]!.trim() !== '' ? [...lines, '', ...block] : [...lines, ...block];
+    const out =
+      lines.length > 0 && lines[lines.length - 1]!.trim() !== '' ? [...lines, '', ...block] : [...lines, ...block];
     return out.join(eol) + eol;
   }
   let end = lines.findIndex((line, i) => i > start && SECTION.test(line));
@@ -90,21 +93,32 @@ function checkedTarget(path: string, what: string, io: CredentialsFileIo): strin
   const { local } = io;
   const link = lstatOrUndefined(path);
   const linked = link?.isSymbolicLink() ? linkProblem(link, local) : undefined;
-  if (linked) throw failure(`refusing to write ${what} to ${path}: it ${linked.why}`, { hint: 'remove the link, or point the variable that names the file at a file of yours' });
+  if (linked)
+    throw failure(`refusing to write ${what} to ${path}: it ${linked.why}`, {
+      hint: 'remove the link, or point the variable that names the file at a file of yours',
+    });
   const file = targetPath(path);
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw failure(`cannot create ${dirname(file)} for the ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw failure(
+      `cannot create ${dirname(file)} for the ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   for (const folder of new Set([dirname(path), dirname(file)])) {
     const problem = folderProblem(folder, local);
-    if (problem) throw failure(`refusing to write ${what} in ${folder}: it ${problem.why}`, { hint: 'keep the file in a folder of yours (chmod 700), or use the sticky bit (chmod +t) on a shared one' });
+    if (problem)
+      throw failure(`refusing to write ${what} in ${folder}: it ${problem.why}`, {
+        hint: 'keep the file in a folder of yours (chmod 700), or use the sticky bit (chmod +t) on a shared one',
+      });
   }
   const stats = lstatOrUndefined(file);
   if (stats) {
     const problem = fileProblem(stats, local);
-    if (problem?.refuse) throw failure(`refusing to write ${what} to ${file}: it ${problem.why}`, { hint: `remove it, or make it yours with mode 600 (chmod 600 ${file})` });
+    if (problem?.refuse)
+      throw failure(`refusing to write ${what} to ${file}: it ${problem.why}`, {
+        hint: `remove it, or make it yours with mode 600 (chmod 600 ${file})`,
+      });
     if (problem) io.warn(`${file} ${problem.why}; it will be written with mode 600`);
   }
   return file;
@@ -115,7 +129,12 @@ function checkedTarget(path: string, what: string, io: CredentialsFileIo): strin
  * `change`'s text renamed into place whole with mode 0600; undefined or the
  * same text leaves the file as it is (not a byte written).
  */
-async function rewriteLocked(file: string, what: string, change: (text: string) => string | undefined, local: LocalProcess): Promise<void> {
+async function rewriteLocked(
+  file: string,
+  what: string,
+  change: (text: string) => string | undefined,
+  local: LocalProcess,
+): Promise<void> {
   try {
     await withLock(file, local, () => {
       const { text = '', problem } = readTrusted(file, local, MAX_BYTES.sharedFile);
@@ -124,12 +143,16 @@ async function rewriteLocked(file: string, what: string, change: (text: string) 
       if (next !== undefined && next !== text) writeFileAtomic(file, next, local);
       // Temp files of writers killed before their rename.
       for (const entry of readdirSync(dirname(file))) {
-        if (entry.startsWith(`.${basename(file)}.tmp-`) && isAbandonedTemp(entry, local)) unlinkQuietly(join(dirname(file), entry));
+        if (entry.startsWith(`.${basename(file)}.tmp-`) && isAbandonedTemp(entry, local))
+          unlinkQuietly(join(dirname(file), entry));
       }
     });
   } catch (error) {
     if (error instanceof Error && error.name === 'StsenvError') throw error;
-    throw failure(`cannot write ${what} to ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    throw failure(
+      `cannot write ${what} to ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      { cause: error },
+    );
   }
 }
 
@@ -142,7 +165,11 @@ export async function writeProfile(name: string, credentials: Credentials, io: C
  * (mode 600); `edit` returning undefined leaves the file alone. Returns the file written;
  * `purpose` (the command) is named in the debug line.
  */
-export async function updateCredentialsFile(io: CredentialsFileIo, purpose: string, edit: (text: string) => string | undefined): Promise<string> {
+export async function updateCredentialsFile(
+  io: CredentialsFileIo,
+  purpose: string,
+  edit: (text: string) => string | undefined,
+): Promise<string> {
   const file = checkedTarget(credentialsFilePath(io.env), 'credentials', io);
   io.debug?.(`${purpose}: rewriting ${file} under its lock`);
   await rewriteLocked(file, 'credentials', edit, io.local);
@@ -156,7 +183,11 @@ export async function updateCredentialsFile(io: CredentialsFileIo, purpose: stri
  * current text ('' when there is none) and gives the new one, or undefined
  * to leave the file as it is (not a byte written).
  */
-export async function updateFileLocked(path: string, change: (text: string) => string | undefined, io: CredentialsFileIo): Promise<void> {
+export async function updateFileLocked(
+  path: string,
+  change: (text: string) => string | undefined,
+  io: CredentialsFileIo,
+): Promise<void> {
   await rewriteLocked(checkedTarget(path, 'the file', io), 'the file', change, io.local);
 }
 

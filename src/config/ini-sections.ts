@@ -49,7 +49,10 @@ const HEADER_END = String.raw`(?:[^\s]|[^\S\n](?![;#]))*\][^\S\n]*(?:(?<=\s)[;#]
  * without its closing `]` (group 1 is set), or a line that is not indented
  * and has no `=` or `:` before its comment.
  */
-const MALFORMED = new RegExp(String.raw`\n(?:[^\S\n]*\[(?!${HEADER_END})()|[=:]|[^\s[#;=:](?:[^\s=:]|[^\S\n](?![;#]))*(?=[^\S\n][;#]|\n|$))`, 'g');
+const MALFORMED = new RegExp(
+  String.raw`\n(?:[^\S\n]*\[(?!${HEADER_END})()|[=:]|[^\s[#;=:](?:[^\s=:]|[^\S\n](?![;#]))*(?=[^\S\n][;#]|\n|$))`,
+  'g',
+);
 /** Before the first header: a line that is neither blank nor a comment. */
 const SETTING = /\n[^\s#;]/;
 /** A header whose name the loader refuses: it then reads the whole file as empty. */
@@ -74,7 +77,9 @@ const AFTER_HEADER = String.raw`(?=\][^\S\n]*\n[^\S\n]*[^\s=#;[](?:[^\s=]|[^\S\n
 const NAME = String.raw`[\w\-@+.%:/]+`;
 const CREDENTIALS_NAME = String.raw`[^\s[\]#;"']+`;
 const NOT_PLAIN = {
-  config: new RegExp(String.raw`\n(?!\[profile ${NAME}${AFTER_HEADER}|\[default${AFTER_HEADER}|\[(?:sso-session|services) ${NAME}\][^\S\n]*(?:\n|$))[^\S\n]*\[`),
+  config: new RegExp(
+    String.raw`\n(?!\[profile ${NAME}${AFTER_HEADER}|\[default${AFTER_HEADER}|\[(?:sso-session|services) ${NAME}\][^\S\n]*(?:\n|$))[^\S\n]*\[`,
+  ),
   credentials: new RegExp(String.raw`\n(?!\[${CREDENTIALS_NAME}${AFTER_HEADER})[^\S\n]*\[`),
 };
 const PLAIN_NAMED = {
@@ -182,7 +187,8 @@ export class IniSections {
     MALFORMED.lastIndex = first;
     const bad = MALFORMED.exec(text);
     if (!bad) return undefined;
-    const why = bad[1] !== undefined ? 'a section header without its closing ]' : "neither a [section] header nor 'key = value'";
+    const why =
+      bad[1] !== undefined ? 'a section header without its closing ]' : "neither a [section] header nor 'key = value'";
     return { line: lineOf(text, bad.index), why };
   }
 
@@ -218,7 +224,8 @@ export class IniSections {
   values(key: string): SectionData | undefined {
     if (this.parsed.has(key)) return this.parsed.get(key);
     let data: SectionData | undefined;
-    for (const section of this.sectionsOf(key)) data = parseBody(this.text.slice(section.bodyStart + 1, section.end), data);
+    for (const section of this.sectionsOf(key))
+      data = parseBody(this.text.slice(section.bodyStart + 1, section.end), data);
     this.parsed.set(key, data);
     return data;
   }
@@ -240,7 +247,8 @@ export class IniSections {
     for (let i = 0; i < lines.length; i++) {
       const key = sectionKey(lines[i]!);
       if (key === undefined || order.has(key) || key in Object.prototype) continue;
-      if (allHaveValues || VALUE_LINE.test(text.slice(starts[i]! + 1 + lines[i]!.length, starts[i + 1] ?? text.length))) order.add(key);
+      if (allHaveValues || VALUE_LINE.test(text.slice(starts[i]! + 1 + lines[i]!.length, starts[i + 1] ?? text.length)))
+        order.add(key);
     }
     return keyOrder(order);
   }

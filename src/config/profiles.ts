@@ -52,10 +52,18 @@ export function isRoleProfile(data: ProfileData | undefined): boolean {
 }
 
 /** A profile whose keys are only in the keystore exists, with no settings in the files. */
-export function requireProfile(profiles: ProfileSource, name: string, why = '--profile', keystore: KeystoreLookup = noKeystore): ProfileData {
+export function requireProfile(
+  profiles: ProfileSource,
+  name: string,
+  why = '--profile',
+  keystore: KeystoreLookup = noKeystore,
+): ProfileData {
   const data = profiles.profile(name) ?? (keystore(name) !== undefined ? {} : undefined);
   if (!data) {
-    throw usageError(`${why} names profile '${name}', which is not in the AWS config or credentials file`, 'check the name, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE');
+    throw usageError(
+      `${why} names profile '${name}', which is not in the AWS config or credentials file`,
+      'check the name, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE',
+    );
   }
   return data;
 }
@@ -91,7 +99,9 @@ function processRoot(name: string, data: ProfileData): RootSource | undefined {
 /** What gives a profile that assumes no role its credentials. */
 export function ownRoot(name: string, data: ProfileData, keystore: KeystoreLookup = noKeystore): RootSource {
   // Keys in the keystore stand where keys in the file would: before a credential_process.
-  return staticRoot(name, data) ?? keystoreRoot(name, keystore) ?? processRoot(name, data) ?? { kind: 'sdk', profile: name };
+  return (
+    staticRoot(name, data) ?? keystoreRoot(name, keystore) ?? processRoot(name, data) ?? { kind: 'sdk', profile: name }
+  );
 }
 
 function roleHop(name: string, data: ProfileData): RoleHop {
@@ -110,15 +120,25 @@ function roleHop(name: string, data: ProfileData): RoleHop {
   if (data.duration_seconds) {
     const seconds = Number(data.duration_seconds);
     if (!/^\d+$/.test(data.duration_seconds.trim()) || seconds < 900 || seconds > 43_200) {
-      throw usageError(`invalid duration_seconds ${where}: '${data.duration_seconds}'`, 'give seconds from 900 to 43200');
+      throw usageError(
+        `invalid duration_seconds ${where}: '${data.duration_seconds}'`,
+        'give seconds from 900 to 43200',
+      );
     }
     hop.durationSeconds = seconds;
   }
   if (data.region) hop.region = data.region;
   if (data.saml_assertion_process?.trim()) {
     const principal = data.saml_principal_arn?.trim();
-    if (!principal) throw usageError(`profile '${name}' has saml_assertion_process but no saml_principal_arn`, 'add saml_principal_arn = arn:aws:iam::ACCOUNT:saml-provider/NAME');
-    hop.saml = { principalArn: checkSamlProviderArn(principal, `saml_principal_arn ${where}`), command: data.saml_assertion_process.trim() };
+    if (!principal)
+      throw usageError(
+        `profile '${name}' has saml_assertion_process but no saml_principal_arn`,
+        'add saml_principal_arn = arn:aws:iam::ACCOUNT:saml-provider/NAME',
+      );
+    hop.saml = {
+      principalArn: checkSamlProviderArn(principal, `saml_principal_arn ${where}`),
+      command: data.saml_assertion_process.trim(),
+    };
   }
   return hop;
 }
@@ -128,7 +148,11 @@ function roleHop(name: string, data: ProfileData): RoleHop {
  * source_profile and has keys uses its own keys, as the AWS CLI does; any
  * other repeat is a loop.
  */
-export function resolveChain(profiles: ProfileSource, name: string, keystore: KeystoreLookup = noKeystore): ProfileChain {
+export function resolveChain(
+  profiles: ProfileSource,
+  name: string,
+  keystore: KeystoreLookup = noKeystore,
+): ProfileChain {
   const hops: RoleHop[] = [];
   const seen: string[] = [];
   let current = name;
@@ -142,7 +166,11 @@ export function resolveChain(profiles: ProfileSource, name: string, keystore: Ke
     const source = data.source_profile;
     const credentialSource = data.credential_source;
     if (hops[hops.length - 1]!.saml) {
-      if (source || credentialSource) throw usageError(`profile '${current}' has saml_assertion_process and ${source ? 'source_profile' : 'credential_source'}`, 'keep one of them: a SAML profile needs no other credentials');
+      if (source || credentialSource)
+        throw usageError(
+          `profile '${current}' has saml_assertion_process and ${source ? 'source_profile' : 'credential_source'}`,
+          'keep one of them: a SAML profile needs no other credentials',
+        );
       return { root: { kind: 'saml', profile: current }, hops: hops.reverse() };
     }
     if (source && credentialSource) {
@@ -150,21 +178,33 @@ export function resolveChain(profiles: ProfileSource, name: string, keystore: Ke
     }
     if (credentialSource) {
       if (credentialSource !== 'Environment') {
-        throw usageError(`credential_source '${credentialSource}' in profile '${current}' is not supported by stsenv`, 'use credential_source = Environment or a source_profile');
+        throw usageError(
+          `credential_source '${credentialSource}' in profile '${current}' is not supported by stsenv`,
+          'use credential_source = Environment or a source_profile',
+        );
       }
       return { root: { kind: 'environment', profile: current }, hops: hops.reverse() };
     }
     if (!source) {
-      throw usageError(`role profile '${current}' has neither source_profile nor credential_source`, 'add source_profile = NAME of the profile whose credentials assume the role');
+      throw usageError(
+        `role profile '${current}' has neither source_profile nor credential_source`,
+        'add source_profile = NAME of the profile whose credentials assume the role',
+      );
     }
     const sourceData = requireProfile(profiles, source, `source_profile of profile '${current}'`, keystore);
     if (source === current) {
       const own = staticRoot(current, data) ?? keystoreRoot(current, keystore);
-      if (!own) throw usageError(`profile '${current}' is its own source_profile but has no aws_access_key_id and aws_secret_access_key`);
+      if (!own)
+        throw usageError(
+          `profile '${current}' is its own source_profile but has no aws_access_key_id and aws_secret_access_key`,
+        );
       return { root: own, hops: hops.reverse() };
     }
     if (seen.includes(source)) {
-      throw usageError(`profiles form a loop: ${[...seen, source].join(' -> ')}`, 'fix source_profile so the chain ends at a profile with credentials');
+      throw usageError(
+        `profiles form a loop: ${[...seen, source].join(' -> ')}`,
+        'fix source_profile so the chain ends at a profile with credentials',
+      );
     }
     current = source;
     data = sourceData;

@@ -57,7 +57,8 @@ const PROTOTYPE_NAMES = new RegExp(`(?:^|\\n)(?:${Object.getOwnPropertyNames(Obj
 function readSharedFile(path: string, what: string, envName: string): string | undefined {
   // Not blocking and capped: a FIFO or a huge file in its place is refused rather than hanging the run.
   const { text, why } = readRegular(path, MAX_BYTES.sharedFile);
-  if (why !== undefined) throw usageError(`cannot read ${what} '${path}': it ${why}`, `fix the file or point ${envName} at a readable one`);
+  if (why !== undefined)
+    throw usageError(`cannot read ${what} '${path}': it ${why}`, `fix the file or point ${envName} at a readable one`);
   return text;
 }
 
@@ -73,7 +74,11 @@ function readSections(path: string, what: string, envName: string): IniSections 
   if (text === undefined) return undefined;
   const sections = new IniSections(text);
   const problem = sections.malformed;
-  if (problem) throw usageError(`${what} '${path}' is malformed at line ${problem.line}: ${problem.why}`, 'fix that line (the AWS CLI refuses it too)');
+  if (problem)
+    throw usageError(
+      `${what} '${path}' is malformed at line ${problem.line}: ${problem.why}`,
+      'fix that line (the AWS CLI refuses it too)',
+    );
   return sections;
 }
 
@@ -121,7 +126,8 @@ class LoadedFiles implements SharedConfig {
     if (this.merged.has(name)) return this.merged.get(name);
     const fromConfig = this.configProfile(name);
     const fromCredentials = this.credentials?.values(name);
-    const data = fromConfig && fromCredentials ? { ...fromConfig, ...fromCredentials } : (fromConfig ?? fromCredentials);
+    const data =
+      fromConfig && fromCredentials ? { ...fromConfig, ...fromCredentials } : (fromConfig ?? fromCredentials);
     this.merged.set(name, data);
     return data;
   }
@@ -157,7 +163,9 @@ class LoadedFiles implements SharedConfig {
   profileNames(): string[] {
     const names = this.plainNames() ?? this.mergedNames();
     // Looked for in all the names at once: most configs have no such section.
-    return /(?:^|\n)(?:sso-session|services)\./.test(names.join('\n')) ? names.filter((name) => !NOT_PROFILES.test(name)) : names;
+    return /(?:^|\n)(?:sso-session|services)\./.test(names.join('\n'))
+      ? names.filter((name) => !NOT_PROFILES.test(name))
+      : names;
   }
 
   ssoSession(name: string): ProfileData | undefined {
@@ -165,7 +173,9 @@ class LoadedFiles implements SharedConfig {
   }
 
   ssoSessionNames(): string[] {
-    return (this.config?.keys() ?? []).filter((key) => key.startsWith(SSO_SESSION)).map((key) => key.slice(SSO_SESSION.length));
+    return (this.config?.keys() ?? [])
+      .filter((key) => key.startsWith(SSO_SESSION))
+      .map((key) => key.slice(SSO_SESSION.length));
   }
 
   allProfiles(): Profiles {

@@ -14,11 +14,17 @@ export const URL_PLACEHOLDER = '{url}';
 
 /** The command's words with `url` in place of {url}. */
 export function browserArgv(words: readonly string[], url: string): string[] {
-  return words.some((word) => word.includes(URL_PLACEHOLDER)) ? words.map((word) => word.replaceAll(URL_PLACEHOLDER, url)) : [...words, url];
+  return words.some((word) => word.includes(URL_PLACEHOLDER))
+    ? words.map((word) => word.replaceAll(URL_PLACEHOLDER, url))
+    : [...words, url];
 }
 
 /** Checks the command line before any request; gives what starts it on an address. */
-export async function browserLauncher(line: string, source: string, ctx: Context): Promise<(url: string) => Promise<ChildProcess>> {
+export async function browserLauncher(
+  line: string,
+  source: string,
+  ctx: Context,
+): Promise<(url: string) => Promise<ChildProcess>> {
   const words = splitCommandLine(line, source);
   const { checkCommand } = await import('../exec/spawn-command.js');
   const problem = checkCommand(words[0], words.slice(1), ctx.env, ctx.platform);

@@ -46,11 +46,18 @@ export async function startHandoff(target: string): Promise<Handoff> {
     const owners = peerOwners(req.socket);
     if (owners && owners.client !== owners.server) {
       res.writeHead(403, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' }).end('forbidden\n');
-      reportStolen(`uid ${owners.client}, another user on this machine, asked for the one-time sign-in address; it got nothing`);
+      reportStolen(
+        `uid ${owners.client}, another user on this machine, asked for the one-time sign-in address; it got nothing`,
+      );
       return;
     }
     used = true;
-    res.writeHead(302, { Location: target, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'Content-Length': 0 });
+    res.writeHead(302, {
+      Location: target,
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Length': 0,
+    });
     res.end(() => resolveFetched());
   });
   return { url: `http://127.0.0.1:${server.port}${path}`, fetched, stolen, close: server.close };
@@ -87,7 +94,9 @@ export async function openInBrowser(
   try {
     if (handoffWay(platform) === 'file') file = await writeSigninFile(handoff.url);
     const launcher = await launch(file?.url ?? handoff.url);
-    debug(`started a browser through ${launcher.spawnfile} on a one-time loopback address${file ? ', given in a private file' : ''}`);
+    debug(
+      `started a browser through ${launcher.spawnfile} on a one-time loopback address${file ? ', given in a private file' : ''}`,
+    );
     const failed = new Promise<string>((resolve) => {
       launcher.once('exit', (code, signal) => {
         if (code !== 0) resolve(`the browser launcher ${launcher.spawnfile} failed (${signal ?? `exit code ${code}`})`);
@@ -97,7 +106,9 @@ export async function openInBrowser(
       timer = setTimeout(() => resolve(`no browser asked for the page within ${waitMs / 1000}s`), waitMs);
     });
     const theft = handoff.stolen.then((why): never => {
-      throw failure(`the console sign-in was stopped: ${why}`, { hint: 'find who ran that on this machine, then run stsenv console again' });
+      throw failure(`the console sign-in was stopped: ${why}`, {
+        hint: 'find who ran that on this machine, then run stsenv console again',
+      });
     });
     return await Promise.race([handoff.fetched.then(() => undefined), failed, late, theft]);
   } catch (error) {

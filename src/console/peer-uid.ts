@@ -11,7 +11,10 @@ import type { Socket } from 'node:net';
 /** `0100007F:1F90` for 127.0.0.1:8080, as /proc/net/tcp writes an IPv4 address and port. */
 function procAddress(address: string, port: number): string {
   const bytes = address.split('.').map(Number).reverse();
-  return `${bytes.map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${bytes
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase()}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 export interface PeerOwners {
@@ -24,7 +27,8 @@ export interface PeerOwners {
 /** The owners of both ends of an accepted IPv4 connection, or undefined where the kernel does not say (not Linux). */
 export function peerOwners(socket: Socket): PeerOwners | undefined {
   const { localAddress, localPort, remoteAddress, remotePort } = socket;
-  if (!localAddress || !localPort || !remoteAddress || !remotePort || !/^\d+\.\d+\.\d+\.\d+$/.test(remoteAddress)) return undefined;
+  if (!localAddress || !localPort || !remoteAddress || !remotePort || !/^\d+\.\d+\.\d+\.\d+$/.test(remoteAddress))
+    return undefined;
   let table: string;
   try {
     table = readFileSync('/proc/net/tcp', 'utf8');

@@ -34,7 +34,10 @@ function sessionDurationOf(duration: string | undefined, chained: boolean): numb
   if (duration === undefined) return undefined;
   const seconds = durationFor('the console session', duration);
   if (chained && seconds > CHAINED_MAX_SECONDS) {
-    throw usageError(`--duration ${duration} is longer than the 1h the console allows for a role assumed with another role's credentials`, 'give --duration 1h or less');
+    throw usageError(
+      `--duration ${duration} is longer than the 1h the console allows for a role assumed with another role's credentials`,
+      'give --duration 1h or less',
+    );
   }
   return seconds;
 }
@@ -43,12 +46,21 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
   // Every check that needs no network comes first: the source, the region, the destination, a role's --duration.
   const prepared = await prepareSignin(request, ctx);
   const partition = partitionOf(prepared.region, prepared.roleArn);
-  const destination = destinationUrl(partition, prepared.region, settings.service !== undefined ? servicePath(settings.service) : settings.destination);
+  const destination = destinationUrl(
+    partition,
+    prepared.region,
+    settings.service !== undefined ? servicePath(settings.service) : settings.destination,
+  );
   const endpoint = settings.signinUrl ?? federationEndpoint(partition);
-  const roleDuration = prepared.roleArn !== undefined ? sessionDurationOf(settings.duration, prepared.chained) : undefined;
+  const roleDuration =
+    prepared.roleArn !== undefined ? sessionDurationOf(settings.duration, prepared.chained) : undefined;
 
   const signin = await prepared.credentials();
-  const sessionDuration = signin.federated ? undefined : prepared.roleArn !== undefined ? roleDuration : sessionDurationOf(settings.duration, false);
+  const sessionDuration = signin.federated
+    ? undefined
+    : prepared.roleArn !== undefined
+      ? roleDuration
+      : sessionDurationOf(settings.duration, false);
   const refusedHint = signin.federated
     ? 'the sign-in endpoint refused the federated user credentials: try again'
     : prepared.roleArn !== undefined
@@ -66,7 +78,9 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
   });
   const login = loginUrl(endpoint, token, destination);
   const url = settings.logoutFirst ? logoutFirstUrl(partition, login, settings.signinUrl) : login;
-  ctx.debug(`console destination ${destination}${settings.logoutFirst ? ', after signing out of the open console session' : ''}`);
+  ctx.debug(
+    `console destination ${destination}${settings.logoutFirst ? ', after signing out of the open console session' : ''}`,
+  );
 
   // The URL signs anyone in for 15 minutes: stdout or the browser only, never stderr.
   if (settings.url) {

@@ -36,25 +36,32 @@ export async function getSigninToken(request: SigninRequest): Promise<string> {
   const agents = await proxyAgents(settings, tls);
   const secure = url.protocol === 'https:';
   const proxied = secure ? settings.https : settings.http;
-  const proxy = proxied && !bypassesProxy(settings.noProxy, url.hostname, url.port) ? describeProxy(proxied.url) : undefined;
+  const proxy =
+    proxied && !bypassesProxy(settings.noProxy, url.hostname, url.port) ? describeProxy(proxied.url) : undefined;
   const via = proxy ? ` through proxy ${proxy}` : '';
   const http = secure ? await import('node:https') : await import('node:http');
   const agent: HttpAgent = (secure ? agents.httpsAgent : agents.httpAgent) ?? new http.Agent(secure ? tls : {});
-  request.debug(`getSigninToken via ${where}${via}${request.sessionDuration !== undefined ? ` (SessionDuration ${request.sessionDuration})` : ''}`);
+  request.debug(
+    `getSigninToken via ${where}${via}${request.sessionDuration !== undefined ? ` (SessionDuration ${request.sessionDuration})` : ''}`,
+  );
   const started = Date.now();
   let answer: Answer;
   try {
     answer = await new Promise<Answer>((resolve, reject) => {
-      const req = http.get(url, { agent, headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(request.timeoutMs) }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = http.get(
+        url,
+        { agent, headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(request.timeoutMs) },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
     });
   } catch (error) {
@@ -65,7 +72,12 @@ export async function getSigninToken(request: SigninRequest): Promise<string> {
   }
   if (answer.status !== 200) {
     throw failure(`getSigninToken failed: ${where}${via} answered HTTP ${answer.status}`, {
-      hint: answer.status === 407 ? 'put the proxy user and password in HTTPS_PROXY (http://USER:PASSWORD@HOST:PORT)' : answer.status >= 500 ? 'the sign-in endpoint is failing: try again later' : request.refusedHint,
+      hint:
+        answer.status === 407
+          ? 'put the proxy user and password in HTTPS_PROXY (http://USER:PASSWORD@HOST:PORT)'
+          : answer.status >= 500
+            ? 'the sign-in endpoint is failing: try again later'
+            : request.refusedHint,
     });
   }
   let token: unknown;
@@ -82,7 +94,11 @@ export async function getSigninToken(request: SigninRequest): Promise<string> {
 
 function networkFailure(error: NodeJS.ErrnoException, where: string, via: string, timeoutMs: number): StsenvError {
   if (error.name === 'TimeoutError' || error.name === 'AbortError') {
-    return failure(`getSigninToken failed: no answer from ${where}${via} within ${timeoutMs / 1000}s`, { hint: 'check the network and proxy settings, or raise --timeout' });
+    return failure(`getSigninToken failed: no answer from ${where}${via} within ${timeoutMs / 1000}s`, {
+      hint: 'check the network and proxy settings, or raise --timeout',
+    });
   }
-  return failure(`getSigninToken failed: cannot reach ${where}${via} (${error.code ?? 'network error'})`, { hint: 'check the network, proxy settings (HTTPS_PROXY, NO_PROXY) or --signin-url' });
+  return failure(`getSigninToken failed: cannot reach ${where}${via} (${error.code ?? 'network error'})`, {
+    hint: 'check the network, proxy settings (HTTPS_PROXY, NO_PROXY) or --signin-url',
+  });
 }

@@ -18,7 +18,6 @@ import { usageError } from '../errors.js';
 
 export { partitionOf, type Partition };
 
-
 interface PartitionHosts {
   signin: string;
   console: string;
@@ -28,7 +27,11 @@ interface PartitionHosts {
 
 const PARTITIONS: Record<Partition, PartitionHosts> = {
   aws: { signin: 'signin.aws.amazon.com', console: 'console.aws.amazon.com', home: 'us-east-1' },
-  'aws-us-gov': { signin: 'signin.amazonaws-us-gov.com', console: 'console.amazonaws-us-gov.com', home: 'us-gov-west-1' },
+  'aws-us-gov': {
+    signin: 'signin.amazonaws-us-gov.com',
+    console: 'console.amazonaws-us-gov.com',
+    home: 'us-gov-west-1',
+  },
   'aws-cn': { signin: 'signin.amazonaws.cn', console: 'console.amazonaws.cn', home: 'cn-north-1' },
 };
 
@@ -63,13 +66,20 @@ export function destinationUrl(partition: Partition, region: string | undefined,
     try {
       url = new URL(destination);
     } catch {
-      throw usageError(`invalid --destination '${destination}'`, 'give a console path such as s3/home, or an https:// URL on the console');
+      throw usageError(
+        `invalid --destination '${destination}'`,
+        'give a console path such as s3/home, or an https:// URL on the console',
+      );
     }
     if (url.protocol !== 'https:' || !isConsoleHost(partition, url.hostname)) {
-      throw usageError(`--destination '${destination}' is not on the AWS console (${PARTITIONS[partition].console})`, 'give a console path such as s3/home, or an https:// URL on the console');
+      throw usageError(
+        `--destination '${destination}' is not on the AWS console (${PARTITIONS[partition].console})`,
+        'give a console path such as s3/home, or an https:// URL on the console',
+      );
     }
   } else {
-    if (destination.startsWith('//')) throw usageError(`invalid --destination '${destination}'`, 'give a console path such as s3/home');
+    if (destination.startsWith('//'))
+      throw usageError(`invalid --destination '${destination}'`, 'give a console path such as s3/home');
     url = new URL(destination.replace(/^\/+/, ''), base);
   }
   if (region && !url.searchParams.has('region')) url.searchParams.set('region', region);
@@ -101,11 +111,22 @@ export function logoutFirstUrl(partition: Partition, login: string, customEndpoi
 }
 
 /** The sign-in request: the session's credentials in the query, as the federation endpoint takes them. */
-export function signinTokenUrl(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }, sessionDuration?: number): URL {
+export function signinTokenUrl(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
+  sessionDuration?: number,
+): URL {
   const url = new URL(endpoint);
   url.searchParams.set('Action', 'getSigninToken');
   if (sessionDuration !== undefined) url.searchParams.set('SessionDuration', String(sessionDuration));
-  url.searchParams.set('Session', JSON.stringify({ sessionId: credentials.accessKeyId, sessionKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken }));
+  url.searchParams.set(
+    'Session',
+    JSON.stringify({
+      sessionId: credentials.accessKeyId,
+      sessionKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+    }),
+  );
   return url;
 }
 

@@ -15,7 +15,11 @@ import { note, ok, problem, type Finding } from './findings.js';
 export const MAX_SKEW_MS = 60_000;
 
 /** The Date header of an answer from `endpoint`. */
-async function serverDate(endpoint: URL, ctx: Context, timeoutMs: number): Promise<{ date: Date; sent: number; received: number }> {
+async function serverDate(
+  endpoint: URL,
+  ctx: Context,
+  timeoutMs: number,
+): Promise<{ date: Date; sent: number; received: number }> {
   const settings = readProxySettings(ctx.env);
   const tls = httpsOptions(ctx.env);
   const proxied = !bypassesProxy(settings.noProxy, endpoint.hostname, endpoint.port);
@@ -25,13 +29,17 @@ async function serverDate(endpoint: URL, ctx: Context, timeoutMs: number): Promi
   const agent = https ? agents.httpsAgent : agents.httpAgent;
   return new Promise((resolve, reject) => {
     const sent = Date.now();
-    const req = request(endpoint, { method: 'GET', agent, timeout: timeoutMs, ...(https && !agent ? tls : {}) }, (res) => {
-      res.resume();
-      const header = res.headers.date;
-      const date = header ? new Date(header) : undefined;
-      if (!date || Number.isNaN(date.getTime())) reject(failure(`${endpoint.origin} answered without a Date header`));
-      else resolve({ date, sent, received: Date.now() });
-    });
+    const req = request(
+      endpoint,
+      { method: 'GET', agent, timeout: timeoutMs, ...(https && !agent ? tls : {}) },
+      (res) => {
+        res.resume();
+        const header = res.headers.date;
+        const date = header ? new Date(header) : undefined;
+        if (!date || Number.isNaN(date.getTime())) reject(failure(`${endpoint.origin} answered without a Date header`));
+        else resolve({ date, sent, received: Date.now() });
+      },
+    );
     req.on('timeout', () => req.destroy(failure(`no answer within ${timeoutMs / 1000}s`)));
     req.on('error', reject);
     req.end();
@@ -58,7 +66,10 @@ export async function clockFinding(endpoint: string, ctx: Context, timeoutMs: nu
     answer = await serverDate(new URL(endpoint), ctx, timeoutMs);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
-    return problem(topic, `cannot reach ${new URL(endpoint).origin} to compare clocks (${e.code ?? e.message.split('\n')[0]}): check the network and proxy, or run stsenv doctor --offline`);
+    return problem(
+      topic,
+      `cannot reach ${new URL(endpoint).origin} to compare clocks (${e.code ?? e.message.split('\n')[0]}): check the network and proxy, or run stsenv doctor --offline`,
+    );
   }
   // The header has whole seconds and the answer took time: compare with the middle of the round trip.
   const local = ctx.now().getTime() - (Date.now() - (answer.sent + answer.received) / 2);
@@ -66,7 +77,12 @@ export async function clockFinding(endpoint: string, ctx: Context, timeoutMs: nu
   const skew = local - (answer.date.getTime() + 500);
   const margin = 1000 + (answer.received - answer.sent) / 2;
   if (Math.abs(skew) <= MAX_SKEW_MS + margin) {
-    return Math.abs(skew) <= margin + 1000 ? ok(topic, `within a second or two of ${new URL(endpoint).host}`) : note(topic, `${describe(skew)} ${skew > 0 ? 'ahead of' : 'behind'} ${new URL(endpoint).host}: fine, under a minute`);
+    return Math.abs(skew) <= margin + 1000
+      ? ok(topic, `within a second or two of ${new URL(endpoint).host}`)
+      : note(
+          topic,
+          `${describe(skew)} ${skew > 0 ? 'ahead of' : 'behind'} ${new URL(endpoint).host}: fine, under a minute`,
+        );
   }
   const fix = FIX[ctx.platform] ?? 'sync it with NTP';
   return problem(

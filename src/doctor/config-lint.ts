@@ -13,17 +13,65 @@ import { note, problem, type Finding } from './findings.js';
 
 /** Keys the AWS CLI and SDKs read, the ones aws-vault and granted add that stsenv also reads, and stsenv's own. */
 export const KNOWN_KEYS: ReadonlySet<string> = new Set([
-  'region', 'output', 'role_arn', 'source_profile', 'credential_source', 'external_id', 'mfa_serial', 'role_session_name',
-  'duration_seconds', 'web_identity_token_file', 'credential_process', 'aws_access_key_id', 'aws_secret_access_key',
-  'aws_session_token', 'aws_security_token', 'aws_account_id', 'sso_session', 'sso_start_url', 'sso_region', 'sso_account_id',
-  'sso_role_name', 'sso_registration_scopes', 'login_session', 'ca_bundle', 'cli_pager', 'cli_timestamp_format',
-  'cli_follow_urlparam', 'cli_binary_format', 'cli_auto_prompt', 'cli_history', 'parameter_validation', 'tcp_keepalive',
-  'max_attempts', 'retry_mode', 'endpoint_url', 'ignore_configured_endpoint_urls', 'services', 'use_dualstack_endpoint',
-  'use_fips_endpoint', 'sts_regional_endpoints', 's3', 'ec2_metadata_service_endpoint', 'ec2_metadata_service_endpoint_mode',
-  'ec2_metadata_v1_disabled', 'metadata_service_timeout', 'metadata_service_num_attempts', 'defaults_mode', 'api_versions',
-  'account_id_endpoint_mode', 'request_checksum_calculation', 'response_checksum_validation', 'sigv4a_signing_region_set',
-  'disable_request_compression', 'request_min_compression_size_bytes', 'sdk_ua_app_id', 'auth_scheme_preference',
-  'mfa_process', 'saml_assertion_process', 'saml_principal_arn',
+  'region',
+  'output',
+  'role_arn',
+  'source_profile',
+  'credential_source',
+  'external_id',
+  'mfa_serial',
+  'role_session_name',
+  'duration_seconds',
+  'web_identity_token_file',
+  'credential_process',
+  'aws_access_key_id',
+  'aws_secret_access_key',
+  'aws_session_token',
+  'aws_security_token',
+  'aws_account_id',
+  'sso_session',
+  'sso_start_url',
+  'sso_region',
+  'sso_account_id',
+  'sso_role_name',
+  'sso_registration_scopes',
+  'login_session',
+  'ca_bundle',
+  'cli_pager',
+  'cli_timestamp_format',
+  'cli_follow_urlparam',
+  'cli_binary_format',
+  'cli_auto_prompt',
+  'cli_history',
+  'parameter_validation',
+  'tcp_keepalive',
+  'max_attempts',
+  'retry_mode',
+  'endpoint_url',
+  'ignore_configured_endpoint_urls',
+  'services',
+  'use_dualstack_endpoint',
+  'use_fips_endpoint',
+  'sts_regional_endpoints',
+  's3',
+  'ec2_metadata_service_endpoint',
+  'ec2_metadata_service_endpoint_mode',
+  'ec2_metadata_v1_disabled',
+  'metadata_service_timeout',
+  'metadata_service_num_attempts',
+  'defaults_mode',
+  'api_versions',
+  'account_id_endpoint_mode',
+  'request_checksum_calculation',
+  'response_checksum_validation',
+  'sigv4a_signing_region_set',
+  'disable_request_compression',
+  'request_min_compression_size_bytes',
+  'sdk_ua_app_id',
+  'auth_scheme_preference',
+  'mfa_process',
+  'saml_assertion_process',
+  'saml_principal_arn',
 ]);
 
 const SECTION = /^\s*\[(.*)\]\s*(?:[#;].*)?$/;
@@ -38,17 +86,34 @@ interface Section {
 }
 
 /** The profile or section a header names, per the file's kind; a problem when the file's readers ignore it. */
-function readHeader(inner: string, fileKind: 'config' | 'credentials', where: string, findings: Finding[]): Section['kind'] | undefined {
+function readHeader(
+  inner: string,
+  fileKind: 'config' | 'credentials',
+  where: string,
+  findings: Finding[],
+): Section['kind'] | undefined {
   const normal = inner.trim().replace(/\s+/g, ' ');
-  if (normal !== inner) findings.push(problem('config', `${where}: section [${inner}] has stray whitespace: write [${normal}]`));
+  if (normal !== inner)
+    findings.push(problem('config', `${where}: section [${inner}] has stray whitespace: write [${normal}]`));
   if (fileKind === 'credentials') {
-    if (normal.startsWith('profile ')) findings.push(problem('config', `${where}: [${normal}] in the credentials file names a profile called '${normal}': write [${normal.slice(8)}]`));
+    if (normal.startsWith('profile '))
+      findings.push(
+        problem(
+          'config',
+          `${where}: [${normal}] in the credentials file names a profile called '${normal}': write [${normal.slice(8)}]`,
+        ),
+      );
     return 'profile';
   }
   if (normal === 'default' || normal.startsWith('profile ')) return 'profile';
   if (normal.startsWith('sso-session ')) return 'sso-session';
   if (/^(services|plugins|preview|toplevel) ?/.test(normal)) return 'other';
-  findings.push(problem('config', `${where}: [${normal}] in the config file is read by no AWS CLI or SDK: write [profile ${normal}]`));
+  findings.push(
+    problem(
+      'config',
+      `${where}: [${normal}] in the config file is read by no AWS CLI or SDK: write [profile ${normal}]`,
+    ),
+  );
   return undefined;
 }
 
@@ -83,7 +148,12 @@ export function lintSharedFile(text: string, path: string, fileKind: 'config' | 
       const id = `${kind}:${sectionName(inner, kind)}`;
       const earlier = seen.get(id);
       if (earlier && kind !== 'other') {
-        findings.push(problem('config', `${where}: [${inner.trim()}] is written twice in ${path} (first on line ${earlier.line}): their keys are merged, the later value winning; keep one`));
+        findings.push(
+          problem(
+            'config',
+            `${where}: [${inner.trim()}] is written twice in ${path} (first on line ${earlier.line}): their keys are merged, the later value winning; keep one`,
+          ),
+        );
         current = earlier;
       } else {
         current = { kind, name: sectionName(inner, kind), line: index + 1, keys: new Map() };
@@ -100,19 +170,35 @@ export function lintSharedFile(text: string, path: string, fileKind: 'config' | 
     const key = rawKey!;
     if (indent!.length > 0) {
       if (nesting) return;
-      findings.push(problem('config', `${where}: '${key.trim()}' is indented: the AWS CLI reads it as part of the value of '${lastKey ?? '?'}' above it; remove the leading whitespace`));
+      findings.push(
+        problem(
+          'config',
+          `${where}: '${key.trim()}' is indented: the AWS CLI reads it as part of the value of '${lastKey ?? '?'}' above it; remove the leading whitespace`,
+        ),
+      );
       return;
     }
     nesting = pair[3]!.trim() === '';
     lastKey = key.trim();
     if (!current) return;
     if (/\s/.test(key.trim()) || /[^\x21-\x7e]/.test(key)) {
-      findings.push(problem('config', `${where}: the key '${key}' has stray whitespace or a character no tool reads: write ${key.trim().replace(/\s+/g, '_')}`));
+      findings.push(
+        problem(
+          'config',
+          `${where}: the key '${key}' has stray whitespace or a character no tool reads: write ${key.trim().replace(/\s+/g, '_')}`,
+        ),
+      );
       return;
     }
     if (current.kind === 'other') return;
     const earlier = current.keys.get(key);
-    if (earlier !== undefined) findings.push(problem('config', `${where}: ${key} is set twice in [${current.kind === 'profile' ? current.name : `sso-session ${current.name}`}] (first on line ${earlier}): the later value wins; keep one`));
+    if (earlier !== undefined)
+      findings.push(
+        problem(
+          'config',
+          `${where}: ${key} is set twice in [${current.kind === 'profile' ? current.name : `sso-session ${current.name}`}] (first on line ${earlier}): the later value wins; keep one`,
+        ),
+      );
     current.keys.set(key, index + 1);
     if (!KNOWN_KEYS.has(key)) {
       const near = [...KNOWN_KEYS].find((known) => distance(key, known) <= Math.max(1, Math.floor(known.length / 6)));

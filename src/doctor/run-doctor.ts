@@ -32,7 +32,9 @@ function fileFindings(path: string, kind: 'config' | 'credentials'): Finding[] {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? [note('config', `no ${kind} file at ${path}`)] : [problem('config', `cannot read the ${kind} file ${path} (${code ?? 'error'})`)];
+    return code === 'ENOENT'
+      ? [note('config', `no ${kind} file at ${path}`)]
+      : [problem('config', `cannot read the ${kind} file ${path} (${code ?? 'error'})`)];
   }
   const findings = lintSharedFile(text, path, kind);
   return findings.length > 0 ? findings : [ok('config', `${path} reads cleanly`)];
@@ -66,7 +68,10 @@ async function checkClock(request: DoctorRequest, ctx: Context, profiles: Profil
 
 export async function runDoctor(request: DoctorRequest, ctx: Context): Promise<number> {
   const findings: Finding[] = [runtimeFinding(ctx), shellFinding(ctx), ...cacheFindings(ctx)];
-  findings.push(...fileFindings(configFilePath(ctx.env), 'config'), ...fileFindings(credentialsFilePath(ctx.env), 'credentials'));
+  findings.push(
+    ...fileFindings(configFilePath(ctx.env), 'config'),
+    ...fileFindings(credentialsFilePath(ctx.env), 'credentials'),
+  );
   let profiles: Profiles = {};
   try {
     const shared = sharedConfig(ctx.env);

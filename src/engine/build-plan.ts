@@ -10,9 +10,27 @@ import { usageError } from '../errors.js';
 import { checkMfaSerial, checkRoleArn } from '../validate.js';
 import { isRoleProfile, ownRoot, requireProfile, resolveChain, type ProfileChain } from '../config/profiles.js';
 import { keystoreLookup } from './keystore-root.js';
-import { chainRoot, chainSteps, envKeys, keysRoot, keystoreRoot, processRoot, sdkRoot, type MfaProcess, type Plan, type Root, type Step } from './plan.js';
+import {
+  chainRoot,
+  chainSteps,
+  envKeys,
+  keysRoot,
+  keystoreRoot,
+  processRoot,
+  sdkRoot,
+  type MfaProcess,
+  type Plan,
+  type Root,
+  type Step,
+} from './plan.js';
 import type { ProfileChoice } from './profile-choice.js';
-import type { AssumeRoleRequest, ProfileCredentialsRequest, SamlRequest, SessionTokenRequest, WebIdentityRequest } from './request.js';
+import type {
+  AssumeRoleRequest,
+  ProfileCredentialsRequest,
+  SamlRequest,
+  SessionTokenRequest,
+  WebIdentityRequest,
+} from './request.js';
 import { defaultSessionName } from './session-name.js';
 
 type SessionNamer = (fromProfile: string | undefined) => { name: string; isDefault: boolean };
@@ -20,7 +38,10 @@ type SessionNamer = (fromProfile: string | undefined) => { name: string; isDefau
 /** A hop's session name: the profile's role_session_name, else `stsenv-USER-TIME` (left out of cache keys). */
 function sessionNamer(ctx: Context): SessionNamer {
   const now = ctx.now();
-  return (fromProfile) => (fromProfile !== undefined ? { name: fromProfile, isDefault: false } : { name: defaultSessionName(ctx.env, now), isDefault: true });
+  return (fromProfile) =>
+    fromProfile !== undefined
+      ? { name: fromProfile, isDefault: false }
+      : { name: defaultSessionName(ctx.env, now), isDefault: true };
 }
 
 /**
@@ -28,7 +49,10 @@ function sessionNamer(ctx: Context): SessionNamer {
  * exist is an error, a profile named only by the environment may be one the
  * SDK knows of and the files do not (an SSO session, say).
  */
-async function profileData(profile: ProfileChoice | undefined, ctx: Context): Promise<{ profiles: SharedConfig; data: ProfileData | undefined } | undefined> {
+async function profileData(
+  profile: ProfileChoice | undefined,
+  ctx: Context,
+): Promise<{ profiles: SharedConfig; data: ProfileData | undefined } | undefined> {
   if (!profile) return undefined;
   const profiles = sharedConfig(ctx.env);
   const keystore = keystoreLookup(ctx);
@@ -42,7 +66,9 @@ async function profileData(profile: ProfileChoice | undefined, ctx: Context): Pr
 /** The chain of the chosen profile when it is a role profile. */
 async function roleChain(profile: ProfileChoice | undefined, ctx: Context): Promise<ProfileChain | undefined> {
   const found = await profileData(profile, ctx);
-  return found && isRoleProfile(found.data) ? resolveChain(found.profiles, profile!.name, keystoreLookup(ctx)) : undefined;
+  return found && isRoleProfile(found.data)
+    ? resolveChain(found.profiles, profile!.name, keystoreLookup(ctx))
+    : undefined;
 }
 
 /**
@@ -58,7 +84,9 @@ export function signingProfile(profile: ProfileChoice | undefined, ctx: Context)
   if (!profile || profile.from === '--profile') return profile;
   const keys = envKeys(ctx.env);
   if (!keys) return profile;
-  ctx.debug(`base credentials: the key variables (access key ${keys.accessKeyId}), which come before ${profile.from}=${profile.name}, as in the AWS CLI`);
+  ctx.debug(
+    `base credentials: the key variables (access key ${keys.accessKeyId}), which come before ${profile.from}=${profile.name}, as in the AWS CLI`,
+  );
   return undefined;
 }
 
@@ -94,7 +122,11 @@ export async function baseRoot(profile: ProfileChoice | undefined, ctx: Context)
  * only where the SDK's chain would read the `default` profile's keys, that
  * is when `default` has neither keys nor a role in the files.
  */
-async function keystoreKeyId(profile: ProfileChoice | undefined, name: string, ctx: Context): Promise<string | undefined> {
+async function keystoreKeyId(
+  profile: ProfileChoice | undefined,
+  name: string,
+  ctx: Context,
+): Promise<string | undefined> {
   // The index first: without keystore keys for this name, the shared files are not read for it.
   const accessKeyId = keystoreLookup(ctx)(name);
   if (accessKeyId === undefined || profile) return accessKeyId;
@@ -109,7 +141,13 @@ async function keystoreKeyId(profile: ProfileChoice | undefined, name: string, c
  */
 function noteRoleChain(root: Root, ctx: Context): void {
   const earlier = ctx.env.STSENV_ROLE_ARN?.trim();
-  if (root.kind !== 'keys' || !root.credentials.sessionToken || !earlier || root.credentials.accessKeyId !== envKeys(ctx.env)?.accessKeyId) return;
+  if (
+    root.kind !== 'keys' ||
+    !root.credentials.sessionToken ||
+    !earlier ||
+    root.credentials.accessKeyId !== envKeys(ctx.env)?.accessKeyId
+  )
+    return;
   // unset alone is no way back for keys the user had exported: the first assume replaced them.
   ctx.warn(
     `signing with the credentials of role ${earlier} that an earlier stsenv set in this shell (a role chain); ` +
@@ -148,7 +186,11 @@ function hasMfa(plan: Plan): boolean {
  * `assume --profile P` assumes P's own role with P's settings, flags
  * overriding them.
  */
-export async function assumePlan(request: AssumeRoleRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
+export async function assumePlan(
+  request: AssumeRoleRequest,
+  profile: ProfileChoice | undefined,
+  ctx: Context,
+): Promise<Plan> {
   const { fields, mfa } = request;
   if (request.roleArn === undefined && profile?.from !== '--profile') {
     throw usageError('assume needs a <role-arn> argument', 'or --profile NAME of a role profile in your AWS config');
@@ -159,15 +201,28 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
   const sessionName = sessionNamer(ctx);
   let plan: Plan;
   if (roleArn === undefined) {
-    if (!chain) throw usageError(`profile '${profile!.name}' is not a role profile (it has no role_arn)`, 'pass the role ARN as the first argument');
+    if (!chain)
+      throw usageError(
+        `profile '${profile!.name}' is not a role profile (it has no role_arn)`,
+        'pass the role ARN as the first argument',
+      );
     const root = chainRoot(chain.root, ctx.env);
     const steps = chainSteps(chain, root, mfa.mfaSerial, sessionName);
     const final = steps[steps.length - 1]!;
     if (final.operation === 'AssumeRoleWithSAML') {
       const { DurationSeconds, Policy, PolicyArns, ...rest } = fields;
       const refused = Object.keys(rest)[0];
-      if (refused) throw usageError(`profile '${profile!.name}' assumes its role with SAML, which takes no ${refused}`, 'the SAML assertion gives the session name and tags');
-      final.input = { ...final.input, ...(DurationSeconds !== undefined ? { DurationSeconds } : {}), ...(Policy !== undefined ? { Policy } : {}), ...(PolicyArns ? { PolicyArns } : {}) };
+      if (refused)
+        throw usageError(
+          `profile '${profile!.name}' assumes its role with SAML, which takes no ${refused}`,
+          'the SAML assertion gives the session name and tags',
+        );
+      final.input = {
+        ...final.input,
+        ...(DurationSeconds !== undefined ? { DurationSeconds } : {}),
+        ...(Policy !== undefined ? { Policy } : {}),
+        ...(PolicyArns ? { PolicyArns } : {}),
+      };
     } else {
       const last = final as Extract<Step, { operation: 'AssumeRole' }>;
       last.input = { ...last.input, ...fields };
@@ -178,13 +233,30 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
     const root = chain ? chainRoot(chain.root, ctx.env) : await baseRoot(signing, ctx);
     if (!chain) noteRoleChain(root, ctx);
     const steps = chain ? chainSteps(chain, root, undefined, sessionName) : [];
-    const name = fields.RoleSessionName !== undefined ? { name: fields.RoleSessionName, isDefault: false } : sessionName(undefined);
-    const input: AssumeRoleCommandInput = { RoleArn: roleArn, DurationSeconds: 3600, ...fields, RoleSessionName: name.name };
-    steps.push({ operation: 'AssumeRole', input, mfaSerial: mfa.mfaSerial, defaultSessionName: name.isDefault, describe: `role ${roleArn}` });
+    const name =
+      fields.RoleSessionName !== undefined
+        ? { name: fields.RoleSessionName, isDefault: false }
+        : sessionName(undefined);
+    const input: AssumeRoleCommandInput = {
+      RoleArn: roleArn,
+      DurationSeconds: 3600,
+      ...fields,
+      RoleSessionName: name.name,
+    };
+    steps.push({
+      operation: 'AssumeRole',
+      input,
+      mfaSerial: mfa.mfaSerial,
+      defaultSessionName: name.isDefault,
+      describe: `role ${roleArn}`,
+    });
     plan = { root, steps };
   }
   if (mfa.tokenCode !== undefined && !hasMfa(plan)) {
-    throw usageError('--token-code needs --mfa-serial', 'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME (or set mfa_serial in the profile)');
+    throw usageError(
+      '--token-code needs --mfa-serial',
+      'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME (or set mfa_serial in the profile)',
+    );
   }
   return plan;
 }
@@ -194,7 +266,11 @@ export async function assumePlan(request: AssumeRoleRequest, profile: ProfileCho
  * no --mfa-serial is given) or the default chain. A role profile cannot be
  * the base: STS refuses GetSessionToken with role credentials.
  */
-export async function sessionPlan(request: SessionTokenRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
+export async function sessionPlan(
+  request: SessionTokenRequest,
+  profile: ProfileChoice | undefined,
+  ctx: Context,
+): Promise<Plan> {
   let mfaSerial = request.mfa.mfaSerial;
   let mfaProcess: MfaProcess | undefined;
   const signing = signingProfile(profile, ctx);
@@ -202,16 +278,32 @@ export async function sessionPlan(request: SessionTokenRequest, profile: Profile
   if (data) {
     const name = signing!.name;
     if (isRoleProfile(data) && signing!.from === '--profile') {
-      throw usageError(`profile '${name}' is a role profile; GetSessionToken needs long-term keys`, `use stsenv assume --profile ${name}`);
+      throw usageError(
+        `profile '${name}' is a role profile; GetSessionToken needs long-term keys`,
+        `use stsenv assume --profile ${name}`,
+      );
     }
-    if (mfaSerial === undefined && data.mfa_serial && !isRoleProfile(data)) mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial in profile '${name}'`);
-    if (data.mfa_process?.trim() && !isRoleProfile(data)) mfaProcess = { profile: name, command: data.mfa_process.trim() };
+    if (mfaSerial === undefined && data.mfa_serial && !isRoleProfile(data))
+      mfaSerial = checkMfaSerial(data.mfa_serial, `mfa_serial in profile '${name}'`);
+    if (data.mfa_process?.trim() && !isRoleProfile(data))
+      mfaProcess = { profile: name, command: data.mfa_process.trim() };
   }
   const root = await baseRoot(signing, ctx);
   if (request.mfa.tokenCode !== undefined && mfaSerial === undefined) {
     throw usageError('--token-code needs --mfa-serial', 'pass --mfa-serial arn:aws:iam::123456789012:mfa/NAME');
   }
-  return { root, steps: [{ operation: 'GetSessionToken', input: { DurationSeconds: request.durationSeconds }, mfaSerial, mfaProcess: mfaSerial ? mfaProcess : undefined, describe: `session of ${root.label}` }] };
+  return {
+    root,
+    steps: [
+      {
+        operation: 'GetSessionToken',
+        input: { DurationSeconds: request.durationSeconds },
+        mfaSerial,
+        mfaProcess: mfaSerial ? mfaProcess : undefined,
+        describe: `session of ${root.label}`,
+      },
+    ],
+  };
 }
 
 /** AssumeRoleWithWebIdentity is unsigned: no base credentials are looked up. */
@@ -225,7 +317,14 @@ export function webIdentityPlan(request: WebIdentityRequest, ctx: Context): Plan
   };
   return {
     root: { kind: 'unsigned', key: 'web-identity', label: 'the web identity token' },
-    steps: [{ operation: 'AssumeRoleWithWebIdentity', input, defaultSessionName: !explicitName, describe: `role ${input.RoleArn} (web identity)` }],
+    steps: [
+      {
+        operation: 'AssumeRoleWithWebIdentity',
+        input,
+        defaultSessionName: !explicitName,
+        describe: `role ${input.RoleArn} (web identity)`,
+      },
+    ],
   };
 }
 
@@ -240,7 +339,14 @@ export function samlPlan(request: SamlRequest): Plan {
   };
   return {
     root: { kind: 'unsigned', key: 'saml', label: 'the SAML assertion' },
-    steps: [{ operation: 'AssumeRoleWithSAML', input, assertion: { kind: 'given', value: request.assertion }, describe: `role ${request.roleArn} (SAML)` }],
+    steps: [
+      {
+        operation: 'AssumeRoleWithSAML',
+        input,
+        assertion: { kind: 'given', value: request.assertion },
+        describe: `role ${request.roleArn} (SAML)`,
+      },
+    ],
   };
 }
 
@@ -249,7 +355,11 @@ export function samlPlan(request: SamlRequest): Plan {
  * (cache, MFA prompt) and gives a plan; any other profile, or none, is what
  * the SDK resolves for it: a plan without steps.
  */
-export async function profilePlan(request: ProfileCredentialsRequest, profile: ProfileChoice | undefined, ctx: Context): Promise<Plan> {
+export async function profilePlan(
+  request: ProfileCredentialsRequest,
+  profile: ProfileChoice | undefined,
+  ctx: Context,
+): Promise<Plan> {
   const signing = signingProfile(profile, ctx);
   const chain = await roleChain(signing, ctx);
   if (!chain) return { root: await baseRoot(signing, ctx), steps: [] };

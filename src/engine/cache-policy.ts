@@ -29,5 +29,9 @@ export function cachePolicy(settings: CacheSettings, ctx: Context): CachePolicy 
 }
 
 export function openCache(ctx: Context): CredentialCache {
-  return new CredentialCache(cacheDirectory(ctx.env, ctx.platform), { warn: ctx.warn, debug: ctx.debug, local: ctx.local });
+  return new CredentialCache(cacheDirectory(ctx.env, ctx.platform), {
+    warn: ctx.warn,
+    debug: ctx.debug,
+    local: ctx.local,
+  });
 }

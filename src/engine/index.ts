@@ -78,18 +78,29 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
   if (plan.steps.length === 0) {
     // A profile that is not a role profile, or none: its keys, or the SDK's own answer, uncached (the SDK caches its own).
     if (request.kind === 'profile' && (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined)) {
-      throw usageError('--mfa-serial and --token-code apply to role profiles only', 'for an MFA session use stsenv session');
+      throw usageError(
+        '--mfa-serial and --token-code apply to role profiles only',
+        'for an MFA session use stsenv session',
+      );
     }
     const root = await unlockRoot(plan.root, ctx);
     if (root.kind === 'keys') return { credentials: root.credentials, region, fromCache: false };
     // A credential_process's credentials are printed as it gave them: no SDK, no request.
-    if (root.kind === 'process') return { credentials: (await rootSigner(root, ctx)).credentials!, region, fromCache: false };
+    if (root.kind === 'process')
+      return { credentials: (await rootSigner(root, ctx)).credentials!, region, fromCache: false };
     const sts = await ctx.sts();
-    return { credentials: await sts.resolveBaseCredentials(targetFor(connection, await rootSigner(root, ctx))), region, fromCache: false };
+    return {
+      credentials: await sts.resolveBaseCredentials(targetFor(connection, await rootSigner(root, ctx))),
+      region,
+      fromCache: false,
+    };
   }
   const mfa = request.kind === 'web-identity' || request.kind === 'saml' ? {} : request.mfa;
   const result = await runPlan(plan, connection, policy, mfa, ctx);
-  if (!result.fromCache) ctx.debug(`${result.arn ? `assumed ${result.arn}` : 'got credentials'} until ${result.credentials.expiration.toISOString()}`);
+  if (!result.fromCache)
+    ctx.debug(
+      `${result.arn ? `assumed ${result.arn}` : 'got credentials'} until ${result.credentials.expiration.toISOString()}`,
+    );
   const last = plan.steps[plan.steps.length - 1]!;
   const roleArn = last.operation === 'GetSessionToken' ? undefined : last.input.RoleArn;
   return { credentials: result.credentials, region, fromCache: result.fromCache, arn: result.arn, roleArn };
@@ -108,9 +119,15 @@ export async function callerIdentity(request: ProfileCredentialsRequest, ctx: Co
   let signer: Signer;
   if (plan.steps.length > 0) {
     const result = await runPlan(plan, connection, cachePolicy(request.cache, ctx), request.mfa, ctx);
-    signer = { credentials: result.credentials, label: `${plan.steps[plan.steps.length - 1]!.describe} (access key ${result.credentials.accessKeyId})` };
+    signer = {
+      credentials: result.credentials,
+      label: `${plan.steps[plan.steps.length - 1]!.describe} (access key ${result.credentials.accessKeyId})`,
+    };
   } else if (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined) {
-    throw usageError('--mfa-serial and --token-code apply to role profiles only', 'for an MFA session use stsenv session');
+    throw usageError(
+      '--mfa-serial and --token-code apply to role profiles only',
+      'for an MFA session use stsenv session',
+    );
   } else {
     signer = await rootSigner(await unlockRoot(plan.root, ctx), ctx);
   }
@@ -122,10 +139,17 @@ export async function callerIdentity(request: ProfileCredentialsRequest, ctx: Co
  * GetCallerIdentity signed with `keys` themselves, at the endpoint and region `profile` would use:
  * whether keys about to be moved into the keystore work (stsenv keys import).
  */
-export async function verifyKeys(keys: Credentials, profile: string, request: ConnectionRequest, ctx: Context): Promise<CallerIdentity> {
+export async function verifyKeys(
+  keys: Credentials,
+  profile: string,
+  request: ConnectionRequest,
+  ctx: Context,
+): Promise<CallerIdentity> {
   const connection = await resolveConnection(request, ctx.env, { name: profile, from: '--profile' });
   const sts = await ctx.sts();
-  return sts.getCallerIdentity(targetFor(connection, { credentials: keys, label: `profile '${profile}' (access key ${keys.accessKeyId})` }));
+  return sts.getCallerIdentity(
+    targetFor(connection, { credentials: keys, label: `profile '${profile}' (access key ${keys.accessKeyId})` }),
+  );
 }
 
 /**

@@ -20,9 +20,12 @@ export async function unlockRoot(root: Root, ctx: Context): Promise<Root> {
   const { readKeys } = await import('../keystore/keystore.js');
   const keys = await readKeys(root.profile, ctx);
   if (keys.accessKeyId !== root.accessKeyId) {
-    throw failure(`the keystore holds access key ${keys.accessKeyId} for profile '${root.profile}', but its index says ${root.accessKeyId}`, {
-      hint: `add the keys again: stsenv keys add ${root.profile}`,
-    });
+    throw failure(
+      `the keystore holds access key ${keys.accessKeyId} for profile '${root.profile}', but its index says ${root.accessKeyId}`,
+      {
+        hint: `add the keys again: stsenv keys add ${root.profile}`,
+      },
+    );
   }
   ctx.debug(`base credentials: ${root.label}`);
   return { kind: 'keys', credentials: keys, key: root.key, label: root.label };

@@ -5,7 +5,11 @@
  * step's key can be looked up without loading the AWS SDK or resolving any
  * credentials.
  */
-import type { AssumeRoleCommandInput, AssumeRoleWithSAMLCommandInput, AssumeRoleWithWebIdentityCommandInput } from '@aws-sdk/client-sts';
+import type {
+  AssumeRoleCommandInput,
+  AssumeRoleWithSAMLCommandInput,
+  AssumeRoleWithWebIdentityCommandInput,
+} from '@aws-sdk/client-sts';
 import { GLOBAL_ENDPOINT, type StsTarget } from '../aws/client-options.js';
 import { partitionOf } from '../aws/partition.js';
 import { cacheKey, sha256, type CacheRequest } from '../cache/key.js';
@@ -13,7 +17,7 @@ import type { CacheLabel } from '../cache/store.js';
 import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
-import { configFilePath, credentialsFilePath, sharedConfig } from '../config/shared-files.js';
+import { configFilePath, credentialsFilePath, type ProfileData, sharedConfig } from '../config/shared-files.js';
 import { ownRoot, type ProfileChain, type RootSource } from '../config/profiles.js';
 import { describeChoice, type ProfileChoice } from './profile-choice.js';
 import type { Signer } from './target.js';
@@ -51,11 +55,34 @@ export interface MfaProcess {
 }
 
 export type Step =
-  | { operation: 'AssumeRole'; input: AssumeRoleCommandInput; mfaSerial?: string; mfaProcess?: MfaProcess; defaultSessionName: boolean; describe: string }
-  | { operation: 'GetSessionToken'; input: { DurationSeconds: number }; mfaSerial?: string; mfaProcess?: MfaProcess; describe: string }
-  | { operation: 'AssumeRoleWithWebIdentity'; input: AssumeRoleWithWebIdentityCommandInput; defaultSessionName: boolean; describe: string }
+  | {
+      operation: 'AssumeRole';
+      input: AssumeRoleCommandInput;
+      mfaSerial?: string;
+      mfaProcess?: MfaProcess;
+      defaultSessionName: boolean;
+      describe: string;
+    }
+  | {
+      operation: 'GetSessionToken';
+      input: { DurationSeconds: number };
+      mfaSerial?: string;
+      mfaProcess?: MfaProcess;
+      describe: string;
+    }
+  | {
+      operation: 'AssumeRoleWithWebIdentity';
+      input: AssumeRoleWithWebIdentityCommandInput;
+      defaultSessionName: boolean;
+      describe: string;
+    }
   /** The session name is the assertion's (its RoleSessionName attribute): none is sent. */
-  | { operation: 'AssumeRoleWithSAML'; input: Omit<AssumeRoleWithSAMLCommandInput, 'SAMLAssertion'>; assertion: SamlAssertion; describe: string };
+  | {
+      operation: 'AssumeRoleWithSAML';
+      input: Omit<AssumeRoleWithSAMLCommandInput, 'SAMLAssertion'>;
+      assertion: SamlAssertion;
+      describe: string;
+    };
 
 export interface Plan {
   root: Root;
@@ -83,40 +110,78 @@ export function envKeys(env: NodeJS.ProcessEnv): Credentials | undefined {
 
 /** What the SDK resolves: a profile's credentials (SSO, credential_process...), or without one its default chain. */
 export function sdkRoot(profile: ProfileChoice | undefined, env: NodeJS.ProcessEnv): Root {
-  if (profile) return { kind: 'sdk', profile: profile.name, key: `profile:${profile.name}@${filesKey(env)}`, label: describeChoice(profile) };
+  if (profile)
+    return {
+      kind: 'sdk',
+      profile: profile.name,
+      key: `profile:${profile.name}@${filesKey(env)}`,
+      label: describeChoice(profile),
+    };
   return { kind: 'sdk', key: `default-chain@${filesKey(env)}`, label: 'the default credential chain' };
 }
 
 /** A profile whose credential_process gives the credentials. */
 export function processRoot(profile: ProfileChoice, command: string, env: NodeJS.ProcessEnv): Root {
-  return { kind: 'process', profile: profile.name, command, key: `profile:${profile.name}@${filesKey(env)}`, label: describeChoice(profile) };
+  return {
+    kind: 'process',
+    profile: profile.name,
+    command,
+    key: `profile:${profile.name}@${filesKey(env)}`,
+    label: describeChoice(profile),
+  };
 }
 
 /** The key variables as the root: stsenv signs with them itself, so nothing else the SDK knows of (AWS_PROFILE) can take their place. */
 export function keysRoot(keys: Credentials): Root {
-  return { kind: 'keys', credentials: keys, key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID)` };
+  return {
+    kind: 'keys',
+    credentials: keys,
+    key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`,
+    label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID)`,
+  };
 }
 
 /** A chain's root: keys read from the profile, the key variables (credential_source), or what the SDK resolves. */
 export function chainRoot(root: RootSource, env: NodeJS.ProcessEnv): Root {
   switch (root.kind) {
     case 'static': {
-      const credentials = { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey, sessionToken: root.sessionToken };
-      return { kind: 'keys', credentials, key: `static:${root.profile}:${root.accessKeyId}:${hashSecrets(credentials)}`, label: `profile '${root.profile}' (access key ${root.accessKeyId})` };
+      const credentials = {
+        accessKeyId: root.accessKeyId,
+        secretAccessKey: root.secretAccessKey,
+        sessionToken: root.sessionToken,
+      };
+      return {
+        kind: 'keys',
+        credentials,
+        key: `static:${root.profile}:${root.accessKeyId}:${hashSecrets(credentials)}`,
+        label: `profile '${root.profile}' (access key ${root.accessKeyId})`,
+      };
     }
     case 'environment': {
       const keys = envKeys(env);
       if (!keys) {
-        throw usageError(`profile '${root.profile}' has credential_source = Environment but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set`, 'set them, or use a source_profile');
+        throw usageError(
+          `profile '${root.profile}' has credential_source = Environment but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set`,
+          'set them, or use a source_profile',
+        );
       }
-      return { kind: 'keys', credentials: keys, key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`, label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID, credential_source of profile '${root.profile}')` };
+      return {
+        kind: 'keys',
+        credentials: keys,
+        key: `env:${keys.accessKeyId}:${hashSecrets(keys)}`,
+        label: `access key ${keys.accessKeyId} (from AWS_ACCESS_KEY_ID, credential_source of profile '${root.profile}')`,
+      };
     }
     case 'process':
       return processRoot({ name: root.profile, from: '--profile' }, root.command, env);
     case 'sdk':
       return sdkRoot({ name: root.profile, from: '--profile' }, env);
     case 'saml':
-      return { kind: 'unsigned', key: `saml-profile:${root.profile}@${filesKey(env)}`, label: `the SAML assertion of profile '${root.profile}'` };
+      return {
+        kind: 'unsigned',
+        key: `saml-profile:${root.profile}@${filesKey(env)}`,
+        label: `the SAML assertion of profile '${root.profile}'`,
+      };
     case 'keystore':
       return keystoreRoot(root.profile, root.accessKeyId);
   }
@@ -124,7 +189,13 @@ export function chainRoot(root: RootSource, env: NodeJS.ProcessEnv): Root {
 
 /** A profile's keys in the keystore: the cache key names the access key id, known without opening the keystore. */
 export function keystoreRoot(profile: string, accessKeyId: string): Root {
-  return { kind: 'keystore', profile, accessKeyId, key: `keystore:${profile}:${accessKeyId}`, label: `profile '${profile}' (access key ${accessKeyId}, in the keystore)` };
+  return {
+    kind: 'keystore',
+    profile,
+    accessKeyId,
+    key: `keystore:${profile}:${accessKeyId}`,
+    label: `profile '${profile}' (access key ${accessKeyId}, in the keystore)`,
+  };
 }
 
 /**
@@ -134,7 +205,7 @@ export function keystoreRoot(profile: string, accessKeyId: string): Root {
  * Looked at only when a request is to be signed, never on a cache hit.
  */
 function defaultChainProcess(env: NodeJS.ProcessEnv): { profile: string; command: string } | undefined {
-  let data;
+  let data: ProfileData | undefined;
   try {
     data = sharedConfig(env).profile('default');
   } catch {
@@ -150,13 +221,25 @@ function defaultChainProcess(env: NodeJS.ProcessEnv): { profile: string; command
 export async function rootSigner(root: Root, ctx: Context): Promise<Signer> {
   // A keystore root is unlocked first (unlockRoot): its keys are read only when a call is signed.
   if (root.kind === 'keystore') throw new Error(`internal: the keys of ${root.label} were not read before signing`);
-  const command = root.kind === 'process' ? root : root.kind === 'sdk' && root.profile === undefined ? defaultChainProcess(ctx.env) : undefined;
+  const command =
+    root.kind === 'process'
+      ? root
+      : root.kind === 'sdk' && root.profile === undefined
+        ? defaultChainProcess(ctx.env)
+        : undefined;
   if (command) {
     const { processCredentials } = await import('./process-credentials.js');
     const credentials = await processCredentials(command, ctx);
-    return { credentials, label: `${root.label} (credential_process of profile '${command.profile}', access key ${credentials.accessKeyId})` };
+    return {
+      credentials,
+      label: `${root.label} (credential_process of profile '${command.profile}', access key ${credentials.accessKeyId})`,
+    };
   }
-  return root.kind === 'sdk' ? { profile: root.profile, label: root.label } : root.kind === 'keys' ? { credentials: root.credentials, label: root.label } : { label: root.label };
+  return root.kind === 'sdk'
+    ? { profile: root.profile, label: root.label }
+    : root.kind === 'keys'
+      ? { credentials: root.credentials, label: root.label }
+      : { label: root.label };
 }
 
 /** Long-term keys can call GetSessionToken; session credentials cannot. */
@@ -171,7 +254,12 @@ export function isLongTerm(root: Root): boolean {
  * then every AssumeRole signed by that session needs no code. Otherwise each
  * hop that names an mfa_serial sends the code with its AssumeRole.
  */
-export function chainSteps(chain: ProfileChain, root: Root, mfaSerialOverride: string | undefined, sessionName: (hopSessionName: string | undefined) => { name: string; isDefault: boolean }): Step[] {
+export function chainSteps(
+  chain: ProfileChain,
+  root: Root,
+  mfaSerialOverride: string | undefined,
+  sessionName: (hopSessionName: string | undefined) => { name: string; isDefault: boolean },
+): Step[] {
   const steps: Step[] = [];
   const serialHop = chain.hops.find((hop) => hop.mfaSerial);
   const serial = mfaSerialOverride ?? serialHop?.mfaSerial;
@@ -180,22 +268,48 @@ export function chainSteps(chain: ProfileChain, root: Root, mfaSerialOverride: s
   const mfaProcess = processHop ? { profile: processHop.profile, command: processHop.mfaProcess! } : undefined;
   const viaSession = serial !== undefined && isLongTerm(root);
   if (viaSession) {
-    steps.push({ operation: 'GetSessionToken', input: { DurationSeconds: MFA_SESSION_SECONDS }, mfaSerial: serial, mfaProcess, describe: `MFA session of ${root.label}` });
+    steps.push({
+      operation: 'GetSessionToken',
+      input: { DurationSeconds: MFA_SESSION_SECONDS },
+      mfaSerial: serial,
+      mfaProcess,
+      describe: `MFA session of ${root.label}`,
+    });
   }
   chain.hops.forEach((hop, index) => {
     if (hop.saml) {
       // Only a chain's first hop: a SAML profile has no source (src/config/profiles.ts).
-      const input = { RoleArn: hop.roleArn, PrincipalArn: hop.saml.principalArn, DurationSeconds: hop.durationSeconds ?? 3600 };
-      steps.push({ operation: 'AssumeRoleWithSAML', input, assertion: { kind: 'process', profile: hop.profile, command: hop.saml.command }, describe: `role ${hop.roleArn} (SAML, profile '${hop.profile}')` });
+      const input = {
+        RoleArn: hop.roleArn,
+        PrincipalArn: hop.saml.principalArn,
+        DurationSeconds: hop.durationSeconds ?? 3600,
+      };
+      steps.push({
+        operation: 'AssumeRoleWithSAML',
+        input,
+        assertion: { kind: 'process', profile: hop.profile, command: hop.saml.command },
+        describe: `role ${hop.roleArn} (SAML, profile '${hop.profile}')`,
+      });
       return;
     }
     const last = index === chain.hops.length - 1;
     const name = sessionName(hop.sessionName);
-    const input: AssumeRoleCommandInput = { RoleArn: hop.roleArn, RoleSessionName: name.name, DurationSeconds: hop.durationSeconds ?? 3600 };
+    const input: AssumeRoleCommandInput = {
+      RoleArn: hop.roleArn,
+      RoleSessionName: name.name,
+      DurationSeconds: hop.durationSeconds ?? 3600,
+    };
     if (hop.externalId) input.ExternalId = hop.externalId;
     const hopSerial = viaSession ? undefined : last && mfaSerialOverride ? mfaSerialOverride : hop.mfaSerial;
     const hopProcess = hop.mfaProcess ? { profile: hop.profile, command: hop.mfaProcess } : mfaProcess;
-    steps.push({ operation: 'AssumeRole', input, mfaSerial: hopSerial, mfaProcess: hopSerial ? hopProcess : undefined, defaultSessionName: name.isDefault, describe: `role ${hop.roleArn} (profile '${hop.profile}')` });
+    steps.push({
+      operation: 'AssumeRole',
+      input,
+      mfaSerial: hopSerial,
+      mfaProcess: hopSerial ? hopProcess : undefined,
+      defaultSessionName: name.isDefault,
+      describe: `role ${hop.roleArn} (profile '${hop.profile}')`,
+    });
   });
   return steps;
 }
@@ -291,7 +405,9 @@ export function stepLabel(plan: Plan, index: number, region: string | undefined)
     region: step.operation === 'GetSessionToken' ? `partition ${partitionOf(region)}` : region,
   };
   if (step.operation !== 'GetSessionToken') label.role = step.input.RoleArn;
-  if (step.operation === 'AssumeRole' || step.operation === 'AssumeRoleWithWebIdentity') label.sessionName = step.input.RoleSessionName;
-  if ((step.operation === 'AssumeRole' || step.operation === 'GetSessionToken') && step.mfaSerial) label.mfaSerial = step.mfaSerial;
+  if (step.operation === 'AssumeRole' || step.operation === 'AssumeRoleWithWebIdentity')
+    label.sessionName = step.input.RoleSessionName;
+  if ((step.operation === 'AssumeRole' || step.operation === 'GetSessionToken') && step.mfaSerial)
+    label.mfaSerial = step.mfaSerial;
   return label;
 }

@@ -16,7 +16,12 @@ export const CREDENTIAL_PROCESS_TIMEOUT_MS = 5 * 60_000;
 
 /** The last line a failing process printed on stderr, shortened: its own words, never its stdout. */
 function lastLine(stderr: string): string {
-  const line = stderr.split(/\r?\n/).map((text) => text.trim()).filter(Boolean).pop() ?? '';
+  const line =
+    stderr
+      .split(/\r?\n/)
+      .map((text) => text.trim())
+      .filter(Boolean)
+      .pop() ?? '';
   return line.length > 300 ? `${line.slice(0, 300)}...` : line;
 }
 
@@ -25,7 +30,9 @@ function failedRun(what: string, how: string, stderr: string): StsenvError {
   const loop = loopReported(stderr);
   if (loop) return loop;
   const said = lastLine(stderr);
-  return failure(`${what} failed (${how})${said ? `: ${printable(said)}` : ''}`, { hint: 'run the command by hand to see why' });
+  return failure(`${what} failed (${how})${said ? `: ${printable(said)}` : ''}`, {
+    hint: 'run the command by hand to see why',
+  });
 }
 
 function field(parsed: Record<string, unknown>, name: string, what: string, required: boolean): string | undefined {
@@ -39,7 +46,9 @@ function field(parsed: Record<string, unknown>, name: string, what: string, requ
 }
 
 function badOutput(what: string, why: string): StsenvError {
-  return failure(`the output of ${what} ${why}`, { hint: 'it must print credential_process JSON: {"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ..., "SessionToken": ..., "Expiration": ...}' });
+  return failure(`the output of ${what} ${why}`, {
+    hint: 'it must print credential_process JSON: {"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ..., "SessionToken": ..., "Expiration": ...}',
+  });
 }
 
 /**
@@ -54,9 +63,11 @@ export function readProcessOutput(stdout: string, what: string, now: Date): Cred
   } catch {
     throw badOutput(what, 'is not JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badOutput(what, 'is not a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw badOutput(what, 'is not a JSON object');
   const object = parsed as Record<string, unknown>;
-  if (object.Version !== 1) throw badOutput(what, object.Version === undefined ? 'has no Version' : 'has a Version other than 1');
+  if (object.Version !== 1)
+    throw badOutput(what, object.Version === undefined ? 'has no Version' : 'has a Version other than 1');
   const accessKeyId = field(object, 'AccessKeyId', what, true)!;
   const secretAccessKey = field(object, 'SecretAccessKey', what, true)!;
   const sessionToken = field(object, 'SessionToken', what, false);
@@ -65,7 +76,10 @@ export function readProcessOutput(stdout: string, what: string, now: Date): Cred
   if (expirationText !== undefined) {
     expiration = new Date(expirationText);
     if (Number.isNaN(expiration.getTime())) throw badOutput(what, 'has an unreadable Expiration');
-    if (expiration.getTime() <= now.getTime()) throw failure(`${what} gave credentials that expired at ${expiration.toISOString()}`, { hint: 'check the command and this machine\'s clock' });
+    if (expiration.getTime() <= now.getTime())
+      throw failure(`${what} gave credentials that expired at ${expiration.toISOString()}`, {
+        hint: "check the command and this machine's clock",
+      });
   }
   return { accessKeyId, secretAccessKey, sessionToken, expiration };
 }
@@ -75,7 +89,10 @@ export function readProcessOutput(stdout: string, what: string, now: Date): Cred
  * process gets stsenv's environment and STSENV_RESOLVING_PROFILES naming
  * this profile, so a stsenv it starts for the same profile stops at once.
  */
-export async function processCredentials(root: { profile: string; command: string }, ctx: Context): Promise<Credentials> {
+export async function processCredentials(
+  root: { profile: string; command: string },
+  ctx: Context,
+): Promise<Credentials> {
   const what = `credential_process of profile '${root.profile}'`;
   const env: NodeJS.ProcessEnv = {};
   enterProfile(root.profile, ctx.env, env);

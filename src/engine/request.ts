@@ -35,7 +35,17 @@ export interface CacheSettings {
 
 /** The AssumeRole fields a person may set on the command line, each checked. */
 export type RoleFields = Partial<
-  Pick<AssumeRoleCommandInput, 'RoleSessionName' | 'DurationSeconds' | 'ExternalId' | 'Policy' | 'PolicyArns' | 'Tags' | 'TransitiveTagKeys' | 'SourceIdentity'>
+  Pick<
+    AssumeRoleCommandInput,
+    | 'RoleSessionName'
+    | 'DurationSeconds'
+    | 'ExternalId'
+    | 'Policy'
+    | 'PolicyArns'
+    | 'Tags'
+    | 'TransitiveTagKeys'
+    | 'SourceIdentity'
+  >
 >;
 
 interface Common {
@@ -84,7 +94,12 @@ export interface ProfileCredentialsRequest extends Common {
   mfa: MfaRequest;
 }
 
-export type CredentialRequest = AssumeRoleRequest | SessionTokenRequest | WebIdentityRequest | SamlRequest | ProfileCredentialsRequest;
+export type CredentialRequest =
+  | AssumeRoleRequest
+  | SessionTokenRequest
+  | WebIdentityRequest
+  | SamlRequest
+  | ProfileCredentialsRequest;
 
 /**
  * Credentials for the console's federation endpoint: a role's (as `assume`

@@ -25,7 +25,13 @@ export interface PlanResult {
   arn?: string;
 }
 
-export async function runPlan(plan: Plan, connection: StsConnection, policy: CachePolicy, mfa: MfaRequest, ctx: Context): Promise<PlanResult> {
+export async function runPlan(
+  plan: Plan,
+  connection: StsConnection,
+  policy: CachePolicy,
+  mfa: MfaRequest,
+  ctx: Context,
+): Promise<PlanResult> {
   const keys = planKeys(plan, connection);
   const last = plan.steps.length - 1;
   const now = ctx.now();
@@ -35,7 +41,9 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
     if (i === last && !policy.readFinal) continue;
     const hit = policy.cache.get(keys[i]!, now, policy.minRemainingMs);
     if (hit) {
-      ctx.debug(`cache hit for ${describeStep(plan.steps[i]!)} (valid until ${hit.credentials.expiration.toISOString()})`);
+      ctx.debug(
+        `cache hit for ${describeStep(plan.steps[i]!)} (valid until ${hit.credentials.expiration.toISOString()})`,
+      );
       if (i === last) return { credentials: hit.credentials, fromCache: true };
       start = i + 1;
       base = hit.credentials;
@@ -59,7 +67,10 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
       // A code works once: a second step needing one must be asked for it.
       const given = tokenCodeUsed ? { ...mfa, tokenCode: undefined } : mfa;
       // --token-code, else the profile's mfa_process, else the terminal.
-      const code = given.tokenCode === undefined && step.mfaProcess ? await tokenCodeFromProcess(step.mfaProcess, ctx) : tokenCodeFor(serial, { ...given, processHint: step.mfaProcess === undefined }, ctx.platform);
+      const code =
+        given.tokenCode === undefined && step.mfaProcess
+          ? await tokenCodeFromProcess(step.mfaProcess, ctx)
+          : tokenCodeFor(serial, { ...given, processHint: step.mfaProcess === undefined }, ctx.platform);
       codes.set(i, code);
       tokenCodeUsed = true;
     }
@@ -73,7 +84,9 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
     const step = plan.steps[i]!;
     // The root signs the first call; each call after it, the credentials the one before gave.
     const signer: Signer =
-      i === 0 || !base ? await rootSigner(root, ctx) : { credentials: base, label: `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})` };
+      i === 0 || !base
+        ? await rootSigner(root, ctx)
+        : { credentials: base, label: `${plan.steps[i - 1]!.describe} (access key ${base.accessKeyId})` };
     const stepTarget = targetFor(connection, signer);
     const code = codes.get(i);
     const assertion = step.operation === 'AssumeRoleWithSAML' ? await samlAssertion(step.assertion, ctx) : undefined;
@@ -83,7 +96,14 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
     } catch (error) {
       throw code !== undefined ? explainMfaFailure(error) : error;
     }
-    policy.cache?.put(keys[i]!, { credentials: issued.credentials, label: stepLabel(plan, i, connection.regionKnown ? connection.region : undefined) }, ctx.now());
+    policy.cache?.put(
+      keys[i]!,
+      {
+        credentials: issued.credentials,
+        label: stepLabel(plan, i, connection.regionKnown ? connection.region : undefined),
+      },
+      ctx.now(),
+    );
     base = issued.credentials;
     result = { credentials: issued.credentials, fromCache: false, arn: issued.arn };
   }
@@ -92,14 +112,21 @@ export async function runPlan(plan: Plan, connection: StsConnection, policy: Cac
 
 /** AccessDenied on a request that carried a code is most often the code: say so. */
 function explainMfaFailure(error: unknown): unknown {
-  return hintAccessDenied(error, 'the MFA code was refused or the role needs other rights: wait for a new code, check the MFA serial, and try again');
+  return hintAccessDenied(
+    error,
+    'the MFA code was refused or the role needs other rights: wait for a new code, check the MFA serial, and try again',
+  );
 }
 
 /** The assertion given, or the one a profile's saml_assertion_process prints now (checked before it goes to STS). */
 async function samlAssertion(source: SamlAssertion, ctx: Context): Promise<string> {
   if (source.kind === 'given') return source.value;
   const { runHelperCommand } = await import('../exec/helper-command.js');
-  const printed = await runHelperCommand(source.command, { what: `saml_assertion_process of profile '${source.profile}'`, timeoutMs: SAML_PROCESS_TIMEOUT_MS, ctx });
+  const printed = await runHelperCommand(source.command, {
+    what: `saml_assertion_process of profile '${source.profile}'`,
+    timeoutMs: SAML_PROCESS_TIMEOUT_MS,
+    ctx,
+  });
   const { readSamlAssertion } = await import('../saml/assertion.js');
   return readSamlAssertion(printed, `the output of saml_assertion_process of profile '${source.profile}'`).base64;
 }
@@ -108,8 +135,18 @@ function describeStep(step: Step): string {
   return step.operation === 'GetSessionToken' ? step.describe : `${step.operation} ${step.input.RoleArn}`;
 }
 
-function callStep(sts: StsService, step: Step, target: StsTarget, code: string | undefined, assertion: string | undefined, now: Date): Promise<IssuedCredentials> {
-  const mfa = code !== undefined && 'mfaSerial' in step && step.mfaSerial ? { SerialNumber: step.mfaSerial, TokenCode: code } : {};
+function callStep(
+  sts: StsService,
+  step: Step,
+  target: StsTarget,
+  code: string | undefined,
+  assertion: string | undefined,
+  now: Date,
+): Promise<IssuedCredentials> {
+  const mfa =
+    code !== undefined && 'mfaSerial' in step && step.mfaSerial
+      ? { SerialNumber: step.mfaSerial, TokenCode: code }
+      : {};
   switch (step.operation) {
     case 'AssumeRole':
       return sts.assumeRole(target, { ...step.input, ...mfa }, now);

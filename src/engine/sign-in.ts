@@ -29,7 +29,8 @@ const ALLOW_ALL_POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow"
 /** GetFederationToken's Name: 2 to 32 of [\w+=,.@-]. */
 const FEDERATED_NAME_MAX = 32;
 
-const LONG_TERM_HINT = 'GetFederationToken needs the long-term keys of an IAM user allowed sts:GetFederationToken; or sign in with a role: stsenv console ROLE_ARN';
+const LONG_TERM_HINT =
+  'GetFederationToken needs the long-term keys of an IAM user allowed sts:GetFederationToken; or sign in with a role: stsenv console ROLE_ARN';
 
 export interface SigninCredentials {
   credentials: Credentials & { sessionToken: string };
@@ -69,14 +70,20 @@ function refuseRoleOnly(request: SigninRequest): void {
     [request.mfa.mfaSerial, '--mfa-serial'],
     [request.mfa.tokenCode, '--token-code'],
   ];
-  for (const [value, flag] of given) if (value !== undefined) throw usageError(`${flag} applies to a role only`, 'give a role ARN, or --profile of a role profile');
+  for (const [value, flag] of given)
+    if (value !== undefined)
+      throw usageError(`${flag} applies to a role only`, 'give a role ARN, or --profile of a role profile');
 }
 
 /** GetFederationToken's Name: --session-name, else `stsenv-USER` from the same user name as the default session name. */
 function federatedName(request: SigninRequest, ctx: Context): string {
   const name = request.federation.name;
   if (name !== undefined) {
-    if (name.length > FEDERATED_NAME_MAX) throw usageError(`--session-name '${name}' is too long for GetFederationToken`, `give at most ${FEDERATED_NAME_MAX} characters`);
+    if (name.length > FEDERATED_NAME_MAX)
+      throw usageError(
+        `--session-name '${name}' is too long for GetFederationToken`,
+        `give at most ${FEDERATED_NAME_MAX} characters`,
+      );
     return name;
   }
   return defaultSessionName(ctx.env, ctx.now()).replace(/-\d+$/, '').slice(0, FEDERATED_NAME_MAX);
@@ -90,13 +97,21 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
   let roleProfile = false;
   if (request.roleArn === undefined && signing) {
     const profiles = sharedConfig(ctx.env);
-    roleProfile = isRoleProfile(signing.from === '--profile' ? requireProfile(profiles, signing.name, '--profile', keystoreLookup(ctx)) : profiles.profile(signing.name));
+    roleProfile = isRoleProfile(
+      signing.from === '--profile'
+        ? requireProfile(profiles, signing.name, '--profile', keystoreLookup(ctx))
+        : profiles.profile(signing.name),
+    );
   }
   // --duration is the console session's, not the role session's: the role is asked for as `assume` asks (and cached alike).
   // A role profile named by AWS_PROFILE signs in as its role too.
   const plan =
     request.roleArn !== undefined || roleProfile
-      ? await assumePlan({ ...request, kind: 'assume-role' }, roleProfile ? { ...signing!, from: '--profile' } : profile, ctx)
+      ? await assumePlan(
+          { ...request, kind: 'assume-role' },
+          roleProfile ? { ...signing!, from: '--profile' } : profile,
+          ctx,
+        )
       : undefined;
   if (!plan) refuseRoleOnly(request);
   const connection = await resolveConnection(request.connection, ctx.env, profile);
@@ -123,10 +138,20 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
       const root = await unlockRoot(planned, ctx);
       // Keys from the environment need no SDK; session credentials then sign in with no request to STS at all.
       const signer = await rootSigner(root, ctx);
-      const current = signer.credentials ?? (await (await ctx.sts()).resolveBaseCredentials(targetFor(connection, signer)));
+      const current =
+        signer.credentials ?? (await (await ctx.sts()).resolveBaseCredentials(targetFor(connection, signer)));
       if (current.sessionToken) {
-        if (request.federation.name !== undefined || request.federation.policy !== undefined || request.federation.policyArns !== undefined) {
-          const flag = request.federation.name !== undefined ? '--session-name' : request.federation.policy !== undefined ? '--policy' : '--policy-arn';
+        if (
+          request.federation.name !== undefined ||
+          request.federation.policy !== undefined ||
+          request.federation.policyArns !== undefined
+        ) {
+          const flag =
+            request.federation.name !== undefined
+              ? '--session-name'
+              : request.federation.policy !== undefined
+                ? '--policy'
+                : '--policy-arn';
           throw usageError(`${flag} applies to a role or to long-term keys only (these are session credentials)`);
         }
         ctx.debug(`signing in with the session credentials of ${root.label}`);
@@ -138,10 +163,19 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
         Policy: request.federation.policy ?? ALLOW_ALL_POLICY,
         PolicyArns: request.federation.policyArns?.map((arn) => ({ arn })),
       };
-      const federationSigner = { credentials: current, label: signer.credentials ? signer.label : `${root.label} (access key ${current.accessKeyId})` };
+      const federationSigner = {
+        credentials: current,
+        label: signer.credentials ? signer.label : `${root.label} (access key ${current.accessKeyId})`,
+      };
       try {
-        const issued = await (await ctx.sts()).getFederationToken(targetFor(connection, federationSigner), input, ctx.now());
-        ctx.debug(`GetFederationToken gave ${issued.arn ?? 'a federated user'} until ${issued.credentials.expiration.toISOString()}`);
+        const issued = await (await ctx.sts()).getFederationToken(
+          targetFor(connection, federationSigner),
+          input,
+          ctx.now(),
+        );
+        ctx.debug(
+          `GetFederationToken gave ${issued.arn ?? 'a federated user'} until ${issued.credentials.expiration.toISOString()}`,
+        );
         return { credentials: issued.credentials, federated: true };
       } catch (error) {
         throw hintAccessDenied(error, LONG_TERM_HINT);

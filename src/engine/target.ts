@@ -31,7 +31,11 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 /** Region: --region, AWS_REGION, AWS_DEFAULT_REGION, then the region of the chosen profile (else `default`). */
-export async function resolveRegion(request: ConnectionRequest, env: NodeJS.ProcessEnv, profile: ProfileChoice | undefined): Promise<string | undefined> {
+export async function resolveRegion(
+  request: ConnectionRequest,
+  env: NodeJS.ProcessEnv,
+  profile: ProfileChoice | undefined,
+): Promise<string | undefined> {
   if (request.region !== undefined) return checkRegion(request.region);
   for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
     const value = envValue(env, name);
@@ -56,19 +60,32 @@ export function resolveEndpoint(request: ConnectionRequest, env: NodeJS.ProcessE
 /** Attempts: --max-attempts, then AWS_MAX_ATTEMPTS (which the SDK would read); checked before any request. */
 export function resolveMaxAttempts(request: ConnectionRequest, env: NodeJS.ProcessEnv): number | undefined {
   const fromEnv = envValue(env, 'AWS_MAX_ATTEMPTS');
-  const [value, option] = request.maxAttempts !== undefined ? [request.maxAttempts, '--max-attempts'] : [fromEnv === undefined ? undefined : Number(fromEnv.trim()), 'AWS_MAX_ATTEMPTS'];
+  const [value, option] =
+    request.maxAttempts !== undefined
+      ? [request.maxAttempts, '--max-attempts']
+      : [fromEnv === undefined ? undefined : Number(fromEnv.trim()), 'AWS_MAX_ATTEMPTS'];
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 1 || value > 20) {
-    throw usageError(`invalid ${option} '${option === '--max-attempts' ? value : fromEnv}'`, 'give a whole number from 1 to 20');
+    throw usageError(
+      `invalid ${option} '${option === '--max-attempts' ? value : fromEnv}'`,
+      'give a whole number from 1 to 20',
+    );
   }
   return value;
 }
 
-export async function resolveConnection(request: ConnectionRequest, env: NodeJS.ProcessEnv, profile: ProfileChoice | undefined): Promise<StsConnection> {
+export async function resolveConnection(
+  request: ConnectionRequest,
+  env: NodeJS.ProcessEnv,
+  profile: ProfileChoice | undefined,
+): Promise<StsConnection> {
   const endpoint = resolveEndpoint(request, env);
   const region = await resolveRegion(request, env, profile);
   const maxAttempts = resolveMaxAttempts(request, env);
-  if (request.timeout !== undefined && (!Number.isFinite(request.timeout) || request.timeout <= 0 || request.timeout > 3600)) {
+  if (
+    request.timeout !== undefined &&
+    (!Number.isFinite(request.timeout) || request.timeout <= 0 || request.timeout > 3600)
+  ) {
     throw usageError(`invalid --timeout '${request.timeout}'`, 'give seconds, more than 0 and at most 3600');
   }
   return {

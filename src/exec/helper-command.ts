@@ -30,7 +30,9 @@ export function splitCommandLine(line: string, what: string, windows = false): [
   try {
     words = windows ? splitWindowsCommandLine(line) : split(line);
   } catch (error) {
-    const hint = windows ? 'quote with "..." (no shell runs it)' : 'quote as in a POSIX shell: "..." or \'...\' (no shell runs it)';
+    const hint = windows
+      ? 'quote with "..." (no shell runs it)'
+      : 'quote as in a POSIX shell: "..." or \'...\' (no shell runs it)';
     throw usageError(`cannot read ${what}: ${(error as Error).message}`, hint);
   }
   if (words.length === 0 || words[0] === '') throw usageError(`${what} is empty`);
@@ -41,15 +43,27 @@ export function splitCommandLine(line: string, what: string, windows = false): [
  * Finds the command before anything is sent, and starts it as `stsenv exec` would (no shell of ours).
  * 'collect' takes its stdout, 'collect-all' its stderr too; `extraEnv` is added to stsenv's environment for it.
  */
-export async function startHelper(words: readonly string[], what: string, stdio: 'collect' | 'collect-all' | 'detached', ctx: Context, extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+export async function startHelper(
+  words: readonly string[],
+  what: string,
+  stdio: 'collect' | 'collect-all' | 'detached',
+  ctx: Context,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<ChildProcess> {
   const [command, ...args] = words as [string, ...string[]];
   const { checkCommand, spawnCommand } = await import('./spawn-command.js');
   const problem = checkCommand(command, args, ctx.env, ctx.platform);
   if (problem) throw new StsenvError(`${what}: ${problem.message}`, 1, { hint: problem.hint });
   ctx.debug(`running ${what}: ${command} with ${args.length} argument${args.length === 1 ? '' : 's'}`);
   const env = { ...ctx.env, ...extraEnv };
-  if (stdio === 'detached') return spawnCommand(command, args, { env, stdio: 'ignore', detached: ctx.platform !== 'win32' }, ctx.platform);
-  return spawnCommand(command, args, { env, stdio: ['inherit', 'pipe', stdio === 'collect-all' ? 'pipe' : 'inherit'] }, ctx.platform);
+  if (stdio === 'detached')
+    return spawnCommand(command, args, { env, stdio: 'ignore', detached: ctx.platform !== 'win32' }, ctx.platform);
+  return spawnCommand(
+    command,
+    args,
+    { env, stdio: ['inherit', 'pipe', stdio === 'collect-all' ? 'pipe' : 'inherit'] },
+    ctx.platform,
+  );
 }
 
 export interface HelperRun {
@@ -69,7 +83,10 @@ export interface HelperRun {
 }
 
 /** Runs a command line and gives what it printed on stdout; a failure, a timeout or too much output is an error naming it. */
-export async function runHelperCommand(line: string, { what, timeoutMs, ctx, env, failed, asCredentialProcess }: HelperRun): Promise<string> {
+export async function runHelperCommand(
+  line: string,
+  { what, timeoutMs, ctx, env, failed, asCredentialProcess }: HelperRun,
+): Promise<string> {
   const words = splitCommandLine(line, what, asCredentialProcess === true && ctx.platform === 'win32');
   const child = await startHelper(words, what, failed ? 'collect-all' : 'collect', ctx, env);
   return new Promise<string>((resolve, reject) => {
@@ -87,10 +104,23 @@ export async function runHelperCommand(line: string, { what, timeoutMs, ctx, env
       stopped ??= error;
       child.kill('SIGTERM');
     };
-    const timer = setTimeout(() => stop(failure(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`, { hint: 'it was stopped; run it by hand to see what it waits for' })), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        stop(
+          failure(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`, {
+            hint: 'it was stopped; run it by hand to see what it waits for',
+          }),
+        ),
+      timeoutMs,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_OUTPUT_BYTES) stop(failure(`${what} printed more than ${MAX_OUTPUT_BYTES / 1024} KiB`, { hint: 'it should print the value alone' }));
+      if (size > MAX_OUTPUT_BYTES)
+        stop(
+          failure(`${what} printed more than ${MAX_OUTPUT_BYTES / 1024} KiB`, {
+            hint: 'it should print the value alone',
+          }),
+        );
       else chunks.push(chunk);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -102,7 +132,8 @@ export async function runHelperCommand(line: string, { what, timeoutMs, ctx, env
       if (stopped) return reject(stopped);
       const how = signal ?? `exit code ${code}`;
       if (code !== 0 && failed) return reject(failed(how, Buffer.concat(errors).toString('utf8')));
-      if (code !== 0) return reject(failure(`${what} failed (${how})`, { hint: 'its own message, if it printed one, is above' }));
+      if (code !== 0)
+        return reject(failure(`${what} failed (${how})`, { hint: 'its own message, if it printed one, is above' }));
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
   });

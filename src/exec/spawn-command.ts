@@ -48,9 +48,16 @@ export function cannotRun(command: string, why: string, hint?: string): StsenvEr
  * request to STS: execvp's search on POSIX, cmd.exe's on Windows (the current
  * folder, then PATH, each name tried with the extensions of PATHEXT).
  */
-export function checkCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv, platform: NodeJS.Platform): StsenvError | undefined {
+export function checkCommand(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): StsenvError | undefined {
   if (platform === 'win32') return checkWindowsCommand(command, args, env);
-  const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', command));
+  const candidates = command.includes('/')
+    ? [command]
+    : (env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', command));
   let found = false;
   for (const candidate of candidates) {
     try {
@@ -69,12 +76,20 @@ export function checkCommand(command: string, args: readonly string[], env: Node
   return found ? cannotRun(command, 'permission denied', 'make it executable') : notFound(command);
 }
 
-function checkWindowsCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv): StsenvError | undefined {
+function checkWindowsCommand(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): StsenvError | undefined {
   const file = crossSpawnParts._parse(command, [...args], { env }).file;
   if (!file) return notFound(command);
   // cmd.exe ends its command line at a line break: the rest would be lost, or read as another line.
   if (BATCH_FILE.test(file) && args.some((arg) => /[\r\n]/.test(arg))) {
-    return cannotRun(command, 'an argument has a line break, which cmd.exe cannot pass to a batch file', 'pass it in a file or a variable');
+    return cannotRun(
+      command,
+      'an argument has a line break, which cmd.exe cannot pass to a batch file',
+      'pass it in a file or a variable',
+    );
   }
   return undefined;
 }
@@ -84,7 +99,12 @@ function checkWindowsCommand(command: string, args: readonly string[], env: Node
  * through cross-spawn (cmd.exe only for batch files, and then with every
  * argument escaped so that it arrives as given and cannot start anything).
  */
-export function spawnCommand(command: string, args: readonly string[], options: SpawnOptions, platform: NodeJS.Platform): ChildProcess {
+export function spawnCommand(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions,
+  platform: NodeJS.Platform,
+): ChildProcess {
   if (platform !== 'win32') return spawn(command, args, options);
   const parsed = crossSpawnParts._parse(command, [...args], options);
   if (parsed.options.windowsVerbatimArguments && BATCH_FILE.test(parsed.file ?? '')) {

@@ -49,7 +49,8 @@ function breakIfStale(lock: string, local: LocalProcess): void {
     const mtimeMs = lstatOrUndefined(lock)?.mtimeMs;
     // Read without blocking: a FIFO in its place is refused at once, never waited on.
     const { text, problem } = readTrusted(lock, local, MAX_BYTES.lockFile);
-    if (problem?.refuse) throw failure(`cannot take the lock ${lock}: it ${problem.why}`, { hint: 'remove it if no stsenv is running' });
+    if (problem?.refuse)
+      throw failure(`cannot take the lock ${lock}: it ${problem.why}`, { hint: 'remove it if no stsenv is running' });
     if (text === undefined || mtimeMs === undefined) return; // released meanwhile
     if (!ownerAlive(text, mtimeMs, local)) unlinkQuietly(lock);
   } finally {
@@ -73,7 +74,9 @@ export async function withLock<T>(file: string, local: LocalProcess, run: () => 
   while (!tryCreate(lock, local)) {
     breakIfStale(lock, local);
     if (Date.now() > deadline) {
-      throw failure(`${file} is locked by another stsenv (${lock})`, { hint: 'try again; remove the .lock file if no stsenv is running' });
+      throw failure(`${file} is locked by another stsenv (${lock})`, {
+        hint: 'try again; remove the .lock file if no stsenv is running',
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 100);

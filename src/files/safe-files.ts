@@ -4,7 +4,18 @@
  * old file or the new one, never half of either; and never opened through a
  * symlink someone planted. What may be trusted is trust.ts's rule.
  */
-import { closeSync, constants, fsyncSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LocalProcess } from '../process-identity.js';
 
@@ -17,7 +28,9 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  * start-up path.
  */
 function randomHex12(): string {
-  return Math.floor(Math.random() * 2 ** 48).toString(16).padStart(12, '0');
+  return Math.floor(Math.random() * 2 ** 48)
+    .toString(16)
+    .padStart(12, '0');
 }
 
 /** Temp files are `.NAME.tmp-PID-RANDOM` beside NAME: the PID lets a later run remove ones a killed process left. */

@@ -68,7 +68,8 @@ export function folderStatsProblem(stats: Stats, local: Self): TrustProblem | un
   if (!stats.isDirectory()) return { refuse: true, why: 'is not a folder' };
   const uid = local.uid;
   if (uid === undefined) return undefined;
-  if (stats.uid !== uid && stats.uid !== 0) return { refuse: true, why: `is owned by uid ${stats.uid}, not you (uid ${uid}) or root` };
+  if (stats.uid !== uid && stats.uid !== 0)
+    return { refuse: true, why: `is owned by uid ${stats.uid}, not you (uid ${uid}) or root` };
   if (stats.mode & 0o022 && !(stats.mode & 0o1000)) {
     return { refuse: true, why: `is writable by group or others without the sticky bit (mode ${octal(stats.mode)})` };
   }
@@ -105,7 +106,12 @@ export interface TrustedRead {
  * the opened file, read up to `maxBytes`. `owned: false` leaves out the
  * owner and mode (a config file others may share), never the kind and size.
  */
-export function readTrusted(path: string, local: Self, maxBytes: number, options: { owned?: boolean; followLink?: boolean } = {}): TrustedRead {
+export function readTrusted(
+  path: string,
+  local: Self,
+  maxBytes: number,
+  options: { owned?: boolean; followLink?: boolean } = {},
+): TrustedRead {
   const owned = options.owned ?? true;
   let fd: number;
   try {
@@ -120,7 +126,8 @@ export function readTrusted(path: string, local: Self, maxBytes: number, options
     const stats = fstatSync(fd);
     const problem = owned ? fileProblem(stats, local) : stats.isFile() ? undefined : fileProblem(stats, local);
     if (problem?.refuse) return { problem };
-    if (stats.size > maxBytes) return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
+    if (stats.size > maxBytes)
+      return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stats.size + 1, 4096)));
     let length = 0;
     while (length < buffer.length) {
@@ -129,7 +136,8 @@ export function readTrusted(path: string, local: Self, maxBytes: number, options
       length += n;
     }
     // Grown since the fstat: no more than the cap, and never half of it.
-    if (length === buffer.length) return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
+    if (length === buffer.length)
+      return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
     return { text: buffer.subarray(0, length).toString('utf8'), problem };
   } finally {
     closeSync(fd);

@@ -7,7 +7,13 @@
  * fails), and a check item tells a wrong passphrase from a damaged file.
  * The file is 0600 and replaced whole under a lock, as the credentials file is.
  */
-import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  randomBytes,
+  scrypt as scryptCallback,
+  type ScryptOptions,
+} from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LocalProcess } from '../context.js';
@@ -40,7 +46,11 @@ export type PassphraseSource = (file: string, confirm: boolean) => Promise<strin
 
 function derive(passphrase: string, salt: Buffer, kdf: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: MAX_MEM };
-  return new Promise((resolve, reject) => scryptCallback(passphrase.normalize('NFC'), salt, 32, options, (error, key) => (error ? reject(error) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCallback(passphrase.normalize('NFC'), salt, 32, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
 }
 
 function seal(key: Buffer, aad: string, plain: string): Sealed {
@@ -123,7 +133,11 @@ export function fileBackend(file: string, io: FileBackendIo): StoreBackend {
   const keyFor = async (keys: KeyFile): Promise<Buffer> => {
     if (unlocked?.salt === keys.kdf.salt) return unlocked.key;
     const key = await derive(await io.passphrase(file, false), Buffer.from(keys.kdf.salt, 'base64'), keys.kdf);
-    if (open(key, CHECK_AAD, keys.check) !== CHECK) throw usageError(`wrong passphrase for the encrypted keystore ${file}`, 'try again; the passphrase is the one given when the file was made');
+    if (open(key, CHECK_AAD, keys.check) !== CHECK)
+      throw usageError(
+        `wrong passphrase for the encrypted keystore ${file}`,
+        'try again; the passphrase is the one given when the file was made',
+      );
     unlocked = { salt: keys.kdf.salt, key };
     return key;
   };
@@ -133,7 +147,9 @@ export function fileBackend(file: string, io: FileBackendIo): StoreBackend {
     const salt = randomBytes(16).toString('base64');
     const key = await derive(passphrase, Buffer.from(salt, 'base64'), KDF);
     unlocked = { salt, key };
-    return { keys: { version: 1, kdf: { name: 'scrypt', ...KDF, salt }, check: seal(key, CHECK_AAD, CHECK), profiles: {} } };
+    return {
+      keys: { version: 1, kdf: { name: 'scrypt', ...KDF, salt }, check: seal(key, CHECK_AAD, CHECK), profiles: {} },
+    };
   };
 
   /**
@@ -178,7 +194,11 @@ export function fileBackend(file: string, io: FileBackendIo): StoreBackend {
     },
     async set(profile: string, stored: StoredKeys): Promise<void> {
       await update((keys, key) => {
-        keys.profiles[profile] = seal(key, profileAad(profile), JSON.stringify({ accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey }));
+        keys.profiles[profile] = seal(
+          key,
+          profileAad(profile),
+          JSON.stringify({ accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey }),
+        );
       });
     },
     async remove(profile: string): Promise<boolean> {

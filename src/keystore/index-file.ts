@@ -47,7 +47,12 @@ export function parseKeystoreIndex(text: string): KeystoreIndex {
   if (typeof profiles !== 'object' || profiles === null) return index;
   for (const [name, entry] of Object.entries(profiles)) {
     const { accessKeyId, backend } = (entry ?? {}) as Partial<KeystoreEntry>;
-    if (typeof accessKeyId === 'string' && /^[A-Z0-9]{16,128}$/.test(accessKeyId) && (backend === 'os' || backend === 'file')) index[name] = { accessKeyId, backend };
+    if (
+      typeof accessKeyId === 'string' &&
+      /^[A-Z0-9]{16,128}$/.test(accessKeyId) &&
+      (backend === 'os' || backend === 'file')
+    )
+      index[name] = { accessKeyId, backend };
   }
   return index;
 }
@@ -57,8 +62,11 @@ export function readKeystoreIndex(env: NodeJS.ProcessEnv, local: LocalProcess): 
   if (!index) {
     const path = keystoreIndexPath(env);
     const { text, problem } = readTrusted(path, local, MAX_BYTES.keystoreFile);
-    if (problem?.refuse) throw failure(`refusing to read the keystore index ${path}: it ${problem.why}`, { hint: 'remove it, then add the keys again with stsenv keys add' });
-    index = text === undefined ? Object.create(null) as KeystoreIndex : parseKeystoreIndex(text);
+    if (problem?.refuse)
+      throw failure(`refusing to read the keystore index ${path}: it ${problem.why}`, {
+        hint: 'remove it, then add the keys again with stsenv keys add',
+      });
+    index = text === undefined ? (Object.create(null) as KeystoreIndex) : parseKeystoreIndex(text);
     read.set(env, index);
   }
   return index;

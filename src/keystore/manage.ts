@@ -48,15 +48,31 @@ function readStdin(): string {
     if (n === 0) break;
     chunks.push(Buffer.from(buffer.subarray(0, n)));
     total += n;
-    if (total > 65_536) throw usageError('stdin holds more than two lines of keys', 'give the access key id on the first line and the secret on the second');
+    if (total > 65_536)
+      throw usageError(
+        'stdin holds more than two lines of keys',
+        'give the access key id on the first line and the secret on the second',
+      );
   }
   return Buffer.concat(chunks).toString('utf8');
 }
 
 function checkKeys(id: string, secret: string): StoredKeys {
-  if (!ACCESS_KEY_ID.test(id)) throw usageError('the access key id is not one (16 to 128 capital letters and digits, AKIA...)', 'give the access key id on the first line, the secret on the second');
-  if (id.startsWith('ASIA')) throw usageError(`${id} is a temporary key (ASIA...); the keystore holds long-term keys`, "give an IAM user's access key (AKIA...)");
-  if (!/^[\x21-\x7e]{16,256}$/.test(secret)) throw usageError('the secret access key is missing or is not one (printable characters, no spaces)', 'give the secret on the second line');
+  if (!ACCESS_KEY_ID.test(id))
+    throw usageError(
+      'the access key id is not one (16 to 128 capital letters and digits, AKIA...)',
+      'give the access key id on the first line, the secret on the second',
+    );
+  if (id.startsWith('ASIA'))
+    throw usageError(
+      `${id} is a temporary key (ASIA...); the keystore holds long-term keys`,
+      "give an IAM user's access key (AKIA...)",
+    );
+  if (!/^[\x21-\x7e]{16,256}$/.test(secret))
+    throw usageError(
+      'the secret access key is missing or is not one (printable characters, no spaces)',
+      'give the secret on the second line',
+    );
   return { accessKeyId: id, secretAccessKey: secret };
 }
 
@@ -79,8 +95,10 @@ async function keysToAdd(profile: string, ctx: Context): Promise<StoredKeys> {
 
 function needProfile(request: KeysAction): string {
   const profile = request.profile;
-  if (profile === undefined || profile === '') throw usageError(`keys ${request.action} needs a profile`, `stsenv keys ${request.action} PROFILE`);
-  if (/[\u0000-\u001f\u007f-\u009f[\]]/.test(profile)) throw usageError('the profile name has a character a profile name cannot have');
+  if (profile === undefined || profile === '')
+    throw usageError(`keys ${request.action} needs a profile`, `stsenv keys ${request.action} PROFILE`);
+  if (/[\u0000-\u001f\u007f-\u009f[\]]/.test(profile))
+    throw usageError('the profile name has a character a profile name cannot have');
   return profile;
 }
 
@@ -88,9 +106,13 @@ async function add(request: KeysAction, ctx: Context): Promise<number> {
   const profile = needProfile(request);
   const keys = await keysToAdd(profile, ctx);
   const where = await storeKeys(profile, keys, ctx);
-  ctx.stderr.write(`stsenv: stored the keys of profile '${profile}' (access key ${shortKeyId(keys.accessKeyId)}) in ${where}\n`);
+  ctx.stderr.write(
+    `stsenv: stored the keys of profile '${profile}' (access key ${shortKeyId(keys.accessKeyId)}) in ${where}\n`,
+  );
   if (sharedConfig(ctx.env).profile(profile)?.aws_access_key_id) {
-    ctx.warn(`profile '${profile}' also has keys in the AWS config or credentials file, which come first; stsenv keys import ${profile} moves them out of the credentials file`);
+    ctx.warn(
+      `profile '${profile}' also has keys in the AWS config or credentials file, which come first; stsenv keys import ${profile} moves them out of the credentials file`,
+    );
   }
   return 0;
 }
@@ -98,7 +120,11 @@ async function add(request: KeysAction, ctx: Context): Promise<number> {
 async function rm(request: KeysAction, ctx: Context): Promise<number> {
   const profile = needProfile(request);
   const where = await removeKeys(profile, ctx);
-  if (!where) throw usageError(`profile '${profile}' has no keys in the keystore`, 'stsenv keys list shows the profiles that have');
+  if (!where)
+    throw usageError(
+      `profile '${profile}' has no keys in the keystore`,
+      'stsenv keys list shows the profiles that have',
+    );
   ctx.stderr.write(`stsenv: removed the keys of profile '${profile}' from ${where}\n`);
   return 0;
 }
@@ -106,7 +132,11 @@ async function rm(request: KeysAction, ctx: Context): Promise<number> {
 /** The profiles and where their keys are, never a secret; the key id shortened. */
 function list(request: KeysAction, ctx: Context): number {
   if (request.profile !== undefined) throw usageError('keys list takes no profile');
-  const rows = listKeys(ctx).map((row) => ({ profile: row.profile, accessKeyId: shortKeyId(row.accessKeyId), store: backendName(row.backend, ctx) }));
+  const rows = listKeys(ctx).map((row) => ({
+    profile: row.profile,
+    accessKeyId: shortKeyId(row.accessKeyId),
+    store: backendName(row.backend, ctx),
+  }));
   if (request.json) {
     ctx.stdout.write(`${JSON.stringify(rows)}\n`);
     return 0;
@@ -131,8 +161,13 @@ async function importKeys(request: KeysAction, ctx: Context, tools: ImportTools)
   if (problem?.refuse) throw failure(`refusing to read ${file}: it ${problem.why}`);
   const sections = tools.sectionKeys(text ?? '');
   // --all takes long-term keys only: a section of session credentials (--write-profile's) is not a candidate.
-  const longTerm = (keys: Record<string, string>) => Boolean(keys.aws_access_key_id && keys.aws_secret_access_key && !keys.aws_session_token && !keys.aws_security_token);
-  const names = request.all ? [...sections].filter(([, keys]) => longTerm(keys)).map(([name]) => name) : [needProfile(request)];
+  const longTerm = (keys: Record<string, string>) =>
+    Boolean(
+      keys.aws_access_key_id && keys.aws_secret_access_key && !keys.aws_session_token && !keys.aws_security_token,
+    );
+  const names = request.all
+    ? [...sections].filter(([, keys]) => longTerm(keys)).map(([name]) => name)
+    : [needProfile(request)];
   if (names.length === 0) throw usageError(`${file} has no profile with long-term keys to import`);
   let failed = 0;
   for (const name of names) {
@@ -157,20 +192,30 @@ async function importKeys(request: KeysAction, ctx: Context, tools: ImportTools)
       // Removed only if the file still holds the keys just stored: a change meanwhile is kept.
       await tools.updateCredentialsFile(ctx, 'keys import', (current) => {
         const now = tools.sectionKeys(current).get(name);
-        if (now?.aws_access_key_id !== stored.accessKeyId || now.aws_secret_access_key !== stored.secretAccessKey) return undefined;
+        if (now?.aws_access_key_id !== stored.accessKeyId || now.aws_secret_access_key !== stored.secretAccessKey)
+          return undefined;
         return tools.removeSectionKeys(current, name);
       });
-      ctx.stderr.write(`stsenv: moved the keys of profile '${name}' (access key ${shortKeyId(stored.accessKeyId)}, ${who.arn}) from ${file} to ${where}\n`);
+      ctx.stderr.write(
+        `stsenv: moved the keys of profile '${name}' (access key ${shortKeyId(stored.accessKeyId)}, ${who.arn}) from ${file} to ${where}\n`,
+      );
     } catch (error) {
       if (!(error instanceof StsenvError)) throw error;
       left(`${error.message}${error.hint ? ` (${error.hint})` : ''}`);
     }
   }
-  if (failed > 0) throw failure(`${failed} of ${names.length} ${names.length === 1 ? 'profile was' : 'profiles were'} not imported`, { hint: 'see the lines above' });
+  if (failed > 0)
+    throw failure(`${failed} of ${names.length} ${names.length === 1 ? 'profile was' : 'profiles were'} not imported`, {
+      hint: 'see the lines above',
+    });
   return 0;
 }
 
-export async function runKeysAction(request: KeysAction, ctx: Context, importTools: () => Promise<ImportTools>): Promise<number> {
+export async function runKeysAction(
+  request: KeysAction,
+  ctx: Context,
+  importTools: () => Promise<ImportTools>,
+): Promise<number> {
   switch (request.action) {
     case 'add':
       return add(request, ctx);

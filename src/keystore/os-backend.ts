@@ -23,10 +23,16 @@ export function osKeystoreName(platform: NodeJS.Platform): string {
 }
 
 function unreachable(platform: NodeJS.Platform, reason: string): StsenvError {
-  const start = platform === 'linux' || platform === 'freebsd' ? 'start a Secret Service in your session (gnome-keyring-daemon, KWallet, KeePassXC)' : 'unlock it';
-  return failure(`no keystore reachable: ${osKeystoreName(platform)} did not answer (${oneLine(reason).slice(0, 200)})`, {
-    hint: `${start}, or choose the encrypted file with STSENV_KEYSTORE=file`,
-  });
+  const start =
+    platform === 'linux' || platform === 'freebsd'
+      ? 'start a Secret Service in your session (gnome-keyring-daemon, KWallet, KeePassXC)'
+      : 'unlock it';
+  return failure(
+    `no keystore reachable: ${osKeystoreName(platform)} did not answer (${oneLine(reason).slice(0, 200)})`,
+    {
+      hint: `${start}, or choose the encrypted file with STSENV_KEYSTORE=file`,
+    },
+  );
 }
 
 async function loadEntry(platform: NodeJS.Platform, arch: string): Promise<EntryClass> {
@@ -35,10 +41,13 @@ async function loadEntry(platform: NodeJS.Platform, arch: string): Promise<Entry
     const { Entry } = await import('@napi-rs/keyring');
     return Entry;
   } catch (error) {
-    throw failure(`no keystore reachable: the native part of ${osKeystoreName(platform)}'s binding is not installed for ${platform}-${arch}`, {
-      cause: error,
-      hint: 'reinstall stsenv with its optional dependencies (npm install -g stsenv --include=optional), or choose the encrypted file with STSENV_KEYSTORE=file',
-    });
+    throw failure(
+      `no keystore reachable: the native part of ${osKeystoreName(platform)}'s binding is not installed for ${platform}-${arch}`,
+      {
+        cause: error,
+        hint: 'reinstall stsenv with its optional dependencies (npm install -g stsenv --include=optional), or choose the encrypted file with STSENV_KEYSTORE=file',
+      },
+    );
   }
 }
 
@@ -67,7 +76,11 @@ export async function osBackend(platform: NodeJS.Platform, arch: string): Promis
       return parseStoredKeys(text, `the item of profile '${profile}' in ${osKeystoreName(platform)}`);
     },
     async set(profile: string, keys: StoredKeys): Promise<void> {
-      call(() => entry(profile).setPassword(JSON.stringify({ accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey })));
+      call(() =>
+        entry(profile).setPassword(
+          JSON.stringify({ accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey }),
+        ),
+      );
     },
     async remove(profile: string): Promise<boolean> {
       return call(() => entry(profile).deleteCredential());

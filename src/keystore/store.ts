@@ -14,7 +14,17 @@ import { withLock } from '../files/file-lock.js';
 import { writeFileAtomic } from '../files/safe-files.js';
 import { MAX_BYTES, readTrusted } from '../files/trust.js';
 import { fileBackend } from './file-backend.js';
-import { forgetKeystoreIndex, keystoreEntry, keystoreFilePath, keystoreIndexPath, parseKeystoreIndex, readKeystoreIndex, type KeystoreBackend, type KeystoreEntry, type KeystoreIndex } from './index-file.js';
+import {
+  forgetKeystoreIndex,
+  keystoreEntry,
+  keystoreFilePath,
+  keystoreIndexPath,
+  parseKeystoreIndex,
+  readKeystoreIndex,
+  type KeystoreBackend,
+  type KeystoreEntry,
+  type KeystoreIndex,
+} from './index-file.js';
 import { osBackend, osKeystoreName } from './os-backend.js';
 import { askOnTerminal } from './terminal-questions.js';
 import type { StoreBackend, StoredKeys } from './stored-keys.js';
@@ -27,7 +37,10 @@ export function chosenBackend(env: NodeJS.ProcessEnv): KeystoreBackend {
   const value = env.STSENV_KEYSTORE?.trim().toLowerCase();
   if (!value || value === 'os') return 'os';
   if (value === 'file') return 'file';
-  throw usageError(`invalid STSENV_KEYSTORE '${env.STSENV_KEYSTORE}'`, 'use os (the default: the keystore of the operating system) or file (an encrypted file)');
+  throw usageError(
+    `invalid STSENV_KEYSTORE '${env.STSENV_KEYSTORE}'`,
+    'use os (the default: the keystore of the operating system) or file (an encrypted file)',
+  );
 }
 
 export function backendName(kind: KeystoreBackend, io: Pick<KeystoreIo, 'env' | 'platform'>): string {
@@ -52,7 +65,15 @@ function backend(kind: KeystoreBackend, io: KeystoreIo): Promise<StoreBackend> {
   let found = backends.get(kind);
   if (!found) {
     io.debug(`keystore: ${backendName(kind, io)}`);
-    found = kind === 'os' ? osBackend(io.platform, arch()) : Promise.resolve(fileBackend(keystoreFilePath(io.env), { local: io.local, passphrase: (file, confirm) => askPassphrase(file, confirm, io.platform) }));
+    found =
+      kind === 'os'
+        ? osBackend(io.platform, arch())
+        : Promise.resolve(
+            fileBackend(keystoreFilePath(io.env), {
+              local: io.local,
+              passphrase: (file, confirm) => askPassphrase(file, confirm, io.platform),
+            }),
+          );
     backends.set(kind, found);
   }
   return found;
@@ -62,7 +83,11 @@ async function askPassphrase(file: string, confirm: boolean, platform: NodeJS.Pl
   const questions = [{ prompt: `Passphrase for ${file}: `, secret: true }];
   if (confirm) questions.push({ prompt: 'The same passphrase again: ', secret: true });
   const answers = await askOnTerminal(platform, questions);
-  if (!answers) throw usageError(`the encrypted keystore ${file} needs its passphrase and there is no terminal to ask on`, 'run stsenv from a terminal');
+  if (!answers)
+    throw usageError(
+      `the encrypted keystore ${file} needs its passphrase and there is no terminal to ask on`,
+      'run stsenv from a terminal',
+    );
   if (answers[0] === '') throw usageError('the passphrase is empty', 'give a passphrase');
   if (confirm && answers[1] !== answers[0]) throw usageError('the two passphrases differ', 'try again');
   return answers[0]!;
@@ -86,9 +111,14 @@ export function readKeys(profile: string, io: KeystoreIo): Promise<Credentials> 
 
 async function readKeysNow(profile: string, io: KeystoreIo): Promise<Credentials> {
   const entry = keystoreEntry(io.env, io.local, profile);
-  if (!entry) throw failure(`profile '${profile}' has no keys in the keystore`, { hint: `add them: stsenv keys add ${profile}` });
+  if (!entry)
+    throw failure(`profile '${profile}' has no keys in the keystore`, { hint: `add them: stsenv keys add ${profile}` });
   const keys = await (await backend(entry.backend, io)).get(profile);
-  if (!keys) throw failure(`${backendName(entry.backend, io)} has no keys for profile '${profile}', though stsenv put them there`, { hint: `add them again: stsenv keys add ${profile}` });
+  if (!keys)
+    throw failure(
+      `${backendName(entry.backend, io)} has no keys for profile '${profile}', though stsenv put them there`,
+      { hint: `add them again: stsenv keys add ${profile}` },
+    );
   return { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey };
 }
 

@@ -30,8 +30,15 @@ export function parseStoredKeys(text: string, where: string): StoredKeys {
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed?.accessKeyId !== 'string' || !ACCESS_KEY_ID.test(parsed.accessKeyId) || typeof parsed.secretAccessKey !== 'string' || parsed.secretAccessKey === '') {
-    throw failure(`${where} does not hold stsenv's keys`, { hint: 'remove it with stsenv keys rm, then add the keys again' });
+  if (
+    typeof parsed?.accessKeyId !== 'string' ||
+    !ACCESS_KEY_ID.test(parsed.accessKeyId) ||
+    typeof parsed.secretAccessKey !== 'string' ||
+    parsed.secretAccessKey === ''
+  ) {
+    throw failure(`${where} does not hold stsenv's keys`, {
+      hint: 'remove it with stsenv keys rm, then add the keys again',
+    });
   }
   return { accessKeyId: parsed.accessKeyId, secretAccessKey: parsed.secretAccessKey };
 }

@@ -18,7 +18,10 @@ const ENTER = new Set(['\r', '\n']);
 const ERASE = new Set(['\u007f', '\b']);
 
 /** The answers, or undefined when there is no terminal; Ctrl-C or Ctrl-D gives up with an error. */
-export async function askOnTerminal(platform: NodeJS.Platform, questions: readonly Question[]): Promise<string[] | undefined> {
+export async function askOnTerminal(
+  platform: NodeJS.Platform,
+  questions: readonly Question[],
+): Promise<string[] | undefined> {
   const fds = openTerminal(platform);
   if (!fds) return undefined;
   let input: ReadStream;

@@ -28,11 +28,17 @@ const NO_CODE_HINT =
  * a shell, its stderr passed through (a YubiKey's "touch your key"), stopped
  * after a minute. What it printed is never shown, even when it is no code.
  */
-export async function tokenCodeFromProcess(helper: { profile: string; command: string }, ctx: Context): Promise<string> {
+export async function tokenCodeFromProcess(
+  helper: { profile: string; command: string },
+  ctx: Context,
+): Promise<string> {
   const what = `mfa_process of profile '${helper.profile}'`;
   const { runHelperCommand } = await import('../exec/helper-command.js');
   const printed = (await runHelperCommand(helper.command, { what, timeoutMs: MFA_PROCESS_TIMEOUT_MS, ctx })).trim();
-  if (!/^\d{6}$/.test(printed)) throw failure(`${what} did not print a 6-digit code`, { hint: 'it must print the code alone, as ykman oath accounts code --single does' });
+  if (!/^\d{6}$/.test(printed))
+    throw failure(`${what} did not print a 6-digit code`, {
+      hint: 'it must print the code alone, as ykman oath accounts code --single does',
+    });
   ctx.debug(`got the MFA code from ${what}`);
   return printed;
 }
@@ -59,7 +65,8 @@ function readLine(fd: number): string | undefined {
 export function tokenCodeFor(serial: string, options: PromptOptions, platform: NodeJS.Platform): string {
   if (options.tokenCode !== undefined) return checkTokenCode(options.tokenCode);
   const needed = `an MFA code is needed for ${serial}`;
-  const hint = options.processHint === false ? 'pass --token-code with the 6 digits your MFA device shows' : NO_CODE_HINT;
+  const hint =
+    options.processHint === false ? 'pass --token-code with the 6 digits your MFA device shows' : NO_CODE_HINT;
   if (options.prompt === false) throw usageError(`${needed} and --no-prompt is set`, hint);
   const terminal = openTerminal(platform);
   // As a credential_process (the AWS CLI waiting, no one to ask): at once, naming the ways that need no terminal.
@@ -73,7 +80,10 @@ export function tokenCodeFor(serial: string, options: PromptOptions, platform: N
       if (/^\d{6}$/.test(code)) return code;
       writeSync(terminal.output, 'stsenv: the code is the 6 digits your MFA device shows\n');
     }
-    throw usageError(`${needed}: no valid code was entered`, 'pass --token-code with the 6 digits your MFA device shows');
+    throw usageError(
+      `${needed}: no valid code was entered`,
+      'pass --token-code with the 6 digits your MFA device shows',
+    );
   } finally {
     closeTerminal(terminal);
   }

@@ -23,19 +23,32 @@ export function pickerEntries(profiles: Profiles): PickerEntry[] {
     .map(([profile, data]) => {
       const sso = !isRoleProfile(data);
       const roleArn = sso ? `SSO ${data.sso_account_id!.trim()} ${data.sso_role_name!.trim()}` : data.role_arn!;
-      return { profile, sso, name: printable(profile), roleArn: printable(roleArn), region: printable(data.region?.trim() ?? '') || undefined };
+      return {
+        profile,
+        sso,
+        name: printable(profile),
+        roleArn: printable(roleArn),
+        region: printable(data.region?.trim() ?? '') || undefined,
+      };
     })
     .sort((a, b) => (a.profile < b.profile ? -1 : a.profile > b.profile ? 1 : 0));
   const nameWidth = Math.max(0, ...roles.map((r) => r.name.length));
   const arnWidth = Math.max(0, ...roles.map((r) => r.roleArn.length));
   // A config file is text, but a control character in it would drive the terminal the list is drawn on.
   return roles.map(({ profile, sso, name, roleArn, region }) => {
-    const line = region === undefined ? `${name.padEnd(nameWidth)}  ${roleArn}` : `${name.padEnd(nameWidth)}  ${roleArn.padEnd(arnWidth)}  ${region}`;
+    const line =
+      region === undefined
+        ? `${name.padEnd(nameWidth)}  ${roleArn}`
+        : `${name.padEnd(nameWidth)}  ${roleArn.padEnd(arnWidth)}  ${region}`;
     return { profile, sso, line };
   });
 }
 
 /** An account and role of IAM Identity Center, in either format (sso_session, or sso_start_url in the profile). */
 function isSsoRoleProfile(data: Profiles[string]): boolean {
-  return Boolean(data.sso_account_id?.trim() && data.sso_role_name?.trim() && (data.sso_session?.trim() || data.sso_start_url?.trim()));
+  return Boolean(
+    data.sso_account_id?.trim() &&
+      data.sso_role_name?.trim() &&
+      (data.sso_session?.trim() || data.sso_start_url?.trim()),
+  );
 }

@@ -37,22 +37,41 @@ export async function pickRoleProfile(ctx: Context): Promise<PickOutcome> {
   try {
     entries = pickerEntries(sharedConfig(ctx.env).allProfiles());
     if (entries.length === 0) {
-      throw usageError('assume has no <role-arn>, and the AWS config and credentials files have no role profile to pick from', 'pass a role ARN, add a profile with role_arn to your AWS config, or run stsenv sso populate');
+      throw usageError(
+        'assume has no <role-arn>, and the AWS config and credentials files have no role profile to pick from',
+        'pass a role ARN, add a profile with role_arn to your AWS config, or run stsenv sso populate',
+      );
     }
   } catch (error) {
     closeTerminal(fds);
     throw error;
   }
-  const answer = await pickOne(fds, 'Role profile to assume (Esc: cancel)', 'profile', entries.map((entry) => ({ value: entry.profile, label: entry.line })), ctx);
+  const answer = await pickOne(
+    fds,
+    'Role profile to assume (Esc: cancel)',
+    'profile',
+    entries.map((entry) => ({ value: entry.profile, label: entry.line })),
+    ctx,
+  );
   if (answer.kind === 'picked') ctx.debug(`picked profile '${answer.value}'`);
   if (answer.kind !== 'picked') return answer;
-  return { kind: 'picked', profile: answer.value, sso: entries.find((entry) => entry.profile === answer.value)?.sso ?? false };
+  return {
+    kind: 'picked',
+    profile: answer.value,
+    sso: entries.find((entry) => entry.profile === answer.value)?.sso ?? false,
+  };
 }
 
 type Picked = { kind: 'picked'; value: string } | Exclude<PickOutcome, { kind: 'picked' }>;
 
 /** One of `options` picked on the terminal `fds` (closed when done), filtered as the user types. */
-async function pickOne(fds: TerminalFds, message: string, noun: string, options: Array<{ value: string; label: string }>, ctx: Context): Promise<Picked> {
+async function pickOne(
+  fds: TerminalFds,
+  message: string,
+  noun: string,
+  options: Array<{ value: string; label: string }>,
+  ctx: Context,
+): Promise<Picked> {
   const { autocomplete, isCancel } = await import('@clack/prompts');
   const terminal = terminalStreams(fds);
   if (!terminal) {
@@ -71,7 +90,8 @@ async function pickOne(fds: TerminalFds, message: string, noun: string, options:
       message,
       options,
       filter: (typed, option) => matchesFilter(typed, option.label ?? option.value),
-      validate: (value) => (value === undefined ? `no ${noun} matches: change the filter, or Esc to cancel` : undefined),
+      validate: (value) =>
+        value === undefined ? `no ${noun} matches: change the filter, or Esc to cancel` : undefined,
       maxItems: VISIBLE_ROWS,
       withGuide: false,
       input: terminal.input,
@@ -79,7 +99,8 @@ async function pickOne(fds: TerminalFds, message: string, noun: string, options:
       signal: abort.signal,
     });
     if (signalled) return { kind: 'cancelled', exitCode: 128 + constants.signals[signalled] };
-    if (isCancel(answer) || typeof answer !== 'string') return { kind: 'cancelled', exitCode: 128 + constants.signals.SIGINT };
+    if (isCancel(answer) || typeof answer !== 'string')
+      return { kind: 'cancelled', exitCode: 128 + constants.signals.SIGINT };
     return { kind: 'picked', value: answer };
   } finally {
     stopSignals();
@@ -92,9 +113,18 @@ async function pickOne(fds: TerminalFds, message: string, noun: string, options:
  * of them, picked on the terminal as a role profile is. `roles` are shown as
  * given (the command made them printable).
  */
-export async function pickSamlRole(roles: readonly string[], ctx: Context): Promise<{ kind: 'picked'; roleArn: string } | Exclude<PickOutcome, { kind: 'picked' }>> {
+export async function pickSamlRole(
+  roles: readonly string[],
+  ctx: Context,
+): Promise<{ kind: 'picked'; roleArn: string } | Exclude<PickOutcome, { kind: 'picked' }>> {
   const fds = openTerminal(ctx.platform);
   if (!fds) return { kind: 'no-terminal' };
-  const answer = await pickOne(fds, 'Role to assume with the SAML assertion (Esc: cancel)', 'role', roles.map((role) => ({ value: role, label: role })), ctx);
+  const answer = await pickOne(
+    fds,
+    'Role to assume with the SAML assertion (Esc: cancel)',
+    'role',
+    roles.map((role) => ({ value: role, label: role })),
+    ctx,
+  );
   return answer.kind === 'picked' ? { kind: 'picked', roleArn: answer.value } : answer;
 }

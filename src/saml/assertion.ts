@@ -28,7 +28,8 @@ export interface SamlAssertion {
 
 const ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const PROVIDER = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@/-]{1,512}$/;
-const HINT = "give the base64 SAMLResponse your identity provider posts to AWS's sign-in page (as saml2aws and the browser's developer tools show it)";
+const HINT =
+  "give the base64 SAMLResponse your identity provider posts to AWS's sign-in page (as saml2aws and the browser's developer tools show it)";
 
 /** `saml:AttributeValue` is `AttributeValue`: the parser keeps prefixes, which each provider chooses. */
 function localName(name: string): string {
@@ -41,7 +42,8 @@ function asList(value: unknown): unknown[] {
 
 function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as Record<string, unknown>)['#text'] === 'string') return (value as Record<string, string>)['#text'];
+  if (value && typeof value === 'object' && typeof (value as Record<string, unknown>)['#text'] === 'string')
+    return (value as Record<string, string>)['#text'];
   return undefined;
 }
 
@@ -55,9 +57,14 @@ function roleValues(node: unknown, found: string[]): void {
   for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
     if (localName(key) === 'Attribute') {
       for (const attribute of asList(child)) {
-        if (attribute && typeof attribute === 'object' && (attribute as Record<string, unknown>).Name === ROLE_ATTRIBUTE) {
+        if (
+          attribute &&
+          typeof attribute === 'object' &&
+          (attribute as Record<string, unknown>).Name === ROLE_ATTRIBUTE
+        ) {
           for (const [name, values] of Object.entries(attribute as Record<string, unknown>)) {
-            if (localName(name) === 'AttributeValue') for (const value of asList(values)) found.push(textOf(value) ?? '');
+            if (localName(name) === 'AttributeValue')
+              for (const value of asList(values)) found.push(textOf(value) ?? '');
           }
         }
       }
@@ -88,15 +95,26 @@ export function readSamlAssertion(text: string, source: string): SamlAssertion {
   } catch {
     throw usageError(`${source} is base64 but not a SAML response (no XML inside)`, HINT);
   }
-  const root = document && typeof document === 'object' ? Object.keys(document as object).find((key) => localName(key) === 'Response') : undefined;
+  const root =
+    document && typeof document === 'object'
+      ? Object.keys(document as object).find((key) => localName(key) === 'Response')
+      : undefined;
   if (!root) throw usageError(`${source} is XML but not a SAML response (no Response element)`, HINT);
   const values: string[] = [];
   roleValues(document, values);
-  if (values.length === 0) throw usageError(`${source} grants no AWS role: it has no ${ROLE_ATTRIBUTE} attribute`, 'check the AWS application and its role mapping in your identity provider');
+  if (values.length === 0)
+    throw usageError(
+      `${source} grants no AWS role: it has no ${ROLE_ATTRIBUTE} attribute`,
+      'check the AWS application and its role mapping in your identity provider',
+    );
   const roles: SamlRole[] = [];
   for (const value of values) {
     const role = roleOf(value);
-    if (!role) throw usageError(`${source} has a Role attribute value that is not "role ARN,provider ARN"`, 'check the role mapping in your identity provider');
+    if (!role)
+      throw usageError(
+        `${source} has a Role attribute value that is not "role ARN,provider ARN"`,
+        'check the role mapping in your identity provider',
+      );
     if (!roles.some((r) => r.roleArn === role.roleArn && r.principalArn === role.principalArn)) roles.push(role);
   }
   return { base64, roles };

@@ -47,7 +47,8 @@ export function readAssertionFile(path: string): SamlAssertion {
   } finally {
     if (fd !== undefined && !fromStdin) closeSync(fd);
   }
-  if (text.trim() === '' && fromStdin) throw usageError(`${source} is empty`, 'pipe the base64 SAML response in: ... | stsenv saml --assertion-file -');
+  if (text.trim() === '' && fromStdin)
+    throw usageError(`${source} is empty`, 'pipe the base64 SAML response in: ... | stsenv saml --assertion-file -');
   return readSamlAssertion(text, source);
 }
 
@@ -59,10 +60,17 @@ export type RoleChoice = { kind: 'chosen'; role: SamlRole } | { kind: 'ask'; rol
  * given: `ask` (the command shows the picker, or says what to pass). The
  * provider is --principal-arn, else the one the assertion pairs with the role.
  */
-export function chooseSamlRole(assertion: SamlAssertion, wanted: { roleArn?: string; role?: string; principalArn?: string }): RoleChoice {
-  if (wanted.roleArn !== undefined && wanted.role !== undefined) throw usageError('give a role ARN or --role, not both');
+export function chooseSamlRole(
+  assertion: SamlAssertion,
+  wanted: { roleArn?: string; role?: string; principalArn?: string },
+): RoleChoice {
+  if (wanted.roleArn !== undefined && wanted.role !== undefined)
+    throw usageError('give a role ARN or --role, not both');
   const principalArn = wanted.principalArn !== undefined ? checkSamlProviderArn(wanted.principalArn) : undefined;
-  const withPrincipal = (role: SamlRole): SamlRole => ({ roleArn: role.roleArn, principalArn: principalArn ?? role.principalArn });
+  const withPrincipal = (role: SamlRole): SamlRole => ({
+    roleArn: role.roleArn,
+    principalArn: principalArn ?? role.principalArn,
+  });
   const granted = assertion.roles;
   const list = granted.map((r) => r.roleArn).join(', ');
   if (wanted.roleArn !== undefined) {
@@ -74,10 +82,18 @@ export function chooseSamlRole(assertion: SamlAssertion, wanted: { roleArn?: str
   }
   if (wanted.role !== undefined) {
     const name = wanted.role;
-    const matches = granted.filter((r) => r.roleArn === name || r.roleArn.slice(r.roleArn.indexOf(':role/') + 6) === name || r.roleArn.endsWith(`/${name}`));
+    const matches = granted.filter(
+      (r) =>
+        r.roleArn === name ||
+        r.roleArn.slice(r.roleArn.indexOf(':role/') + 6) === name ||
+        r.roleArn.endsWith(`/${name}`),
+    );
     if (matches.length === 1) return { kind: 'chosen', role: withPrincipal(matches[0]!) };
     if (matches.length === 0) throw usageError(`the SAML assertion grants no role '${name}'`, `it grants: ${list}`);
-    throw usageError(`--role '${name}' names ${matches.length} of the roles the SAML assertion grants`, `give the whole ARN: ${matches.map((r) => r.roleArn).join(', ')}`);
+    throw usageError(
+      `--role '${name}' names ${matches.length} of the roles the SAML assertion grants`,
+      `give the whole ARN: ${matches.map((r) => r.roleArn).join(', ')}`,
+    );
   }
   if (granted.length === 1) return { kind: 'chosen', role: withPrincipal(granted[0]!) };
   return { kind: 'ask', roles: granted.map(withPrincipal) };

@@ -76,7 +76,8 @@ export async function startCredentialsEndpoint(options: EndpointOptions): Promis
   const authorized = (header: string) => timingSafeEqual(digest(header), expected);
 
   function current(): Promise<ServedCredentials> {
-    if (held && held.expiration.getTime() - options.now().getTime() >= options.minRemainingMs) return Promise.resolve(held);
+    if (held && held.expiration.getTime() - options.now().getTime() >= options.minRemainingMs)
+      return Promise.resolve(held);
     if (renewal) {
       debug('credentials endpoint: a request waits for the renewal under way');
       return renewal;
@@ -103,7 +104,11 @@ export async function startCredentialsEndpoint(options: EndpointOptions): Promis
 
   function send(res: ServerResponse, status: number, body: object): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+    });
     res.end(text);
   }
 
@@ -111,18 +116,24 @@ export async function startCredentialsEndpoint(options: EndpointOptions): Promis
     const header = req.headers.authorization;
     if (header === undefined) {
       debug('credentials endpoint: a request without the token, refused (401)');
-      return send(res, 401, { Code: 'Unauthorized', Message: 'the Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN) is missing' });
+      return send(res, 401, {
+        Code: 'Unauthorized',
+        Message: 'the Authorization header (AWS_CONTAINER_AUTHORIZATION_TOKEN) is missing',
+      });
     }
     if (!authorized(header)) {
       debug('credentials endpoint: a request with a wrong token, refused (403)');
-      return send(res, 403, { Code: 'Forbidden', Message: 'the Authorization header is not this endpoint\'s token' });
+      return send(res, 403, { Code: 'Forbidden', Message: "the Authorization header is not this endpoint's token" });
     }
     if (req.method !== 'GET') return send(res, 405, { Code: 'MethodNotAllowed', Message: 'only GET is served' });
     let credentials: ServedCredentials;
     try {
       credentials = await current();
     } catch (error) {
-      return send(res, 502, { Code: 'RenewalFailed', Message: `stsenv could not renew the credentials: ${errorMessage(error)}` });
+      return send(res, 502, {
+        Code: 'RenewalFailed',
+        Message: `stsenv could not renew the credentials: ${errorMessage(error)}`,
+      });
     }
     send(res, 200, {
       AccessKeyId: credentials.accessKeyId,

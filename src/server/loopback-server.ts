@@ -37,18 +37,28 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   maxConnections: 256,
 };
 
-export async function listenOnLoopback(listener: RequestListener, limits: ConnectionLimits = DEFAULT_LIMITS): Promise<LoopbackServer> {
+export async function listenOnLoopback(
+  listener: RequestListener,
+  limits: ConnectionLimits = DEFAULT_LIMITS,
+): Promise<LoopbackServer> {
   /** Open connections, oldest first (a Map keeps insertion order), each with the number of its requests under way. */
   const sockets = new Map<Socket, { busy: number }>();
   // The check of headers and request timeouts runs this often; Node's default (30 s) would let idle connections pile up.
-  const server = createServer({ connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs), headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs }, (req, res) => {
-    const state = sockets.get(req.socket);
-    if (state) {
-      state.busy++;
-      res.on('close', () => state.busy--);
-    }
-    listener(req, res);
-  });
+  const server = createServer(
+    {
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+    },
+    (req, res) => {
+      const state = sockets.get(req.socket);
+      if (state) {
+        state.busy++;
+        res.on('close', () => state.busy--);
+      }
+      listener(req, res);
+    },
+  );
   server.keepAliveTimeout = limits.idleTimeoutMs;
   server.on('connection', (socket: Socket) => {
     if (sockets.size >= limits.maxConnections) {

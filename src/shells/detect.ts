@@ -43,7 +43,21 @@ export const readLinuxParentPid: ParentReader = (pid) => {
  * (`timeout 30 stsenv ...`, `sudo stsenv ...`, `nice`, `xargs`). The shell
  * that reads stsenv's output is further up.
  */
-const WRAPPERS = new Set(['timeout', 'env', 'nice', 'nohup', 'sudo', 'doas', 'time', 'xargs', 'stdbuf', 'setsid', 'chrt', 'ionice', 'taskset']);
+const WRAPPERS = new Set([
+  'timeout',
+  'env',
+  'nice',
+  'nohup',
+  'sudo',
+  'doas',
+  'time',
+  'xargs',
+  'stdbuf',
+  'setsid',
+  'chrt',
+  'ionice',
+  'taskset',
+]);
 
 /** How many wrappers deep the search goes: a loop of them is no shell. */
 const MAX_WRAPPERS = 8;
@@ -123,7 +137,14 @@ function isXonsh(argv: readonly string[] | undefined): boolean {
  * Linux process). Off Windows everything after the parent is a guess, which
  * `guess` says (delivery then prints only values every shell reads alike).
  */
-export function detectShell({ env, platform, parentPid, processName, commandLine = readLinuxCommandLine, parentOf = readLinuxParentPid }: DetectInput): Detected {
+export function detectShell({
+  env,
+  platform,
+  parentPid,
+  processName,
+  commandLine = readLinuxCommandLine,
+  parentOf = readLinuxParentPid,
+}: DetectInput): Detected {
   if (env.STSENV_SHELL) return { format: env.STSENV_SHELL };
   let pid: number | undefined = parentPid;
   let parent = platform === 'win32' ? undefined : processName(pid);
@@ -138,7 +159,9 @@ export function detectShell({ env, platform, parentPid, processName, commandLine
   if (platform === 'win32') {
     return { format: modulePath && modulePath.split(';').filter(Boolean).length >= 3 ? 'powershell' : 'cmd' };
   }
-  const guess = parent ? `the program that runs stsenv, '${parent}', is not a shell` : 'the program that runs stsenv is not known';
+  const guess = parent
+    ? `the program that runs stsenv, '${parent}', is not a shell`
+    : 'the program that runs stsenv is not known';
   // pwsh on Linux and macOS sets PSModulePath with its own module folders.
   if (modulePath && /powershell/i.test(modulePath)) return { format: 'powershell', guess };
   const loginShell = env.SHELL ? basename(env.SHELL) : '';

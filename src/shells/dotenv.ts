@@ -11,7 +11,8 @@ export const dotenv: EnvFormat = {
   kind: 'env',
   name: 'dotenv',
   aliases: ['env'],
-  description: 'NAME=value lines for docker --env-file (read literally: no quotes, no expansion; only sets, cannot unset)',
+  description:
+    'NAME=value lines for docker --env-file (read literally: no quotes, no expansion; only sets, cannot unset)',
   lineEnding: '\n',
   refuse(value) {
     if (value.includes('\0')) return 'a NUL character, which no environment variable can hold';

@@ -15,7 +15,21 @@ import { xonsh } from './xonsh.js';
 export type { DocumentFormat, EnvFormat, Format } from './types.js';
 
 /** Every output format. `--shell` choices and help come from this list. */
-export const FORMATS: readonly Format[] = [bash, zsh, sh, fish, powershell, cmd, nu, elvish, xonsh, tcsh, json, dotenv, ini];
+export const FORMATS: readonly Format[] = [
+  bash,
+  zsh,
+  sh,
+  fish,
+  powershell,
+  cmd,
+  nu,
+  elvish,
+  xonsh,
+  tcsh,
+  json,
+  dotenv,
+  ini,
+];
 
 /** Names and aliases accepted by --shell. */
 export const FORMAT_NAMES: readonly string[] = FORMATS.flatMap((f) => [f.name, ...f.aliases]);

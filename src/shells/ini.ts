@@ -17,7 +17,8 @@ export function iniRefusal(value: string): string | undefined {
   if (/[\r\n\0]/.test(value)) return 'a line break or NUL, which an ini line cannot carry';
   if (value !== value.trim()) return 'leading or trailing white space, which ini readers trim';
   if (value === '') return 'nothing: an empty value, which the SDK for JavaScript reads as a sub-section';
-  if (INI_COMMENT.test(value)) return 'a # or ; at the start or after white space, which the SDK for JavaScript reads as a comment';
+  if (INI_COMMENT.test(value))
+    return 'a # or ; at the start or after white space, which the SDK for JavaScript reads as a comment';
   return undefined;
 }
 
@@ -41,7 +42,10 @@ export const INI_KEYS = {
  * The keys and values of a credentials-file section, each checked for what
  * ini can carry: the one block `--shell ini` prints and --write-profile writes.
  */
-export function iniEntries(credentials: Credentials, refused: (key: string, why: string) => Error): Array<[key: string, value: string]> {
+export function iniEntries(
+  credentials: Credentials,
+  refused: (key: string, why: string) => Error,
+): Array<[key: string, value: string]> {
   // The keys always; a token and an expiration only when the credentials have them.
   const entries: Array<[string, string | undefined]> = [
     [INI_KEYS.accessKeyId, credentials.accessKeyId],
@@ -66,7 +70,9 @@ export const ini: DocumentFormat = {
   render({ credentials, profileName }) {
     const why = iniSectionRefusal(profileName);
     if (why) throw usageError(`cannot use --profile-name for ini format: ${why}`);
-    const lines = iniEntries(credentials, (key, why) => usageError(`cannot write ${key} in ini format: it contains ${why}`)).map(([key, value]) => `${key} = ${value}`);
+    const lines = iniEntries(credentials, (key, why) =>
+      usageError(`cannot write ${key} in ini format: it contains ${why}`),
+    ).map(([key, value]) => `${key} = ${value}`);
     return [`[${profileName}]`, ...lines, ''].join('\n');
   },
 };

@@ -38,13 +38,16 @@ export const INTEGRATION_NAMES = Object.keys(INTEGRATIONS);
 
 /** A file of shells/, as the package ships it. */
 export function shellFile(file: string): string {
-  return typeof STSENV_BUNDLED === 'boolean' ? readBuilt(join(__dirname, 'shells', file), 'utf8') : readFileSync(new URL(`../../shells/${file}`, import.meta.url), 'utf8');
+  return typeof STSENV_BUNDLED === 'boolean'
+    ? readBuilt(join(__dirname, 'shells', file), 'utf8')
+    : readFileSync(new URL(`../../shells/${file}`, import.meta.url), 'utf8');
 }
 
 /** The integration snippet for `shell`, exactly as the file in shells/ holds it. */
 export function integrationScript(shell: string): string {
   const name = shell.toLowerCase();
   const file = Object.hasOwn(INTEGRATIONS, name) ? INTEGRATIONS[name] : undefined;
-  if (!file) throw usageError(`stsenv init has no integration for '${shell}'`, `choose one of: ${INTEGRATION_NAMES.join(', ')}`);
+  if (!file)
+    throw usageError(`stsenv init has no integration for '${shell}'`, `choose one of: ${INTEGRATION_NAMES.join(', ')}`);
   return shellFile(file);
 }

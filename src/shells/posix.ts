@@ -9,7 +9,12 @@ export function posixQuote(value: string): string {
  * bash, zsh and sh share one syntax. Every statement ends in `;` because
  * `eval $(stsenv ...)` unquoted joins all lines into one.
  */
-function posixFormat(name: string, description: string, aliases: readonly string[] = [], integration?: string): EnvFormat {
+function posixFormat(
+  name: string,
+  description: string,
+  aliases: readonly string[] = [],
+  integration?: string,
+): EnvFormat {
   return {
     kind: 'env',
     name,

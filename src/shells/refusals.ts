@@ -12,5 +12,7 @@ export function nulRefusal(value: string): string | undefined {
  * encode it, so a shell that reads text as Unicode (JSON, Python) refuses it.
  */
 export function unpairedSurrogateRefusal(value: string): string | undefined {
-  return /[\ud800-\udfff]/u.test(value) ? 'half of a UTF-16 surrogate pair, which is not a Unicode character' : undefined;
+  return /[\ud800-\udfff]/u.test(value)
+    ? 'half of a UTF-16 surrogate pair, which is not a Unicode character'
+    : undefined;
 }

@@ -13,7 +13,8 @@ export function renderEnvChange(format: EnvFormat, change: EnvChange): string {
   const lines: string[] = [];
   for (const [name, value] of change.set) {
     const why = format.refuse(value);
-    if (why) throw usageError(`cannot write ${name} for ${format.name}: it contains ${why}`, refusalHint(format, value));
+    if (why)
+      throw usageError(`cannot write ${name} for ${format.name}: it contains ${why}`, refusalHint(format, value));
     lines.push(format.setLine(name, value));
   }
   const { clearLine } = format;
@@ -28,7 +29,9 @@ export function renderEnvChange(format: EnvFormat, change: EnvChange): string {
  */
 function refusalHint(format: EnvFormat, value: string): string {
   const quotingShell = (format.name === 'cmd' || format.name === 'dotenv') && powershell.refuse(value) === undefined;
-  return quotingShell ? 'use --shell json or a shell format that can quote it, such as --shell powershell' : 'use --shell json, which can carry any value';
+  return quotingShell
+    ? 'use --shell json or a shell format that can quote it, such as --shell powershell'
+    : 'use --shell json, which can carry any value';
 }
 
 /** Credentials in any format. */
@@ -42,7 +45,10 @@ export function renderUnset(format: Format, env: NodeJS.ProcessEnv): string {
     throw usageError(`--shell ${format.name} has no variables to clear`, 'unset works with the shell formats');
   }
   if (!format.clearLine) {
-    throw usageError(`--shell ${format.name} cannot remove variables: an env file only sets them`, 'start the container or service without the env file instead');
+    throw usageError(
+      `--shell ${format.name} cannot remove variables: an env file only sets them`,
+      'start the container or service without the env file instead',
+    );
   }
   return renderEnvChange(format, clearAllEnv(env));
 }

@@ -30,7 +30,10 @@ export function pkcePair(): { verifier: string; challenge: string } {
 }
 
 /** The page the browser opens: the endpoint's /authorize with this sign-in's parameters. */
-export function authorizeUrl(endpoint: string, input: { clientId: string; redirectUri: string; state: string; challenge: string; scopes: readonly string[] }): string {
+export function authorizeUrl(
+  endpoint: string,
+  input: { clientId: string; redirectUri: string; state: string; challenge: string; scopes: readonly string[] },
+): string {
   const url = new URL('authorize', endpoint.endsWith('/') ? endpoint : `${endpoint}/`);
   const params = new URLSearchParams({
     response_type: 'code',
@@ -60,20 +63,40 @@ export async function authCodeLogin(target: SsoTarget, world: FlowWorld, options
   const { verifier, challenge } = pkcePair();
   const server = await listenForCallback(state, world.debug);
   try {
-    const url = authorizeUrl(world.oidc.endpoint, { clientId: client.clientId, redirectUri: server.redirectUri, state, challenge, scopes: target.scopes ?? DEFAULT_SCOPES });
+    const url = authorizeUrl(world.oidc.endpoint, {
+      clientId: client.clientId,
+      redirectUri: server.redirectUri,
+      state,
+      challenge,
+      scopes: target.scopes ?? DEFAULT_SCOPES,
+    });
     const opened = !options.noBrowser && (await world.openBrowser(url));
-    const lines = [`stsenv: to sign in to ${printable(target.startUrl)} (${target.label}), ${opened ? 'approve the request in the page that opened in your browser.' : 'open this page in a browser on this machine:'}`];
+    const lines = [
+      `stsenv: to sign in to ${printable(target.startUrl)} (${target.label}), ${opened ? 'approve the request in the page that opened in your browser.' : 'open this page in a browser on this machine:'}`,
+    ];
     if (!opened) {
       lines.push('', `    ${url}`, '');
-      if (!options.noBrowser && options.noBrowserReason) lines.push(`(no browser opened: ${options.noBrowserReason}. If no browser on this machine can reach 127.0.0.1, use stsenv sso login --use-device-code.)`);
+      if (!options.noBrowser && options.noBrowserReason)
+        lines.push(
+          `(no browser opened: ${options.noBrowserReason}. If no browser on this machine can reach 127.0.0.1, use stsenv sso login --use-device-code.)`,
+        );
     } else lines.push(`If it did not open, open ${url}`);
     lines.push('Waiting for the sign-in...');
     world.stderr.write(`${lines.join('\n')}\n`);
     const outcome = await server.wait(started + options.timeoutMs, () => timedOut(options.timeoutMs));
     if ('error' in outcome) {
-      throw failure(`the sign-in was not approved in the browser (${outcome.error})`, { code: 'AccessDenied', hint: 'run stsenv sso login again and approve the request' });
+      throw failure(`the sign-in was not approved in the browser (${outcome.error})`, {
+        code: 'AccessDenied',
+        hint: 'run stsenv sso login again and approve the request',
+      });
     }
-    const issued = await world.oidc.exchangeCode({ clientId: client.clientId, clientSecret: client.clientSecret, code: outcome.code, codeVerifier: verifier, redirectUri: server.redirectUri });
+    const issued = await world.oidc.exchangeCode({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      code: outcome.code,
+      codeVerifier: verifier,
+      redirectUri: server.redirectUri,
+    });
     return storeToken(target, client, issued, world);
   } finally {
     await server.close();

@@ -14,7 +14,8 @@ import { fileProblem, folderProblem } from '../files/trust.js';
 
 /** The home directory as the SDK's getHomeDir finds it (HOME, USERPROFILE, HOMEDRIVE+HOMEPATH). */
 export function ssoCacheDirectory(env: NodeJS.ProcessEnv): string {
-  const home = env.HOME || env.USERPROFILE || (env.HOMEPATH ? `${env.HOMEDRIVE ?? 'C:\\'}${env.HOMEPATH}` : '') || homedir();
+  const home =
+    env.HOME || env.USERPROFILE || (env.HOMEPATH ? `${env.HOMEDRIVE ?? 'C:\\'}${env.HOMEPATH}` : '') || homedir();
   return join(home, '.aws', 'sso', 'cache');
 }
 
@@ -22,7 +23,10 @@ export function ssoCacheDirectory(env: NodeJS.ProcessEnv): string {
 export function checkSsoCacheFolder(dir: string, local: LocalProcess): void {
   for (const folder of [dir, dirname(dir)]) {
     const problem = folderProblem(folder, local);
-    if (problem) throw failure(`not using the SSO cache: ${folder} ${problem.why}`, { hint: `remove it, or make it yours with mode 700 (chmod 700 ${folder})` });
+    if (problem)
+      throw failure(`not using the SSO cache: ${folder} ${problem.why}`, {
+        hint: `remove it, or make it yours with mode 700 (chmod 700 ${folder})`,
+      });
   }
 }
 
@@ -50,6 +54,9 @@ export function checkSsoCacheForSdk(env: NodeJS.ProcessEnv, local: LocalProcess)
       continue;
     }
     const problem = fileProblem(stats, local);
-    if (problem?.refuse) throw failure(`not using the SSO cache: ${path} ${problem.why}`, { hint: 'remove it, then run stsenv sso login again' });
+    if (problem?.refuse)
+      throw failure(`not using the SSO cache: ${path} ${problem.why}`, {
+        hint: 'remove it, then run stsenv sso login again',
+      });
   }
 }

@@ -31,9 +31,18 @@ function page(title: string, text: string): string {
 `;
 }
 
-const DONE = page('Signed in', 'stsenv has received your sign-in to IAM Identity Center. You may close this page and return to your terminal.');
-const REFUSED = page('Sign-in not completed', 'IAM Identity Center did not approve the sign-in. You may close this page; your terminal says what to do next.');
-const FOREIGN = page('Not this sign-in', 'This page does not belong to the sign-in stsenv is waiting for (its state does not match), so it was ignored. Use the page that stsenv opened or printed.');
+const DONE = page(
+  'Signed in',
+  'stsenv has received your sign-in to IAM Identity Center. You may close this page and return to your terminal.',
+);
+const REFUSED = page(
+  'Sign-in not completed',
+  'IAM Identity Center did not approve the sign-in. You may close this page; your terminal says what to do next.',
+);
+const FOREIGN = page(
+  'Not this sign-in',
+  'This page does not belong to the sign-in stsenv is waiting for (its state does not match), so it was ignored. Use the page that stsenv opened or printed.',
+);
 const OVER = page('Sign-in already finished', 'stsenv is no longer waiting for this sign-in. You may close this page.');
 const NOT_FOUND = page('Not found', 'Nothing here.');
 
@@ -66,7 +75,7 @@ export async function listenForCallback(state: string, debug: (message: string) 
     }
     const params = url.searchParams;
     if (params.get('state') !== state) {
-      debug('a callback with a state that is not this sign-in\'s: ignored, still waiting');
+      debug("a callback with a state that is not this sign-in's: ignored, still waiting");
       respond(res, 400, FOREIGN);
       return;
     }

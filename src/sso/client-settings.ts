@@ -18,16 +18,28 @@ export function endpointFor(env: NodeJS.ProcessEnv, variable: string, fallback: 
   return env[variable]?.trim() || env.AWS_ENDPOINT_URL?.trim() || fallback;
 }
 
-export async function ssoClientSettings(env: NodeJS.ProcessEnv, endpoint: string, timeoutMs: number, debug: (message: string) => void): Promise<SsoClientSettings> {
+export async function ssoClientSettings(
+  env: NodeJS.ProcessEnv,
+  endpoint: string,
+  timeoutMs: number,
+  debug: (message: string) => void,
+): Promise<SsoClientSettings> {
   const settings = readProxySettings(env);
   const tls = httpsOptions(env);
   const agents = await proxyAgents(settings, tls);
-  const httpsAgent = agents.httpsAgent ?? (tls.ca ? new (await import('node:https')).Agent({ keepAlive: true, ...tls }) : undefined);
+  const httpsAgent =
+    agents.httpsAgent ?? (tls.ca ? new (await import('node:https')).Agent({ keepAlive: true, ...tls }) : undefined);
   debug(agents.description);
   const url = new URL(endpoint);
   const proxied = url.protocol === 'https:' ? settings.https : settings.http;
   return {
-    requestHandler: { connectionTimeout: Math.min(timeoutMs, 10_000), requestTimeout: timeoutMs, throwOnRequestTimeout: true, httpAgent: agents.httpAgent, httpsAgent },
+    requestHandler: {
+      connectionTimeout: Math.min(timeoutMs, 10_000),
+      requestTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+      httpAgent: agents.httpAgent,
+      httpsAgent,
+    },
     logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     proxy: proxied && !bypassesProxy(settings.noProxy, url.hostname, url.port) ? describeProxy(proxied.url) : undefined,
   };

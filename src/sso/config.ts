@@ -67,7 +67,10 @@ function checkStartUrl(value: string, where: string): string {
     // reported below
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw usageError(`invalid sso_start_url in ${where}: '${value}'`, 'expected your AWS access portal URL, such as https://my-company.awsapps.com/start');
+    throw usageError(
+      `invalid sso_start_url in ${where}: '${value}'`,
+      'expected your AWS access portal URL, such as https://my-company.awsapps.com/start',
+    );
   }
   return value;
 }
@@ -81,7 +84,10 @@ function required(data: ProfileData, key: string, where: string): string {
 function fromSession(name: string, sessions: Record<string, ProfileData>, profile?: string): SsoTarget {
   const data = Object.hasOwn(sessions, name) ? sessions[name] : undefined;
   if (!data) {
-    throw usageError(`sso-session '${name}' is not in the AWS config file`, `add an [sso-session ${name}] section with sso_start_url and sso_region, or check AWS_CONFIG_FILE`);
+    throw usageError(
+      `sso-session '${name}' is not in the AWS config file`,
+      `add an [sso-session ${name}] section with sso_start_url and sso_region, or check AWS_CONFIG_FILE`,
+    );
   }
   const where = `sso-session '${name}'`;
   return {
@@ -99,7 +105,11 @@ function ssoProfileOf(profiles: Profiles, name: string): { name: string; data: P
   const data = requireProfile(profileSource(profiles), name);
   if (!isRoleProfile(data)) return { name, data };
   const chain = resolveChain(profileSource(profiles), name);
-  if (chain.root.kind !== 'sdk') throw usageError(`profile '${name}' does not sign in with IAM Identity Center: its credentials come from profile '${chain.root.profile}'`, 'name a profile with sso_session or sso_start_url');
+  if (chain.root.kind !== 'sdk')
+    throw usageError(
+      `profile '${name}' does not sign in with IAM Identity Center: its credentials come from profile '${chain.root.profile}'`,
+      'name a profile with sso_session or sso_start_url',
+    );
   return { name: chain.root.profile, data: profiles[chain.root.profile]! };
 }
 
@@ -108,26 +118,47 @@ function ssoProfileOf(profiles: Profiles, name: string): { name: string; data: P
  * the default profile), as the AWS CLI's `sso login` reads it. A role profile
  * stands for the SSO profile its source_profile chain starts from.
  */
-export function resolveSsoTarget(selection: SsoSelection, profiles: Profiles, sessions: Record<string, ProfileData>, env: NodeJS.ProcessEnv, action: 'login' | 'logout' = 'login'): SsoTarget {
-  if (selection.profile !== undefined && selection.ssoSession !== undefined) throw usageError('give --profile or --sso-session, not both');
+export function resolveSsoTarget(
+  selection: SsoSelection,
+  profiles: Profiles,
+  sessions: Record<string, ProfileData>,
+  env: NodeJS.ProcessEnv,
+  action: 'login' | 'logout' = 'login',
+): SsoTarget {
+  if (selection.profile !== undefined && selection.ssoSession !== undefined)
+    throw usageError('give --profile or --sso-session, not both');
   if (selection.ssoSession !== undefined) return fromSession(selection.ssoSession, sessions);
   const named = selection.profile ?? (env.AWS_PROFILE?.trim() || env.AWS_DEFAULT_PROFILE?.trim() || 'default');
   if (selection.profile === undefined && !Object.hasOwn(profiles, named)) {
     throw action === 'login'
-      ? usageError(`no profile to sign in with: profile '${named}' is not in the AWS config file`, 'pass --profile NAME or --sso-session NAME')
-      : usageError(`no profile to log out of: profile '${named}' is not in the AWS config file`, 'pass --profile NAME or --sso-session NAME, or --all for every cached token');
+      ? usageError(
+          `no profile to sign in with: profile '${named}' is not in the AWS config file`,
+          'pass --profile NAME or --sso-session NAME',
+        )
+      : usageError(
+          `no profile to log out of: profile '${named}' is not in the AWS config file`,
+          'pass --profile NAME or --sso-session NAME, or --all for every cached token',
+        );
   }
   const { name, data } = ssoProfileOf(profiles, named);
   const where = `profile '${name}'`;
   if (data.sso_session) {
     const target = fromSession(data.sso_session.trim(), sessions, named);
     // The SDK refuses a profile that contradicts its session; so does this, before anyone signs in.
-    if (data.sso_start_url && data.sso_start_url.trim() !== target.startUrl) throw usageError(`${where} has an sso_start_url other than its sso-session's`, 'remove sso_start_url from the profile');
-    if (data.sso_region && data.sso_region.trim() !== target.region) throw usageError(`${where} has an sso_region other than its sso-session's`, 'remove sso_region from the profile');
+    if (data.sso_start_url && data.sso_start_url.trim() !== target.startUrl)
+      throw usageError(
+        `${where} has an sso_start_url other than its sso-session's`,
+        'remove sso_start_url from the profile',
+      );
+    if (data.sso_region && data.sso_region.trim() !== target.region)
+      throw usageError(`${where} has an sso_region other than its sso-session's`, 'remove sso_region from the profile');
     return target;
   }
   if (!data.sso_start_url) {
-    throw usageError(`${where} does not sign in with IAM Identity Center (it has neither sso_session nor sso_start_url)`, 'name a profile configured for SSO, or pass --sso-session NAME');
+    throw usageError(
+      `${where} does not sign in with IAM Identity Center (it has neither sso_session nor sso_start_url)`,
+      'name a profile configured for SSO, or pass --sso-session NAME',
+    );
   }
   return {
     startUrl: checkStartUrl(data.sso_start_url.trim(), where),

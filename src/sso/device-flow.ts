@@ -64,22 +64,42 @@ function showCode(target: SsoTarget, authorization: DeviceAuthorization, opening
 
 /** The one line a sign-in ends with when --timeout passes first. */
 export function timedOut(timeoutMs: number): StsenvError {
-  return failure(`no sign-in within ${Math.round(timeoutMs / 1000)} seconds: stopped waiting (--timeout)`, { code: 'SignInTimeout', hint: 'run stsenv sso login again, with a longer --timeout if you need more time' });
+  return failure(`no sign-in within ${Math.round(timeoutMs / 1000)} seconds: stopped waiting (--timeout)`, {
+    code: 'SignInTimeout',
+    hint: 'run stsenv sso login again, with a longer --timeout if you need more time',
+  });
 }
 
 /**
  * Signs in and caches the token; returns it. Throws a StsenvError when the
  * request is denied, the code expires, or a call fails.
  */
-export async function deviceLogin(target: SsoTarget, world: LoginWorld, noBrowser: boolean, timeoutMs?: number): Promise<SsoToken> {
+export async function deviceLogin(
+  target: SsoTarget,
+  world: LoginWorld,
+  noBrowser: boolean,
+  timeoutMs?: number,
+): Promise<SsoToken> {
   let { registration: client, reused } = await clientRegistration(target, world, 'device_code', false);
-  let authorization = await world.oidc.startDeviceAuthorization({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: target.startUrl });
+  let authorization = await world.oidc.startDeviceAuthorization({
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    startUrl: target.startUrl,
+  });
   if (!authorization && reused) {
     world.debug('the cached client registration was refused: registering again');
     client = (await clientRegistration(target, world, 'device_code', true)).registration;
-    authorization = await world.oidc.startDeviceAuthorization({ clientId: client.clientId, clientSecret: client.clientSecret, startUrl: target.startUrl });
+    authorization = await world.oidc.startDeviceAuthorization({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      startUrl: target.startUrl,
+    });
   }
-  if (!authorization) throw failure(`StartDeviceAuthorization failed: ${world.oidc.endpoint} refused the new client registration (InvalidClientException)`, { code: 'InvalidClient', hint: 'check sso_region and the endpoint, then run stsenv sso login again' });
+  if (!authorization)
+    throw failure(
+      `StartDeviceAuthorization failed: ${world.oidc.endpoint} refused the new client registration (InvalidClientException)`,
+      { code: 'InvalidClient', hint: 'check sso_region and the endpoint, then run stsenv sso login again' },
+    );
 
   const started = world.now().getTime();
   const codeExpires = started + authorization.expiresIn * 1000;
@@ -90,7 +110,9 @@ export async function deviceLogin(target: SsoTarget, world: LoginWorld, noBrowse
   // The device may be approved already: one attempt before anything is shown (as the AWS CLI).
   let attempt = await world.oidc.createToken(input);
   if (attempt.outcome === 'pending' || attempt.outcome === 'slow_down') {
-    const page = isWebUrl(authorization.verificationUriComplete) ? authorization.verificationUriComplete : authorization.verificationUri;
+    const page = isWebUrl(authorization.verificationUriComplete)
+      ? authorization.verificationUriComplete
+      : authorization.verificationUri;
     const opening = !noBrowser && isWebUrl(page) && (await world.openBrowser(page));
     showCode(target, authorization, opening, world.stderr);
   }
@@ -99,9 +121,15 @@ export async function deviceLogin(target: SsoTarget, world: LoginWorld, noBrowse
       case 'token':
         return storeToken(target, client, attempt, world);
       case 'denied':
-        throw failure(`the sign-in request was denied in the browser (AccessDeniedException)`, { code: 'AccessDenied', hint: 'run stsenv sso login again and approve the request, after checking that the code matches' });
+        throw failure(`the sign-in request was denied in the browser (AccessDeniedException)`, {
+          code: 'AccessDenied',
+          hint: 'run stsenv sso login again and approve the request, after checking that the code matches',
+        });
       case 'expired':
-        throw failure('the code expired before the request was approved (ExpiredTokenException)', { code: 'ExpiredToken', hint: 'run stsenv sso login again and approve the request within the time given' });
+        throw failure('the code expired before the request was approved (ExpiredTokenException)', {
+          code: 'ExpiredToken',
+          hint: 'run stsenv sso login again and approve the request within the time given',
+        });
       case 'slow_down':
         interval += SLOW_DOWN_SECONDS;
         world.debug(`slow_down: polling every ${interval}s`);
@@ -112,8 +140,7 @@ export async function deviceLogin(target: SsoTarget, world: LoginWorld, noBrowse
     if (world.now().getTime() + interval * 1000 > deadline) {
       if (limited) throw timedOut(timeoutMs);
       attempt = { outcome: 'expired' };
-    }
-    else {
+    } else {
       await world.sleep(interval * 1000);
       attempt = await world.oidc.createToken(input);
     }

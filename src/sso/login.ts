@@ -33,13 +33,20 @@ export interface SsoLogoutOptions extends SsoSelection {
   all?: boolean;
 }
 
-async function target(selection: SsoSelection, env: NodeJS.ProcessEnv, action: 'login' | 'logout' = 'login'): Promise<SsoTarget> {
+async function target(
+  selection: SsoSelection,
+  env: NodeJS.ProcessEnv,
+  action: 'login' | 'logout' = 'login',
+): Promise<SsoTarget> {
   const { profiles, sessions } = await loadSsoConfig(env);
   return resolveSsoTarget(selection, profiles, sessions, env, action);
 }
 
 export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promise<number> {
-  if (options.timeout !== undefined && (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > 3600)) {
+  if (
+    options.timeout !== undefined &&
+    (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > 3600)
+  ) {
     throw usageError(`invalid --timeout '${options.timeout}'`, 'give seconds, more than 0 and at most 3600');
   }
   const sso = await target(options, world.env);
@@ -51,7 +58,9 @@ export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promi
     const usable = await cachedSsoToken(sso, world, requestMs);
     if (usable) {
       const how = usable.refreshed ? 'the token was refreshed without a browser' : 'the cached token is valid';
-      world.stderr.write(`stsenv: already signed in to ${sso.startUrl} (${sso.label}) until ${isoSeconds(usable.token.expiresAt)}: ${how}; --force signs in again\n`);
+      world.stderr.write(
+        `stsenv: already signed in to ${sso.startUrl} (${sso.label}) until ${isoSeconds(usable.token.expiresAt)}: ${how}; --force signs in again\n`,
+      );
       return 0;
     }
   }
@@ -71,13 +80,21 @@ export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promi
   const cannotOpen = noBrowserReason(world.env, world.platform);
   const openBrowser = async (url: string) => cannotOpen === undefined && opener(url);
   const deviceCode = options.useDeviceCode === true || sso.sessionName === undefined;
-  world.debug(`signing in to ${sso.startUrl} (${sso.label}, region ${sso.region}) with the ${deviceCode ? 'device code' : 'authorization code (PKCE)'} flow`);
+  world.debug(
+    `signing in to ${sso.startUrl} (${sso.label}, region ${sso.region}) with the ${deviceCode ? 'device code' : 'authorization code (PKCE)'} flow`,
+  );
   try {
     const flow = { ...world, oidc: await oidc.get(), openBrowser, cacheDir };
     const token = deviceCode
       ? await deviceLogin(sso, flow, options.browser === false, options.timeout !== undefined ? waitMs : undefined)
-      : await authCodeLogin(sso, flow, { noBrowser: options.browser === false, noBrowserReason: cannotOpen, timeoutMs: waitMs });
-    world.stderr.write(`stsenv: signed in to ${printable(sso.startUrl)} (${printable(sso.label)}) until ${isoSeconds(token.expiresAt)}; the token is in ${tokenCacheFile(cacheDir, sso)}\n`);
+      : await authCodeLogin(sso, flow, {
+          noBrowser: options.browser === false,
+          noBrowserReason: cannotOpen,
+          timeoutMs: waitMs,
+        });
+    world.stderr.write(
+      `stsenv: signed in to ${printable(sso.startUrl)} (${printable(sso.label)}) until ${isoSeconds(token.expiresAt)}; the token is in ${tokenCacheFile(cacheDir, sso)}\n`,
+    );
   } finally {
     await oidc.done();
   }
@@ -91,21 +108,31 @@ export async function ssoLogin(options: SsoLoginOptions, world: SsoWorld): Promi
 async function signOut(path: string, world: SsoWorld): Promise<boolean> {
   const token = readToken(path, world);
   if (token && token.expiresAt.getTime() > world.now().getTime()) {
-    const logout = world.portalLogout ?? (async (region: string, accessToken: string) => (await import('./portal.js')).portalLogout(region, accessToken, world.env, world.debug));
+    const logout =
+      world.portalLogout ??
+      (async (region: string, accessToken: string) =>
+        (await import('./portal.js')).portalLogout(region, accessToken, world.env, world.debug));
     const failed = await logout(token.region, token.accessToken);
-    if (failed) world.warn(`could not end the session at IAM Identity Center (${failed}); the token is removed here all the same`);
+    if (failed)
+      world.warn(
+        `could not end the session at IAM Identity Center (${failed}); the token is removed here all the same`,
+      );
   }
   return removeFile(path);
 }
 
 export async function ssoLogout(options: SsoLogoutOptions, world: SsoWorld): Promise<number> {
   const cacheDir = ssoCacheDirectory(world.env);
-  const after = "credentials issued with it stay valid until they expire ('stsenv cache clear' forgets stsenv's copies)";
+  const after =
+    "credentials issued with it stay valid until they expire ('stsenv cache clear' forgets stsenv's copies)";
   if (options.all) {
-    if (options.profile !== undefined || options.ssoSession !== undefined) throw usageError('give --all, or --profile / --sso-session, not both');
+    if (options.profile !== undefined || options.ssoSession !== undefined)
+      throw usageError('give --all, or --profile / --sso-session, not both');
     const files = tokenFiles(cacheDir, world);
     for (const file of files) await signOut(file, world);
-    world.stderr.write(`stsenv: removed ${files.length} SSO ${files.length === 1 ? 'token' : 'tokens'} from ${cacheDir}${files.length ? `; ${after}` : ''}\n`);
+    world.stderr.write(
+      `stsenv: removed ${files.length} SSO ${files.length === 1 ? 'token' : 'tokens'} from ${cacheDir}${files.length ? `; ${after}` : ''}\n`,
+    );
     return 0;
   }
   // Nothing named and nothing cached: there is nothing to log out of, whatever the config says.
@@ -115,7 +142,10 @@ export async function ssoLogout(options: SsoLogoutOptions, world: SsoWorld): Pro
   }
   const sso = await target(options, world.env, 'logout');
   const path = tokenCacheFile(cacheDir, sso);
-  if (await signOut(path, world)) world.stderr.write(`stsenv: signed out of ${printable(sso.startUrl)} (${printable(sso.label)}): removed ${path}; ${after}\n`);
+  if (await signOut(path, world))
+    world.stderr.write(
+      `stsenv: signed out of ${printable(sso.startUrl)} (${printable(sso.label)}): removed ${path}; ${after}\n`,
+    );
   else world.stderr.write(`stsenv: no SSO token was cached for ${printable(sso.label)} (${path})\n`);
   return 0;
 }

@@ -37,12 +37,28 @@ export interface RegisterClientInput {
 export interface OidcApi {
   /** The endpoint, for messages and for the authorization code flow's /authorize page. */
   endpoint: string;
-  registerClient(input: RegisterClientInput): Promise<{ clientId: string; clientSecret: string; clientSecretExpiresAt: number }>;
+  registerClient(
+    input: RegisterClientInput,
+  ): Promise<{ clientId: string; clientSecret: string; clientSecretExpiresAt: number }>;
   /** undefined when the service no longer knows the client (InvalidClientException). */
-  startDeviceAuthorization(input: { clientId: string; clientSecret: string; startUrl: string }): Promise<DeviceAuthorization | undefined>;
+  startDeviceAuthorization(input: {
+    clientId: string;
+    clientSecret: string;
+    startUrl: string;
+  }): Promise<DeviceAuthorization | undefined>;
   createToken(input: { clientId: string; clientSecret: string; deviceCode: string }): Promise<TokenAttempt>;
   /** CreateToken with grant authorization_code and the PKCE verifier. */
-  exchangeCode(input: { clientId: string; clientSecret: string; code: string; codeVerifier: string; redirectUri: string }): Promise<IssuedToken>;
+  exchangeCode(input: {
+    clientId: string;
+    clientSecret: string;
+    code: string;
+    codeVerifier: string;
+    redirectUri: string;
+  }): Promise<IssuedToken>;
   /** CreateToken with grant refresh_token; undefined when the refresh token or the client is no longer accepted. */
-  refreshToken(input: { clientId: string; clientSecret: string; refreshToken: string }): Promise<IssuedToken | undefined>;
+  refreshToken(input: {
+    clientId: string;
+    clientSecret: string;
+    refreshToken: string;
+  }): Promise<IssuedToken | undefined>;
 }

@@ -7,7 +7,12 @@
  * credentials), so no credential chain runs. Proxies and AWS_CA_BUNDLE apply
  * as for STS.
  */
-import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
+import {
+  CreateTokenCommand,
+  RegisterClientCommand,
+  SSOOIDCClient,
+  StartDeviceAuthorizationCommand,
+} from '@aws-sdk/client-sso-oidc';
 import { failure, type StsenvError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS, type StsTarget } from '../aws/client-options.js';
 import { toStsenvError } from '../aws/errors.js';
@@ -45,12 +50,27 @@ export interface OidcOptions {
 /** The OIDC calls of the device flow, over the SDK's client; every error a StsenvError without secrets. */
 export async function sdkOidcApi(options: OidcOptions): Promise<OidcApi & { destroy(): void }> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const endpoint = endpointFor(options.env, 'AWS_ENDPOINT_URL_SSO_OIDC', `https://oidc.${options.region}.amazonaws.com`);
+  const endpoint = endpointFor(
+    options.env,
+    'AWS_ENDPOINT_URL_SSO_OIDC',
+    `https://oidc.${options.region}.amazonaws.com`,
+  );
   const { requestHandler, logger, proxy } = await ssoClientSettings(options.env, endpoint, timeoutMs, options.debug);
   const client = new SSOOIDCClient({ region: options.region, requestHandler, logger });
-  const target: StsTarget = { region: options.region, regionKnown: true, endpoint, identityLabel: 'IAM Identity Center sign-in', timeoutMs };
+  const target: StsTarget = {
+    region: options.region,
+    regionKnown: true,
+    endpoint,
+    identityLabel: 'IAM Identity Center sign-in',
+    timeoutMs,
+  };
 
-  async function call<T>(operation: string, secrets: (string | undefined)[], send: (signal: AbortSignal) => Promise<T>, expected: (e: OidcError) => T | undefined): Promise<T> {
+  async function call<T>(
+    operation: string,
+    secrets: (string | undefined)[],
+    send: (signal: AbortSignal) => Promise<T>,
+    expected: (e: OidcError) => T | undefined,
+  ): Promise<T> {
     const started = Date.now();
     options.debug(`${operation} via ${endpoint}`);
     try {
@@ -74,25 +94,51 @@ export async function sdkOidcApi(options: OidcOptions): Promise<OidcApi & { dest
         .filter((part): part is string => typeof part === 'string' && part !== '')
         .map((part) => redactSecrets(part, secrets))
         .join(': ');
-      return failure(`${operation} failed: ${printable(e.name ?? 'Error')}${what ? `: ${printable(what.slice(0, 200))}` : ''}`, { code, hint });
+      return failure(
+        `${operation} failed: ${printable(e.name ?? 'Error')}${what ? `: ${printable(what.slice(0, 200))}` : ''}`,
+        { code, hint },
+      );
     }
-    return toStsenvError(error, operation, target, { secrets, proxy, endpointSetting: 'AWS_ENDPOINT_URL_SSO_OIDC', service: 'SSO OIDC' });
+    return toStsenvError(error, operation, target, {
+      secrets,
+      proxy,
+      endpointSetting: 'AWS_ENDPOINT_URL_SSO_OIDC',
+      service: 'SSO OIDC',
+    });
   }
 
   function issued(answer: { accessToken?: string; expiresIn?: number; refreshToken?: string }): IssuedToken {
-    if (!answer.accessToken || typeof answer.expiresIn !== 'number') throw failure('CreateToken answer is missing accessToken or expiresIn', { hint: `check that ${endpoint} is IAM Identity Center's OIDC endpoint` });
-    return { accessToken: answer.accessToken, expiresIn: answer.expiresIn, refreshToken: answer.refreshToken || undefined };
+    if (!answer.accessToken || typeof answer.expiresIn !== 'number')
+      throw failure('CreateToken answer is missing accessToken or expiresIn', {
+        hint: `check that ${endpoint} is IAM Identity Center's OIDC endpoint`,
+      });
+    return {
+      accessToken: answer.accessToken,
+      expiresIn: answer.expiresIn,
+      refreshToken: answer.refreshToken || undefined,
+    };
   }
 
   return {
     endpoint,
     destroy: () => client.destroy(),
     async registerClient(input) {
-      const answer = await call('RegisterClient', [], (abortSignal) => client.send(new RegisterClientCommand({ ...input, clientType: 'public' }), { abortSignal }), () => undefined);
+      const answer = await call(
+        'RegisterClient',
+        [],
+        (abortSignal) => client.send(new RegisterClientCommand({ ...input, clientType: 'public' }), { abortSignal }),
+        () => undefined,
+      );
       if (!answer.clientId || !answer.clientSecret || typeof answer.clientSecretExpiresAt !== 'number') {
-        throw failure('RegisterClient answer is missing clientId, clientSecret or clientSecretExpiresAt', { hint: `check that ${endpoint} is IAM Identity Center's OIDC endpoint` });
+        throw failure('RegisterClient answer is missing clientId, clientSecret or clientSecretExpiresAt', {
+          hint: `check that ${endpoint} is IAM Identity Center's OIDC endpoint`,
+        });
       }
-      return { clientId: answer.clientId, clientSecret: answer.clientSecret, clientSecretExpiresAt: answer.clientSecretExpiresAt };
+      return {
+        clientId: answer.clientId,
+        clientSecret: answer.clientSecret,
+        clientSecretExpiresAt: answer.clientSecretExpiresAt,
+      };
     },
     async startDeviceAuthorization(input) {
       const answer = await call(
@@ -103,7 +149,9 @@ export async function sdkOidcApi(options: OidcOptions): Promise<OidcApi & { dest
       );
       if (answer === null) return undefined;
       if (!answer.deviceCode || !answer.userCode || !answer.verificationUri || typeof answer.expiresIn !== 'number') {
-        throw failure('StartDeviceAuthorization answer is missing deviceCode, userCode, verificationUri or expiresIn', { hint: `check that ${endpoint} is IAM Identity Center's OIDC endpoint` });
+        throw failure('StartDeviceAuthorization answer is missing deviceCode, userCode, verificationUri or expiresIn', {
+          hint: `check that ${endpoint} is IAM Identity Center's OIDC endpoint`,
+        });
       }
       return {
         deviceCode: answer.deviceCode,
@@ -125,9 +173,19 @@ export async function sdkOidcApi(options: OidcOptions): Promise<OidcApi & { dest
         'CreateToken',
         [input.clientSecret, input.deviceCode],
         async (abortSignal) => {
-          const answer = await client.send(new CreateTokenCommand({ ...input, grantType: DEVICE_CODE_GRANT }), { abortSignal });
-          if (!answer.accessToken || typeof answer.expiresIn !== 'number') throw failure('CreateToken answer is missing accessToken or expiresIn', { hint: `check that ${endpoint} is IAM Identity Center's OIDC endpoint` });
-          return { outcome: 'token' as const, accessToken: answer.accessToken, expiresIn: answer.expiresIn, refreshToken: answer.refreshToken || undefined };
+          const answer = await client.send(new CreateTokenCommand({ ...input, grantType: DEVICE_CODE_GRANT }), {
+            abortSignal,
+          });
+          if (!answer.accessToken || typeof answer.expiresIn !== 'number')
+            throw failure('CreateToken answer is missing accessToken or expiresIn', {
+              hint: `check that ${endpoint} is IAM Identity Center's OIDC endpoint`,
+            });
+          return {
+            outcome: 'token' as const,
+            accessToken: answer.accessToken,
+            expiresIn: answer.expiresIn,
+            refreshToken: answer.refreshToken || undefined,
+          };
         },
         (e) => (e.name && Object.hasOwn(outcomes, e.name) ? outcomes[e.name] : undefined),
       );
@@ -136,17 +194,27 @@ export async function sdkOidcApi(options: OidcOptions): Promise<OidcApi & { dest
       return call(
         'CreateToken',
         [input.clientSecret, input.code, input.codeVerifier],
-        async (abortSignal) => issued(await client.send(new CreateTokenCommand({ ...input, grantType: 'authorization_code' }), { abortSignal })),
+        async (abortSignal) =>
+          issued(
+            await client.send(new CreateTokenCommand({ ...input, grantType: 'authorization_code' }), { abortSignal }),
+          ),
         () => undefined,
       );
     },
     async refreshToken(input) {
       // A refresh token that is spent, revoked or past the session's end, or a client no longer known: sign in again.
-      const refused = new Set(['InvalidGrantException', 'ExpiredTokenException', 'InvalidClientException', 'UnauthorizedClientException', 'AccessDeniedException']);
+      const refused = new Set([
+        'InvalidGrantException',
+        'ExpiredTokenException',
+        'InvalidClientException',
+        'UnauthorizedClientException',
+        'AccessDeniedException',
+      ]);
       const answer = await call(
         'CreateToken',
         [input.clientSecret, input.refreshToken],
-        async (abortSignal) => issued(await client.send(new CreateTokenCommand({ ...input, grantType: 'refresh_token' }), { abortSignal })),
+        async (abortSignal) =>
+          issued(await client.send(new CreateTokenCommand({ ...input, grantType: 'refresh_token' }), { abortSignal })),
         (e) => (e.name && refused.has(e.name) ? null : undefined),
       );
       return answer ?? undefined;

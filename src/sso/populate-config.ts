@@ -10,7 +10,15 @@
  */
 
 export const MARK_KEY = 'stsenv_populate';
-const WRITTEN_KEYS = new Set(['sso_session', 'sso_start_url', 'sso_region', 'sso_account_id', 'sso_role_name', 'region', MARK_KEY]);
+const WRITTEN_KEYS = new Set([
+  'sso_session',
+  'sso_start_url',
+  'sso_region',
+  'sso_account_id',
+  'sso_role_name',
+  'region',
+  MARK_KEY,
+]);
 const SECTION = /^\s*\[\s*([^\]]*?)\s*\]\s*(?:[#;].*)?$/;
 const KEY_LINE = /^\s*([^=\s#;[][^=]*?)\s*=\s*(.*?)\s*$/;
 
@@ -71,7 +79,11 @@ function split(text: string): { lines: string[]; eol: string } {
 /** Profile names in the file that populate must not take for `source`: every profile without its mark. */
 export function takenNames(text: string, source: string): Set<string> {
   const { lines } = split(text);
-  return new Set(sections(lines).filter((s) => s.profile !== undefined && s.mark !== source).map((s) => s.profile!));
+  return new Set(
+    sections(lines)
+      .filter((s) => s.profile !== undefined && s.mark !== source)
+      .map((s) => s.profile!),
+  );
 }
 
 /** The section body with the wanted keys: a key already right keeps its line, a wrong one is rewritten in place, a missing one goes after the last key. */
@@ -94,11 +106,20 @@ function updateBody(body: readonly string[], entries: ReadonlyArray<readonly [st
     out.push(line);
     if (key !== undefined) lastKey = out.length - 1;
   }
-  out.splice(lastKey + 1, 0, ...entries.filter(([key]) => !written.has(key)).map(([key, value]) => `${key} = ${value}`));
+  out.splice(
+    lastKey + 1,
+    0,
+    ...entries.filter(([key]) => !written.has(key)).map(([key, value]) => `${key} = ${value}`),
+  );
   return out;
 }
 
-export function populateConfig(text: string, source: string, wanted: readonly WantedSection[], prune: boolean): { text: string; change: PopulateChange } {
+export function populateConfig(
+  text: string,
+  source: string,
+  wanted: readonly WantedSection[],
+  prune: boolean,
+): { text: string; change: PopulateChange } {
   const { lines, eol } = split(text);
   const change: PopulateChange = { added: [], updated: [], removed: [], stale: [], unchanged: [] };
   const byName = new Map(wanted.map((w) => [w.name, [...w.entries, [MARK_KEY, source] as const]]));
@@ -127,13 +148,15 @@ export function populateConfig(text: string, source: string, wanted: readonly Wa
     while (tail > 0 && (body[tail - 1]!.trim() === '' || /^\s*[#;]/.test(body[tail - 1]!))) tail--;
     const updated = updateBody(body.slice(0, tail), entries);
     const next = [lines[section.start]!, ...updated, ...body.slice(tail)];
-    const same = next.length === section.end - section.start && next.every((line, i) => line === lines[section.start + i]);
+    const same =
+      next.length === section.end - section.start && next.every((line, i) => line === lines[section.start + i]);
     (same ? change.unchanged : change.updated).push(name);
     out.push(...next);
   }
   out.push(...lines.slice(at));
   // A section removed from the end leaves the blank line that stood before it: no more blank lines at the end than before.
-  const trailingBlanks = (list: readonly string[]) => list.length - 1 - list.findLastIndex((line) => line.trim() !== '');
+  const trailingBlanks = (list: readonly string[]) =>
+    list.length - 1 - list.findLastIndex((line) => line.trim() !== '');
   while (change.removed.length > 0 && out.length > 0 && trailingBlanks(out) > trailingBlanks(lines)) out.pop();
   for (const { name } of wanted) {
     if (seen.has(name)) continue;

@@ -37,9 +37,16 @@ export interface Grant {
 export function checkTemplate(template: string): string {
   const named = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!);
   const unknown = named.find((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
-  if (unknown !== undefined) throw usageError(`unknown placeholder {${unknown}} in --template`, `use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`);
+  if (unknown !== undefined)
+    throw usageError(
+      `unknown placeholder {${unknown}} in --template`,
+      `use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+    );
   if (!named.includes('role_name') || !(named.includes('account_name') || named.includes('account_id'))) {
-    throw usageError(`--template '${template}' must contain {role_name} and {account_name} or {account_id}`, `such as ${DEFAULT_TEMPLATE}`);
+    throw usageError(
+      `--template '${template}' must contain {role_name} and {account_name} or {account_id}`,
+      `such as ${DEFAULT_TEMPLATE}`,
+    );
   }
   return template;
 }
@@ -63,11 +70,32 @@ function render(template: string, values: Record<Placeholder, string>): string {
  * The name of each grant, keyed by `accountId/roleName`. `taken`: names that
  * belong to profiles populate does not manage.
  */
-export function profileNames(grants: readonly Grant[], template: string, sessionLabel: string, taken: ReadonlySet<string>): Map<string, string> {
-  const sorted = [...grants].sort((a, b) => (a.accountId === b.accountId ? (a.roleName < b.roleName ? -1 : a.roleName > b.roleName ? 1 : 0) : a.accountId < b.accountId ? -1 : 1));
+export function profileNames(
+  grants: readonly Grant[],
+  template: string,
+  sessionLabel: string,
+  taken: ReadonlySet<string>,
+): Map<string, string> {
+  const sorted = [...grants].sort((a, b) =>
+    a.accountId === b.accountId
+      ? a.roleName < b.roleName
+        ? -1
+        : a.roleName > b.roleName
+          ? 1
+          : 0
+      : a.accountId < b.accountId
+        ? -1
+        : 1,
+  );
   const first = new Map<string, string>();
   for (const grant of sorted) {
-    let name = render(template, { account_name: safeName(grant.accountName) || grant.accountId, account_id: grant.accountId, role_name: grant.roleName, sso_session: sessionLabel, email: grant.emailAddress ?? '' });
+    let name = render(template, {
+      account_name: safeName(grant.accountName) || grant.accountId,
+      account_id: grant.accountId,
+      role_name: grant.roleName,
+      sso_session: sessionLabel,
+      email: grant.emailAddress ?? '',
+    });
     if (name === '' || name === 'default') name = safeName(`${grant.accountId}.${grant.roleName}`) || grant.accountId;
     first.set(key(grant), name);
   }

@@ -44,7 +44,9 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 
 function loginHint(sso: SsoTarget): string {
-  return sso.sessionName !== undefined ? `run stsenv sso login --sso-session ${sso.sessionName}, then try again` : `run stsenv sso login --profile ${sso.profile ?? ''}, then try again`;
+  return sso.sessionName !== undefined
+    ? `run stsenv sso login --sso-session ${sso.sessionName}, then try again`
+    : `run stsenv sso login --profile ${sso.profile ?? ''}, then try again`;
 }
 
 /** The grants to write: those with an account id and role name that can go into the file as they are. */
@@ -56,19 +58,33 @@ function grantsOf(accounts: readonly PortalAccount[], warn: (message: string) =>
       continue;
     }
     for (const roleName of account.roles) {
-      if (!ROLE_NAME.test(roleName)) warn(`skipping role '${printable(roleName)}' of account ${account.accountId}: not an IAM role name`);
-      else grants.push({ accountId: account.accountId, accountName: account.accountName, emailAddress: account.emailAddress, roleName });
+      if (!ROLE_NAME.test(roleName))
+        warn(`skipping role '${printable(roleName)}' of account ${account.accountId}: not an IAM role name`);
+      else
+        grants.push({
+          accountId: account.accountId,
+          accountName: account.accountName,
+          emailAddress: account.emailAddress,
+          roleName,
+        });
     }
   }
   return grants;
 }
 
-function sectionsFor(grants: readonly Grant[], names: Map<string, string>, sso: SsoTarget, region: string): WantedSection[] {
+function sectionsFor(
+  grants: readonly Grant[],
+  names: Map<string, string>,
+  sso: SsoTarget,
+  region: string,
+): WantedSection[] {
   return grants
     .map((grant) => ({
       name: names.get(key(grant))!,
       entries: [
-        ...(sso.sessionName !== undefined ? [['sso_session', sso.sessionName] as const] : [['sso_start_url', sso.startUrl] as const, ['sso_region', sso.region] as const]),
+        ...(sso.sessionName !== undefined
+          ? [['sso_session', sso.sessionName] as const]
+          : [['sso_start_url', sso.startUrl] as const, ['sso_region', sso.region] as const]),
         ['sso_account_id', grant.accountId] as const,
         ['sso_role_name', grant.roleName] as const,
         ['region', region] as const,
@@ -88,7 +104,10 @@ function describe(change: PopulateChange, dryRun: boolean): string[] {
 }
 
 export async function ssoPopulate(options: PopulateOptions, world: PopulateWorld): Promise<number> {
-  if (options.timeout !== undefined && (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > 3600)) {
+  if (
+    options.timeout !== undefined &&
+    (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > 3600)
+  ) {
     throw usageError(`invalid --timeout '${options.timeout}'`, 'give seconds, more than 0 and at most 3600');
   }
   const template = checkTemplate(options.template ?? DEFAULT_TEMPLATE);
@@ -98,11 +117,22 @@ export async function ssoPopulate(options: PopulateOptions, world: PopulateWorld
   const timeoutMs = options.timeout !== undefined ? Math.round(options.timeout * 1000) : DEFAULT_TIMEOUT_MS;
 
   const usable = await cachedSsoToken(sso, world, timeoutMs);
-  if (!usable) throw failure(`no valid SSO token for ${sso.label}: it is missing or expired and could not be refreshed`, { code: 'SsoTokenMissingOrExpired', hint: loginHint(sso) });
+  if (!usable)
+    throw failure(`no valid SSO token for ${sso.label}: it is missing or expired and could not be refreshed`, {
+      code: 'SsoTokenMissingOrExpired',
+      hint: loginHint(sso),
+    });
   if (usable.refreshed) world.debug('the SSO token was refreshed');
-  const list = world.listAccounts ?? (async (r: string, token: string, ms: number) => (await import('./portal.js')).listAccountsAndRoles(r, token, world.env, world.debug, ms));
+  const list =
+    world.listAccounts ??
+    (async (r: string, token: string, ms: number) =>
+      (await import('./portal.js')).listAccountsAndRoles(r, token, world.env, world.debug, ms));
   const accounts = await list(sso.region, usable.token.accessToken, timeoutMs);
-  if (!accounts) throw failure(`the SSO portal refused the token of ${sso.label} (UnauthorizedException)`, { code: 'Unauthorized', hint: loginHint(sso) });
+  if (!accounts)
+    throw failure(`the SSO portal refused the token of ${sso.label} (UnauthorizedException)`, {
+      code: 'Unauthorized',
+      hint: loginHint(sso),
+    });
   const grants = grantsOf(accounts, world.warn);
   const source = tokenCacheId(sso);
   const file = configFilePath(world.env);
@@ -127,7 +157,9 @@ export async function ssoPopulate(options: PopulateOptions, world: PopulateWorld
       emailAddress: a.emailAddress,
       roles: a.roles.map((roleName) => ({ roleName, profile: names.get(key({ accountId: a.accountId, roleName })) })),
     }));
-    world.stdout.write(`${JSON.stringify({ ssoSession: sso.sessionName, startUrl: sso.startUrl, region: sso.region, accounts: listed }, null, 2)}\n`);
+    world.stdout.write(
+      `${JSON.stringify({ ssoSession: sso.sessionName, startUrl: sso.startUrl, region: sso.region, accounts: listed }, null, 2)}\n`,
+    );
     return 0;
   }
 
@@ -137,7 +169,8 @@ export async function ssoPopulate(options: PopulateOptions, world: PopulateWorld
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw failure(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw failure(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     change = plan(text).change;
   } else {

@@ -13,7 +13,12 @@ import { endpointFor, ssoClientSettings } from './client-settings.js';
 const LOGOUT_TIMEOUT_MS = 10_000;
 
 /** Ends the session of `accessToken`; undefined when done, else why not (never the token). */
-export async function portalLogout(region: string, accessToken: string, env: NodeJS.ProcessEnv, debug: (message: string) => void): Promise<string | undefined> {
+export async function portalLogout(
+  region: string,
+  accessToken: string,
+  env: NodeJS.ProcessEnv,
+  debug: (message: string) => void,
+): Promise<string | undefined> {
   const endpoint = endpointFor(env, 'AWS_ENDPOINT_URL_SSO', `https://portal.sso.${region}.amazonaws.com`);
   const { requestHandler, logger } = await ssoClientSettings(env, endpoint, LOGOUT_TIMEOUT_MS, debug);
   const client = new SSOClient({ region, requestHandler, logger });
@@ -26,7 +31,10 @@ export async function portalLogout(region: string, accessToken: string, env: Nod
     const e = error as { name?: string; message?: string; code?: string };
     // An expired or already revoked token: the session is over anyway.
     if (e.name === 'UnauthorizedException') return undefined;
-    const why = e.name === 'TimeoutError' || e.name === 'AbortError' ? `no answer within ${LOGOUT_TIMEOUT_MS / 1000}s` : `${e.name ?? 'error'}${e.code ? ` ${e.code}` : ''}`;
+    const why =
+      e.name === 'TimeoutError' || e.name === 'AbortError'
+        ? `no answer within ${LOGOUT_TIMEOUT_MS / 1000}s`
+        : `${e.name ?? 'error'}${e.code ? ` ${e.code}` : ''}`;
     return `${endpoint}: ${why}`;
   } finally {
     client.destroy();
@@ -46,7 +54,13 @@ export interface PortalAccount {
  * SDK's paginators). undefined when the portal refuses the token
  * (UnauthorizedException): a sign-in is needed.
  */
-export async function listAccountsAndRoles(region: string, accessToken: string, env: NodeJS.ProcessEnv, debug: (message: string) => void, timeoutMs: number): Promise<PortalAccount[] | undefined> {
+export async function listAccountsAndRoles(
+  region: string,
+  accessToken: string,
+  env: NodeJS.ProcessEnv,
+  debug: (message: string) => void,
+  timeoutMs: number,
+): Promise<PortalAccount[] | undefined> {
   const { paginateListAccountRoles, paginateListAccounts } = await import('@aws-sdk/client-sso');
   const { toStsenvError } = await import('../aws/errors.js');
   const endpoint = endpointFor(env, 'AWS_ENDPOINT_URL_SSO', `https://portal.sso.${region}.amazonaws.com`);
@@ -58,20 +72,34 @@ export async function listAccountsAndRoles(region: string, accessToken: string, 
     debug(`ListAccounts via ${endpoint}`);
     for await (const page of paginateListAccounts({ client, pageSize: 100 }, { accessToken })) {
       for (const account of page.accountList ?? []) {
-        if (account.accountId) accounts.push({ accountId: account.accountId, accountName: account.accountName ?? account.accountId, emailAddress: account.emailAddress, roles: [] });
+        if (account.accountId)
+          accounts.push({
+            accountId: account.accountId,
+            accountName: account.accountName ?? account.accountId,
+            emailAddress: account.emailAddress,
+            roles: [],
+          });
       }
     }
     operation = 'ListAccountRoles';
     for (const account of accounts) {
       debug(`ListAccountRoles of ${account.accountId} via ${endpoint}`);
-      for await (const page of paginateListAccountRoles({ client, pageSize: 100 }, { accessToken, accountId: account.accountId })) {
+      for await (const page of paginateListAccountRoles(
+        { client, pageSize: 100 },
+        { accessToken, accountId: account.accountId },
+      )) {
         for (const role of page.roleList ?? []) if (role.roleName) account.roles.push(role.roleName);
       }
     }
     return accounts;
   } catch (error) {
     if ((error as { name?: string }).name === 'UnauthorizedException') return undefined;
-    throw toStsenvError(error, operation, { region, regionKnown: true, endpoint, identityLabel: 'the SSO token', timeoutMs }, { secrets: [accessToken], proxy, endpointSetting: 'AWS_ENDPOINT_URL_SSO', service: 'the SSO portal' });
+    throw toStsenvError(
+      error,
+      operation,
+      { region, regionKnown: true, endpoint, identityLabel: 'the SSO token', timeoutMs },
+      { secrets: [accessToken], proxy, endpointSetting: 'AWS_ENDPOINT_URL_SSO', service: 'the SSO portal' },
+    );
   } finally {
     client.destroy();
   }

@@ -51,13 +51,27 @@ export async function usableToken(target: SsoTarget, world: TokenWorld): Promise
   const oidc = await world.oidc();
   try {
     world.debug(`refreshing the SSO token in ${path} (CreateToken, grant refresh_token)`);
-    const issued = await oidc.refreshToken({ clientId: token.clientId, clientSecret: token.clientSecret, refreshToken: token.refreshToken });
+    const issued = await oidc.refreshToken({
+      clientId: token.clientId,
+      clientSecret: token.clientSecret,
+      refreshToken: token.refreshToken,
+    });
     if (!issued) {
       world.debug('IAM Identity Center refused the refresh token');
       return stillValid;
     }
-    const client = { clientId: token.clientId, clientSecret: token.clientSecret, expiresAt: token.registrationExpiresAt };
-    const written = storeToken(target, client, { ...issued, refreshToken: issued.refreshToken ?? token.refreshToken }, world, false);
+    const client = {
+      clientId: token.clientId,
+      clientSecret: token.clientSecret,
+      expiresAt: token.registrationExpiresAt,
+    };
+    const written = storeToken(
+      target,
+      client,
+      { ...issued, refreshToken: issued.refreshToken ?? token.refreshToken },
+      world,
+      false,
+    );
     return { token: written, refreshed: true };
   } catch (error) {
     if (stillValid) {
@@ -72,7 +86,12 @@ export async function usableToken(target: SsoTarget, world: TokenWorld): Promise
 export function lazyOidc(world: SsoWorld, region: string, timeoutMs: number | undefined) {
   let made: Promise<OidcApi & { destroy?(): void }> | undefined;
   return {
-    get: () => (made ??= world.oidc ? world.oidc(region, timeoutMs) : import('./oidc.js').then(({ sdkOidcApi }) => sdkOidcApi({ region, env: world.env, debug: world.debug, timeoutMs }))),
+    get: () =>
+      (made ??= world.oidc
+        ? world.oidc(region, timeoutMs)
+        : import('./oidc.js').then(({ sdkOidcApi }) =>
+            sdkOidcApi({ region, env: world.env, debug: world.debug, timeoutMs }),
+          )),
     async done() {
       if (made) (await made.catch(() => undefined))?.destroy?.();
     },
@@ -80,7 +99,11 @@ export function lazyOidc(world: SsoWorld, region: string, timeoutMs: number | un
 }
 
 /** The token of `sso`, valid or refreshed without a browser; undefined when only a sign-in helps. */
-export async function cachedSsoToken(sso: SsoTarget, world: SsoWorld, timeoutMs?: number): Promise<UsableToken | undefined> {
+export async function cachedSsoToken(
+  sso: SsoTarget,
+  world: SsoWorld,
+  timeoutMs?: number,
+): Promise<UsableToken | undefined> {
   const oidc = lazyOidc(world, sso.region, timeoutMs);
   try {
     return await usableToken(sso, { ...world, cacheDir: ssoCacheDirectory(world.env), oidc: oidc.get });

@@ -11,7 +11,16 @@ import type { Output } from '../context.js';
 import { failure } from '../errors.js';
 import type { SsoTarget } from './config.js';
 import type { IssuedToken, OidcApi } from './oidc-api.js';
-import { readRegistration, registrationPath, tokenCacheFile, writeRegistration, writeToken, type CacheIo, type ClientRegistration, type SsoToken } from './token-cache.js';
+import {
+  readRegistration,
+  registrationPath,
+  tokenCacheFile,
+  writeRegistration,
+  writeToken,
+  type CacheIo,
+  type ClientRegistration,
+  type SsoToken,
+} from './token-cache.js';
 
 /** A registration this close to its end is replaced, as the AWS CLI does (_EXPIRY_WINDOW). */
 export const REGISTRATION_MIN_REMAINING_MS = 15 * 60_000;
@@ -32,12 +41,20 @@ export interface FlowWorld extends CacheIo {
 export type Grant = 'device_code' | 'authorization_code';
 
 /** The client to sign in with: the cached one when it is of the right kind and lives long enough, else a new one. */
-export async function clientRegistration(target: SsoTarget, world: FlowWorld, grant: Grant, fresh: boolean): Promise<{ registration: ClientRegistration; reused: boolean }> {
+export async function clientRegistration(
+  target: SsoTarget,
+  world: FlowWorld,
+  grant: Grant,
+  fresh: boolean,
+): Promise<{ registration: ClientRegistration; reused: boolean }> {
   const path = registrationPath(world.cacheDir, target);
   if (!fresh) {
     const cached = readRegistration(path, world);
     const authCode = cached?.grantTypes?.includes('authorization_code') ?? false;
-    const usable = cached && cached.expiresAt.getTime() - world.now().getTime() >= REGISTRATION_MIN_REMAINING_MS && authCode === (grant === 'authorization_code');
+    const usable =
+      cached &&
+      cached.expiresAt.getTime() - world.now().getTime() >= REGISTRATION_MIN_REMAINING_MS &&
+      authCode === (grant === 'authorization_code');
     if (usable) {
       world.debug(`reusing the client registration in ${path} (valid until ${cached.expiresAt.toISOString()})`);
       return { registration: cached, reused: true };
@@ -45,8 +62,13 @@ export async function clientRegistration(target: SsoTarget, world: FlowWorld, gr
   }
   // botocore's client name: the session's, or the time for the legacy format.
   const clientName = `stsenv-client-${target.sessionName ?? Math.floor(world.now().getTime() / 1000)}`;
-  world.debug(`RegisterClient at ${world.oidc.endpoint} as ${clientName} for ${grant}${target.scopes ? ` with scopes ${target.scopes.join(',')}` : ''}`);
-  const authCode = grant === 'authorization_code' ? { grantTypes: [...AUTH_CODE_GRANTS], redirectUris: [REDIRECT_URI], issuerUrl: target.startUrl } : {};
+  world.debug(
+    `RegisterClient at ${world.oidc.endpoint} as ${clientName} for ${grant}${target.scopes ? ` with scopes ${target.scopes.join(',')}` : ''}`,
+  );
+  const authCode =
+    grant === 'authorization_code'
+      ? { grantTypes: [...AUTH_CODE_GRANTS], redirectUris: [REDIRECT_URI], issuerUrl: target.startUrl }
+      : {};
   const answer = await world.oidc.registerClient({ clientName, scopes: target.scopes, ...authCode });
   const created: ClientRegistration = {
     clientId: answer.clientId,
@@ -58,13 +80,21 @@ export async function clientRegistration(target: SsoTarget, world: FlowWorld, gr
   try {
     writeRegistration(world.cacheDir, path, created, world);
   } catch (error) {
-    world.warn(`could not keep the client registration in ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): the next sign-in registers again`);
+    world.warn(
+      `could not keep the client registration in ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}): the next sign-in registers again`,
+    );
   }
   return { registration: created, reused: false };
 }
 
 /** The token of a sign-in or a refresh, in the cache file the AWS CLI and the SDKs read; returned as written. */
-export function storeToken(target: SsoTarget, client: Pick<ClientRegistration, 'clientId' | 'clientSecret'> & { expiresAt?: Date }, issued: IssuedToken, world: CacheIo & { now(): Date; cacheDir: string }, signedIn = true): SsoToken {
+export function storeToken(
+  target: SsoTarget,
+  client: Pick<ClientRegistration, 'clientId' | 'clientSecret'> & { expiresAt?: Date },
+  issued: IssuedToken,
+  world: CacheIo & { now(): Date; cacheDir: string },
+  signedIn = true,
+): SsoToken {
   const token: SsoToken = {
     startUrl: target.startUrl,
     region: target.region,
@@ -80,7 +110,10 @@ export function storeToken(target: SsoTarget, client: Pick<ClientRegistration, '
     writeToken(world.cacheDir, path, token, world);
   } catch (error) {
     const what = signedIn ? 'signed in' : 'refreshed the token';
-    throw failure(`${what}, but could not write the token to ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { hint: 'check that ~/.aws/sso/cache is yours and writable, then run stsenv sso login again' });
+    throw failure(
+      `${what}, but could not write the token to ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      { hint: 'check that ~/.aws/sso/cache is yours and writable, then run stsenv sso login again' },
+    );
   }
   return token;
 }

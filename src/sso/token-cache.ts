@@ -61,7 +61,10 @@ export function pythonJson(value: unknown): string {
       .join(', ')}}`;
   }
   // ensure_ascii: everything outside printable ASCII as \uXXXX (lower-case hex, as Python).
-  return JSON.stringify(value ?? null).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value ?? null).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The file of a token: botocore's _token_cache_key, the SDK's getSSOTokenFilepath. */
@@ -75,8 +78,17 @@ export function tokenCacheFile(dir: string, target: Pick<SsoTarget, 'sessionName
 }
 
 /** The file of a client registration: botocore's _registration_cache_key. */
-export function registrationPath(dir: string, key: { startUrl: string; region: string; scopes?: readonly string[]; sessionName?: string }): string {
-  const args = { region: key.region, scopes: key.scopes ?? null, session_name: key.sessionName ?? null, startUrl: key.startUrl, tool: 'botocore' };
+export function registrationPath(
+  dir: string,
+  key: { startUrl: string; region: string; scopes?: readonly string[]; sessionName?: string },
+): string {
+  const args = {
+    region: key.region,
+    scopes: key.scopes ?? null,
+    session_name: key.sessionName ?? null,
+    startUrl: key.startUrl,
+    tool: 'botocore',
+  };
   return join(dir, `${sha1Hex(pythonJson(args))}.json`);
 }
 
@@ -108,7 +120,9 @@ function readJson(path: string, io: CacheIo): Record<string, unknown> | undefine
   if (text === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     io.debug(`${path} is not JSON: ignored`);
     return undefined;
@@ -118,14 +132,28 @@ function readJson(path: string, io: CacheIo): Record<string, unknown> | undefine
 export function readRegistration(path: string, io: CacheIo): ClientRegistration | undefined {
   const data = readJson(path, io);
   const expiresAt = parseDate(data?.expiresAt);
-  if (!data || typeof data.clientId !== 'string' || typeof data.clientSecret !== 'string' || !expiresAt) return undefined;
-  return { clientId: data.clientId, clientSecret: data.clientSecret, expiresAt, scopes: strings(data.scopes), grantTypes: strings(data.grantTypes) };
+  if (!data || typeof data.clientId !== 'string' || typeof data.clientSecret !== 'string' || !expiresAt)
+    return undefined;
+  return {
+    clientId: data.clientId,
+    clientSecret: data.clientSecret,
+    expiresAt,
+    scopes: strings(data.scopes),
+    grantTypes: strings(data.grantTypes),
+  };
 }
 
 export function readToken(path: string, io: CacheIo): SsoToken | undefined {
   const data = readJson(path, io);
   const expiresAt = parseDate(data?.expiresAt);
-  if (!data || typeof data.accessToken !== 'string' || typeof data.startUrl !== 'string' || typeof data.region !== 'string' || !expiresAt) return undefined;
+  if (
+    !data ||
+    typeof data.accessToken !== 'string' ||
+    typeof data.startUrl !== 'string' ||
+    typeof data.region !== 'string' ||
+    !expiresAt
+  )
+    return undefined;
   const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
   return {
     startUrl: data.startUrl,
@@ -146,26 +174,36 @@ function writeCacheFile(path: string, dir: string, document: Record<string, unkn
 }
 
 export function writeRegistration(dir: string, path: string, registration: ClientRegistration, io: CacheIo): void {
-  writeCacheFile(path, dir, {
-    clientId: registration.clientId,
-    clientSecret: registration.clientSecret,
-    expiresAt: isoSeconds(registration.expiresAt),
-    scopes: registration.scopes?.length ? registration.scopes : undefined,
-    grantTypes: registration.grantTypes?.length ? registration.grantTypes : undefined,
-  }, io);
+  writeCacheFile(
+    path,
+    dir,
+    {
+      clientId: registration.clientId,
+      clientSecret: registration.clientSecret,
+      expiresAt: isoSeconds(registration.expiresAt),
+      scopes: registration.scopes?.length ? registration.scopes : undefined,
+      grantTypes: registration.grantTypes?.length ? registration.grantTypes : undefined,
+    },
+    io,
+  );
 }
 
 export function writeToken(dir: string, path: string, token: SsoToken, io: CacheIo): void {
-  writeCacheFile(path, dir, {
-    startUrl: token.startUrl,
-    region: token.region,
-    accessToken: token.accessToken,
-    expiresAt: isoSeconds(token.expiresAt),
-    clientId: token.clientId,
-    clientSecret: token.clientSecret,
-    registrationExpiresAt: token.registrationExpiresAt && isoSeconds(token.registrationExpiresAt),
-    refreshToken: token.refreshToken,
-  }, io);
+  writeCacheFile(
+    path,
+    dir,
+    {
+      startUrl: token.startUrl,
+      region: token.region,
+      accessToken: token.accessToken,
+      expiresAt: isoSeconds(token.expiresAt),
+      clientId: token.clientId,
+      clientSecret: token.clientSecret,
+      registrationExpiresAt: token.registrationExpiresAt && isoSeconds(token.registrationExpiresAt),
+      refreshToken: token.refreshToken,
+    },
+    io,
+  );
 }
 
 /** Removes one file; false when there was none. */

@@ -7,7 +7,20 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -53,14 +66,19 @@ describe('cache hits', () => {
     // Every module the process loads, CommonJS or ES, logged by a preloaded hook.
     const log = join(sts.home.dir, 'modules.log');
     const hook = join(sts.home.dir, 'hook.cjs');
-    writeFileSync(join(sts.home.dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+    writeFileSync(
+      join(sts.home.dir, 'hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
   appendFileSync(process.env.STSENV_TEST_MODULE_LOG, result.url + '\\n');
   return result;
 }
-`);
-    writeFileSync(hook, `const Module = require('node:module');
+`,
+    );
+    writeFileSync(
+      hook,
+      `const Module = require('node:module');
 const { appendFileSync } = require('node:fs');
 const { pathToFileURL } = require('node:url');
 const load = Module._load;
@@ -73,35 +91,57 @@ Module._load = function (request, parent, isMain) {
 Module.register(pathToFileURL(${JSON.stringify(join(sts.home.dir, 'hooks.mjs'))}));
 // stsenv's bundles are compiled at their known path (src/code-cache.ts), past Module._load, but join the module cache.
 process.on('exit', () => appendFileSync(process.env.STSENV_TEST_MODULE_LOG, Object.keys(Module._cache).join('\\n') + '\\n'));
-`);
+`,
+    );
     const SDK = /@aws-sdk|client-sts|vendor[\\/]aws|[\\/]sts-[A-Z0-9]+\.m?js/;
     const traced = async (args: string[]) => {
       writeFileSync(log, '');
       // The region comes from the config file, as for most users: reading it must not load the SDK either.
       const config = join(sts.home.dir, 'region-config');
       writeFileSync(config, '[default]\nregion = eu-west-1\n');
-      const run = await runCli(args, { env: env({ NODE_OPTIONS: `--require ${hook}`, STSENV_TEST_MODULE_LOG: log, AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, AWS_CONFIG_FILE: config }) });
+      const run = await runCli(args, {
+        env: env({
+          NODE_OPTIONS: `--require ${hook}`,
+          STSENV_TEST_MODULE_LOG: log,
+          AWS_REGION: undefined,
+          AWS_DEFAULT_REGION: undefined,
+          AWS_CONFIG_FILE: config,
+        }),
+      });
       assert.match(run.stdout, /^export AWS_REGION='eu-west-1';$/m);
       assert.equal(run.code, 0, run.stderr);
       return readFileSync(log, 'utf8').split('\n').filter(Boolean);
     };
     const missModules = await traced(['assume', ROLE, '--session-name', 'traced']);
-    assert.ok(missModules.some((m) => SDK.test(m)), 'a miss loads the SDK: the hook sees it');
+    assert.ok(
+      missModules.some((m) => SDK.test(m)),
+      'a miss loads the SDK: the hook sees it',
+    );
     const hitModules = await traced(['assume', ROLE, '--session-name', 'traced']);
     assert.ok(hitModules.length > 0, 'the hook ran');
-    assert.deepEqual(hitModules.filter((m) => SDK.test(m)), [], 'a hit loads no AWS SDK module');
+    assert.deepEqual(
+      hitModules.filter((m) => SDK.test(m)),
+      [],
+      'a hit loads no AWS SDK module',
+    );
   });
 
   test('a role profile chain hits on its last hop without reading any credentials', async () => {
     mkdirSync(join(sts.home.dir, '.aws'));
-    writeFileSync(join(sts.home.dir, '.aws', 'config'), '[profile a]\nrole_arn = arn:aws:iam::111111111111:role/a\ncredential_source = Environment\n[profile b]\nrole_arn = arn:aws:iam::222222222222:role/b\nsource_profile = a\n');
+    writeFileSync(
+      join(sts.home.dir, '.aws', 'config'),
+      '[profile a]\nrole_arn = arn:aws:iam::111111111111:role/a\ncredential_source = Environment\n[profile b]\nrole_arn = arn:aws:iam::222222222222:role/b\nsource_profile = a\n',
+    );
     await ok(['assume', '--profile', 'b']);
     assert.equal(sts.fake.requests.length, 2);
     await ok(['assume', '--profile', 'b']);
     assert.equal(sts.fake.requests.length, 2);
     // The first hop is cached too: a new role on top of profile a costs one call.
     await ok(['assume', ROLE, '--profile', 'a']);
-    assert.deepEqual(sts.fake.requests.map((r) => r.params.RoleArn), ['arn:aws:iam::111111111111:role/a', 'arn:aws:iam::222222222222:role/b', ROLE]);
+    assert.deepEqual(
+      sts.fake.requests.map((r) => r.params.RoleArn),
+      ['arn:aws:iam::111111111111:role/a', 'arn:aws:iam::222222222222:role/b', ROLE],
+    );
     assert.equal(sts.fake.requests[2]!.accessKeyId, sts.fake.issued[0]!.accessKeyId);
   });
 
@@ -125,7 +165,12 @@ process.on('exit', () => appendFileSync(process.env.STSENV_TEST_MODULE_LOG, Obje
       const count: number = sts.fake.requests.length;
       await ok(['assume', ROLE, ...extra]);
       assert.equal(sts.fake.requests.length, count + 1, `a new request for ${extra.join(' ')}`);
-      await ok(['assume', ROLE, ...extra.filter((a) => a !== '123456' && a !== '--token-code'), ...(extra.includes('--token-code') ? ['--no-prompt'] : [])]);
+      await ok([
+        'assume',
+        ROLE,
+        ...extra.filter((a) => a !== '123456' && a !== '--token-code'),
+        ...(extra.includes('--token-code') ? ['--no-prompt'] : []),
+      ]);
       assert.equal(sts.fake.requests.length, count + 1, `then a hit for ${extra.join(' ')}`);
     }
     // Another base identity: other keys in the environment.
@@ -296,7 +341,11 @@ describe('files', () => {
       assert.equal(exported(run.stdout, 'AWS_SECRET_ACCESS_KEY'), issued.get(key)!.secretAccessKey);
       assert.equal(exported(run.stdout, 'AWS_SESSION_TOKEN'), issued.get(key)!.sessionToken);
     }
-    assert.deepEqual(readdirSync(cacheDir()).filter((n) => !n.endsWith('.json')), [], 'no temp files');
+    assert.deepEqual(
+      readdirSync(cacheDir()).filter((n) => !n.endsWith('.json')),
+      [],
+      'no temp files',
+    );
     assert.equal(entries().length, 1);
     assert.equal(statSync(join(cacheDir(), entries()[0]!)).mode & 0o777, 0o600);
     const requestsSoFar = sts.fake.requests.length;
@@ -312,7 +361,10 @@ describe('files', () => {
     const old = readFileSync(path, 'utf8');
     const fifo = join(sts.home.dir, 'pause.fifo');
     execFileSync('mkfifo', [fifo]);
-    const child = spawn(process.execPath, [CLI, 'assume', ROLE, '--refresh'], { env: env({ STSENV_TEST_PAUSE_BEFORE_RENAME: fifo }), stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'assume', ROLE, '--refresh'], {
+      env: env({ STSENV_TEST_PAUSE_BEFORE_RENAME: fifo }),
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const pid = Number((await readFile(fifo, 'utf8')).trim());
     assert.equal(pid, child.pid, 'paused with the new entry written, not renamed');
@@ -325,6 +377,10 @@ describe('files', () => {
     const hit = await ok(['assume', ROLE]);
     assert.equal(hit.stdout, first.stdout, 'and still used');
     await ok(['assume', ROLE, '--session-name', 'another']);
-    assert.deepEqual(readdirSync(cacheDir()).filter((n) => n.includes('.tmp-')), [], "a dead writer's temp file is removed");
+    assert.deepEqual(
+      readdirSync(cacheDir()).filter((n) => n.includes('.tmp-')),
+      [],
+      "a dead writer's temp file is removed",
+    );
   });
 });

@@ -40,10 +40,19 @@ describe('help', () => {
   test('stsenv help and stsenv help COMMAND print what --help prints, on stderr, exit 0', async () => {
     for (const [asked, same] of [
       [['help'], ['--help']],
-      [['help', 'assume'], ['assume', '--help']],
-      [['help', 'cache'], ['cache', '--help']],
+      [
+        ['help', 'assume'],
+        ['assume', '--help'],
+      ],
+      [
+        ['help', 'cache'],
+        ['cache', '--help'],
+      ],
       // Past the prerendered help (the entry answers only `help [COMMAND]`): main and yargs answer.
-      [['--debug', 'help', 'sso'], ['sso', '--help']],
+      [
+        ['--debug', 'help', 'sso'],
+        ['sso', '--help'],
+      ],
     ]) {
       const [run, expected] = await Promise.all([runCli(asked!, { env: env() }), runCli(same!, { env: env() })]);
       assert.equal(run.code, 0, run.stderr);
@@ -82,7 +91,8 @@ describe('stsenv alone', () => {
       const run = await runCli(args, { env: env() });
       assert.equal(run.code, 2, run.stderr);
       assert.equal(run.stdout, '');
-      for (const { name } of COMMANDS) assert.match(run.stderr, new RegExp(`^  stsenv ${name}\\b`, 'm'), `stsenv ${args.join(' ')} lists ${name}`);
+      for (const { name } of COMMANDS)
+        assert.match(run.stderr, new RegExp(`^  stsenv ${name}\\b`, 'm'), `stsenv ${args.join(' ')} lists ${name}`);
     }
   });
 });
@@ -95,7 +105,10 @@ describe('a mistyped command', () => {
   });
 
   test('options may come before it', async () => {
-    assert.match(await usageLine(['--region', 'eu-west-1', 'asume', ROLE]), /unknown command 'asume' \(did you mean stsenv assume\?/);
+    assert.match(
+      await usageLine(['--region', 'eu-west-1', 'asume', ROLE]),
+      /unknown command 'asume' \(did you mean stsenv assume\?/,
+    );
     assert.match(await usageLine(['--no-cache', 'whomai']), /unknown command 'whomai' \(did you mean stsenv whoami\?/);
   });
 
@@ -109,7 +122,10 @@ describe('a mistyped option', () => {
   test('is named as typed, with the nearest option of that command, never its camelCase twin', async () => {
     for (const typed of ['--sesion-name', '--sesionName', '--sesion-name=ci']) {
       const line = await usageLine(['assume', ROLE, typed, ...(typed.includes('=') ? [] : ['ci'])]);
-      assert.match(line, new RegExp(`unknown option '${typed.split('=')[0]}' for stsenv assume \\(did you mean --session-name\\?`));
+      assert.match(
+        line,
+        new RegExp(`unknown option '${typed.split('=')[0]}' for stsenv assume \\(did you mean --session-name\\?`),
+      );
       assert.doesNotMatch(line, /sessionName|sesion-name.*sesionName/);
     }
   });
@@ -119,12 +135,21 @@ describe('a mistyped option', () => {
     assert.match(await usageLine(['assume', ROLE, '--polcy-arn', 'x']), /did you mean --policy-arn\?/);
     assert.doesNotMatch(await usageLine(['whoami', '--polcy-arn', 'x']), /did you mean/);
     // An abbreviation of one option.
-    assert.match(await usageLine(['assume', ROLE, '--dur', '1h']), /unknown option '--dur' for stsenv assume \(did you mean --duration\?/);
+    assert.match(
+      await usageLine(['assume', ROLE, '--dur', '1h']),
+      /unknown option '--dur' for stsenv assume \(did you mean --duration\?/,
+    );
   });
 
   test('before the command too', async () => {
-    assert.match(await usageLine(['--sesion-name', 'ci', 'assume', ROLE]), /unknown option '--sesion-name' for stsenv assume \(did you mean --session-name\?/);
-    assert.match(await usageLine(['--regoin', 'eu-west-1', 'asume', ROLE]), /unknown option '--regoin' \(did you mean --region\?/);
+    assert.match(
+      await usageLine(['--sesion-name', 'ci', 'assume', ROLE]),
+      /unknown option '--sesion-name' for stsenv assume \(did you mean --session-name\?/,
+    );
+    assert.match(
+      await usageLine(['--regoin', 'eu-west-1', 'asume', ROLE]),
+      /unknown option '--regoin' \(did you mean --region\?/,
+    );
   });
 });
 
@@ -139,7 +164,10 @@ describe('a missing or wrong positional', () => {
   test('cache and sso name their actions; a wrong one gets the nearest', async () => {
     assert.match(await usageLine(['cache']), /stsenv cache needs an action: list or clear/);
     assert.match(await usageLine(['sso', '--profile', 'dev']), /stsenv sso needs an action: login, logout or populate/);
-    assert.match(await usageLine(['cache', 'lst']), /stsenv cache takes list or clear, not 'lst' \(did you mean stsenv cache list\?\)/);
+    assert.match(
+      await usageLine(['cache', 'lst']),
+      /stsenv cache takes list or clear, not 'lst' \(did you mean stsenv cache list\?\)/,
+    );
   });
 });
 
@@ -216,7 +244,10 @@ describe('the first mistakes of someone new', () => {
       const { mkdirSync, writeFileSync } = await import('node:fs');
       const { join } = await import('node:path');
       mkdirSync(join(dir.dir, '.aws'));
-      writeFileSync(join(dir.dir, '.aws', 'config'), '[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n');
+      writeFileSync(
+        join(dir.dir, '.aws', 'config'),
+        '[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\n',
+      );
       const profileEnv = isolatedEnv(dir.dir, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' });
       for (const command of ['assume', 'console']) {
         const run = await runCli([command, 'deploy'], { env: profileEnv });
@@ -233,16 +264,27 @@ describe('the first mistakes of someone new', () => {
   test('exec without --: put -- before the command, on the line as typed', async () => {
     assert.match(
       await usageLine(['exec', ROLE, 'aws', 'sts', 'get-caller-identity']),
-      new RegExp(`'aws' came before it \\(put -- before the command: stsenv exec ${ROLE} -- aws sts get-caller-identity\\)`),
+      new RegExp(
+        `'aws' came before it \\(put -- before the command: stsenv exec ${ROLE} -- aws sts get-caller-identity\\)`,
+      ),
     );
-    assert.match(await usageLine(['exec', '--profile', 'deploy', 'aws', 's3', 'ls']), /put -- before the command: stsenv exec --profile deploy -- aws s3 ls\)/);
-    assert.match(await usageLine(['exec', '--session', 'env']), /put -- before the command: stsenv exec --session -- env\)/);
+    assert.match(
+      await usageLine(['exec', '--profile', 'deploy', 'aws', 's3', 'ls']),
+      /put -- before the command: stsenv exec --profile deploy -- aws s3 ls\)/,
+    );
+    assert.match(
+      await usageLine(['exec', '--session', 'env']),
+      /put -- before the command: stsenv exec --session -- env\)/,
+    );
   });
 
   test('a number option echoes what was typed; an option without its value says it needs one', async () => {
     assert.match(await usageLine(['assume', ROLE, '--timeout', 'abc']), /--timeout takes a number, not 'abc'/);
     assert.match(await usageLine(['assume', ROLE, '--max-attempts=x']), /--max-attempts takes a number, not 'x'/);
-    assert.match(await usageLine(['assume', ROLE, '--profile']), /--profile needs a value \(for example: stsenv assume --profile NAME\)/);
+    assert.match(
+      await usageLine(['assume', ROLE, '--profile']),
+      /--profile needs a value \(for example: stsenv assume --profile NAME\)/,
+    );
     assert.match(await usageLine(['whoami', '--profile', '--json']), /--profile needs a value/);
   });
 

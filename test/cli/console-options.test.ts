@@ -27,7 +27,14 @@ after(async () => {
 });
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(sts.home.dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, DISPLAY: undefined, WAYLAND_DISPLAY: undefined, CI: undefined, STSENV_BROWSER: undefined, ...extra });
+  return isolatedEnv(sts.home.dir, {
+    AWS_ENDPOINT_URL_STS: sts.fake.url,
+    DISPLAY: undefined,
+    WAYLAND_DISPLAY: undefined,
+    CI: undefined,
+    STSENV_BROWSER: undefined,
+    ...extra,
+  });
 }
 
 async function printedUrl(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<URL> {
@@ -55,7 +62,9 @@ describe('--service', () => {
 
   test('--service and --destination together, or an empty --service: exit 2 before any request', async () => {
     sts.fake.reset();
-    const both = await runCli(['console', ROLE, '--url', '--service', 's3', '--destination', 'ec2/home'], { env: env() });
+    const both = await runCli(['console', ROLE, '--url', '--service', 's3', '--destination', 'ec2/home'], {
+      env: env(),
+    });
     assert.equal(both.code, 2);
     assert.match(both.stderr, /give --service or --destination, not both/);
     const empty = await runCli(['console', ROLE, '--url', '--service', ' '], { env: env() });
@@ -88,9 +97,14 @@ describe('--logout-first', () => {
     const aws = new URL(logoutFirstUrl('aws', login));
     assert.equal(`${aws.origin}${aws.pathname}`, 'https://us-east-1.signin.aws.amazon.com/oauth');
     assert.equal(aws.searchParams.get('redirect_uri'), login.replace('//signin.', '//us-east-1.signin.'));
-    const gov = new URL(logoutFirstUrl('aws-us-gov', 'https://signin.amazonaws-us-gov.com/federation?Action=login&SigninToken=T'));
+    const gov = new URL(
+      logoutFirstUrl('aws-us-gov', 'https://signin.amazonaws-us-gov.com/federation?Action=login&SigninToken=T'),
+    );
     assert.equal(gov.origin, 'https://us-gov-west-1.signin.amazonaws-us-gov.com');
-    assert.equal(new URL(gov.searchParams.get('redirect_uri')!).origin, 'https://us-gov-west-1.signin.amazonaws-us-gov.com');
+    assert.equal(
+      new URL(gov.searchParams.get('redirect_uri')!).origin,
+      'https://us-gov-west-1.signin.amazonaws-us-gov.com',
+    );
   });
 });
 
@@ -127,12 +141,18 @@ fetch(target, { redirect: 'manual' }).then((res) => writeFileSync(${JSON.stringi
   test('--browser-command: run without a shell, {url} replaced by the one-time address, no display needed', async () => {
     const browser = fakeBrowser();
     const line = `"${NODE}" "${browser.script}" --profile-directory="Profile 1" --new-window '{url}' "$HOME"`;
-    const result = await runCli(['console', ROLE, '--signin-url', signin.url, '--service', 'iam', '--browser-command', line], { env: env() });
+    const result = await runCli(
+      ['console', ROLE, '--signin-url', signin.url, '--service', 'iam', '--browser-command', line],
+      { env: env() },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '');
     const seen = await record(browser.log);
     assert.equal(seen.argv.length, 4);
-    assert.deepEqual([seen.argv[0], seen.argv[1], seen.argv[3]], ['--profile-directory=Profile 1', '--new-window', '$HOME']);
+    assert.deepEqual(
+      [seen.argv[0], seen.argv[1], seen.argv[3]],
+      ['--profile-directory=Profile 1', '--new-window', '$HOME'],
+    );
     assert.match(seen.argv[2]!, /^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]{43}$/);
     assert.equal(seen.status, 302);
     const login = new URL(seen.location);
@@ -142,28 +162,45 @@ fetch(target, { redirect: 'manual' }).then((res) => writeFileSync(${JSON.stringi
 
   test('STSENV_BROWSER without {url}: the address is its last argument; with --logout-first the browser is sent through the sign-out', async () => {
     const browser = fakeBrowser();
-    const result = await runCli(['console', ROLE, '--signin-url', signin.url, '--logout-first'], { env: env({ STSENV_BROWSER: `${NODE} '${browser.script}'` }) });
+    const result = await runCli(['console', ROLE, '--signin-url', signin.url, '--logout-first'], {
+      env: env({ STSENV_BROWSER: `${NODE} '${browser.script}'` }),
+    });
     assert.equal(result.code, 0, result.stderr);
     const seen = await record(browser.log);
     assert.equal(seen.argv.length, 1);
     const logout = new URL(seen.location);
     assert.equal(logout.searchParams.get('Action'), 'logout');
-    assert.equal(new URL(logout.searchParams.get('redirect_uri')!).searchParams.get('SigninToken'), signin.tokens.at(-1));
+    assert.equal(
+      new URL(logout.searchParams.get('redirect_uri')!).searchParams.get('SigninToken'),
+      signin.tokens.at(-1),
+    );
   });
 
   test('a browser command that is not there, or cannot be read: an error before any request', async () => {
     sts.fake.reset();
-    const missing = await runCli(['console', ROLE, '--signin-url', signin.url, '--browser-command', 'no-such-browser-here {url}'], { env: env() });
+    const missing = await runCli(
+      ['console', ROLE, '--signin-url', signin.url, '--browser-command', 'no-such-browser-here {url}'],
+      { env: env() },
+    );
     assert.equal(missing.code, 127);
     assert.match(missing.stderr, /command not found: 'no-such-browser-here'/);
-    const unquoted = await runCli(['console', ROLE, '--signin-url', signin.url], { env: env({ STSENV_BROWSER: 'firefox "unclosed' }) });
+    const unquoted = await runCli(['console', ROLE, '--signin-url', signin.url], {
+      env: env({ STSENV_BROWSER: 'firefox "unclosed' }),
+    });
     assert.equal(unquoted.code, 2);
     assert.match(unquoted.stderr, /cannot read STSENV_BROWSER/);
     assert.equal(sts.fake.requests.length, 0);
   });
 
   test('the argv, in place or appended', () => {
-    assert.deepEqual(browserArgv(['firefox', 'ext+container:name=prod&url={url}'], 'http://127.0.0.1:1/x'), ['firefox', 'ext+container:name=prod&url=http://127.0.0.1:1/x']);
-    assert.deepEqual(browserArgv(['chromium', '--incognito'], 'http://127.0.0.1:1/x'), ['chromium', '--incognito', 'http://127.0.0.1:1/x']);
+    assert.deepEqual(browserArgv(['firefox', 'ext+container:name=prod&url={url}'], 'http://127.0.0.1:1/x'), [
+      'firefox',
+      'ext+container:name=prod&url=http://127.0.0.1:1/x',
+    ]);
+    assert.deepEqual(browserArgv(['chromium', '--incognito'], 'http://127.0.0.1:1/x'), [
+      'chromium',
+      '--incognito',
+      'http://127.0.0.1:1/x',
+    ]);
   });
 });

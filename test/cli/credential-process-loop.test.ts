@@ -50,7 +50,10 @@ const sts = useStsFixture({
       { mode: 0o755 },
     );
     mkdirSync(join(home.dir, '.aws'));
-    writeFileSync(join(home.dir, '.aws', 'config'), `[profile loop]\nregion = us-east-1\ncredential_process = ${wrapper} assume ${ROLE} --shell json\n`);
+    writeFileSync(
+      join(home.dir, '.aws', 'config'),
+      `[profile loop]\nregion = us-east-1\ncredential_process = ${wrapper} assume ${ROLE} --shell json\n`,
+    );
   },
 });
 
@@ -68,7 +71,10 @@ function env(withKeys: boolean): NodeJS.ProcessEnv {
   });
 }
 
-async function run(argv: string[], environment: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function run(
+  argv: string[],
+  environment: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(argv[0]!, argv.slice(1), { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -88,7 +94,8 @@ function runs(): number {
   return lines(counter).length;
 }
 
-const LOOP = /a credential_process loop: profile 'loop' gets its credentials from stsenv.*put --profile BASE in the credential_process line of profile 'loop'/;
+const LOOP =
+  /a credential_process loop: profile 'loop' gets its credentials from stsenv.*put --profile BASE in the credential_process line of profile 'loop'/;
 
 /** A Node program using the SDK's default chain, printing the access key it gets. */
 const SDK_PARENT = `require(${JSON.stringify(NODE_PROVIDER)}).defaultProvider()().then((c) => process.stdout.write(c.accessKeyId + '\\n'), (e) => { process.stderr.write(e.message + '\\n'); process.exit(3); });`;
@@ -128,7 +135,10 @@ describe('a credential_process that runs stsenv never loops', () => {
     assert.equal(result.code, 3, result.stderr);
     // The SDK's default chain runs a credential_process from two of its links (fromIni, fromProcess) and reports neither's words.
     assert.ok(runs() === 2 || runs() === 4, `${runs()} stsenv processes`);
-    assert.ok(lines(exits).every((code) => code === '2'), `exit codes ${lines(exits).join(', ')}`);
+    assert.ok(
+      lines(exits).every((code) => code === '2'),
+      `exit codes ${lines(exits).join(', ')}`,
+    );
     for (const line of lines(stderrLog)) assert.match(line, LOOP);
     assert.equal(sts.fake.requests.length, 0);
   });
@@ -138,7 +148,11 @@ describe('a credential_process that runs stsenv never loops', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(runs(), 1);
     assert.equal(sts.fake.requests.length, 1);
-    assert.equal(sts.fake.requests[0]!.accessKeyId, BASE_ACCESS_KEY_ID, 'stsenv signed with the key variables, not the profile');
+    assert.equal(
+      sts.fake.requests[0]!.accessKeyId,
+      BASE_ACCESS_KEY_ID,
+      'stsenv signed with the key variables, not the profile',
+    );
     assert.equal(result.stdout.trim(), sts.fake.issued[0]!.accessKeyId);
   });
 });

@@ -110,7 +110,9 @@ describe('credential_process run by stsenv, without a shell', () => {
   });
 
   test('its credentials sign the first request, a role profile sourcing it too', async () => {
-    const direct = await runCli(['assume', ROLE, '--profile', 'plain', '--no-cache', '--shell', 'json'], { env: env() });
+    const direct = await runCli(['assume', ROLE, '--profile', 'plain', '--no-cache', '--shell', 'json'], {
+      env: env(),
+    });
     assert.equal(direct.code, 0, direct.stderr);
     const chained = await runCli(['assume', '--profile', 'chained', '--no-cache', '--shell', 'json'], { env: env() });
     assert.equal(chained.code, 0, chained.stderr);
@@ -143,12 +145,19 @@ describe('credential_process run by stsenv, without a shell', () => {
     {
       name: 'a non-zero exit: its last stderr line, not its stdout',
       extra: { PROCESS_EXIT: '3', PROCESS_STDERR: 'token expired\n\x1b]0;title\x07please log in\n' },
-      message: /^stsenv: error: credential_process of profile 'plain' failed \(exit code 3\): \\x1b\]0;title\\x07please log in \(run the command by hand to see why\)$/,
+      message:
+        /^stsenv: error: credential_process of profile 'plain' failed \(exit code 3\): \\x1b\]0;title\\x07please log in \(run the command by hand to see why\)$/,
     },
-    { name: 'not JSON', extra: { PROCESS_OUTPUT: `AccessKeyId=${PROCESS_KEY} ${PROCESS_SECRET}` }, message: /the output of credential_process of profile 'plain' is not JSON/ },
+    {
+      name: 'not JSON',
+      extra: { PROCESS_OUTPUT: `AccessKeyId=${PROCESS_KEY} ${PROCESS_SECRET}` },
+      message: /the output of credential_process of profile 'plain' is not JSON/,
+    },
     {
       name: 'Version 2',
-      extra: { PROCESS_OUTPUT: JSON.stringify({ Version: 2, AccessKeyId: PROCESS_KEY, SecretAccessKey: PROCESS_SECRET }) },
+      extra: {
+        PROCESS_OUTPUT: JSON.stringify({ Version: 2, AccessKeyId: PROCESS_KEY, SecretAccessKey: PROCESS_SECRET }),
+      },
       message: /credential_process of profile 'plain' has a Version other than 1/,
     },
     {
@@ -158,12 +167,26 @@ describe('credential_process run by stsenv, without a shell', () => {
     },
     {
       name: 'an unreadable Expiration',
-      extra: { PROCESS_OUTPUT: JSON.stringify({ Version: 1, AccessKeyId: PROCESS_KEY, SecretAccessKey: PROCESS_SECRET, Expiration: 'soon' }) },
+      extra: {
+        PROCESS_OUTPUT: JSON.stringify({
+          Version: 1,
+          AccessKeyId: PROCESS_KEY,
+          SecretAccessKey: PROCESS_SECRET,
+          Expiration: 'soon',
+        }),
+      },
       message: /credential_process of profile 'plain' has an unreadable Expiration/,
     },
     {
       name: 'expired credentials',
-      extra: { PROCESS_OUTPUT: JSON.stringify({ Version: 1, AccessKeyId: PROCESS_KEY, SecretAccessKey: PROCESS_SECRET, Expiration: '2001-01-01T00:00:00Z' }) },
+      extra: {
+        PROCESS_OUTPUT: JSON.stringify({
+          Version: 1,
+          AccessKeyId: PROCESS_KEY,
+          SecretAccessKey: PROCESS_SECRET,
+          Expiration: '2001-01-01T00:00:00Z',
+        }),
+      },
       message: /credential_process of profile 'plain' gave credentials that expired at 2001-01-01T00:00:00.000Z/,
     },
   ];
@@ -181,7 +204,9 @@ describe('credential_process run by stsenv, without a shell', () => {
 
   test('a process that is not there: named before anything is sent', async () => {
     writeFileSync(join(dir, 'missing-config'), '[profile gone]\ncredential_process = /nonexistent/creds --x\n');
-    const run = await runCli(['assume', ROLE, '--profile', 'gone', '--no-cache'], { env: env({ AWS_CONFIG_FILE: join(dir, 'missing-config') }) });
+    const run = await runCli(['assume', ROLE, '--profile', 'gone', '--no-cache'], {
+      env: env({ AWS_CONFIG_FILE: join(dir, 'missing-config') }),
+    });
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /credential_process of profile 'gone': .*\/nonexistent\/creds/);
     assert.equal(sts.fake.requests.length, 0);
@@ -209,7 +234,10 @@ describe("the line's words on Windows, as botocore splits a credential_process t
 
   test('a quote left open is refused, naming the setting', async () => {
     const { splitCommandLine } = await import('../../src/exec/helper-command.js');
-    assert.throws(() => splitCommandLine('creds "open', "credential_process of profile 'p'", true), /cannot read credential_process of profile 'p'/);
+    assert.throws(
+      () => splitCommandLine('creds "open', "credential_process of profile 'p'", true),
+      /cannot read credential_process of profile 'p'/,
+    );
     assert.deepEqual(splitCommandLine('C:\\a\\b.exe x', 'w', true), ['C:\\a\\b.exe', 'x']);
     assert.deepEqual(splitCommandLine('C:\\a\\b.exe x', 'w'), ['C:ab.exe', 'x'], 'POSIX rules elsewhere, as botocore');
   });

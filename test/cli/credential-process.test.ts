@@ -32,8 +32,14 @@ test('aws sts get-caller-identity --profile P answers with the role stsenv assum
     `[profile via-stsenv]\nregion = us-east-1\ncredential_process = ${process.execPath} ${CLI} assume ${ROLE} --session-name from-aws-cli --endpoint-url ${sts.fake.url} --shell json\n`,
   );
   // The CLI itself reaches the fake with --endpoint-url; stsenv signs with the base keys in the environment.
-  const env = isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: undefined, AWS_SHARED_CREDENTIALS_FILE: join(sts.home.dir, '.aws', 'credentials') });
-  const run = await awsCli(['sts', 'get-caller-identity', '--profile', 'via-stsenv', '--endpoint-url', sts.fake.url, '--output', 'json'], env);
+  const env = isolatedEnv(sts.home.dir, {
+    STSENV_NO_CACHE: undefined,
+    AWS_SHARED_CREDENTIALS_FILE: join(sts.home.dir, '.aws', 'credentials'),
+  });
+  const run = await awsCli(
+    ['sts', 'get-caller-identity', '--profile', 'via-stsenv', '--endpoint-url', sts.fake.url, '--output', 'json'],
+    env,
+  );
   assert.equal(run.code, 0, run.stderr);
   assert.equal(JSON.parse(run.stdout).Arn, 'arn:aws:sts::123456789012:assumed-role/from-process/from-aws-cli');
   const issued = sts.fake.issued[0]!;
@@ -45,8 +51,14 @@ test('aws sts get-caller-identity --profile P answers with the role stsenv assum
     ],
   );
   // A second CLI run: stsenv answers from its cache, STS sees only the CLI's own call.
-  const again = await awsCli(['sts', 'get-caller-identity', '--profile', 'via-stsenv', '--endpoint-url', sts.fake.url, '--output', 'json'], env);
+  const again = await awsCli(
+    ['sts', 'get-caller-identity', '--profile', 'via-stsenv', '--endpoint-url', sts.fake.url, '--output', 'json'],
+    env,
+  );
   assert.equal(again.code, 0, again.stderr);
-  assert.deepEqual(sts.fake.requests.map((r) => r.action), ['AssumeRole', 'GetCallerIdentity', 'GetCallerIdentity']);
+  assert.deepEqual(
+    sts.fake.requests.map((r) => r.action),
+    ['AssumeRole', 'GetCallerIdentity', 'GetCallerIdentity'],
+  );
   assert.equal(sts.fake.requests[2]!.accessKeyId, issued.accessKeyId);
 });

@@ -15,7 +15,14 @@ const DEMO = fileURLToPath(new URL('../support/demo.ts', import.meta.url));
 test('the demo prints the lines and the identity, and writes nothing into HOME', async () => {
   const home = tempDir();
   try {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home.dir, USER: 'tester', LANG: 'C.UTF-8', STSENV_SHELL: 'bash', AWS_EC2_METADATA_DISABLED: 'true' };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: home.dir,
+      USER: 'tester',
+      LANG: 'C.UTF-8',
+      STSENV_SHELL: 'bash',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
     const child = spawn(process.execPath, ['--import', 'tsx', DEMO], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -26,10 +26,24 @@ const MINUTE = 60_000;
 
 /** Variables the command must not see, or must see, as JSON names to whether they are set. */
 const WATCHED = [
-  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION',
-  'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_ROLE_SESSION_NAME',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-  'AWS_REGION', 'AWS_DEFAULT_REGION', 'KEEP_ME',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_SESSION_EXPIRATION',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_ROLE_SESSION_NAME',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  'AWS_REGION',
+  'AWS_DEFAULT_REGION',
+  'KEEP_ME',
 ];
 
 /**
@@ -64,7 +78,10 @@ const sts = useStsFixture({
   setup: ({ home }) => {
     writeFileSync(join(home.dir, 'probe.cjs'), PROBE);
     mkdirSync(join(home.dir, '.aws'));
-    writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+    writeFileSync(
+      join(home.dir, '.aws', 'credentials'),
+      `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
+    );
   },
 });
 
@@ -87,11 +104,28 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** stsenv exec --server running the probe: its lines one by one, commands sent to it, and the end. */
 function startProbe(extraArgs: string[], runEnv: NodeJS.ProcessEnv) {
-  const child = spawn(NODE, [CLI, 'exec', '--server', ROLE, '--session-name', 'served', ...extraArgs, '--', NODE, join(sts.home.dir, 'probe.cjs')], { env: runEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(
+    NODE,
+    [
+      CLI,
+      'exec',
+      '--server',
+      ROLE,
+      '--session-name',
+      'served',
+      ...extraArgs,
+      '--',
+      NODE,
+      join(sts.home.dir, 'probe.cjs'),
+    ],
+    { env: runEnv, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const ended = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+  const ended = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stderr })),
+  );
   return {
     async next<T>(): Promise<T> {
       const { value, done } = await lines.next();
@@ -135,7 +169,13 @@ describe('exec --server: the command gets an endpoint, not keys', () => {
     );
     const { env: seen } = await probe.next<{ env: Record<string, string | undefined> }>();
     const set = Object.fromEntries(Object.entries(seen).filter(([, value]) => value !== undefined));
-    assert.deepEqual(Object.keys(set).sort(), ['AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'KEEP_ME']);
+    assert.deepEqual(Object.keys(set).sort(), [
+      'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_DEFAULT_REGION',
+      'AWS_REGION',
+      'KEEP_ME',
+    ]);
     assert.match(set.AWS_CONTAINER_CREDENTIALS_FULL_URI!, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     const [answer] = await probe.ask({});
     assert.equal(answer!.status, 200);
@@ -147,9 +187,12 @@ describe('exec --server: the command gets an endpoint, not keys', () => {
       Expiration: issued.expiration.toISOString().replace(/\.\d+Z$/, 'Z'),
     });
     const { code, stderr } = await probe.exit(7);
-    assert.equal(code, 7, 'the exit code is the command\'s');
+    assert.equal(code, 7, "the exit code is the command's");
     assert.equal(stderr, '');
-    assert.deepEqual(sts.fake.requests.map((r) => [r.action, r.accessKeyId]), [['AssumeRole', BASE_ACCESS_KEY_ID]]);
+    assert.deepEqual(
+      sts.fake.requests.map((r) => [r.action, r.accessKeyId]),
+      [['AssumeRole', BASE_ACCESS_KEY_ID]],
+    );
   });
 
   test('a request without the token gets 401, with a wrong one 403', async () => {
@@ -173,9 +216,13 @@ describe('exec --server: the command gets an endpoint, not keys', () => {
     const agent = new Agent({ keepAlive: true });
     const fetchOnce = () =>
       new Promise<number>((resolve, reject) => {
-        const req = request(seen.AWS_CONTAINER_CREDENTIALS_FULL_URI!, { headers: { Authorization: seen.AWS_CONTAINER_AUTHORIZATION_TOKEN! }, agent }, (res) => {
-          res.resume().on('end', () => resolve(res.statusCode!));
-        });
+        const req = request(
+          seen.AWS_CONTAINER_CREDENTIALS_FULL_URI!,
+          { headers: { Authorization: seen.AWS_CONTAINER_AUTHORIZATION_TOKEN! }, agent },
+          (res) => {
+            res.resume().on('end', () => resolve(res.statusCode!));
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -205,7 +252,11 @@ describe('exec --server: renewal', () => {
     const [again] = await probe.ask({});
     assert.equal(again!.body!.AccessKeyId, second);
     assert.equal(sts.fake.requestsFor('AssumeRole').length, 2);
-    assert.ok(sts.fake.requestsFor('AssumeRole').every((r) => r.accessKeyId === BASE_ACCESS_KEY_ID && r.params.RoleSessionName === 'served'));
+    assert.ok(
+      sts.fake
+        .requestsFor('AssumeRole')
+        .every((r) => r.accessKeyId === BASE_ACCESS_KEY_ID && r.params.RoleSessionName === 'served'),
+    );
     const { code, stderr } = await probe.exit(0);
     assert.equal(code, 0);
     assert.equal(stderr, '');
@@ -243,9 +294,15 @@ describe('exec --server: renewal', () => {
     const [failed] = await probe.ask({});
     assert.ok(failed!.status! >= 500 && failed!.status! < 600, `status ${failed!.status}`);
     assert.match(failed!.body!.Message!, /AccessDenied/);
-    const errors = probe.stderr().split('\n').filter((line) => line.startsWith('stsenv: error:'));
+    const errors = probe
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('stsenv: error:'));
     assert.equal(errors.length, 1, probe.stderr());
-    assert.match(errors[0]!, /^stsenv: error: renewing the command's credentials failed: AssumeRole failed: AccessDenied: .* \(.+\)$/);
+    assert.match(
+      errors[0]!,
+      /^stsenv: error: renewing the command's credentials failed: AssumeRole failed: AccessDenied: .* \(.+\)$/,
+    );
     const [next] = await probe.ask({});
     assert.equal(next!.status, 200);
     assert.equal(next!.body!.AccessKeyId, roleKeys()[1]);
@@ -253,7 +310,10 @@ describe('exec --server: renewal', () => {
     assert.equal(code, 0);
     // --debug says what the endpoint does, never a secret: keys, tokens, the endpoint's token.
     for (const issued of sts.fake.issued) {
-      assert.ok(!stderr.includes(issued.secretAccessKey) && !stderr.includes(issued.sessionToken), 'an issued secret is on stderr');
+      assert.ok(
+        !stderr.includes(issued.secretAccessKey) && !stderr.includes(issued.sessionToken),
+        'an issued secret is on stderr',
+      );
     }
     assert.ok(!stderr.includes(BASE_SECRET_ACCESS_KEY));
     assert.match(stderr, /credentials endpoint listening on 127\.0\.0\.1:\d+/);
@@ -275,7 +335,9 @@ describe('exec --server: real clients sign as the role', () => {
     const script = `
       const { STSClient, GetCallerIdentityCommand } = require('node:module').createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('@aws-sdk/client-sts');
       new STSClient({ region: 'us-east-1', endpoint: process.env.AWS_ENDPOINT_URL_STS }).send(new GetCallerIdentityCommand({})).then((r) => process.stdout.write(r.Arn));`;
-    const result = await runCli(['exec', '--server', ROLE, '--session-name', 'served', '--', NODE, '-e', script], { env: env({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }) });
+    const result = await runCli(['exec', '--server', ROLE, '--session-name', 'served', '--', NODE, '-e', script], {
+      env: env({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }),
+    });
     assert.equal(result.code, 0, result.stderr);
     assertSignedAsRole(result.stdout);
   });
@@ -283,7 +345,26 @@ describe('exec --server: real clients sign as the role', () => {
   test('the AWS CLI v2', async (t) => {
     if (!existsSync(AWS_CLI_V2)) return t.skip('AWS CLI v2 is not installed at /usr/bin/aws (apt-get install awscli)');
     sts.fake.reset();
-    const result = await runCli(['exec', '--server', ROLE, '--session-name', 'served', '--', AWS_CLI_V2, 'sts', 'get-caller-identity', '--endpoint-url', sts.fake.url, '--query', 'Arn', '--output', 'text'], { env: env() });
+    const result = await runCli(
+      [
+        'exec',
+        '--server',
+        ROLE,
+        '--session-name',
+        'served',
+        '--',
+        AWS_CLI_V2,
+        'sts',
+        'get-caller-identity',
+        '--endpoint-url',
+        sts.fake.url,
+        '--query',
+        'Arn',
+        '--output',
+        'text',
+      ],
+      { env: env() },
+    );
     assert.equal(result.code, 0, result.stderr);
     assertSignedAsRole(result.stdout);
   });
@@ -295,8 +376,11 @@ describe('exec --server: real clients sign as the role', () => {
       return t.skip('python3 with boto3 is not installed');
     }
     sts.fake.reset();
-    const script = "import boto3, os; print(boto3.client('sts', region_name='us-east-1', endpoint_url=os.environ['AWS_ENDPOINT_URL_STS']).get_caller_identity()['Arn'])";
-    const result = await runCli(['exec', '--server', ROLE, '--session-name', 'served', '--', 'python3', '-c', script], { env: env() });
+    const script =
+      "import boto3, os; print(boto3.client('sts', region_name='us-east-1', endpoint_url=os.environ['AWS_ENDPOINT_URL_STS']).get_caller_identity()['Arn'])";
+    const result = await runCli(['exec', '--server', ROLE, '--session-name', 'served', '--', 'python3', '-c', script], {
+      env: env(),
+    });
     assert.equal(result.code, 0, result.stderr);
     assertSignedAsRole(result.stdout);
   });
@@ -307,19 +391,27 @@ describe('exec --server: warnings and errors', () => {
     sts.fake.reset();
     const home = join(sts.home.dir, 'with-default');
     mkdirSync(join(home, '.aws'), { recursive: true });
-    writeFileSync(join(home, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = default-secret\n');
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      '[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = default-secret\n',
+    );
     const result = await runCli(['exec', '--server', ROLE, '--', NODE, '-e', ''], {
       env: env({ AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials') }),
     });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /^stsenv: warning: profile 'default' .* has credentials, which the command's AWS SDKs use before the endpoint/m);
+    assert.match(
+      result.stderr,
+      /^stsenv: warning: profile 'default' .* has credentials, which the command's AWS SDKs use before the endpoint/m,
+    );
     assert.ok(!result.stderr.includes('default-secret'));
   });
 
   test('an AWS error before the command starts: exit 1, the command never runs', async () => {
     sts.fake.reset();
     sts.fake.failNext({ error: 'AccessDenied' });
-    const result = await runCli(['exec', '--server', ROLE, '--', NODE, '-e', 'process.stdout.write("ran")'], { env: env() });
+    const result = await runCli(['exec', '--server', ROLE, '--', NODE, '-e', 'process.stdout.write("ran")'], {
+      env: env(),
+    });
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /AccessDenied/);

@@ -21,13 +21,17 @@ process.stdout.write(JSON.stringify(Object.fromEntries(names.filter((n) => n in 
 const sts = useStsFixture({
   setup: ({ home }) => {
     mkdirSync(join(home.dir, '.aws'));
-    writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+    writeFileSync(
+      join(home.dir, '.aws', 'credentials'),
+      `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
+    );
   },
 });
 
 /** The user's environment: a profile for the base credentials and the stale variables exec must drop. */
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1',
+  return isolatedEnv(sts.home.dir, {
+    STSENV_NO_CACHE: '1',
     AWS_ENDPOINT_URL_STS: sts.fake.url,
     AWS_ACCESS_KEY_ID: undefined,
     AWS_SECRET_ACCESS_KEY: undefined,
@@ -64,7 +68,11 @@ describe('exec gives the command the credentials', () => {
     const result = await runCli(['exec', ROLE, '--region', 'eu-west-1', '--', NODE, '-e', PRINT_ENV], { env: env() });
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), expectedEnv(lastIssued(), 'eu-west-1'));
-    assert.equal(sts.fake.requestsFor('AssumeRole')[0]!.accessKeyId, BASE_ACCESS_KEY_ID, 'the base credentials came from the profile');
+    assert.equal(
+      sts.fake.requestsFor('AssumeRole')[0]!.accessKeyId,
+      BASE_ACCESS_KEY_ID,
+      'the base credentials came from the profile',
+    );
     assert.equal(result.stderr, '');
   });
 
@@ -72,11 +80,16 @@ describe('exec gives the command the credentials', () => {
     sts.fake.reset();
     const parent = env();
     // Everything the child has, as JSON: no variable of stsenv's own (the SDK's Node-version switch) may be among them.
-    const dump = "process.stdout.write(JSON.stringify(process.env))";
+    const dump = 'process.stdout.write(JSON.stringify(process.env))';
     const result = await runCli(['exec', ROLE, '--region', 'eu-west-1', '--', NODE, '-e', dump], { env: parent });
     assert.equal(result.code, 0, result.stderr);
     const child = JSON.parse(result.stdout) as Record<string, string>;
-    const expected: Record<string, string | undefined> = { ...parent, ...expectedEnv(lastIssued(), 'eu-west-1'), STSENV_ROLE_ARN: ROLE, STSENV_REGION: 'eu-west-1' };
+    const expected: Record<string, string | undefined> = {
+      ...parent,
+      ...expectedEnv(lastIssued(), 'eu-west-1'),
+      STSENV_ROLE_ARN: ROLE,
+      STSENV_REGION: 'eu-west-1',
+    };
     for (const cleared of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN']) delete expected[cleared];
     assert.deepEqual(Object.keys(child).sort(), Object.keys(expected).sort());
     for (const [name, value] of Object.entries(expected)) assert.equal(child[name], value, name);
@@ -94,7 +107,23 @@ describe('exec gives the command the credentials', () => {
 
   test('assume options reach AssumeRole', async () => {
     sts.fake.reset();
-    const result = await runCli(['exec', ROLE, '--session-name', 'ci-7', '--duration', '15m', '--external-id', 'partner-42', '--', NODE, '-e', ''], { env: env() });
+    const result = await runCli(
+      [
+        'exec',
+        ROLE,
+        '--session-name',
+        'ci-7',
+        '--duration',
+        '15m',
+        '--external-id',
+        'partner-42',
+        '--',
+        NODE,
+        '-e',
+        '',
+      ],
+      { env: env() },
+    );
     assert.equal(result.code, 0, result.stderr);
     const params = sts.fake.requestsFor('AssumeRole')[0]!.params;
     assert.equal(params.RoleSessionName, 'ci-7');
@@ -105,14 +134,20 @@ describe('exec gives the command the credentials', () => {
   test('arguments after -- arrive exactly, options and numbers included', async () => {
     sts.fake.reset();
     const args = ['007', '--region', 'a  b', '*', '$HOME', "it's", '', '-e', '--'];
-    const result = await runCli(['exec', ROLE, '--', NODE, '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1)))', ...args], { env: env() });
+    const result = await runCli(
+      ['exec', ROLE, '--', NODE, '-e', 'process.stdout.write(JSON.stringify(process.argv.slice(1)))', ...args],
+      { env: env() },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), args);
   });
 
-  test('stdin is the child\'s', async () => {
+  test("stdin is the child's", async () => {
     sts.fake.reset();
-    const result = await runCli(['exec', ROLE, '--', NODE, '-e', 'process.stdin.pipe(process.stdout)'], { env: env(), input: 'from stdin\n' });
+    const result = await runCli(['exec', ROLE, '--', NODE, '-e', 'process.stdin.pipe(process.stdout)'], {
+      env: env(),
+      input: 'from stdin\n',
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'from stdin\n');
   });
@@ -129,7 +164,9 @@ describe('exec exit codes', () => {
 
   for (const signal of ['SIGKILL', 'SIGTERM', 'SIGSEGV'] as const) {
     test(`a child killed by ${signal} gives 128+${constants.signals[signal]}`, async () => {
-      const result = await runCli(['exec', ROLE, '--', NODE, '-e', `process.kill(process.pid, '${signal}')`], { env: env() });
+      const result = await runCli(['exec', ROLE, '--', NODE, '-e', `process.kill(process.pid, '${signal}')`], {
+        env: env(),
+      });
       assert.equal(result.code, 128 + constants.signals[signal], result.stderr);
       assert.equal(result.signal, null, 'stsenv itself exits normally');
     });
@@ -157,7 +194,10 @@ describe('exec exit codes', () => {
     sts.fake.reset();
     sts.fake.failNext({ error: 'AccessDenied' });
     const marker = join(sts.home.dir, 'ran');
-    const result = await runCli(['exec', ROLE, '--', NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`], { env: env() });
+    const result = await runCli(
+      ['exec', ROLE, '--', NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`],
+      { env: env() },
+    );
     assert.equal(result.code, 1);
     assert.match(result.stderr, /AccessDenied/);
     assert.equal(existsSync(marker), false);
@@ -167,8 +207,16 @@ describe('exec exit codes', () => {
     ['no command', ['exec', ROLE], /needs a command after --/],
     ['no role and no --session', ['exec', '--', 'true'], /needs a role ARN, --profile of a role profile, or --session/],
     ['both a role and --session', ['exec', ROLE, '--session', '--', 'true'], /not both/],
-    ['an AssumeRole option with --session', ['exec', '--session', '--tag', 'a=b', '--', 'true'], /--tag does not apply to --session/],
-    ['a word before --', ['exec', ROLE, 'aws', 's3', 'ls'], /put -- before the command: stsenv exec arn:aws:iam::123456789012:role\/deploy -- aws s3 ls/],
+    [
+      'an AssumeRole option with --session',
+      ['exec', '--session', '--tag', 'a=b', '--', 'true'],
+      /--tag does not apply to --session/,
+    ],
+    [
+      'a word before --',
+      ['exec', ROLE, 'aws', 's3', 'ls'],
+      /put -- before the command: stsenv exec arn:aws:iam::123456789012:role\/deploy -- aws s3 ls/,
+    ],
     ['a bad role ARN', ['exec', 'not-an-arn', '--', 'true'], /invalid role ARN/],
   ];
   for (const [title, args, message] of usage) {
@@ -192,7 +240,10 @@ describe('exec forwards signals', () => {
     test(`${signal} sent to stsenv reaches the child`, async () => {
       const child = `process.on('${signal}', () => { process.stdout.write('got ${signal}\\n'); process.exit(42); });
 process.stdout.write('ready\\n'); setInterval(() => {}, 1000);`;
-      const proc = spawn(NODE, [CLI, 'exec', ROLE, '--', NODE, '-e', child], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(NODE, [CLI, 'exec', ROLE, '--', NODE, '-e', child], {
+        env: env(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       const watchdog = setTimeout(() => proc.kill('SIGKILL'), 30_000);
@@ -201,7 +252,9 @@ process.stdout.write('ready\\n'); setInterval(() => {}, 1000);`;
         stdout += chunk;
         if (stdout === 'ready\n') proc.kill(signal);
       });
-      const [code, killedBy] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => proc.on('close', (c, s) => resolve([c, s])));
+      const [code, killedBy] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        proc.on('close', (c, s) => resolve([c, s])),
+      );
       clearTimeout(watchdog);
       assert.equal(stdout, `ready\ngot ${signal}\n`, stderr);
       assert.equal(killedBy, null);
@@ -215,9 +268,20 @@ describe('exec gets its credentials the way assume does', () => {
     const { dir, cleanup } = tempDir();
     try {
       mkdirSync(join(dir, '.aws'));
-      writeFileSync(join(dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
-      writeFileSync(join(dir, '.aws', 'config'), `[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = work\nrole_session_name = exec-test\n`);
-      const cached = isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, STSENV_NO_CACHE: undefined });
+      writeFileSync(
+        join(dir, '.aws', 'credentials'),
+        `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
+      );
+      writeFileSync(
+        join(dir, '.aws', 'config'),
+        `[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = work\nrole_session_name = exec-test\n`,
+      );
+      const cached = isolatedEnv(dir, {
+        AWS_ENDPOINT_URL_STS: sts.fake.url,
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        STSENV_NO_CACHE: undefined,
+      });
       sts.fake.reset();
       const first = await runCli(['exec', '--profile', 'deploy', '--', NODE, '-e', PRINT_ENV], { env: cached });
       assert.equal(first.code, 0, first.stderr);
@@ -228,7 +292,8 @@ describe('exec gets its credentials the way assume does', () => {
       assert.equal(requests[0]!.params.RoleSessionName, 'exec-test');
       assert.equal(requests[0]!.accessKeyId, BASE_ACCESS_KEY_ID);
       const issued = lastIssued();
-      for (const run of [first, second]) assert.equal((JSON.parse(run.stdout) as Record<string, string>).AWS_SECRET_ACCESS_KEY, issued.secretAccessKey);
+      for (const run of [first, second])
+        assert.equal((JSON.parse(run.stdout) as Record<string, string>).AWS_SECRET_ACCESS_KEY, issued.secretAccessKey);
     } finally {
       cleanup();
     }

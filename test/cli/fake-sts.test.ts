@@ -36,7 +36,9 @@ function sts(config: Partial<STSClientConfig> = {}): STSClient {
 }
 
 /** The SDK error thrown by `promise`, which must reject. */
-async function sdkError(promise: Promise<unknown>): Promise<Error & { Code?: string; $metadata: { httpStatusCode?: number; attempts?: number } }> {
+async function sdkError(
+  promise: Promise<unknown>,
+): Promise<Error & { Code?: string; $metadata: { httpStatusCode?: number; attempts?: number } }> {
   try {
     await promise;
   } catch (e) {
@@ -77,7 +79,10 @@ describe('operations through the JS SDK', () => {
         TokenCode: '123456',
         SourceIdentity: 'alice',
         Policy: '{"Version":"2012-10-17","Statement":[]}',
-        PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }, { arn: 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess' }],
+        PolicyArns: [
+          { arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+          { arn: 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess' },
+        ],
         Tags: [
           { Key: 'team', Value: 'a b&c' },
           { Key: 'env', Value: '' },
@@ -157,7 +162,13 @@ describe('operations through the JS SDK', () => {
   });
 
   it('GetSessionToken with MFA, and its keys identify as the base user', async () => {
-    const out = await sts().send(new GetSessionTokenCommand({ DurationSeconds: 129600, SerialNumber: 'arn:aws:iam::123456789012:mfa/alice', TokenCode: '654321' }));
+    const out = await sts().send(
+      new GetSessionTokenCommand({
+        DurationSeconds: 129600,
+        SerialNumber: 'arn:aws:iam::123456789012:mfa/alice',
+        TokenCode: '654321',
+      }),
+    );
     assert.deepEqual(fake.requests[0]?.params, {
       Action: 'GetSessionToken',
       Version: '2011-06-15',
@@ -166,7 +177,9 @@ describe('operations through the JS SDK', () => {
       TokenCode: '654321',
     });
     const c = out.Credentials!;
-    const session = sts({ credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+    const session = sts({
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+    });
     const me = await session.send(new GetCallerIdentityCommand({}));
     assert.equal(me.Arn, 'arn:aws:iam::123456789012:user/base-user');
     assert.equal(me.UserId, 'AKIDBASE');
@@ -178,18 +191,33 @@ describe('operations through the JS SDK', () => {
   });
 
   it('GetFederationToken: a federated user for long-term keys; session keys are refused', async () => {
-    const out = await sts().send(new GetFederationTokenCommand({ Name: 'alice', DurationSeconds: 7200, Policy: '{"Version":"2012-10-17","Statement":[]}' }));
+    const out = await sts().send(
+      new GetFederationTokenCommand({
+        Name: 'alice',
+        DurationSeconds: 7200,
+        Policy: '{"Version":"2012-10-17","Statement":[]}',
+      }),
+    );
     assert.equal(out.FederatedUser?.Arn, 'arn:aws:sts::123456789012:federated-user/alice');
     assert.equal(out.FederatedUser?.FederatedUserId, '123456789012:alice');
     const lifetime = out.Credentials!.Expiration!.getTime() - Date.now();
     assert.ok(lifetime > 7190_000 && lifetime <= 7200_000, `lifetime ${lifetime}`);
     assert.deepEqual(
       { action: fake.issued[0]?.action, arn: fake.issued[0]?.arn, signerArn: fake.issued[0]?.signerArn },
-      { action: 'GetFederationToken', arn: 'arn:aws:sts::123456789012:federated-user/alice', signerArn: 'arn:aws:iam::123456789012:user/base-user' },
+      {
+        action: 'GetFederationToken',
+        arn: 'arn:aws:sts::123456789012:federated-user/alice',
+        signerArn: 'arn:aws:iam::123456789012:user/base-user',
+      },
     );
     const c = out.Credentials!;
-    const federated = sts({ credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
-    assert.equal((await federated.send(new GetCallerIdentityCommand({}))).Arn, 'arn:aws:sts::123456789012:federated-user/alice');
+    const federated = sts({
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+    });
+    assert.equal(
+      (await federated.send(new GetCallerIdentityCommand({}))).Arn,
+      'arn:aws:sts::123456789012:federated-user/alice',
+    );
     const err = await sdkError(federated.send(new GetFederationTokenCommand({ Name: 'again' })));
     assert.equal(err.name, 'AccessDenied');
     assert.equal(err.message, 'Cannot call GetFederationToken with session credentials');
@@ -198,9 +226,19 @@ describe('operations through the JS SDK', () => {
   });
 
   it('AssumeRoleWithWebIdentity is sent unsigned and echoes the token claims', async () => {
-    const token = jwt({ sub: 'repo:acme/app:ref:refs/heads/main', aud: 'sts.amazonaws.com', iss: 'https://token.actions.githubusercontent.com' });
+    const token = jwt({
+      sub: 'repo:acme/app:ref:refs/heads/main',
+      aud: 'sts.amazonaws.com',
+      iss: 'https://token.actions.githubusercontent.com',
+    });
     const out = await sts().send(
-      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: 'gha', WebIdentityToken: token, DurationSeconds: 900, PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }] }),
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: ROLE,
+        RoleSessionName: 'gha',
+        WebIdentityToken: token,
+        DurationSeconds: 900,
+        PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }],
+      }),
     );
     const req = fake.requests[0]!;
     assert.equal(req.signed, false, 'the SDK uses noAuth for this operation even when it has credentials');
@@ -222,7 +260,9 @@ describe('operations through the JS SDK', () => {
     assert.match(out.Credentials!.AccessKeyId!, /^ASIA/);
 
     // A non-JWT token is fine too: the fake checks shape, not trust.
-    const plain = await sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: 'gha', WebIdentityToken: 'opaque-token' }));
+    const plain = await sts().send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: 'gha', WebIdentityToken: 'opaque-token' }),
+    );
     assert.equal(plain.SubjectFromWebIdentityToken, 'web-identity-subject');
   });
 });
@@ -231,7 +271,9 @@ describe('identity', () => {
   it('GetCallerIdentity with assumed keys answers the assumed-role ARN in the role account', async () => {
     const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'round-trip' }));
     const c = out.Credentials!;
-    const me = await sts({ credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } }).send(new GetCallerIdentityCommand({}));
+    const me = await sts({
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+    }).send(new GetCallerIdentityCommand({}));
     assert.equal(me.Arn, 'arn:aws:sts::210987654321:assumed-role/Deployer/round-trip');
     assert.equal(me.Account, '210987654321');
     assert.equal(me.UserId, out.AssumedRoleUser?.AssumedRoleId);
@@ -240,30 +282,57 @@ describe('identity', () => {
 
   it('unknown keys are the base user, UserId = the key', async () => {
     const me = await sts().send(new GetCallerIdentityCommand({}));
-    assert.deepEqual({ ...me, $metadata: undefined }, { UserId: 'AKIDBASE', Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/base-user', $metadata: undefined });
+    assert.deepEqual(
+      { ...me, $metadata: undefined },
+      {
+        UserId: 'AKIDBASE',
+        Account: '123456789012',
+        Arn: 'arn:aws:iam::123456789012:user/base-user',
+        $metadata: undefined,
+      },
+    );
   });
 
   it('issued keys need their session token and stop working once expired', async () => {
     const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 's1' }));
     const c = out.Credentials!;
-    const noToken = await sdkError(sts({ credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey! } }).send(new GetCallerIdentityCommand({})));
+    const noToken = await sdkError(
+      sts({ credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey! } }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+    );
     assert.equal(noToken.name, 'InvalidClientTokenId');
     assert.equal(noToken.$metadata.httpStatusCode, 403);
 
     fake.failNext({ expiration: new Date(Date.now() - 60_000) });
     const old = (await sts().send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 's1' }))).Credentials!;
     assert.ok(old.Expiration!.getTime() < Date.now());
-    const expired = await sdkError(sts({ credentials: { accessKeyId: old.AccessKeyId!, secretAccessKey: old.SecretAccessKey!, sessionToken: old.SessionToken! } }).send(new GetCallerIdentityCommand({})));
+    const expired = await sdkError(
+      sts({
+        credentials: {
+          accessKeyId: old.AccessKeyId!,
+          secretAccessKey: old.SecretAccessKey!,
+          sessionToken: old.SessionToken!,
+        },
+      }).send(new GetCallerIdentityCommand({})),
+    );
     assert.equal(expired.name, 'ExpiredToken');
   });
 
   it('uses the account, duration default and clock it is given', async () => {
-    const other = await startFakeSts({ account: '111122223333', durationDefault: 1000, now: () => new Date('2030-01-01T00:00:00Z') });
+    const other = await startFakeSts({
+      account: '111122223333',
+      durationDefault: 1000,
+      now: () => new Date('2030-01-01T00:00:00Z'),
+    });
     try {
       const client = new STSClient({ endpoint: other.url, region: 'us-east-1', credentials: BASE });
       const out = await client.send(new GetSessionTokenCommand({}));
       assert.equal(out.Credentials?.Expiration?.toISOString(), '2030-01-01T00:16:40.000Z');
-      assert.equal((await client.send(new GetCallerIdentityCommand({}))).Arn, 'arn:aws:iam::111122223333:user/base-user');
+      assert.equal(
+        (await client.send(new GetCallerIdentityCommand({}))).Arn,
+        'arn:aws:iam::111122223333:user/base-user',
+      );
     } finally {
       await other.close();
     }
@@ -271,29 +340,113 @@ describe('identity', () => {
 });
 
 describe('validation like STS', () => {
-  const assume = (input: Record<string, unknown>) => sts().send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', ...input } as never));
+  const assume = (input: Record<string, unknown>) =>
+    sts().send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'ok', ...input } as never));
   const cases: Array<[string, () => Promise<unknown>, string, RegExp]> = [
-    ['AssumeRole DurationSeconds below 900', () => assume({ DurationSeconds: 899 }), 'ValidationError', /Value '899' at 'durationSeconds' .*greater than or equal to 900/],
-    ['AssumeRole DurationSeconds above 43200', () => assume({ DurationSeconds: 43201 }), 'ValidationError', /less than or equal to 43200/],
-    ['GetSessionToken DurationSeconds above 129600', () => sts().send(new GetSessionTokenCommand({ DurationSeconds: 129601 })), 'ValidationError', /less than or equal to 129600/],
     [
-      'web identity DurationSeconds above 43200',
-      () => sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: 'ok', WebIdentityToken: 'token', DurationSeconds: 86400 })),
+      'AssumeRole DurationSeconds below 900',
+      () => assume({ DurationSeconds: 899 }),
+      'ValidationError',
+      /Value '899' at 'durationSeconds' .*greater than or equal to 900/,
+    ],
+    [
+      'AssumeRole DurationSeconds above 43200',
+      () => assume({ DurationSeconds: 43201 }),
       'ValidationError',
       /less than or equal to 43200/,
     ],
-    ['RoleSessionName with a space', () => assume({ RoleSessionName: 'bad name' }), 'ValidationError', /at 'roleSessionName' .*regular expression pattern: \[\\w\+=,\.@-\]\*/],
-    ['RoleSessionName too short', () => assume({ RoleSessionName: 'x' }), 'ValidationError', /length greater than or equal to 2/],
-    ['RoleSessionName too long', () => assume({ RoleSessionName: 'x'.repeat(65) }), 'ValidationError', /length less than or equal to 64/],
-    ['RoleArn not a role ARN', () => assume({ RoleArn: 'arn:aws:iam::12345678901:role/Deployer' }), 'ValidationError', /^Request ARN is invalid$/],
-    ['RoleArn missing', () => assume({ RoleArn: undefined }), 'ValidationError', /Value null at 'roleArn' .*must not be null/],
-    ['TokenCode of 5 digits', () => assume({ SerialNumber: 'arn:aws:iam::123456789012:mfa/a', TokenCode: '12345' }), 'ValidationError', /at 'tokenCode'.*length greater than or equal to 6/],
-    ['TokenCode not digits', () => assume({ SerialNumber: 'arn:aws:iam::123456789012:mfa/a', TokenCode: '12345a' }), 'ValidationError', /at 'tokenCode'.*pattern/],
-    ['TokenCode without SerialNumber', () => sts().send(new GetSessionTokenCommand({ TokenCode: '123456' })), 'ValidationError', /must provide both MFA serial number/],
-    ['ExternalId of 1 char', () => assume({ ExternalId: 'x' }), 'ValidationError', /at 'externalId'.*greater than or equal to 2/],
-    ['ExternalId over 1224 chars', () => assume({ ExternalId: 'x'.repeat(1225) }), 'ValidationError', /less than or equal to 1224/],
-    ['Policy not JSON', () => assume({ Policy: '{"Version":' }), 'MalformedPolicyDocumentException', /not in the valid JSON format/],
-    ['WebIdentityToken missing', () => sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: 'ok' } as never)), 'ValidationError', /Value null at 'webIdentityToken'/],
+    [
+      'GetSessionToken DurationSeconds above 129600',
+      () => sts().send(new GetSessionTokenCommand({ DurationSeconds: 129601 })),
+      'ValidationError',
+      /less than or equal to 129600/,
+    ],
+    [
+      'web identity DurationSeconds above 43200',
+      () =>
+        sts().send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: ROLE,
+            RoleSessionName: 'ok',
+            WebIdentityToken: 'token',
+            DurationSeconds: 86400,
+          }),
+        ),
+      'ValidationError',
+      /less than or equal to 43200/,
+    ],
+    [
+      'RoleSessionName with a space',
+      () => assume({ RoleSessionName: 'bad name' }),
+      'ValidationError',
+      /at 'roleSessionName' .*regular expression pattern: \[\\w\+=,\.@-\]\*/,
+    ],
+    [
+      'RoleSessionName too short',
+      () => assume({ RoleSessionName: 'x' }),
+      'ValidationError',
+      /length greater than or equal to 2/,
+    ],
+    [
+      'RoleSessionName too long',
+      () => assume({ RoleSessionName: 'x'.repeat(65) }),
+      'ValidationError',
+      /length less than or equal to 64/,
+    ],
+    [
+      'RoleArn not a role ARN',
+      () => assume({ RoleArn: 'arn:aws:iam::12345678901:role/Deployer' }),
+      'ValidationError',
+      /^Request ARN is invalid$/,
+    ],
+    [
+      'RoleArn missing',
+      () => assume({ RoleArn: undefined }),
+      'ValidationError',
+      /Value null at 'roleArn' .*must not be null/,
+    ],
+    [
+      'TokenCode of 5 digits',
+      () => assume({ SerialNumber: 'arn:aws:iam::123456789012:mfa/a', TokenCode: '12345' }),
+      'ValidationError',
+      /at 'tokenCode'.*length greater than or equal to 6/,
+    ],
+    [
+      'TokenCode not digits',
+      () => assume({ SerialNumber: 'arn:aws:iam::123456789012:mfa/a', TokenCode: '12345a' }),
+      'ValidationError',
+      /at 'tokenCode'.*pattern/,
+    ],
+    [
+      'TokenCode without SerialNumber',
+      () => sts().send(new GetSessionTokenCommand({ TokenCode: '123456' })),
+      'ValidationError',
+      /must provide both MFA serial number/,
+    ],
+    [
+      'ExternalId of 1 char',
+      () => assume({ ExternalId: 'x' }),
+      'ValidationError',
+      /at 'externalId'.*greater than or equal to 2/,
+    ],
+    [
+      'ExternalId over 1224 chars',
+      () => assume({ ExternalId: 'x'.repeat(1225) }),
+      'ValidationError',
+      /less than or equal to 1224/,
+    ],
+    [
+      'Policy not JSON',
+      () => assume({ Policy: '{"Version":' }),
+      'MalformedPolicyDocumentException',
+      /not in the valid JSON format/,
+    ],
+    [
+      'WebIdentityToken missing',
+      () => sts().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: 'ok' } as never)),
+      'ValidationError',
+      /Value null at 'webIdentityToken'/,
+    ],
   ];
   for (const [title, call, name, message] of cases) {
     it(title, async () => {
@@ -311,20 +464,33 @@ describe('validation like STS', () => {
   });
 
   it('signed operations refuse unsigned requests, web identity does not', async () => {
-    const unsigned = await rawPost(`Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(ROLE)}&RoleSessionName=x1`);
+    const unsigned = await rawPost(
+      `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(ROLE)}&RoleSessionName=x1`,
+    );
     assert.equal(unsigned.status, 403);
     assert.match(unsigned.body, /<Code>MissingAuthenticationToken<\/Code>/);
     const gci = await rawPost('Action=GetCallerIdentity&Version=2011-06-15');
     assert.equal(gci.status, 403);
-    const web = await rawPost(`Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(ROLE)}&RoleSessionName=x1&WebIdentityToken=abcd`);
+    const web = await rawPost(
+      `Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=${encodeURIComponent(ROLE)}&RoleSessionName=x1&WebIdentityToken=abcd`,
+    );
     assert.equal(web.status, 200);
-    assert.match(web.body, /^<AssumeRoleWithWebIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIA/);
+    assert.match(
+      web.body,
+      /^<AssumeRoleWithWebIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIA/,
+    );
   });
 
   it('unknown actions are InvalidAction', async () => {
-    const res = await rawPost('Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=AKIDBASE', { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDBASE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00' });
+    const res = await rawPost('Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=AKIDBASE', {
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=AKIDBASE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00',
+    });
     assert.equal(res.status, 400);
-    assert.match(res.body, /^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code>/);
+    assert.match(
+      res.body,
+      /^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code>/,
+    );
   });
 });
 
@@ -345,7 +511,9 @@ describe('faults', () => {
     ];
     for (const [fault, name, status] of expect) {
       fake.failNext(fault);
-      const err = await sdkError(sts({ maxAttempts: 1 }).send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 's1' })));
+      const err = await sdkError(
+        sts({ maxAttempts: 1 }).send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 's1' })),
+      );
       assert.equal(err.name, name);
       assert.equal(err.$metadata.httpStatusCode, status);
     }
@@ -360,7 +528,11 @@ describe('faults', () => {
     await sts().send(new GetCallerIdentityCommand({}));
 
     fake.failAlways({ error: 'ServiceUnavailable' });
-    for (let i = 0; i < 2; i++) assert.equal((await sdkError(sts({ maxAttempts: 1 }).send(new GetCallerIdentityCommand({})))).$metadata.httpStatusCode, 503);
+    for (let i = 0; i < 2; i++)
+      assert.equal(
+        (await sdkError(sts({ maxAttempts: 1 }).send(new GetCallerIdentityCommand({})))).$metadata.httpStatusCode,
+        503,
+      );
     fake.reset();
     assert.equal(fake.requests.length, 0);
     await sts().send(new GetCallerIdentityCommand({}));
@@ -399,7 +571,13 @@ describe('faults', () => {
     const hanging = await startFakeSts();
     try {
       hanging.failAlways({ hang: true });
-      const client = new STSClient({ endpoint: hanging.url, region: 'us-east-1', credentials: BASE, maxAttempts: 1, requestHandler: new NodeHttpHandler({ requestTimeout: 500, throwOnRequestTimeout: true }) });
+      const client = new STSClient({
+        endpoint: hanging.url,
+        region: 'us-east-1',
+        credentials: BASE,
+        maxAttempts: 1,
+        requestHandler: new NodeHttpHandler({ requestTimeout: 500, throwOnRequestTimeout: true }),
+      });
       // Without throwOnRequestTimeout this handler version only logs a warning and waits forever.
       const started = Date.now();
       const err = await sdkError(client.send(new GetCallerIdentityCommand({})));
@@ -407,7 +585,11 @@ describe('faults', () => {
       assert.ok(Date.now() - started < 3000);
       // A second hung request that nobody abandons: close() must cut it.
       const pending = new Promise<string>((resolve) => {
-        const req = request(`${hanging.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, () => resolve('answered'));
+        const req = request(
+          `${hanging.url}/`,
+          { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+          () => resolve('answered'),
+        );
         req.on('error', (e) => resolve(e.message));
         req.end('Action=AssumeRoleWithWebIdentity&Version=2011-06-15');
       });
@@ -423,7 +605,9 @@ describe('faults', () => {
 
   it('hostile credential values are XML-escaped and read back exactly', async () => {
     const hostile = ` it's "q" $(touch F) \`id\` ;|& <b> &amp; ]]> \n next\r\n crlf\r cr\ttab “smart” ‘single’ 😀 \u0001 end `;
-    fake.failNext({ hostile: { accessKeyId: `ASIA'"$(touch F)`, secretAccessKey: hostile, sessionToken: `${hostile}\n` } });
+    fake.failNext({
+      hostile: { accessKeyId: `ASIA'"$(touch F)`, secretAccessKey: hostile, sessionToken: `${hostile}\n` },
+    });
     const out = await sts().send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 's1' }));
     assert.equal(out.Credentials?.AccessKeyId, `ASIA'"$(touch F)`);
     assert.equal(out.Credentials?.SecretAccessKey, hostile);
@@ -435,11 +619,17 @@ describe('faults', () => {
 describe('other clients', () => {
   it('answers GET with a query string, botocore style', async () => {
     const res = await fetch(`${fake.url}/?Action=GetCallerIdentity&Version=2011-06-15`, {
-      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDGET/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00' },
+      headers: {
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIDGET/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00',
+      },
     });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/xml');
-    assert.match(await res.text(), /<GetCallerIdentityResult><UserId>AKIDGET<\/UserId><Account>123456789012<\/Account><Arn>arn:aws:iam::123456789012:user\/base-user<\/Arn><\/GetCallerIdentityResult>/);
+    assert.match(
+      await res.text(),
+      /<GetCallerIdentityResult><UserId>AKIDGET<\/UserId><Account>123456789012<\/Account><Arn>arn:aws:iam::123456789012:user\/base-user<\/Arn><\/GetCallerIdentityResult>/,
+    );
     assert.equal(fake.requests[0]?.method, 'GET');
   });
 
@@ -459,10 +649,15 @@ describe('other clients', () => {
         NO_PROXY: '127.0.0.1',
       };
       // Async on purpose: the fake lives in this process, a sync spawn would starve it.
-      execFile(AWS_CLI_V2, [...args, '--endpoint-url', fake.url, '--output', 'json'], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-        rmSync(home, { recursive: true, force: true });
-        resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-      });
+      execFile(
+        AWS_CLI_V2,
+        [...args, '--endpoint-url', fake.url, '--output', 'json'],
+        { env, timeout: 60_000 },
+        (err, stdout, stderr) => {
+          rmSync(home, { recursive: true, force: true });
+          resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+        },
+      );
     });
 
   it('AWS CLI v2 (botocore): get-caller-identity and assume-role', { timeout: 120_000 }, async (t) => {
@@ -473,11 +668,29 @@ describe('other clients', () => {
     }
     const who = await cli(['sts', 'get-caller-identity']);
     assert.equal(who.code, 0, who.stderr);
-    assert.deepEqual(JSON.parse(who.stdout), { UserId: 'AKIDBASE', Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/base-user' });
+    assert.deepEqual(JSON.parse(who.stdout), {
+      UserId: 'AKIDBASE',
+      Account: '123456789012',
+      Arn: 'arn:aws:iam::123456789012:user/base-user',
+    });
 
-    const assumed = await cli(['sts', 'assume-role', '--role-arn', ROLE, '--role-session-name', 'x1', '--tags', 'Key=team,Value=a b', '--policy-arns', 'arn=arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    const assumed = await cli([
+      'sts',
+      'assume-role',
+      '--role-arn',
+      ROLE,
+      '--role-session-name',
+      'x1',
+      '--tags',
+      'Key=team,Value=a b',
+      '--policy-arns',
+      'arn=arn:aws:iam::aws:policy/ReadOnlyAccess',
+    ]);
     assert.equal(assumed.code, 0, assumed.stderr);
-    const out = JSON.parse(assumed.stdout) as { Credentials: { AccessKeyId: string; SessionToken: string }; AssumedRoleUser: { Arn: string } };
+    const out = JSON.parse(assumed.stdout) as {
+      Credentials: { AccessKeyId: string; SessionToken: string };
+      AssumedRoleUser: { Arn: string };
+    };
     assert.equal(out.AssumedRoleUser.Arn, 'arn:aws:sts::210987654321:assumed-role/Deployer/x1');
     assert.equal(out.Credentials.SessionToken, fake.issued[0]?.sessionToken);
     const req = fake.requestsFor('AssumeRole')[0]!;
@@ -494,7 +707,10 @@ describe('other clients', () => {
 
 describe('standalone runner', () => {
   it('prints its URL, serves, and exits cleanly on SIGTERM', { timeout: 30_000 }, async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/fake-sts-main.ts', '--port', '0'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/fake-sts-main.ts', '--port', '0'], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {

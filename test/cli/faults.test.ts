@@ -19,7 +19,11 @@ before(async () => {
 });
 after(async () => {
   console.log(`faults: ${ran} cases`);
-  assert.deepEqual(world.guard.log().filter((line) => line.startsWith('BLOCKED')), [], 'no connection to a non-loopback address was attempted');
+  assert.deepEqual(
+    world.guard.log().filter((line) => line.startsWith('BLOCKED')),
+    [],
+    'no connection to a non-loopback address was attempted',
+  );
   await world.close();
 });
 
@@ -42,7 +46,8 @@ describe('network and service faults', () => {
         assert.match(lines[0]!, /^stsenv: error: /);
       }
       for (const pattern of c.message ?? []) assert.match(result.stderr, pattern);
-      if (c.requests !== undefined) assert.equal(world.fake.requests.length, c.requests, `requests seen by the fake STS; ${context}`);
+      if (c.requests !== undefined)
+        assert.equal(world.fake.requests.length, c.requests, `requests seen by the fake STS; ${context}`);
       c.check?.(world, result, elapsedMs);
     });
   }
@@ -56,7 +61,10 @@ describe('the default deadline', () => {
     world.fake.failAlways({ hang: true });
     const env = isolatedEnv(world.home, world.guard.env);
     const started = Date.now();
-    const result = await runCli(['assume', ROLE, '--endpoint-url', world.fake.url, '--region', 'us-east-1'], { env, timeoutMs: 60_000 });
+    const result = await runCli(['assume', ROLE, '--endpoint-url', world.fake.url, '--region', 'us-east-1'], {
+      env,
+      timeoutMs: 60_000,
+    });
     const elapsed = Date.now() - started;
     ran++;
     world.fake.reset();
@@ -88,7 +96,12 @@ describe('proxy variables, read like the AWS CLI', () => {
   }
 
   test('lower case wins; a bare host:port means http://', () => {
-    const settings = readProxySettings({ https_proxy: 'proxy.internal:3128', HTTPS_PROXY: 'http://other:1', no_proxy: 'a', NO_PROXY: 'b' });
+    const settings = readProxySettings({
+      https_proxy: 'proxy.internal:3128',
+      HTTPS_PROXY: 'http://other:1',
+      no_proxy: 'a',
+      NO_PROXY: 'b',
+    });
     assert.equal(settings.https?.url.href, 'http://proxy.internal:3128/');
     assert.equal(settings.https?.source, 'https_proxy');
     assert.deepEqual(settings.noProxy, ['a']);

@@ -8,7 +8,21 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, lchownSync, mkdirSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync, ftruncateSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+  ftruncateSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { isolatedEnv, runCli, writeBaseProfile, type CliResult } from '../support/run-cli.js';
@@ -22,15 +36,19 @@ const POSIX = process.platform !== 'win32';
 const QUICK = 20_000;
 
 const fixture = useStsFixture({ eachTest: true });
-const env = (extra: NodeJS.ProcessEnv = {}) => isolatedEnv(fixture.home.dir, { AWS_ENDPOINT_URL_STS: fixture.fake.url, AWS_REGION: 'us-east-1', ...extra });
-const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> => runCli(args, { env: env(extra), timeoutMs: QUICK });
+const env = (extra: NodeJS.ProcessEnv = {}) =>
+  isolatedEnv(fixture.home.dir, { AWS_ENDPOINT_URL_STS: fixture.fake.url, AWS_REGION: 'us-east-1', ...extra });
+const run = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+  runCli(args, { env: env(extra), timeoutMs: QUICK });
 
 function fifo(path: string): void {
   execFileSync('mkfifo', [path]);
 }
 
 describe('--write-profile', { skip: !POSIX }, () => {
-  test("another user's symbolic link in a sticky shared folder is not followed (it pointed at the victim's .bashrc)", { skip: !asRoot }, async () => {
+  test("another user's symbolic link in a sticky shared folder is not followed (it pointed at the victim's .bashrc)", {
+    skip: !asRoot,
+  }, async () => {
     const shared = join(fixture.home.dir, 'ci');
     mkdirSync(shared);
     chmodSync(shared, 0o1777);
@@ -59,7 +77,9 @@ describe('--write-profile', { skip: !POSIX }, () => {
     const open = join(fixture.home.dir, 'open');
     mkdirSync(open);
     chmodSync(open, 0o777);
-    const result = await run(['assume', ROLE, '--write-profile', 'p'], { AWS_SHARED_CREDENTIALS_FILE: join(open, 'creds') });
+    const result = await run(['assume', ROLE, '--write-profile', 'p'], {
+      AWS_SHARED_CREDENTIALS_FILE: join(open, 'creds'),
+    });
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /writable by group or others without the sticky bit/);
     assert.deepEqual(readdirSync(open), []);
@@ -106,7 +126,7 @@ describe('the credential cache', { skip: !POSIX }, () => {
     assert.ok(Date.now() - started < 10_000, 'read quickly');
   });
 
-  test("a cache entry owned by another user is never used", { skip: !asRoot }, async () => {
+  test('a cache entry owned by another user is never used', { skip: !asRoot }, async () => {
     assert.equal((await run(['assume', ROLE], cached)).code, 0);
     const [entry] = readdirSync(cacheDir()).filter((n) => n.endsWith('.json'));
     chownSync(join(cacheDir(), entry!), OTHER_UID, OTHER_UID);
@@ -127,7 +147,9 @@ describe('the SSO token cache', { skip: !POSIX }, () => {
     return cache;
   };
 
-  test("the cache folder as a link to another user's world-writable folder is refused before the SDK reads it", { skip: !asRoot }, async () => {
+  test("the cache folder as a link to another user's world-writable folder is refused before the SDK reads it", {
+    skip: !asRoot,
+  }, async () => {
     const cache = ssoConfig();
     const theirs = join(fixture.home.dir, 'theirs');
     mkdirSync(theirs);

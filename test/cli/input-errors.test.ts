@@ -31,7 +31,8 @@ describe('bad input is refused before any request', () => {
       assert.equal(lines.length, 1, `one line for people: ${context}`);
       assert.match(lines[0]!, /^stsenv: error: /);
       for (const pattern of c.message) assert.match(result.stderr, pattern);
-      for (const [what, secret] of Object.entries(c.secrets ?? {})) assert.ok(!result.stderr.includes(secret), `${what} is not echoed`);
+      for (const [what, secret] of Object.entries(c.secrets ?? {}))
+        assert.ok(!result.stderr.includes(secret), `${what} is not echoed`);
     });
   }
 });

@@ -20,7 +20,8 @@ const SECRET = 'keystore/Secret+EXAMPLE0000000000000000000';
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const AWS_CLI_V2 = '/usr/bin/aws';
 /** What --write-profile leaves: session credentials, which keys import --all passes over. */
-const SESSION_SECTION = '\n[stsenv]\naws_access_key_id = ASIASESSIONEXAMPLE01\naws_secret_access_key = session/secret\naws_session_token = token\n';
+const SESSION_SECTION =
+  '\n[stsenv]\naws_access_key_id = ASIASESSIONEXAMPLE01\naws_secret_access_key = session/secret\naws_session_token = token\n';
 const PRINT_ENV = `process.stdout.write(JSON.stringify(process.env))`;
 
 const missing = secretServiceMissing();
@@ -42,7 +43,13 @@ function aws(dir = sts.home.dir) {
 
 /** The user's environment: no key variables (the profile's keys sign), the private Secret Service. */
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(sts.home.dir, { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, ...service.env, HOME: sts.home.dir, ...extra });
+  return isolatedEnv(sts.home.dir, {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    ...service.env,
+    HOME: sts.home.dir,
+    ...extra,
+  });
 }
 
 const outputs: CliResult[] = [];
@@ -53,14 +60,20 @@ async function stsenv(args: string[], extra: NodeJS.ProcessEnv = {}, input?: str
 }
 
 function secretToolLookup(profile: string): string {
-  return spawnSync('secret-tool', ['lookup', 'service', 'stsenv', 'username', profile], { env: service.env, encoding: 'utf8' }).stdout;
+  return spawnSync('secret-tool', ['lookup', 'service', 'stsenv', 'username', profile], {
+    env: service.env,
+    encoding: 'utf8',
+  }).stdout;
 }
 
 describe('keys in the Secret Service', { skip: missing }, () => {
   before(async () => {
     service = await startSecretService(sts.home.dir);
     mkdirSync(aws(), { recursive: true });
-    writeFileSync(join(aws(), 'config'), `[profile dev]\nregion = eu-west-1\n\n[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = dev\n`);
+    writeFileSync(
+      join(aws(), 'config'),
+      `[profile dev]\nregion = eu-west-1\n\n[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = dev\n`,
+    );
   });
 
   test('keys add reads the key id and the secret from stdin; keys list shows the profile, its key id shortened, no secret', async () => {
@@ -71,7 +84,10 @@ describe('keys in the Secret Service', { skip: missing }, () => {
     assert.deepEqual(JSON.parse(secretToolLookup('dev')), { accessKeyId: KEY_ID, secretAccessKey: SECRET });
     const listed = await stsenv(['keys', 'list']);
     assert.equal(listed.code, 0, listed.stderr);
-    assert.equal(listed.stdout, 'dev\tAKIA…PLE1\tthe Secret Service (org.freedesktop.secrets on the D-Bus session bus)\n');
+    assert.equal(
+      listed.stdout,
+      'dev\tAKIA…PLE1\tthe Secret Service (org.freedesktop.secrets on the D-Bus session bus)\n',
+    );
     const index = join(aws(), 'stsenv-keys.json');
     assert.equal(statSync(index).mode & 0o777, 0o600);
     assert.ok(!readFileSync(index, 'utf8').includes(SECRET));
@@ -82,13 +98,24 @@ describe('keys in the Secret Service', { skip: missing }, () => {
     const session = await stsenv(['session', '--profile', 'dev', '--endpoint-url', sts.fake.url, '--shell', 'json']);
     assert.equal(session.code, 0, session.stderr);
     assert.equal(JSON.parse(session.stdout).AccessKeyId, sts.fake.issued[0]!.accessKeyId);
-    const assumed = await stsenv(['assume', '--profile', 'deploy', '--endpoint-url', sts.fake.url, '--shell', 'json', '--debug']);
+    const assumed = await stsenv([
+      'assume',
+      '--profile',
+      'deploy',
+      '--endpoint-url',
+      sts.fake.url,
+      '--shell',
+      'json',
+      '--debug',
+    ]);
     assert.equal(assumed.code, 0, assumed.stderr);
     assert.match(assumed.stderr, /in the keystore/);
     const whoami = await stsenv(['whoami', '--profile', 'dev', '--endpoint-url', sts.fake.url, '--json']);
     assert.equal(whoami.code, 0, whoami.stderr);
     // AWS_PROFILE, not --profile: the same keys.
-    const exec = await stsenv(['exec', ROLE, '--endpoint-url', sts.fake.url, '--', NODE, '-e', PRINT_ENV], { AWS_PROFILE: 'dev' });
+    const exec = await stsenv(['exec', ROLE, '--endpoint-url', sts.fake.url, '--', NODE, '-e', PRINT_ENV], {
+      AWS_PROFILE: 'dev',
+    });
     assert.equal(exec.code, 0, exec.stderr);
     const child = JSON.parse(exec.stdout) as NodeJS.ProcessEnv;
     assert.equal(child.AWS_ACCESS_KEY_ID, sts.fake.issued.at(-1)!.accessKeyId);
@@ -107,10 +134,25 @@ describe('keys in the Secret Service', { skip: missing }, () => {
   test('exec --server serves a role of the keystore keys; console signs in with a federation token of them', async () => {
     sts.fake.reset();
     const probe = `fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { Authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } }).then((r) => r.text()).then((t) => process.stdout.write(t))`;
-    const served = await stsenv(['exec', '--server', ROLE, '--profile', 'dev', '--endpoint-url', sts.fake.url, '--', NODE, '-e', probe]);
+    const served = await stsenv([
+      'exec',
+      '--server',
+      ROLE,
+      '--profile',
+      'dev',
+      '--endpoint-url',
+      sts.fake.url,
+      '--',
+      NODE,
+      '-e',
+      probe,
+    ]);
     assert.equal(served.code, 0, served.stderr);
     assert.equal(JSON.parse(served.stdout).AccessKeyId, sts.fake.issued[0]!.accessKeyId);
-    const signedIn = await stsenv(['console', '--profile', 'dev', '--url', '--endpoint-url', sts.fake.url, '--signin-url', signin.url], { HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1,localhost' });
+    const signedIn = await stsenv(
+      ['console', '--profile', 'dev', '--url', '--endpoint-url', sts.fake.url, '--signin-url', signin.url],
+      { HTTPS_PROXY: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1,localhost' },
+    );
     assert.equal(signedIn.code, 0, signedIn.stderr);
     assert.match(signedIn.stdout, /SigninToken=/);
     assert.deepEqual(
@@ -124,12 +166,17 @@ describe('keys in the Secret Service', { skip: missing }, () => {
 
   test('a cache hit never opens the keystore: the same session with no Secret Service to reach', async () => {
     sts.fake.reset();
-    const first = await stsenv(['session', '--profile', 'dev', '--endpoint-url', sts.fake.url, '--shell', 'json'], { STSENV_NO_CACHE: undefined });
-    assert.equal(first.code, 0, first.stderr);
-    const again = await stsenv(['session', '--profile', 'dev', '--endpoint-url', sts.fake.url, '--shell', 'json', '--debug'], {
+    const first = await stsenv(['session', '--profile', 'dev', '--endpoint-url', sts.fake.url, '--shell', 'json'], {
       STSENV_NO_CACHE: undefined,
-      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
     });
+    assert.equal(first.code, 0, first.stderr);
+    const again = await stsenv(
+      ['session', '--profile', 'dev', '--endpoint-url', sts.fake.url, '--shell', 'json', '--debug'],
+      {
+        STSENV_NO_CACHE: undefined,
+        DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
+      },
+    );
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, first.stdout);
     assert.match(again.stderr, /cache hit/);
@@ -141,10 +188,20 @@ describe('keys in the Secret Service', { skip: missing }, () => {
     sts.fake.reset();
     const config = readFileSync(join(aws(), 'config'), 'utf8');
     // The same profile: stsenv finds its keys in the keystore before the SDK would run this line again.
-    writeFileSync(join(aws(), 'config'), config.replace('[profile dev]\n', `[profile dev]\ncredential_process = ${NODE} ${CLI} session --profile dev --duration 1h --endpoint-url ${sts.fake.url} --shell json\n`));
+    writeFileSync(
+      join(aws(), 'config'),
+      config.replace(
+        '[profile dev]\n',
+        `[profile dev]\ncredential_process = ${NODE} ${CLI} session --profile dev --duration 1h --endpoint-url ${sts.fake.url} --shell json\n`,
+      ),
+    );
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(AWS_CLI_V2, ['sts', 'get-caller-identity', '--profile', 'dev', '--endpoint-url', sts.fake.url, '--output', 'json'], { env: env({ STSENV_NO_CACHE: undefined }), timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        AWS_CLI_V2,
+        ['sts', 'get-caller-identity', '--profile', 'dev', '--endpoint-url', sts.fake.url, '--output', 'json'],
+        { env: env({ STSENV_NO_CACHE: undefined }), timeout: 60_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
     assert.equal(run.code, 0, run.stderr);
@@ -168,7 +225,10 @@ describe('keys in the Secret Service', { skip: missing }, () => {
       SESSION_SECTION;
     writeFileSync(join(aws(), 'credentials'), credentials, { mode: 0o600 });
     // The first verification fails: 'ci' is left as it was.
-    sts.fake.failNext({ error: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' });
+    sts.fake.failNext({
+      error: 'InvalidClientTokenId',
+      message: 'The security token included in the request is invalid.',
+    });
     const failed = await stsenv(['keys', 'import', 'ci', '--endpoint-url', sts.fake.url]);
     assert.equal(failed.code, 1);
     assert.match(failed.stderr, /profile 'ci' left in .*InvalidClientTokenId|profile 'ci' left in .*invalid/);
@@ -177,17 +237,23 @@ describe('keys in the Secret Service', { skip: missing }, () => {
 
     const moved = await stsenv(['keys', 'import', 'ci', '--endpoint-url', sts.fake.url]);
     assert.equal(moved.code, 0, moved.stderr);
-    assert.match(moved.stderr, /moved the keys of profile 'ci' \(access key AKIA…0001, arn:aws:iam::123456789012:user\/base-user\)/);
+    assert.match(
+      moved.stderr,
+      /moved the keys of profile 'ci' \(access key AKIA…0001, arn:aws:iam::123456789012:user\/base-user\)/,
+    );
     assert.equal(
       readFileSync(join(aws(), 'credentials'), 'utf8'),
       `# my keys\r\n[other]\naws_access_key_id = AKIAOTHEREXAMPLE0001\naws_secret_access_key = other/secret0000000000000000000000000\n\n[ci] ; the build\nregion = us-east-2\n# kept\n${SESSION_SECTION}`,
     );
     assert.equal(statSync(join(aws(), 'credentials')).mode & 0o777, 0o600);
     assert.equal(JSON.parse(secretToolLookup('ci')).accessKeyId, 'AKIACIEXAMPLE0000001');
-    assert.deepEqual(sts.fake.requests.map((r) => [r.action, r.accessKeyId]), [
-      ['GetCallerIdentity', 'AKIACIEXAMPLE0000001'],
-      ['GetCallerIdentity', 'AKIACIEXAMPLE0000001'],
-    ]);
+    assert.deepEqual(
+      sts.fake.requests.map((r) => [r.action, r.accessKeyId]),
+      [
+        ['GetCallerIdentity', 'AKIACIEXAMPLE0000001'],
+        ['GetCallerIdentity', 'AKIACIEXAMPLE0000001'],
+      ],
+    );
     // The moved profile signs as before, from the keystore.
     const session = await stsenv(['session', '--profile', 'ci', '--endpoint-url', sts.fake.url, '--shell', 'json']);
     assert.equal(session.code, 0, session.stderr);
@@ -195,9 +261,15 @@ describe('keys in the Secret Service', { skip: missing }, () => {
 
     const all = await stsenv(['keys', 'import', '--all', '--endpoint-url', sts.fake.url]);
     assert.equal(all.code, 0, all.stderr);
-    assert.equal(readFileSync(join(aws(), 'credentials'), 'utf8'), `# my keys\r\n[other]\n\n[ci] ; the build\nregion = us-east-2\n# kept\n${SESSION_SECTION}`);
+    assert.equal(
+      readFileSync(join(aws(), 'credentials'), 'utf8'),
+      `# my keys\r\n[other]\n\n[ci] ; the build\nregion = us-east-2\n# kept\n${SESSION_SECTION}`,
+    );
     const listed = await stsenv(['keys', 'list', '--json']);
-    assert.deepEqual(JSON.parse(listed.stdout).map((row: { profile: string }) => row.profile), ['ci', 'dev', 'other']);
+    assert.deepEqual(
+      JSON.parse(listed.stdout).map((row: { profile: string }) => row.profile),
+      ['ci', 'dev', 'other'],
+    );
   });
 
   test('keys rm removes the item and the profile from the list', async () => {
@@ -210,12 +282,21 @@ describe('keys in the Secret Service', { skip: missing }, () => {
   });
 
   test('no Secret Service to reach: one line naming it and how to enable one, exit 1, nothing on stdout', async () => {
-    const result = await stsenv(['keys', 'add', 'nowhere'], { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' }, `${KEY_ID}\n${SECRET}\n`);
+    const result = await stsenv(
+      ['keys', 'add', 'nowhere'],
+      { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+      `${KEY_ID}\n${SECRET}\n`,
+    );
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
-    assert.match(result.stderr, /^stsenv: error: no keystore reachable: the Secret Service \(org\.freedesktop\.secrets on the D-Bus session bus\) did not answer .*STSENV_KEYSTORE=file/);
-    const signing = await stsenv(['session', '--profile', 'dev', '--endpoint-url', sts.fake.url], { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
+    assert.match(
+      result.stderr,
+      /^stsenv: error: no keystore reachable: the Secret Service \(org\.freedesktop\.secrets on the D-Bus session bus\) did not answer .*STSENV_KEYSTORE=file/,
+    );
+    const signing = await stsenv(['session', '--profile', 'dev', '--endpoint-url', sts.fake.url], {
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus',
+    });
     assert.equal(signing.code, 1);
     assert.match(signing.stderr, /no keystore reachable/);
   });

@@ -20,7 +20,12 @@ const sts = useStsFixture({ eachTest: true });
 
 /** Base keys only in the profiles: none in the environment. */
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(sts.home.dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, ...extra });
+  return isolatedEnv(sts.home.dir, {
+    AWS_ENDPOINT_URL_STS: sts.fake.url,
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    ...extra,
+  });
 }
 
 /** A stand-in for ykman: prints `code` (exit `status`), says "touch" on stderr, counts its runs, and records its arguments. */
@@ -28,7 +33,10 @@ function fakeYkman(code: string, status = 0): string {
   const bin = join(sts.home.dir, 'bin');
   mkdirSync(bin, { recursive: true });
   const path = join(bin, 'ykman');
-  writeFileSync(path, `#!/bin/sh\nprintf '%s\\n' "$@" > "$HOME/ykman-args"\necho run >> "$HOME/ykman-runs"\necho 'Touch your YubiKey...' >&2\nprintf '%s\\n' '${code}'\nexit ${status}\n`);
+  writeFileSync(
+    path,
+    `#!/bin/sh\nprintf '%s\\n' "$@" > "$HOME/ykman-args"\necho run >> "$HOME/ykman-runs"\necho 'Touch your YubiKey...' >&2\nprintf '%s\\n' '${code}'\nexit ${status}\n`,
+  );
   chmodSync(path, 0o755);
   return path;
 }
@@ -38,13 +46,17 @@ function runs(): number {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
 }
 
-function writeConfig(config: string, credentials = `[base]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`): void {
+function writeConfig(
+  config: string,
+  credentials = `[base]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
+): void {
   mkdirSync(join(sts.home.dir, '.aws'), { recursive: true });
   writeFileSync(join(sts.home.dir, '.aws', 'config'), config);
   writeFileSync(join(sts.home.dir, '.aws', 'credentials'), credentials);
 }
 
-const mfaLine = (ykman: string) => `mfa_process = "${ykman}" oath accounts code --single "arn:aws:iam::123456789012:mfa/alice"`;
+const mfaLine = (ykman: string) =>
+  `mfa_process = "${ykman}" oath accounts code --single "arn:aws:iam::123456789012:mfa/alice"`;
 
 describe('mfa_process', () => {
   test('session --profile: GetSessionToken with the code it prints, split without a shell, its stderr passed through', async () => {
@@ -56,16 +68,27 @@ describe('mfa_process', () => {
     const request = sts.fake.requestsFor('GetSessionToken')[0]!;
     assert.equal(request.params.TokenCode, '123456');
     assert.equal(request.params.SerialNumber, SERIAL);
-    assert.deepEqual(readFileSync(join(sts.home.dir, 'ykman-args'), 'utf8').split('\n').filter(Boolean), ['oath', 'accounts', 'code', '--single', SERIAL]);
+    assert.deepEqual(readFileSync(join(sts.home.dir, 'ykman-args'), 'utf8').split('\n').filter(Boolean), [
+      'oath',
+      'accounts',
+      'code',
+      '--single',
+      SERIAL,
+    ]);
   });
 
   test('a role chain from long-term keys: the MFA session gets the code, cached, so the next run needs none', async () => {
     const ykman = fakeYkman('234567');
-    writeConfig(`[profile admin]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\n${mfaLine(ykman)}\n`);
+    writeConfig(
+      `[profile admin]\nrole_arn = ${ROLE}\nsource_profile = base\nmfa_serial = ${SERIAL}\n${mfaLine(ykman)}\n`,
+    );
     const cached = env({ STSENV_NO_CACHE: undefined });
     const run = await runCli(['assume', '--profile', 'admin', '-s', 'sh'], { env: cached });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(sts.fake.requests.map((r) => r.action), ['GetSessionToken', 'AssumeRole']);
+    assert.deepEqual(
+      sts.fake.requests.map((r) => r.action),
+      ['GetSessionToken', 'AssumeRole'],
+    );
     assert.equal(sts.fake.requests[0]!.params.TokenCode, '234567');
     const again = await runCli(['exec', '--profile', 'admin', '--refresh', '--', 'true'], { env: cached });
     assert.equal(again.code, 0, again.stderr);
@@ -80,7 +103,10 @@ describe('mfa_process', () => {
     );
     const run = await runCli(['assume', '--profile', 'admin', '-s', 'sh'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(sts.fake.requests.map((r) => [r.action, r.params.TokenCode]), [['AssumeRole', '345678']]);
+    assert.deepEqual(
+      sts.fake.requests.map((r) => [r.action, r.params.TokenCode]),
+      [['AssumeRole', '345678']],
+    );
     const given = await runCli(['assume', '--profile', 'admin', '--token-code', '999999', '-s', 'sh'], { env: env() });
     assert.equal(given.code, 0, given.stderr);
     assert.equal(sts.fake.requests[1]!.params.TokenCode, '999999');
@@ -121,7 +147,10 @@ describe('mfa_process', () => {
 });
 
 describe('mfa_process as the AWS CLI credential_process, with no terminal', () => {
-  function awsCli(args: string[], environment: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  function awsCli(
+    args: string[],
+    environment: NodeJS.ProcessEnv,
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
       // detached: a session of its own, so no controlling terminal (/dev/tty cannot open), as under an IDE or a daemon.
       const child = spawn(AWS_CLI_V2, args, { env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -146,7 +175,16 @@ describe('mfa_process as the AWS CLI credential_process, with no terminal', () =
     );
   }
 
-  const args = () => ['sts', 'get-caller-identity', '--profile', 'via-stsenv', '--endpoint-url', sts.fake.url, '--output', 'json'];
+  const args = () => [
+    'sts',
+    'get-caller-identity',
+    '--profile',
+    'via-stsenv',
+    '--endpoint-url',
+    sts.fake.url,
+    '--output',
+    'json',
+  ];
 
   test('mfa_process gives the code; without it, the cached MFA session; without either, one line naming both', async (t) => {
     if (!existsSync(AWS_CLI_V2)) return t.skip('AWS CLI v2 is not installed at /usr/bin/aws');
@@ -165,7 +203,10 @@ describe('mfa_process as the AWS CLI credential_process, with no terminal', () =
     config(false, true);
     const fromSession = await awsCli(args(), cached);
     assert.equal(fromSession.code, 0, fromSession.stderr);
-    assert.deepEqual(sts.fake.requests.filter((r) => r.action !== 'GetCallerIdentity').map((r) => r.action), ['GetSessionToken', 'AssumeRole', 'AssumeRole']);
+    assert.deepEqual(
+      sts.fake.requests.filter((r) => r.action !== 'GetCallerIdentity').map((r) => r.action),
+      ['GetSessionToken', 'AssumeRole', 'AssumeRole'],
+    );
     assert.equal(runs(), 1);
   });
 });
@@ -173,18 +214,33 @@ describe('mfa_process as the AWS CLI credential_process, with no terminal', () =
 describe('the command runner of mfa_process, saml_assertion_process and --browser-command (in-process)', () => {
   test('split as botocore splits credential_process: quotes and backslashes, no variables, globs or pipes', async () => {
     const { splitCommandLine } = await import('../../src/exec/helper-command.js');
-    assert.deepEqual(splitCommandLine(`ykman oath accounts code --single "arn:aws:iam::1:mfa/a b" 'it''s' x\\ y $HOME * |`, 'w'), ['ykman', 'oath', 'accounts', 'code', '--single', 'arn:aws:iam::1:mfa/a b', 'its', 'x y', '$HOME', '*', '|']);
-    assert.throws(() => splitCommandLine('ykman "open', 'mfa_process of profile \'p\''), /cannot read mfa_process of profile 'p'/);
-    assert.throws(() => splitCommandLine('   ', 'mfa_process of profile \'p\''), /mfa_process of profile 'p' is empty/);
+    assert.deepEqual(
+      splitCommandLine(`ykman oath accounts code --single "arn:aws:iam::1:mfa/a b" 'it''s' x\\ y $HOME * |`, 'w'),
+      ['ykman', 'oath', 'accounts', 'code', '--single', 'arn:aws:iam::1:mfa/a b', 'its', 'x y', '$HOME', '*', '|'],
+    );
+    assert.throws(
+      () => splitCommandLine('ykman "open', "mfa_process of profile 'p'"),
+      /cannot read mfa_process of profile 'p'/,
+    );
+    assert.throws(() => splitCommandLine('   ', "mfa_process of profile 'p'"), /mfa_process of profile 'p' is empty/);
   });
 
   test('stopped at its time limit; a failure named with its exit code; too much output refused', async () => {
     const { runHelperCommand } = await import('../../src/exec/helper-command.js');
     const { testContext } = await import('../support/test-context.js');
     const ctx = testContext({ env: { PATH: process.env.PATH } });
-    await assert.rejects(runHelperCommand('sleep 30', { what: 'mfa_process of profile \'slow\'', timeoutMs: 1000, ctx }), /mfa_process of profile 'slow' did not finish within 1s/);
-    await assert.rejects(runHelperCommand('sh -c "exit 4"', { what: 'x', timeoutMs: 5000, ctx }), /x failed \(exit code 4\)/);
-    await assert.rejects(runHelperCommand('head -c 2000000 /dev/zero', { what: 'x', timeoutMs: 5000, ctx }), /x printed more than 1024 KiB/);
+    await assert.rejects(
+      runHelperCommand('sleep 30', { what: "mfa_process of profile 'slow'", timeoutMs: 1000, ctx }),
+      /mfa_process of profile 'slow' did not finish within 1s/,
+    );
+    await assert.rejects(
+      runHelperCommand('sh -c "exit 4"', { what: 'x', timeoutMs: 5000, ctx }),
+      /x failed \(exit code 4\)/,
+    );
+    await assert.rejects(
+      runHelperCommand('head -c 2000000 /dev/zero', { what: 'x', timeoutMs: 5000, ctx }),
+      /x printed more than 1024 KiB/,
+    );
     assert.equal(await runHelperCommand('printf 123456', { what: 'x', timeoutMs: 5000, ctx }), '123456');
   });
 });

@@ -17,18 +17,24 @@ import { shQuote, which } from '../support/shells.js';
 const SERIAL = 'arn:aws:iam::123456789012:mfa/tester';
 const SESSION_PLAN: Plan = {
   root: { kind: 'unsigned', key: 'keys', label: 'keys' },
-  steps: [{ operation: 'GetSessionToken', input: { DurationSeconds: 43200 }, mfaSerial: SERIAL, describe: 'MFA session' }],
+  steps: [
+    { operation: 'GetSessionToken', input: { DurationSeconds: 43200 }, mfaSerial: SERIAL, describe: 'MFA session' },
+  ],
 };
 const STATIC_KEY = 'AKIDMFASTATICBASE001';
 
 const sts = useStsFixture({
-  eachTest: true, setup: ({ home }) => {
+  eachTest: true,
+  setup: ({ home }) => {
     mkdirSync(join(home.dir, '.aws'));
     writeFileSync(
       join(home.dir, '.aws', 'config'),
       `[profile base]\nregion = eu-west-1\n\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\nmfa_serial = ${SERIAL}\n\n[profile readonly]\nrole_arn = arn:aws:iam::123456789012:role/readonly\nsource_profile = base\nmfa_serial = ${SERIAL}\n`,
     );
-    writeFileSync(join(home.dir, '.aws', 'credentials'), `[base]\naws_access_key_id = ${STATIC_KEY}\naws_secret_access_key = static/secret\n`);
+    writeFileSync(
+      join(home.dir, '.aws', 'credentials'),
+      `[base]\naws_access_key_id = ${STATIC_KEY}\naws_secret_access_key = static/secret\n`,
+    );
   },
 });
 
@@ -48,7 +54,12 @@ interface TtyRun {
  * Runs stsenv under a pseudo-terminal with `script`; its stdout and stderr go
  * to files, so the terminal shows only what stsenv wrote to /dev/tty.
  */
-function runOnTerminal(t: TestContext, args: string[], typed: string, extra: NodeJS.ProcessEnv = {}): Promise<TtyRun> | undefined {
+function runOnTerminal(
+  t: TestContext,
+  args: string[],
+  typed: string,
+  extra: NodeJS.ProcessEnv = {},
+): Promise<TtyRun> | undefined {
   const script = which('script');
   if (!script) {
     t.skip('script (util-linux) is not installed');
@@ -72,9 +83,16 @@ function runOnTerminal(t: TestContext, args: string[], typed: string, extra: Nod
 }
 
 /** Runs stsenv in a new session: no controlling terminal at all. */
-function runWithoutTerminal(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runWithoutTerminal(
+  args: string[],
+  extra: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: env(extra), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: env(extra),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -110,25 +128,50 @@ describe('the MFA prompt', () => {
         ['AssumeRole', sts.fake.issued[0]!.accessKeyId, undefined, undefined],
       ],
     );
-    assert.equal(sts.fake.requests[0]!.params.DurationSeconds, '43200', 'the MFA session lasts, so the code is asked for rarely');
+    assert.equal(
+      sts.fake.requests[0]!.params.DurationSeconds,
+      '43200',
+      'the MFA session lasts, so the code is asked for rarely',
+    );
     // No terminal and --no-prompt: the cached MFA session signs the next role.
     const next = await runWithoutTerminal(['assume', '--profile', 'readonly', '--no-prompt']);
     assert.equal(next.code, 0, next.stderr);
     assert.equal(sts.fake.requests.length, 3);
-    assert.deepEqual([sts.fake.requests[2]!.action, sts.fake.requests[2]!.accessKeyId, sts.fake.requests[2]!.params.RoleArn], ['AssumeRole', sts.fake.issued[0]!.accessKeyId, 'arn:aws:iam::123456789012:role/readonly']);
+    assert.deepEqual(
+      [sts.fake.requests[2]!.action, sts.fake.requests[2]!.accessKeyId, sts.fake.requests[2]!.params.RoleArn],
+      ['AssumeRole', sts.fake.issued[0]!.accessKeyId, 'arn:aws:iam::123456789012:role/readonly'],
+    );
   });
 
   test('the MFA session is one per serial and partition: a role in another region asks for no second code', async () => {
     const first = await runWithoutTerminal(['assume', '--profile', 'admin', '--token-code', '112233']);
     assert.equal(first.code, 0, first.stderr);
-    const other = await runWithoutTerminal(['assume', '--profile', 'readonly', '--region', 'eu-central-1', '--no-prompt']);
+    const other = await runWithoutTerminal([
+      'assume',
+      '--profile',
+      'readonly',
+      '--region',
+      'eu-central-1',
+      '--no-prompt',
+    ]);
     assert.equal(other.code, 0, other.stderr);
-    assert.deepEqual(sts.fake.requests.map((r) => r.action), ['GetSessionToken', 'AssumeRole', 'AssumeRole']);
+    assert.deepEqual(
+      sts.fake.requests.map((r) => r.action),
+      ['GetSessionToken', 'AssumeRole', 'AssumeRole'],
+    );
     const list = await runWithoutTerminal(['cache', 'list']);
-    assert.equal(list.stderr.split('\n').filter((line) => line.startsWith('GetSessionToken')).length + list.stdout.split('\n').filter((line) => line.startsWith('GetSessionToken')).length, 1, list.stdout + list.stderr);
+    assert.equal(
+      list.stderr.split('\n').filter((line) => line.startsWith('GetSessionToken')).length +
+        list.stdout.split('\n').filter((line) => line.startsWith('GetSessionToken')).length,
+      1,
+      list.stdout + list.stderr,
+    );
     // Another partition's credentials are another session.
     const gov = planKeys(SESSION_PLAN, { region: 'us-gov-west-1', endpoint: undefined });
-    assert.deepEqual(planKeys(SESSION_PLAN, { region: 'eu-central-1', endpoint: undefined }), planKeys(SESSION_PLAN, { region: 'us-east-1', endpoint: 'https://sts.amazonaws.com' }));
+    assert.deepEqual(
+      planKeys(SESSION_PLAN, { region: 'eu-central-1', endpoint: undefined }),
+      planKeys(SESSION_PLAN, { region: 'us-east-1', endpoint: 'https://sts.amazonaws.com' }),
+    );
     assert.notDeepEqual(gov, planKeys(SESSION_PLAN, { region: 'eu-central-1', endpoint: undefined }));
   });
 
@@ -173,7 +216,10 @@ describe('no code to be had', () => {
   });
 
   test('a wrong code: AccessDenied, said plainly, the code not repeated', async () => {
-    sts.fake.failNext({ error: 'AccessDenied', message: 'MultiFactorAuthentication failed with invalid MFA one time pass code.' });
+    sts.fake.failNext({
+      error: 'AccessDenied',
+      message: 'MultiFactorAuthentication failed with invalid MFA one time pass code.',
+    });
     const run = await runCli(['session', '--mfa-serial', SERIAL, '--token-code', '918273'], { env: env() });
     assert.equal(run.code, 1);
     assert.equal(run.stdout, '');

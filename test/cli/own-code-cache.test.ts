@@ -14,7 +14,9 @@ import { CLI, isolatedEnv, tempDir } from '../support/run-cli.js';
 import { MAJORS, nodeBinary } from '../support/runtimes.mjs';
 
 /** A supported Node other than the one that runs the tests (and built dist/): its V8 rejects the shipped caches. */
-const OTHER_NODE = MAJORS.map((major) => nodeBinary(major)).find((node) => spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim() !== process.version)!;
+const OTHER_NODE = MAJORS.map((major) => nodeBinary(major)).find(
+  (node) => spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim() !== process.version,
+)!;
 
 const home = tempDir('stsenv-code-cache-');
 after(() => home.cleanup());
@@ -26,7 +28,10 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return isolatedEnv(dir, extra);
 }
 
-function stsenv(args: string[], environment: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string } {
+function stsenv(
+  args: string[],
+  environment: NodeJS.ProcessEnv,
+): { code: number | null; stdout: string; stderr: string } {
   const result = spawnSync(OTHER_NODE, [CLI, ...args], { env: environment, encoding: 'utf8' });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -75,8 +75,14 @@ const sts = useStsFixture({
     // Not ~/.aws: proves AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are what is read.
     // A source profile only the SDK can resolve: credential_process.
     const script = join(home.dir, 'conf', 'process.mjs');
-    writeFileSync(script, `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: '${PROCESS_KEY}', SecretAccessKey: 'process/secret' }));\n`);
-    writeFileSync(join(home.dir, 'conf', 'my-config'), `${CONFIG}\n[profile process]\ncredential_process = ${process.execPath} ${script}\n`);
+    writeFileSync(
+      script,
+      `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: '${PROCESS_KEY}', SecretAccessKey: 'process/secret' }));\n`,
+    );
+    writeFileSync(
+      join(home.dir, 'conf', 'my-config'),
+      `${CONFIG}\n[profile process]\ncredential_process = ${process.execPath} ${script}\n`,
+    );
     writeFileSync(join(home.dir, 'conf', 'my-credentials'), CREDENTIALS);
   },
 });
@@ -122,7 +128,21 @@ describe('role profiles', () => {
 
   test('flags override the profile: session name, duration, external id; tags and policy are sent', async () => {
     const run = await runCli(
-      ['assume', '--profile', 'hop1', '--session-name', 'mine', '--duration', '15m', '--external-id', 'ext-flag', '--tag', 'team=ops', '--region', 'ap-south-1'],
+      [
+        'assume',
+        '--profile',
+        'hop1',
+        '--session-name',
+        'mine',
+        '--duration',
+        '15m',
+        '--external-id',
+        'ext-flag',
+        '--tag',
+        'team=ops',
+        '--region',
+        'ap-south-1',
+      ],
       { env: env() },
     );
     assert.equal(run.code, 0, run.stderr);
@@ -151,7 +171,9 @@ describe('role profiles', () => {
   });
 
   test('AWS_PROFILE naming a role profile is followed the same way (when no key variables come first)', async () => {
-    const run = await runCli(['assume', 'arn:aws:iam::999999999999:role/target'], { env: env({ AWS_PROFILE: 'hop1', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }) });
+    const run = await runCli(['assume', 'arn:aws:iam::999999999999:role/target'], {
+      env: env({ AWS_PROFILE: 'hop1', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }),
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(sts.fake.requests[0]!.accessKeyId, STATIC_KEY);
     assert.equal(sts.fake.requests[1]!.accessKeyId, sts.fake.issued[0]!.accessKeyId);
@@ -179,7 +201,10 @@ describe('role profiles', () => {
     { args: ['assume', '--profile', 'loop-a'], message: /loop: loop-a -> loop-b -> loop-a/ },
     { args: ['assume', '--profile', 'nope'], message: /'nope'.*not in the AWS config/ },
     { args: ['assume', 'arn:aws:iam::999999999999:role/target', '--profile', 'nope'], message: /'nope'/ },
-    { args: ['assume', '--profile', 'dangling'], message: /source_profile of profile 'dangling' names profile 'nowhere'/ },
+    {
+      args: ['assume', '--profile', 'dangling'],
+      message: /source_profile of profile 'dangling' names profile 'nowhere'/,
+    },
     { args: ['assume', '--profile', 'no-source'], message: /neither source_profile nor credential_source/ },
     { args: ['assume', '--profile', 'dev'], message: /'dev' is not a role profile/ },
     { args: ['export', '--profile', 'nope'], message: /'nope'/ },
@@ -247,6 +272,9 @@ describe('whoami --profile', () => {
   test('a credential_source profile works for whoami as it does for assume', async () => {
     const run = await runCli(['whoami', '--profile', 'from-env'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(calls().map((line) => line.split(' ')[0]), ['AssumeRole', 'GetCallerIdentity']);
+    assert.deepEqual(
+      calls().map((line) => line.split(' ')[0]),
+      ['AssumeRole', 'GetCallerIdentity'],
+    );
   });
 });

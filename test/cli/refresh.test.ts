@@ -20,7 +20,13 @@ const SERIAL = 'arn:aws:iam::123456789012:mfa/tester';
 const sts = useStsFixture({ eachTest: true, setup: ({ home }) => writeBaseProfile(home.dir) });
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(sts.home.dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: 'work', ...extra });
+  return isolatedEnv(sts.home.dir, {
+    AWS_ENDPOINT_URL_STS: sts.fake.url,
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_PROFILE: 'work',
+    ...extra,
+  });
 }
 
 /** The variables a bash function would set from `out`. */
@@ -29,9 +35,16 @@ function exported(out: string): Map<string, string> {
 }
 
 /** Runs stsenv in a new session: no controlling terminal. */
-function withoutTerminal(args: string[], extra: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function withoutTerminal(
+  args: string[],
+  extra: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: env(extra), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: env(extra),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -42,15 +55,38 @@ function withoutTerminal(args: string[], extra: NodeJS.ProcessEnv): Promise<{ co
 
 describe('the record of the init functions', () => {
   test('assume through the function records its request, never the MFA code; by hand it clears the record', async () => {
-    const through = await runCli(['assume', ROLE, '--duration', '15m', '--tag', 'team=ops', '--session-name', 'me', '--mfa-serial', SERIAL, '--token-code', '123456'], {
-      env: env({ STSENV_EVAL: 'bash' }),
-    });
+    const through = await runCli(
+      [
+        'assume',
+        ROLE,
+        '--duration',
+        '15m',
+        '--tag',
+        'team=ops',
+        '--session-name',
+        'me',
+        '--mfa-serial',
+        SERIAL,
+        '--token-code',
+        '123456',
+      ],
+      {
+        env: env({ STSENV_EVAL: 'bash' }),
+      },
+    );
     assert.equal(through.code, 0, through.stderr);
     const vars = exported(through.stdout);
     const record = decodeRequest(vars.get('STSENV_REQUEST')!);
     assert.deepEqual(record, {
       command: 'assume',
-      options: { roleArn: ROLE, profile: 'work', duration: '15m', sessionName: 'me', mfaSerial: SERIAL, tag: ['team=ops'] },
+      options: {
+        roleArn: ROLE,
+        profile: 'work',
+        duration: '15m',
+        sessionName: 'me',
+        mfaSerial: SERIAL,
+        tag: ['team=ops'],
+      },
       label: 'deploy',
       signedWithEnvironmentKeys: undefined,
     });
@@ -67,10 +103,14 @@ describe('the record of the init functions', () => {
   test('web-identity with the token on the command line is not recorded; with a token file, the file is', async () => {
     const tokenFile = join(sts.home.dir, 'token');
     writeFileSync(tokenFile, 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln');
-    const inline = await runCli(['web-identity', ROLE, '--token', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'], { env: env({ STSENV_EVAL: 'bash' }) });
+    const inline = await runCli(['web-identity', ROLE, '--token', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'], {
+      env: env({ STSENV_EVAL: 'bash' }),
+    });
     assert.equal(inline.code, 0, inline.stderr);
     assert.match(inline.stdout, /^unset STSENV_REQUEST;$/m);
-    const fromFile = await runCli(['web-identity', ROLE, '--token-file', tokenFile], { env: env({ STSENV_EVAL: 'bash' }) });
+    const fromFile = await runCli(['web-identity', ROLE, '--token-file', tokenFile], {
+      env: env({ STSENV_EVAL: 'bash' }),
+    });
     assert.equal(fromFile.code, 0, fromFile.stderr);
     const record = decodeRequest(exported(fromFile.stdout).get('STSENV_REQUEST')!);
     assert.equal(record.options.tokenFile, tokenFile);
@@ -87,11 +127,18 @@ describe('stsenv refresh', () => {
   });
 
   test('repeats the request past a fresh cache entry, signed by the profile rather than the credentials it replaces, and keeps the record', async () => {
-    const first = await runCli(['assume', ROLE, '--duration', '15m'], { env: env({ STSENV_EVAL: 'bash', STSENV_NO_CACHE: undefined }) });
+    const first = await runCli(['assume', ROLE, '--duration', '15m'], {
+      env: env({ STSENV_EVAL: 'bash', STSENV_NO_CACHE: undefined }),
+    });
     assert.equal(first.code, 0, first.stderr);
     const vars = exported(first.stdout);
     // The shell after the function evaluated those lines: the role's keys, no AWS_PROFILE.
-    const shell = env({ ...Object.fromEntries(vars), AWS_PROFILE: undefined, STSENV_NO_CACHE: undefined, STSENV_EVAL: 'bash' });
+    const shell = env({
+      ...Object.fromEntries(vars),
+      AWS_PROFILE: undefined,
+      STSENV_NO_CACHE: undefined,
+      STSENV_EVAL: 'bash',
+    });
     const result = await runCli(['refresh'], { env: shell });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(sts.fake.issued.length, 2, 'STS asked again, not the cache');
@@ -108,7 +155,9 @@ describe('stsenv refresh', () => {
     const first = await runCli(['assume', ROLE], { env: env({ STSENV_EVAL: 'bash' }) });
     const vars = exported(first.stdout);
     sts.fake.failAlways({ error: 'AccessDenied', message: 'not allowed' });
-    const result = await runCli(['refresh'], { env: env({ ...Object.fromEntries(vars), AWS_PROFILE: undefined, STSENV_EVAL: 'bash' }) });
+    const result = await runCli(['refresh'], {
+      env: env({ ...Object.fromEntries(vars), AWS_PROFILE: undefined, STSENV_EVAL: 'bash' }),
+    });
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.equal(result.stderr.split('\n').filter(Boolean).length, 1, result.stderr);
@@ -116,18 +165,33 @@ describe('stsenv refresh', () => {
   });
 
   test('credentials first signed with the key variables cannot be refreshed: said in one line', async () => {
-    const first = await runCli(['assume', ROLE], { env: env({ STSENV_EVAL: 'bash', AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: BASE_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: 'base/secret+EXAMPLE0000000000000000000000' }) });
+    const first = await runCli(['assume', ROLE], {
+      env: env({
+        STSENV_EVAL: 'bash',
+        AWS_PROFILE: undefined,
+        AWS_ACCESS_KEY_ID: BASE_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: 'base/secret+EXAMPLE0000000000000000000000',
+      }),
+    });
     assert.equal(first.code, 0, first.stderr);
-    const result = await runCli(['refresh'], { env: env({ ...Object.fromEntries(exported(first.stdout)), AWS_PROFILE: undefined, STSENV_EVAL: 'bash' }) });
+    const result = await runCli(['refresh'], {
+      env: env({ ...Object.fromEntries(exported(first.stdout)), AWS_PROFILE: undefined, STSENV_EVAL: 'bash' }),
+    });
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /cannot refresh deploy: it was signed with keys from AWS_ACCESS_KEY_ID/);
   });
 
   test('an MFA code needed and no terminal: no refresh, one line', async () => {
-    const first = await runCli(['assume', ROLE, '--mfa-serial', SERIAL, '--token-code', '123456', '--no-cache'], { env: env({ STSENV_EVAL: 'bash' }) });
+    const first = await runCli(['assume', ROLE, '--mfa-serial', SERIAL, '--token-code', '123456', '--no-cache'], {
+      env: env({ STSENV_EVAL: 'bash' }),
+    });
     assert.equal(first.code, 0, first.stderr);
-    const result = await withoutTerminal(['refresh'], { ...Object.fromEntries(exported(first.stdout)), AWS_PROFILE: undefined, STSENV_EVAL: 'bash' });
+    const result = await withoutTerminal(['refresh'], {
+      ...Object.fromEntries(exported(first.stdout)),
+      AWS_PROFILE: undefined,
+      STSENV_EVAL: 'bash',
+    });
     assert.notEqual(result.code, 0);
     assert.equal(result.stdout, '');
     assert.equal(result.stderr.split('\n').filter(Boolean).length, 1, result.stderr);

@@ -12,7 +12,19 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BAD_INPUT_CASES, caseSecrets, FAULT_CASES, MFA_SERIAL, OIDC_TOKEN, ROLE, runCase, SAML_ASSERTION, startWorld, TOKEN_CODE, type World } from '../support/fault-cases.js';
+import {
+  BAD_INPUT_CASES,
+  caseSecrets,
+  FAULT_CASES,
+  MFA_SERIAL,
+  OIDC_TOKEN,
+  ROLE,
+  runCase,
+  SAML_ASSERTION,
+  startWorld,
+  TOKEN_CODE,
+  type World,
+} from '../support/fault-cases.js';
 import { filesUnder } from '../support/net-guard.js';
 import type { CliResult } from '../support/run-cli.js';
 
@@ -25,7 +37,9 @@ before(async () => {
   world = await startWorld();
 });
 after(async () => {
-  console.log(`secrets checked with --debug: faults: ${faults} cases, bad input: ${badInput} cases, commands: ${commands} runs`);
+  console.log(
+    `secrets checked with --debug: faults: ${faults} cases, bad input: ${badInput} cases, commands: ${commands} runs`,
+  );
   await world.close();
 });
 
@@ -82,20 +96,58 @@ describe('no secret leaks from bad input, with --debug', () => {
 
 describe('no secret leaks from a successful command, with --debug', () => {
   const at = (w: World) => ['--endpoint-url', w.fake.url, '--region', 'us-east-1'];
-  const runs: Array<{ name: string; args: (w: World) => string[]; carriesCredentials: boolean; secrets?: Record<string, string> }> = [
+  const runs: Array<{
+    name: string;
+    args: (w: World) => string[];
+    carriesCredentials: boolean;
+    secrets?: Record<string, string>;
+  }> = [
     { name: 'assume', args: (w) => ['assume', ROLE, ...at(w), '--tag', 'team=ops'], carriesCredentials: true },
-    { name: 'assume with MFA', args: (w) => ['assume', ROLE, ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', TOKEN_CODE], carriesCredentials: true, secrets: { 'MFA code': TOKEN_CODE } },
-    { name: 'assume --shell json', args: (w) => ['assume', ROLE, ...at(w), '--shell', 'json'], carriesCredentials: true },
-    { name: 'session with MFA', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', TOKEN_CODE], carriesCredentials: true, secrets: { 'MFA code': TOKEN_CODE } },
-    { name: 'web-identity --token-file', args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'token')], carriesCredentials: true, secrets: { 'OIDC token': OIDC_TOKEN } },
-    { name: 'web-identity --token', args: (w) => ['web-identity', ROLE, ...at(w), '--token', OIDC_TOKEN], carriesCredentials: true, secrets: { 'OIDC token': OIDC_TOKEN } },
-    { name: 'saml --assertion-file', args: (w) => ['saml', ROLE, ...at(w), '--assertion-file', join(w.inputs, 'saml.b64')], carriesCredentials: true, secrets: { 'SAML assertion': SAML_ASSERTION } },
+    {
+      name: 'assume with MFA',
+      args: (w) => ['assume', ROLE, ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', TOKEN_CODE],
+      carriesCredentials: true,
+      secrets: { 'MFA code': TOKEN_CODE },
+    },
+    {
+      name: 'assume --shell json',
+      args: (w) => ['assume', ROLE, ...at(w), '--shell', 'json'],
+      carriesCredentials: true,
+    },
+    {
+      name: 'session with MFA',
+      args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', TOKEN_CODE],
+      carriesCredentials: true,
+      secrets: { 'MFA code': TOKEN_CODE },
+    },
+    {
+      name: 'web-identity --token-file',
+      args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'token')],
+      carriesCredentials: true,
+      secrets: { 'OIDC token': OIDC_TOKEN },
+    },
+    {
+      name: 'web-identity --token',
+      args: (w) => ['web-identity', ROLE, ...at(w), '--token', OIDC_TOKEN],
+      carriesCredentials: true,
+      secrets: { 'OIDC token': OIDC_TOKEN },
+    },
+    {
+      name: 'saml --assertion-file',
+      args: (w) => ['saml', ROLE, ...at(w), '--assertion-file', join(w.inputs, 'saml.b64')],
+      carriesCredentials: true,
+      secrets: { 'SAML assertion': SAML_ASSERTION },
+    },
     { name: 'doctor', args: (w) => ['doctor', ...at(w)], carriesCredentials: false },
     { name: 'whoami', args: (w) => ['whoami', ...at(w)], carriesCredentials: false },
     { name: 'whoami --json', args: (w) => ['whoami', ...at(w), '--json'], carriesCredentials: false },
     { name: 'unset', args: () => ['unset'], carriesCredentials: false },
     { name: 'init bash', args: () => ['init', 'bash'], carriesCredentials: false },
-    { name: 'exec', args: (w) => ['exec', ROLE, ...at(w), '--', process.execPath, '-e', 'process.exit(0)'], carriesCredentials: false },
+    {
+      name: 'exec',
+      args: (w) => ['exec', ROLE, ...at(w), '--', process.execPath, '-e', 'process.exit(0)'],
+      carriesCredentials: false,
+    },
   ];
   for (const run of runs) {
     test(run.name, async () => {

@@ -13,13 +13,31 @@ import { join } from 'node:path';
 import { StsenvError } from '../../src/errors.js';
 import { noBrowserReason } from '../../src/browser.js';
 import { parseScopes, resolveSsoTarget, type SsoTarget } from '../../src/sso/config.js';
-import { deviceLogin, type DeviceAuthorization, type LoginWorld, type OidcApi, type TokenAttempt } from '../../src/sso/device-flow.js';
+import {
+  deviceLogin,
+  type DeviceAuthorization,
+  type LoginWorld,
+  type OidcApi,
+  type TokenAttempt,
+} from '../../src/sso/device-flow.js';
 import { ssoLogin, type SsoWorld } from '../../src/sso/login.js';
-import { pythonJson, readToken, registrationPath, tokenCacheFile, writeRegistration } from '../../src/sso/token-cache.js';
+import {
+  pythonJson,
+  readToken,
+  registrationPath,
+  tokenCacheFile,
+  writeRegistration,
+} from '../../src/sso/token-cache.js';
 import { startFakeSso, type FakeSso } from '../support/fake-sso.js';
 import { tempDir } from '../support/run-cli.js';
 
-const TARGET: SsoTarget = { sessionName: 'corp', startUrl: 'https://corp.awsapps.com/start', region: 'eu-west-1', scopes: ['sso:account:access'], label: "sso-session 'corp'" };
+const TARGET: SsoTarget = {
+  sessionName: 'corp',
+  startUrl: 'https://corp.awsapps.com/start',
+  region: 'eu-west-1',
+  scopes: ['sso:account:access'],
+  label: "sso-session 'corp'",
+};
 const T0 = Date.parse('2026-03-01T10:00:00Z');
 
 let dir: { dir: string; cleanup: () => void };
@@ -43,7 +61,11 @@ function scripted(answers: TokenAttempt['outcome'][], authorization: Partial<Dev
     async registerClient(input) {
       calls.push(`RegisterClient ${input.clientName} ${input.scopes?.join(',') ?? '-'}`);
       registrations++;
-      return { clientId: `client-${registrations}`, clientSecret: `client-secret-${registrations}`, clientSecretExpiresAt: T0 / 1000 + 90 * 86400 };
+      return {
+        clientId: `client-${registrations}`,
+        clientSecret: `client-secret-${registrations}`,
+        clientSecretExpiresAt: T0 / 1000 + 90 * 86400,
+      };
     },
     async startDeviceAuthorization(input) {
       calls.push(`StartDeviceAuthorization ${input.clientId}`);
@@ -51,12 +73,22 @@ function scripted(answers: TokenAttempt['outcome'][], authorization: Partial<Dev
         refuseClients--;
         return undefined;
       }
-      return { deviceCode: 'device-code-secret', userCode: 'ABCD-EFGH', verificationUri: 'https://device.example.invalid/', verificationUriComplete: 'https://device.example.invalid/?user_code=ABCD-EFGH', expiresIn: 600, interval: 1, ...authorization };
+      return {
+        deviceCode: 'device-code-secret',
+        userCode: 'ABCD-EFGH',
+        verificationUri: 'https://device.example.invalid/',
+        verificationUriComplete: 'https://device.example.invalid/?user_code=ABCD-EFGH',
+        expiresIn: 600,
+        interval: 1,
+        ...authorization,
+      };
     },
     async createToken() {
       calls.push('CreateToken');
       const outcome = answers.length > 1 ? answers.shift()! : answers[0]!;
-      return outcome === 'token' ? { outcome, accessToken: 'access-token-secret', expiresIn: 3600, refreshToken: 'refresh-token-secret' } : { outcome };
+      return outcome === 'token'
+        ? { outcome, accessToken: 'access-token-secret', expiresIn: 3600, refreshToken: 'refresh-token-secret' }
+        : { outcome };
     },
     async exchangeCode() {
       throw new Error('the device flow exchanges no code');
@@ -89,7 +121,13 @@ describe('the device flow', () => {
   test('pending, then a token: polls at the interval given, shows the code once, opens the page with the code', async () => {
     const s = scripted(['pending', 'pending', 'token']);
     const token = await deviceLogin(TARGET, s.world, false);
-    assert.deepEqual(s.calls, ['RegisterClient stsenv-client-corp sso:account:access', 'StartDeviceAuthorization client-1', 'CreateToken', 'CreateToken', 'CreateToken']);
+    assert.deepEqual(s.calls, [
+      'RegisterClient stsenv-client-corp sso:account:access',
+      'StartDeviceAuthorization client-1',
+      'CreateToken',
+      'CreateToken',
+      'CreateToken',
+    ]);
     assert.deepEqual(s.waits, [1000, 1000]);
     assert.deepEqual(s.opened, ['https://device.example.invalid/?user_code=ABCD-EFGH']);
     assert.equal(s.stderr.length, 1);
@@ -124,7 +162,10 @@ describe('the device flow', () => {
       ['expired', /the code expired before the request was approved/],
     ] as const) {
       const s = scripted(['pending', outcome]);
-      await assert.rejects(deviceLogin(TARGET, s.world, false), (e: unknown) => e instanceof StsenvError && e.exitCode === 1 && message.test(e.message));
+      await assert.rejects(
+        deviceLogin(TARGET, s.world, false),
+        (e: unknown) => e instanceof StsenvError && e.exitCode === 1 && message.test(e.message),
+      );
       assert.deepEqual(readdirSync(s.world.cacheDir).length, 1, 'only the registration');
     }
   });
@@ -137,21 +178,35 @@ describe('the device flow', () => {
 
   test('--timeout shorter than the code: the wait ends at the time limit, with its own line', async () => {
     const s = scripted(['pending'], { expiresIn: 600, interval: 5 });
-    await assert.rejects(deviceLogin(TARGET, s.world, false, 12_000), /^StsenvError: no sign-in within 12 seconds: stopped waiting \(--timeout\)$/);
+    await assert.rejects(
+      deviceLogin(TARGET, s.world, false, 12_000),
+      /^StsenvError: no sign-in within 12 seconds: stopped waiting \(--timeout\)$/,
+    );
     assert.deepEqual(s.waits, [5000, 5000]);
     const longer = scripted(['pending'], { expiresIn: 10, interval: 3 });
-    await assert.rejects(deviceLogin(TARGET, longer.world, false, 60_000), /the code expired/, 'a limit past the code: the code ends first');
+    await assert.rejects(
+      deviceLogin(TARGET, longer.world, false, 60_000),
+      /the code expired/,
+      'a limit past the code: the code ends first',
+    );
   });
 
   test('--no-browser shows the code and opens nothing', async () => {
     const s = scripted(['pending', 'token']);
     await deviceLogin(TARGET, s.world, true);
     assert.deepEqual(s.opened, []);
-    assert.match(s.stderr[0]!, /Or open https:\/\/device\.example\.invalid\/\?user_code=ABCD-EFGH, which fills in the code/);
+    assert.match(
+      s.stderr[0]!,
+      /Or open https:\/\/device\.example\.invalid\/\?user_code=ABCD-EFGH, which fills in the code/,
+    );
   });
 
   test('a page that is not http(s) is never opened; server text reaches the terminal without control characters', async () => {
-    const s = scripted(['pending', 'token'], { verificationUri: 'file:///etc/passwd\u001b[2J', verificationUriComplete: 'javascript:alert(1)', userCode: 'AB\u001b]0;pwned\u0007CD\r\nX' });
+    const s = scripted(['pending', 'token'], {
+      verificationUri: 'file:///etc/passwd\u001b[2J',
+      verificationUriComplete: 'javascript:alert(1)',
+      userCode: 'AB\u001b]0;pwned\u0007CD\r\nX',
+    });
     await deviceLogin(TARGET, s.world, false);
     assert.deepEqual(s.opened, []);
     assert.doesNotMatch(s.stderr.join(''), /[\u0000-\u0009\u000b-\u001f\u007f]/);
@@ -165,22 +220,44 @@ describe('the device flow', () => {
     assert.equal(s.calls.filter((c) => c.startsWith('RegisterClient')).length, 1);
 
     const path = registrationPath(s.world.cacheDir, TARGET);
-    writeRegistration(s.world.cacheDir, path, { clientId: 'old', clientSecret: 'old-secret', expiresAt: new Date(T0 + 14 * 60_000), scopes: TARGET.scopes }, s.world);
+    writeRegistration(
+      s.world.cacheDir,
+      path,
+      { clientId: 'old', clientSecret: 'old-secret', expiresAt: new Date(T0 + 14 * 60_000), scopes: TARGET.scopes },
+      s.world,
+    );
     await deviceLogin(TARGET, s.world, false);
     assert.equal(s.calls.filter((c) => c.startsWith('RegisterClient')).length, 2, 'nearly expired: replaced');
 
     s.refuse(1);
     await deviceLogin(TARGET, s.world, false);
-    assert.deepEqual(s.calls.slice(-4), ['StartDeviceAuthorization client-2', 'RegisterClient stsenv-client-corp sso:account:access', 'StartDeviceAuthorization client-3', 'CreateToken']);
+    assert.deepEqual(s.calls.slice(-4), [
+      'StartDeviceAuthorization client-2',
+      'RegisterClient stsenv-client-corp sso:account:access',
+      'StartDeviceAuthorization client-3',
+      'CreateToken',
+    ]);
   });
 
   test("the AWS CLI's authorization-code registration is not used for the device grant", async () => {
     const s = scripted(['token']);
     const path = registrationPath(s.world.cacheDir, TARGET);
     mkdirSync(s.world.cacheDir, { recursive: true });
-    writeFileSync(path, JSON.stringify({ clientId: 'pkce', clientSecret: 'pkce-secret', expiresAt: '2027-01-01T00:00:00Z', scopes: ['sso:account:access'], grantTypes: ['authorization_code', 'refresh_token'] }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        clientId: 'pkce',
+        clientSecret: 'pkce-secret',
+        expiresAt: '2027-01-01T00:00:00Z',
+        scopes: ['sso:account:access'],
+        grantTypes: ['authorization_code', 'refresh_token'],
+      }),
+    );
     await deviceLogin(TARGET, s.world, false);
-    assert.deepEqual(s.calls.slice(0, 2), ['RegisterClient stsenv-client-corp sso:account:access', 'StartDeviceAuthorization client-1']);
+    assert.deepEqual(s.calls.slice(0, 2), [
+      'RegisterClient stsenv-client-corp sso:account:access',
+      'StartDeviceAuthorization client-1',
+    ]);
   });
 });
 
@@ -217,9 +294,24 @@ describe('sso login over the SDK client, against the fake IAM Identity Center', 
   test('slow_down and pending through the real client; the browser only where it may open', async () => {
     const home = join(dir.dir, 'home');
     mkdirSync(join(home, '.aws'), { recursive: true });
-    writeFileSync(join(home, '.aws', 'config'), '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n');
+    writeFileSync(
+      join(home, '.aws', 'config'),
+      '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n',
+    );
     // The SDK's loaders and endpoint settings read process.env.
-    const env: NodeJS.ProcessEnv = { ...envBefore, HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'), AWS_ENDPOINT_URL_SSO_OIDC: sso.url, HTTPS_PROXY: '', HTTP_PROXY: '', https_proxy: '', http_proxy: '', CI: '', DISPLAY: ':0' };
+    const env: NodeJS.ProcessEnv = {
+      ...envBefore,
+      HOME: home,
+      AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+      AWS_ENDPOINT_URL_SSO_OIDC: sso.url,
+      HTTPS_PROXY: '',
+      HTTP_PROXY: '',
+      https_proxy: '',
+      http_proxy: '',
+      CI: '',
+      DISPLAY: ':0',
+    };
     process.env = env;
     for (const [extra, opens] of [
       [{}, true],
@@ -232,11 +324,18 @@ describe('sso login over the SDK client, against the fake IAM Identity Center', 
       const opened: string[] = [];
       const waits: number[] = [];
       const stderr: string[] = [];
-      assert.equal(await ssoLogin({ ssoSession: 'corp', useDeviceCode: true, force: true }, world(env, opened, waits, stderr)), 0);
+      assert.equal(
+        await ssoLogin({ ssoSession: 'corp', useDeviceCode: true, force: true }, world(env, opened, waits, stderr)),
+        0,
+      );
       assert.deepEqual(waits, [7000, 7000], 'interval 2, plus 5 after slow_down');
       assert.equal(opened.length, opens ? 1 : 0, JSON.stringify(extra));
       const text = stderr.join('');
-      for (const secret of [...sso.tokens.flatMap((t) => [t.accessToken, t.refreshToken!]), ...sso.registrations.map((r) => r.clientSecret)]) assert.ok(!text.includes(secret));
+      for (const secret of [
+        ...sso.tokens.flatMap((t) => [t.accessToken, t.refreshToken!]),
+        ...sso.registrations.map((r) => r.clientSecret),
+      ])
+        assert.ok(!text.includes(secret));
     }
     assert.equal(sso.requestsFor('RegisterClient').length, 0, 'reused from the first sign-in');
     assert.equal(sso.registrations.length, 1);
@@ -262,7 +361,8 @@ describe('when a browser may open', () => {
       [{ WSL_DISTRO_NAME: 'Debian', SSH_CONNECTION: '10.0.0.1 22 10.0.0.2 22' }, 'linux', false],
       [{ WSL_DISTRO_NAME: 'Debian', CI: 'true' }, 'linux', false],
     ];
-    for (const [env, platform, expected] of cases) assert.equal(noBrowserReason(env, platform) === undefined, expected, `${platform} ${JSON.stringify(env)}`);
+    for (const [env, platform, expected] of cases)
+      assert.equal(noBrowserReason(env, platform) === undefined, expected, `${platform} ${JSON.stringify(env)}`);
   });
 });
 
@@ -280,16 +380,34 @@ describe('which sign-in a profile names', () => {
   };
   const sessions = {
     corp: { sso_start_url: 'https://corp.awsapps.com/start', sso_region: 'eu-west-1' },
-    scoped: { sso_start_url: 'https://scoped.awsapps.com/start', sso_region: 'ap-southeast-2', sso_registration_scopes: 'sso:account:access, codewhisperer:completions ,' },
+    scoped: {
+      sso_start_url: 'https://scoped.awsapps.com/start',
+      sso_region: 'ap-southeast-2',
+      sso_registration_scopes: 'sso:account:access, codewhisperer:completions ,',
+    },
   };
 
   test('both formats, role profiles, the default profile', () => {
     assert.deepEqual(resolveSsoTarget({ profile: 'modern' }, profiles, sessions, {}), { ...TARGET, profile: 'modern' });
-    assert.deepEqual(resolveSsoTarget({ ssoSession: 'corp' }, profiles, sessions, {}), { ...TARGET, profile: undefined });
-    assert.deepEqual(resolveSsoTarget({ profile: 'legacy' }, profiles, sessions, {}), { startUrl: 'https://legacy.awsapps.com/start', region: 'us-east-2', profile: 'legacy', label: "profile 'legacy'" });
+    assert.deepEqual(resolveSsoTarget({ ssoSession: 'corp' }, profiles, sessions, {}), {
+      ...TARGET,
+      profile: undefined,
+    });
+    assert.deepEqual(resolveSsoTarget({ profile: 'legacy' }, profiles, sessions, {}), {
+      startUrl: 'https://legacy.awsapps.com/start',
+      region: 'us-east-2',
+      profile: 'legacy',
+      label: "profile 'legacy'",
+    });
     assert.equal(resolveSsoTarget({ profile: 'deploy' }, profiles, sessions, {}).sessionName, 'corp');
-    assert.equal(resolveSsoTarget({}, profiles, sessions, { AWS_PROFILE: 'legacy' }).startUrl, 'https://legacy.awsapps.com/start');
-    assert.deepEqual(resolveSsoTarget({}, profiles, sessions, {}).scopes, ['sso:account:access', 'codewhisperer:completions']);
+    assert.equal(
+      resolveSsoTarget({}, profiles, sessions, { AWS_PROFILE: 'legacy' }).startUrl,
+      'https://legacy.awsapps.com/start',
+    );
+    assert.deepEqual(resolveSsoTarget({}, profiles, sessions, {}).scopes, [
+      'sso:account:access',
+      'codewhisperer:completions',
+    ]);
   });
 
   test('what is refused, before any request (exit 2)', () => {
@@ -302,7 +420,11 @@ describe('which sign-in a profile names', () => {
       [{ profile: 'missing' }, /--profile names profile 'missing'/],
       [{ profile: 'modern', ssoSession: 'corp' }, /not both/],
     ] as const) {
-      assert.throws(() => resolveSsoTarget(selection, profiles, sessions, {}), (e: unknown) => e instanceof StsenvError && e.exitCode === 2 && message.test(e.message), JSON.stringify(selection));
+      assert.throws(
+        () => resolveSsoTarget(selection, profiles, sessions, {}),
+        (e: unknown) => e instanceof StsenvError && e.exitCode === 2 && message.test(e.message),
+        JSON.stringify(selection),
+      );
     }
     assert.throws(() => resolveSsoTarget({}, { other: {} }, {}, {}), /no profile to sign in with/);
   });
@@ -324,15 +446,24 @@ describe("the cache's names and JSON, held to botocore", () => {
 
   test("JSON exactly as Python's json.dumps prints it, whatever the characters", () => {
     const value = { startUrl: 'https://x/é\u2028"\\\u0001\u007f😀', list: ['a', 'b'], none: null, n: 3 };
-    const python = botocore(`import json,sys; sys.stdout.write(json.dumps(json.loads(${JSON.stringify(JSON.stringify(value))})))`);
+    const python = botocore(
+      `import json,sys; sys.stdout.write(json.dumps(json.loads(${JSON.stringify(JSON.stringify(value))})))`,
+    );
     assert.equal(pythonJson(value), python);
   });
 
-  const noCli = existsSync('/usr/bin/aws') ? false : 'the AWS CLI v2 is not installed at /usr/bin/aws (apt-get install awscli)';
+  const noCli = existsSync('/usr/bin/aws')
+    ? false
+    : 'the AWS CLI v2 is not installed at /usr/bin/aws (apt-get install awscli)';
 
   test("the registration's file name is botocore's SSOTokenFetcher._registration_cache_key", { skip: noCli }, () => {
     for (const key of [
-      { startUrl: 'https://corp.awsapps.com/start', region: 'eu-west-1', scopes: ['sso:account:access'], sessionName: 'corp' },
+      {
+        startUrl: 'https://corp.awsapps.com/start',
+        region: 'eu-west-1',
+        scopes: ['sso:account:access'],
+        sessionName: 'corp',
+      },
       { startUrl: 'https://legacy.awsapps.com/start', region: 'us-east-2' },
     ]) {
       const python = botocore(
@@ -342,9 +473,16 @@ describe("the cache's names and JSON, held to botocore", () => {
     }
   });
 
-  test("the token's file name is botocore's SSOTokenLoader key: sha1 of the session name, else of the start URL", { skip: noCli }, () => {
-    const python = botocore(`from botocore.utils import SSOTokenLoader; l = SSOTokenLoader(); print(l._generate_cache_key('https://legacy.awsapps.com/start', None), l._generate_cache_key('https://corp.awsapps.com/start', 'corp'))`);
-    const ours = [tokenCacheFile('', { startUrl: 'https://legacy.awsapps.com/start' }), tokenCacheFile('', { startUrl: 'https://corp.awsapps.com/start', sessionName: 'corp' })].map((p) => p.replace('.json', ''));
+  test("the token's file name is botocore's SSOTokenLoader key: sha1 of the session name, else of the start URL", {
+    skip: noCli,
+  }, () => {
+    const python = botocore(
+      `from botocore.utils import SSOTokenLoader; l = SSOTokenLoader(); print(l._generate_cache_key('https://legacy.awsapps.com/start', None), l._generate_cache_key('https://corp.awsapps.com/start', 'corp'))`,
+    );
+    const ours = [
+      tokenCacheFile('', { startUrl: 'https://legacy.awsapps.com/start' }),
+      tokenCacheFile('', { startUrl: 'https://corp.awsapps.com/start', sessionName: 'corp' }),
+    ].map((p) => p.replace('.json', ''));
     assert.equal(ours.join(' '), python);
   });
 
@@ -355,7 +493,10 @@ describe("the cache's names and JSON, held to botocore", () => {
     writeFileSync(path, '{not json');
     return deviceLogin(TARGET, s.world, false).then(() => {
       assert.equal(s.calls[0], 'RegisterClient stsenv-client-corp sso:account:access');
-      assert.match(readFileSync(path, 'utf8'), /^\{"clientId": "client-1", "clientSecret": "client-secret-1", "expiresAt": "2026-05-30T10:00:00Z", "scopes": \["sso:account:access"\]\}$/);
+      assert.match(
+        readFileSync(path, 'utf8'),
+        /^\{"clientId": "client-1", "clientSecret": "client-secret-1", "expiresAt": "2026-05-30T10:00:00Z", "scopes": \["sso:account:access"\]\}$/,
+      );
     });
   });
 });

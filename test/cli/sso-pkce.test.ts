@@ -27,7 +27,9 @@ function secrets(): string[] {
   return [
     ...fixture.sso.tokens.flatMap((t) => [t.accessToken, t.refreshToken ?? '']),
     ...fixture.sso.registrations.map((r) => r.clientSecret),
-    ...fixture.sso.requestsFor('CreateToken').flatMap((r) => [String(r.body.code ?? ''), String(r.body.codeVerifier ?? '')]),
+    ...fixture.sso
+      .requestsFor('CreateToken')
+      .flatMap((r) => [String(r.body.code ?? ''), String(r.body.codeVerifier ?? '')]),
   ].filter((s) => s.length > 0);
 }
 
@@ -39,7 +41,11 @@ function assertNoSecrets(text: string): void {
  * Runs the built CLI; `browser` is called with the sign-in page once stderr shows it
  * (--no-browser prints it), while the CLI waits.
  */
-async function run(args: string[], extra: NodeJS.ProcessEnv = {}, browser?: (url: string) => Promise<void>): Promise<CliResult> {
+async function run(
+  args: string[],
+  extra: NodeJS.ProcessEnv = {},
+  browser?: (url: string) => Promise<void>,
+): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI, ...args], { env: fixture.env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -73,7 +79,10 @@ describe('sso login: the authorization code flow with PKCE', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '');
     const { sso } = fixture;
-    assert.deepEqual(sso.requests.map((r) => r.operation), ['RegisterClient', 'Authorize', 'CreateToken']);
+    assert.deepEqual(
+      sso.requests.map((r) => r.operation),
+      ['RegisterClient', 'Authorize', 'CreateToken'],
+    );
     const register = sso.requestsFor('RegisterClient')[0]!.body;
     assert.equal(register.clientType, 'public');
     assert.deepEqual(register.grantTypes, ['authorization_code', 'refresh_token']);
@@ -91,7 +100,11 @@ describe('sso login: the authorization code flow with PKCE', () => {
     const exchange = sso.requestsFor('CreateToken')[0]!.body;
     assert.equal(exchange.grantType, 'authorization_code');
     assert.equal(exchange.redirectUri, query.redirect_uri);
-    assert.equal(createHash('sha256').update(String(exchange.codeVerifier)).digest('base64url'), query.code_challenge, 'the verifier of the challenge');
+    assert.equal(
+      createHash('sha256').update(String(exchange.codeVerifier)).digest('base64url'),
+      query.code_challenge,
+      'the verifier of the challenge',
+    );
     assert.equal(visit!.status, 200);
     assert.match(visit!.page, /You may close this page/);
 
@@ -101,7 +114,16 @@ describe('sso login: the authorization code flow with PKCE', () => {
     const file = fixture.tokenFile('corp');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const token = readJson(file);
-    assert.deepEqual(Object.keys(token), ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken']);
+    assert.deepEqual(Object.keys(token), [
+      'startUrl',
+      'region',
+      'accessToken',
+      'expiresAt',
+      'clientId',
+      'clientSecret',
+      'registrationExpiresAt',
+      'refreshToken',
+    ]);
     assert.equal(token.accessToken, sso.tokens[0]!.accessToken);
     assert.equal(token.refreshToken, sso.tokens[0]!.refreshToken);
     // The registration is kept for the next sign-in, marked as the authorization code kind.
@@ -112,7 +134,11 @@ describe('sso login: the authorization code flow with PKCE', () => {
   test('the browser opens the page itself where there is one (xdg-open), and the registration is reused', async () => {
     const bin = stsenvOnPath(fixture.home.dir);
     // This xdg-open is the browser: it follows /authorize's redirect to the callback.
-    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nexec '${process.execPath}' -e 'fetch(process.argv[1]).then((r) => r.text())' "$1"\n`, { mode: 0o755 });
+    writeFileSync(
+      join(bin, 'xdg-open'),
+      `#!/bin/sh\nexec '${process.execPath}' -e 'fetch(process.argv[1]).then((r) => r.text())' "$1"\n`,
+      { mode: 0o755 },
+    );
     const env = { PATH: `${bin}:${process.env.PATH}`, DISPLAY: ':0' };
     for (const round of [1, 2]) {
       const result = await run(['sso', 'login', '--sso-session', 'corp', '--force'], env);
@@ -165,23 +191,35 @@ describe('sso login: the authorization code flow with PKCE', () => {
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     const errors = result.stderr.split('\n').filter((l) => l.startsWith('stsenv: error:'));
-    assert.deepEqual(errors, ['stsenv: error: no sign-in within 1 seconds: stopped waiting (--timeout) (run stsenv sso login again, with a longer --timeout if you need more time)']);
+    assert.deepEqual(errors, [
+      'stsenv: error: no sign-in within 1 seconds: stopped waiting (--timeout) (run stsenv sso login again, with a longer --timeout if you need more time)',
+    ]);
     assert.ok(Date.now() - started < 15_000);
     assert.ok(!existsSync(fixture.tokenFile('corp')));
   });
 
   test('no browser can open here: the page is printed, with a word on --use-device-code', async () => {
-    const result = await run(['sso', 'login', '--profile', 'modern', '--timeout', '1'], { DISPLAY: '', WAYLAND_DISPLAY: '', CI: '' });
+    const result = await run(['sso', 'login', '--profile', 'modern', '--timeout', '1'], {
+      DISPLAY: '',
+      WAYLAND_DISPLAY: '',
+      CI: '',
+    });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /no browser opened: no display.*use stsenv sso login --use-device-code/);
   });
 
   test('--use-device-code, and the legacy format always: the device flow (as the AWS CLI)', async () => {
-    for (const args of [['--profile', 'modern', '--use-device-code'], ['--profile', 'legacy']]) {
+    for (const args of [
+      ['--profile', 'modern', '--use-device-code'],
+      ['--profile', 'legacy'],
+    ]) {
       fixture.sso.reset();
       const result = await run(['sso', 'login', '--no-browser', ...args]);
       assert.equal(result.code, 0, result.stderr);
-      assert.deepEqual(fixture.sso.requests.map((r) => r.operation), ['RegisterClient', 'StartDeviceAuthorization', 'CreateToken', 'CreateToken']);
+      assert.deepEqual(
+        fixture.sso.requests.map((r) => r.operation),
+        ['RegisterClient', 'StartDeviceAuthorization', 'CreateToken', 'CreateToken'],
+      );
       assert.match(result.stderr, /and enter the code:/);
     }
     assert.ok(existsSync(fixture.tokenFile(LEGACY_START_URL)));
@@ -212,7 +250,10 @@ describe('a cached token: valid, refreshed without a browser, or a sign-in', () 
     fixture.sso.reset();
     const result = await run(['sso', 'login', '--profile', 'modern', '--no-browser']);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /already signed in to .* until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: the cached token is valid; --force signs in again/);
+    assert.match(
+      result.stderr,
+      /already signed in to .* until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: the cached token is valid; --force signs in again/,
+    );
     assert.equal(fixture.sso.requests.length, 0);
     const forced = await run(['sso', 'login', '--profile', 'modern', '--no-browser', '--force'], {}, async (url) => {
       await approve(url);
@@ -228,7 +269,10 @@ describe('a cached token: valid, refreshed without a browser, or a sign-in', () 
     const result = await run(['sso', 'login', '--profile', 'modern', '--no-browser']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /the token was refreshed without a browser/);
-    assert.deepEqual(fixture.sso.requests.map((r) => [r.operation, r.body.grantType]), [['CreateToken', 'refresh_token']]);
+    assert.deepEqual(
+      fixture.sso.requests.map((r) => [r.operation, r.body.grantType]),
+      [['CreateToken', 'refresh_token']],
+    );
     const token = readJson(fixture.tokenFile('corp'));
     assert.notEqual(token.accessToken, old.accessToken);
     assert.ok(new Date(String(token.expiresAt)).getTime() > Date.now());
@@ -246,7 +290,10 @@ describe('a cached token: valid, refreshed without a browser, or a sign-in', () 
       await approve(url);
     });
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(fixture.sso.requests.map((r) => r.operation), ['CreateToken', 'Authorize', 'CreateToken']);
+    assert.deepEqual(
+      fixture.sso.requests.map((r) => r.operation),
+      ['CreateToken', 'Authorize', 'CreateToken'],
+    );
   });
 
   test('export, assume, exec and console on an expired token: refreshed and written back, no browser', async () => {

@@ -48,8 +48,14 @@ function readJson(path: string): Record<string, unknown> {
 }
 
 /** Runs python3 with a script on stdin; asynchronous, since the fakes answer from this process. */
-async function python(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('python3', ['-'], { env: { ...env, PYTHONDONTWRITEBYTECODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+async function python(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('python3', ['-'], {
+    env: { ...env, PYTHONDONTWRITEBYTECODE: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -87,7 +93,16 @@ describe('sso login', () => {
     const token = readJson(file);
     const issued = sso.tokens.at(-1)!;
     const registration = sso.registrations.at(-1)!;
-    assert.deepEqual(Object.keys(token), ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken']);
+    assert.deepEqual(Object.keys(token), [
+      'startUrl',
+      'region',
+      'accessToken',
+      'expiresAt',
+      'clientId',
+      'clientSecret',
+      'registrationExpiresAt',
+      'refreshToken',
+    ]);
     assert.equal(token.startUrl, START_URL);
     assert.equal(token.region, 'eu-west-1');
     assert.equal(token.accessToken, issued.accessToken);
@@ -140,7 +155,10 @@ describe('sso login', () => {
     const result = await stsenv(['sso', 'login', '--use-device-code', '--profile', 'modern']);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /stsenv: error: the sign-in request was denied in the browser \(AccessDeniedException\) \(run stsenv sso login again/);
+    assert.match(
+      result.stderr,
+      /stsenv: error: the sign-in request was denied in the browser \(AccessDeniedException\) \(run stsenv sso login again/,
+    );
     assert.ok(!existsSync(fixture.tokenFile('corp')));
     assertNoSecrets(result.stderr);
   });
@@ -181,7 +199,10 @@ describe('sso login', () => {
     writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${fifo}'\n`, { mode: 0o755 });
     const opened = new Promise<string>((resolve, reject) => {
       let text = '';
-      createReadStream(fifo, 'utf8').on('data', (c) => (text += c)).on('end', () => resolve(text)).on('error', reject);
+      createReadStream(fifo, 'utf8')
+        .on('data', (c) => (text += c))
+        .on('end', () => resolve(text))
+        .on('error', reject);
     });
     const env = { PATH: `${bin}:${process.env.PATH}`, DISPLAY: ':0' };
     const { stderr } = await login(['--profile', 'modern'], env);
@@ -193,7 +214,8 @@ describe('sso login', () => {
 
 describe('the token cache, read by others', () => {
   test('boto3 reads the tokens stsenv wrote (both formats), and they are byte for byte what botocore writes', async (t) => {
-    if ((await python('import boto3', { PATH: process.env.PATH })).code !== 0) return t.skip('boto3 is not installed for python3 (pip install boto3)');
+    if ((await python('import boto3', { PATH: process.env.PATH })).code !== 0)
+      return t.skip('boto3 is not installed for python3 (pip install boto3)');
     await login(['--profile', 'modern']);
     await login(['--profile', 'legacy']);
     const script = `
@@ -213,10 +235,13 @@ print('same')
     const keys = fixture.sso.roleCredentials.map((c) => c.accessKeyId);
     assert.deepEqual(lines, [`modern ${keys[0]}`, `legacy ${keys[1]}`, 'same']);
     const bearers = fixture.sso.requestsFor('GetRoleCredentials').map((r) => r.bearer);
-    assert.deepEqual(bearers, [readJson(fixture.tokenFile('corp')).accessToken, readJson(fixture.tokenFile(LEGACY_START_URL)).accessToken]);
+    assert.deepEqual(bearers, [
+      readJson(fixture.tokenFile('corp')).accessToken,
+      readJson(fixture.tokenFile(LEGACY_START_URL)).accessToken,
+    ]);
   });
 
-  test('the JS SDK\'s own SSO provider reads them (both formats)', async () => {
+  test("the JS SDK's own SSO provider reads them (both formats)", async () => {
     await login(['--profile', 'modern']);
     await login(['--profile', 'legacy']);
     const script = `
@@ -228,7 +253,11 @@ const { fromSSO } = require('@aws-sdk/credential-provider-sso');
   }
 })().catch((e) => { console.error(e.message); process.exit(1); });
 `;
-    const child = spawn(process.execPath, ['-e', script], { env: fixture.env({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }), cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', script], {
+      env: fixture.env({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }),
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -241,7 +270,7 @@ const { fromSSO } = require('@aws-sdk/credential-provider-sso');
 });
 
 describe('commands on top of an SSO profile', () => {
-  test('stsenv export --profile of the SSO profile prints the portal\'s role credentials', async () => {
+  test("stsenv export --profile of the SSO profile prints the portal's role credentials", async () => {
     await login(['--profile', 'modern']);
     const result = await stsenv(['export', '--profile', 'modern']);
     assert.equal(result.code, 0, result.stderr);
@@ -249,7 +278,10 @@ describe('commands on top of an SSO profile', () => {
     assert.equal(issued.accountId, SSO_ACCOUNT);
     assert.equal(issued.roleName, 'Admin');
     assert.match(result.stdout, new RegExp(`export AWS_ACCESS_KEY_ID='${issued.accessKeyId}';`));
-    assert.equal(fixture.sso.requestsFor('GetRoleCredentials')[0]!.bearer, readJson(fixture.tokenFile('corp')).accessToken);
+    assert.equal(
+      fixture.sso.requestsFor('GetRoleCredentials')[0]!.bearer,
+      readJson(fixture.tokenFile('corp')).accessToken,
+    );
   });
 
   test('stsenv assume --profile of a role profile whose source_profile is the SSO profile', async () => {
@@ -257,7 +289,11 @@ describe('commands on top of an SSO profile', () => {
     const result = await stsenv(['assume', '--profile', 'deploy']);
     assert.equal(result.code, 0, result.stderr);
     const [assume] = fixture.sts.requestsFor('AssumeRole');
-    assert.equal(assume!.accessKeyId, fixture.sso.roleCredentials.at(-1)!.accessKeyId, 'signed with the SSO role credentials');
+    assert.equal(
+      assume!.accessKeyId,
+      fixture.sso.roleCredentials.at(-1)!.accessKeyId,
+      'signed with the SSO role credentials',
+    );
     assert.equal(assume!.params.RoleArn, `arn:aws:iam::${SSO_ACCOUNT}:role/deploy`);
     assert.match(result.stdout, new RegExp(`export AWS_ACCESS_KEY_ID='${fixture.sts.issued[0]!.accessKeyId}';`));
   });
@@ -312,7 +348,10 @@ describe('commands on top of an SSO profile', () => {
     const result = await stsenv(['export', '--profile', 'legacy']);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /the SSO token of profile 'legacy' has expired \(run stsenv sso login --profile legacy, then try again\)/);
+    assert.match(
+      result.stderr,
+      /the SSO token of profile 'legacy' has expired \(run stsenv sso login --profile legacy, then try again\)/,
+    );
   });
 });
 
@@ -359,10 +398,15 @@ describe('sso logout', () => {
 
   test('a portal that cannot be reached: a warning, and the token is removed all the same', async () => {
     await login(['--profile', 'modern']);
-    const result = await stsenv(['sso', 'logout', '--profile', 'modern'], { AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9' });
+    const result = await stsenv(['sso', 'logout', '--profile', 'modern'], {
+      AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9',
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /stsenv: warning: could not end the session at IAM Identity Center \(http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED\); the token is removed here all the same/);
+    assert.match(
+      result.stderr,
+      /stsenv: warning: could not end the session at IAM Identity Center \(http:\/\/127\.0\.0\.1:9: .*ECONNREFUSED\); the token is removed here all the same/,
+    );
     assert.ok(!existsSync(fixture.tokenFile('corp')));
     assertNoSecrets(result.stderr);
   });

@@ -41,12 +41,16 @@ describe('printable', () => {
 
 describe('what reaches the terminal', () => {
   const fixture = useStsFixture({ eachTest: true });
-  const env = (extra: NodeJS.ProcessEnv = {}) => isolatedEnv(fixture.home.dir, { AWS_ENDPOINT_URL_STS: fixture.fake.url, AWS_REGION: 'us-east-1', ...extra });
+  const env = (extra: NodeJS.ProcessEnv = {}) =>
+    isolatedEnv(fixture.home.dir, { AWS_ENDPOINT_URL_STS: fixture.fake.url, AWS_REGION: 'us-east-1', ...extra });
 
   test("an STS error's <Code> and <Message>, also in --debug's causes", async () => {
     const body = `<ErrorResponse><Error><Type>Sender</Type><Code>Evil${TITLE}</Code><Message>gone${CLEAR}\u009b2J</Message></Error><RequestId>1</RequestId></ErrorResponse>`;
     fixture.fake.failAlways({ status: 400, body });
-    for (const args of [['assume', ROLE], ['assume', ROLE, '--debug']]) {
+    for (const args of [
+      ['assume', ROLE],
+      ['assume', ROLE, '--debug'],
+    ]) {
       const run = await runCli(args, { env: env() });
       assert.equal(run.code, 1, run.stderr);
       assert.equal(run.stdout, '');
@@ -55,9 +59,12 @@ describe('what reaches the terminal', () => {
     }
   });
 
-  test("a config value in an error (an invalid role_arn)", async () => {
+  test('a config value in an error (an invalid role_arn)', async () => {
     mkdirSync(join(fixture.home.dir, '.aws'), { recursive: true });
-    writeFileSync(join(fixture.home.dir, '.aws', 'config'), `[profile bad]\nrole_arn = arn:${CLEAR}x\ncredential_source = Environment\n`);
+    writeFileSync(
+      join(fixture.home.dir, '.aws', 'config'),
+      `[profile bad]\nrole_arn = arn:${CLEAR}x\ncredential_source = Environment\n`,
+    );
     const run = await runCli(['assume', '--profile', 'bad'], { env: env() });
     assert.notEqual(run.code, 0);
     assert.equal(run.stdout, '');
@@ -65,7 +72,9 @@ describe('what reaches the terminal', () => {
   });
 
   test('STSENV_ROLE_ARN in the role-chain warning', async () => {
-    const run = await runCli(['assume', ROLE], { env: env({ AWS_SESSION_TOKEN: 'token', STSENV_ROLE_ARN: `arn:x${TITLE}` }) });
+    const run = await runCli(['assume', ROLE], {
+      env: env({ AWS_SESSION_TOKEN: 'token', STSENV_ROLE_ARN: `arn:x${TITLE}` }),
+    });
     assert.match(run.stderr, /role chain/);
     assert.doesNotMatch(run.stderr.replaceAll('\n', ''), OBEYED);
   });
@@ -75,8 +84,18 @@ describe('what reaches the terminal', () => {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const entry = {
       version: 1,
-      label: { operation: `AssumeRole${CLEAR}`, role: `arn:${TITLE}`, base: `evil\u009d0;x\u0007`, region: 'us\u202eeast' },
-      credentials: { accessKeyId: 'A', secretAccessKey: 'S', sessionToken: 'T', expiration: new Date(Date.now() + 3_600_000).toISOString() },
+      label: {
+        operation: `AssumeRole${CLEAR}`,
+        role: `arn:${TITLE}`,
+        base: `evil\u009d0;x\u0007`,
+        region: 'us\u202eeast',
+      },
+      credentials: {
+        accessKeyId: 'A',
+        secretAccessKey: 'S',
+        sessionToken: 'T',
+        expiration: new Date(Date.now() + 3_600_000).toISOString(),
+      },
     };
     writeFileSync(join(dir, `${'a'.repeat(64)}.json`), JSON.stringify(entry), { mode: 0o600 });
     const run = await runCli(['cache', 'list'], { env: env({ STSENV_NO_CACHE: undefined }) });
@@ -87,7 +106,9 @@ describe('what reaches the terminal', () => {
 
   test('userinfo of an endpoint URL is never shown', async () => {
     writeBaseProfile(fixture.home.dir);
-    const run = await runCli(['assume', ROLE, '--debug', '--max-attempts', '1'], { env: env({ AWS_ENDPOINT_URL_STS: 'http://user:TOPSECRET@127.0.0.1:9/' }) });
+    const run = await runCli(['assume', ROLE, '--debug', '--max-attempts', '1'], {
+      env: env({ AWS_ENDPOINT_URL_STS: 'http://user:TOPSECRET@127.0.0.1:9/' }),
+    });
     assert.equal(run.code, 1);
     assert.doesNotMatch(run.stderr, /TOPSECRET/);
   });

@@ -51,7 +51,11 @@ describe('--write-profile', () => {
       join(sts.home.dir, '.aws', 'config'),
       '[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deploy\nsource_profile = default\n[profile portal]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n[profile tool]\ncredential_process = /bin/false\n',
     );
-    for (const [name, kind] of [['deploy', /role profile \(role_arn\)/], ['portal', /SSO profile/], ['tool', /credential_process profile/]] as const) {
+    for (const [name, kind] of [
+      ['deploy', /role profile \(role_arn\)/],
+      ['portal', /SSO profile/],
+      ['tool', /credential_process profile/],
+    ] as const) {
       const run = await runCli(['assume', ROLE, '--write-profile', name], { env: env() });
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, new RegExp(`--write-profile ${name}: profile '${name}' is `));
@@ -67,7 +71,9 @@ describe('--write-profile', () => {
   });
 
   test('creates the file 0600 when missing; stdout stays empty; the AWS CLI reads the profile', async (t) => {
-    const run = await runCli(['assume', ROLE, '--session-name', 'written-session', '--write-profile', 'fresh'], { env: env() });
+    const run = await runCli(['assume', ROLE, '--session-name', 'written-session', '--write-profile', 'fresh'], {
+      env: env(),
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, '', 'nothing for the shell');
     assert.match(run.stderr, /wrote profile 'fresh' to .*credentials/);
@@ -81,10 +87,17 @@ describe('--write-profile', () => {
     assert.equal(run.stderr.includes(issued.secretAccessKey), false);
 
     if (!existsSync(AWS_CLI_V2)) return t.skip('AWS CLI v2 is not installed at /usr/bin/aws');
-    const cliEnv = env({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_DEFAULT_REGION: 'us-east-1' });
+    const cliEnv = env({
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_DEFAULT_REGION: 'us-east-1',
+    });
     const who = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(AWS_CLI_V2, ['sts', 'get-caller-identity', '--profile', 'fresh', '--endpoint-url', sts.fake.url, '--output', 'json'], { env: cliEnv, timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? 1 : 0, stdout, stderr }),
+      execFile(
+        AWS_CLI_V2,
+        ['sts', 'get-caller-identity', '--profile', 'fresh', '--endpoint-url', sts.fake.url, '--output', 'json'],
+        { env: cliEnv, timeout: 60_000 },
+        (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
       ),
     );
     assert.equal(who.code, 0, who.stderr);
@@ -137,7 +150,9 @@ describe('--write-profile', () => {
     mkdirSync(join(sts.home.dir, '.aws'));
     writeFileSync(credentialsFile(), EXISTING, { mode: 0o600 });
     const names = Array.from({ length: 16 }, (_, i) => `racer-${i}`);
-    const runs = await Promise.all(names.map((name) => runCli(['assume', ROLE, '--session-name', name, '--write-profile', name], { env: env() })));
+    const runs = await Promise.all(
+      names.map((name) => runCli(['assume', ROLE, '--session-name', name, '--write-profile', name], { env: env() })),
+    );
     for (const run of runs) assert.equal(run.code, 0, run.stderr);
     const text = readFileSync(credentialsFile(), 'utf8');
     assert.ok(text.startsWith(EXISTING.slice(0, EXISTING.indexOf('[work]'))), 'the sections before are unchanged');
@@ -145,7 +160,10 @@ describe('--write-profile', () => {
     const bySession = new Map(sts.fake.issued.map((c) => [c.arn.split('/').at(-1), c]));
     for (const name of names) {
       const issued = bySession.get(name)!;
-      const section = new RegExp(`^\\[${name}\\]\\naws_access_key_id = ${issued.accessKeyId}\\naws_secret_access_key = ${issued.secretAccessKey.replace(/[+/]/g, '\\$&')}\\naws_session_token = `, 'm');
+      const section = new RegExp(
+        `^\\[${name}\\]\\naws_access_key_id = ${issued.accessKeyId}\\naws_secret_access_key = ${issued.secretAccessKey.replace(/[+/]/g, '\\$&')}\\naws_session_token = `,
+        'm',
+      );
       assert.match(text, section, `section ${name} holds its own credentials`);
     }
     assert.deepEqual(readdirSync(join(sts.home.dir, '.aws')).sort(), ['credentials']);
@@ -169,7 +187,14 @@ describe('--write-profile', () => {
     assert.equal(readFileSync(credentialsFile(), 'utf8'), EXISTING, 'the old file is intact');
     const next = await runCli(['assume', ROLE, '--write-profile', 'work'], { env: env() });
     assert.equal(next.code, 0, next.stderr);
-    assert.match(readFileSync(credentialsFile(), 'utf8'), new RegExp(`aws_access_key_id = ${sts.fake.issued.at(-1)!.accessKeyId}`));
-    assert.deepEqual(readdirSync(join(sts.home.dir, '.aws')), ['credentials'], 'no lock, and the dead writer\'s temp file removed');
+    assert.match(
+      readFileSync(credentialsFile(), 'utf8'),
+      new RegExp(`aws_access_key_id = ${sts.fake.issued.at(-1)!.accessKeyId}`),
+    );
+    assert.deepEqual(
+      readdirSync(join(sts.home.dir, '.aws')),
+      ['credentials'],
+      "no lock, and the dead writer's temp file removed",
+    );
   });
 });

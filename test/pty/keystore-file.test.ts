@@ -22,10 +22,13 @@ const local = { pid: process.pid, uid: process.getuid?.(), isAlive: () => true }
 
 function backend(file: string, passphrase: string) {
   let asked = 0;
-  const store = fileBackend(file, { local, passphrase: async () => {
-    asked++;
-    return passphrase;
-  } });
+  const store = fileBackend(file, {
+    local,
+    passphrase: async () => {
+      asked++;
+      return passphrase;
+    },
+  });
   return { store, asked: () => asked };
 }
 
@@ -92,7 +95,10 @@ test('a changed file is refused as damaged: a flipped byte, an item moved to ano
     flipped.profiles.dev.data = data.toString('base64');
     writeFileSync(file, JSON.stringify(flipped));
     let error = await refusal(backend(file, 'pw').store.get('dev'));
-    assert.match(error.message, /is damaged or was changed by something other than stsenv \(the item of profile 'dev' does not verify\)/);
+    assert.match(
+      error.message,
+      /is damaged or was changed by something other than stsenv \(the item of profile 'dev' does not verify\)/,
+    );
     assert.equal(error.exitCode, 1);
 
     const swapped = structuredClone(original);
@@ -128,16 +134,22 @@ test('writers in six processes at once, the file new to all of them: every profi
       profiles.map(
         (profile) =>
           new Promise<string>((resolve) => {
-            const child = spawn(process.execPath, ['--import', 'tsx', script, file, profile], { stdio: ['ignore', 'ignore', 'pipe'] });
+            const child = spawn(process.execPath, ['--import', 'tsx', script, file, profile], {
+              stdio: ['ignore', 'ignore', 'pipe'],
+            });
             let stderr = '';
             child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
             child.on('close', (code) => resolve(`${code}${stderr}`));
           }),
       ),
     );
-    assert.deepEqual(codes, profiles.map(() => '0'));
+    assert.deepEqual(
+      codes,
+      profiles.map(() => '0'),
+    );
     const reader = backend(file, 'shared passphrase');
-    for (const profile of profiles) assert.equal((await reader.store.get(profile))?.accessKeyId, `AKIA${profile.toUpperCase().padEnd(16, '0')}`);
+    for (const profile of profiles)
+      assert.equal((await reader.store.get(profile))?.accessKeyId, `AKIA${profile.toUpperCase().padEnd(16, '0')}`);
   } finally {
     cleanup();
   }
@@ -156,7 +168,11 @@ function pty(t: TestContext, command: string, env: NodeJS.ProcessEnv) {
 
 test('STSENV_KEYSTORE=file end to end: keys add asks the passphrase twice on the terminal, the secret not shown; session asks it once and signs', async (t) => {
   mkdirSync(join(sts.home.dir, '.aws'), { recursive: true });
-  const env = isolatedEnv(sts.home.dir, { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, STSENV_KEYSTORE: 'file' });
+  const env = isolatedEnv(sts.home.dir, {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    STSENV_KEYSTORE: 'file',
+  });
   const out = join(sts.home.dir, 'out');
   const add = pty(t, `${process.execPath} ${CLI} keys add dev 2>${out}.add`, env);
   if (!add) return;
@@ -166,20 +182,37 @@ test('STSENV_KEYSTORE=file end to end: keys add asks the passphrase twice on the
   await add.press('pass phrase\r', /The same passphrase again: $/);
   await add.press('pass phrase\r');
   assert.equal(await add.exit, 0, readFileSync(`${out}.add`, 'utf8'));
-  assert.ok(!add.raw.includes(SECRET) && !add.raw.includes('pass phrase'), 'neither the secret nor the passphrase is echoed');
+  assert.ok(
+    !add.raw.includes(SECRET) && !add.raw.includes('pass phrase'),
+    'neither the secret nor the passphrase is echoed',
+  );
   assert.ok(screenText(add.raw).includes(KEY_ID), 'the key id is echoed');
   assert.match(readFileSync(`${out}.add`, 'utf8'), /in the encrypted file .*stsenv-keys\.enc/);
 
-  const session = pty(t, `${process.execPath} ${CLI} session --profile dev --endpoint-url ${sts.fake.url} --shell json >${out}.json 2>${out}.err`, env);
+  const session = pty(
+    t,
+    `${process.execPath} ${CLI} session --profile dev --endpoint-url ${sts.fake.url} --shell json >${out}.json 2>${out}.err`,
+    env,
+  );
   await session!.waitFor(/Passphrase for .*: $/);
   await session!.press('pass phrase\r');
   assert.equal(await session!.exit, 0, readFileSync(`${out}.err`, 'utf8'));
   assert.equal(JSON.parse(readFileSync(`${out}.json`, 'utf8')).AccessKeyId, sts.fake.issued[0]!.accessKeyId);
-  assert.deepEqual(sts.fake.requests.map((r) => [r.action, r.accessKeyId]), [['GetSessionToken', KEY_ID]]);
+  assert.deepEqual(
+    sts.fake.requests.map((r) => [r.action, r.accessKeyId]),
+    [['GetSessionToken', KEY_ID]],
+  );
 
-  const wrong = pty(t, `${process.execPath} ${CLI} session --profile dev --endpoint-url ${sts.fake.url} 2>${out}.wrong`, env);
+  const wrong = pty(
+    t,
+    `${process.execPath} ${CLI} session --profile dev --endpoint-url ${sts.fake.url} 2>${out}.wrong`,
+    env,
+  );
   await wrong!.waitFor(/Passphrase for .*: $/);
   await wrong!.press('not it\r');
   assert.equal(await wrong!.exit, 2);
-  assert.match(readFileSync(`${out}.wrong`, 'utf8'), /^stsenv: error: wrong passphrase for the encrypted keystore .*stsenv-keys\.enc/);
+  assert.match(
+    readFileSync(`${out}.wrong`, 'utf8'),
+    /^stsenv: error: wrong passphrase for the encrypted keystore .*stsenv-keys\.enc/,
+  );
 });

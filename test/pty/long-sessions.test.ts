@@ -88,7 +88,10 @@ const SHELLS: HookShell[] = [
     name: 'pwsh',
     start: `pwsh -NoProfile -NoLogo`,
     // Numbered: PSReadLine redraws the prompt as it echoes what is typed, so only the next number is a new prompt.
-    init: [`function prompt { $global:__test_prompts++; "${READY}$($global:__test_prompts) " }`, `. '${shellsDir('stsenv.ps1')}'`],
+    init: [
+      `function prompt { $global:__test_prompts++; "${READY}$($global:__test_prompts) " }`,
+      `. '${shellsDir('stsenv.ps1')}'`,
+    ],
     numbered: true,
     set: (name, value) => `$env:${name} = '${value}'`,
     show: (name) => `"K=$env:${name}"`,
@@ -164,7 +167,11 @@ const sts = useStsFixture({
     const bin = join(home.dir, 'bin');
     mkdirSync(bin);
     counter = join(home.dir, 'starts');
-    writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\necho "$*" >> ${shQuote(counter)}\nexec ${shQuote(process.execPath)} ${shQuote(CLI)} "$@"\n`, { mode: 0o755 });
+    writeFileSync(
+      join(bin, 'stsenv'),
+      `#!/bin/sh\necho "$*" >> ${shQuote(counter)}\nexec ${shQuote(process.execPath)} ${shQuote(CLI)} "$@"\n`,
+      { mode: 0o755 },
+    );
   },
 });
 
@@ -256,7 +263,9 @@ async function startShell(shell: HookShell): Promise<PtySession> {
     writeFileSync(rc, shell.rc);
     start = start.replace('-e RC', `-e ${shQuote(shell.rc)}`).replace('RC', shQuote(rc));
   }
-  const session = startPty(scriptExecutable()!, start, env, { columns: 200, rows: 50 }, 120_000, { answerCursorQueries: true });
+  const session = startPty(scriptExecutable()!, start, env, { columns: 200, rows: 50 }, 120_000, {
+    answerCursorQueries: true,
+  });
   if (shell.name === 'bash' || shell.rc !== undefined) await session.waitFor(new RegExp(READY));
   else await session.waitFor(/./);
   if (shell.numbered) numberedPrompts.add(session);
@@ -283,18 +292,29 @@ for (const shell of SHELLS) {
         const before = starts().length;
         const requests = sts.fake.requests.length;
         for (let i = 0; i < 20; i++) await line(session, shell.noop);
-        assert.equal(starts().length, before, `no stsenv at prompts far from expiry: ${starts().slice(before).join(' | ')}`);
+        assert.equal(
+          starts().length,
+          before,
+          `no stsenv at prompts far from expiry: ${starts().slice(before).join(' | ')}`,
+        );
         assert.equal(sts.fake.requests.length, requests);
 
         const shown = await line(session, shell.set('STSENV_REFRESH_BEFORE', '11m'));
         assert.equal(sts.fake.issued.length, 2, 'one refresh');
         const second = sts.fake.issued.at(-1)!;
         assert.notEqual(second.accessKeyId, first.accessKeyId);
-        assert.match(shown, new RegExp(`stsenv: refreshed deploy until ${second.expiration.toISOString().replace(/\.\d+Z$/, 'Z')}`));
+        assert.match(
+          shown,
+          new RegExp(`stsenv: refreshed deploy until ${second.expiration.toISOString().replace(/\.\d+Z$/, 'Z')}`),
+        );
         assert.equal(await keyOf(session, shell), second.accessKeyId);
         const [assumed] = sts.fake.requestsFor('AssumeRole').slice(-1);
         assert.equal(assumed!.params.DurationSeconds, '900', 'the recorded duration');
-        assert.equal(assumed!.accessKeyId, 'AKIDBASEEXAMPLE00001', 'signed by the profile, not by the credentials it replaces');
+        assert.equal(
+          assumed!.accessKeyId,
+          'AKIDBASEEXAMPLE00001',
+          'signed by the profile, not by the credentials it replaces',
+        );
       } finally {
         await finish(session);
       }
@@ -335,7 +355,11 @@ for (const shell of SHELLS) {
         writeFileSync(file, script.text);
         const out = join(sts.home.dir, 'script.out');
         shortLived();
-        const session = startPty(scriptExecutable()!, `${script.run.replace('SCRIPT', shQuote(file))} > ${shQuote(out)} 2>&1`, { ...environment(shell), PATH: `${environment(shell).PATH}:${process.env.HOME}/.dotnet/tools` });
+        const session = startPty(
+          scriptExecutable()!,
+          `${script.run.replace('SCRIPT', shQuote(file))} > ${shQuote(out)} 2>&1`,
+          { ...environment(shell), PATH: `${environment(shell).PATH}:${process.env.HOME}/.dotnet/tools` },
+        );
         assert.equal(await session.exit, 0, readFileSync(out, 'utf8'));
         assert.equal(sts.fake.issued.length, 1, readFileSync(out, 'utf8'));
         assert.match(readFileSync(out, 'utf8'), new RegExp(`K=${sts.fake.issued[0]!.accessKeyId}`));
@@ -344,14 +368,20 @@ for (const shell of SHELLS) {
   });
 }
 
-
 describe('long sessions in tcsh: the user precmd and the prompt', { timeout: 120_000 }, () => {
   const tcsh = SHELLS.find((shell) => shell.name === 'tcsh')!;
   test('a precmd alias defined before the init line still runs, once per prompt; %$STSENV_PROMPT and stsenv_prompt show the time left', async (t) => {
     if (!findExecutable(t, tcsh)) return;
-    const session = await startShell({ ...tcsh, init: [tcsh.init[0]!, `alias precmd 'echo "user precmd"'`, tcsh.init[1]!, tcsh.init[1]!] });
+    const session = await startShell({
+      ...tcsh,
+      init: [tcsh.init[0]!, `alias precmd 'echo "user precmd"'`, tcsh.init[1]!, tcsh.init[1]!],
+    });
     try {
-      assert.equal((await line(session, 'true')).match(/user precmd/g)?.length, 1, 'chained once, though the init line ran twice');
+      assert.equal(
+        (await line(session, 'true')).match(/user precmd/g)?.length,
+        1,
+        'chained once, though the init line ran twice',
+      );
       shortLived();
       await line(session, `stsenv assume ${ROLE} --duration 15m`);
       assert.match(await line(session, 'stsenv_prompt'), /^deploy (9|10)m\r?$/m);

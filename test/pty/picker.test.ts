@@ -16,7 +16,15 @@ import type { Profiles } from '../../src/config/shared-files.js';
 import { pickerEntries } from '../../src/picker/entries.js';
 import { matchesFilter } from '../../src/picker/match.js';
 import { assertCredentialEnv } from '../support/expect-env.js';
-import { HIDE_CURSOR, KEYS, SHOW_CURSOR, screenText, scriptExecutable, startPty, type PtySession } from '../support/pty.js';
+import {
+  HIDE_CURSOR,
+  KEYS,
+  SHOW_CURSOR,
+  screenText,
+  scriptExecutable,
+  startPty,
+  type PtySession,
+} from '../support/pty.js';
 import { CLI, isolatedEnv, runCli, stsenvOnPath } from '../support/run-cli.js';
 import { dumpEnvCommand, parseEnvDump, requireShellOrSkip, shQuote } from '../support/shells.js';
 import { useStsFixture } from '../support/sts-fixture.js';
@@ -60,15 +68,27 @@ const sts = useStsFixture({
     bin = stsenvOnPath(home.dir);
     mkdirSync(join(home.dir, '.aws'));
     writeFileSync(join(home.dir, '.aws', 'config'), configText());
-    writeFileSync(join(home.dir, '.aws', 'credentials'), `[base]\naws_access_key_id = ${BASE_KEY}\naws_secret_access_key = base/secret\n`);
+    writeFileSync(
+      join(home.dir, '.aws', 'credentials'),
+      `[base]\naws_access_key_id = ${BASE_KEY}\naws_secret_access_key = base/secret\n`,
+    );
   },
 });
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(sts.home.dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, PATH: `${bin}:${process.env.PATH}`, ...extra });
+  return isolatedEnv(sts.home.dir, {
+    AWS_ENDPOINT_URL_STS: sts.fake.url,
+    PATH: `${bin}:${process.env.PATH}`,
+    ...extra,
+  });
 }
 
-function pty(t: TestContext, command: string, extra: NodeJS.ProcessEnv = {}, size?: { columns: number; rows: number }): PtySession | undefined {
+function pty(
+  t: TestContext,
+  command: string,
+  extra: NodeJS.ProcessEnv = {},
+  size?: { columns: number; rows: number },
+): PtySession | undefined {
   const script = scriptExecutable();
   if (!script) {
     t.skip('script (util-linux) is not installed');
@@ -86,10 +106,26 @@ interface PickerRun {
 }
 
 /** `stsenv assume ARGS` on a pseudo-terminal, its stdout and stderr in files. */
-function runPicker(t: TestContext, args: string[] = [], extra: NodeJS.ProcessEnv = {}, size?: { columns: number; rows: number }): PickerRun | undefined {
+function runPicker(
+  t: TestContext,
+  args: string[] = [],
+  extra: NodeJS.ProcessEnv = {},
+  size?: { columns: number; rows: number },
+): PickerRun | undefined {
   const dir = sts.home.dir;
-  const [out, err, before, after, pid] = ['out', 'err', 'stty-before', 'stty-after', 'pid'].map((name) => join(dir, name)) as [string, string, string, string, string];
-  const stsenv = ['/bin/sh', '-c', `echo $$ > ${shQuote(pid)}; exec "$@"`, 'sh', process.execPath, CLI, 'assume', ...args];
+  const [out, err, before, after, pid] = ['out', 'err', 'stty-before', 'stty-after', 'pid'].map((name) =>
+    join(dir, name),
+  ) as [string, string, string, string, string];
+  const stsenv = [
+    '/bin/sh',
+    '-c',
+    `echo $$ > ${shQuote(pid)}; exec "$@"`,
+    'sh',
+    process.execPath,
+    CLI,
+    'assume',
+    ...args,
+  ];
   const command = [
     `stty -g > ${shQuote(before)}`,
     `${stsenv.map(shQuote).join(' ')} > ${shQuote(out)} 2> ${shQuote(err)}`,
@@ -100,7 +136,11 @@ function runPicker(t: TestContext, args: string[] = [], extra: NodeJS.ProcessEnv
   const session = pty(t, command, extra, size);
   if (!session) return undefined;
   const read = (file: string) => readFileSync(file, 'utf8');
-  return { session, files: () => ({ stdout: read(out), stderr: read(err), sttyBefore: read(before), sttyAfter: read(after) }), pid: () => Number(read(pid)) };
+  return {
+    session,
+    files: () => ({ stdout: read(out), stderr: read(err), sttyBefore: read(before), sttyAfter: read(after) }),
+    pid: () => Number(read(pid)),
+  };
 }
 
 /** The line of `profile` drawn as the one selected (clack's radio mark, or its ASCII stand-in). */
@@ -125,7 +165,11 @@ function requestShapes(): unknown[] {
   const issued = sts.fake.issued.map((c) => c.accessKeyId);
   return sts.fake.requests.map((r) => {
     const { RoleSessionName, ...params } = r.params;
-    return { signer: r.accessKeyId === BASE_KEY ? 'base' : `issued#${issued.indexOf(r.accessKeyId!)}`, params, session: RoleSessionName?.replace(/\d+$/, 'TIME') };
+    return {
+      signer: r.accessKeyId === BASE_KEY ? 'base' : `issued#${issued.indexOf(r.accessKeyId!)}`,
+      params,
+      session: RoleSessionName?.replace(/\d+$/, 'TIME'),
+    };
   });
 }
 
@@ -151,7 +195,8 @@ describe('the picker on a terminal', () => {
     if (!run) return;
     await run.session.waitFor(SHOWN);
     const first = screenText(run.session.raw);
-    for (const [name, arn] of Object.entries(ROLES)) assert.match(first, new RegExp(`${name}\\s+${arn}`), `${name} is listed with its role ARN`);
+    for (const [name, arn] of Object.entries(ROLES))
+      assert.match(first, new RegExp(`${name}\\s+${arn}`), `${name} is listed with its role ARN`);
     assert.match(first, /prod-admin\s+\S+\s+eu-central-1/, 'and its region');
     assert.doesNotMatch(first, /\bbase\b/, 'a profile without role_arn is not listed');
     // Two words, in any order, each anywhere in the line: granted's filter.
@@ -207,7 +252,10 @@ describe('the picker on a terminal', () => {
 
   test('a long list scrolls: the last profiles are off screen until the selection reaches them', async (t) => {
     const names = Array.from({ length: 40 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
-    writeFileSync(join(sts.home.dir, '.aws', 'config'), `${names.map((name, i) => `[profile ${name}]\nrole_arn = arn:aws:iam::123456789012:role/r${i}\nsource_profile = base\n`).join('')}[profile base]\n`);
+    writeFileSync(
+      join(sts.home.dir, '.aws', 'config'),
+      `${names.map((name, i) => `[profile ${name}]\nrole_arn = arn:aws:iam::123456789012:role/r${i}\nsource_profile = base\n`).join('')}[profile base]\n`,
+    );
     const run = runPicker(t, [], {}, { columns: 100, rows: 24 });
     if (!run) return;
     await run.session.waitFor(SHOWN);
@@ -220,7 +268,10 @@ describe('the picker on a terminal', () => {
     assert.equal(sts.fake.requests.at(-1)!.params.RoleArn, 'arn:aws:iam::123456789012:role/r35');
   });
 
-  for (const [name, key] of [['Esc', KEYS.escape], ['Ctrl-C', KEYS.ctrlC]] as const) {
+  for (const [name, key] of [
+    ['Esc', KEYS.escape],
+    ['Ctrl-C', KEYS.ctrlC],
+  ] as const) {
     test(`${name} cancels: exit 130, nothing on stdout, no request, the terminal as it was`, async (t) => {
       const run = runPicker(t);
       if (!run) return;
@@ -270,7 +321,10 @@ describe('the picker on a terminal', () => {
     assert.equal(await run.session.exit, 2);
     const { stdout, stderr } = run.files();
     assert.equal(stdout, '');
-    assert.match(stderr, /^stsenv: error: assume has no <role-arn>, and the AWS config and credentials files have no role profile to pick from \(.*role_arn.*\)\n$/);
+    assert.match(
+      stderr,
+      /^stsenv: error: assume has no <role-arn>, and the AWS config and credentials files have no role profile to pick from \(.*role_arn.*\)\n$/,
+    );
     assert.doesNotMatch(screenText(run.session.raw), /Role profile to assume/);
     assertTerminalStaysCooked(run);
   });
@@ -292,7 +346,11 @@ function assertTerminalStaysCooked(run: PickerRun): void {
 describe('without a terminal', () => {
   test('exit 2 and the usage error of before, stdout empty', async () => {
     // A new session: no controlling terminal, as under cron or CI.
-    const child = spawn(process.execPath, [CLI, 'assume'], { env: env(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'assume'], {
+      env: env(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -300,26 +358,40 @@ describe('without a terminal', () => {
     const [code] = await new Promise<[number | null]>((resolve) => child.on('close', (c) => resolve([c])));
     assert.equal(code, 2, stderr);
     assert.equal(stdout, '');
-    assert.match(stderr, /^stsenv: error: assume needs a <role-arn> argument \(or --profile NAME of a role profile in your AWS config\)\n$/);
+    assert.match(
+      stderr,
+      /^stsenv: error: assume needs a <role-arn> argument \(or --profile NAME of a role profile in your AWS config\)\n$/,
+    );
   });
 });
 
 describe('through the bash init function', () => {
-  const script = ['eval "$(stsenv init bash)"', 'stsenv assume', 'echo "status=$?" > status', `${dumpEnvCommand()} > env.dump`, ''].join('\n');
+  const script = [
+    'eval "$(stsenv init bash)"',
+    'stsenv assume',
+    'echo "status=$?" > status',
+    `${dumpEnvCommand()} > env.dump`,
+    '',
+  ].join('\n');
 
   test('`eval "$(stsenv init bash)"; stsenv assume`: the picker answered, the shell holds the role picked', async (t) => {
     const bash = requireShellOrSkip(t, 'bash');
     if (!bash) return;
     const dir = sts.home.dir;
     writeFileSync(join(dir, 'init.sh'), script);
-    const session = pty(t, `cd ${shQuote(dir)} && ${shQuote(bash)} --norc --noprofile init.sh`, { STSENV_SHELL: 'json', AWS_PROFILE: 'base' });
+    const session = pty(t, `cd ${shQuote(dir)} && ${shQuote(bash)} --norc --noprofile init.sh`, {
+      STSENV_SHELL: 'json',
+      AWS_PROFILE: 'base',
+    });
     if (!session) return;
     await session.waitFor(SHOWN);
     await session.press('dev read', /\(1 match\)/);
     await session.press(KEYS.enter);
     assert.equal(await session.exit, 0);
     assert.equal(readFileSync(join(dir, 'status'), 'utf8'), 'status=0\n');
-    const vars = new Map([...parseEnvDump(readFileSync(join(dir, 'env.dump')), 'AWS_')].map(([k, v]) => [k, v.toString()]));
+    const vars = new Map(
+      [...parseEnvDump(readFileSync(join(dir, 'env.dump')), 'AWS_')].map(([k, v]) => [k, v.toString()]),
+    );
     assert.equal(sts.fake.requests.at(-1)!.params.RoleArn, ROLES['dev-readonly']);
     assertCredentialEnv(vars, sts.fake.issued.at(-1)!, undefined);
     // The function's first run captured stdout: nothing of it reached the terminal.
@@ -331,7 +403,9 @@ describe('through the bash init function', () => {
     if (!bash) return;
     const dir = sts.home.dir;
     writeFileSync(join(dir, 'init.sh'), script);
-    const session = pty(t, `cd ${shQuote(dir)} && ${shQuote(bash)} --norc --noprofile init.sh`, { AWS_PROFILE: 'base' });
+    const session = pty(t, `cd ${shQuote(dir)} && ${shQuote(bash)} --norc --noprofile init.sh`, {
+      AWS_PROFILE: 'base',
+    });
     if (!session) return;
     await session.waitFor(SHOWN);
     session.press(KEYS.escape).catch(() => {});
@@ -346,7 +420,17 @@ describe('through the bash init function', () => {
 describe('the filter and the list (unit)', () => {
   test("granted's filter: every space-separated part, anywhere in the line, case ignored", () => {
     const line = 'prod-admin  arn:aws:iam::222222222222:role/admin  eu-central-1';
-    for (const typed of ['', 'prod', 'PROD', 'admin prod', 'eu-central prod', '2222 ADMIN', '  prod   admin ', 'central-1']) assert.ok(matchesFilter(typed, line), typed);
+    for (const typed of [
+      '',
+      'prod',
+      'PROD',
+      'admin prod',
+      'eu-central prod',
+      '2222 ADMIN',
+      '  prod   admin ',
+      'central-1',
+    ])
+      assert.ok(matchesFilter(typed, line), typed);
     for (const typed of ['dev', 'prod dev', 'prodadmin', 'us-east']) assert.ok(!matchesFilter(typed, line), typed);
   });
 
@@ -356,16 +440,32 @@ describe('the filter and the list (unit)', () => {
       base: { aws_access_key_id: 'AKID', aws_secret_access_key: 'x' },
       alpha: { role_arn: 'arn:aws:iam::1:role/alpha-role' },
       'we\u001b[2Jird': { role_arn: 'arn:aws:iam::1:role/w\u0007' },
-      'Prod.Admin': { sso_session: 'corp', sso_account_id: '111111111111', sso_role_name: 'Admin', region: 'eu-west-1' },
+      'Prod.Admin': {
+        sso_session: 'corp',
+        sso_account_id: '111111111111',
+        sso_role_name: 'Admin',
+        region: 'eu-west-1',
+      },
       'sso-only': { sso_session: 'corp' },
     };
     const entries = pickerEntries(profiles);
-    assert.deepEqual(entries.map((e) => [e.profile, e.sso]), [['Prod.Admin', true], ['alpha', false], ['we\u001b[2Jird', false], ['zeta', false]]);
-    assert.deepEqual(entries.map((e) => e.line), [
-      'Prod.Admin    SSO 111111111111 Admin          eu-west-1',
-      'alpha         arn:aws:iam::1:role/alpha-role',
-      'we\\x1b[2Jird  arn:aws:iam::1:role/w\\x07',
-      'zeta          arn:aws:iam::1:role/z           eu-west-1',
-    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.profile, e.sso]),
+      [
+        ['Prod.Admin', true],
+        ['alpha', false],
+        ['we\u001b[2Jird', false],
+        ['zeta', false],
+      ],
+    );
+    assert.deepEqual(
+      entries.map((e) => e.line),
+      [
+        'Prod.Admin    SSO 111111111111 Admin          eu-west-1',
+        'alpha         arn:aws:iam::1:role/alpha-role',
+        'we\\x1b[2Jird  arn:aws:iam::1:role/w\\x07',
+        'zeta          arn:aws:iam::1:role/z           eu-west-1',
+      ],
+    );
   });
 });

@@ -21,7 +21,12 @@ const sts = useStsFixture({ eachTest: true });
 
 /** No base credentials at all: AssumeRoleWithSAML must not need them. */
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return isolatedEnv(sts.home.dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, ...extra });
+  return isolatedEnv(sts.home.dir, {
+    AWS_ENDPOINT_URL_STS: sts.fake.url,
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    ...extra,
+  });
 }
 
 function assertionFile(text: string, name = 'saml.b64'): string {
@@ -35,7 +40,24 @@ describe('stsenv saml', () => {
     const file = assertionFile(`${samlResponse([[ADMIN, SAML_PROVIDER]])}\n`);
     const policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}';
     const run = await runCli(
-      ['saml', ADMIN, '--principal-arn', SAML_PROVIDER, '--assertion-file', file, '--duration', '2h', '--policy', policy, '--policy-arn', 'arn:aws:iam::aws:policy/ReadOnlyAccess', '--region', 'eu-west-1', '-s', 'sh'],
+      [
+        'saml',
+        ADMIN,
+        '--principal-arn',
+        SAML_PROVIDER,
+        '--assertion-file',
+        file,
+        '--duration',
+        '2h',
+        '--policy',
+        policy,
+        '--policy-arn',
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        '--region',
+        'eu-west-1',
+        '-s',
+        'sh',
+      ],
       { env: env() },
     );
     assert.equal(run.code, 0, run.stderr);
@@ -53,7 +75,10 @@ describe('stsenv saml', () => {
   });
 
   test('from standard input; the role and provider from the assertion when it grants one (provider first, as some IdPs write it)', async () => {
-    const run = await runCli(['saml', '--assertion-file', '-', '-s', 'sh'], { env: env(), input: samlResponse([[ADMIN, SAML_PROVIDER]], 'bob', { providerFirst: true }) });
+    const run = await runCli(['saml', '--assertion-file', '-', '-s', 'sh'], {
+      env: env(),
+      input: samlResponse([[ADMIN, SAML_PROVIDER]], 'bob', { providerFirst: true }),
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^export AWS_ACCESS_KEY_ID='ASIA/m);
     const [request] = sts.fake.requestsFor('AssumeRoleWithSAML');
@@ -63,10 +88,18 @@ describe('stsenv saml', () => {
   });
 
   test('several roles: --role picks by ARN or name; without it and without a terminal, the roles are listed', async () => {
-    const file = assertionFile(samlResponse([[ADMIN, SAML_PROVIDER], [READER, 'arn:aws:iam::210987654321:saml-provider/Okta']]));
+    const file = assertionFile(
+      samlResponse([
+        [ADMIN, SAML_PROVIDER],
+        [READER, 'arn:aws:iam::210987654321:saml-provider/Okta'],
+      ]),
+    );
     const byName = await runCli(['saml', '--role', 'ReadOnly', '--assertion-file', file, '-s', 'json'], { env: env() });
     assert.equal(byName.code, 0, byName.stderr);
-    assert.equal(sts.fake.requestsFor('AssumeRoleWithSAML')[0]!.params.PrincipalArn, 'arn:aws:iam::210987654321:saml-provider/Okta');
+    assert.equal(
+      sts.fake.requestsFor('AssumeRoleWithSAML')[0]!.params.PrincipalArn,
+      'arn:aws:iam::210987654321:saml-provider/Okta',
+    );
     const byArn = await runCli(['saml', '--role', ADMIN, '--assertion-file', file, '-s', 'json'], { env: env() });
     assert.equal(byArn.code, 0, byArn.stderr);
     assert.equal(sts.fake.requestsFor('AssumeRoleWithSAML')[1]!.params.RoleArn, ADMIN);
@@ -74,7 +107,10 @@ describe('stsenv saml', () => {
     assert.equal(neither.code, 2);
     assert.equal(neither.stdout, '');
     assert.match(neither.stderr, /grants 2 roles and there is no terminal to pick one on/);
-    assert.match(neither.stderr, /pass --role with one of: arn:aws:iam::123456789012:role\/Admin, arn:aws:iam::210987654321:role\/ReadOnly/);
+    assert.match(
+      neither.stderr,
+      /pass --role with one of: arn:aws:iam::123456789012:role\/Admin, arn:aws:iam::210987654321:role\/ReadOnly/,
+    );
     const notGranted = await runCli(['saml', '--role', 'Nobody', '--assertion-file', file], { env: env() });
     assert.equal(notGranted.code, 2);
     assert.match(notGranted.stderr, /grants no role 'Nobody'/);
@@ -84,7 +120,12 @@ describe('stsenv saml', () => {
   test('several roles on a terminal: the picker lists them, filtered as one types; Enter assumes the one picked', async (t) => {
     const script = scriptExecutable();
     if (!script) return t.skip('script (util-linux) is not installed');
-    const file = assertionFile(samlResponse([[ADMIN, SAML_PROVIDER], [READER, 'arn:aws:iam::210987654321:saml-provider/Okta']]));
+    const file = assertionFile(
+      samlResponse([
+        [ADMIN, SAML_PROVIDER],
+        [READER, 'arn:aws:iam::210987654321:saml-provider/Okta'],
+      ]),
+    );
     const [out, err] = [join(sts.home.dir, 'out'), join(sts.home.dir, 'err')];
     const command = `${[process.execPath, CLI, 'saml', '--assertion-file', file, '-s', 'sh'].map(shQuote).join(' ')} > ${shQuote(out)} 2> ${shQuote(err)}`;
     const session = startPty(script, command, env());
@@ -94,14 +135,20 @@ describe('stsenv saml', () => {
     await session.press(KEYS.enter, /[\s\S]/);
     assert.equal(await session.exit, 0, readFileSync(err, 'utf8'));
     assert.match(readFileSync(out, 'utf8'), new RegExp(`^export STSENV_ROLE_ARN='${READER}';?$`, 'm'));
-    assert.equal(sts.fake.requestsFor('AssumeRoleWithSAML')[0]!.params.PrincipalArn, 'arn:aws:iam::210987654321:saml-provider/Okta');
+    assert.equal(
+      sts.fake.requestsFor('AssumeRoleWithSAML')[0]!.params.PrincipalArn,
+      'arn:aws:iam::210987654321:saml-provider/Okta',
+    );
   });
 
   test("a bad assertion is named, with what to give, before any request; STS's refusal keeps its code", async () => {
     const cases: Array<[string, RegExp]> = [
       ['not base64 at all!', /--assertion-file '.*' is not base64: not a SAML response/],
       [Buffer.from('hello').toString('base64'), /is base64 but not a SAML response \(no XML inside\)/],
-      [Buffer.from('<html><body/></html>').toString('base64'), /is XML but not a SAML response \(no Response element\)/],
+      [
+        Buffer.from('<html><body/></html>').toString('base64'),
+        /is XML but not a SAML response \(no Response element\)/,
+      ],
       [samlResponse([]), /grants no AWS role/],
     ];
     for (const [text, message] of cases) {
@@ -116,7 +163,17 @@ describe('stsenv saml', () => {
     assert.match(missing.stderr, /saml needs --assertion-file FILE/);
     assert.equal(sts.fake.requests.length, 0);
     // A role the assertion does not grant, with a provider given: STS decides, and says no.
-    const refused = await runCli(['saml', DEPLOY, '--principal-arn', SAML_PROVIDER, '--assertion-file', assertionFile(samlResponse([[ADMIN, SAML_PROVIDER]]))], { env: env() });
+    const refused = await runCli(
+      [
+        'saml',
+        DEPLOY,
+        '--principal-arn',
+        SAML_PROVIDER,
+        '--assertion-file',
+        assertionFile(samlResponse([[ADMIN, SAML_PROVIDER]])),
+      ],
+      { env: env() },
+    );
     assert.equal(refused.code, 1);
     assert.equal(refused.stdout, '');
     assert.match(refused.stderr, /AccessDenied/);
@@ -131,7 +188,9 @@ describe('stsenv saml', () => {
     assert.equal(second.code, 0, second.stderr);
     assert.equal(sts.fake.requestsFor('AssumeRoleWithSAML').length, 1);
     assert.equal(JSON.parse(second.stdout).AccessKeyId, JSON.parse(first.stdout).AccessKeyId);
-    const written = await runCli(['saml', '--assertion-file', file, '--write-profile', 'okta', '--no-cache'], { env: env() });
+    const written = await runCli(['saml', '--assertion-file', file, '--write-profile', 'okta', '--no-cache'], {
+      env: env(),
+    });
     assert.equal(written.code, 0, written.stderr);
     assert.equal(written.stdout, '');
     assert.match(written.stderr, /wrote profile 'okta'/);
@@ -145,7 +204,10 @@ describe('SAML profiles: saml_assertion_process', () => {
     mkdirSync(join(sts.home.dir, '.aws'), { recursive: true });
     // The identity provider's tool: prints the assertion, and counts its runs.
     const tool = join(bin, 'idp-login');
-    writeFileSync(tool, `#!/bin/sh\necho run >> "$HOME/idp-runs"\necho 'Approve the push on your phone' >&2\nprintf '%s\\n' '${samlResponse([[ADMIN, SAML_PROVIDER]])}'\n`);
+    writeFileSync(
+      tool,
+      `#!/bin/sh\necho run >> "$HOME/idp-runs"\necho 'Approve the push on your phone' >&2\nprintf '%s\\n' '${samlResponse([[ADMIN, SAML_PROVIDER]])}'\n`,
+    );
     chmodSync(tool, 0o755);
     writeFileSync(
       join(sts.home.dir, '.aws', 'config'),
@@ -158,7 +220,10 @@ describe('SAML profiles: saml_assertion_process', () => {
     const run = await runCli(['assume', '--profile', 'okta-deploy', '-s', 'sh'], { env: env() });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /Approve the push on your phone/);
-    assert.deepEqual(sts.fake.requests.map((r) => r.action), ['AssumeRoleWithSAML', 'AssumeRole']);
+    assert.deepEqual(
+      sts.fake.requests.map((r) => r.action),
+      ['AssumeRoleWithSAML', 'AssumeRole'],
+    );
     assert.equal(sts.fake.issued[1]!.signerArn, 'arn:aws:sts::123456789012:assumed-role/Admin/alice@example.com');
     assert.match(run.stdout, new RegExp(`^export STSENV_ROLE_ARN='${DEPLOY}';?$`, 'm'));
   });
@@ -167,7 +232,9 @@ describe('SAML profiles: saml_assertion_process', () => {
     writeConfig();
     const cached = env({ STSENV_NO_CACHE: undefined });
     assert.equal((await runCli(['export', '--profile', 'okta', '-s', 'json'], { env: cached })).code, 0);
-    const again = await runCli(['exec', '--profile', 'okta', '--', 'sh', '-c', 'printf %s "$AWS_ACCESS_KEY_ID"'], { env: cached });
+    const again = await runCli(['exec', '--profile', 'okta', '--', 'sh', '-c', 'printf %s "$AWS_ACCESS_KEY_ID"'], {
+      env: cached,
+    });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, sts.fake.issued[0]!.accessKeyId);
     assert.equal(sts.fake.requestsFor('AssumeRoleWithSAML').length, 1);
@@ -175,7 +242,10 @@ describe('SAML profiles: saml_assertion_process', () => {
 
   test('a profile missing saml_principal_arn, or with a source too, is refused', async () => {
     mkdirSync(join(sts.home.dir, '.aws'), { recursive: true });
-    writeFileSync(join(sts.home.dir, '.aws', 'config'), `[profile a]\nrole_arn = ${ADMIN}\nsaml_assertion_process = true\n\n[profile b]\nrole_arn = ${ADMIN}\nsaml_principal_arn = ${SAML_PROVIDER}\nsaml_assertion_process = true\nsource_profile = a\n`);
+    writeFileSync(
+      join(sts.home.dir, '.aws', 'config'),
+      `[profile a]\nrole_arn = ${ADMIN}\nsaml_assertion_process = true\n\n[profile b]\nrole_arn = ${ADMIN}\nsaml_principal_arn = ${SAML_PROVIDER}\nsaml_assertion_process = true\nsource_profile = a\n`,
+    );
     const a = await runCli(['assume', '--profile', 'a'], { env: env() });
     assert.equal(a.code, 2);
     assert.match(a.stderr, /profile 'a' has saml_assertion_process but no saml_principal_arn/);
@@ -188,7 +258,15 @@ describe('SAML profiles: saml_assertion_process', () => {
 describe('reading an assertion (in-process)', () => {
   test('roles in either order, any namespace prefix, line-wrapped base64; duplicates once', async () => {
     const { readSamlAssertion } = await import('../../src/saml/assertion.js');
-    const b64 = samlResponse([[ADMIN, SAML_PROVIDER], [ADMIN, SAML_PROVIDER], [READER, 'arn:aws:iam::210987654321:saml-provider/Okta']], 'x', { providerFirst: true });
+    const b64 = samlResponse(
+      [
+        [ADMIN, SAML_PROVIDER],
+        [ADMIN, SAML_PROVIDER],
+        [READER, 'arn:aws:iam::210987654321:saml-provider/Okta'],
+      ],
+      'x',
+      { providerFirst: true },
+    );
     const wrapped = b64.replace(/(.{76})/g, '$1\r\n');
     const read = readSamlAssertion(wrapped, 'the test');
     assert.equal(read.base64, b64);
@@ -196,24 +274,45 @@ describe('reading an assertion (in-process)', () => {
       { roleArn: ADMIN, principalArn: SAML_PROVIDER },
       { roleArn: READER, principalArn: 'arn:aws:iam::210987654321:saml-provider/Okta' },
     ]);
-    const unprefixed = Buffer.from(Buffer.from(b64, 'base64').toString('utf8').replaceAll('saml2:', '').replaceAll('saml2p:', '')).toString('base64');
+    const unprefixed = Buffer.from(
+      Buffer.from(b64, 'base64').toString('utf8').replaceAll('saml2:', '').replaceAll('saml2p:', ''),
+    ).toString('base64');
     assert.equal(readSamlAssertion(unprefixed, 'the test').roles.length, 2);
   });
 
   test('a Role value that is no pair of ARNs, or a role name with a control character, is refused', async () => {
     const { readSamlAssertion } = await import('../../src/saml/assertion.js');
-    assert.throws(() => readSamlAssertion(samlResponse([['arn:aws:iam::123456789012:role/A\u001b[31m', SAML_PROVIDER]]), 'the test'), /not "role ARN,provider ARN"/);
+    assert.throws(
+      () =>
+        readSamlAssertion(samlResponse([['arn:aws:iam::123456789012:role/A\u001b[31m', SAML_PROVIDER]]), 'the test'),
+      /not "role ARN,provider ARN"/,
+    );
     assert.throws(() => readSamlAssertion(samlResponse([[ADMIN, ADMIN]]), 'the test'), /not "role ARN,provider ARN"/);
   });
 
   test('choosing: the ARN given must be granted unless a provider is given; --role by name', async () => {
     const { chooseSamlRole } = await import('../../src/saml/read-saml.js');
-    const assertion = { base64: 'x', roles: [{ roleArn: ADMIN, principalArn: SAML_PROVIDER }, { roleArn: READER, principalArn: SAML_PROVIDER }] };
-    assert.deepEqual(chooseSamlRole(assertion, { role: 'Admin' }), { kind: 'chosen', role: { roleArn: ADMIN, principalArn: SAML_PROVIDER } });
+    const assertion = {
+      base64: 'x',
+      roles: [
+        { roleArn: ADMIN, principalArn: SAML_PROVIDER },
+        { roleArn: READER, principalArn: SAML_PROVIDER },
+      ],
+    };
+    assert.deepEqual(chooseSamlRole(assertion, { role: 'Admin' }), {
+      kind: 'chosen',
+      role: { roleArn: ADMIN, principalArn: SAML_PROVIDER },
+    });
     assert.equal(chooseSamlRole(assertion, {}).kind, 'ask');
     assert.throws(() => chooseSamlRole(assertion, { roleArn: DEPLOY }), /does not grant/);
-    assert.deepEqual(chooseSamlRole(assertion, { roleArn: DEPLOY, principalArn: SAML_PROVIDER }), { kind: 'chosen', role: { roleArn: DEPLOY, principalArn: SAML_PROVIDER } });
+    assert.deepEqual(chooseSamlRole(assertion, { roleArn: DEPLOY, principalArn: SAML_PROVIDER }), {
+      kind: 'chosen',
+      role: { roleArn: DEPLOY, principalArn: SAML_PROVIDER },
+    });
     assert.throws(() => chooseSamlRole(assertion, { roleArn: ADMIN, role: 'Admin' }), /not both/);
-    assert.throws(() => chooseSamlRole(assertion, { role: 'Admin', principalArn: 'arn:aws:iam::123456789012:oidc-provider/x' }), /invalid --principal-arn/);
+    assert.throws(
+      () => chooseSamlRole(assertion, { role: 'Admin', principalArn: 'arn:aws:iam::123456789012:oidc-provider/x' }),
+      /invalid --principal-arn/,
+    );
   });
 });

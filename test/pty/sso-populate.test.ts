@@ -34,10 +34,19 @@ region = eu-central-1
 `;
 
 const ACCOUNTS: FakeSsoAccount[] = [
-  { accountId: '111111111111', accountName: 'Prod Account', emailAddress: 'p@example.com', roles: ['Admin', 'ReadOnly', 'Billing'] },
+  {
+    accountId: '111111111111',
+    accountName: 'Prod Account',
+    emailAddress: 'p@example.com',
+    roles: ['Admin', 'ReadOnly', 'Billing'],
+  },
   { accountId: '222222222222', accountName: 'Dév "équipe" [x]', roles: ['Admin'] },
   { accountId: '333333333333', accountName: 'Prod  Account', roles: ['Admin'] },
-  { accountId: '444444444444', accountName: 'Evil\n[default]\naws_access_key_id = AKIAEVIL', roles: ['Admin', 'bad\nrole = x', 'Ops'] },
+  {
+    accountId: '444444444444',
+    accountName: 'Evil\n[default]\naws_access_key_id = AKIAEVIL',
+    roles: ['Admin', 'bad\nrole = x', 'Ops'],
+  },
   { accountId: 'not-an-id', accountName: 'Odd', roles: ['Admin'] },
 ];
 
@@ -77,21 +86,30 @@ describe('sso populate', () => {
     assert.equal(statSync(configFile()).mode & 0o777, 0o600);
     const added = after.slice(before.length);
     const names = [...added.matchAll(/^\[profile (.+)\]$/gm)].map((m) => m[1]);
-    assert.deepEqual(names.sort(), [
-      '444444444444.Admin',
-      'Dev-equipe-x.Admin',
-      'Evil-default-aws_access_key_id-AKIAEVIL.Admin',
-      'Evil-default-aws_access_key_id-AKIAEVIL.Ops',
-      'Prod-Account.Admin.111111111111',
-      'Prod-Account.Admin.333333333333',
-      'Prod-Account.Billing',
-      'Prod-Account.ReadOnly.111111111111',
-    ].filter((n) => n !== '444444444444.Admin'));
-    assert.match(added, /\[profile Prod-Account.Billing\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Billing\nregion = eu-west-1\nstsenv_populate = corp\n/);
+    assert.deepEqual(
+      names.sort(),
+      [
+        '444444444444.Admin',
+        'Dev-equipe-x.Admin',
+        'Evil-default-aws_access_key_id-AKIAEVIL.Admin',
+        'Evil-default-aws_access_key_id-AKIAEVIL.Ops',
+        'Prod-Account.Admin.111111111111',
+        'Prod-Account.Admin.333333333333',
+        'Prod-Account.Billing',
+        'Prod-Account.ReadOnly.111111111111',
+      ].filter((n) => n !== '444444444444.Admin'),
+    );
+    assert.match(
+      added,
+      /\[profile Prod-Account.Billing\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Billing\nregion = eu-west-1\nstsenv_populate = corp\n/,
+    );
     assert.ok(!/AKIAEVIL\n|^aws_access_key_id/m.test(added), 'no line injected');
     assert.match(stderr, /skipping role 'bad\\x0arole = x' of account 444444444444: not an IAM role name/);
     assert.match(stderr, /skipping account 'not-an-id'/);
-    assert.match(stderr, /wrote .*config for sso-session 'corp' \(7 roles\): 7 added, 0 updated, 0 removed, 0 unchanged/);
+    assert.match(
+      stderr,
+      /wrote .*config for sso-session 'corp' \(7 roles\): 7 added, 0 updated, 0 removed, 0 unchanged/,
+    );
 
     // A second run with nothing changed changes no byte, and writes nothing at all.
     const { mtimeMs, ino } = statSync(configFile());
@@ -105,7 +123,13 @@ describe('sso populate', () => {
   test('a role no longer granted: kept and named, --dry-run --prune says it would go and writes nothing, --prune removes only it', async () => {
     await setUp();
     await populate();
-    writeFileSync(configFile(), readFileSync(configFile(), 'utf8').replace('sso_role_name = Billing\n', 'sso_role_name = Billing\noutput = json\n'));
+    writeFileSync(
+      configFile(),
+      readFileSync(configFile(), 'utf8').replace(
+        'sso_role_name = Billing\n',
+        'sso_role_name = Billing\noutput = json\n',
+      ),
+    );
     const written = readFileSync(configFile(), 'utf8');
     fixture.sso.accounts[0]!.roles = ['Admin', 'ReadOnly'];
     fixture.sso.accounts[1]!.roles = ['Admin', 'PowerUser'];
@@ -133,16 +157,25 @@ describe('sso populate', () => {
     await setUp();
     const before = readFileSync(configFile(), 'utf8');
     const { stdout } = await populate(['--json']);
-    const listed = JSON.parse(stdout) as { ssoSession: string; accounts: { accountId: string; accountName: string; roles: { roleName: string; profile?: string }[] }[] };
+    const listed = JSON.parse(stdout) as {
+      ssoSession: string;
+      accounts: { accountId: string; accountName: string; roles: { roleName: string; profile?: string }[] }[];
+    };
     assert.equal(listed.ssoSession, 'corp');
     assert.equal(listed.accounts.length, 5);
-    assert.deepEqual(listed.accounts[0]!.roles.map((r) => r.profile), ['Prod-Account.Admin.111111111111', 'Prod-Account.ReadOnly.111111111111', 'Prod-Account.Billing']);
+    assert.deepEqual(
+      listed.accounts[0]!.roles.map((r) => r.profile),
+      ['Prod-Account.Admin.111111111111', 'Prod-Account.ReadOnly.111111111111', 'Prod-Account.Billing'],
+    );
     assert.equal(listed.accounts[3]!.accountName, ACCOUNTS[3]!.accountName, 'names as the portal gives them');
     assert.equal(readFileSync(configFile(), 'utf8'), before);
 
     await populate(['--template', 'sso-{account_id}-{role_name}', '--region', 'us-west-2']);
     const text = readFileSync(configFile(), 'utf8');
-    assert.match(text, /\[profile sso-111111111111-Admin\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = us-west-2\n/);
+    assert.match(
+      text,
+      /\[profile sso-111111111111-Admin\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = us-west-2\n/,
+    );
   });
 
   test('a legacy profile (start URL in the profile): profiles with sso_start_url and sso_region, marked with the start URL; --debug shows no secret', async () => {
@@ -153,7 +186,10 @@ describe('sso populate', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, '');
     const text = readFileSync(configFile(), 'utf8');
-    assert.match(text, /\[profile Prod-Account.Billing\]\nsso_start_url = https:\/\/legacy.awsapps.com\/start\nsso_region = us-east-2\nsso_account_id = 111111111111\nsso_role_name = Billing\nregion = us-east-2\nstsenv_populate = https:\/\/legacy.awsapps.com\/start\n/);
+    assert.match(
+      text,
+      /\[profile Prod-Account.Billing\]\nsso_start_url = https:\/\/legacy.awsapps.com\/start\nsso_region = us-east-2\nsso_account_id = 111111111111\nsso_role_name = Billing\nregion = us-east-2\nstsenv_populate = https:\/\/legacy.awsapps.com\/start\n/,
+    );
     for (const token of fixture.sso.tokens) {
       assert.ok(!result.stderr.includes(token.accessToken));
       if (token.refreshToken) assert.ok(!result.stderr.includes(token.refreshToken));
@@ -190,7 +226,10 @@ describe('sso populate', () => {
     writeFileSync(configFile(), SSO_CONFIG);
     const missing = await stsenv(['sso', 'populate', '--sso-session', 'corp']);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /no valid SSO token for sso-session 'corp'.*\(run stsenv sso login --sso-session corp, then try again\)/);
+    assert.match(
+      missing.stderr,
+      /no valid SSO token for sso-session 'corp'.*\(run stsenv sso login --sso-session corp, then try again\)/,
+    );
     await setUp();
     const file = fixture.tokenFile('corp');
     const token = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -207,7 +246,11 @@ describe('sso populate', () => {
     await populate();
     const dir = fixture.home.dir;
     const [out, err] = [join(dir, 'out'), join(dir, 'err')];
-    const session = startPty(script, `${[process.execPath, CLI, 'assume'].map(shQuote).join(' ')} > ${shQuote(out)} 2> ${shQuote(err)}`, fixture.env());
+    const session = startPty(
+      script,
+      `${[process.execPath, CLI, 'assume'].map(shQuote).join(' ')} > ${shQuote(out)} 2> ${shQuote(err)}`,
+      fixture.env(),
+    );
     await session.waitFor(/Role profile to assume[\s\S]*Enter/);
     await session.press('Billing', /\(1 match\)/);
     await session.press(KEYS.enter);
@@ -222,7 +265,9 @@ describe('sso populate', () => {
   });
 
   test('the AWS CLI v2 lists the profiles and uses one against the fake portal', async (t) => {
-    const aws = ['/usr/local/bin/aws', '/usr/bin/aws'].find((p) => existsSync(p) && /aws-cli\/2\./.test(spawnSync(p, ['--version'], { encoding: 'utf8' }).stdout));
+    const aws = ['/usr/local/bin/aws', '/usr/bin/aws'].find(
+      (p) => existsSync(p) && /aws-cli\/2\./.test(spawnSync(p, ['--version'], { encoding: 'utf8' }).stdout),
+    );
     const openssl = spawnSync('openssl', ['version']).status === 0;
     if (!aws || !openssl) return t.skip('AWS CLI v2 or openssl not installed');
     await setUp();
@@ -230,20 +275,62 @@ describe('sso populate', () => {
     const env = fixture.env({ AWS_PAGER: '', AWS_REGION: undefined });
     const list = spawnSync(aws, ['configure', 'list-profiles'], { env, encoding: 'utf8' });
     assert.equal(list.status, 0, list.stderr);
-    for (const name of ['default', 'Prod-Account.ReadOnly', 'Prod-Account.Billing', 'Dev-equipe-x.Admin', 'Prod-Account.Admin.333333333333']) assert.ok(list.stdout.split('\n').includes(name), `${name} in ${list.stdout}`);
+    for (const name of [
+      'default',
+      'Prod-Account.ReadOnly',
+      'Prod-Account.Billing',
+      'Dev-equipe-x.Admin',
+      'Prod-Account.Admin.333333333333',
+    ])
+      assert.ok(list.stdout.split('\n').includes(name), `${name} in ${list.stdout}`);
 
     // The portal's real host name, answered by the fake behind a TLS front that the proxy tunnels to.
     const dir = fixture.home.dir;
     const host = 'portal.sso.eu-west-1.amazonaws.com';
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${host}`,
+        '-addext',
+        `subjectAltName=DNS:${host}`,
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(made.status, 0, made.stderr);
-    const front = await startTlsFront(fixture.sso.port, readFileSync(join(dir, 'cert.pem'), 'utf8'), readFileSync(join(dir, 'key.pem'), 'utf8'));
+    const front = await startTlsFront(
+      fixture.sso.port,
+      readFileSync(join(dir, 'cert.pem'), 'utf8'),
+      readFileSync(join(dir, 'key.pem'), 'utf8'),
+    );
     const proxy = await startRecordingProxy({ upstream: { host: '127.0.0.1', port: front.port } });
     try {
-      const child = spawn(aws, ['configure', 'export-credentials', '--profile', 'Prod-Account.Billing', '--format', 'process'], {
-        env: { ...env, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost', AWS_CA_BUNDLE: join(dir, 'cert.pem') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        aws,
+        ['configure', 'export-credentials', '--profile', 'Prod-Account.Billing', '--format', 'process'],
+        {
+          env: {
+            ...env,
+            HTTPS_PROXY: proxy.url,
+            NO_PROXY: '127.0.0.1,localhost',
+            AWS_CA_BUNDLE: join(dir, 'cert.pem'),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

@@ -83,18 +83,28 @@ async function loadedFiles(args: string[], env: NodeJS.ProcessEnv, expectCode = 
 }
 
 /** Runs the built CLI: the dist/ files it loaded, relative to dist/, and the Node modules (node:NAME, internal ones too). */
-async function loaded(args: string[], env: NodeJS.ProcessEnv, expectCode = 0): Promise<{ files: string[]; builtins: Set<string> }> {
+async function loaded(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  expectCode = 0,
+): Promise<{ files: string[]; builtins: Set<string> }> {
   const out = join(scratch.dir, `loaded-${++runs}.txt`);
   writeFileSync(out, '');
   // Asynchronous: the fake STS answers from this process.
-  const child = spawn(process.execPath, ['--require', recorder, BIN, ...args], { env: { ...env, STSENV_TEST_LOADED: out }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', recorder, BIN, ...args], {
+    env: { ...env, STSENV_TEST_LOADED: out },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const [code] = (await once(child, 'close')) as [number | null];
   assert.equal(code, expectCode, `stsenv ${args.join(' ')}: ${stderr}`);
   const lines = readFileSync(out, 'utf8').split('\n');
   const files = lines.filter((line) => line.startsWith(DIST));
-  return { files: [...new Set(files.map((file) => relative(DIST, file)))], builtins: new Set(lines.filter((line) => line.startsWith('node:'))) };
+  return {
+    files: [...new Set(files.map((file) => relative(DIST, file)))],
+    builtins: new Set(lines.filter((line) => line.startsWith('node:'))),
+  };
 }
 
 function homeEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -103,35 +113,48 @@ function homeEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return isolatedEnv(dir, { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: fake.url, ...extra });
 }
 
-const isVendor = (name: string, file: string) => file.startsWith(`vendor${'/'}${name}`) || file.startsWith(`vendor\\${name}`);
+const isVendor = (name: string, file: string) =>
+  file.startsWith(`vendor${'/'}${name}`) || file.startsWith(`vendor\\${name}`);
 /** A bundle of stsenv's own code for a rare path (build.mjs: FEATURES). */
-const isFeature = (name: string, file: string) => file.startsWith(`features${'/'}${name}`) || file.startsWith(`features\\${name}`);
+const isFeature = (name: string, file: string) =>
+  file.startsWith(`features${'/'}${name}`) || file.startsWith(`features\\${name}`);
 
 describe('what each path loads', () => {
   test('--version and --help load only the entry', async () => {
     for (const args of [['--version'], ['-V'], ['--help'], ['assume', '--help']]) {
-      assert.deepEqual((await loadedFiles(args, homeEnv())), [relative(DIST, BIN)], `stsenv ${args.join(' ')}`);
+      assert.deepEqual(await loadedFiles(args, homeEnv()), [relative(DIST, BIN)], `stsenv ${args.join(' ')}`);
     }
   });
 
   test('unset and init load neither yargs nor the AWS SDK, nor any feature bundle', async () => {
     for (const args of [['unset'], ['init', 'bash']]) {
-      const files = (await loadedFiles(args, homeEnv()));
+      const files = await loadedFiles(args, homeEnv());
       assert.ok(files.length > 1, `stsenv ${args.join(' ')} ran its command`);
-      assert.deepEqual(files.filter((f) => isVendor('', f) || isFeature('', f)), [], `stsenv ${args.join(' ')} loaded ${files.join(', ')}`);
+      assert.deepEqual(
+        files.filter((f) => isVendor('', f) || isFeature('', f)),
+        [],
+        `stsenv ${args.join(' ')} loaded ${files.join(', ')}`,
+      );
     }
   });
 
   test('assume answered from the cache loads neither yargs nor the AWS SDK', async () => {
     const env = homeEnv({ STSENV_NO_CACHE: undefined });
     fake.reset();
-    const first = (await loadedFiles(['assume', ROLE], env));
+    const first = await loadedFiles(['assume', ROLE], env);
     assert.equal(fake.requests.length, 1);
-    assert.ok(first.some((f) => isVendor('aws', f)), `a request loads the SDK: ${first.join(', ')}`);
+    assert.ok(
+      first.some((f) => isVendor('aws', f)),
+      `a request loads the SDK: ${first.join(', ')}`,
+    );
     assert.ok(!first.some((f) => isVendor('yargs', f)), `a request needs no yargs: ${first.join(', ')}`);
     const second = await loaded(['assume', ROLE], env);
     assert.equal(fake.requests.length, 1, 'the second run was answered from the cache');
-    assert.deepEqual(second.files.filter((f) => isVendor('', f) || isFeature('', f)), [], `cache hit loaded ${second.files.join(', ')}`);
+    assert.deepEqual(
+      second.files.filter((f) => isVendor('', f) || isFeature('', f)),
+      [],
+      `cache hit loaded ${second.files.join(', ')}`,
+    );
     assert.ok(!first.some((f) => isFeature('', f)), `a request loads no feature bundle: ${first.join(', ')}`);
     // The cache key's SHA-256 is JavaScript: node:crypto and the streams behind it cost more.
     assert.ok(!second.builtins.has('node:crypto'), 'a cache hit loaded node:crypto');
@@ -148,30 +171,55 @@ describe('what each path loads', () => {
   test('sso login and sso logout load the SSO clients of their own bundle, never the aws bundle', async () => {
     const sso = await startFakeSso({ interval: 0 });
     try {
-      const env = homeEnv({ AWS_CONFIG_FILE: join(scratch.dir, 'sso-config'), AWS_ENDPOINT_URL_SSO_OIDC: sso.url, AWS_ENDPOINT_URL_SSO: sso.url });
-      writeFileSync(env.AWS_CONFIG_FILE!, '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n');
+      const env = homeEnv({
+        AWS_CONFIG_FILE: join(scratch.dir, 'sso-config'),
+        AWS_ENDPOINT_URL_SSO_OIDC: sso.url,
+        AWS_ENDPOINT_URL_SSO: sso.url,
+      });
+      writeFileSync(
+        env.AWS_CONFIG_FILE!,
+        '[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n',
+      );
       const login = await loadedFiles(['sso', 'login', '--use-device-code', '--sso-session', 'corp'], env);
       assert.equal(sso.requestsFor('CreateToken').length, 2, 'signed in');
-      assert.ok(login.some((f) => isVendor('sso', f)), login.join(', '));
-      assert.ok(login.some((f) => isFeature('sso', f)), `sso login's own code is in features/sso.cjs: ${login.join(', ')}`);
+      assert.ok(
+        login.some((f) => isVendor('sso', f)),
+        login.join(', '),
+      );
+      assert.ok(
+        login.some((f) => isFeature('sso', f)),
+        `sso login's own code is in features/sso.cjs: ${login.join(', ')}`,
+      );
       assert.ok(!login.some((f) => isVendor('aws', f) || isVendor('yargs', f)), `sso login loaded ${login.join(', ')}`);
       assert.ok(!login.some((f) => isVendor('browser', f)), 'no browser to open: the opener is not loaded');
       const logout = await loadedFiles(['sso', 'logout', '--sso-session', 'corp'], env);
       assert.equal(sso.requestsFor('Logout').length, 1, 'signed out at the portal');
-      assert.ok(!logout.some((f) => isVendor('aws', f) || isVendor('yargs', f)), `sso logout loaded ${logout.join(', ')}`);
+      assert.ok(
+        !logout.some((f) => isVendor('aws', f) || isVendor('yargs', f)),
+        `sso logout loaded ${logout.join(', ')}`,
+      );
       const nothing = await loadedFiles(['sso', 'logout', '--sso-session', 'corp'], env);
-      assert.ok(!nothing.some((f) => isVendor('sso', f) || isVendor('aws', f)), `sso logout with no token loaded ${nothing.join(', ')}`);
+      assert.ok(
+        !nothing.some((f) => isVendor('sso', f) || isVendor('aws', f)),
+        `sso logout with no token loaded ${nothing.join(', ')}`,
+      );
     } finally {
       await sso.close();
     }
   });
 
-  test('the aws bundle holds no SSO OIDC client of its own (only the SDK\'s nested one its token refresh uses); the SSO bundle no credential chain', () => {
+  test("the aws bundle holds no SSO OIDC client of its own (only the SDK's nested one its token refresh uses); the SSO bundle no credential chain", () => {
     const aws = readFileSync(join(DIST, 'vendor', 'aws.cjs'), 'utf8');
-    assert.ok(!aws.includes('RegisterClient') && !aws.includes('StartDeviceAuthorization'), 'the device flow is in vendor/sso.cjs only');
+    assert.ok(
+      !aws.includes('RegisterClient') && !aws.includes('StartDeviceAuthorization'),
+      'the device flow is in vendor/sso.cjs only',
+    );
     const sso = readFileSync(join(DIST, 'vendor', 'sso.cjs'), 'utf8');
     assert.ok(sso.includes('StartDeviceAuthorization'));
-    assert.ok(!sso.includes('credential_process') && !sso.includes('sso_session'), 'the SSO clients are unsigned: no credential chain in their bundle');
+    assert.ok(
+      !sso.includes('credential_process') && !sso.includes('sso_session'),
+      'the SSO clients are unsigned: no credential chain in their bundle',
+    );
   });
 
   test('only assume with neither a role nor --profile, on a terminal, loads the profile picker (vendor/picker.cjs)', async (t) => {
@@ -202,19 +250,40 @@ describe('what each path loads', () => {
     session.press(KEYS.escape).catch(() => {});
     assert.equal(await session.exit, 130);
     const files = readFileSync(out, 'utf8').split('\n');
-    assert.ok(files.some((f) => f.startsWith(DIST) && isVendor('picker', relative(DIST, f))), files.join(', '));
+    assert.ok(
+      files.some((f) => f.startsWith(DIST) && isVendor('picker', relative(DIST, f))),
+      files.join(', '),
+    );
   });
 
   test('a usage error is told without yargs or the AWS SDK (the nearest name is vendor/nearest.cjs): a mistyped command or option, a missing positional', async () => {
-    for (const args of [['assume', ROLE, '--bogus'], ['asume', ROLE], ['--region', 'eu-west-1', 'asume', ROLE], ['init'], ['cache', 'nope']]) {
+    for (const args of [
+      ['assume', ROLE, '--bogus'],
+      ['asume', ROLE],
+      ['--region', 'eu-west-1', 'asume', ROLE],
+      ['init'],
+      ['cache', 'nope'],
+    ]) {
       const files = await loadedFiles(args, homeEnv(), 2);
-      assert.deepEqual(files.filter((f) => isVendor('', f) && !isVendor('nearest', f)), [], `stsenv ${args.join(' ')} loaded ${files.join(', ')}`);
+      assert.deepEqual(
+        files.filter((f) => isVendor('', f) && !isVendor('nearest', f)),
+        [],
+        `stsenv ${args.join(' ')} loaded ${files.join(', ')}`,
+      );
     }
   });
 
   test('help, help COMMAND and stsenv alone load only the entry', async () => {
-    for (const [args, code] of [[['help'], 0], [['help', 'assume'], 0], [[], 2]] as const) {
-      assert.deepEqual(await loadedFiles([...args], homeEnv(), code), [relative(DIST, BIN)], `stsenv ${args.join(' ')}`);
+    for (const [args, code] of [
+      [['help'], 0],
+      [['help', 'assume'], 0],
+      [[], 2],
+    ] as const) {
+      assert.deepEqual(
+        await loadedFiles([...args], homeEnv(), code),
+        [relative(DIST, BIN)],
+        `stsenv ${args.join(' ')}`,
+      );
     }
   });
 
@@ -222,10 +291,21 @@ describe('what each path loads', () => {
     const env = homeEnv();
     mkdirSync(join(env.HOME!, '.aws'));
     writeFileSync(env.AWS_CONFIG_FILE!, '[profile dev]\nregion = eu-west-1\n');
-    for (const words of [['as'], ['assume', '--'], ['assume', '--shell', ''], ['assume', '--profile', ''], ['sso', 'login', '--sso-session', '']]) {
+    for (const words of [
+      ['as'],
+      ['assume', '--'],
+      ['assume', '--shell', ''],
+      ['assume', '--profile', ''],
+      ['sso', 'login', '--sso-session', ''],
+    ]) {
       const { files, builtins } = await loaded(['__complete', ...words], env);
-      assert.deepEqual(files.filter((f) => !f.endsWith('.cache')).sort(), ['complete.cjs', relative(DIST, BIN)], `__complete ${words.join(' ')} loaded ${files.join(', ')}`);
-      for (const name of ['node:http', 'node:crypto']) assert.ok(!builtins.has(name), `__complete ${words.join(' ')} loaded ${name}`);
+      assert.deepEqual(
+        files.filter((f) => !f.endsWith('.cache')).sort(),
+        ['complete.cjs', relative(DIST, BIN)],
+        `__complete ${words.join(' ')} loaded ${files.join(', ')}`,
+      );
+      for (const name of ['node:http', 'node:crypto'])
+        assert.ok(!builtins.has(name), `__complete ${words.join(' ')} loaded ${name}`);
     }
   });
 });
@@ -253,24 +333,35 @@ describe('what exec --server and console load', () => {
     const { files, builtins } = await loaded(['exec', '--server', ROLE, '--', process.execPath, '-e', ''], env);
     assert.equal(fake.requests.length, 0);
     assert.ok(!files.some((f) => isVendor('aws', f) || isVendor('browser', f)), files.join(', '));
-    for (const name of ['node:http', 'node:crypto']) assert.ok(builtins.has(name), `exec --server did not load ${name}`);
+    for (const name of ['node:http', 'node:crypto'])
+      assert.ok(builtins.has(name), `exec --server did not load ${name}`);
   });
 
   test('console with session credentials loads neither the AWS SDK nor, without a display, the browser opener', async () => {
     const assumed = await runCli(['assume', ROLE, '--shell', 'json'], { env: homeEnv() });
     assert.equal(assumed.code, 0, assumed.stderr);
     const keys = JSON.parse(assumed.stdout) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
-    const env = homeEnv({ AWS_ACCESS_KEY_ID: keys.AccessKeyId, AWS_SECRET_ACCESS_KEY: keys.SecretAccessKey, AWS_SESSION_TOKEN: keys.SessionToken, DISPLAY: undefined });
+    const env = homeEnv({
+      AWS_ACCESS_KEY_ID: keys.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: keys.SecretAccessKey,
+      AWS_SESSION_TOKEN: keys.SessionToken,
+      DISPLAY: undefined,
+    });
     for (const args of [['--url'], []]) {
       const { files } = await loaded(['console', ...args, '--signin-url', signin.url], env);
-      assert.deepEqual(files.filter((f) => isVendor('', f)), [], `console ${args.join(' ')}: ${files.join(', ')}`);
+      assert.deepEqual(
+        files.filter((f) => isVendor('', f)),
+        [],
+        `console ${args.join(' ')}: ${files.join(', ')}`,
+      );
     }
   });
 
   test('paths without a request load neither node:http nor node:crypto', async () => {
     for (const args of [['unset'], ['init', 'bash'], ['--version'], ['console', '--help'], ['exec', '--help']]) {
       const { builtins } = await loaded(args, homeEnv());
-      for (const name of ['node:http', 'node:crypto']) assert.ok(!builtins.has(name), `stsenv ${args.join(' ')} loaded ${name}`);
+      for (const name of ['node:http', 'node:crypto'])
+        assert.ok(!builtins.has(name), `stsenv ${args.join(' ')} loaded ${name}`);
     }
   });
 });
@@ -291,11 +382,18 @@ describe('the entry', () => {
   test('dist/help/WIDTH.json holds the help yargs renders now, for every command at every prerendered width', async () => {
     const { prerenderHelp } = await import('../../src/cli/yargs-parser.js');
     const fresh = await prerenderHelp();
-    assert.deepEqual(readdirSync(join(DIST, 'help')).sort(), Object.keys(fresh).map((width) => `${width}.json`).sort(), 'rebuild: the widths changed');
+    assert.deepEqual(
+      readdirSync(join(DIST, 'help')).sort(),
+      Object.keys(fresh)
+        .map((width) => `${width}.json`)
+        .sort(),
+      'rebuild: the widths changed',
+    );
     for (const [width, texts] of Object.entries(fresh)) {
       const built = JSON.parse(readFileSync(join(DIST, 'help', `${width}.json`), 'utf8')) as Record<string, string>;
       assert.deepEqual(Object.keys(built).sort(), Object.keys(texts).sort(), 'rebuild: the commands changed');
-      for (const topic of Object.keys(texts)) assert.equal(built[topic], texts[topic], `help ${width}:${topic} is stale or depends on the environment`);
+      for (const topic of Object.keys(texts))
+        assert.equal(built[topic], texts[topic], `help ${width}:${topic} is stale or depends on the environment`);
     }
   });
 });
@@ -312,11 +410,21 @@ describe('the command registry', () => {
 
 describe('warning colour without chalk', () => {
   test('warningPrefix colours exactly as stderrChalk().yellow does', () => {
-    const envs: NodeJS.ProcessEnv[] = [{}, { NO_COLOR: '1' }, { FORCE_COLOR: '1' }, { FORCE_COLOR: '0' }, { NO_COLOR: '1', FORCE_COLOR: '1' }];
+    const envs: NodeJS.ProcessEnv[] = [
+      {},
+      { NO_COLOR: '1' },
+      { FORCE_COLOR: '1' },
+      { FORCE_COLOR: '0' },
+      { NO_COLOR: '1', FORCE_COLOR: '1' },
+    ];
     for (const env of envs) {
       for (const isTTY of [true, false]) {
         const stderr = { isTTY, write: () => true };
-        assert.equal(warningPrefix(stderr, env), stderrChalk(stderr, env).yellow('stsenv: warning:'), JSON.stringify({ env, isTTY }));
+        assert.equal(
+          warningPrefix(stderr, env),
+          stderrChalk(stderr, env).yellow('stsenv: warning:'),
+          JSON.stringify({ env, isTTY }),
+        );
       }
     }
   });

@@ -46,18 +46,39 @@ const cliWord = `${shQuote(process.execPath)} ${shQuote(CLI)}`;
 describe('assume, evaluated by real shells', () => {
   // The stale variables are exported after stsenv ran (it would use AWS_PROFILE
   // for its own base credentials) and before its output is evaluated.
-  const staleExports = Object.entries(STALE).map(([k, v]) => `export ${k}=${v}`).join('\n');
-  const staleFish = Object.entries(STALE).map(([k, v]) => `set -gx ${k} ${v}`).join('\n');
+  const staleExports = Object.entries(STALE)
+    .map(([k, v]) => `export ${k}=${v}`)
+    .join('\n');
+  const staleFish = Object.entries(STALE)
+    .map(([k, v]) => `set -gx ${k} ${v}`)
+    .join('\n');
   const cases: Array<{ shell: string; format: string; script: (args: string) => string }> = [
-    { shell: 'bash', format: 'bash', script: (args) => `out="$(${cliWord} ${args})" || exit 9\n${staleExports}\neval "$out"\n${dumpEnvCommand()}\n` },
+    {
+      shell: 'bash',
+      format: 'bash',
+      script: (args) => `out="$(${cliWord} ${args})" || exit 9\n${staleExports}\neval "$out"\n${dumpEnvCommand()}\n`,
+    },
     // Unquoted, as in countless blog posts: the shell joins the lines into one.
-    { shell: 'bash', format: 'bash', script: (args) => `out=$(${cliWord} ${args}) || exit 9\n${staleExports}\neval $out\n${dumpEnvCommand()}\n` },
-    { shell: 'dash', format: 'sh', script: (args) => `out="$(${cliWord} ${args})" || exit 9\n${staleExports}\neval "$out"\n${dumpEnvCommand()}\n` },
-    { shell: 'zsh', format: 'zsh', script: (args) => `out="$(${cliWord} ${args})" || exit 9\n${staleExports}\neval "$out"\n${dumpEnvCommand()}\n` },
+    {
+      shell: 'bash',
+      format: 'bash',
+      script: (args) => `out=$(${cliWord} ${args}) || exit 9\n${staleExports}\neval $out\n${dumpEnvCommand()}\n`,
+    },
+    {
+      shell: 'dash',
+      format: 'sh',
+      script: (args) => `out="$(${cliWord} ${args})" || exit 9\n${staleExports}\neval "$out"\n${dumpEnvCommand()}\n`,
+    },
+    {
+      shell: 'zsh',
+      format: 'zsh',
+      script: (args) => `out="$(${cliWord} ${args})" || exit 9\n${staleExports}\neval "$out"\n${dumpEnvCommand()}\n`,
+    },
     {
       shell: 'fish',
       format: 'fish',
-      script: (args) => `set -l out (${cliWord} ${args} | string collect); or exit 9\n${staleFish}\nprintf '%s\\n' "$out" | source\n${dumpEnvCommand()}\n`,
+      script: (args) =>
+        `set -l out (${cliWord} ${args} | string collect); or exit 9\n${staleFish}\nprintf '%s\\n' "$out" | source\n${dumpEnvCommand()}\n`,
     },
   ];
   for (const [index, { shell, format, script }] of cases.entries()) {
@@ -98,11 +119,34 @@ describe('assume sends exactly what was asked', () => {
       sts.fake.reset();
       const run = await runCli(
         [
-          'assume', ROLE, '--session-name', 'ci.build@42', '--duration', '15m', '--external-id', 'partner-42',
-          '--policy', `@${policyFile}`, '--policy-arn', 'arn:aws:iam::aws:policy/ReadOnlyAccess',
-          '--policy-arn', 'arn:aws:iam::123456789012:policy/extra', '--tag', 'team=ops', '--tag', 'env=a=b',
-          '--transitive-tag', 'team', '--source-identity', 'alice', '--mfa-serial', 'arn:aws:iam::123456789012:mfa/alice',
-          '--token-code', '123456', '--shell', 'json',
+          'assume',
+          ROLE,
+          '--session-name',
+          'ci.build@42',
+          '--duration',
+          '15m',
+          '--external-id',
+          'partner-42',
+          '--policy',
+          `@${policyFile}`,
+          '--policy-arn',
+          'arn:aws:iam::aws:policy/ReadOnlyAccess',
+          '--policy-arn',
+          'arn:aws:iam::123456789012:policy/extra',
+          '--tag',
+          'team=ops',
+          '--tag',
+          'env=a=b',
+          '--transitive-tag',
+          'team',
+          '--source-identity',
+          'alice',
+          '--mfa-serial',
+          'arn:aws:iam::123456789012:mfa/alice',
+          '--token-code',
+          '123456',
+          '--shell',
+          'json',
         ],
         { env: env() },
       );
@@ -116,8 +160,14 @@ describe('assume sends exactly what was asked', () => {
       assert.equal(p.DurationSeconds, '900');
       assert.equal(p.ExternalId, 'partner-42');
       assert.equal(p.Policy, policy);
-      assert.deepEqual(listStructs(p, 'PolicyArns').map((x) => x.arn), ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::123456789012:policy/extra']);
-      assert.deepEqual(listStructs(p, 'Tags'), [{ Key: 'team', Value: 'ops' }, { Key: 'env', Value: 'a=b' }]);
+      assert.deepEqual(
+        listStructs(p, 'PolicyArns').map((x) => x.arn),
+        ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::123456789012:policy/extra'],
+      );
+      assert.deepEqual(listStructs(p, 'Tags'), [
+        { Key: 'team', Value: 'ops' },
+        { Key: 'env', Value: 'a=b' },
+      ]);
       assert.deepEqual(listValues(p, 'TransitiveTagKeys'), ['team']);
       assert.equal(p.SourceIdentity, 'alice');
       assert.equal(p.SerialNumber, 'arn:aws:iam::123456789012:mfa/alice');
@@ -156,9 +206,13 @@ describe('assume sends exactly what was asked', () => {
 
   test('--endpoint-url wins over AWS_ENDPOINT_URL_STS; AWS_ENDPOINT_URL is honoured too', async () => {
     sts.fake.reset();
-    const viaFlag = await runCli(['assume', ROLE, '--endpoint-url', sts.fake.url], { env: env({ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:1' }) });
+    const viaFlag = await runCli(['assume', ROLE, '--endpoint-url', sts.fake.url], {
+      env: env({ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:1' }),
+    });
     assert.equal(viaFlag.code, 0, viaFlag.stderr);
-    const viaGeneric = await runCli(['assume', ROLE], { env: env({ AWS_ENDPOINT_URL_STS: undefined, AWS_ENDPOINT_URL: sts.fake.url }) });
+    const viaGeneric = await runCli(['assume', ROLE], {
+      env: env({ AWS_ENDPOINT_URL_STS: undefined, AWS_ENDPOINT_URL: sts.fake.url }),
+    });
     assert.equal(viaGeneric.code, 0, viaGeneric.stderr);
     assert.equal(sts.fake.requestsFor('AssumeRole').length, 2);
   });
@@ -167,14 +221,20 @@ describe('assume sends exactly what was asked', () => {
     const { dir, cleanup } = tempDir();
     try {
       mkdirSync(join(dir, '.aws'));
-      writeFileSync(join(dir, '.aws', 'config'), '[default]\nregion = ap-southeast-2\n[profile other]\nregion = sa-east-1\n');
+      writeFileSync(
+        join(dir, '.aws', 'config'),
+        '[default]\nregion = ap-southeast-2\n[profile other]\nregion = sa-east-1\n',
+      );
       const base = isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url });
       const region = async (extra: NodeJS.ProcessEnv, args: string[] = []) => {
         const run = await runCli(['assume', ROLE, '-s', 'dotenv', ...args], { env: { ...base, ...extra } });
         assert.equal(run.code, 0, run.stderr);
         return /^AWS_REGION=(.*)$/m.exec(run.stdout)?.[1];
       };
-      assert.equal(await region({ AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'eu-north-1' }, ['--region', 'eu-west-1']), 'eu-west-1');
+      assert.equal(
+        await region({ AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'eu-north-1' }, ['--region', 'eu-west-1']),
+        'eu-west-1',
+      );
       assert.equal(await region({ AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'eu-north-1' }), 'us-west-2');
       assert.equal(await region({ AWS_DEFAULT_REGION: 'eu-north-1' }), 'eu-north-1');
       assert.equal(await region({}), 'ap-southeast-2');
@@ -187,7 +247,10 @@ describe('assume sends exactly what was asked', () => {
 describe('session, web-identity, whoami', () => {
   test('session: GetSessionToken for 12h by default, with MFA when given', async () => {
     sts.fake.reset();
-    const run = await runCli(['session', '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '654321', '-s', 'fish'], { env: env() });
+    const run = await runCli(
+      ['session', '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '654321', '-s', 'fish'],
+      { env: env() },
+    );
     assert.equal(run.code, 0, run.stderr);
     const p = sts.fake.requestsFor('GetSessionToken')[0]!.params;
     assert.equal(p.DurationSeconds, '43200');
@@ -205,9 +268,13 @@ describe('session, web-identity, whoami', () => {
       sts.fake.reset();
       // No base credentials at all: the call must not need them.
       const noKeys = env({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined });
-      const fromFile = await runCli(['web-identity', ROLE, '--token-file', tokenFile, '--session-name', 'gha-1'], { env: noKeys });
+      const fromFile = await runCli(['web-identity', ROLE, '--token-file', tokenFile, '--session-name', 'gha-1'], {
+        env: noKeys,
+      });
       assert.equal(fromFile.code, 0, fromFile.stderr);
-      const fromFlag = await runCli(['web-identity', ROLE, '--token', 'eyJ.flag.token', '--duration', '2h'], { env: noKeys });
+      const fromFlag = await runCli(['web-identity', ROLE, '--token', 'eyJ.flag.token', '--duration', '2h'], {
+        env: noKeys,
+      });
       assert.equal(fromFlag.code, 0, fromFlag.stderr);
       const [first, second] = sts.fake.requestsFor('AssumeRoleWithWebIdentity');
       assert.equal(first!.signed, false);
@@ -215,12 +282,20 @@ describe('session, web-identity, whoami', () => {
       assert.equal(first!.params.RoleSessionName, 'gha-1');
       assert.equal(second!.params.WebIdentityToken, 'eyJ.flag.token');
       assert.equal(second!.params.DurationSeconds, '7200');
-      const fromEnv = await runCli(['web-identity'], { env: { ...noKeys, AWS_ROLE_ARN: ROLE, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile } });
+      const fromEnv = await runCli(['web-identity'], {
+        env: { ...noKeys, AWS_ROLE_ARN: ROLE, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile },
+      });
       assert.equal(fromEnv.code, 0, fromEnv.stderr);
       // `--token-file -`: standard input, so that the token is in no process's arguments.
-      const fromStdin = await runCli(['web-identity', ROLE, '--token-file', '-'], { env: noKeys, input: 'eyJ.stdin.token\n' });
+      const fromStdin = await runCli(['web-identity', ROLE, '--token-file', '-'], {
+        env: noKeys,
+        input: 'eyJ.stdin.token\n',
+      });
       assert.equal(fromStdin.code, 0, fromStdin.stderr);
-      assert.equal(sts.fake.requestsFor('AssumeRoleWithWebIdentity').at(-1)!.params.WebIdentityToken, 'eyJ.stdin.token');
+      assert.equal(
+        sts.fake.requestsFor('AssumeRoleWithWebIdentity').at(-1)!.params.WebIdentityToken,
+        'eyJ.stdin.token',
+      );
       const emptyStdin = await runCli(['web-identity', ROLE, '--token-file', '-'], { env: noKeys, input: '' });
       assert.equal(emptyStdin.code, 2);
       assert.match(emptyStdin.stderr, /standard input \(--token-file -\) is empty/);
@@ -235,7 +310,11 @@ describe('session, web-identity, whoami', () => {
     const assumed = await runCli(['assume', ROLE, '--session-name', 'who', '-s', 'json'], { env: env() });
     assert.equal(assumed.code, 0, assumed.stderr);
     const creds = JSON.parse(assumed.stdout) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
-    const asRole = env({ AWS_ACCESS_KEY_ID: creds.AccessKeyId, AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey, AWS_SESSION_TOKEN: creds.SessionToken });
+    const asRole = env({
+      AWS_ACCESS_KEY_ID: creds.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey,
+      AWS_SESSION_TOKEN: creds.SessionToken,
+    });
     const text = await runCli(['whoami'], { env: asRole });
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^Account: 123456789012$/m);
@@ -255,8 +334,14 @@ describe('failures: exit code, empty stdout, one clear line', () => {
     { args: ['assume', ROLE, '--duration', 'soon'], message: /invalid --duration 'soon'/ },
     { args: ['session', '--duration', '37h'], message: /out of range for GetSessionToken/ },
     { args: ['assume', ROLE, '--token-code', '123456'], message: /--token-code needs --mfa-serial/ },
-    { args: ['assume', ROLE, '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '12345'], message: /invalid --token-code/ },
-    { args: ['assume', ROLE, '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', 'abcdef'], message: /invalid --token-code/ },
+    {
+      args: ['assume', ROLE, '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', '12345'],
+      message: /invalid --token-code/,
+    },
+    {
+      args: ['assume', ROLE, '--mfa-serial', 'arn:aws:iam::123456789012:mfa/me', '--token-code', 'abcdef'],
+      message: /invalid --token-code/,
+    },
     { args: ['assume', ROLE, '--shell', 'rc'], message: /unknown --shell 'rc'/ },
     { args: ['assume', ROLE, '--tag', 'novalue'], message: /invalid --tag 'novalue'.*Key=Value/ },
     { args: ['assume', ROLE, '--tag', '=v'], message: /invalid --tag/ },
@@ -282,8 +367,14 @@ describe('failures: exit code, empty stdout, one clear line', () => {
   test('file errors exit 1, as the table says: an unreadable --policy @FILE or --token-file', async () => {
     sts.fake.reset();
     for (const [args, message] of [
-      [['assume', ROLE, '--policy', '@/nonexistent/policy.json'], /cannot read --policy file '\/nonexistent\/policy.json': ENOENT/],
-      [['web-identity', ROLE, '--token-file', '/nonexistent/token'], /cannot read --token-file '\/nonexistent\/token': ENOENT/],
+      [
+        ['assume', ROLE, '--policy', '@/nonexistent/policy.json'],
+        /cannot read --policy file '\/nonexistent\/policy.json': ENOENT/,
+      ],
+      [
+        ['web-identity', ROLE, '--token-file', '/nonexistent/token'],
+        /cannot read --token-file '\/nonexistent\/token': ENOENT/,
+      ],
     ] as const) {
       const run = await runCli(args, { env: env() });
       assert.equal(run.code, 1, run.stderr);
@@ -299,8 +390,14 @@ describe('failures: exit code, empty stdout, one clear line', () => {
     const run = await runCli(['assume', ROLE, '--duration', '4h'], { env: env() });
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /ValidationError: The requested DurationSeconds exceeds the MaxSessionDuration/);
-    assert.match(run.stderr, /MaxSessionDuration \(1h unless raised in IAM\).*shorter --duration.*maximum session duration in IAM/);
-    sts.fake.failNext({ error: 'ValidationError', message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.' });
+    assert.match(
+      run.stderr,
+      /MaxSessionDuration \(1h unless raised in IAM\).*shorter --duration.*maximum session duration in IAM/,
+    );
+    sts.fake.failNext({
+      error: 'ValidationError',
+      message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    });
     const chained = await runCli(['assume', ROLE, '--duration', '2h'], { env: env() });
     assert.match(chained.stderr, /a role chain\) lasts at most 1h: pass --duration 1h or less/);
   });
@@ -334,13 +431,23 @@ describe('what people see on stderr', () => {
     const { dir, cleanup } = tempDir();
     try {
       mkdirSync(join(dir, '.aws'));
-      writeFileSync(join(dir, '.aws', 'credentials'), `[base]\naws_access_key_id = AKIDPROFILEKEY000001\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+      writeFileSync(
+        join(dir, '.aws', 'credentials'),
+        `[base]\naws_access_key_id = AKIDPROFILEKEY000001\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
+      );
       // An SSO profile is what the SDK resolves itself: with --profile it must sign, the key variables set or not.
-      writeFileSync(join(dir, '.aws', 'config'), '[profile sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = dev\n');
-      const run = await runCli(['assume', ROLE, '--profile', 'base'], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url }) });
+      writeFileSync(
+        join(dir, '.aws', 'config'),
+        '[profile sso]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = dev\n',
+      );
+      const run = await runCli(['assume', ROLE, '--profile', 'base'], {
+        env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url }),
+      });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stderr, '', 'nothing for people: no SDK warning, no stsenv warning');
-      const sso = await runCli(['whoami', '--profile', 'sso'], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9' }) });
+      const sso = await runCli(['whoami', '--profile', 'sso'], {
+        env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9' }),
+      });
       assert.doesNotMatch(sso.stderr, /NodeVersionSupportWarning|node >=|a\.co\//);
       assert.doesNotMatch(sso.stderr, /defaultProvider|Multiple credential sources|warning/);
     } finally {
@@ -352,22 +459,43 @@ describe('what people see on stderr', () => {
     const { dir, cleanup } = tempDir();
     try {
       mkdirSync(join(dir, '.aws'));
-      writeFileSync(join(dir, '.aws', 'credentials'), `[base]\naws_access_key_id = AKIDPROFILEKEY000001\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+      writeFileSync(
+        join(dir, '.aws', 'credentials'),
+        `[base]\naws_access_key_id = AKIDPROFILEKEY000001\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
+      );
       writeFileSync(join(dir, '.aws', 'config'), '[profile base]\nregion = eu-north-1\n');
       sts.fake.reset();
-      const run = await runCli(['assume', ROLE, '--debug'], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base' }) });
+      const run = await runCli(['assume', ROLE, '--debug'], {
+        env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base' }),
+      });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(sts.fake.requests[0]!.accessKeyId, BASE_ACCESS_KEY_ID, 'the key variables signed');
-      assert.match(run.stderr, /debug: base credentials: the key variables \(access key AKIDBASEEXAMPLE00001\), which come before AWS_PROFILE=base/);
+      assert.match(
+        run.stderr,
+        /debug: base credentials: the key variables \(access key AKIDBASEEXAMPLE00001\), which come before AWS_PROFILE=base/,
+      );
       assert.doesNotMatch(run.stderr, /warning/);
       // The region still comes from the profile AWS_PROFILE names.
       assert.match(run.stdout, /export AWS_REGION='eu-north-1';/);
       sts.fake.reset();
-      const flag = await runCli(['assume', ROLE, '--profile', 'base'], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base' }) });
+      const flag = await runCli(['assume', ROLE, '--profile', 'base'], {
+        env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base' }),
+      });
       assert.equal(flag.code, 0, flag.stderr);
-      assert.equal(sts.fake.requests[0]!.accessKeyId, 'AKIDPROFILEKEY000001', '--profile comes before the key variables');
+      assert.equal(
+        sts.fake.requests[0]!.accessKeyId,
+        'AKIDPROFILEKEY000001',
+        '--profile comes before the key variables',
+      );
       sts.fake.reset();
-      const bare = await runCli(['assume', ROLE], { env: isolatedEnv(dir, { AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_PROFILE: 'base', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }) });
+      const bare = await runCli(['assume', ROLE], {
+        env: isolatedEnv(dir, {
+          AWS_ENDPOINT_URL_STS: sts.fake.url,
+          AWS_PROFILE: 'base',
+          AWS_ACCESS_KEY_ID: undefined,
+          AWS_SECRET_ACCESS_KEY: undefined,
+        }),
+      });
       assert.equal(bare.code, 0, bare.stderr);
       assert.equal(sts.fake.requests[0]!.accessKeyId, 'AKIDPROFILEKEY000001', 'without key variables, AWS_PROFILE');
     } finally {
@@ -381,7 +509,8 @@ describe('what people see on stderr', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /debug: AssumeRole via/);
     const issued = lastIssued();
-    for (const secret of [issued.secretAccessKey, issued.sessionToken, BASE_SECRET_ACCESS_KEY]) assert.equal(run.stderr.includes(secret), false);
+    for (const secret of [issued.secretAccessKey, issued.sessionToken, BASE_SECRET_ACCESS_KEY])
+      assert.equal(run.stderr.includes(secret), false);
     const version = await runCli(['--version'], { env: env() });
     assert.match(version.stdout, /^\d+\.\d+\.\d+ \(npm package; Node\.js v\d+\.\d+\.\d+ \w+-\w+\)\n$/);
     assert.ok(version.stdout.includes(`Node.js ${process.version} `), 'the Node that runs it');

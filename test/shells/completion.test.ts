@@ -17,7 +17,17 @@ import { loadCommands, type AnyCommand } from '../../src/commands/index.js';
 import { FORMAT_NAMES } from '../../src/shells/index.js';
 import { INTEGRATION_NAMES } from '../../src/shells/integration.js';
 import { isolatedEnv, runCli, stsenvOnPath, tempDir } from '../support/run-cli.js';
-import { findShell, isShellRequired, psQuote, pwshEnv, requireShellOrSkip, runPwshScript, runShellScript, shQuote, which } from '../support/shells.js';
+import {
+  findShell,
+  isShellRequired,
+  psQuote,
+  pwshEnv,
+  requireShellOrSkip,
+  runPwshScript,
+  runShellScript,
+  shQuote,
+  which,
+} from '../support/shells.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const CONFIG = `[default]
@@ -50,13 +60,19 @@ before(async () => {
   mkdirSync(join(home.dir, '.aws'));
   configFile = join(home.dir, '.aws', 'config');
   writeFileSync(configFile, CONFIG);
-  writeFileSync(join(home.dir, '.aws', 'credentials'), '[keys-only]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n');
+  writeFileSync(
+    join(home.dir, '.aws', 'credentials'),
+    '[keys-only]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n',
+  );
 });
 after(() => home.cleanup());
 
 /** The environment of a shell a user completes in: stsenv on PATH, the config above. */
 function userEnv(extra: NodeJS.ProcessEnv = {}): Record<string, string> {
-  return isolatedEnv(home.dir, { PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: undefined, ...extra }) as Record<string, string>;
+  return isolatedEnv(home.dir, { PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: undefined, ...extra }) as Record<
+    string,
+    string
+  >;
 }
 
 async function values(words: string[], env: NodeJS.ProcessEnv = userEnv()): Promise<string[]> {
@@ -66,7 +82,10 @@ async function values(words: string[], env: NodeJS.ProcessEnv = userEnv()): Prom
 describe('__complete: what a word completes to', () => {
   test('the commands, with their descriptions, and help', async () => {
     const all = await completeWords([''], commands, userEnv());
-    assert.deepEqual(all.map((c) => c.value), [...commands.map((c) => c.name), 'help']);
+    assert.deepEqual(
+      all.map((c) => c.value),
+      [...commands.map((c) => c.name), 'help'],
+    );
     assert.equal(all[0]!.description, commands[0]!.describe);
     assert.deepEqual(await values(['s']), ['session', 'saml', 'sso']);
     assert.deepEqual(await values(['help', 'w']), ['web-identity', 'whoami']);
@@ -75,9 +94,12 @@ describe('__complete: what a word completes to', () => {
   test("each command's own options, straight from its table", async () => {
     for (const command of commands) {
       const offered = await values([command.name, '--']);
-      for (const name of Object.keys(command.options)) assert.ok(offered.includes(`--${name}`), `${command.name} offers --${name}`);
+      for (const name of Object.keys(command.options))
+        assert.ok(offered.includes(`--${name}`), `${command.name} offers --${name}`);
       for (const name of ['--debug', '--help']) assert.ok(offered.includes(name), `${command.name} offers ${name}`);
-      const foreign = commands.flatMap((c) => Object.keys(c.options)).filter((name) => !Object.hasOwn(command.options, name));
+      const foreign = commands
+        .flatMap((c) => Object.keys(c.options))
+        .filter((name) => !Object.hasOwn(command.options, name));
       for (const name of foreign) assert.ok(!offered.includes(`--${name}`), `${command.name} does not offer --${name}`);
     }
   });
@@ -92,7 +114,10 @@ describe('__complete: what a word completes to', () => {
 
   test('--shell: the formats of the registry, also written --shell=VALUE', async () => {
     assert.deepEqual(await values(['assume', '--shell', '']), [...FORMAT_NAMES]);
-    assert.deepEqual(await values(['export', '-s', 'p']), FORMAT_NAMES.filter((n) => n.startsWith('p')));
+    assert.deepEqual(
+      await values(['export', '-s', 'p']),
+      FORMAT_NAMES.filter((n) => n.startsWith('p')),
+    );
     assert.deepEqual(await values(['assume', '--shell=f']), ['--shell=fish']);
   });
 
@@ -125,42 +150,73 @@ describe('__complete: what a word completes to', () => {
 describe('__complete --profile: the names the SDK loader sees, from the built bundle as from the source', () => {
   // Odd names and spacing: every header is looked at (the plain-header shortcut does not apply).
   const ODD_CONFIG = [
-    '[default]', 'region = us-east-1',
-    '[profile dev]', 'region = eu-west-1',
-    '[profile  spaced ]', 'region = eu-west-1',
-    '[profile "quoted"]', 'region = eu-west-1',
-    "[profile 'single']", 'region = eu-west-1',
-    '[profile.dotted name]', 'region = eu-west-1',
-    '[profile two words]', 'region = eu-west-1',
-    '[profile default]', 'output = json',
-    '[profile dev]', 'output = json',
+    '[default]',
+    'region = us-east-1',
+    '[profile dev]',
+    'region = eu-west-1',
+    '[profile  spaced ]',
+    'region = eu-west-1',
+    '[profile "quoted"]',
+    'region = eu-west-1',
+    "[profile 'single']",
+    'region = eu-west-1',
+    '[profile.dotted name]',
+    'region = eu-west-1',
+    '[profile two words]',
+    'region = eu-west-1',
+    '[profile default]',
+    'output = json',
+    '[profile dev]',
+    'output = json',
     '[profile empty]',
-    '[profile later]', '# a comment first', 'region = eu-west-1',
-    '[profile 42]', 'region = eu-west-1',
-    '[profile constructor]', 'region = eu-west-1',
-    '[profile d$(x)]', 'region = eu-west-1',
-    '[sso-session corp]', 'sso_region = eu-west-1',
-    '  [profile indented] ; note', 'region = eu-west-1',
+    '[profile later]',
+    '# a comment first',
+    'region = eu-west-1',
+    '[profile 42]',
+    'region = eu-west-1',
+    '[profile constructor]',
+    'region = eu-west-1',
+    '[profile d$(x)]',
+    'region = eu-west-1',
+    '[sso-session corp]',
+    'sso_region = eu-west-1',
+    '  [profile indented] ; note',
+    'region = eu-west-1',
   ].join('\n');
   const ODD_CREDENTIALS = [
-    '[keys only]', 'aws_access_key_id = A',
-    "[it's]", 'aws_access_key_id = A',
-    '[dev]', 'aws_access_key_id = A',
-    '[profile  x ]', 'aws_access_key_id = A',
-    '[7]', 'aws_access_key_id = A',
-    '[toString]', 'aws_access_key_id = A',
-    '[\u00e9t\u00e9]', 'aws_access_key_id = A',
+    '[keys only]',
+    'aws_access_key_id = A',
+    "[it's]",
+    'aws_access_key_id = A',
+    '[dev]',
+    'aws_access_key_id = A',
+    '[profile  x ]',
+    'aws_access_key_id = A',
+    '[7]',
+    'aws_access_key_id = A',
+    '[toString]',
+    'aws_access_key_id = A',
+    '[\u00e9t\u00e9]',
+    'aws_access_key_id = A',
   ].join('\n');
   // The plain headers thousands of profiles have: names listed without a look at each section.
-  const PLAIN_CONFIG = Array.from({ length: 200 }, (_, n) => `[profile p${n}]\nrole_arn = ${ROLE}\nsource_profile = base\n`).join('\n');
+  const PLAIN_CONFIG = Array.from(
+    { length: 200 },
+    (_, n) => `[profile p${n}]\nrole_arn = ${ROLE}\nsource_profile = base\n`,
+  ).join('\n');
   const PLAIN_CREDENTIALS = '[base]\naws_access_key_id = A\n[p7]\naws_access_key_id = A\n';
 
   async function sdkNames(configFilepath: string, filepath: string): Promise<string[]> {
     const { parseKnownFiles } = await import('@smithy/core/config');
-    return Object.keys(await parseKnownFiles({ configFilepath, filepath, ignoreCache: true })).filter((name) => !/^(?:sso-session|services)\./.test(name));
+    return Object.keys(await parseKnownFiles({ configFilepath, filepath, ignoreCache: true })).filter(
+      (name) => !/^(?:sso-session|services)\./.test(name),
+    );
   }
 
-  for (const [label, config, credentials] of [['odd names', ODD_CONFIG, ODD_CREDENTIALS], ['plain headers', PLAIN_CONFIG, PLAIN_CREDENTIALS]] as const) {
+  for (const [label, config, credentials] of [
+    ['odd names', ODD_CONFIG, ODD_CREDENTIALS],
+    ['plain headers', PLAIN_CONFIG, PLAIN_CREDENTIALS],
+  ] as const) {
     test(label, async () => {
       const configPath = join(home.dir, `config-${label.replace(' ', '-')}`);
       const credentialsPath = join(home.dir, `credentials-${label.replace(' ', '-')}`);
@@ -171,7 +227,11 @@ describe('__complete --profile: the names the SDK loader sees, from the built bu
       assert.ok(expected.length > 5, expected.join(', '));
       for (const current of ['', 'd', 'p1', 'k', 'nope']) {
         const fromSource = await values(['assume', '--profile', current], env);
-        assert.deepEqual(fromSource, expected.filter((name) => name.startsWith(current)), `source, ${label}, '${current}'`);
+        assert.deepEqual(
+          fromSource,
+          expected.filter((name) => name.startsWith(current)),
+          `source, ${label}, '${current}'`,
+        );
         const built = await runCli(['__complete', 'assume', '--profile', current], { env });
         assert.equal(built.stderr, '');
         assert.equal(built.stdout, fromSource.map((name) => `${name}\n`).join(''), `built, ${label}, '${current}'`);
@@ -182,7 +242,13 @@ describe('__complete --profile: the names the SDK loader sees, from the built bu
 
 describe('stsenv completion', () => {
   test('prints the file of shells/ for each shell', async () => {
-    for (const [shell, file] of [['bash', 'stsenv-completion.bash'], ['zsh', 'stsenv-completion.zsh'], ['fish', 'stsenv-completion.fish'], ['powershell', 'stsenv-completion.ps1'], ['pwsh', 'stsenv-completion.ps1']]) {
+    for (const [shell, file] of [
+      ['bash', 'stsenv-completion.bash'],
+      ['zsh', 'stsenv-completion.zsh'],
+      ['fish', 'stsenv-completion.fish'],
+      ['powershell', 'stsenv-completion.ps1'],
+      ['pwsh', 'stsenv-completion.ps1'],
+    ]) {
       const run = await runCli(['completion', shell!], { env: userEnv() });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(run.stdout, readFileSync(new URL(`../../shells/${file}`, import.meta.url), 'utf8'), shell);
@@ -199,13 +265,19 @@ describe('stsenv completion', () => {
     const sh = await runCli(['completion'], { env: userEnv({ STSENV_SHELL: 'sh' }) });
     assert.equal(sh.code, 2);
     assert.equal(sh.stdout, '');
-    assert.match(sh.stderr, /^stsenv: error: stsenv completion has no script for the shell running stsenv \(sh\) \(name one: stsenv completion bash\|zsh\|fish\|powershell\)\n$/);
+    assert.match(
+      sh.stderr,
+      /^stsenv: error: stsenv completion has no script for the shell running stsenv \(sh\) \(name one: stsenv completion bash\|zsh\|fish\|powershell\)\n$/,
+    );
   });
 
-  test('yargs\' own completion is gone; under an init function the callback is run again as it is', async () => {
+  test("yargs' own completion is gone; under an init function the callback is run again as it is", async () => {
     const old = await runCli(['--get-yargs-completions', 'stsenv', 'as'], { env: userEnv() });
     assert.equal(old.code, 2);
-    for (const args of [['__complete', 'as'], ['completion', 'bash']]) {
+    for (const args of [
+      ['__complete', 'as'],
+      ['completion', 'bash'],
+    ]) {
       const run = await runCli(args, { env: userEnv({ STSENV_EVAL: 'bash' }) });
       assert.equal(run.stdout, '::stsenv-run\n', args.join(' '));
     }
@@ -229,7 +301,8 @@ const CASES: Array<{ line: string; exactly?: string[]; includes?: string[] }> = 
 
 function checkCase(shell: string, { line, exactly, includes }: (typeof CASES)[number], offered: string[]): void {
   if (exactly) assert.deepEqual([...offered].sort(), [...exactly].sort(), `${shell}: ${line}`);
-  for (const word of includes ?? []) assert.ok(offered.includes(word), `${shell}: ${line} offers ${word}: ${offered.join(' ')}`);
+  for (const word of includes ?? [])
+    assert.ok(offered.includes(word), `${shell}: ${line} offers ${word}: ${offered.join(' ')}`);
 }
 
 /** A profile added to the config after the script was loaded: completion reads the config at each Tab. */
@@ -285,7 +358,14 @@ describe('the scripts in the real shells', () => {
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.toString('utf8').split('\n');
     assert.equal(lines[0], 'compdef _stsenv stsenv');
-    for (const [i, c] of CASES.entries()) checkCase('zsh', c, lines[1 + 2 * i]!.replace(/^values:/, '').split(' ').filter(Boolean));
+    for (const [i, c] of CASES.entries())
+      checkCase(
+        'zsh',
+        c,
+        lines[1 + 2 * i]!.replace(/^values:/, '')
+          .split(' ')
+          .filter(Boolean),
+      );
     assert.match(lines[2]!, /^shown:assume {2}-- Assume a role/);
     assert.equal(lines[1 + 2 * CASES.length], 'files', 'nothing to offer: file names');
   });
@@ -298,7 +378,11 @@ describe('the scripts in the real shells', () => {
       return;
     }
     const socket = `stsenv-completion-${process.pid}`;
-    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { env: { ...process.env, TMUX_TMPDIR: home.dir }, encoding: 'utf8' });
+    const tmux = (...args: string[]) =>
+      execFileSync('tmux', ['-L', socket, ...args], {
+        env: { ...process.env, TMUX_TMPDIR: home.dir },
+        encoding: 'utf8',
+      });
     const env = Object.entries(userEnv({ TERM: 'xterm' })).map(([k, v]) => `${k}=${v}`);
     tmux('new-session', '-d', '-x', '150', '-y', '40', 'env', '-i', ...env, findShell('zsh')!, '-f');
     try {
@@ -311,7 +395,11 @@ describe('the scripts in the real shells', () => {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       };
-      tmux('send-keys', 'autoload -U compinit && compinit -u -D && eval "$(stsenv completion zsh)" && print ready', 'Enter');
+      tmux(
+        'send-keys',
+        'autoload -U compinit && compinit -u -D && eval "$(stsenv completion zsh)" && print ready',
+        'Enter',
+      );
       assert.match(await screen(/^ready$/m), /^ready$/m);
       // The screen has no trailing blanks: the space a completed word gets shows in what comes after it.
       tmux('send-keys', 'stsenv assume --sh', 'Tab');
@@ -335,15 +423,30 @@ describe('the scripts in the real shells', () => {
     writeFileSync(later, CONFIG);
     const script = [
       'stsenv completion fish | source',
-      ...[...CASES.map((c) => c.line), 'stsenv assume --shell=p', 'stsenv exec x -- '].flatMap((line) => [`complete -C ${shQuote(line)}`, 'echo ---']),
+      ...[...CASES.map((c) => c.line), 'stsenv assume --shell=p', 'stsenv exec x -- '].flatMap((line) => [
+        `complete -C ${shQuote(line)}`,
+        'echo ---',
+      ]),
       `printf '%s' ${shQuote(LATER)} >> $AWS_CONFIG_FILE`,
       "complete -C 'stsenv assume --profile a'",
     ].join('\n');
     const result = await runShellScript('fish', script, { env: userEnv({ AWS_CONFIG_FILE: later }) });
     assert.equal(result.code, 0, result.stderr);
-    const blocks = result.stdout.toString('utf8').split('---\n').map((block) => block.split('\n').filter(Boolean));
-    for (const [i, c] of CASES.entries()) checkCase('fish', c, blocks[i]!.map((l) => l.split('\t')[0]!));
-    assert.deepEqual(blocks[0], ['assume\tAssume a role (AssumeRole) and print the credentials'], 'with its description');
+    const blocks = result.stdout
+      .toString('utf8')
+      .split('---\n')
+      .map((block) => block.split('\n').filter(Boolean));
+    for (const [i, c] of CASES.entries())
+      checkCase(
+        'fish',
+        c,
+        blocks[i]!.map((l) => l.split('\t')[0]!),
+      );
+    assert.deepEqual(
+      blocks[0],
+      ['assume\tAssume a role (AssumeRole) and print the credentials'],
+      'with its description',
+    );
     assert.deepEqual(blocks[CASES.length], ['--shell=posix', '--shell=powershell', '--shell=pwsh']);
     assert.ok(blocks[CASES.length + 1]!.length > 0, 'after exec --: the file names of the folder');
     assert.deepEqual(blocks[CASES.length + 2], ['added-later']);
@@ -353,7 +456,8 @@ describe('the scripts in the real shells', () => {
     if (!requireShellOrSkip(t, 'pwsh')) return;
     const later = join(home.dir, 'config-pwsh');
     writeFileSync(later, CONFIG);
-    const show = (line: string) => `$r = TabExpansion2 -inputScript ${psQuote(line)} -cursorColumn ${line.length}; ($r.CompletionMatches | ForEach-Object { $_.CompletionText }) -join ' '`;
+    const show = (line: string) =>
+      `$r = TabExpansion2 -inputScript ${psQuote(line)} -cursorColumn ${line.length}; ($r.CompletionMatches | ForEach-Object { $_.CompletionText }) -join ' '`;
     const script = [
       '$ErrorActionPreference = "Stop"',
       'stsenv completion powershell | Out-String | Invoke-Expression',
@@ -415,8 +519,13 @@ describe('a hostile profile name is inserted as one literal word', () => {
 
   test('__complete offers no value with a C1 or bidi control, and shows descriptions escaped', async () => {
     const credentials = join(home.dir, 'credentials-c1');
-    writeFileSync(credentials, '[ok]\naws_access_key_id = A\n[bad\u009b2J]\naws_access_key_id = A\n[rtl\u202eevil]\naws_access_key_id = A\n');
-    const run = await runCli(['__complete', 'assume', '--profile', ''], { env: userEnv({ AWS_SHARED_CREDENTIALS_FILE: credentials }) });
+    writeFileSync(
+      credentials,
+      '[ok]\naws_access_key_id = A\n[bad\u009b2J]\naws_access_key_id = A\n[rtl\u202eevil]\naws_access_key_id = A\n',
+    );
+    const run = await runCli(['__complete', 'assume', '--profile', ''], {
+      env: userEnv({ AWS_SHARED_CREDENTIALS_FILE: credentials }),
+    });
     assert.doesNotMatch(run.stdout, /[\u0080-\u009f\u202e]/);
     assert.match(run.stdout, /^ok$/m);
   });

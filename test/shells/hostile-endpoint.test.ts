@@ -96,7 +96,9 @@ async function hostileEndpoint(value: string) {
 async function assumeWith(value: string, format: FormatName): Promise<CliResult> {
   const fake = await hostileEndpoint(value);
   try {
-    return await runCli(['assume', ROLE, '--shell', format], { env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', AWS_ENDPOINT_URL_STS: fake.url }) });
+    return await runCli(['assume', ROLE, '--shell', format], {
+      env: isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', AWS_ENDPOINT_URL_STS: fake.url }),
+    });
   } finally {
     await fake.close();
   }
@@ -124,7 +126,10 @@ function readPowershellLine(line: string): string {
   for (let i = 0; i < inner.length; i++) {
     const c = inner[i]!;
     if (quotes.includes(c)) {
-      assert.ok(quotes.includes(inner[i + 1] ?? ''), 'a quote inside the string is doubled, or the string would end there');
+      assert.ok(
+        quotes.includes(inner[i + 1] ?? ''),
+        'a quote inside the string is doubled, or the string would end there',
+      );
       i++;
     }
     out += c;
@@ -166,8 +171,14 @@ describe('a hostile endpoint, every format', () => {
         const cwd = freshDir();
         const expected = Buffer.from(value, 'utf8');
         if (shell) {
-          const script = format === 'fish' ? `${scratchRead(result.stdout)} | source\n${dumpEnvCommand()}\n` : `eval "$(${scratchRead(result.stdout)})"\n${dumpEnvCommand()}\n`;
-          const run = await runShellScript(shell, script, { env: { PATH: process.env.PATH ?? '', HOME: home.dir, LC_ALL: 'C.UTF-8' }, cwd });
+          const script =
+            format === 'fish'
+              ? `${scratchRead(result.stdout)} | source\n${dumpEnvCommand()}\n`
+              : `eval "$(${scratchRead(result.stdout)})"\n${dumpEnvCommand()}\n`;
+          const run = await runShellScript(shell, script, {
+            env: { PATH: process.env.PATH ?? '', HOME: home.dir, LC_ALL: 'C.UTF-8' },
+            cwd,
+          });
           assert.equal(run.code, 0, `${title}: ${run.stderr}`);
           const vars = parseEnvDump(run.stdout);
           assert.deepEqual(vars.get('AWS_SECRET_ACCESS_KEY'), expected, `${format}: ${title} read back exactly`);
@@ -184,7 +195,15 @@ describe('a hostile endpoint, every format', () => {
           assert.equal(readPowershellLine(lines.find((l) => l.startsWith('$env:AWS_SECRET_ACCESS_KEY'))!), value);
         } else if (format === 'cmd' && findShell('cmd')) {
           const file = scratchFile('.txt', result.stdout);
-          const run = await runCmdBatch(['@echo off', `for /f "usebackq delims=" %%L in ("${winePath(file)}") do call %%L`, 'echo ---dump---', 'set AWS_SECRET_ACCESS_KEY'], { cwd });
+          const run = await runCmdBatch(
+            [
+              '@echo off',
+              `for /f "usebackq delims=" %%L in ("${winePath(file)}") do call %%L`,
+              'echo ---dump---',
+              'set AWS_SECRET_ACCESS_KEY',
+            ],
+            { cwd },
+          );
           const dumped = run.stdout.split('---dump---\n')[1] ?? '';
           assert.equal(dumped.split('\n')[0], `AWS_SECRET_ACCESS_KEY=${value}`, `cmd: ${title} read back exactly`);
         }
@@ -206,21 +225,37 @@ describe('a hostile endpoint, every format', () => {
         return;
       }
       assert.equal(result.code, 0, `${title}: ${result.stderr}`);
-      carried.push({ title, value, output: scratchFile('.out', result.stdout), cwd: freshDir(), dump: join(home.dir, `pwsh-${carried.length}.env`) });
+      carried.push({
+        title,
+        value,
+        output: scratchFile('.out', result.stdout),
+        cwd: freshDir(),
+        dump: join(home.dir, `pwsh-${carried.length}.env`),
+      });
     });
     // One pwsh for them all, each output read in a folder of its own, both ways README gives.
-    const script = carried.map((c, i) => [
-      `Set-Location ${psQuote(c.cwd)}`,
-      `& cat ${psQuote(c.output)} ${i % 2 ? '| Out-String ' : ''}| Invoke-Expression`,
-      pwshDumpEnvCommand(c.dump),
-    ].join('\n'));
+    const script = carried.map((c, i) =>
+      [
+        `Set-Location ${psQuote(c.cwd)}`,
+        `& cat ${psQuote(c.output)} ${i % 2 ? '| Out-String ' : ''}| Invoke-Expression`,
+        pwshDumpEnvCommand(c.dump),
+      ].join('\n'),
+    );
     const run = await runPwshScript(script.join('\n'), { env: pwshEnv(), timeoutMs: 180_000 });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, '');
     for (const c of carried) {
       const vars = parseEnvDump(readFileSync(c.dump));
-      assert.deepEqual(vars.get('AWS_SECRET_ACCESS_KEY'), Buffer.from(c.value, 'utf8'), `pwsh: ${c.title} read back exactly`);
-      assert.deepEqual(vars.get('AWS_SESSION_TOKEN'), Buffer.from(c.value, 'utf8'), `pwsh: ${c.title} read back exactly`);
+      assert.deepEqual(
+        vars.get('AWS_SECRET_ACCESS_KEY'),
+        Buffer.from(c.value, 'utf8'),
+        `pwsh: ${c.title} read back exactly`,
+      );
+      assert.deepEqual(
+        vars.get('AWS_SESSION_TOKEN'),
+        Buffer.from(c.value, 'utf8'),
+        `pwsh: ${c.title} read back exactly`,
+      );
       assert.equal(existsSync(join(c.cwd, CANARY)), false, `pwsh: ${c.title} created the canary file`);
     }
     t.diagnostic(`pwsh: ${carried.length} hostile values carried exactly, ${HOSTILE.length - carried.length} refused`);
@@ -237,10 +272,22 @@ describe('a hostile endpoint, through the shell functions', () => {
         try {
           const cwd = freshDir();
           const load = shell === 'fish' ? 'stsenv init fish | source' : `eval "$(stsenv init ${shell})"`;
-          const env = isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, AWS_ENDPOINT_URL_STS: fake.url, STSENV_SHELL: 'json' }) as Record<string, string>;
-          const run = await runShellScript(shell, `${load}\nstsenv assume ${ROLE} || exit 9\n${dumpEnvCommand()}\n`, { env, cwd });
+          const env = isolatedEnv(home.dir, {
+            STSENV_NO_CACHE: '1',
+            PATH: `${bin}:${process.env.PATH}`,
+            AWS_ENDPOINT_URL_STS: fake.url,
+            STSENV_SHELL: 'json',
+          }) as Record<string, string>;
+          const run = await runShellScript(shell, `${load}\nstsenv assume ${ROLE} || exit 9\n${dumpEnvCommand()}\n`, {
+            env,
+            cwd,
+          });
           assert.equal(run.code, 0, `${title}: ${run.stderr}`);
-          assert.deepEqual(parseEnvDump(run.stdout).get('AWS_SESSION_TOKEN'), Buffer.from(value, 'utf8'), `${shell}: ${title}`);
+          assert.deepEqual(
+            parseEnvDump(run.stdout).get('AWS_SESSION_TOKEN'),
+            Buffer.from(value, 'utf8'),
+            `${shell}: ${title}`,
+          );
           assert.equal(existsSync(join(cwd, CANARY)), false, `${shell}: ${title} created the canary file`);
         } finally {
           await fake.close();
@@ -253,30 +300,53 @@ describe('a hostile endpoint, through the shell functions', () => {
     if (!requireShellOrSkip(t, 'pwsh')) return;
     // The function's own evaluation, with the values aimed at it (each costs a whole stsenv run;
     // every hostile value goes through pwsh in the format test above).
-    const aimed = ['closing single quote', 'closing double quote', 'backticks', 'PowerShell smart quotes', 'PowerShell subexpression', 'non-BMP'];
+    const aimed = [
+      'closing single quote',
+      'closing double quote',
+      'backticks',
+      'PowerShell smart quotes',
+      'PowerShell subexpression',
+      'non-BMP',
+    ];
     const values = HOSTILE.filter(([title]) => aimed.includes(title));
     assert.equal(values.length, aimed.length);
     const fakes = await Promise.all(values.map(([, value]) => hostileEndpoint(value)));
     try {
-      const cases = values.map(([title, value], i) => ({ title, value, url: fakes[i]!.url, cwd: freshDir(), dump: join(home.dir, `pwsh-function-${i}.env`) }));
-      const env = isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: 'json' }) as Record<string, string>;
+      const cases = values.map(([title, value], i) => ({
+        title,
+        value,
+        url: fakes[i]!.url,
+        cwd: freshDir(),
+        dump: join(home.dir, `pwsh-function-${i}.env`),
+      }));
+      const env = isolatedEnv(home.dir, {
+        STSENV_NO_CACHE: '1',
+        PATH: `${bin}:${process.env.PATH}`,
+        STSENV_SHELL: 'json',
+      }) as Record<string, string>;
       const script = [
         'Invoke-Expression (& stsenv init powershell | Out-String)',
-        ...cases.map((c) => [
-          // The base keys again: the hostile credentials just set would sign the next request.
-          `$env:AWS_ACCESS_KEY_ID = ${psQuote(env.AWS_ACCESS_KEY_ID!)}; $env:AWS_SECRET_ACCESS_KEY = ${psQuote(env.AWS_SECRET_ACCESS_KEY!)}`,
-          'Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue',
-          `$env:AWS_ENDPOINT_URL_STS = ${psQuote(c.url)}`,
-          `Set-Location ${psQuote(c.cwd)}`,
-          `stsenv assume ${ROLE}`,
-          'if ($LASTEXITCODE -ne 0) { exit 9 }',
-          pwshDumpEnvCommand(c.dump),
-        ].join('\n')),
+        ...cases.map((c) =>
+          [
+            // The base keys again: the hostile credentials just set would sign the next request.
+            `$env:AWS_ACCESS_KEY_ID = ${psQuote(env.AWS_ACCESS_KEY_ID!)}; $env:AWS_SECRET_ACCESS_KEY = ${psQuote(env.AWS_SECRET_ACCESS_KEY!)}`,
+            'Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue',
+            `$env:AWS_ENDPOINT_URL_STS = ${psQuote(c.url)}`,
+            `Set-Location ${psQuote(c.cwd)}`,
+            `stsenv assume ${ROLE}`,
+            'if ($LASTEXITCODE -ne 0) { exit 9 }',
+            pwshDumpEnvCommand(c.dump),
+          ].join('\n'),
+        ),
       ].join('\n');
       const run = await runPwshScript(script, { env: pwshEnv(env), timeoutMs: 180_000 });
       assert.equal(run.code, 0, run.stderr);
       for (const c of cases) {
-        assert.deepEqual(parseEnvDump(readFileSync(c.dump)).get('AWS_SESSION_TOKEN'), Buffer.from(c.value, 'utf8'), `pwsh: ${c.title}`);
+        assert.deepEqual(
+          parseEnvDump(readFileSync(c.dump)).get('AWS_SESSION_TOKEN'),
+          Buffer.from(c.value, 'utf8'),
+          `pwsh: ${c.title}`,
+        );
         assert.equal(existsSync(join(c.cwd, CANARY)), false, `pwsh: ${c.title} created the canary file`);
       }
     } finally {
@@ -288,12 +358,24 @@ describe('a hostile endpoint, through the shell functions', () => {
     if (!requireShellOrSkip(t, 'bash')) return;
     const fake = await hostileEndpoint('a\u0000b');
     try {
-      const env = isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, AWS_ENDPOINT_URL_STS: fake.url }) as Record<string, string>;
-      const run = await runShellScript('bash', `eval "$(stsenv init bash)"\nstsenv assume ${ROLE}\nexport TEST_RC=$?\n${dumpEnvCommand()}\n`, { env });
+      const env = isolatedEnv(home.dir, {
+        STSENV_NO_CACHE: '1',
+        PATH: `${bin}:${process.env.PATH}`,
+        AWS_ENDPOINT_URL_STS: fake.url,
+      }) as Record<string, string>;
+      const run = await runShellScript(
+        'bash',
+        `eval "$(stsenv init bash)"\nstsenv assume ${ROLE}\nexport TEST_RC=$?\n${dumpEnvCommand()}\n`,
+        { env },
+      );
       const vars = parseEnvDump(run.stdout);
       assert.equal(vars.get('TEST_RC')?.toString(), '2');
       assert.equal(vars.get('AWS_SESSION_TOKEN'), undefined);
-      assert.equal(vars.get('AWS_SECRET_ACCESS_KEY')?.toString(), env.AWS_SECRET_ACCESS_KEY, 'the base key is untouched');
+      assert.equal(
+        vars.get('AWS_SECRET_ACCESS_KEY')?.toString(),
+        env.AWS_SECRET_ACCESS_KEY,
+        'the base key is untouched',
+      );
     } finally {
       await fake.close();
     }
@@ -307,7 +389,8 @@ function scratchRead(text: string): string {
 
 describe('a hostile endpoint, nu, elvish, xonsh, tcsh and csh', () => {
   /** Refusals the shell rules require of these formats (every hostile value is whole Unicode). */
-  const mustRefuseLanguage = (format: string, value: string): boolean => value.includes('\0') || (format === 'tcsh' && /[\r\n]/.test(value));
+  const mustRefuseLanguage = (format: string, value: string): boolean =>
+    value.includes('\0') || (format === 'tcsh' && /[\r\n]/.test(value));
 
   for (const spec of LANGUAGE_SHELLS) {
     test(`${spec.name} (${spec.format} format): each hostile value is set exactly or refused`, async (t) => {
@@ -316,18 +399,39 @@ describe('a hostile endpoint, nu, elvish, xonsh, tcsh and csh', () => {
       await pool(HOSTILE, 6, async ([title, value]) => {
         const result = await assumeWith(value, spec.format as FormatName);
         if (mustRefuseLanguage(spec.format, value) || result.code !== 0) {
-          assert.ok(mustRefuseLanguage(spec.format, value), `${spec.format} refused ${title}, which it can carry: ${result.stderr}`);
+          assert.ok(
+            mustRefuseLanguage(spec.format, value),
+            `${spec.format} refused ${title}, which it can carry: ${result.stderr}`,
+          );
           assertRefused(result, value, spec.format);
           return;
         }
         const cwd = freshDir();
         const output = scratchFile('.out', result.stdout);
-        const env = { PATH: process.env.PATH ?? '', HOME: home.dir, LC_ALL: 'C.UTF-8', XDG_RUNTIME_DIR: home.dir, ...outputReaderEnv(output) };
-        const run = await runShellScript(spec.name, `${readOutputLines(spec.format, output)}\n${languageDumpEnv(spec.format)}\n`, { env, cwd });
+        const env = {
+          PATH: process.env.PATH ?? '',
+          HOME: home.dir,
+          LC_ALL: 'C.UTF-8',
+          XDG_RUNTIME_DIR: home.dir,
+          ...outputReaderEnv(output),
+        };
+        const run = await runShellScript(
+          spec.name,
+          `${readOutputLines(spec.format, output)}\n${languageDumpEnv(spec.format)}\n`,
+          { env, cwd },
+        );
         assert.equal(run.code, 0, `${title}: ${run.stderr}`);
         const vars = parseEnvDump(run.stdout);
-        assert.deepEqual(vars.get('AWS_SECRET_ACCESS_KEY'), Buffer.from(value, 'utf8'), `${spec.name}: ${title} read back exactly`);
-        assert.deepEqual(vars.get('AWS_SESSION_TOKEN'), Buffer.from(value, 'utf8'), `${spec.name}: ${title} read back exactly`);
+        assert.deepEqual(
+          vars.get('AWS_SECRET_ACCESS_KEY'),
+          Buffer.from(value, 'utf8'),
+          `${spec.name}: ${title} read back exactly`,
+        );
+        assert.deepEqual(
+          vars.get('AWS_SESSION_TOKEN'),
+          Buffer.from(value, 'utf8'),
+          `${spec.name}: ${title} read back exactly`,
+        );
         assert.equal(existsSync(join(cwd, CANARY)), false, `${spec.name}: ${title} created the canary file`);
         carried++;
       });
@@ -350,10 +454,23 @@ describe('a hostile endpoint, nu, elvish, xonsh, tcsh and csh', () => {
         const fake = await hostileEndpoint(value);
         try {
           const cwd = freshDir();
-          const env = isolatedEnv(home.dir, { PATH: `${bin}:${process.env.PATH}`, AWS_ENDPOINT_URL_STS: fake.url, STSENV_SHELL: 'json', XDG_RUNTIME_DIR: home.dir }) as Record<string, string>;
-          const run = await runShellScript(spec.name, `${load[spec.format]}\nstsenv assume ${ROLE}\n${languageDumpEnv(spec.format)}\n`, { env, cwd });
+          const env = isolatedEnv(home.dir, {
+            PATH: `${bin}:${process.env.PATH}`,
+            AWS_ENDPOINT_URL_STS: fake.url,
+            STSENV_SHELL: 'json',
+            XDG_RUNTIME_DIR: home.dir,
+          }) as Record<string, string>;
+          const run = await runShellScript(
+            spec.name,
+            `${load[spec.format]}\nstsenv assume ${ROLE}\n${languageDumpEnv(spec.format)}\n`,
+            { env, cwd },
+          );
           assert.equal(run.code, 0, `${title}: ${run.stderr}`);
-          assert.deepEqual(parseEnvDump(run.stdout).get('AWS_SESSION_TOKEN'), Buffer.from(value, 'utf8'), `${spec.name}: ${title}`);
+          assert.deepEqual(
+            parseEnvDump(run.stdout).get('AWS_SESSION_TOKEN'),
+            Buffer.from(value, 'utf8'),
+            `${spec.name}: ${title}`,
+          );
           assert.equal(existsSync(join(cwd, CANARY)), false, `${spec.name}: ${title} created the canary file`);
         } finally {
           await fake.close();

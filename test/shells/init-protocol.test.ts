@@ -20,9 +20,26 @@ import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { ALL_VARIABLES } from '../../src/variables.js';
 import { assertCredentialEnv } from '../support/expect-env.js';
-import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv, runCli, stsenvOnPath, type CliResult } from '../support/run-cli.js';
+import {
+  BASE_ACCESS_KEY_ID,
+  BASE_SECRET_ACCESS_KEY,
+  isolatedEnv,
+  runCli,
+  stsenvOnPath,
+  type CliResult,
+} from '../support/run-cli.js';
 import { useStsFixture } from '../support/sts-fixture.js';
-import { envExecutable, isShellRequired, parseEnvDump, requireShellOrSkip, runShellScript, scratchFile, shQuote, which, type RunResult } from '../support/shells.js';
+import {
+  envExecutable,
+  isShellRequired,
+  parseEnvDump,
+  requireShellOrSkip,
+  runShellScript,
+  scratchFile,
+  shQuote,
+  which,
+  type RunResult,
+} from '../support/shells.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const PROFILE_ROLE = 'arn:aws:iam::123456789012:role/from-profile';
@@ -36,14 +53,33 @@ const sts = useStsFixture({
     // `session` is also a command's name: a function that guessed at commands would take it for one.
     writeFileSync(
       join(home.dir, '.aws', 'credentials'),
-      [`[work]`, `aws_access_key_id = ${BASE_ACCESS_KEY_ID}`, `aws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}`, `[session]`, `aws_access_key_id = ${BASE_ACCESS_KEY_ID}`, `aws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}`, ''].join('\n'),
+      [
+        `[work]`,
+        `aws_access_key_id = ${BASE_ACCESS_KEY_ID}`,
+        `aws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}`,
+        `[session]`,
+        `aws_access_key_id = ${BASE_ACCESS_KEY_ID}`,
+        `aws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}`,
+        '',
+      ].join('\n'),
     );
     // A credential_process that runs stsenv, and records whether STSENV_EVAL reached it.
     const processScript = join(home.dir, 'credential-process.sh');
-    writeFileSync(processScript, `#!/bin/sh\nprintf '%s' "\${STSENV_EVAL-unset}" > "$STSENV_TEST_MARKER"\nexec stsenv assume ${INNER_ROLE} --shell json\n`, { mode: 0o755 });
+    writeFileSync(
+      processScript,
+      `#!/bin/sh\nprintf '%s' "\${STSENV_EVAL-unset}" > "$STSENV_TEST_MARKER"\nexec stsenv assume ${INNER_ROLE} --shell json\n`,
+      { mode: 0o755 },
+    );
     writeFileSync(
       join(home.dir, '.aws', 'config'),
-      [`[profile deploy]`, `role_arn = ${PROFILE_ROLE}`, `source_profile = work`, `[profile viaproc]`, `credential_process = ${processScript}`, ''].join('\n'),
+      [
+        `[profile deploy]`,
+        `role_arn = ${PROFILE_ROLE}`,
+        `source_profile = work`,
+        `[profile viaproc]`,
+        `credential_process = ${processScript}`,
+        '',
+      ].join('\n'),
     );
   },
 });
@@ -80,7 +116,10 @@ function posixDialect(shell: 'bash' | 'zsh'): Dialect {
     shell,
     load: async () => [`eval "$(stsenv init ${shell})"`],
     setenv: (name, value) => `export ${name}=${shQuote(value)}`,
-    call: (args, out, status) => [`stsenv ${args.map(shQuote).join(' ')} > ${shQuote(out)}`, `echo $? > ${shQuote(status)}`],
+    call: (args, out, status) => [
+      `stsenv ${args.map(shQuote).join(' ')} > ${shQuote(out)}`,
+      `echo $? > ${shQuote(status)}`,
+    ],
     dump: (file) => `${shQuote(envExecutable())} -0 > ${shQuote(file)}`,
   };
 }
@@ -92,14 +131,20 @@ const DIALECTS: Dialect[] = [
     shell: 'fish',
     load: async () => ['stsenv init fish | source'],
     setenv: (name, value) => `set -gx ${name} ${fishQuote(value)}`,
-    call: (args, out, status) => [`stsenv ${args.map(fishQuote).join(' ')} > ${fishQuote(out)}`, `echo $status > ${fishQuote(status)}`],
+    call: (args, out, status) => [
+      `stsenv ${args.map(fishQuote).join(' ')} > ${fishQuote(out)}`,
+      `echo $status > ${fishQuote(status)}`,
+    ],
     dump: (file) => `${fishQuote(envExecutable())} -0 > ${fishQuote(file)}`,
   },
   {
     shell: 'pwsh',
     load: async () => ['Invoke-Expression (& stsenv init powershell | Out-String)'],
     setenv: (name, value) => `$env:${name} = ${psQuote(value)}`,
-    call: (args, out, status) => [`stsenv ${args.map(psQuote).join(' ')} > ${psQuote(out)}`, `Set-Content -LiteralPath ${psQuote(status)} -Value $LASTEXITCODE`],
+    call: (args, out, status) => [
+      `stsenv ${args.map(psQuote).join(' ')} > ${psQuote(out)}`,
+      `Set-Content -LiteralPath ${psQuote(status)} -Value $LASTEXITCODE`,
+    ],
     dump: (file) => `& ${shDump(file)}`,
   },
   {
@@ -128,7 +173,10 @@ const DIALECTS: Dialect[] = [
     shell: 'xonsh',
     load: async () => ['execx($(stsenv init xonsh))'],
     setenv: (name, value) => `$${name} = ${psQuote(value)}`,
-    call: (args, out, status) => [`__status = ![stsenv ${args.map(psQuote).join(' ')} > ${psQuote(out)}].returncode`, `open(${psQuote(status)}, 'w').write(str(__status))`],
+    call: (args, out, status) => [
+      `__status = ![stsenv ${args.map(psQuote).join(' ')} > ${psQuote(out)}].returncode`,
+      `open(${psQuote(status)}, 'w').write(str(__status))`,
+    ],
     dump: (file) => shDump(file),
   },
   ...(['tcsh', 'csh'] as const).map(
@@ -137,7 +185,10 @@ const DIALECTS: Dialect[] = [
       load: async () => ['eval "`stsenv init tcsh`"'],
       setenv: (name, value) => `setenv ${name} ${shQuote(value)}`,
       // Through a pipe: csh applies a redirection of an alias to its last command only, which the alias refuses.
-      call: (args, out, status) => [`stsenv ${args.map(shQuote).join(' ')} | cat > ${shQuote(out)}`, `echo $status > ${shQuote(status)}`],
+      call: (args, out, status) => [
+        `stsenv ${args.map(shQuote).join(' ')} | cat > ${shQuote(out)}`,
+        `echo $status > ${shQuote(status)}`,
+      ],
       dump: (file) => shDump(file),
     }),
   ),
@@ -151,7 +202,8 @@ function findPwsh(): string | undefined {
 function shellOrSkip(t: TestContext, shell: string): boolean {
   if (shell !== 'pwsh') return requireShellOrSkip(t, shell) !== undefined;
   if (findPwsh()) return true;
-  if (isShellRequired('pwsh')) assert.fail('pwsh not installed (not on PATH nor in ~/.dotnet/tools), and STSENV_REQUIRE_SHELLS requires it');
+  if (isShellRequired('pwsh'))
+    assert.fail('pwsh not installed (not on PATH nor in ~/.dotnet/tools), and STSENV_REQUIRE_SHELLS requires it');
   t.skip('pwsh not installed');
   return false;
 }
@@ -159,11 +211,16 @@ function shellOrSkip(t: TestContext, shell: string): boolean {
 function runPwsh(script: string, env: Record<string, string>): Promise<RunResult> {
   const file = scratchFile('.ps1', script);
   return new Promise((resolve, reject) => {
-    execFile(findPwsh()!, ['-NoProfile', '-NonInteractive', '-File', file], { env, encoding: 'buffer', timeout: 120_000 }, (error, stdout, stderr) => {
-      const err = error as (Error & { code?: unknown }) | null;
-      if (err && typeof err.code === 'string') return reject(err);
-      resolve({ code: err ? (err.code as number) : 0, signal: null, stdout, stderr: stderr.toString('utf8') });
-    });
+    execFile(
+      findPwsh()!,
+      ['-NoProfile', '-NonInteractive', '-File', file],
+      { env, encoding: 'buffer', timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const err = error as (Error & { code?: unknown }) | null;
+        if (err && typeof err.code === 'string') return reject(err);
+        resolve({ code: err ? (err.code as number) : 0, signal: null, stdout, stderr: stderr.toString('utf8') });
+      },
+    );
   });
 }
 
@@ -196,17 +253,32 @@ function shellEnvironment(extra: NodeJS.ProcessEnv = {}): Record<string, string>
 let runs = 0;
 
 /** Runs the steps one after the other in one process of the shell, with `setup` variables set after loading the function. */
-async function runSteps(dialect: Dialect, setup: Record<string, string>, steps: readonly Step[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ results: StepResult[]; run: RunResult }> {
+async function runSteps(
+  dialect: Dialect,
+  setup: Record<string, string>,
+  steps: readonly Step[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ results: StepResult[]; run: RunResult }> {
   const dir = join(sts.home.dir, `run-${dialect.shell}-${++runs}`);
   mkdirSync(dir);
   const file = (i: number, what: string) => join(dir, `${i}.${what}`);
-  const lines = [...(await dialect.load()), ...Object.entries(setup).map(([name, value]) => dialect.setenv(name, value))];
-  for (const [i, step] of steps.entries()) lines.push(...dialect.call(step.args, file(i, 'out'), file(i, 'status')), dialect.dump(file(i, 'env')));
+  const lines = [
+    ...(await dialect.load()),
+    ...Object.entries(setup).map(([name, value]) => dialect.setenv(name, value)),
+  ];
+  for (const [i, step] of steps.entries())
+    lines.push(...dialect.call(step.args, file(i, 'out'), file(i, 'status')), dialect.dump(file(i, 'env')));
   const script = `${lines.join('\n')}\n`;
   const env = shellEnvironment(extraEnv);
-  const run = dialect.shell === 'pwsh' ? await runPwsh(script, env) : await runShellScript(dialect.shell, script, { env, cwd: dir });
+  const run =
+    dialect.shell === 'pwsh'
+      ? await runPwsh(script, env)
+      : await runShellScript(dialect.shell, script, { env, cwd: dir });
   const results = steps.map((_, i) => {
-    assert.ok(existsSync(file(i, 'env')), `${dialect.shell}: step ${i} ran to the end (exit ${run.code}, stderr: ${run.stderr})`);
+    assert.ok(
+      existsSync(file(i, 'env')),
+      `${dialect.shell}: step ${i} ran to the end (exit ${run.code}, stderr: ${run.stderr})`,
+    );
     return {
       stdout: existsSync(file(i, 'out')) ? readFileSync(file(i, 'out'), 'utf8') : '',
       status: Number(readFileSync(file(i, 'status'), 'utf8').trim()),
@@ -233,8 +305,15 @@ for (const dialect of DIALECTS) {
   describe(`the ${dialect.shell} function`, () => {
     test('credential commands change the shell whatever the order of options, and print nothing', async (t) => {
       if (!shellOrSkip(t, dialect.shell)) return;
-      const cases: Array<{ args: string[]; setup?: Record<string, string>; check: (r: StepResult, stderr: string) => void }> = [
-        { args: ['--region', 'eu-west-1', 'assume', ROLE], check: (r) => assertCredentialEnv(r.env, lastIssued(), 'eu-west-1') },
+      const cases: Array<{
+        args: string[];
+        setup?: Record<string, string>;
+        check: (r: StepResult, stderr: string) => void;
+      }> = [
+        {
+          args: ['--region', 'eu-west-1', 'assume', ROLE],
+          check: (r) => assertCredentialEnv(r.env, lastIssued(), 'eu-west-1'),
+        },
         {
           args: ['--debug', 'assume', ROLE, '--session-name', 'through-function'],
           check: (r, stderr) => {
@@ -243,22 +322,35 @@ for (const dialect of DIALECTS) {
             assert.equal(sts.fake.requestsFor('AssumeRole')[0]!.params.RoleSessionName, 'through-function');
           },
         },
-        { args: ['assume', '--profile', 'deploy'], check: (r) => {
-          assertCredentialEnv(r.env, lastIssued());
-          assert.equal(sts.fake.requestsFor('AssumeRole')[0]!.params.RoleArn, PROFILE_ROLE);
-        } },
+        {
+          args: ['assume', '--profile', 'deploy'],
+          check: (r) => {
+            assertCredentialEnv(r.env, lastIssued());
+            assert.equal(sts.fake.requestsFor('AssumeRole')[0]!.params.RoleArn, PROFILE_ROLE);
+          },
+        },
         {
           args: ['export', '--profile', 'work'],
           check: (r) => {
             assert.equal(r.env.get('AWS_ACCESS_KEY_ID'), BASE_ACCESS_KEY_ID);
             assert.equal(r.env.get('AWS_SECRET_ACCESS_KEY'), BASE_SECRET_ACCESS_KEY);
-            for (const name of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN']) assert.equal(r.env.has(name), false, name);
+            for (const name of ['AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN'])
+              assert.equal(r.env.has(name), false, name);
           },
         },
-        { args: ['--region', 'us-west-2', 'session'], check: (r) => assertCredentialEnv(r.env, lastIssued(), 'us-west-2') },
+        {
+          args: ['--region', 'us-west-2', 'session'],
+          check: (r) => assertCredentialEnv(r.env, lastIssued(), 'us-west-2'),
+        },
         {
           args: ['unset'],
-          setup: { AWS_ACCESS_KEY_ID: 'AKIDOLD', AWS_SECRET_ACCESS_KEY: 'old', AWS_SESSION_TOKEN: 'old', AWS_REGION: 'eu-west-1', STSENV_REGION: 'eu-west-1' },
+          setup: {
+            AWS_ACCESS_KEY_ID: 'AKIDOLD',
+            AWS_SECRET_ACCESS_KEY: 'old',
+            AWS_SESSION_TOKEN: 'old',
+            AWS_REGION: 'eu-west-1',
+            STSENV_REGION: 'eu-west-1',
+          },
           check: (r) => {
             for (const name of ALL_VARIABLES) assert.equal(r.env.has(name), false, `${name} is cleared`);
           },
@@ -290,7 +382,9 @@ for (const dialect of DIALECTS) {
         { args: ['--debug', 'unset', '-s', 'fish'] },
       ];
       const { results, run } = await runSteps(dialect, { AWS_PROFILE: 'work' }, steps);
-      directRuns ??= Promise.all(steps.slice(0, 6).map((step) => runCli(step.args, { env: shellEnvironment({ AWS_PROFILE: 'work' }) })));
+      directRuns ??= Promise.all(
+        steps.slice(0, 6).map((step) => runCli(step.args, { env: shellEnvironment({ AWS_PROFILE: 'work' }) })),
+      );
       for (const [i, step] of steps.slice(0, 6).entries()) {
         const direct: CliResult = (await directRuns)[i]!;
         assert.equal(results[i]!.status, direct.code, `stsenv ${step.args.join(' ')}: ${run.stderr}`);
@@ -310,12 +404,19 @@ for (const dialect of DIALECTS) {
       assert.match(run.stderr, /stsenv <command>/, 'help went to stderr');
     });
 
-    test('a failure changes nothing and returns stsenv\'s exit code', async (t) => {
+    test("a failure changes nothing and returns stsenv's exit code", async (t) => {
       if (!shellOrSkip(t, dialect.shell)) return;
       sts.fake.reset();
       sts.fake.failNext({ error: 'AccessDenied' });
-      const { results, run } = await runSteps(dialect, { ...STALE, AWS_REGION: 'ap-south-1' }, [{ args: ['assume', ROLE] }, { args: ['--region', 'eu-west-1', 'assume', 'not-an-arn'] }]);
-      assert.deepEqual(results.map((r) => r.status), [1, 2], run.stderr);
+      const { results, run } = await runSteps(dialect, { ...STALE, AWS_REGION: 'ap-south-1' }, [
+        { args: ['assume', ROLE] },
+        { args: ['--region', 'eu-west-1', 'assume', 'not-an-arn'] },
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        [1, 2],
+        run.stderr,
+      );
       for (const result of results) {
         assert.equal(result.stdout, '');
         assert.equal(result.env.get('AWS_PROFILE'), 'work');
@@ -330,12 +431,20 @@ for (const dialect of DIALECTS) {
       if (!shellOrSkip(t, dialect.shell)) return;
       sts.fake.reset();
       const marker = join(sts.home.dir, `marker-${dialect.shell}`);
-      const { results, run } = await runSteps(dialect, { AWS_PROFILE: 'work' }, [{ args: ['--profile', 'viaproc', 'assume', ROLE] }], { STSENV_TEST_MARKER: marker });
+      const { results, run } = await runSteps(
+        dialect,
+        { AWS_PROFILE: 'work' },
+        [{ args: ['--profile', 'viaproc', 'assume', ROLE] }],
+        { STSENV_TEST_MARKER: marker },
+      );
       assert.equal(readFileSync(marker, 'utf8'), 'unset', 'STSENV_EVAL reached the credential_process');
       assert.equal(results[0]!.status, 0, run.stderr);
       assert.equal(results[0]!.stdout, '');
       assertCredentialEnv(results[0]!.env, lastIssued());
-      assert.deepEqual(sts.fake.requestsFor('AssumeRole').map((r) => r.params.RoleArn), [INNER_ROLE, ROLE]);
+      assert.deepEqual(
+        sts.fake.requestsFor('AssumeRole').map((r) => r.params.RoleArn),
+        [INNER_ROLE, ROLE],
+      );
     });
   });
 }
@@ -343,7 +452,16 @@ for (const dialect of DIALECTS) {
 describe('the functions parse no option', () => {
   // What the functions used to look for, to guess at commands: the program decides now.
   const OPTION_WORDS = /--help|--version|--shell|\bassume\b|web-identity|\b-s\b/;
-  for (const file of ['stsenv.bash', 'stsenv.fish', 'stsenv.ps1', 'stsenv-env.bat', 'stsenv.nu', 'stsenv.elv', 'stsenv.xsh', 'stsenv.tcsh']) {
+  for (const file of [
+    'stsenv.bash',
+    'stsenv.fish',
+    'stsenv.ps1',
+    'stsenv-env.bat',
+    'stsenv.nu',
+    'stsenv.elv',
+    'stsenv.xsh',
+    'stsenv.tcsh',
+  ]) {
     test(file, () => {
       const code = readFileSync(new URL(`../../shells/${file}`, import.meta.url), 'utf8')
         .split(/\r?\n/)

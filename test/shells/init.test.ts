@@ -36,13 +36,17 @@ const sts = useStsFixture({
     bin = stsenvOnPath(home.dir);
     // The profile the user works with before assuming a role.
     mkdirSync(join(home.dir, '.aws'));
-    writeFileSync(join(home.dir, '.aws', 'credentials'), `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+    writeFileSync(
+      join(home.dir, '.aws', 'credentials'),
+      `[work]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
+    );
   },
 });
 
 /** The shell's environment: base credentials from a profile, stsenv on PATH, no format hint it could rely on. */
 function shellEnvironment(extra: NodeJS.ProcessEnv = {}): Record<string, string> {
-  return isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1',
+  return isolatedEnv(sts.home.dir, {
+    STSENV_NO_CACHE: '1',
     PATH: `${bin}:${process.env.PATH}`,
     AWS_ACCESS_KEY_ID: undefined,
     AWS_SECRET_ACCESS_KEY: undefined,
@@ -98,7 +102,10 @@ describe('stsenv init prints the files of shells/', () => {
     const result = await runCli(['init', 'rc'], { env: isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1' }) });
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /no integration for 'rc'.*bash, zsh, fish, powershell, pwsh, cmd, bat, nu, nushell, elvish, elv, xonsh, tcsh, csh/);
+    assert.match(
+      result.stderr,
+      /no integration for 'rc'.*bash, zsh, fish, powershell, pwsh, cmd, bat, nu, nushell, elvish, elv, xonsh, tcsh, csh/,
+    );
   });
 
   test('an unknown shell that names a property of every object is unknown too', async () => {
@@ -111,7 +118,9 @@ describe('stsenv init prints the files of shells/', () => {
   });
 
   test("init's table is the format registry's: each shell format with an init function, by name and alias, in order", () => {
-    const fromFormats = FORMATS.flatMap((f) => (f.kind === 'env' && f.integration ? [f.name, ...f.aliases].map((name) => [name, f.integration]) : []));
+    const fromFormats = FORMATS.flatMap((f) =>
+      f.kind === 'env' && f.integration ? [f.name, ...f.aliases].map((name) => [name, f.integration]) : [],
+    );
     assert.deepEqual(Object.entries(INTEGRATIONS), fromFormats);
   });
 });
@@ -128,7 +137,11 @@ const POSIX_CASES: PosixCase[] = [
   { shell: 'bash', title: 'bash with set -u', setup: 'set -u' },
   { shell: 'zsh', title: 'zsh', setup: '' },
   // The options that break naive functions: the function must not care.
-  { shell: 'zsh', title: 'zsh with KSH_ARRAYS, SH_WORD_SPLIT, NOUNSET', setup: 'setopt KSH_ARRAYS SH_WORD_SPLIT NOUNSET GLOB_SUBST' },
+  {
+    shell: 'zsh',
+    title: 'zsh with KSH_ARRAYS, SH_WORD_SPLIT, NOUNSET',
+    setup: 'setopt KSH_ARRAYS SH_WORD_SPLIT NOUNSET GLOB_SUBST',
+  },
 ];
 
 describe('the bash and zsh function changes the shell it runs in', () => {
@@ -153,7 +166,9 @@ describe('the bash and zsh function changes the shell it runs in', () => {
       assert.equal(env.get('TEST_LEAK'), undefined, 'no __stsenv variables left behind');
       assertCredentialEnv(env, lastIssued(), 'eu-west-1');
       // "$@" kept the arguments whole: spaces, quotes and glob characters untouched.
-      assert.deepEqual(listStructs(sts.fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
+      assert.deepEqual(listStructs(sts.fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [
+        { Key: 'team', Value: 'ops and  dev' },
+      ]);
       assert.equal(sts.fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
     });
 
@@ -228,7 +243,9 @@ describe('the fish function changes the shell it runs in', () => {
     assert.equal(env.get('TEST_RC'), '0', result.stderr);
     assert.equal(env.get('TEST_LEAK'), undefined);
     assertCredentialEnv(env, lastIssued(), 'eu-west-1');
-    assert.deepEqual(listStructs(sts.fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [{ Key: 'team', Value: 'ops and  dev' }]);
+    assert.deepEqual(listStructs(sts.fake.requestsFor('AssumeRole')[0]!.params, 'Tags'), [
+      { Key: 'team', Value: 'ops and  dev' },
+    ]);
     assert.equal(sts.fake.requestsFor('AssumeRole')[0]!.params.Policy, POLICY);
   });
 
@@ -257,7 +274,11 @@ describe('the fish function changes the shell it runs in', () => {
   test('--help and other commands pass straight through', async (t) => {
     if (!requireShellOrSkip(t, 'fish')) return;
     sts.fake.reset();
-    const script = ['stsenv init fish | source', 'stsenv assume --help; echo "help=$status"', 'stsenv whoami --endpoint-url $URL'].join('\n');
+    const script = [
+      'stsenv init fish | source',
+      'stsenv assume --help; echo "help=$status"',
+      'stsenv whoami --endpoint-url $URL',
+    ].join('\n');
     const result = await runShellScript('fish', script, { env: shellEnvironment() });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout.toString('utf8'), /^help=0\n/);
@@ -332,14 +353,22 @@ describe('the cmd batch file under Wine', () => {
   test('stsenv-env refresh: the recorded request repeated, its credentials set, the record kept', async (t) => {
     if (!requireShellOrSkip(t, 'cmd')) return;
     sts.fake.reset();
-    const env = isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1', AWS_ENDPOINT_URL_STS: sts.fake.url, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: 'work' });
+    const env = isolatedEnv(sts.home.dir, {
+      STSENV_NO_CACHE: '1',
+      AWS_ENDPOINT_URL_STS: sts.fake.url,
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_PROFILE: 'work',
+    });
     // What `stsenv-env assume` printed: the init function's run (STSENV_EVAL=cmd) records the request.
     const assumed = await runCli(['assume', ROLE, '--duration', '15m'], { env: { ...env, STSENV_EVAL: 'cmd' } });
     assert.equal(assumed.code, 0, assumed.stderr);
     const recorded = /^set "STSENV_REQUEST=([A-Za-z0-9_-]+)"\r$/m.exec(assumed.stdout)?.[1];
     assert.ok(recorded, assumed.stdout);
     // What `stsenv-env refresh` gets from the program in that session (Wine cannot run node: a stub prints it).
-    const refreshed = await runCli(['refresh'], { env: { ...env, AWS_PROFILE: undefined, STSENV_EVAL: 'cmd', STSENV_REQUEST: recorded } });
+    const refreshed = await runCli(['refresh'], {
+      env: { ...env, AWS_PROFILE: undefined, STSENV_EVAL: 'cmd', STSENV_REQUEST: recorded },
+    });
     assert.equal(refreshed.code, 0, refreshed.stderr);
     assert.match(refreshed.stderr, /^stsenv: refreshed deploy until /);
     const { dir, argsFile } = await stub(refreshed.stdout, 0);
@@ -380,7 +409,7 @@ describe('the cmd batch file under Wine', () => {
     assert.equal(parseCmdDump(result.stdout, 'STSENV_EVAL').size, 0, 'STSENV_EVAL was set for the captured run only');
   });
 
-  test('a failure sets nothing and the exit code is stsenv\'s', async (t) => {
+  test("a failure sets nothing and the exit code is stsenv's", async (t) => {
     if (!requireShellOrSkip(t, 'cmd')) return;
     const { dir } = await stub('', 2);
     const bat = await batchFile();
@@ -399,4 +428,3 @@ describe('the cmd batch file under Wine', () => {
     assert.deepEqual([...parseCmdDump(result.stdout, 'AWS_')], [['AWS_PROFILE', 'work']]);
   });
 });
-

@@ -13,7 +13,14 @@ import { listStructs, type IssuedCredentials } from '../support/fake-sts.js';
 import { assertCredentialEnv } from '../support/expect-env.js';
 import { isolatedEnv, stsenvOnPath, writeBaseProfile } from '../support/run-cli.js';
 import { useStsFixture } from '../support/sts-fixture.js';
-import { parseEnvDump, psQuote, pwshDumpEnvCommand, pwshEnv, requireShellOrSkip, runPwshScript } from '../support/shells.js';
+import {
+  parseEnvDump,
+  psQuote,
+  pwshDumpEnvCommand,
+  pwshEnv,
+  requireShellOrSkip,
+  runPwshScript,
+} from '../support/shells.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 /** Spaces, quotes, brackets and braces: splatting @args must pass it whole. */
@@ -91,15 +98,22 @@ describe('pwsh evaluates what stsenv prints', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, '');
     const unsetLines = readFileSync(lines.file, 'utf8').split('\n').filter(Boolean);
-    assert.deepEqual(unsetLines.slice(0, 2), ['Remove-Item -Path Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue', 'Remove-Item -Path Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue']);
+    assert.deepEqual(unsetLines.slice(0, 2), [
+      'Remove-Item -Path Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue',
+      'Remove-Item -Path Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue',
+    ]);
     assertCredentialEnv(readDump(direct.file), issued(0), 'eu-west-2');
     assertCredentialEnv(readDump(whole.file), issued(1), 'eu-west-2');
     const after = readDump(cleared.file);
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE']) assert.equal(after.has(name), false, `${name} cleared`);
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_PROFILE'])
+      assert.equal(after.has(name), false, `${name} cleared`);
   });
 
   const integrations: Array<[title: string, load: string]> = [
-    ['the init function (Invoke-Expression (& stsenv init powershell | Out-String))', 'Invoke-Expression (& stsenv init powershell | Out-String)'],
+    [
+      'the init function (Invoke-Expression (& stsenv init powershell | Out-String))',
+      'Invoke-Expression (& stsenv init powershell | Out-String)',
+    ],
     ['the dot-sourced shells/stsenv.ps1', `. ${psQuote(PS1)}`],
   ];
   for (const [title, load] of integrations) {
@@ -147,7 +161,14 @@ describe('pwsh evaluates what stsenv prints', () => {
 
       const after = readDump(cleared.file);
       assert.equal(after.get('TEST_RC'), '0');
-      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) {
+      for (const name of [
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+        'AWS_SESSION_TOKEN',
+        'AWS_REGION',
+        'AWS_DEFAULT_REGION',
+        'AWS_PROFILE',
+      ]) {
         assert.equal(after.has(name), false, `${name} cleared`);
       }
     });

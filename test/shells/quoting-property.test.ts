@@ -49,7 +49,10 @@ const PREFIX = 'STSENV_P_';
 /** Set before the shell starts and cleared by every chunk: clearLine is exercised too. */
 const CLEARED = 'STSENV_P_CLEARED';
 
-assert.ok(Number.isInteger(COUNT) && COUNT > 0, `STSENV_PROPERTY_COUNT must be a positive integer, got ${process.env.STSENV_PROPERTY_COUNT}`);
+assert.ok(
+  Number.isInteger(COUNT) && COUNT > 0,
+  `STSENV_PROPERTY_COUNT must be a positive integer, got ${process.env.STSENV_PROPERTY_COUNT}`,
+);
 
 function envFormat(name: string): EnvFormat {
   const format = FORMATS.find((f) => f.name === name);
@@ -66,7 +69,10 @@ function prng(seed: number): () => number {
   let c = 0xb7e15162;
   let d = seed >>> 0;
   const next = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b + d) >>> 0;
     d = (d + 1) >>> 0;
     a = b ^ (b >>> 9);
@@ -110,41 +116,141 @@ const range = (from: number, to: number): string[] =>
 
 /** Single characters that end, open or escape quoting somewhere. */
 const DANGEROUS_CHARS: readonly string[] = [
-  "'", '"', '`', ...range(0x2018, 0x201b), ...range(0x201c, 0x201e), '\u02bc', '\uff07', '\uff02',
+  "'",
+  '"',
+  '`',
+  ...range(0x2018, 0x201b),
+  ...range(0x201c, 0x201e),
+  '\u02bc',
+  '\uff07',
+  '\uff02',
   ...'$\\!%^&|<>;()*?[]{}~#=,@:-+/.'.split(''),
-  ' ', '\t', '\n', '\r', '\r\n', '\v', '\f', '\x1b', '\x7f', '\u0085', '\u00a0', '\u2028', '\u2029',
-  '\ufeff', '\ufffd', '\ufffe', '\uffff',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  '\v',
+  '\f',
+  '\x1b',
+  '\x7f',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  '\ufffd',
+  '\ufffe',
+  '\uffff',
   // fish keeps undecodable bytes as U+F600..U+F6FF internally.
-  '\uf600', '\uf6ff', '\uf67f', '\uf680',
-  '\u{10000}', '\u{1f600}', '\u{1f1fa}\u{1f1f8}', '\u{e0001}', '\u{10fffd}', '\u{10ffff}', 'e\u0301',
+  '\uf600',
+  '\uf6ff',
+  '\uf67f',
+  '\uf680',
+  '\u{10000}',
+  '\u{1f600}',
+  '\u{1f1fa}\u{1f1f8}',
+  '\u{e0001}',
+  '\u{10fffd}',
+  '\u{10ffff}',
+  'e\u0301',
 ];
 
 /** Multi-character pieces that exploit a particular shell's quoting. */
 function dangerousStrings(canary: string): string[] {
   return [
-    `'\\''`, `'"'"'`, `\\'`, `\\\\'`, `$(`, `\${`, `$((`, `$'`, `$"`, '``', `"$(`, `\\$`, `\\\n`, `'\n'`,
-    '%PATH%', '!PATH!', '^&', '^', '%%', '%~dp0', '&&', '||', ';;', ' #', '<<EOF\n', '2>&1', '/?',
-    '-e', '--erase', '-gx', '--', '-h', '~root', '{a,b}', '[a-z]*', '\\x41', '\\u0041', '$HOME', '${HOME}',
-    `$(touch ${canary})`, `'; touch ${canary}; '`, `\`touch ${canary}\``, `"; touch ${canary}; "`,
-    `\\'; touch ${canary}; #`, `(touch ${canary})`, `& type nul > ${canary}`,
+    `'\\''`,
+    `'"'"'`,
+    `\\'`,
+    `\\\\'`,
+    `$(`,
+    `\${`,
+    `$((`,
+    `$'`,
+    `$"`,
+    '``',
+    `"$(`,
+    `\\$`,
+    `\\\n`,
+    `'\n'`,
+    '%PATH%',
+    '!PATH!',
+    '^&',
+    '^',
+    '%%',
+    '%~dp0',
+    '&&',
+    '||',
+    ';;',
+    ' #',
+    '<<EOF\n',
+    '2>&1',
+    '/?',
+    '-e',
+    '--erase',
+    '-gx',
+    '--',
+    '-h',
+    '~root',
+    '{a,b}',
+    '[a-z]*',
+    '\\x41',
+    '\\u0041',
+    '$HOME',
+    '${HOME}',
+    `$(touch ${canary})`,
+    `'; touch ${canary}; '`,
+    `\`touch ${canary}\``,
+    `"; touch ${canary}; "`,
+    `\\'; touch ${canary}; #`,
+    `(touch ${canary})`,
+    `& type nul > ${canary}`,
   ];
 }
 
 /** ASCII that cmd reads specially and the cmd format accepts. */
-const CMD_DANGEROUS = [...'&|<>()@;,= \t\\/:*?.~`\'[]{}$#'.split('')];
+const CMD_DANGEROUS = [..."&|<>()@;,= \t\\/:*?.~`'[]{}$#".split('')];
 
 function cmdDangerousStrings(canary: string): string[] {
   return [
-    `& type nul > ${canary}`, `| type nul > ${canary}`, `> ${canary}`, `)& type nul > ${canary}`,
-    '&&', '||', '2>nul', '/?', ' rem ', '::', 'call ', ' & exit /b 3', '(', ')', 'set ', '=',
+    `& type nul > ${canary}`,
+    `| type nul > ${canary}`,
+    `> ${canary}`,
+    `)& type nul > ${canary}`,
+    '&&',
+    '||',
+    '2>nul',
+    '/?',
+    ' rem ',
+    '::',
+    'call ',
+    ' & exit /b 3',
+    '(',
+    ')',
+    'set ',
+    '=',
   ];
 }
 
 /** What the cmd format refuses: rare in the cmd values, or few of them would reach cmd at all. */
 function cmdRefusedPieces(canary: string): string[] {
   return [
-    '"', '%', '!', '^', '\n', '\r', '\u00e9', '\x1b', `") & type nul > ${canary} & rem "`,
-    '%PATH%', '!PATH!', '%%L', '%~1', '^^', '^&', '""',
+    '"',
+    '%',
+    '!',
+    '^',
+    '\n',
+    '\r',
+    '\u00e9',
+    '\x1b',
+    `") & type nul > ${canary} & rem "`,
+    '%PATH%',
+    '!PATH!',
+    '%%L',
+    '%~1',
+    '^^',
+    '^&',
+    '""',
   ];
 }
 
@@ -197,9 +303,25 @@ function cmdValue(gen: Gen, canary: string): string {
 /** Pieces aimed at PowerShell's single-quoted strings: its four other single quotes, and what runs if one ends early. */
 function pwshDangerousStrings(canary: string): string[] {
   return [
-    `'; New-Item ${canary}; '`, `\u2018; New-Item ${canary}; \u2019`, `\u201a; New-Item ${canary}; \u201b`, `\u2019\u2019'`,
-    `$(New-Item ${canary})`, '`$x', '`', `"; New-Item ${canary}; "`, `\u201c$(New-Item ${canary})\u201d`, '@\'', '\'@', '#>', '<#',
-    '$env:PATH', '${env:PATH}', ' -ErrorAction ', '--%', '&', '|',
+    `'; New-Item ${canary}; '`,
+    `\u2018; New-Item ${canary}; \u2019`,
+    `\u201a; New-Item ${canary}; \u201b`,
+    `\u2019\u2019'`,
+    `$(New-Item ${canary})`,
+    '`$x',
+    '`',
+    `"; New-Item ${canary}; "`,
+    `\u201c$(New-Item ${canary})\u201d`,
+    "@'",
+    "'@",
+    '#>',
+    '<#',
+    '$env:PATH',
+    '${env:PATH}',
+    ' -ErrorAction ',
+    '--%',
+    '&',
+    '|',
   ];
 }
 
@@ -247,7 +369,11 @@ function sandbox(name: string): Sandbox {
 
 function assertSandboxClean(box: Sandbox, shell: string): void {
   assert.equal(existsSync(box.canary), false, `${shell}: a canary value ran a command (${box.canary} exists)`);
-  assert.deepEqual(readdirSync(box.cwd), [], `${shell}: a value was run as a redirection (files appeared in the working directory)`);
+  assert.deepEqual(
+    readdirSync(box.cwd),
+    [],
+    `${shell}: a value was run as a redirection (files appeared in the working directory)`,
+  );
 }
 
 interface Failure {
@@ -258,7 +384,13 @@ interface Failure {
 }
 
 /** Runs one chunk of values in one shell process and returns what did not come back exactly. */
-async function runPosixChunk(shell: string, format: EnvFormat, values: readonly string[], offset: number, box: Sandbox): Promise<{ failures: Failure[]; broken?: string }> {
+async function runPosixChunk(
+  shell: string,
+  format: EnvFormat,
+  values: readonly string[],
+  offset: number,
+  box: Sandbox,
+): Promise<{ failures: Failure[]; broken?: string }> {
   const names = values.map((_, i) => `${PREFIX}${offset + i}`);
   const change: EnvChange = { set: values.map((v, i) => [names[i]!, v]), clear: [CLEARED] };
   const output = scratchFile('.out', renderEnvChange(format, change));
@@ -267,13 +399,25 @@ async function runPosixChunk(shell: string, format: EnvFormat, values: readonly 
   const script = isFish
     ? `cat ${shQuote(output)} | source\nor exit 97\n${dumpEnvCommand()}\n`
     : `eval "$(cat ${shQuote(output)})" || exit 97\n${dumpEnvCommand()}\n`;
-  const result = await runShellScript(shell, script, { env: shellEnv({ [CLEARED]: 'x' }), cwd: box.cwd, timeoutMs: 120_000 });
-  const broken = result.code !== 0 || result.stderr !== '' ? `exit ${result.code ?? result.signal}, stderr: ${result.stderr.slice(0, 500)}` : undefined;
+  const result = await runShellScript(shell, script, {
+    env: shellEnv({ [CLEARED]: 'x' }),
+    cwd: box.cwd,
+    timeoutMs: 120_000,
+  });
+  const broken =
+    result.code !== 0 || result.stderr !== ''
+      ? `exit ${result.code ?? result.signal}, stderr: ${result.stderr.slice(0, 500)}`
+      : undefined;
   return checkChunk(values, names, parseEnvDump(result.stdout, PREFIX), broken);
 }
 
 /** What a chunk got wrong: each value not set or changed; CLEARED still set or a variable nobody set break the whole chunk. */
-function checkChunk(values: readonly string[], names: readonly string[], vars: Map<string, Buffer>, broken?: string): { failures: Failure[]; broken?: string } {
+function checkChunk(
+  values: readonly string[],
+  names: readonly string[],
+  vars: Map<string, Buffer>,
+  broken?: string,
+): { failures: Failure[]; broken?: string } {
   const failures: Failure[] = [];
   if (vars.has(CLEARED)) broken = `${broken ?? ''} ${CLEARED} was not cleared`.trim();
   values.forEach((value, i) => {
@@ -295,9 +439,18 @@ function checkChunk(values: readonly string[], names: readonly string[], vars: M
  * Invoke-Expression`. The output comes from a native command (cat), as
  * stsenv's does, so pwsh decodes it as it decodes stsenv's.
  */
-async function runPwshChunk(format: EnvFormat, values: readonly string[], offset: number, box: Sandbox, whole: boolean): Promise<{ failures: Failure[]; broken?: string }> {
+async function runPwshChunk(
+  format: EnvFormat,
+  values: readonly string[],
+  offset: number,
+  box: Sandbox,
+  whole: boolean,
+): Promise<{ failures: Failure[]; broken?: string }> {
   const names = values.map((_, i) => `${PREFIX}${offset + i}`);
-  const output = scratchFile('.out', renderEnvChange(format, { set: values.map((v, i) => [names[i]!, v]), clear: [CLEARED] }));
+  const output = scratchFile(
+    '.out',
+    renderEnvChange(format, { set: values.map((v, i) => [names[i]!, v]), clear: [CLEARED] }),
+  );
   const dump = scratchFile('.env', '');
   const script = [
     `& cat ${psQuote(output)} ${whole ? '| Out-String ' : ''}| Invoke-Expression`,
@@ -306,7 +459,9 @@ async function runPwshChunk(format: EnvFormat, values: readonly string[], offset
   ].join('\n');
   const result = await runPwshScript(script, { env: pwshEnv({ [CLEARED]: 'x' }), cwd: box.cwd, timeoutMs: 120_000 });
   const failed = result.code !== 0 || result.stderr !== '' || result.stdout.length > 0;
-  const broken = failed ? `exit ${result.code ?? result.signal}, stdout: ${result.stdout.toString('utf8').slice(0, 200)} stderr: ${result.stderr.slice(0, 500)}` : undefined;
+  const broken = failed
+    ? `exit ${result.code ?? result.signal}, stdout: ${result.stdout.toString('utf8').slice(0, 200)} stderr: ${result.stderr.slice(0, 500)}`
+    : undefined;
   return checkChunk(values, names, parseEnvDump(readFileSync(dump), PREFIX), broken);
 }
 
@@ -349,7 +504,9 @@ async function runAll(
 function report(shell: string, tried: number, refused: number, started: number, failures: readonly Failure[]): void {
   const ms = Math.round(performance.now() - started);
   const failed = failures.filter((f) => !f.chunk).length;
-  console.log(`${shell}: ${tried} values tried, ${refused} refused, ${tried - refused - failed} passed, ${failed} failed, ${ms} ms`);
+  console.log(
+    `${shell}: ${tried} values tried, ${refused} refused, ${tried - refused - failed} passed, ${failed} failed, ${ms} ms`,
+  );
 }
 
 function assertNoFailures(shell: string, failures: readonly Failure[]): void {
@@ -380,7 +537,11 @@ function partition(format: EnvFormat, values: readonly string[]): { accepted: st
   let refused = 0;
   for (const value of values) {
     const why = format.refuse(value);
-    assert.equal(why !== undefined, rule(value), `${format.name} ${why ? `refused (${why})` : 'accepted'} ${show(value)}, against the rules`);
+    assert.equal(
+      why !== undefined,
+      rule(value),
+      `${format.name} ${why ? `refused (${why})` : 'accepted'} ${show(value)}, against the rules`,
+    );
     if (why) refused++;
     else accepted.push(value);
   }
@@ -407,7 +568,8 @@ async function carriesRandomValues(t: TestContext, spec: ShellSpec, runChunk: Ch
 
 describe(`quoting property: ${COUNT} values per shell, seed ${SEED}`, { concurrency: 1 }, () => {
   for (const spec of [...POSIX_SHELLS, shellSpec('fish')]) {
-    test(`${spec.name} (${spec.format} format) carries every value it accepts`, (t: TestContext) => carriesRandomValues(t, spec, runPosixChunk));
+    test(`${spec.name} (${spec.format} format) carries every value it accepts`, (t: TestContext) =>
+      carriesRandomValues(t, spec, runPosixChunk));
   }
 
   test('cmd (Wine) carries every value it accepts', async (t: TestContext) => {
@@ -429,25 +591,35 @@ describe(`quoting property: ${COUNT} values per shell, seed ${SEED}`, { concurre
         const names = chunk.map((_, i) => `${PREFIX}${offset + i}`);
         // One variable that is always there, so that `set PREFIX` finds one even when every value is
         // empty (it says "not defined" and fails otherwise); the checks below read only the numbered ones.
-        const set: Array<[string, string]> = [[`${PREFIX}PRESENT`, 'x'], ...chunk.map((v, i): [string, string] => [names[i]!, v])];
+        const set: Array<[string, string]> = [
+          [`${PREFIX}PRESENT`, 'x'],
+          ...chunk.map((v, i): [string, string] => [names[i]!, v]),
+        ];
         const output = scratchFile('.out', renderEnvChange(format, { set, clear: [CLEARED] }));
-        const result = await runCmdBatch(cmdEvalAndDump(output, PREFIX), { env: wineEnv({ [CLEARED]: 'x' }), cwd: box.cwd });
+        const result = await runCmdBatch(cmdEvalAndDump(output, PREFIX), {
+          env: wineEnv({ [CLEARED]: 'x' }),
+          cwd: box.cwd,
+        });
         const vars = parseCmdDump(result.stdout, PREFIX);
         const chunkFailures: Failure[] = [];
         chunk.forEach((value, i) => {
           const got = vars.get(names[i]!);
-          if (value === '' ? got !== undefined : got !== value) chunkFailures.push({ value, problem: `came back as ${got === undefined ? 'unset' : show(got)}` });
+          if (value === '' ? got !== undefined : got !== value)
+            chunkFailures.push({ value, problem: `came back as ${got === undefined ? 'unset' : show(got)}` });
         });
         const stray = result.stdout.slice(0, result.stdout.indexOf('---dump---'));
         let broken: string | undefined;
-        if (result.code !== 0 || stray !== '' || result.stderr !== '') broken = `exit ${result.code}, output before the dump: ${stray.slice(0, 300)} stderr: ${result.stderr.slice(0, 300)}`;
+        if (result.code !== 0 || stray !== '' || result.stderr !== '')
+          broken = `exit ${result.code}, output before the dump: ${stray.slice(0, 300)} stderr: ${result.stderr.slice(0, 300)}`;
         if (vars.has(CLEARED)) broken = `${broken ?? ''} ${CLEARED} was not cleared`.trim();
         return { failures: chunkFailures, broken };
       },
       500,
       2,
     );
-    console.log(`cmd: ${fromUnicode.accepted.length} of ${unicode.length} Unicode values accepted (${fromUnicode.refused} refused, not run)`);
+    console.log(
+      `cmd: ${fromUnicode.accepted.length} of ${unicode.length} Unicode values accepted (${fromUnicode.refused} refused, not run)`,
+    );
     report('cmd', values.length, refused, started, failures);
     assertSandboxClean(box, 'cmd');
     assertNoFailures('cmd', failures);
@@ -465,7 +637,11 @@ describe(`quoting property: ${COUNT} values per shell, seed ${SEED}`, { concurre
     assert.ok(quotes >= Math.min(100, COUNT / 20), `only ${quotes} values with U+2018..U+201B reached pwsh`);
     let chunks = 0;
     // Large chunks: pwsh takes about a second to start.
-    const failures = await runAll(accepted, (chunk, offset) => runPwshChunk(format, chunk, offset, box, chunks++ % 2 === 1), 1000);
+    const failures = await runAll(
+      accepted,
+      (chunk, offset) => runPwshChunk(format, chunk, offset, box, chunks++ % 2 === 1),
+      1000,
+    );
     report('pwsh', values.length, refused, started, failures);
     assertSandboxClean(box, 'pwsh');
     assertNoFailures('pwsh', failures);
@@ -478,7 +654,8 @@ describe('every Unicode scalar value, 256 code points per value', { concurrency:
   const blocks: string[] = [];
   for (let start = 0; start <= 0x10ffff; start += 256) {
     let block = '';
-    for (let cp = start; cp < start + 256; cp++) if (cp !== 0 && (cp < 0xd800 || cp > 0xdfff)) block += String.fromCodePoint(cp);
+    for (let cp = start; cp < start + 256; cp++)
+      if (cp !== 0 && (cp < 0xd800 || cp > 0xdfff)) block += String.fromCodePoint(cp);
     if (block) blocks.push(block);
   }
 
@@ -490,7 +667,11 @@ describe('every Unicode scalar value, 256 code points per value', { concurrency:
       const started = performance.now();
       const { accepted, refused } = partition(format, blocks);
       assert.equal(refused, 0);
-      const failures = await runAll(accepted, (chunk, offset) => runPosixChunk(spec.name, format, chunk, offset, box), 200);
+      const failures = await runAll(
+        accepted,
+        (chunk, offset) => runPosixChunk(spec.name, format, chunk, offset, box),
+        200,
+      );
       report(`${spec.name} (all code points)`, blocks.length, refused, started, failures);
       assertNoFailures(spec.name, failures);
     });
@@ -503,10 +684,14 @@ describe('every Unicode scalar value, 256 code points per value', { concurrency:
     const accepted = [...range(0x20, 0x7e), '\t'].filter((c) => format.refuse(c) === undefined);
     assert.equal(accepted.length, 95 - 4 + 1, 'printable ASCII and tab, less " % ! ^');
     const values = [accepted.join(''), ...accepted.map((c) => `<${c}>`)];
-    const output = scratchFile('.out', renderEnvChange(format, { set: values.map((v, i) => [`${PREFIX}${i}`, v]), clear: [] }));
+    const output = scratchFile(
+      '.out',
+      renderEnvChange(format, { set: values.map((v, i) => [`${PREFIX}${i}`, v]), clear: [] }),
+    );
     const result = await runCmdBatch(cmdEvalAndDump(output, PREFIX), { env: wineEnv(), cwd: box.cwd });
     const vars = parseCmdDump(result.stdout, PREFIX);
-    for (const [i, value] of values.entries()) assert.equal(vars.get(`${PREFIX}${i}`), value, `cmd lost ${show(value)}`);
+    for (const [i, value] of values.entries())
+      assert.equal(vars.get(`${PREFIX}${i}`), value, `cmd lost ${show(value)}`);
     assertSandboxClean(box, 'cmd');
   });
 
@@ -521,7 +706,11 @@ describe('every Unicode scalar value, 256 code points per value', { concurrency:
     const lineBreaks = blocks[0]!.replace(/[\r\n]/g, '');
     let chunks = 0;
     // Each form reads every other chunk: four pwsh processes in all.
-    const failures = await runAll([lineBreaks, ...accepted], (chunk, offset) => runPwshChunk(format, chunk, offset, box, chunks++ % 2 === 1), 1100);
+    const failures = await runAll(
+      [lineBreaks, ...accepted],
+      (chunk, offset) => runPwshChunk(format, chunk, offset, box, chunks++ % 2 === 1),
+      1100,
+    );
     report('pwsh (all code points)', blocks.length, refused, started, failures);
     assertSandboxClean(box, 'pwsh');
     assertNoFailures('pwsh', failures);
@@ -530,15 +719,60 @@ describe('every Unicode scalar value, 256 code points per value', { concurrency:
 
 /** Values at the edges of each syntax, run in every shell besides the random ones. */
 const EDGE_VALUES = [
-  '', ' ', '  ', '-e', '-gx', '--', '--erase', '-h', '--help', '-p', "'", "''", '"', '\\', 'a\\', '\\\\', '\n', '\n\n', 'a\n',
-  '\na', '\r', 'a\r\n', ';', '#', '$', '`', '\t', 'EOF', '=', '==a', '~', '*', '\u2019', '\ufeffa', '\u{10ffff}',
+  '',
+  ' ',
+  '  ',
+  '-e',
+  '-gx',
+  '--',
+  '--erase',
+  '-h',
+  '--help',
+  '-p',
+  "'",
+  "''",
+  '"',
+  '\\',
+  'a\\',
+  '\\\\',
+  '\n',
+  '\n\n',
+  'a\n',
+  '\na',
+  '\r',
+  'a\r\n',
+  ';',
+  '#',
+  '$',
+  '`',
+  '\t',
+  'EOF',
+  '=',
+  '==a',
+  '~',
+  '*',
+  '\u2019',
+  '\ufeffa',
+  '\u{10ffff}',
 ];
 
 describe('canaries and edge values: a broken quote would create a file', () => {
   const canaries = (file: string): string[] => [
-    `$(touch ${file})`, `'; touch ${file}; '`, `\`touch ${file}\``, `"; touch ${file}; "`, `\\'; touch ${file}; #`,
-    `(touch ${file})`, `'$(touch ${file})'`, `\\'$(touch ${file})`, `'\\''; touch ${file}; '\\''`, `"$(touch ${file})"`,
-    `\n touch ${file}\n`, `';\ntouch ${file}\n'`, `& type nul > ${file}`, `| touch ${file}`, `; touch ${file}`,
+    `$(touch ${file})`,
+    `'; touch ${file}; '`,
+    `\`touch ${file}\``,
+    `"; touch ${file}; "`,
+    `\\'; touch ${file}; #`,
+    `(touch ${file})`,
+    `'$(touch ${file})'`,
+    `\\'$(touch ${file})`,
+    `'\\''; touch ${file}; '\\''`,
+    `"$(touch ${file})"`,
+    `\n touch ${file}\n`,
+    `';\ntouch ${file}\n'`,
+    `& type nul > ${file}`,
+    `| touch ${file}`,
+    `; touch ${file}`,
   ];
 
   for (const spec of [...POSIX_SHELLS, shellSpec('fish')]) {
@@ -558,16 +792,27 @@ describe('canaries and edge values: a broken quote would create a file', () => {
     const box = sandbox('canary-cmd');
     const file = winePath(box.canary);
     const values = [
-      `& type nul > ${file}`, `&type nul>${file}`, `| type nul > ${file}`, `) & type nul > ${file}`, `> ${file}`,
-      `< nul & type nul > ${file}`, `&& type nul > ${file} || type nul > ${file}`, ...canaries(box.canary), ...EDGE_VALUES,
+      `& type nul > ${file}`,
+      `&type nul>${file}`,
+      `| type nul > ${file}`,
+      `) & type nul > ${file}`,
+      `> ${file}`,
+      `< nul & type nul > ${file}`,
+      `&& type nul > ${file} || type nul > ${file}`,
+      ...canaries(box.canary),
+      ...EDGE_VALUES,
     ];
     const { accepted } = partition(format, values);
     assert.ok(accepted.length >= 8, 'most cmd canaries are plain ASCII and must be run');
-    const output = scratchFile('.out', renderEnvChange(format, { set: accepted.map((v, i) => [`${PREFIX}${i}`, v]), clear: [] }));
+    const output = scratchFile(
+      '.out',
+      renderEnvChange(format, { set: accepted.map((v, i) => [`${PREFIX}${i}`, v]), clear: [] }),
+    );
     const result = await runCmdBatch(cmdEvalAndDump(output, PREFIX), { env: wineEnv(), cwd: box.cwd });
     const vars = parseCmdDump(result.stdout, PREFIX);
     // cmd has no empty variables: `set "NAME="` removes NAME.
-    for (const [i, value] of accepted.entries()) assert.equal(vars.get(`${PREFIX}${i}`), value === '' ? undefined : value, `cmd lost ${show(value)}`);
+    for (const [i, value] of accepted.entries())
+      assert.equal(vars.get(`${PREFIX}${i}`), value === '' ? undefined : value, `cmd lost ${show(value)}`);
     assertSandboxClean(box, 'cmd');
   });
 
@@ -588,14 +833,28 @@ describe('canaries and edge values: a broken quote would create a file', () => {
 
 // ------------------------------------------------------------ shells with a language of their own
 
-async function runLanguageChunk(shell: string, format: EnvFormat, values: readonly string[], offset: number, box: Sandbox): Promise<{ failures: Failure[]; broken?: string }> {
+async function runLanguageChunk(
+  shell: string,
+  format: EnvFormat,
+  values: readonly string[],
+  offset: number,
+  box: Sandbox,
+): Promise<{ failures: Failure[]; broken?: string }> {
   const names = values.map((_, i) => `${PREFIX}${offset + i}`);
-  const output = scratchFile('.out', renderEnvChange(format, { set: values.map((v, i) => [names[i]!, v]), clear: [CLEARED] }));
+  const output = scratchFile(
+    '.out',
+    renderEnvChange(format, { set: values.map((v, i) => [names[i]!, v]), clear: [CLEARED] }),
+  );
   const env = shellEnv({ [CLEARED]: 'x', ...outputReaderEnv(output) });
-  const result = await runShellScript(shell, `${readOutputLines(format.name, output)}\n${languageDumpEnv(format.name)}\n`, { env, cwd: box.cwd, timeoutMs: 120_000 });
+  const result = await runShellScript(
+    shell,
+    `${readOutputLines(format.name, output)}\n${languageDumpEnv(format.name)}\n`,
+    { env, cwd: box.cwd, timeoutMs: 120_000 },
+  );
   const vars = parseEnvDump(result.stdout, PREFIX);
   let broken: string | undefined;
-  if (result.code !== 0 || result.stderr !== '') broken = `exit ${result.code ?? result.signal}, stderr: ${result.stderr.slice(0, 500)}`;
+  if (result.code !== 0 || result.stderr !== '')
+    broken = `exit ${result.code ?? result.signal}, stderr: ${result.stderr.slice(0, 500)}`;
   if (vars.has(CLEARED)) broken = `${broken ?? ''} ${CLEARED} was not cleared`.trim();
   const failures: Failure[] = [];
   values.forEach((value, i) => {
@@ -606,9 +865,12 @@ async function runLanguageChunk(shell: string, format: EnvFormat, values: readon
   return { failures, broken };
 }
 
-describe(`quoting property, nu, elvish, xonsh, tcsh and csh: ${COUNT} values each, seed ${SEED}`, { concurrency: 1 }, () => {
+describe(`quoting property, nu, elvish, xonsh, tcsh and csh: ${COUNT} values each, seed ${SEED}`, {
+  concurrency: 1,
+}, () => {
   for (const spec of LANGUAGE_SHELLS) {
-    test(`${spec.name} (${spec.format} format) carries every value it accepts`, (t: TestContext) => carriesRandomValues(t, spec, runLanguageChunk));
+    test(`${spec.name} (${spec.format} format) carries every value it accepts`, (t: TestContext) =>
+      carriesRandomValues(t, spec, runLanguageChunk));
   }
 
   for (const spec of LANGUAGE_SHELLS) {
@@ -620,13 +882,18 @@ describe(`quoting property, nu, elvish, xonsh, tcsh and csh: ${COUNT} values eac
       const blocks: string[] = [];
       for (let start = 0; start <= 0x10ffff; start += 256) {
         let block = '';
-        for (let cp = start; cp < start + 256; cp++) if (cp !== 0 && (cp < 0xd800 || cp > 0xdfff)) block += String.fromCodePoint(cp);
+        for (let cp = start; cp < start + 256; cp++)
+          if (cp !== 0 && (cp < 0xd800 || cp > 0xdfff)) block += String.fromCodePoint(cp);
         // tcsh cannot carry line breaks (refused): every other code point still goes through.
         if (block) blocks.push(format.name === 'tcsh' ? block.replace(/[\r\n]/g, '') : block);
       }
       const { accepted, refused } = partition(format, blocks);
       assert.equal(refused, 0);
-      const failures = await runAll(accepted, (chunk, offset) => runLanguageChunk(spec.name, format, chunk, offset, box), 200);
+      const failures = await runAll(
+        accepted,
+        (chunk, offset) => runLanguageChunk(spec.name, format, chunk, offset, box),
+        200,
+      );
       report(`${spec.name} (all code points)`, blocks.length, refused, started, failures);
       assertNoFailures(spec.name, failures);
     });
@@ -639,11 +906,30 @@ describe(`quoting property, nu, elvish, xonsh, tcsh and csh: ${COUNT} values eac
       const box = sandbox(`canary-${spec.name}`);
       const file = box.canary;
       const canaries = [
-        `$(touch ${file})`, `'; touch ${file}; '`, `\`touch ${file}\``, `"; touch ${file}; "`, `\\'; touch ${file}; #`, `(touch ${file})`,
-        `'$(touch ${file})'`, `'\\''; touch ${file}; '\\''`, `"$(touch ${file})"`, `'' ; touch ${file} ; ''`, `\\'; touch ${file}; \\'`,
+        `$(touch ${file})`,
+        `'; touch ${file}; '`,
+        `\`touch ${file}\``,
+        `"; touch ${file}; "`,
+        `\\'; touch ${file}; #`,
+        `(touch ${file})`,
+        `'$(touch ${file})'`,
+        `'\\''; touch ${file}; '\\''`,
+        `"$(touch ${file})"`,
+        `'' ; touch ${file} ; ''`,
+        `\\'; touch ${file}; \\'`,
         // nushell, elvish, xonsh and csh ways to run a command from a string
-        `(^touch ${file})`, `$(^touch ${file})`, `@(__import__('os').system('touch ${file}'))`, `'); __import__('os').system('touch ${file}'); ('`,
-        `!(touch ${file})`, `\`touch ${file}\`!`, `!!`, `!$`, `!-1`, `^touch^echo`, `\\!' ; touch ${file} ; '`, `"}\n{"name":"STSENV_P_X","value":"x"}`,
+        `(^touch ${file})`,
+        `$(^touch ${file})`,
+        `@(__import__('os').system('touch ${file}'))`,
+        `'); __import__('os').system('touch ${file}'); ('`,
+        `!(touch ${file})`,
+        `\`touch ${file}\`!`,
+        `!!`,
+        `!$`,
+        `!-1`,
+        `^touch^echo`,
+        `\\!' ; touch ${file} ; '`,
+        `"}\n{"name":"STSENV_P_X","value":"x"}`,
       ];
       const { accepted } = partition(format, [...canaries, ...EDGE_VALUES]);
       const { failures, broken } = await runLanguageChunk(spec.name, format, accepted, 0, box);
@@ -656,24 +942,36 @@ describe(`quoting property, nu, elvish, xonsh, tcsh and csh: ${COUNT} values eac
 
 describe('control: the harness catches a broken format', () => {
   // Double quotes expand $(...) and $HOME: the runs above must notice such a format.
-  const naive: EnvFormat = { ...envFormat('bash'), name: 'naive', setLine: (name, value) => `export ${name}="${value}";` };
+  const naive: EnvFormat = {
+    ...envFormat('bash'),
+    name: 'naive',
+    setLine: (name, value) => `export ${name}="${value}";`,
+  };
 
   test('bash with a double-quoting format', async (t: TestContext) => {
     if (!requireShellOrSkip(t, 'bash')) return;
     const box = sandbox('control');
     const values = ['plain', `$(touch ${box.canary})`, '$HOME', 'a\\\\b'];
     const { failures } = await runPosixChunk('bash', naive, values, 0, box);
-    assert.deepEqual(failures.map((f) => f.value), values.slice(1));
+    assert.deepEqual(
+      failures.map((f) => f.value),
+      values.slice(1),
+    );
     assert.equal(existsSync(box.canary), true, 'the canary fired');
   });
 
   test('a value that breaks the whole script is named', async (t: TestContext) => {
     if (!requireShellOrSkip(t, 'bash')) return;
     const box = sandbox('control-bisect');
-    const failures = await runAll(['plain', 'a"b', 'other'], (chunk, offset) => runPosixChunk('bash', naive, chunk, offset, box));
+    const failures = await runAll(['plain', 'a"b', 'other'], (chunk, offset) =>
+      runPosixChunk('bash', naive, chunk, offset, box),
+    );
     assert.deepEqual(
       failures.map((f) => [f.value, f.chunk ?? false]),
-      [['values 0..2', true], ['a"b', false]],
+      [
+        ['values 0..2', true],
+        ['a"b', false],
+      ],
     );
   });
 });
@@ -702,7 +1000,9 @@ describe('eval $(stsenv ...) unquoted keeps every statement', () => {
 
   async function evalUnquoted(shell: string, text: string): Promise<Map<string, string>> {
     const file = scratchFile('.out', text);
-    const result = await runShellScript(shell, `eval $(cat ${shQuote(file)})\n${dumpEnvCommand()}\n`, { env: shellEnv(stale) });
+    const result = await runShellScript(shell, `eval $(cat ${shQuote(file)})\n${dumpEnvCommand()}\n`, {
+      env: shellEnv(stale),
+    });
     assert.equal(result.code, 0, `${shell}: ${result.stderr}`);
     return new Map([...parseEnvDump(result.stdout, 'AWS_')].map(([k, v]) => [k, v.toString('utf8')]));
   }

@@ -92,19 +92,31 @@ describe("README's command lines", () => {
       const mistake = check.mistake?.message;
       // `stsenv init` in a sentence names the command; it is not a line to run.
       const named = args.length === 1 && /needs an? /.test(mistake ?? '');
-      if (mistake && !named && !args.some((a) => PLACEHOLDER.test(a) && mistake.includes(a))) wrong.push(`${text}\n    -> ${mistake}`);
+      if (mistake && !named && !args.some((a) => PLACEHOLDER.test(a) && mistake.includes(a)))
+        wrong.push(`${text}\n    -> ${mistake}`);
       if (!check.command && !check.asksHelp && !mistake) wrong.push(`${text}\n    -> names no command`);
       // --shell's value is checked by the command, not the parser: against the format registry here.
       args.forEach((arg, i) => {
-        const value = arg === '--shell' || arg === '-s' ? args[i + 1] : arg.startsWith('--shell=') ? arg.slice(8) : undefined;
-        if (value !== undefined && !PLACEHOLDER.test(value) && !FORMATS.some((f) => f.name === value || f.aliases.includes(value))) wrong.push(`${text}\n    -> unknown --shell ${value}`);
+        const value =
+          arg === '--shell' || arg === '-s' ? args[i + 1] : arg.startsWith('--shell=') ? arg.slice(8) : undefined;
+        if (
+          value !== undefined &&
+          !PLACEHOLDER.test(value) &&
+          !FORMATS.some((f) => f.name === value || f.aliases.includes(value))
+        )
+          wrong.push(`${text}\n    -> unknown --shell ${value}`);
       });
     }
     assert.deepEqual(wrong, []);
   });
 
   test('a line with a mistake in it is caught (the reader above is not blind)', () => {
-    for (const line of ['stsenv asume x', 'stsenv assume --sesion-name x', 'stsenv exec --profile p aws s3 ls', 'stsenv frobnicate']) {
+    for (const line of [
+      'stsenv asume x',
+      'stsenv assume --sesion-name x',
+      'stsenv exec --profile p aws s3 ls',
+      'stsenv frobnicate',
+    ]) {
       const args = wordsFrom(line, 'stsenv'.length);
       assert.ok(checkCommandLine(args, commands).mistake, line);
     }
@@ -117,14 +129,25 @@ describe("README's one-time install lines, in their shells", () => {
     if (nu === 'nu' && !requireShellOrSkip(t, 'nu')) return;
     const line = codeTexts(README).find((text) => text.includes('stsenv init nu') && text.includes('save --force'));
     assert.ok(line, 'README has the line');
-    const once = line.slice(line.indexOf(line.includes('mkdir') ? 'mkdir' : 'stsenv init nu')).split(';').slice(0, 2).join(';');
+    const once = line
+      .slice(line.indexOf(line.includes('mkdir') ? 'mkdir' : 'stsenv init nu'))
+      .split(';')
+      .slice(0, 2)
+      .join(';');
     const home = tempDir();
     try {
       const bin = stsenvOnPath(home.dir);
-      const env = { ...isolatedEnv(home.dir), PATH: `${bin}:${process.env.PATH}`, XDG_CONFIG_HOME: join(home.dir, 'no-such-config') };
+      const env = {
+        ...isolatedEnv(home.dir),
+        PATH: `${bin}:${process.env.PATH}`,
+        XDG_CONFIG_HOME: join(home.dir, 'no-such-config'),
+      };
       const run = spawnSync(nu, ['-n', '-c', once], { env, encoding: 'utf8' });
       assert.equal(run.status, 0, `${once}\n${run.stderr}`);
-      assert.match(readFileSync(join(home.dir, 'no-such-config', 'nushell', 'stsenv.nu'), 'utf8'), /def --env --wrapped stsenv/);
+      assert.match(
+        readFileSync(join(home.dir, 'no-such-config', 'nushell', 'stsenv.nu'), 'utf8'),
+        /def --env --wrapped stsenv/,
+      );
     } finally {
       home.cleanup();
     }
@@ -139,7 +162,10 @@ describe("README's one-time install lines, in their shells", () => {
     const home = tempDir();
     try {
       const bin = stsenvOnPath(home.dir);
-      const run = spawnSync(findShell('elvish')!, ['-norc', '-c', script], { env: { ...isolatedEnv(home.dir), PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+      const run = spawnSync(findShell('elvish')!, ['-norc', '-c', script], {
+        env: { ...isolatedEnv(home.dir), PATH: `${bin}:${process.env.PATH}` },
+        encoding: 'utf8',
+      });
       assert.equal(run.status, 0, `${script}\n${run.stderr}`);
       assert.match(run.stdout, /^\d+\.\d+\.\d+/);
     } finally {
@@ -159,7 +185,8 @@ describe('where the builders look', () => {
     // Every npm script CI runs is given in CONTRIBUTING.md as CI runs it.
     const ciScripts = [...ci.matchAll(/^(npm (?:test|run [\w:-]+))$/gm)].map((m) => m[1]!);
     assert.ok(ciScripts.length >= 1);
-    for (const line of ciScripts) assert.match(contributing, new RegExp(`^${line}$`, 'm'), `CONTRIBUTING.md gives ${line}`);
+    for (const line of ciScripts)
+      assert.match(contributing, new RegExp(`^${line}$`, 'm'), `CONTRIBUTING.md gives ${line}`);
     assert.match(README, /\[CONTRIBUTING\.md\]\(CONTRIBUTING\.md\)/);
     assert.match(README, /`npm ci && npm test`/);
     for (const doc of ['docs/architecture.md', 'docs/performance.md', 'docs/windows.md']) {

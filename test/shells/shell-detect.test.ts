@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { detectFormat, detectShell, readLinuxParentPid, readLinuxProcessName, type DetectInput } from '../../src/shells/detect.js';
+import {
+  detectFormat,
+  detectShell,
+  readLinuxParentPid,
+  readLinuxProcessName,
+  type DetectInput,
+} from '../../src/shells/detect.js';
 import { startFakeSts, type FakeSts } from '../support/fake-sts.js';
 import { join } from 'node:path';
 import { isolatedEnv, runCli, stsenvOnPath, tempDir } from '../support/run-cli.js';
@@ -17,19 +23,33 @@ const WINDOWS_POWERSHELL_51 =
 const PWSH_7_WINDOWS =
   'C:\\Users\\dev\\Documents\\PowerShell\\Modules;C:\\Program Files\\PowerShell\\Modules;c:\\program files\\powershell\\7\\Modules;C:\\Program Files\\WindowsPowerShell\\Modules;C:\\WINDOWS\\system32\\WindowsPowerShell\\v1.0\\Modules';
 /** cmd.exe has only the system's two entries (from the machine environment). */
-const CMD_SYSTEM = 'C:\\Program Files\\WindowsPowerShell\\Modules;C:\\WINDOWS\\system32\\WindowsPowerShell\\v1.0\\Modules';
-const PWSH_7_LINUX = '/home/dev/.local/share/powershell/Modules:/usr/local/share/powershell/Modules:/opt/microsoft/powershell/7/Modules';
+const CMD_SYSTEM =
+  'C:\\Program Files\\WindowsPowerShell\\Modules;C:\\WINDOWS\\system32\\WindowsPowerShell\\v1.0\\Modules';
+const PWSH_7_LINUX =
+  '/home/dev/.local/share/powershell/Modules:/usr/local/share/powershell/Modules:/opt/microsoft/powershell/7/Modules';
 
-const WINDOWS_BASE = { ComSpec: 'C:\\WINDOWS\\system32\\cmd.exe', PATHEXT: '.COM;.EXE;.BAT;.CMD', USERPROFILE: 'C:\\Users\\dev' };
+const WINDOWS_BASE = {
+  ComSpec: 'C:\\WINDOWS\\system32\\cmd.exe',
+  PATHEXT: '.COM;.EXE;.BAT;.CMD',
+  USERPROFILE: 'C:\\Users\\dev',
+};
 
 function detect(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, parent?: string): string {
-  const input: DetectInput = { env, platform, parentPid: 4242, processName: (pid) => (pid === 4242 ? parent : undefined) };
+  const input: DetectInput = {
+    env,
+    platform,
+    parentPid: 4242,
+    processName: (pid) => (pid === 4242 ? parent : undefined),
+  };
   return detectFormat(input);
 }
 
 describe('detectFormat, rule by rule', () => {
   test('STSENV_SHELL wins over everything', () => {
-    assert.equal(detect({ STSENV_SHELL: 'fish', SHELL: '/bin/bash', PSModulePath: PWSH_7_LINUX }, 'linux', 'bash'), 'fish');
+    assert.equal(
+      detect({ STSENV_SHELL: 'fish', SHELL: '/bin/bash', PSModulePath: PWSH_7_LINUX }, 'linux', 'bash'),
+      'fish',
+    );
     assert.equal(detect({ ...WINDOWS_BASE, STSENV_SHELL: 'cmd', PSModulePath: PWSH_7_WINDOWS }, 'win32'), 'cmd');
   });
 
@@ -73,7 +93,13 @@ describe('detectFormat, rule by rule', () => {
   });
 
   test('nu, elvish, xonsh, tcsh and csh as the parent process, and as the login shell', () => {
-    for (const [name, format] of [['nu', 'nu'], ['elvish', 'elvish'], ['xonsh', 'xonsh'], ['tcsh', 'tcsh'], ['csh', 'tcsh']]) {
+    for (const [name, format] of [
+      ['nu', 'nu'],
+      ['elvish', 'elvish'],
+      ['xonsh', 'xonsh'],
+      ['tcsh', 'tcsh'],
+      ['csh', 'tcsh'],
+    ]) {
       assert.equal(detect({ SHELL: '/bin/bash' }, 'linux', name), format, name);
       assert.equal(detect({ SHELL: `/usr/bin/${name}` }, 'darwin', undefined), format, `login shell ${name}`);
     }
@@ -81,7 +107,13 @@ describe('detectFormat, rule by rule', () => {
 
   test('xonsh run by Python (python3 -m xonsh, python3 /usr/bin/xonsh): its arguments tell', () => {
     const withArgs = (argv: string[] | undefined): string =>
-      detectFormat({ env: { SHELL: '/bin/bash' }, platform: 'linux', parentPid: 4242, processName: () => 'python3', commandLine: () => argv });
+      detectFormat({
+        env: { SHELL: '/bin/bash' },
+        platform: 'linux',
+        parentPid: 4242,
+        processName: () => 'python3',
+        commandLine: () => argv,
+      });
     assert.equal(withArgs(['/usr/bin/python3', '-m', 'xonsh']), 'xonsh');
     assert.equal(withArgs(['python3.11', '-u', '/usr/local/bin/xonsh', '--no-rc']), 'xonsh');
     assert.equal(withArgs(['/usr/bin/python3', 'build.py']), 'sh');
@@ -100,7 +132,9 @@ describe('detectFormat, rule by rule', () => {
     assert.equal(detect({}, 'linux', 'node'), 'sh');
   });
 
-  test('readLinuxProcessName reads /proc/PID/comm, undefined for no such process', { skip: process.platform !== 'linux' }, () => {
+  test('readLinuxProcessName reads /proc/PID/comm, undefined for no such process', {
+    skip: process.platform !== 'linux',
+  }, () => {
     // Node 26 names its main thread, and so /proc/PID/comm, 'node-MainThread'; earlier Nodes leave 'node'.
     assert.match(readLinuxProcessName(process.pid) ?? '', /^node(-MainThread)?$/);
     assert.equal(readLinuxProcessName(2 ** 22 + 12345), undefined);
@@ -108,10 +142,15 @@ describe('detectFormat, rule by rule', () => {
 
   test('on Windows the parent process is never looked up: a Windows PID names nothing in /proc', () => {
     const asked: number[] = [];
-    const input = (env: NodeJS.ProcessEnv): DetectInput => ({ env, platform: 'win32', parentPid: 4242, processName: (pid) => {
-      asked.push(pid);
-      return 'bash';
-    } });
+    const input = (env: NodeJS.ProcessEnv): DetectInput => ({
+      env,
+      platform: 'win32',
+      parentPid: 4242,
+      processName: (pid) => {
+        asked.push(pid);
+        return 'bash';
+      },
+    });
     assert.equal(detectFormat(input({ ...WINDOWS_BASE, PSModulePath: CMD_SYSTEM })), 'cmd');
     assert.equal(detectFormat(input({ ...WINDOWS_BASE, PSModulePath: PWSH_7_WINDOWS })), 'powershell');
     assert.deepEqual(asked, []);
@@ -131,7 +170,12 @@ describe('the parent-process rule, for real', () => {
 
   function environment(): Record<string, string> {
     // No STSENV_SHELL, and a login shell that would lead elsewhere.
-    return isolatedEnv(home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: undefined, SHELL: '/usr/bin/fish' }) as Record<string, string>;
+    return isolatedEnv(home.dir, {
+      STSENV_NO_CACHE: '1',
+      PATH: `${bin}:${process.env.PATH}`,
+      STSENV_SHELL: undefined,
+      SHELL: '/usr/bin/fish',
+    }) as Record<string, string>;
   }
 
   const posix: Array<[shell: string, line: RegExp]> = [
@@ -142,7 +186,13 @@ describe('the parent-process rule, for real', () => {
   for (const [shell, line] of posix) {
     test(`${shell}: eval "$(stsenv unset)" gets POSIX lines and clears`, async (t) => {
       if (!requireShellOrSkip(t, shell)) return;
-      const script = ['export AWS_ACCESS_KEY_ID=x AWS_PROFILE=p', 'out="$(stsenv unset)" || exit 9', 'printf "%s\\n" "$out" >&2', 'eval "$out"', dumpEnvCommand()].join('\n');
+      const script = [
+        'export AWS_ACCESS_KEY_ID=x AWS_PROFILE=p',
+        'out="$(stsenv unset)" || exit 9',
+        'printf "%s\\n" "$out" >&2',
+        'eval "$out"',
+        dumpEnvCommand(),
+      ].join('\n');
       const result = await runShellScript(shell, script, { env: environment() });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stderr, line);
@@ -156,15 +206,22 @@ describe('the parent-process rule, for real', () => {
     ['nu', '^stsenv unset', /^\{"name":"AWS_ACCESS_KEY_ID","value":null\}$/m],
     ['elvish', 'stsenv unset', /^unset-env AWS_ACCESS_KEY_ID$/m],
     ['xonsh', 'stsenv unset', /^\$\{\.\.\.\}\.pop\('AWS_ACCESS_KEY_ID', None\)$/m],
-    ['xonsh', '/usr/bin/python3 -m xonsh --no-rc -c "stsenv unset"', /^\$\{\.\.\.\}\.pop\('AWS_ACCESS_KEY_ID', None\)$/m],
+    [
+      'xonsh',
+      '/usr/bin/python3 -m xonsh --no-rc -c "stsenv unset"',
+      /^\$\{\.\.\.\}\.pop\('AWS_ACCESS_KEY_ID', None\)$/m,
+    ],
     ['tcsh', 'stsenv unset', /^unsetenv AWS_ACCESS_KEY_ID;$/m],
     ['csh', 'stsenv unset', /^unsetenv AWS_ACCESS_KEY_ID;$/m],
   ];
   for (const [shell, script, line] of languages) {
     test(`${shell}: ${script} picks the ${shell} format`, async (t) => {
       if (!requireShellOrSkip(t, shell)) return;
-      if (script.startsWith('/usr/bin/python3') && !existsSync('/usr/bin/python3')) return t.skip('no /usr/bin/python3');
-      const result = await runShellScript(shell, `${script}\n`, { env: { ...environment(), XDG_RUNTIME_DIR: home.dir } });
+      if (script.startsWith('/usr/bin/python3') && !existsSync('/usr/bin/python3'))
+        return t.skip('no /usr/bin/python3');
+      const result = await runShellScript(shell, `${script}\n`, {
+        env: { ...environment(), XDG_RUNTIME_DIR: home.dir },
+      });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout.toString('utf8'), line);
     });
@@ -172,7 +229,12 @@ describe('the parent-process rule, for real', () => {
 
   test('fish: stsenv unset | source gets fish lines and clears', async (t) => {
     if (!requireShellOrSkip(t, 'fish')) return;
-    const script = ['set -gx AWS_ACCESS_KEY_ID x; set -gx AWS_PROFILE p', 'stsenv unset >&2', 'stsenv unset | source', dumpEnvCommand()].join('\n');
+    const script = [
+      'set -gx AWS_ACCESS_KEY_ID x; set -gx AWS_PROFILE p',
+      'stsenv unset >&2',
+      'stsenv unset | source',
+      dumpEnvCommand(),
+    ].join('\n');
     const result = await runShellScript('fish', script, { env: { ...environment(), SHELL: '/bin/bash' } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /^set -e AWS_ACCESS_KEY_ID; or true;$/m);
@@ -185,24 +247,53 @@ describe('the parent-process rule, for real', () => {
 describe('past wrapper programs, and a guessed reader', () => {
   /** A process tree: pid -> [name, parent pid]. stsenv's parent is 10. */
   function tree(nodes: Record<number, [string, number]>, env: NodeJS.ProcessEnv = { SHELL: '/usr/bin/fish' }) {
-    return detectShell({ env, platform: 'linux', parentPid: 10, processName: (pid) => nodes[pid]?.[0], parentOf: (pid) => nodes[pid]?.[1] });
+    return detectShell({
+      env,
+      platform: 'linux',
+      parentPid: 10,
+      processName: (pid) => nodes[pid]?.[0],
+      parentOf: (pid) => nodes[pid]?.[1],
+    });
   }
 
   test('timeout, env, nice, nohup, sudo, doas, time, xargs, stdbuf, setsid, chrt, ionice and taskset are walked past to the shell', () => {
-    for (const wrapper of ['timeout', 'env', 'nice', 'nohup', 'sudo', 'doas', 'time', 'xargs', 'stdbuf', 'setsid', 'chrt', 'ionice', 'taskset']) {
+    for (const wrapper of [
+      'timeout',
+      'env',
+      'nice',
+      'nohup',
+      'sudo',
+      'doas',
+      'time',
+      'xargs',
+      'stdbuf',
+      'setsid',
+      'chrt',
+      'ionice',
+      'taskset',
+    ]) {
       assert.deepEqual(tree({ 10: [wrapper, 20], 20: ['bash', 1] }), { format: 'bash' }, wrapper);
     }
-    assert.deepEqual(tree({ 10: ['sudo', 20], 20: ['timeout', 30], 30: ['nice', 40], 40: ['fish', 1] }, { SHELL: '/bin/bash' }), { format: 'fish' });
+    assert.deepEqual(
+      tree({ 10: ['sudo', 20], 20: ['timeout', 30], 30: ['nice', 40], 40: ['fish', 1] }, { SHELL: '/bin/bash' }),
+      { format: 'fish' },
+    );
   });
 
   test('no shell found: the login shell is only a guess, and says so', () => {
-    assert.equal(tree({ 10: ['make', 20], 20: ['bash', 1] }).guess, "the program that runs stsenv, 'make', is not a shell");
+    assert.equal(
+      tree({ 10: ['make', 20], 20: ['bash', 1] }).guess,
+      "the program that runs stsenv, 'make', is not a shell",
+    );
     assert.equal(tree({ 10: ['timeout', 20] }).format, 'fish');
     assert.ok(tree({ 10: ['timeout', 20] }).guess);
     // A loop of wrappers ends.
     assert.ok(tree({ 10: ['env', 10] }).guess);
     assert.equal(tree({ 10: ['bash', 1] }).guess, undefined);
-    assert.equal(detectShell({ env: { STSENV_SHELL: 'fish' }, platform: 'linux', parentPid: 10, processName: () => 'make' }).guess, undefined);
+    assert.equal(
+      detectShell({ env: { STSENV_SHELL: 'fish' }, platform: 'linux', parentPid: 10, processName: () => 'make' }).guess,
+      undefined,
+    );
   });
 
   test('readLinuxParentPid reads /proc/PID/stat', { skip: process.platform !== 'linux' }, () => {
@@ -228,7 +319,13 @@ describe('the attack: a hostile session token through a wrapper, with a login sh
   });
 
   const environment = (shell: string) =>
-    isolatedEnv(home.dir, { PATH: `${bin}:${process.env.PATH}`, STSENV_SHELL: undefined, SHELL: shell, AWS_ENDPOINT_URL_STS: fake.url, AWS_REGION: 'us-east-1' }) as Record<string, string>;
+    isolatedEnv(home.dir, {
+      PATH: `${bin}:${process.env.PATH}`,
+      STSENV_SHELL: undefined,
+      SHELL: shell,
+      AWS_ENDPOINT_URL_STS: fake.url,
+      AWS_REGION: 'us-east-1',
+    }) as Record<string, string>;
 
   test('bash with SHELL=fish: eval "$(timeout 30 stsenv assume ROLE)" gets bash lines, the token exact', async (t) => {
     if (!requireShellOrSkip(t, 'bash')) return;

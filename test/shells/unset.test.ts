@@ -31,7 +31,12 @@ const sts = useStsFixture({
 });
 
 function environment(): Record<string, string> {
-  return isolatedEnv(sts.home.dir, { STSENV_NO_CACHE: '1', PATH: `${bin}:${process.env.PATH}`, AWS_ENDPOINT_URL_STS: sts.fake.url, ROLE }) as Record<string, string>;
+  return isolatedEnv(sts.home.dir, {
+    STSENV_NO_CACHE: '1',
+    PATH: `${bin}:${process.env.PATH}`,
+    AWS_ENDPOINT_URL_STS: sts.fake.url,
+    ROLE,
+  }) as Record<string, string>;
 }
 
 /** After assume every variable is set (region included); after unset none is left. */
@@ -98,8 +103,20 @@ describe('unset after assume, in real shells', () => {
       if (!requireShellOrSkip(t, shell)) return;
       const script =
         shell === 'fish'
-          ? ['stsenv init fish | source', 'stsenv assume $ROLE --region eu-west-1', 'set -gx TEST_BEFORE $AWS_ACCESS_KEY_ID', 'stsenv unset; or exit 7', dumpEnvCommand()]
-          : [`eval "$(stsenv init ${shell})"`, 'stsenv assume "$ROLE" --region eu-west-1', 'export TEST_BEFORE="$AWS_ACCESS_KEY_ID"', 'stsenv unset || exit 7', dumpEnvCommand()];
+          ? [
+              'stsenv init fish | source',
+              'stsenv assume $ROLE --region eu-west-1',
+              'set -gx TEST_BEFORE $AWS_ACCESS_KEY_ID',
+              'stsenv unset; or exit 7',
+              dumpEnvCommand(),
+            ]
+          : [
+              `eval "$(stsenv init ${shell})"`,
+              'stsenv assume "$ROLE" --region eu-west-1',
+              'export TEST_BEFORE="$AWS_ACCESS_KEY_ID"',
+              'stsenv unset || exit 7',
+              dumpEnvCommand(),
+            ];
       const result = await runShellScript(shell, script.join('\n'), { env: environment() });
       assert.equal(result.code, 0, result.stderr);
       const dump = parseEnvDump(result.stdout);
@@ -134,7 +151,9 @@ describe('unset after assume, in real shells', () => {
   test('cmd under Wine: stsenv-env unset clears everything', async (t) => {
     if (!requireShellOrSkip(t, 'cmd')) return;
     // The environment the batch below sets, as a region stsenv set.
-    const unset = await runCli(['unset', '--shell', 'cmd'], { env: { ...environment(), ...Object.fromEntries(ALL_VARIABLES.map((name) => [name, 'x'])) } });
+    const unset = await runCli(['unset', '--shell', 'cmd'], {
+      env: { ...environment(), ...Object.fromEntries(ALL_VARIABLES.map((name) => [name, 'x'])) },
+    });
     const stub = join(sts.home.dir, 'stub');
     mkdirSync(stub, { recursive: true });
     const output = scratchFile('.txt', unset.stdout);

@@ -15,7 +15,13 @@ async function main(): Promise<number> {
   const home = tempDir('stsenv-demo-');
   try {
     // Demo base keys (the fake endpoint accepts any key and remembers what it issues), the cache on as users have it.
-    const env = isolatedEnv(home.dir, { AWS_ENDPOINT_URL_STS: fake.url, AWS_REGION: 'eu-west-1', STSENV_NO_CACHE: undefined, STSENV_SHELL: process.env.STSENV_SHELL, SHELL: process.env.SHELL });
+    const env = isolatedEnv(home.dir, {
+      AWS_ENDPOINT_URL_STS: fake.url,
+      AWS_REGION: 'eu-west-1',
+      STSENV_NO_CACHE: undefined,
+      STSENV_SHELL: process.env.STSENV_SHELL,
+      SHELL: process.env.SHELL,
+    });
 
     const command = ['assume', ROLE, '--session-name', 'demo'];
     console.log(`Loopback STS endpoint: ${fake.url}\n`);
@@ -33,11 +39,18 @@ async function main(): Promise<number> {
     const creds = JSON.parse(json.stdout) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
     console.log('\n$ stsenv whoami   # with the credentials above');
     const who = await runCli(['whoami'], {
-      env: { ...env, AWS_ACCESS_KEY_ID: creds.AccessKeyId, AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey, AWS_SESSION_TOKEN: creds.SessionToken },
+      env: {
+        ...env,
+        AWS_ACCESS_KEY_ID: creds.AccessKeyId,
+        AWS_SECRET_ACCESS_KEY: creds.SecretAccessKey,
+        AWS_SESSION_TOKEN: creds.SessionToken,
+      },
     });
     process.stdout.write(who.stdout);
     process.stderr.write(who.stderr);
-    console.log('\nIn your shell: eval "$(stsenv assume ROLE_ARN)" (bash, zsh, sh), `stsenv assume ROLE_ARN | source` (fish).');
+    console.log(
+      '\nIn your shell: eval "$(stsenv assume ROLE_ARN)" (bash, zsh, sh), `stsenv assume ROLE_ARN | source` (fish).',
+    );
     return who.code ?? 1;
   } finally {
     await fake.close();

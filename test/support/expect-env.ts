@@ -20,5 +20,6 @@ export function assertCredentialEnv(vars: Map<string, string>, issued: IssuedCre
   assert.equal(vars.get('AWS_SESSION_EXPIRATION'), expiration);
   assert.equal(vars.get('AWS_REGION'), region);
   assert.equal(vars.get('AWS_DEFAULT_REGION'), region);
-  for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN']) assert.equal(vars.has(name), false, `${name} is removed`);
+  for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN'])
+    assert.equal(vars.has(name), false, `${name} is removed`);
 }

@@ -37,16 +37,23 @@ export interface FakeSignin {
   close(): Promise<void>;
 }
 
-function refuse(issued: IssuedCredentials | undefined, session: Record<string, unknown>, duration: string | undefined, now: Date): string | undefined {
+function refuse(
+  issued: IssuedCredentials | undefined,
+  session: Record<string, unknown>,
+  duration: string | undefined,
+  now: Date,
+): string | undefined {
   if (!issued) return 'unknown access key';
-  if (session.sessionKey !== issued.secretAccessKey || session.sessionToken !== issued.sessionToken) return 'credentials do not match';
+  if (session.sessionKey !== issued.secretAccessKey || session.sessionToken !== issued.sessionToken)
+    return 'credentials do not match';
   if (issued.expiration.getTime() <= now.getTime()) return 'credentials expired';
   if (issued.action === 'GetSessionToken') return 'GetSessionToken credentials cannot sign in';
   if (duration === undefined) return undefined;
   if (issued.action === 'GetFederationToken') return 'SessionDuration with GetFederationToken credentials';
   const seconds = Number(duration);
   if (!/^\d+$/.test(duration) || seconds < 900 || seconds > 43_200) return 'SessionDuration out of range';
-  if (issued.signerArn?.includes(':assumed-role/') && seconds > 3600) return 'SessionDuration above 1h for a chained role';
+  if (issued.signerArn?.includes(':assumed-role/') && seconds > 3600)
+    return 'SessionDuration above 1h for a chained role';
   return undefined;
 }
 
@@ -79,14 +86,16 @@ export async function startFakeSignin(issued: () => readonly IssuedCredentials[]
       record.issuedBy = credentials?.action;
       record.sessionDuration = params.SessionDuration;
       // The real endpoint's refusals are an HTML page; nothing in them matters to a client.
-      if (refuse(credentials, session, params.SessionDuration, new Date())) return answer(400, 'Invalid credentials parameter\n');
+      if (refuse(credentials, session, params.SessionDuration, new Date()))
+        return answer(400, 'Invalid credentials parameter\n');
       const token = randomBytes(48).toString('base64url');
       tokens.push(token);
       unused.add(token);
       return answer(200, JSON.stringify({ SigninToken: token }), { 'Content-Type': 'application/json' });
     }
     if (params.Action === 'login') {
-      if (!params.SigninToken || !unused.delete(params.SigninToken) || !params.Destination) return answer(400, 'Invalid login request\n');
+      if (!params.SigninToken || !unused.delete(params.SigninToken) || !params.Destination)
+        return answer(400, 'Invalid login request\n');
       return answer(302, '', { Location: params.Destination });
     }
     return answer(400, 'Unknown Action\n');

@@ -19,7 +19,16 @@ import { listenLoopback, readBody } from './loopback-server.js';
 /** One answer of CreateToken (device code grant) in a device authorization's script. */
 export type DeviceStep = 'pending' | 'slow_down' | 'approve' | 'deny' | 'expire';
 
-export type SsoOperation = 'RegisterClient' | 'StartDeviceAuthorization' | 'CreateToken' | 'Authorize' | 'GetRoleCredentials' | 'ListAccounts' | 'ListAccountRoles' | 'Logout' | 'Unknown';
+export type SsoOperation =
+  | 'RegisterClient'
+  | 'StartDeviceAuthorization'
+  | 'CreateToken'
+  | 'Authorize'
+  | 'GetRoleCredentials'
+  | 'ListAccounts'
+  | 'ListAccountRoles'
+  | 'Logout'
+  | 'Unknown';
 
 /** An account of the portal and the roles the signed-in person has in it. */
 export interface FakeSsoAccount {
@@ -152,7 +161,8 @@ function operationOf(method: string, path: string): SsoOperation {
 
 function requireString(body: Record<string, unknown>, field: string): string {
   const value = body[field];
-  if (typeof value !== 'string' || value === '') throw oauthError('InvalidRequestException', 'invalid_request', `${field} is required`);
+  if (typeof value !== 'string' || value === '')
+    throw oauthError('InvalidRequestException', 'invalid_request', `${field} is required`);
   return value;
 }
 
@@ -173,7 +183,9 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
   const devices = new Map<string, Device>();
   let scripts: DeviceStep[][] = [];
   let authorizeSteps: AuthorizeStep[] = [];
-  const accounts: FakeSsoAccount[] = options.accounts ?? [{ accountId: '111122223333', accountName: 'Main', emailAddress: 'main@example.com', roles: ['Admin'] }];
+  const accounts: FakeSsoAccount[] = options.accounts ?? [
+    { accountId: '111122223333', accountName: 'Main', emailAddress: 'main@example.com', roles: ['Admin'] },
+  ];
   const pageSize = options.pageSize ?? 2;
   /** Codes /authorize issued: each once, for its client, redirect URI and challenge. */
   const codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; used: boolean }>();
@@ -185,8 +197,10 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     const clientId = requireString(body, 'clientId');
     const clientSecret = requireString(body, 'clientSecret');
     const found = registrations.find((r) => r.clientId === clientId);
-    if (!found || found.clientSecret !== clientSecret) throw oauthError('InvalidClientException', 'invalid_client', 'Invalid client', 401);
-    if (found.expiresAt.getTime() <= now().getTime()) throw oauthError('InvalidClientException', 'invalid_client', 'Client registration has expired', 401);
+    if (!found || found.clientSecret !== clientSecret)
+      throw oauthError('InvalidClientException', 'invalid_client', 'Invalid client', 401);
+    if (found.expiresAt.getTime() <= now().getTime())
+      throw oauthError('InvalidClientException', 'invalid_client', 'Client registration has expired', 401);
     return found;
   }
 
@@ -201,7 +215,12 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       revoked: false,
     };
     tokens.push(token);
-    return { accessToken: token.accessToken, tokenType: 'Bearer', expiresIn: seconds, ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}) };
+    return {
+      accessToken: token.accessToken,
+      tokenType: 'Bearer',
+      expiresIn: seconds,
+      ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),
+    };
   }
 
   function bearerToken(bearer: string | undefined): FakeSsoToken {
@@ -216,26 +235,40 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     const registration = client(body);
     const grantType = requireString(body, 'grantType');
     if (grantType === 'refresh_token') {
-      const old = tokens.find((t) => t.refreshToken !== undefined && t.refreshToken === body.refreshToken && t.clientId === registration.clientId);
-      if (!old || old.revoked) throw oauthError('InvalidGrantException', 'invalid_grant', 'Invalid refresh token provided');
+      const old = tokens.find(
+        (t) =>
+          t.refreshToken !== undefined && t.refreshToken === body.refreshToken && t.clientId === registration.clientId,
+      );
+      if (!old || old.revoked)
+        throw oauthError('InvalidGrantException', 'invalid_grant', 'Invalid refresh token provided');
       old.revoked = true;
       return issueToken(registration);
     }
     if (grantType === 'authorization_code') {
-      if (!registration.grantTypes?.includes('authorization_code')) throw oauthError('UnauthorizedClientException', 'unauthorized_client', 'Client is not registered for authorization_code');
+      if (!registration.grantTypes?.includes('authorization_code'))
+        throw oauthError(
+          'UnauthorizedClientException',
+          'unauthorized_client',
+          'Client is not registered for authorization_code',
+        );
       const issued = codes.get(requireString(body, 'code'));
-      if (!issued || issued.used || issued.clientId !== registration.clientId) throw oauthError('InvalidGrantException', 'invalid_grant', 'Invalid authorization code provided');
+      if (!issued || issued.used || issued.clientId !== registration.clientId)
+        throw oauthError('InvalidGrantException', 'invalid_grant', 'Invalid authorization code provided');
       issued.used = true;
-      if (body.redirectUri !== issued.redirectUri) throw oauthError('InvalidGrantException', 'invalid_grant', 'redirectUri does not match');
+      if (body.redirectUri !== issued.redirectUri)
+        throw oauthError('InvalidGrantException', 'invalid_grant', 'redirectUri does not match');
       const verifier = requireString(body, 'codeVerifier');
-      if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge) throw oauthError('InvalidGrantException', 'invalid_grant', 'Code verifier does not match');
+      if (createHash('sha256').update(verifier).digest('base64url') !== issued.challenge)
+        throw oauthError('InvalidGrantException', 'invalid_grant', 'Code verifier does not match');
       return issueToken(registration);
     }
-    if (grantType !== 'urn:ietf:params:oauth:grant-type:device_code') throw oauthError('UnsupportedGrantTypeException', 'unsupported_grant_type');
+    if (grantType !== 'urn:ietf:params:oauth:grant-type:device_code')
+      throw oauthError('UnsupportedGrantTypeException', 'unsupported_grant_type');
     const device = devices.get(requireString(body, 'deviceCode'));
-    if (!device || device.clientId !== registration.clientId || device.used) throw oauthError('InvalidGrantException', 'invalid_grant', 'Invalid device code provided');
+    if (!device || device.clientId !== registration.clientId || device.used)
+      throw oauthError('InvalidGrantException', 'invalid_grant', 'Invalid device code provided');
     if (device.expiresAt.getTime() <= now().getTime()) throw oauthError('ExpiredTokenException', 'expired_token');
-    const step = device.script.length > 1 ? device.script.shift()! : device.script[0] ?? 'approve';
+    const step = device.script.length > 1 ? device.script.shift()! : (device.script[0] ?? 'approve');
     switch (step) {
       case 'pending':
         throw oauthError('AuthorizationPendingException', 'authorization_pending');
@@ -254,9 +287,13 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
   /** One page of a list: `nextToken` is the index of the next item, as an opaque-looking string. */
   function page(items: unknown[], token: string | undefined, key: string): Record<string, unknown> {
     const start = token === undefined ? 0 : Number(Buffer.from(token, 'base64url').toString());
-    if (!Number.isInteger(start) || start < 0 || start > items.length) throw new SsoError('InvalidRequestException', 400, { message: 'bad next_token' });
+    if (!Number.isInteger(start) || start < 0 || start > items.length)
+      throw new SsoError('InvalidRequestException', 400, { message: 'bad next_token' });
     const end = start + pageSize;
-    return { [key]: items.slice(start, end), ...(end < items.length ? { nextToken: Buffer.from(String(end)).toString('base64url') } : {}) };
+    return {
+      [key]: items.slice(start, end),
+      ...(end < items.length ? { nextToken: Buffer.from(String(end)).toString('base64url') } : {}),
+    };
   }
 
   /**
@@ -306,7 +343,12 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       redirect.search = new URLSearchParams({ error: 'access_denied', state: query.state }).toString();
     } else {
       const code = randomToken('fakecode', 24);
-      codes.set(code, { clientId: registration.clientId, redirectUri: redirect.toString().split('?')[0]!, challenge: query.code_challenge, used: false });
+      codes.set(code, {
+        clientId: registration.clientId,
+        redirectUri: redirect.toString().split('?')[0]!,
+        challenge: query.code_challenge,
+        used: false,
+      });
       redirect.search = new URLSearchParams({ code, state: query.state }).toString();
     }
     res.writeHead(302, { Location: redirect.toString() });
@@ -318,13 +360,19 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     switch (request.operation) {
       case 'RegisterClient': {
         const clientName = requireString(body, 'clientName');
-        if (body.clientType !== 'public') throw oauthError('InvalidClientMetadataException', 'invalid_client_metadata', 'clientType must be public');
+        if (body.clientType !== 'public')
+          throw oauthError('InvalidClientMetadataException', 'invalid_client_metadata', 'clientType must be public');
         const scopes = Array.isArray(body.scopes) ? body.scopes.map(String) : undefined;
         const strings = (value: unknown) => (Array.isArray(value) ? value.map(String) : undefined);
         const grantTypes = strings(body.grantTypes);
         if (grantTypes?.includes('authorization_code')) {
           // As Identity Center: the authorization code grant needs a redirect URI and the issuer.
-          if (!strings(body.redirectUris)?.length || typeof body.issuerUrl !== 'string') throw oauthError('InvalidRequestException', 'invalid_request', 'redirectUris and issuerUrl are required for authorization_code');
+          if (!strings(body.redirectUris)?.length || typeof body.issuerUrl !== 'string')
+            throw oauthError(
+              'InvalidRequestException',
+              'invalid_request',
+              'redirectUris and issuerUrl are required for authorization_code',
+            );
         }
         const registration: FakeSsoRegistration = {
           clientId: randomToken('fakeclient', 16),
@@ -371,7 +419,8 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
         bearerToken(request.bearer);
         const roleName = request.query.role_name;
         const accountId = request.query.account_id;
-        if (!roleName || !accountId) throw new SsoError('InvalidRequestException', 400, { message: 'role_name and account_id are required' });
+        if (!roleName || !accountId)
+          throw new SsoError('InvalidRequestException', 400, { message: 'role_name and account_id are required' });
         const issued: RoleCredentialsIssued = {
           accessKeyId: `ASIASSO${String(++counter).padStart(4, '0')}${randomBytes(6).toString('hex').toUpperCase().slice(0, 9)}`,
           secretAccessKey: randomBytes(30).toString('base64'),
@@ -392,28 +441,44 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
       }
       case 'ListAccounts': {
         bearerToken(request.bearer);
-        return page(accounts.map(({ accountId, accountName, emailAddress }) => ({ accountId, accountName, emailAddress })), request.query.next_token, 'accountList');
+        return page(
+          accounts.map(({ accountId, accountName, emailAddress }) => ({ accountId, accountName, emailAddress })),
+          request.query.next_token,
+          'accountList',
+        );
       }
       case 'ListAccountRoles': {
         bearerToken(request.bearer);
         const account = accounts.find((a) => a.accountId === request.query.account_id);
         if (!account) throw new SsoError('ResourceNotFoundException', 404, { message: 'account not found' });
-        return page(account.roles.map((roleName) => ({ roleName, accountId: account.accountId })), request.query.next_token, 'roleList');
+        return page(
+          account.roles.map((roleName) => ({ roleName, accountId: account.accountId })),
+          request.query.next_token,
+          'roleList',
+        );
       }
       case 'Authorize':
-        throw new SsoError('InternalServerException', 500, { message: 'fake-sso bug: /authorize is answered before run()' });
+        throw new SsoError('InternalServerException', 500, {
+          message: 'fake-sso bug: /authorize is answered before run()',
+        });
       case 'Logout': {
         bearerToken(request.bearer).revoked = true;
         return {};
       }
       case 'Unknown':
-        throw new SsoError('UnknownOperationException', 404, { message: `fake-sso implements no ${request.method} ${request.path}` });
+        throw new SsoError('UnknownOperationException', 404, {
+          message: `fake-sso implements no ${request.method} ${request.path}`,
+        });
     }
   }
 
   function send(res: ServerResponse, status: number, body: Record<string, unknown>, errorType?: string): void {
     const text = JSON.stringify(body);
-    const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': randomBytes(16).toString('hex') };
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      'x-amzn-RequestId': randomBytes(16).toString('hex'),
+    };
     if (errorType) headers['x-amzn-ErrorType'] = errorType;
     res.writeHead(status, headers);
     res.end(text);
@@ -427,7 +492,12 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     try {
       body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     } catch {
-      return send(res, 400, { error: 'invalid_request', error_description: 'body is not JSON' }, 'InvalidRequestException');
+      return send(
+        res,
+        400,
+        { error: 'invalid_request', error_description: 'body is not JSON' },
+        'InvalidRequestException',
+      );
     }
     const bearer = req.headers['x-amz-sso_bearer_token'];
     const request: RecordedSsoRequest = {
@@ -445,7 +515,13 @@ export async function startFakeSso(options: FakeSsoOptions = {}): Promise<FakeSs
     try {
       send(res, 200, run(request, baseUrl));
     } catch (e) {
-      const err = e instanceof SsoError ? e : new SsoError('InternalServerException', 500, { error: 'server_error', error_description: `fake-sso bug: ${String(e)}` });
+      const err =
+        e instanceof SsoError
+          ? e
+          : new SsoError('InternalServerException', 500, {
+              error: 'server_error',
+              error_description: `fake-sso bug: ${String(e)}`,
+            });
       send(res, err.status, err.body, err.type);
     }
   }, options.port ?? 0);

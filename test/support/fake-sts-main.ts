@@ -15,7 +15,8 @@ function parsePort(argv: string[]): number {
     else if (arg.startsWith('--port=')) value = arg.slice('--port='.length);
     else throw new Error(`unknown argument ${arg} (usage: fake-sts-main.ts [--port N])`);
     port = Number(value);
-    if (!value || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port needs a number from 0 to 65535, got ${value ?? 'nothing'}`);
+    if (!value || !Number.isInteger(port) || port < 0 || port > 65535)
+      throw new Error(`--port needs a number from 0 to 65535, got ${value ?? 'nothing'}`);
   }
   return port;
 }
@@ -23,11 +24,17 @@ function parsePort(argv: string[]): number {
 async function main(): Promise<void> {
   const fake = await startFakeSts({
     port: parsePort(process.argv.slice(2)),
-    onRequest: (r) => process.stderr.write(`fake-sts: ${r.method} ${r.action || '(no Action)'} ${r.signed ? `signed by ${r.accessKeyId ?? '?'}` : 'unsigned'}\n`),
+    onRequest: (r) =>
+      process.stderr.write(
+        `fake-sts: ${r.method} ${r.action || '(no Action)'} ${r.signed ? `signed by ${r.accessKeyId ?? '?'}` : 'unsigned'}\n`,
+      ),
   });
   process.stdout.write(`${fake.url}\n`);
   const stop = () => {
-    fake.close().then(() => process.exit(0), () => process.exit(1));
+    fake.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -188,12 +188,18 @@ function defaultMessage(code: FaultErrorCode, action: string, callerArn: string,
 function escapeXml(value: string): string {
   return value.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f]/g, (c) => {
     switch (c) {
-      case '&': return '&amp;';
-      case '<': return '&lt;';
-      case '>': return '&gt;';
-      case '"': return '&quot;';
-      case "'": return '&apos;';
-      default: return `&#${c.charCodeAt(0)};`;
+      case '&':
+        return '&amp;';
+      case '<':
+        return '&lt;';
+      case '>':
+        return '&gt;';
+      case '"':
+        return '&quot;';
+      case "'":
+        return '&apos;';
+      default:
+        return `&#${c.charCodeAt(0)};`;
     }
   });
 }
@@ -258,7 +264,8 @@ function parseRequest(req: IncomingMessage, body: string): ParsedRequest {
 
   const header = firstHeader(req.headers.authorization);
   const presigned = params['X-Amz-Signature'] !== undefined;
-  const credential = header !== undefined ? /Credential=([^/\s,]+)\//.exec(header)?.[1] : params['X-Amz-Credential']?.split('/')[0];
+  const credential =
+    header !== undefined ? /Credential=([^/\s,]+)\//.exec(header)?.[1] : params['X-Amz-Credential']?.split('/')[0];
   return {
     action: params.Action ?? '',
     params,
@@ -300,8 +307,10 @@ class Validator {
       if (rule.required) this.violations.push(`Value null ${at} not be null`);
       return undefined;
     }
-    if (rule.min !== undefined && value.length < rule.min) this.violations.push(`Value '${value}' ${at} have length greater than or equal to ${rule.min}`);
-    if (rule.max !== undefined && value.length > rule.max) this.violations.push(`Value '${value}' ${at} have length less than or equal to ${rule.max}`);
+    if (rule.min !== undefined && value.length < rule.min)
+      this.violations.push(`Value '${value}' ${at} have length greater than or equal to ${rule.min}`);
+    if (rule.max !== undefined && value.length > rule.max)
+      this.violations.push(`Value '${value}' ${at} have length less than or equal to ${rule.max}`);
     if (rule.pattern && !rule.pattern.test(value)) {
       const shown = rule.pattern.source.replace(/^\^/, '').replace(/\$$/, '');
       this.violations.push(`Value '${value}' ${at} satisfy regular expression pattern: ${shown}`);
@@ -324,12 +333,19 @@ class Validator {
   }
 
   count(field: string, n: number, max: number): void {
-    if (n > max) this.violations.push(`Value '[${n} items]' at '${field[0]!.toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+    if (n > max)
+      this.violations.push(
+        `Value '[${n} items]' at '${field[0]!.toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+      );
   }
 
   done(): void {
     const n = this.violations.length;
-    if (n > 0) throw new StsError('ValidationError', `${n} validation error${n === 1 ? '' : 's'} detected: ${this.violations.join('; ')}`);
+    if (n > 0)
+      throw new StsError(
+        'ValidationError',
+        `${n} validation error${n === 1 ? '' : 's'} detected: ${this.violations.join('; ')}`,
+      );
   }
 }
 
@@ -338,7 +354,8 @@ function checkSessionPolicies(v: Validator, params: Record<string, string>): voi
   v.string('Policy', { min: 1, max: 2048 });
   const arns = listStructs(params, 'PolicyArns');
   v.count('PolicyArns', arns.length, 10);
-  for (let i = 0; i < arns.length; i++) v.string(`PolicyArns.member.${i + 1}.arn`, { required: true, min: 20, max: 2048 });
+  for (let i = 0; i < arns.length; i++)
+    v.string(`PolicyArns.member.${i + 1}.arn`, { required: true, min: 20, max: 2048 });
 }
 
 function checkTags(v: Validator, params: Record<string, string>): void {
@@ -356,7 +373,10 @@ function checkSemantics(params: Record<string, string>): void {
   const arn = params.RoleArn;
   if (arn !== undefined && !ROLE_ARN_SHAPE.test(arn)) throw new StsError('ValidationError', 'Request ARN is invalid');
   if ((params.TokenCode === undefined) !== (params.SerialNumber === undefined)) {
-    throw new StsError('ValidationError', 'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.');
+    throw new StsError(
+      'ValidationError',
+      'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.',
+    );
   }
   if (params.Policy !== undefined) {
     try {
@@ -408,7 +428,10 @@ function packedPolicySize(params: Record<string, string>): number | undefined {
   const arns = listStructs(params, 'PolicyArns');
   const tags = listStructs(params, 'Tags');
   if (params.Policy === undefined && arns.length === 0 && tags.length === 0) return undefined;
-  const bytes = (params.Policy?.length ?? 0) / 3 + arns.length * 40 + tags.reduce((n, t) => n + (t.Key?.length ?? 0) + (t.Value?.length ?? 0), 0);
+  const bytes =
+    (params.Policy?.length ?? 0) / 3 +
+    arns.length * 40 +
+    tags.reduce((n, t) => n + (t.Key?.length ?? 0) + (t.Value?.length ?? 0), 0);
   return Math.max(1, Math.ceil((100 * bytes) / 2048));
 }
 
@@ -480,16 +503,23 @@ class StsState {
   }
 
   baseUser(accessKeyId: string): Identity {
-    return { arn: `arn:aws:iam::${this.account}:user/base-user`, userId: accessKeyId, account: this.account, fromSession: false };
+    return {
+      arn: `arn:aws:iam::${this.account}:user/base-user`,
+      userId: accessKeyId,
+      account: this.account,
+      fromSession: false,
+    };
   }
 
   /** Who signed the request, enforcing what STS enforces for session keys. */
   caller(req: ParsedRequest): Identity | undefined {
     if (!req.signed) return undefined;
-    if (req.authMalformed || !req.accessKeyId) throw new StsError('InvalidClientTokenId', 'The security token included in the request is invalid.');
+    if (req.authMalformed || !req.accessKeyId)
+      throw new StsError('InvalidClientTokenId', 'The security token included in the request is invalid.');
     const known = this.identities.get(req.accessKeyId);
     if (!known) return this.baseUser(req.accessKeyId);
-    if (req.securityToken !== known.sessionToken) throw new StsError('InvalidClientTokenId', 'The security token included in the request is invalid.');
+    if (req.securityToken !== known.sessionToken)
+      throw new StsError('InvalidClientTokenId', 'The security token included in the request is invalid.');
     if (known.expiration && known.expiration.getTime() <= this.now().getTime()) {
       throw new StsError('ExpiredToken', 'The security token included in the request is expired');
     }
@@ -497,7 +527,13 @@ class StsState {
   }
 
   /** Mints unique credentials for `identity`, applying any credential-shaping fault. Returns the Credentials XML. */
-  issue(action: string, identity: Identity, durationSeconds: number | undefined, fallbackDuration: number, signer?: Identity): string {
+  issue(
+    action: string,
+    identity: Identity,
+    durationSeconds: number | undefined,
+    fallbackDuration: number,
+    signer?: Identity,
+  ): string {
     const fault = this.faults.take(true);
     const n = ++this.counter;
     const seconds = durationSeconds ?? this.durationDefault ?? fallbackDuration;
@@ -516,7 +552,15 @@ class StsState {
     const omit = new Set(fault && 'omit' in fault ? fault.omit : []);
 
     this.identities.set(accessKeyId, { ...identity, sessionToken, expiration });
-    this.issued.push({ action, accessKeyId, secretAccessKey, sessionToken, expiration, arn: identity.arn, signerArn: signer?.arn });
+    this.issued.push({
+      action,
+      accessKeyId,
+      secretAccessKey,
+      sessionToken,
+      expiration,
+      arn: identity.arn,
+      signerArn: signer?.arn,
+    });
 
     const field = (name: CredentialField, value: string) => (omit.has(name) ? '' : text(name, value));
     return node(
@@ -570,7 +614,12 @@ const getSessionToken: Operation = (state, params, caller) => {
   checkSemantics(params);
   // STS refuses to stack session credentials.
   if (base.fromSession) throw new StsError('AccessDenied', 'Cannot call GetSessionToken with session credentials');
-  return state.issue('GetSessionToken', { ...base, sessionToken: undefined, expiration: undefined, fromSession: true }, duration, 43200);
+  return state.issue(
+    'GetSessionToken',
+    { ...base, sessionToken: undefined, expiration: undefined, fromSession: true },
+    duration,
+    43200,
+  );
 };
 
 /**
@@ -632,7 +681,10 @@ const assumeRoleWithWebIdentity: Operation = (state, params) => {
 export function samlRolePairs(assertion: string): Array<{ role: string; provider: string }> | undefined {
   const xml = Buffer.from(assertion, 'base64').toString('utf8');
   if (!/<(\w+:)?Response[\s>]/.test(xml)) return undefined;
-  const attribute = /<(?:\w+:)?Attribute\b[^>]*Name="https:\/\/aws\.amazon\.com\/SAML\/Attributes\/Role"[^>]*>([\s\S]*?)<\/(?:\w+:)?Attribute>/.exec(xml);
+  const attribute =
+    /<(?:\w+:)?Attribute\b[^>]*Name="https:\/\/aws\.amazon\.com\/SAML\/Attributes\/Role"[^>]*>([\s\S]*?)<\/(?:\w+:)?Attribute>/.exec(
+      xml,
+    );
   if (!attribute) return [];
   const pairs = [];
   for (const m of attribute[1]!.matchAll(/<(?:\w+:)?AttributeValue\b[^>]*>([^<]*)<\/(?:\w+:)?AttributeValue>/g)) {
@@ -664,7 +716,10 @@ const assumeRoleWithSAML: Operation = (state, params) => {
     throw new StsError('AccessDenied', `Not authorized to perform sts:AssumeRoleWithSAML`);
   }
   const xml = Buffer.from(assertion!, 'base64').toString('utf8');
-  const session = /Name="https:\/\/aws\.amazon\.com\/SAML\/Attributes\/RoleSessionName"[^>]*>\s*<(?:\w+:)?AttributeValue\b[^>]*>([^<]*)</.exec(xml)?.[1] ?? 'saml-user';
+  const session =
+    /Name="https:\/\/aws\.amazon\.com\/SAML\/Attributes\/RoleSessionName"[^>]*>\s*<(?:\w+:)?AttributeValue\b[^>]*>([^<]*)</.exec(
+      xml,
+    )?.[1] ?? 'saml-user';
   const identity = assumedRole(roleArn!, session);
   return (
     state.issue('AssumeRoleWithSAML', identity, duration, 3600) +
@@ -695,14 +750,25 @@ const OPERATIONS: Record<string, Operation> = {
 function runOperation(state: StsState, req: ParsedRequest): string {
   if (!req.action) throw new StsError('MissingAction', 'Missing Action');
   const operation = Object.hasOwn(OPERATIONS, req.action) ? OPERATIONS[req.action] : undefined;
-  if (!operation) throw new StsError('InvalidAction', `Could not find operation ${req.action} for version ${API_VERSION} (fake-sts implements ${Object.keys(OPERATIONS).join(', ')})`);
+  if (!operation)
+    throw new StsError(
+      'InvalidAction',
+      `Could not find operation ${req.action} for version ${API_VERSION} (fake-sts implements ${Object.keys(OPERATIONS).join(', ')})`,
+    );
   const caller = state.caller(req);
   return responseXml(req.action, operation(state, req.params, caller), randomUUID());
 }
 
 // ---------------------------------------------------------------- server
 
-function send(res: ServerResponse, status: number, body: string, requestId: string, contentType = 'text/xml', dateSkewMs = 0): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  requestId: string,
+  contentType = 'text/xml',
+  dateSkewMs = 0,
+): void {
   res.writeHead(status, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
@@ -714,7 +780,11 @@ function send(res: ServerResponse, status: number, body: string, requestId: stri
 }
 
 export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSts> {
-  const state = new StsState(options.account ?? DEFAULT_ACCOUNT, options.now ?? (() => new Date()), options.durationDefault);
+  const state = new StsState(
+    options.account ?? DEFAULT_ACCOUNT,
+    options.now ?? (() => new Date()),
+    options.durationDefault,
+  );
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
   let dateSkewMs = options.dateSkewMs ?? 0;
@@ -753,7 +823,8 @@ export async function startFakeSts(options: FakeStsOptions = {}): Promise<FakeSt
     if (fault && 'status' in fault) return send(res, fault.status, fault.body, requestId, 'text/plain', dateSkewMs);
     try {
       if (fault && 'error' in fault) {
-        const message = fault.message ?? defaultMessage(fault.error, parsed.action, state.arnFor(parsed.accessKeyId), state.account);
+        const message =
+          fault.message ?? defaultMessage(fault.error, parsed.action, state.arnFor(parsed.accessKeyId), state.account);
         throw new StsError(fault.error, message);
       }
       send(res, 200, runOperation(state, parsed), requestId, 'text/xml', dateSkewMs);

@@ -19,7 +19,8 @@ export const MFA_SERIAL = 'arn:aws:iam::123456789012:mfa/tester';
 export const TOKEN_CODE = '918273';
 /** A SAML response granting ROLE: a secret like the OIDC token. */
 export const SAML_ASSERTION = samlResponse([['arn:aws:iam::123456789012:role/deploy', SAML_PROVIDER]]);
-export const OIDC_TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJzdHNlbnYtdGVzdCIsImF1ZCI6InN0cyJ9.c2VjcmV0LW9pZGMtdG9rZW4tZm9yLXRlc3Rz';
+export const OIDC_TOKEN =
+  'eyJhbGciOiJub25lIn0.eyJzdWIiOiJzdHNlbnYtdGVzdCIsImF1ZCI6InN0cyJ9.c2VjcmV0LW9pZGMtdG9rZW4tZm9yLXRlc3Rz';
 export const PROXY_PASSWORD = 'pr0xy-Pa55word-secret';
 
 export interface World {
@@ -92,7 +93,9 @@ export interface Case {
 
 /** The usual options pointing at the fake; `--debug` is added by the secrets test. */
 const at = (w: World) => ['--endpoint-url', w.fake.url, '--region', 'us-east-1'];
-const assume = (...extra: string[]) => (w: World) => ['assume', ROLE, ...at(w), ...extra];
+const assume =
+  (...extra: string[]) =>
+  (w: World) => ['assume', ROLE, ...at(w), ...extra];
 const profileEnv = (w: World, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
   AWS_ACCESS_KEY_ID: undefined,
   AWS_SECRET_ACCESS_KEY: undefined,
@@ -191,7 +194,11 @@ export const FAULT_CASES: readonly Case[] = [
     code: 1,
     requests: 0,
     message: [/cannot reach https:\/\/sts\.stsenv-test\.invalid: host not found \(DNS\) 'sts\.stsenv-test\.invalid'/],
-    check: (w) => assert.ok(w.guard.log().includes('lookup sts.stsenv-test.invalid'), 'the lookup went through the test guard, not to a DNS server'),
+    check: (w) =>
+      assert.ok(
+        w.guard.log().includes('lookup sts.stsenv-test.invalid'),
+        'the lookup went through the test guard, not to a DNS server',
+      ),
   },
   {
     name: 'TLS failure: self-signed certificate',
@@ -212,7 +219,16 @@ export const FAULT_CASES: readonly Case[] = [
   },
   {
     name: 'TLS failure: https:// to a plain-http server',
-    args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url.replace('http:', 'https:'), '--region', 'us-east-1', '--max-attempts', '1'],
+    args: (w) => [
+      'assume',
+      ROLE,
+      '--endpoint-url',
+      w.fake.url.replace('http:', 'https:'),
+      '--region',
+      'us-east-1',
+      '--max-attempts',
+      '1',
+    ],
     code: 1,
     message: [/TLS error talking to https:\/\/127\.0\.0\.1:\d+ \(/],
   },
@@ -229,7 +245,10 @@ export const FAULT_CASES: readonly Case[] = [
     name: '200 answer with broken XML around a secret',
     args: assume(),
     setup: (w) =>
-      w.fake.failAlways({ status: 200, body: '<AssumeRoleResponse><AssumeRoleResult><Credentials><SecretAccessKey>LEAKED-BODY-SECRET-123</SecretAccessKey><Sess' }),
+      w.fake.failAlways({
+        status: 200,
+        body: '<AssumeRoleResponse><AssumeRoleResult><Credentials><SecretAccessKey>LEAKED-BODY-SECRET-123</SecretAccessKey><Sess',
+      }),
     code: 1,
     requests: 1,
     message: [/is not a valid STS response/],
@@ -239,7 +258,10 @@ export const FAULT_CASES: readonly Case[] = [
     name: '200 STS XML without credentials',
     args: assume(),
     setup: (w) =>
-      w.fake.failAlways({ status: 200, body: '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult></AssumeRoleResult></AssumeRoleResponse>' }),
+      w.fake.failAlways({
+        status: 200,
+        body: '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult></AssumeRoleResult></AssumeRoleResponse>',
+      }),
     code: 1,
     message: [/AssumeRole answer is missing AccessKeyId, SecretAccessKey, SessionToken, Expiration/],
   },
@@ -278,7 +300,11 @@ export const FAULT_CASES: readonly Case[] = [
     setup: (w) => w.fake.failAlways({ error: 'ExpiredToken' }),
     code: 1,
     requests: 1,
-    message: [/AssumeRole failed: ExpiredToken:/, new RegExp(`access key ${BASE_ACCESS_KEY_ID} \\(from AWS_ACCESS_KEY_ID\\)`), /refresh them/],
+    message: [
+      /AssumeRole failed: ExpiredToken:/,
+      new RegExp(`access key ${BASE_ACCESS_KEY_ID} \\(from AWS_ACCESS_KEY_ID\\)`),
+      /refresh them/,
+    ],
   },
   {
     name: 'InvalidClientTokenId with --profile',
@@ -301,7 +327,11 @@ export const FAULT_CASES: readonly Case[] = [
     args: assume(),
     setup: (w) => w.fake.failAlways({ error: 'AccessDenied' }),
     code: 1,
-    message: [/AssumeRole failed: AccessDenied: User: .* is not authorized/, new RegExp(`check that access key ${BASE_ACCESS_KEY_ID}`), /trust policy/],
+    message: [
+      /AssumeRole failed: AccessDenied: User: .* is not authorized/,
+      new RegExp(`check that access key ${BASE_ACCESS_KEY_ID}`),
+      /trust policy/,
+    ],
   },
   {
     name: 'AccessDenied on whoami',
@@ -359,13 +389,20 @@ export const FAULT_CASES: readonly Case[] = [
     requests: 1,
     check: (w, r) => {
       assertIssuedInStdout(w, r);
-      assert.deepEqual(w.proxy.requests.map((p) => `${p.method} ${p.target}`), [`CONNECT 127.0.0.1:${w.tls!.front.port}`]);
+      assert.deepEqual(
+        w.proxy.requests.map((p) => `${p.method} ${p.target}`),
+        [`CONNECT 127.0.0.1:${w.tls!.front.port}`],
+      );
     },
   },
   {
     name: 'https_proxy (lower case) wins over HTTPS_PROXY, as in the AWS CLI',
     args: (w) => ['assume', ROLE, '--endpoint-url', w.tls!.front.url, '--region', 'us-east-1'],
-    env: (w) => ({ https_proxy: w.proxy.url, HTTPS_PROXY: `http://127.0.0.1:${w.refusedPort}`, AWS_CA_BUNDLE: w.tls!.certFile }),
+    env: (w) => ({
+      https_proxy: w.proxy.url,
+      HTTPS_PROXY: `http://127.0.0.1:${w.refusedPort}`,
+      AWS_CA_BUNDLE: w.tls!.certFile,
+    }),
     needsTls: true,
     code: 0,
     check: (w) => assert.equal(w.proxy.requests.length, 1),
@@ -394,18 +431,28 @@ export const FAULT_CASES: readonly Case[] = [
     requests: 0,
     message: [/proxy http:\/\/127\.0\.0\.1:\d+ refused to connect to STS in eu-west-1 \(HTTP 403\)/, /NO_PROXY/],
     check: (w) => {
-      assert.deepEqual(w.proxy.requests.map((p) => `${p.method} ${p.target}`), ['CONNECT sts.eu-west-1.amazonaws.com:443']);
+      assert.deepEqual(
+        w.proxy.requests.map((p) => `${p.method} ${p.target}`),
+        ['CONNECT sts.eu-west-1.amazonaws.com:443'],
+      );
       assert.ok(!w.guard.log().some((line) => line.includes('amazonaws')), 'no DNS lookup of the STS host');
     },
   },
   {
     name: 'proxy with user and password: Proxy-Authorization sent, password never shown',
     args: (w) => ['assume', ROLE, '--endpoint-url', w.tls!.front.url, '--region', 'us-east-1'],
-    env: (w) => ({ HTTPS_PROXY: w.authProxy.url.replace('http://', `http://tester:${PROXY_PASSWORD}@`), AWS_CA_BUNDLE: w.tls!.certFile }),
+    env: (w) => ({
+      HTTPS_PROXY: w.authProxy.url.replace('http://', `http://tester:${PROXY_PASSWORD}@`),
+      AWS_CA_BUNDLE: w.tls!.certFile,
+    }),
     needsTls: true,
     code: 0,
     secrets: { 'proxy password': PROXY_PASSWORD },
-    check: (w) => assert.deepEqual(w.authProxy.requests.map((p) => p.outcome), ['forwarded']),
+    check: (w) =>
+      assert.deepEqual(
+        w.authProxy.requests.map((p) => p.outcome),
+        ['forwarded'],
+      ),
   },
   {
     name: 'http proxy refuses the password (407)',
@@ -464,72 +511,296 @@ export interface BadInput {
   exitCode?: 1;
 }
 
-const badAssume = (...extra: string[]) => (w: World) => ['assume', ROLE, ...at(w), ...extra];
+const badAssume =
+  (...extra: string[]) =>
+  (w: World) => ['assume', ROLE, ...at(w), ...extra];
 
 export const BAD_INPUT_CASES: readonly BadInput[] = [
-  { name: 'duration with a unit typo', args: badAssume('--duration', '1x'), message: [/invalid --duration '1x'/, /15m, 1h, 12h/] },
-  { name: 'duration below 15 minutes', args: badAssume('--duration', '5m'), message: [/--duration 5m is out of range for AssumeRole/, /between 15m and 12h/] },
-  { name: 'duration above 12 hours', args: badAssume('--duration', '13h'), message: [/--duration 13h is out of range/, /between 15m and 12h/] },
-  { name: 'session duration above 36 hours', args: (w) => ['session', ...at(w), '--duration', '37h'], message: [/--duration 37h is out of range for GetSessionToken/, /36h/] },
+  {
+    name: 'duration with a unit typo',
+    args: badAssume('--duration', '1x'),
+    message: [/invalid --duration '1x'/, /15m, 1h, 12h/],
+  },
+  {
+    name: 'duration below 15 minutes',
+    args: badAssume('--duration', '5m'),
+    message: [/--duration 5m is out of range for AssumeRole/, /between 15m and 12h/],
+  },
+  {
+    name: 'duration above 12 hours',
+    args: badAssume('--duration', '13h'),
+    message: [/--duration 13h is out of range/, /between 15m and 12h/],
+  },
+  {
+    name: 'session duration above 36 hours',
+    args: (w) => ['session', ...at(w), '--duration', '37h'],
+    message: [/--duration 37h is out of range for GetSessionToken/, /36h/],
+  },
   { name: 'empty duration', args: badAssume('--duration', ''), message: [/--duration/, /15m, 1h, 12h/] },
-  { name: 'role ARN that is a user ARN', args: (w) => ['assume', 'arn:aws:iam::123456789012:user/me', ...at(w)], message: [/invalid role ARN/, /arn:aws:iam::123456789012:role\/NAME/] },
-  { name: 'role ARN with a short account', args: (w) => ['assume', 'arn:aws:iam::1234:role/x', ...at(w)], message: [/invalid role ARN/, /role\/NAME/] },
-  { name: 'role name instead of an ARN', args: (w) => ['assume', 'deploy', ...at(w)], message: [/invalid role ARN 'deploy'/] },
-  { name: 'session name with a space', args: badAssume('--session-name', 'my session'), message: [/invalid --session-name/, /2 to 64 characters/] },
-  { name: 'session name too long', args: badAssume('--session-name', 'a'.repeat(65)), message: [/invalid --session-name/, /2 to 64/] },
-  { name: 'web-identity session name from AWS_ROLE_SESSION_NAME', args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'token')], env: () => ({ AWS_ROLE_SESSION_NAME: 'bad name!' }), message: [/session-name|AWS_ROLE_SESSION_NAME/, /2 to 64/], secrets: { 'OIDC token': OIDC_TOKEN } },
-  { name: 'source identity with a slash', args: badAssume('--source-identity', 'a/b'), message: [/invalid --source-identity/, /2 to 64/] },
-  { name: 'external id too short', args: badAssume('--external-id', 'x'), message: [/invalid --external-id/, /2 to 1224 characters/] },
+  {
+    name: 'role ARN that is a user ARN',
+    args: (w) => ['assume', 'arn:aws:iam::123456789012:user/me', ...at(w)],
+    message: [/invalid role ARN/, /arn:aws:iam::123456789012:role\/NAME/],
+  },
+  {
+    name: 'role ARN with a short account',
+    args: (w) => ['assume', 'arn:aws:iam::1234:role/x', ...at(w)],
+    message: [/invalid role ARN/, /role\/NAME/],
+  },
+  {
+    name: 'role name instead of an ARN',
+    args: (w) => ['assume', 'deploy', ...at(w)],
+    message: [/invalid role ARN 'deploy'/],
+  },
+  {
+    name: 'session name with a space',
+    args: badAssume('--session-name', 'my session'),
+    message: [/invalid --session-name/, /2 to 64 characters/],
+  },
+  {
+    name: 'session name too long',
+    args: badAssume('--session-name', 'a'.repeat(65)),
+    message: [/invalid --session-name/, /2 to 64/],
+  },
+  {
+    name: 'web-identity session name from AWS_ROLE_SESSION_NAME',
+    args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'token')],
+    env: () => ({ AWS_ROLE_SESSION_NAME: 'bad name!' }),
+    message: [/session-name|AWS_ROLE_SESSION_NAME/, /2 to 64/],
+    secrets: { 'OIDC token': OIDC_TOKEN },
+  },
+  {
+    name: 'source identity with a slash',
+    args: badAssume('--source-identity', 'a/b'),
+    message: [/invalid --source-identity/, /2 to 64/],
+  },
+  {
+    name: 'external id too short',
+    args: badAssume('--external-id', 'x'),
+    message: [/invalid --external-id/, /2 to 1224 characters/],
+  },
   { name: 'tag without =', args: badAssume('--tag', 'team'), message: [/invalid --tag 'team'/, /Key=Value/] },
   { name: 'tag with an empty key', args: badAssume('--tag', '=ops'), message: [/invalid --tag/, /Key=Value/] },
-  { name: 'tag with a forbidden character', args: badAssume('--tag', 'team=o|ps'), message: [/invalid --tag/, /keys have 1-128/] },
-  { name: 'duplicate tag keys (case-insensitive)', args: badAssume('--tag', 'Team=a', '--tag', 'team=b'), message: [/duplicate --tag key/] },
-  { name: 'transitive tag key too long', args: badAssume('--transitive-tag', 'k'.repeat(129)), message: [/invalid --transitive-tag/, /1-128 characters/] },
-  { name: 'policy that is not JSON', args: badAssume('--policy', '{"Version":'), message: [/--policy text is not valid JSON/] },
-  { name: 'policy file that is not JSON', args: (w) => ['assume', ROLE, ...at(w), '--policy', `@${join(w.inputs, 'policy.json')}`], message: [/--policy file .* is not valid JSON/] },
-  { name: 'policy file that does not exist', args: (w) => ['assume', ROLE, ...at(w), '--policy', `@${join(w.inputs, 'missing.json')}`], message: [/cannot read --policy file .*ENOENT/, /--policy @FILE/], exitCode: 1 },
-  { name: 'policy too long', args: badAssume('--policy', JSON.stringify({ Version: '2012-10-17', Statement: [], Pad: 'x'.repeat(2100) })), message: [/--policy text is \d+ characters/, /at most 2048/] },
-  { name: 'policy ARN of a role', args: badAssume('--policy-arn', ROLE), message: [/invalid --policy-arn/, /arn:aws:iam::aws:policy\/NAME/] },
-  { name: 'token code of 5 digits', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', '91827'], message: [/invalid --token-code/, /6 digits/] },
-  { name: 'token code with letters, not echoed', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', 'abc918273'], message: [/invalid --token-code/, /6 digits/], secrets: { 'bad MFA code': 'abc918273' } },
-  { name: 'token code without --mfa-serial', args: (w) => ['session', ...at(w), '--token-code', TOKEN_CODE], message: [/--token-code needs --mfa-serial/, /arn:aws:iam::123456789012:mfa\/NAME/], secrets: { 'MFA code': TOKEN_CODE } },
-  { name: '--mfa-serial without a code', args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL], message: [/--token-code/, /6 digits/] },
-  { name: 'MFA serial that is a role ARN', args: (w) => ['session', ...at(w), '--mfa-serial', ROLE, '--token-code', TOKEN_CODE], message: [/invalid --mfa-serial/, /mfa\/NAME/], secrets: { 'MFA code': TOKEN_CODE } },
-  { name: 'region with a typo', args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url, '--region', 'us-east'], message: [/invalid --region 'us-east'/, /us-east-1/] },
-  { name: 'AWS_REGION with a typo', args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url], env: () => ({ AWS_REGION: 'Frankfurt' }), message: [/invalid AWS_REGION 'Frankfurt'/, /us-east-1/] },
-  { name: 'region from a profile with a typo', args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url, '--profile', 'typo'], env: (w) => {
+  {
+    name: 'tag with a forbidden character',
+    args: badAssume('--tag', 'team=o|ps'),
+    message: [/invalid --tag/, /keys have 1-128/],
+  },
+  {
+    name: 'duplicate tag keys (case-insensitive)',
+    args: badAssume('--tag', 'Team=a', '--tag', 'team=b'),
+    message: [/duplicate --tag key/],
+  },
+  {
+    name: 'transitive tag key too long',
+    args: badAssume('--transitive-tag', 'k'.repeat(129)),
+    message: [/invalid --transitive-tag/, /1-128 characters/],
+  },
+  {
+    name: 'policy that is not JSON',
+    args: badAssume('--policy', '{"Version":'),
+    message: [/--policy text is not valid JSON/],
+  },
+  {
+    name: 'policy file that is not JSON',
+    args: (w) => ['assume', ROLE, ...at(w), '--policy', `@${join(w.inputs, 'policy.json')}`],
+    message: [/--policy file .* is not valid JSON/],
+  },
+  {
+    name: 'policy file that does not exist',
+    args: (w) => ['assume', ROLE, ...at(w), '--policy', `@${join(w.inputs, 'missing.json')}`],
+    message: [/cannot read --policy file .*ENOENT/, /--policy @FILE/],
+    exitCode: 1,
+  },
+  {
+    name: 'policy too long',
+    args: badAssume('--policy', JSON.stringify({ Version: '2012-10-17', Statement: [], Pad: 'x'.repeat(2100) })),
+    message: [/--policy text is \d+ characters/, /at most 2048/],
+  },
+  {
+    name: 'policy ARN of a role',
+    args: badAssume('--policy-arn', ROLE),
+    message: [/invalid --policy-arn/, /arn:aws:iam::aws:policy\/NAME/],
+  },
+  {
+    name: 'token code of 5 digits',
+    args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', '91827'],
+    message: [/invalid --token-code/, /6 digits/],
+  },
+  {
+    name: 'token code with letters, not echoed',
+    args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL, '--token-code', 'abc918273'],
+    message: [/invalid --token-code/, /6 digits/],
+    secrets: { 'bad MFA code': 'abc918273' },
+  },
+  {
+    name: 'token code without --mfa-serial',
+    args: (w) => ['session', ...at(w), '--token-code', TOKEN_CODE],
+    message: [/--token-code needs --mfa-serial/, /arn:aws:iam::123456789012:mfa\/NAME/],
+    secrets: { 'MFA code': TOKEN_CODE },
+  },
+  {
+    name: '--mfa-serial without a code',
+    args: (w) => ['session', ...at(w), '--mfa-serial', MFA_SERIAL],
+    message: [/--token-code/, /6 digits/],
+  },
+  {
+    name: 'MFA serial that is a role ARN',
+    args: (w) => ['session', ...at(w), '--mfa-serial', ROLE, '--token-code', TOKEN_CODE],
+    message: [/invalid --mfa-serial/, /mfa\/NAME/],
+    secrets: { 'MFA code': TOKEN_CODE },
+  },
+  {
+    name: 'region with a typo',
+    args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url, '--region', 'us-east'],
+    message: [/invalid --region 'us-east'/, /us-east-1/],
+  },
+  {
+    name: 'AWS_REGION with a typo',
+    args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url],
+    env: () => ({ AWS_REGION: 'Frankfurt' }),
+    message: [/invalid AWS_REGION 'Frankfurt'/, /us-east-1/],
+  },
+  {
+    name: 'region from a profile with a typo',
+    args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url, '--profile', 'typo'],
+    env: (w) => {
       writeFileSync(join(w.inputs, 'aws', 'typo-config'), '[profile typo]\nregion = eu_west_1\n');
       return profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws', 'typo-config') });
-    }, message: [/invalid region of profile 'typo'/, /us-east-1/] },
-  { name: 'profile that does not exist', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'nosuch'], env: (w) => profileEnv(w), message: [/--profile names profile 'nosuch'/, /AWS_CONFIG_FILE/] },
-  { name: 'malformed config file', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'], env: (w) => profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws', 'malformed-config') }), message: [/AWS config file .*malformed-config' is malformed at line 1/, /closing \]/] },
-  { name: 'config file with a line that is no setting, read for the region', args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url], env: (w) => {
+    },
+    message: [/invalid region of profile 'typo'/, /us-east-1/],
+  },
+  {
+    name: 'profile that does not exist',
+    args: (w) => ['assume', ROLE, ...at(w), '--profile', 'nosuch'],
+    env: (w) => profileEnv(w),
+    message: [/--profile names profile 'nosuch'/, /AWS_CONFIG_FILE/],
+  },
+  {
+    name: 'malformed config file',
+    args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'],
+    env: (w) => profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws', 'malformed-config') }),
+    message: [/AWS config file .*malformed-config' is malformed at line 1/, /closing \]/],
+  },
+  {
+    name: 'config file with a line that is no setting, read for the region',
+    args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url],
+    env: (w) => {
       writeFileSync(join(w.inputs, 'aws', 'stray-config'), '[default]\nregion eu-west-1\n');
       return profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws', 'stray-config') });
-    }, message: [/is malformed at line 2/, /key = value/] },
-  { name: 'credentials file with a key before any section', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'], env: (w) => {
+    },
+    message: [/is malformed at line 2/, /key = value/],
+  },
+  {
+    name: 'credentials file with a key before any section',
+    args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'],
+    env: (w) => {
       writeFileSync(join(w.inputs, 'aws', 'headless-credentials'), 'aws_access_key_id = AKIDEXAMPLE\n[dev]\n');
       return profileEnv(w, { AWS_SHARED_CREDENTIALS_FILE: join(w.inputs, 'aws', 'headless-credentials') });
-    }, message: [/AWS credentials file .* is malformed at line 1/, /before any \[section\]/] },
-  { name: 'config file that is a directory', args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'], env: (w) => profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws') }), message: [/cannot read AWS config file .*not a regular file/, /AWS_CONFIG_FILE/] },
-  { name: 'endpoint URL without a scheme', args: () => ['assume', ROLE, '--endpoint-url', 'sts.amazonaws.com', '--region', 'us-east-1'], message: [/--endpoint-url/, /http:\/\/ or https:\/\//] },
-  { name: 'endpoint URL with ftp://', args: () => ['assume', ROLE, '--endpoint-url', 'ftp://127.0.0.1/', '--region', 'us-east-1'], message: [/invalid --endpoint-url/, /http:\/\/ and https:\/\//] },
-  { name: 'AWS_ENDPOINT_URL_STS that is not a URL', args: () => ['assume', ROLE, '--region', 'us-east-1'], env: () => ({ AWS_ENDPOINT_URL_STS: 'not a url' }), message: [/invalid AWS_ENDPOINT_URL_STS/, /https:\/\//] },
+    },
+    message: [/AWS credentials file .* is malformed at line 1/, /before any \[section\]/],
+  },
+  {
+    name: 'config file that is a directory',
+    args: (w) => ['assume', ROLE, ...at(w), '--profile', 'dev'],
+    env: (w) => profileEnv(w, { AWS_CONFIG_FILE: join(w.inputs, 'aws') }),
+    message: [/cannot read AWS config file .*not a regular file/, /AWS_CONFIG_FILE/],
+  },
+  {
+    name: 'endpoint URL without a scheme',
+    args: () => ['assume', ROLE, '--endpoint-url', 'sts.amazonaws.com', '--region', 'us-east-1'],
+    message: [/--endpoint-url/, /http:\/\/ or https:\/\//],
+  },
+  {
+    name: 'endpoint URL with ftp://',
+    args: () => ['assume', ROLE, '--endpoint-url', 'ftp://127.0.0.1/', '--region', 'us-east-1'],
+    message: [/invalid --endpoint-url/, /http:\/\/ and https:\/\//],
+  },
+  {
+    name: 'AWS_ENDPOINT_URL_STS that is not a URL',
+    args: () => ['assume', ROLE, '--region', 'us-east-1'],
+    env: () => ({ AWS_ENDPOINT_URL_STS: 'not a url' }),
+    message: [/invalid AWS_ENDPOINT_URL_STS/, /https:\/\//],
+  },
   { name: 'unknown --shell', args: badAssume('--shell', 'rc'), message: [/rc/, /bash|choose one of/] },
-  { name: 'unknown STSENV_SHELL', args: (w) => ['assume', ROLE, ...at(w)], env: () => ({ STSENV_SHELL: 'rc' }), message: [/STSENV_SHELL names an unknown format 'rc'/, /choose one of/] },
-  { name: '--max-attempts 0', args: badAssume('--max-attempts', '0'), message: [/invalid --max-attempts '0'/, /1 to 20/] },
-  { name: '--max-attempts that is not a number', args: badAssume('--max-attempts', 'many'), message: [/--max-attempts takes a number, not 'many'/, /1 to 20/] },
-  { name: 'AWS_MAX_ATTEMPTS that is not a number', args: badAssume(), env: () => ({ AWS_MAX_ATTEMPTS: 'lots' }), message: [/invalid AWS_MAX_ATTEMPTS 'lots'/, /1 to 20/] },
-  { name: '--timeout 0', args: badAssume('--timeout', '0'), message: [/invalid --timeout/, /more than 0 and at most 3600/] },
-  { name: '--timeout that is not a number', args: badAssume('--timeout', 'soon'), message: [/--timeout takes a number, not 'soon'/, /seconds/] },
-  { name: 'HTTPS_PROXY with an unsupported scheme', args: badAssume(), env: () => ({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' }), message: [/HTTPS_PROXY uses socks5/, /http:\/\/ or https:\/\/ proxy/] },
-  { name: 'HTTP_PROXY that is not a URL', args: badAssume(), env: () => ({ http_proxy: 'http://[::1' }), message: [/http_proxy is not a URL/, /http:\/\/HOST:PORT/] },
-  { name: 'AWS_CA_BUNDLE that does not exist', args: badAssume(), env: (w) => ({ AWS_CA_BUNDLE: join(w.inputs, 'missing.pem') }), message: [/cannot read AWS_CA_BUNDLE .*ENOENT/, /PEM file/] },
-  { name: 'web-identity token file that does not exist', args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'missing-token')], message: [/cannot read --token-file .*ENOENT/], exitCode: 1 },
-  { name: 'web-identity without a token', args: (w) => ['web-identity', ROLE, ...at(w)], env: () => ({ AWS_WEB_IDENTITY_TOKEN_FILE: undefined }), message: [/web-identity needs a token/, /--token-file FILE/] },
-  { name: 'web-identity with both --token and --token-file', args: (w) => ['web-identity', ROLE, ...at(w), '--token', OIDC_TOKEN, '--token-file', join(w.inputs, 'token')], message: [/give --token or --token-file, not both/], secrets: { 'OIDC token': OIDC_TOKEN } },
-  { name: '--shell given twice', args: badAssume('-s', 'bash', '--shell', 'fish'), message: [/--shell was given more than once/, /give it once/] },
-  { name: '--region given twice', args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url, '--region', 'us-east-1', '--region', 'eu-west-1'], message: [/--region was given more than once/] },
+  {
+    name: 'unknown STSENV_SHELL',
+    args: (w) => ['assume', ROLE, ...at(w)],
+    env: () => ({ STSENV_SHELL: 'rc' }),
+    message: [/STSENV_SHELL names an unknown format 'rc'/, /choose one of/],
+  },
+  {
+    name: '--max-attempts 0',
+    args: badAssume('--max-attempts', '0'),
+    message: [/invalid --max-attempts '0'/, /1 to 20/],
+  },
+  {
+    name: '--max-attempts that is not a number',
+    args: badAssume('--max-attempts', 'many'),
+    message: [/--max-attempts takes a number, not 'many'/, /1 to 20/],
+  },
+  {
+    name: 'AWS_MAX_ATTEMPTS that is not a number',
+    args: badAssume(),
+    env: () => ({ AWS_MAX_ATTEMPTS: 'lots' }),
+    message: [/invalid AWS_MAX_ATTEMPTS 'lots'/, /1 to 20/],
+  },
+  {
+    name: '--timeout 0',
+    args: badAssume('--timeout', '0'),
+    message: [/invalid --timeout/, /more than 0 and at most 3600/],
+  },
+  {
+    name: '--timeout that is not a number',
+    args: badAssume('--timeout', 'soon'),
+    message: [/--timeout takes a number, not 'soon'/, /seconds/],
+  },
+  {
+    name: 'HTTPS_PROXY with an unsupported scheme',
+    args: badAssume(),
+    env: () => ({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' }),
+    message: [/HTTPS_PROXY uses socks5/, /http:\/\/ or https:\/\/ proxy/],
+  },
+  {
+    name: 'HTTP_PROXY that is not a URL',
+    args: badAssume(),
+    env: () => ({ http_proxy: 'http://[::1' }),
+    message: [/http_proxy is not a URL/, /http:\/\/HOST:PORT/],
+  },
+  {
+    name: 'AWS_CA_BUNDLE that does not exist',
+    args: badAssume(),
+    env: (w) => ({ AWS_CA_BUNDLE: join(w.inputs, 'missing.pem') }),
+    message: [/cannot read AWS_CA_BUNDLE .*ENOENT/, /PEM file/],
+  },
+  {
+    name: 'web-identity token file that does not exist',
+    args: (w) => ['web-identity', ROLE, ...at(w), '--token-file', join(w.inputs, 'missing-token')],
+    message: [/cannot read --token-file .*ENOENT/],
+    exitCode: 1,
+  },
+  {
+    name: 'web-identity without a token',
+    args: (w) => ['web-identity', ROLE, ...at(w)],
+    env: () => ({ AWS_WEB_IDENTITY_TOKEN_FILE: undefined }),
+    message: [/web-identity needs a token/, /--token-file FILE/],
+  },
+  {
+    name: 'web-identity with both --token and --token-file',
+    args: (w) => ['web-identity', ROLE, ...at(w), '--token', OIDC_TOKEN, '--token-file', join(w.inputs, 'token')],
+    message: [/give --token or --token-file, not both/],
+    secrets: { 'OIDC token': OIDC_TOKEN },
+  },
+  {
+    name: '--shell given twice',
+    args: badAssume('-s', 'bash', '--shell', 'fish'),
+    message: [/--shell was given more than once/, /give it once/],
+  },
+  {
+    name: '--region given twice',
+    args: (w) => ['assume', ROLE, '--endpoint-url', w.fake.url, '--region', 'us-east-1', '--region', 'eu-west-1'],
+    message: [/--region was given more than once/],
+  },
   { name: 'unknown option', args: badAssume('--role-session', 'x'), message: [/Unknown argument|unknown/i, /--help/] },
   { name: 'unknown command', args: () => ['asume', ROLE], message: [/asume|Unknown/i] },
 ];
@@ -541,7 +812,12 @@ export const BAD_INPUT_CASES: readonly BadInput[] = [
  */
 export async function runCase(
   w: World,
-  c: { args: (w: World) => string[]; env?: (w: World) => NodeJS.ProcessEnv; setup?: (w: World) => void; timeoutMs?: number },
+  c: {
+    args: (w: World) => string[];
+    env?: (w: World) => NodeJS.ProcessEnv;
+    setup?: (w: World) => void;
+    timeoutMs?: number;
+  },
   debug = false,
 ): Promise<{ result: CliResult; elapsedMs: number; home: string }> {
   w.fake.reset();

@@ -19,7 +19,10 @@ export function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** An HTTP server on 127.0.0.1 for the fake AWS endpoints; a handler that throws drops its connection. */
-export async function listenLoopback(handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>, port = 0): Promise<LoopbackServer> {
+export async function listenLoopback(
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  port = 0,
+): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     handler(req, res).catch(() => res.destroy());

@@ -87,8 +87,25 @@ export function selfSignedCert(dir: string): { cert: string; key: string; certFi
   const keyFile = join(dir, 'key.pem');
   const result = spawnSync(
     openssl,
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
     { encoding: 'utf8' },
   );
   if (result.status !== 0 || !existsSync(certFile)) throw new Error(`openssl failed: ${result.stderr}`);
@@ -113,12 +130,17 @@ export function filesUnder(dir: string): Array<{ path: string; content: Buffer }
  * The secrets among `secrets` found in `texts` and in the files under `dirs`,
  * as `what: where` strings (never the secret itself); [] when clean.
  */
-export function findSecrets(secrets: Record<string, string | undefined>, texts: Record<string, string>, dirs: readonly string[]): string[] {
+export function findSecrets(
+  secrets: Record<string, string | undefined>,
+  texts: Record<string, string>,
+  dirs: readonly string[],
+): string[] {
   const found: string[] = [];
   for (const [what, secret] of Object.entries(secrets)) {
     if (!secret) continue;
     for (const [where, text] of Object.entries(texts)) if (text.includes(secret)) found.push(`${what}: ${where}`);
-    for (const dir of dirs) for (const file of filesUnder(dir)) if (file.content.includes(secret)) found.push(`${what}: file ${file.path}`);
+    for (const dir of dirs)
+      for (const file of filesUnder(dir)) if (file.content.includes(secret)) found.push(`${what}: file ${file.path}`);
   }
   return found;
 }

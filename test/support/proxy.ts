@@ -54,9 +54,12 @@ function trackSockets(server: { on(event: 'connection', listener: (s: Socket) =>
 
 export async function startRecordingProxy(options: ProxyOptions = {}): Promise<RecordingProxy> {
   const requests: ProxiedRequest[] = [];
-  const expectedAuth = options.auth ? `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}` : undefined;
+  const expectedAuth = options.auth
+    ? `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}`
+    : undefined;
   const authorized = (req: IncomingMessage) => !expectedAuth || req.headers['proxy-authorization'] === expectedAuth;
-  const destination = (host: string, port: number) => options.upstream ?? (isLoopback(host) ? { host, port } : undefined);
+  const destination = (host: string, port: number) =>
+    options.upstream ?? (isLoopback(host) ? { host, port } : undefined);
 
   const server = createServer((req, res) => {
     const target = req.url ?? '';
@@ -84,10 +87,13 @@ export async function startRecordingProxy(options: ProxyOptions = {}): Promise<R
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = httpRequest({ host: to.host, port: to.port, method: req.method, path: `${url.pathname}${url.search}`, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: to.host, port: to.port, method: req.method, path: `${url.pathname}${url.search}`, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -98,7 +104,9 @@ export async function startRecordingProxy(options: ProxyOptions = {}): Promise<R
     requests.push(entry);
     if (!authorized(req)) {
       entry.outcome = 407;
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     const { host, port } = splitHostPort(target, 443);

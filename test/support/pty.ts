@@ -17,7 +17,10 @@ export const SHOW_CURSOR = '\u001b[?25h';
 
 /** The terminal's text without its control sequences (colours, cursor moves, erasing, window titles and other OSC). */
 export function screenText(raw: string): string {
-  return raw.replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[()][0-9A-Za-z]|\u001b[=>78]/g, '');
+  return raw.replace(
+    /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[()][0-9A-Za-z]|\u001b[=>78]/g,
+    '',
+  );
 }
 
 export interface PtySession {
@@ -37,15 +40,26 @@ export function scriptExecutable(): string | undefined {
 }
 
 /** Runs `command` with /bin/sh on a new pseudo-terminal of `columns` x `rows`. */
-export function startPty(script: string, command: string, env: NodeJS.ProcessEnv, size = { columns: 100, rows: 24 }, timeoutMs = 30_000, options: { answerCursorQueries?: boolean } = {}): PtySession {
+export function startPty(
+  script: string,
+  command: string,
+  env: NodeJS.ProcessEnv,
+  size = { columns: 100, rows: 24 },
+  timeoutMs = 30_000,
+  options: { answerCursorQueries?: boolean } = {},
+): PtySession {
   const sized = `stty cols ${size.columns} rows ${size.rows}; ${command}`;
-  const child = spawn(script, ['-qec', sized, '/dev/null'], { env: { ...env, SHELL: '/bin/sh' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(script, ['-qec', sized, '/dev/null'], {
+    env: { ...env, SHELL: '/bin/sh' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let raw = '';
   let ended = false;
   const watchers = new Set<() => void>();
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     // A terminal answers "where is the cursor?" (DSR 6); PowerShell's line editor waits for it.
-    if (options.answerCursorQueries && chunk.includes('\u001b[6n')) child.stdin.write('\u001b[1;1R'.repeat(chunk.split('\u001b[6n').length - 1));
+    if (options.answerCursorQueries && chunk.includes('\u001b[6n'))
+      child.stdin.write('\u001b[1;1R'.repeat(chunk.split('\u001b[6n').length - 1));
     raw += chunk;
     for (const check of [...watchers]) check();
   });

@@ -89,12 +89,17 @@ export function stsenvOnPath(dir: string): string {
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
   const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
-  writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(CLI)} "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(bin, 'stsenv'), `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(CLI)} "$@"\n`, {
+    mode: 0o755,
+  });
   return bin;
 }
 
 /** `DIR/.aws/credentials` with one profile (default `work`) holding the base keys the fake STS accepts. */
 export function writeBaseProfile(dir: string, profile = 'work'): void {
   mkdirSync(join(dir, '.aws'), { recursive: true });
-  writeFileSync(join(dir, '.aws', 'credentials'), `[${profile}]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`);
+  writeFileSync(
+    join(dir, '.aws', 'credentials'),
+    `[${profile}]\naws_access_key_id = ${BASE_ACCESS_KEY_ID}\naws_secret_access_key = ${BASE_SECRET_ACCESS_KEY}\n`,
+  );
 }

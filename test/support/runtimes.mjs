@@ -47,7 +47,8 @@ const PACKAGES = {
  */
 export function nodeBinary(major = RUNTIMES.lts, platform = 'linux') {
   const version = RUNTIMES.node[major] ?? Object.values(RUNTIMES.node).find((v) => v === major);
-  if (!version) throw new Error(`no pinned Node ${major} in test/support/runtimes.json (supported: ${MAJORS.join(', ')})`);
+  if (!version)
+    throw new Error(`no pinned Node ${major} in test/support/runtimes.json (supported: ${MAJORS.join(', ')})`);
   return packagedNode(version, platform);
 }
 
@@ -60,14 +61,19 @@ export function packagedNode(version, platform = 'linux') {
   const work = mkdtempSync(join(dirname(target), 'download-'));
   try {
     // A cache of its own: the tarball (30 to 60 MB) does not stay in ~/.npm.
-    const pack = spawnSync('npm', ['pack', `${name}@${version}`, '--cache', join(work, 'npm-cache'), '--no-audit', '--no-fund', '--loglevel=error'], { cwd: work, encoding: 'utf8' });
+    const pack = spawnSync(
+      'npm',
+      ['pack', `${name}@${version}`, '--cache', join(work, 'npm-cache'), '--no-audit', '--no-fund', '--loglevel=error'],
+      { cwd: work, encoding: 'utf8' },
+    );
     if (pack.status !== 0) throw new Error(`npm pack ${name}@${version} failed: ${pack.stderr}${pack.error ?? ''}`);
     const tar = spawnSync('tar', ['xzf', `${name}-${version}.tgz`, `package/${file}`], { cwd: work, encoding: 'utf8' });
     if (tar.status !== 0) throw new Error(`unpacking ${name}@${version} failed: ${tar.stderr}`);
     const unpacked = join(work, 'package', file);
     if (platform === 'linux') {
       const said = spawnSync(unpacked, ['--version'], { encoding: 'utf8' });
-      if (said.stdout?.trim() !== `v${version}`) throw new Error(`${name}@${version} holds a node that says ${said.stdout?.trim() || said.error}`);
+      if (said.stdout?.trim() !== `v${version}`)
+        throw new Error(`${name}@${version} holds a node that says ${said.stdout?.trim() || said.error}`);
     }
     renameSync(unpacked, target);
   } finally {
@@ -91,10 +97,16 @@ function testNodeOrFallback() {
   try {
     return testNode();
   } catch (error) {
-    const required = (process.env.STSENV_REQUIRE_SHELLS ?? '').split(',').some((name) => name.trim() === 'all' || name.trim() === 'node');
+    const required = (process.env.STSENV_REQUIRE_SHELLS ?? '')
+      .split(',')
+      .some((name) => name.trim() === 'all' || name.trim() === 'node');
     if (required) throw error;
-    const why = String(error?.message ?? error).trim().split('\n')[0];
-    process.stderr.write(`runtimes: NOTICE: the pinned Node ${RUNTIMES.node[RUNTIMES.lts]} cannot be had (${why}); running on this machine's Node ${process.version}, which is not what CI proves\n`);
+    const why = String(error?.message ?? error)
+      .trim()
+      .split('\n')[0];
+    process.stderr.write(
+      `runtimes: NOTICE: the pinned Node ${RUNTIMES.node[RUNTIMES.lts]} cannot be had (${why}); running on this machine's Node ${process.version}, which is not what CI proves\n`,
+    );
     return process.execPath;
   }
 }
@@ -114,17 +126,24 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   } else if (command === 'check') {
     // Every pinned binary, taken now if missing: CI fails here when a runtime it names cannot be had.
     for (const major of MAJORS) process.stdout.write(`Node ${RUNTIMES.node[major]}: ${nodeBinary(major)}\n`);
-    process.stdout.write(`Node ${RUNTIMES.node[RUNTIMES.windows]} for Windows (Wine): ${nodeBinary(RUNTIMES.windows, 'win')}\n`);
+    process.stdout.write(
+      `Node ${RUNTIMES.node[RUNTIMES.windows]} for Windows (Wine): ${nodeBinary(RUNTIMES.windows, 'win')}\n`,
+    );
   } else if (command === 'others') {
     // The majors besides the LTS, each running the tests that spawn the built CLI (runtimes.json, otherMajors).
     for (const major of MAJORS.filter((m) => m !== RUNTIMES.lts)) {
       const node = nodeBinary(major);
       process.stderr.write(`runtimes: Node ${RUNTIMES.node[major]}: ${RUNTIMES.otherMajors.join(' ')}\n`);
-      const run = spawnSync(node, ['--import', 'tsx', '--test', '--test-concurrency=2', ...RUNTIMES.otherMajors], { stdio: 'inherit', env: { ...process.env, STSENV_TEST_NODE: node } });
+      const run = spawnSync(node, ['--import', 'tsx', '--test', '--test-concurrency=2', ...RUNTIMES.otherMajors], {
+        stdio: 'inherit',
+        env: { ...process.env, STSENV_TEST_NODE: node },
+      });
       if (run.status !== 0) process.exit(1);
     }
   } else {
-    process.stderr.write('usage: node test/support/runtimes.mjs path [MAJOR] [linux|win] | run [--major MAJOR] -- NODE-ARGS... | others | check\n');
+    process.stderr.write(
+      'usage: node test/support/runtimes.mjs path [MAJOR] [linux|win] | run [--major MAJOR] -- NODE-ARGS... | others | check\n',
+    );
     process.exit(2);
   }
 }

@@ -1,7 +1,14 @@
 /** A SAML response as an identity provider posts it (unsigned: the fake STS checks no signature), base64. */
-export function samlResponse(roles: ReadonlyArray<readonly [role: string, provider: string]>, sessionName = 'alice@example.com', options: { providerFirst?: boolean } = {}): string {
+export function samlResponse(
+  roles: ReadonlyArray<readonly [role: string, provider: string]>,
+  sessionName = 'alice@example.com',
+  options: { providerFirst?: boolean } = {},
+): string {
   const values = roles
-    .map(([role, provider]) => `<saml2:AttributeValue xmlns:xs="http://www.w3.org/2001/XMLSchema" xsi:type="xs:string">${options.providerFirst ? `${provider},${role}` : `${role},${provider}`}</saml2:AttributeValue>`)
+    .map(
+      ([role, provider]) =>
+        `<saml2:AttributeValue xmlns:xs="http://www.w3.org/2001/XMLSchema" xsi:type="xs:string">${options.providerFirst ? `${provider},${role}` : `${role},${provider}`}</saml2:AttributeValue>`,
+    )
     .join('');
   const xml =
     '<?xml version="1.0" encoding="UTF-8"?>' +

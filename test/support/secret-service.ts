@@ -26,13 +26,26 @@ export function secretServiceMissing(): string | undefined {
 export async function startSecretService(home: string): Promise<SecretService> {
   const runtime = join(home, 'runtime');
   mkdirSync(runtime, { recursive: true, mode: 0o700 });
-  const base = { PATH: process.env.PATH, HOME: home, XDG_RUNTIME_DIR: runtime, XDG_DATA_HOME: join(home, 'data'), LANG: 'C.UTF-8' };
-  const bus = spawnSync('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1'], { env: base, encoding: 'utf8', timeout: 20_000 });
+  const base = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_RUNTIME_DIR: runtime,
+    XDG_DATA_HOME: join(home, 'data'),
+    LANG: 'C.UTF-8',
+  };
+  const bus = spawnSync('dbus-daemon', ['--session', '--fork', '--print-address=1', '--print-pid=1'], {
+    env: base,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   if (bus.status !== 0) throw new Error(`dbus-daemon did not start: ${bus.stderr}`);
   const [address, pid] = bus.stdout.trim().split('\n');
   const busPid = Number(pid);
   const env = { ...base, DBUS_SESSION_BUS_ADDRESS: address! };
-  const keyring: ChildProcess = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const keyring: ChildProcess = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   keyring.stdin!.end('stsenv-test-passphrase');
   const stop = () => {
     keyring.kill('SIGTERM');
@@ -46,7 +59,14 @@ export async function startSecretService(home: string): Promise<SecretService> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const probe = spawnSync(
       'dbus-send',
-      ['--session', '--dest=org.freedesktop.DBus', '--print-reply', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'],
+      [
+        '--session',
+        '--dest=org.freedesktop.DBus',
+        '--print-reply',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        'string:org.freedesktop.secrets',
+      ],
       { env, encoding: 'utf8', timeout: 10_000 },
     );
     if (/boolean true/.test(probe.stdout)) return { env, stop };

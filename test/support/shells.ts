@@ -47,7 +47,9 @@ export const SHELLS: readonly ShellSpec[] = [
   { name: 'pwsh', command: ['pwsh', '-NoProfile', '-NonInteractive', '-File'], format: 'powershell' },
 ];
 
-export const POSIX_SHELLS: readonly ShellSpec[] = SHELLS.filter((s) => s.format !== 'fish' && s.format !== 'cmd' && s.format !== 'powershell');
+export const POSIX_SHELLS: readonly ShellSpec[] = SHELLS.filter(
+  (s) => s.format !== 'fish' && s.format !== 'cmd' && s.format !== 'powershell',
+);
 
 /**
  * nu from the npm package nushell (a devDependency), whose binary is in the
@@ -55,7 +57,9 @@ export const POSIX_SHELLS: readonly ShellSpec[] = SHELLS.filter((s) => s.format 
  */
 export function nuExecutable(): string {
   try {
-    return createRequire(import.meta.url).resolve(`@nushell/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}/bin/nu`);
+    return createRequire(import.meta.url).resolve(
+      `@nushell/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}/bin/nu`,
+    );
   } catch {
     return 'nu';
   }
@@ -117,7 +121,12 @@ export function shellSpec(name: string): ShellSpec {
 
 /** Absolute path of an executable found on PATH (or the path itself if absolute), else undefined. */
 export function which(executable: string, path = process.env.PATH ?? ''): string | undefined {
-  const candidates = isAbsolute(executable) ? [executable] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, executable));
+  const candidates = isAbsolute(executable)
+    ? [executable]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, executable));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -215,7 +224,9 @@ function run(file: string, args: readonly string[], options: RunOptions): Promis
         maxBuffer: 256 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
-        const err = error as (NodeJS.ErrnoException & { code?: unknown; killed?: boolean; signal?: NodeJS.Signals | null }) | null;
+        const err = error as
+          | (NodeJS.ErrnoException & { code?: unknown; killed?: boolean; signal?: NodeJS.Signals | null })
+          | null;
         if (err && typeof err.code === 'string') {
           reject(err); // spawn failure (ENOENT...), not an exit status
           return;
@@ -348,7 +359,8 @@ export function ensureWinePrefix(timeoutMs = 600_000): Promise<void> {
     if (!wine) throw new Error('wine not installed');
     mkdirSync(join(winePrefix(), '..'), { recursive: true });
     const result = await run(wine, ['cmd', '/c', 'exit 0'], { env: wineEnv(), timeoutMs });
-    if (result.code !== 0) throw new Error(`creating the Wine prefix failed (exit ${result.code}): ${stripWineNoise(result.stderr)}`);
+    if (result.code !== 0)
+      throw new Error(`creating the Wine prefix failed (exit ${result.code}): ${stripWineNoise(result.stderr)}`);
   })();
   return winePrefixReady;
 }
@@ -454,7 +466,13 @@ let pwshHome: string | undefined;
  */
 export function pwshEnv(extra: Record<string, string> = {}): Record<string, string> {
   pwshHome ??= mkdtempSync(join(scratchDir(), 'pwsh-home-'));
-  return shellEnv({ HOME: pwshHome, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1', ...extra });
+  return shellEnv({
+    HOME: pwshHome,
+    POWERSHELL_TELEMETRY_OPTOUT: '1',
+    POWERSHELL_UPDATECHECK: 'Off',
+    DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+    ...extra,
+  });
 }
 
 /** Runs `script` as a .ps1 file with pwsh (-NoProfile -NonInteractive -File). */

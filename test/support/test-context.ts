@@ -38,14 +38,23 @@ export function testContext(options: TestContextOptions): TestContext {
     local: { pid: process.pid, uid: process.getuid?.(), isAlive: () => true },
     now: options.now ?? (() => new Date()),
     prepareSdk: () => {},
-    sts: async () => createStsService({ env: options.env, sdkEnv: { ...options.env }, reporter: { debug: ctx.debug, warn: ctx.warn } }),
+    sts: async () =>
+      createStsService({
+        env: options.env,
+        sdkEnv: { ...options.env },
+        reporter: { debug: ctx.debug, warn: ctx.warn },
+      }),
     debug: (message) => ctx.debugLines.push(message),
     warn: (message) => (ctx.err += `stsenv: warning: ${message}\n`),
     without(names) {
       const env = { ...options.env };
       for (const name of names) delete env[name];
       // Writes still land in this context's out and err.
-      return { ...ctx, env, sts: async () => createStsService({ env, sdkEnv: { ...env }, reporter: { debug: ctx.debug, warn: ctx.warn } }) };
+      return {
+        ...ctx,
+        env,
+        sts: async () => createStsService({ env, sdkEnv: { ...env }, reporter: { debug: ctx.debug, warn: ctx.warn } }),
+      };
     },
     onSignals: () => () => {},
   };

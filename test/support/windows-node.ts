@@ -9,7 +9,18 @@
  * folder that `remove()` deletes.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +37,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 export const WINDOWS_NODE_VERSION = RUNTIMES.node[RUNTIMES.windows]!;
 
-function runQuiet(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; output: string }> {
+function runQuiet(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -128,14 +143,16 @@ export async function installWindows(): Promise<WindowsInstall> {
   const nodeDir = join(root, 'Program Files', 'nodejs');
   const npmPrefix = join(userProfile, 'AppData', 'Roaming', 'npm');
   const pkg = join(npmPrefix, 'node_modules', 'stsenv');
-  for (const dir of [nodeDir, pkg, join(userProfile, 'AppData', 'Local'), join(userProfile, 'bin')]) mkdirSync(dir, { recursive: true });
+  for (const dir of [nodeDir, pkg, join(userProfile, 'AppData', 'Local'), join(userProfile, 'bin')])
+    mkdirSync(dir, { recursive: true });
   symlinkSync(nodeExe, join(nodeDir, 'node.exe'));
   writeFileSync(join(pkg, 'package.json'), readFileSync(join(ROOT, 'package.json')));
   for (const dir of ['dist', 'shells']) cpSync(join(ROOT, dir), join(pkg, dir), { recursive: true });
   const bin = join(pkg, 'dist', 'stsenv.cjs');
   await cmdShim(bin, join(npmPrefix, 'stsenv'));
   const shim = readFileSync(join(npmPrefix, 'stsenv.cmd'), 'utf8');
-  if (!shim.includes(WINE_SHIM_GOTO)) throw new Error(`npm's stsenv.cmd no longer ends as windows-testing.md says:\n${shim}`);
+  if (!shim.includes(WINE_SHIM_GOTO))
+    throw new Error(`npm's stsenv.cmd no longer ends as windows-testing.md says:\n${shim}`);
   writeFileSync(join(npmPrefix, 'stsenv.cmd'), shim.replace(WINE_SHIM_GOTO, ''));
   const local = join(userProfile, 'AppData', 'Local');
   const roaming = join(userProfile, 'AppData', 'Roaming');
@@ -174,7 +191,12 @@ let runs = 0;
  */
 export async function runWine(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; terminal?: (screen: string, type: (text: string) => void) => void; timeoutMs?: number },
+  options: {
+    cwd: string;
+    env?: Record<string, string>;
+    terminal?: (screen: string, type: (text: string) => void) => void;
+    timeoutMs?: number;
+  },
 ): Promise<WineResult> {
   const wine = findShell('cmd');
   if (!wine) throw new Error('wine not installed');
@@ -190,7 +212,11 @@ export async function runWine(
       const quoted = [wine, ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
       // -icrnl: Enter reaches Wine's console as CR, which it reads as Enter (LF would be a ^J character).
       const child = options.terminal
-        ? spawn('script', ['-qfec', `stty -icrnl -echo; exec ${quoted}`, '/dev/null'], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', err] })
+        ? spawn('script', ['-qfec', `stty -icrnl -echo; exec ${quoted}`, '/dev/null'], {
+            cwd: options.cwd,
+            env,
+            stdio: ['pipe', 'pipe', err],
+          })
         : spawn(wine, args, { cwd: options.cwd, env, stdio: ['ignore', out, err] });
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
       if (options.terminal && child.stdout && child.stdin) {
@@ -216,7 +242,11 @@ export async function runWine(
 }
 
 /** Writes batch lines (CRLF) to a file in `dir` and runs it with `wine cmd /c`. */
-export async function runBatch(dir: string, lines: readonly string[], options: { env?: Record<string, string>; terminal?: Parameters<typeof runWine>[1]['terminal'] } = {}): Promise<WineResult> {
+export async function runBatch(
+  dir: string,
+  lines: readonly string[],
+  options: { env?: Record<string, string>; terminal?: Parameters<typeof runWine>[1]['terminal'] } = {},
+): Promise<WineResult> {
   const file = join(dir, `case-${process.pid}-${++runs}.bat`);
   writeFileSync(file, lines.map((l) => `${l}\r\n`).join(''));
   try {

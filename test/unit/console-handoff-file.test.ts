@@ -26,7 +26,11 @@ function launcher(url: string, code = 0): ChildProcess {
 function refreshTarget(html: string): string {
   const match = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(html);
   assert.ok(match, 'the page has a meta refresh');
-  return match[1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return match[1]!
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 describe('console: the one-time address in a private file', () => {
@@ -56,7 +60,10 @@ describe('console: the one-time address in a private file', () => {
         assert.doesNotMatch(html, /SECRETTOKEN|signin\.aws/, 'the sign-in URL is not in the page');
         assert.match(html, /<meta name="referrer" content="no-referrer">/);
         const address = refreshTarget(html);
-        assert.match(html, new RegExp(`location\\.replace\\(${JSON.stringify(address).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)`));
+        assert.match(
+          html,
+          new RegExp(`location\\.replace\\(${JSON.stringify(address).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)`),
+        );
         for (let i = 0; i < 2; i++) {
           const response = await fetch(address, { redirect: 'manual' }).catch(() => undefined);
           redirects.push({ status: response?.status ?? 0, location: response?.headers.get('location') ?? null });
@@ -95,16 +102,28 @@ describe('console: the one-time address in a private file', () => {
 
   test('a launcher that cannot start, or no browser in time: the file and folder are gone', async () => {
     let file = '';
-    const cannot = await openInBrowser(TARGET, PLATFORM, () => undefined, 10_000, async (url) => {
-      file = fileURLToPath(url);
-      throw Object.assign(new Error('spawn nope ENOENT'), { code: 'ENOENT' });
-    });
+    const cannot = await openInBrowser(
+      TARGET,
+      PLATFORM,
+      () => undefined,
+      10_000,
+      async (url) => {
+        file = fileURLToPath(url);
+        throw Object.assign(new Error('spawn nope ENOENT'), { code: 'ENOENT' });
+      },
+    );
     assert.match(cannot!, /cannot start a browser \(ENOENT\)/);
     assert.equal(existsSync(dirname(file)), false);
-    const late = await openInBrowser(TARGET, PLATFORM, () => undefined, 200, async (url) => {
-      file = fileURLToPath(url);
-      return launcher(url);
-    });
+    const late = await openInBrowser(
+      TARGET,
+      PLATFORM,
+      () => undefined,
+      200,
+      async (url) => {
+        file = fileURLToPath(url);
+        return launcher(url);
+      },
+    );
     assert.match(late!, /no browser asked for the page within 0.2s/);
     assert.equal(existsSync(dirname(file)), false);
   });

@@ -19,7 +19,12 @@ describe('partitions', () => {
     ['us-gov-east-1', undefined, 'aws-us-gov', 'https://signin.amazonaws-us-gov.com/federation'],
     [undefined, undefined, 'aws', 'https://signin.aws.amazon.com/federation'],
     [undefined, 'arn:aws-cn:iam::123456789012:role/x', 'aws-cn', 'https://signin.amazonaws.cn/federation'],
-    [undefined, 'arn:aws-us-gov:iam::123456789012:role/x', 'aws-us-gov', 'https://signin.amazonaws-us-gov.com/federation'],
+    [
+      undefined,
+      'arn:aws-us-gov:iam::123456789012:role/x',
+      'aws-us-gov',
+      'https://signin.amazonaws-us-gov.com/federation',
+    ],
   ];
   for (const [region, arn, partition, endpoint] of cases) {
     test(`region ${region ?? '(none)'}${arn ? `, ${arn.split(':')[1]} role` : ''}: ${partition}`, () => {
@@ -37,18 +42,30 @@ describe('the console destination', () => {
     [['aws-cn', 'cn-north-1'], 'https://console.amazonaws.cn/console/home?region=cn-north-1'],
     [['aws-cn', 'cn-northwest-1'], 'https://cn-northwest-1.console.amazonaws.cn/console/home?region=cn-northwest-1'],
     [['aws-us-gov', 'us-gov-west-1'], 'https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1'],
-    [['aws-us-gov', 'us-gov-east-1'], 'https://us-gov-east-1.console.amazonaws-us-gov.com/console/home?region=us-gov-east-1'],
+    [
+      ['aws-us-gov', 'us-gov-east-1'],
+      'https://us-gov-east-1.console.amazonaws-us-gov.com/console/home?region=us-gov-east-1',
+    ],
     [['aws', 'eu-west-1', 's3/home'], 'https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1'],
-    [['aws', 'eu-west-1', '/ec2/home#Instances:'], 'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:'],
-    [['aws', 'eu-west-1', 'cloudwatch/home?region=us-east-2#logs'], 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=us-east-2#logs'],
+    [
+      ['aws', 'eu-west-1', '/ec2/home#Instances:'],
+      'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#Instances:',
+    ],
+    [
+      ['aws', 'eu-west-1', 'cloudwatch/home?region=us-east-2#logs'],
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=us-east-2#logs',
+    ],
     [['aws', undefined, 'iam/home'], 'https://console.aws.amazon.com/iam/home'],
-    [['aws', 'eu-west-1', 'https://us-east-1.console.aws.amazon.com/lambda/home'], 'https://us-east-1.console.aws.amazon.com/lambda/home?region=eu-west-1'],
+    [
+      ['aws', 'eu-west-1', 'https://us-east-1.console.aws.amazon.com/lambda/home'],
+      'https://us-east-1.console.aws.amazon.com/lambda/home?region=eu-west-1',
+    ],
   ];
   for (const [args, expected] of cases) {
     test(`${args.filter(Boolean).join(' ')}`, () => assert.equal(destinationUrl(...args), expected));
   }
 
-  test('a destination off the partition\'s console is refused (exit 2)', () => {
+  test("a destination off the partition's console is refused (exit 2)", () => {
     for (const [partition, destination] of [
       ['aws', 'https://evil.example.com/console'],
       ['aws', 'http://console.aws.amazon.com/'],
@@ -74,12 +91,25 @@ describe('the sign-in URLs', () => {
     assert.equal(url.origin + url.pathname, 'https://signin.aws.amazon.com/federation');
     assert.equal(url.searchParams.get('Action'), 'getSigninToken');
     assert.equal(url.searchParams.get('SessionDuration'), '7200');
-    assert.deepEqual(JSON.parse(url.searchParams.get('Session')!), { sessionId: 'ASIAEXAMPLE', sessionKey: 'se/cret+key=', sessionToken: 'to&ken=/+' });
-    assert.equal(signinTokenUrl('https://signin.aws.amazon.com/federation', credentials).searchParams.has('SessionDuration'), false);
+    assert.deepEqual(JSON.parse(url.searchParams.get('Session')!), {
+      sessionId: 'ASIAEXAMPLE',
+      sessionKey: 'se/cret+key=',
+      sessionToken: 'to&ken=/+',
+    });
+    assert.equal(
+      signinTokenUrl('https://signin.aws.amazon.com/federation', credentials).searchParams.has('SessionDuration'),
+      false,
+    );
   });
 
   test('login: the token and the destination, each exactly', () => {
-    const url = new URL(loginUrl('https://signin.amazonaws.cn/federation', 'tok+en/=&x', 'https://console.amazonaws.cn/console/home?region=cn-north-1#a'));
+    const url = new URL(
+      loginUrl(
+        'https://signin.amazonaws.cn/federation',
+        'tok+en/=&x',
+        'https://console.amazonaws.cn/console/home?region=cn-north-1#a',
+      ),
+    );
     assert.equal(url.origin + url.pathname, 'https://signin.amazonaws.cn/federation');
     assert.deepEqual(Object.fromEntries(url.searchParams), {
       Action: 'login',
@@ -87,7 +117,7 @@ describe('the sign-in URLs', () => {
       Destination: 'https://console.amazonaws.cn/console/home?region=cn-north-1#a',
       SigninToken: 'tok+en/=&x',
     });
-    assert.equal(url.hash, '', 'the destination\'s fragment stays inside its parameter');
+    assert.equal(url.hash, '', "the destination's fragment stays inside its parameter");
   });
 });
 
@@ -120,7 +150,10 @@ describe('opening a browser', () => {
       assert.equal(first.headers.get('location'), target);
       assert.equal(first.headers.get('referrer-policy'), 'no-referrer');
       await handoff.fetched;
-      const again = await fetch(handoff.url, { redirect: 'manual' }).then((r) => r.status, () => 'closed');
+      const again = await fetch(handoff.url, { redirect: 'manual' }).then(
+        (r) => r.status,
+        () => 'closed',
+      );
       assert.ok(again === 404 || again === 'closed', `a second fetch got ${again}`);
     } finally {
       await handoff.close();

@@ -7,13 +7,23 @@
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { describe, test } from 'node:test';
-import { startCredentialsEndpoint, type CredentialsEndpoint, type EndpointOptions, type ServedCredentials } from '../../src/server/credentials-endpoint.js';
+import {
+  startCredentialsEndpoint,
+  type CredentialsEndpoint,
+  type EndpointOptions,
+  type ServedCredentials,
+} from '../../src/server/credentials-endpoint.js';
 
 const NOW = new Date('2030-01-02T03:04:05Z');
 const MINUTE = 60_000;
 
 function credentials(n: number, minutesLeft: number): ServedCredentials {
-  return { accessKeyId: `ASIAEXAMPLE${n}`, secretAccessKey: `secret/${n}+key`, sessionToken: `token+${n}/==`, expiration: new Date(NOW.getTime() + minutesLeft * MINUTE) };
+  return {
+    accessKeyId: `ASIAEXAMPLE${n}`,
+    secretAccessKey: `secret/${n}+key`,
+    sessionToken: `token+${n}/==`,
+    expiration: new Date(NOW.getTime() + minutesLeft * MINUTE),
+  };
 }
 
 interface Answer {
@@ -21,23 +31,34 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
-function get(endpoint: CredentialsEndpoint, authorization: string | undefined, options: { agent?: Agent; method?: string } = {}): Promise<Answer> {
+function get(
+  endpoint: CredentialsEndpoint,
+  authorization: string | undefined,
+  options: { agent?: Agent; method?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = authorization === undefined ? {} : { Authorization: authorization };
-    const req = request(endpoint.url, { method: options.method ?? 'GET', headers, agent: options.agent ?? false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        assert.equal(res.headers['content-type'], 'application/json');
-        resolve({ status: res.statusCode!, body: JSON.parse(text) as Record<string, unknown> });
-      });
-    });
+    const req = request(
+      endpoint.url,
+      { method: options.method ?? 'GET', headers, agent: options.agent ?? false },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          assert.equal(res.headers['content-type'], 'application/json');
+          resolve({ status: res.statusCode!, body: JSON.parse(text) as Record<string, unknown> });
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
-async function withEndpoint(options: Partial<EndpointOptions>, run: (endpoint: CredentialsEndpoint, calls: { renewals: number; errors: unknown[] }) => Promise<void>): Promise<void> {
+async function withEndpoint(
+  options: Partial<EndpointOptions>,
+  run: (endpoint: CredentialsEndpoint, calls: { renewals: number; errors: unknown[] }) => Promise<void>,
+): Promise<void> {
   const calls = { renewals: 0, errors: [] as unknown[] };
   const endpoint = await startCredentialsEndpoint({
     getCredentials: async () => credentials(++calls.renewals, 60),
@@ -59,7 +80,12 @@ describe('the credentials endpoint', () => {
       assert.match(endpoint.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
       const answer = await get(endpoint, endpoint.token);
       assert.equal(answer.status, 200);
-      assert.deepEqual(answer.body, { AccessKeyId: 'ASIAEXAMPLE0', SecretAccessKey: 'secret/0+key', Token: 'token+0/==', Expiration: '2030-01-02T03:34:05Z' });
+      assert.deepEqual(answer.body, {
+        AccessKeyId: 'ASIAEXAMPLE0',
+        SecretAccessKey: 'secret/0+key',
+        Token: 'token+0/==',
+        Expiration: '2030-01-02T03:34:05Z',
+      });
       assert.equal(calls.renewals, 0, 'credentials with more than --min-remaining left are served as they are');
     });
   });
@@ -76,7 +102,14 @@ describe('the credentials endpoint', () => {
   test('without the token 401, with a wrong one 403, and nothing is renewed', async () => {
     await withEndpoint({}, async (endpoint, calls) => {
       assert.equal((await get(endpoint, undefined)).status, 401);
-      for (const wrong of ['', 'x', endpoint.token.slice(1), `${endpoint.token}x`, `Bearer ${endpoint.token}`, endpoint.token.toUpperCase()]) {
+      for (const wrong of [
+        '',
+        'x',
+        endpoint.token.slice(1),
+        `${endpoint.token}x`,
+        `Bearer ${endpoint.token}`,
+        endpoint.token.toUpperCase(),
+      ]) {
         const answer = await get(endpoint, wrong);
         assert.equal(answer.status, 403, `token '${wrong}'`);
         assert.equal(answer.body.AccessKeyId, undefined);
@@ -132,7 +165,10 @@ describe('the credentials endpoint', () => {
       const failed = await get(endpoint, endpoint.token);
       assert.ok(failed.status >= 500 && failed.status < 600, `status ${failed.status}`);
       assert.equal(failed.body.Code, 'RenewalFailed');
-      assert.equal(failed.body.Message, 'stsenv could not renew the credentials: AssumeRole failed: Throttling: Rate exceeded');
+      assert.equal(
+        failed.body.Message,
+        'stsenv could not renew the credentials: AssumeRole failed: Throttling: Rate exceeded',
+      );
       assert.equal(calls.errors.length, 1);
       fail = false;
       const next = await get(endpoint, endpoint.token);

@@ -10,7 +10,12 @@ import { assumePlan } from '../../src/engine/build-plan.js';
 import { resolveCredentials } from '../../src/engine/index.js';
 import { planKeys } from '../../src/engine/plan.js';
 import { chooseProfile } from '../../src/engine/profile-choice.js';
-import type { AssumeRoleRequest, CacheSettings, ConnectionRequest, CredentialRequest } from '../../src/engine/request.js';
+import type {
+  AssumeRoleRequest,
+  CacheSettings,
+  ConnectionRequest,
+  CredentialRequest,
+} from '../../src/engine/request.js';
 import { resolveRegion } from '../../src/engine/target.js';
 import { StsenvError } from '../../src/errors.js';
 import { startFakeSts, type FakeSts } from '../support/fake-sts.js';
@@ -128,12 +133,19 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return base;
 }
 
-function assume(roleArn: string | undefined, connection: ConnectionRequest = {}, more: Partial<AssumeRoleRequest> = {}): AssumeRoleRequest {
+function assume(
+  roleArn: string | undefined,
+  connection: ConnectionRequest = {},
+  more: Partial<AssumeRoleRequest> = {},
+): AssumeRoleRequest {
   return { kind: 'assume-role', roleArn, fields: {}, mfa: { prompt: false }, connection, cache: CACHE_OFF, ...more };
 }
 
 async function usageFailure(run: () => Promise<unknown>, message: RegExp): Promise<void> {
-  await assert.rejects(run, (error: unknown) => error instanceof StsenvError && error.exitCode === 2 && message.test(error.message));
+  await assert.rejects(
+    run,
+    (error: unknown) => error instanceof StsenvError && error.exitCode === 2 && message.test(error.message),
+  );
 }
 
 /** The key that signed each request, as the fake STS recorded it, with the action and role. */
@@ -143,13 +155,20 @@ function calls(): Array<[string, string | undefined, string | undefined]> {
 
 /** The access key STS issued for a role (or for GetSessionToken), to check the next call was signed with it. */
 function issuedFor(role: string): string {
-  const found = fake.issued.find((i) => (role === 'GetSessionToken' ? i.action === role : i.arn.includes(`/${role.split('/').pop()}/`)));
+  const found = fake.issued.find((i) =>
+    role === 'GetSessionToken' ? i.action === role : i.arn.includes(`/${role.split('/').pop()}/`),
+  );
   assert.ok(found, `nothing was issued for ${role}`);
   return found.accessKeyId;
 }
 
 describe('engine: role chains, one signer per hop', () => {
-  const cases: Array<{ name: string; request: CredentialRequest; extraEnv?: NodeJS.ProcessEnv; expect: () => Array<[string, string | undefined, string | undefined]> }> = [
+  const cases: Array<{
+    name: string;
+    request: CredentialRequest;
+    extraEnv?: NodeJS.ProcessEnv;
+    expect: () => Array<[string, string | undefined, string | undefined]>;
+  }> = [
     {
       name: 'a role profile on keys from the credentials file',
       request: assume(undefined, { profile: 'hop1' }),
@@ -202,7 +221,13 @@ describe('engine: role chains, one signer per hop', () => {
     },
     {
       name: 'session: GetSessionToken with a profile’s keys',
-      request: { kind: 'session-token', durationSeconds: 3600, mfa: {}, connection: { profile: 'base' }, cache: CACHE_OFF },
+      request: {
+        kind: 'session-token',
+        durationSeconds: 3600,
+        mfa: {},
+        connection: { profile: 'base' },
+        cache: CACHE_OFF,
+      },
       expect: () => [['GetSessionToken', undefined, BASE_KEY]],
     },
     {
@@ -215,7 +240,14 @@ describe('engine: role chains, one signer per hop', () => {
     },
     {
       name: 'web identity: unsigned',
-      request: { kind: 'web-identity', roleArn: ROLE('ci'), durationSeconds: 3600, token: 'header.payload.signature', connection: {}, cache: CACHE_OFF },
+      request: {
+        kind: 'web-identity',
+        roleArn: ROLE('ci'),
+        durationSeconds: 3600,
+        token: 'header.payload.signature',
+        connection: {},
+        cache: CACHE_OFF,
+      },
       expect: () => [['AssumeRoleWithWebIdentity', ROLE('ci'), undefined]],
     },
   ];
@@ -234,12 +266,28 @@ describe('engine: role chains, one signer per hop', () => {
 describe('engine: bad profiles are usage errors before any request', () => {
   const cases: Array<[string, ConnectionRequest, RegExp]> = [
     ['a loop', { profile: 'loop-a' }, /profiles form a loop: loop-a -> loop-b -> loop-a/],
-    ['a missing source_profile', { profile: 'dangling' }, /source_profile of profile 'dangling' names profile 'nowhere'/],
+    [
+      'a missing source_profile',
+      { profile: 'dangling' },
+      /source_profile of profile 'dangling' names profile 'nowhere'/,
+    ],
     ['a --profile that does not exist', { profile: 'nosuch' }, /--profile names profile 'nosuch'/],
     ['both source_profile and credential_source', { profile: 'both' }, /has both source_profile and credential_source/],
-    ['an unsupported credential_source', { profile: 'imds' }, /credential_source 'Ec2InstanceMetadata' in profile 'imds' is not supported/],
-    ['credential_source = Environment without the variables', { profile: 'from-env' }, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set/],
-    ['a profile that is not a role profile, without a role ARN', { profile: 'plain' }, /profile 'plain' is not a role profile/],
+    [
+      'an unsupported credential_source',
+      { profile: 'imds' },
+      /credential_source 'Ec2InstanceMetadata' in profile 'imds' is not supported/,
+    ],
+    [
+      'credential_source = Environment without the variables',
+      { profile: 'from-env' },
+      /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set/,
+    ],
+    [
+      'a profile that is not a role profile, without a role ARN',
+      { profile: 'plain' },
+      /profile 'plain' is not a role profile/,
+    ],
   ];
   for (const [name, connection, message] of cases) {
     test(name, async () => {
@@ -248,25 +296,87 @@ describe('engine: bad profiles are usage errors before any request', () => {
     });
   }
   test('assume with neither a role ARN nor --profile', async () => {
-    await usageFailure(() => resolveCredentials(assume(undefined), testContext({ env: env({ AWS_PROFILE: 'hop1' }) })), /assume needs a <role-arn> argument/);
+    await usageFailure(
+      () => resolveCredentials(assume(undefined), testContext({ env: env({ AWS_PROFILE: 'hop1' }) })),
+      /assume needs a <role-arn> argument/,
+    );
   });
 });
 
-describe('engine: who signs the first call (the AWS CLI\'s order: --profile, key variables, AWS_PROFILE, default chain)', () => {
+describe("engine: who signs the first call (the AWS CLI's order: --profile, key variables, AWS_PROFILE, default chain)", () => {
   const keys = { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env/secret/0000000000000000000000000000' };
   const cases: Array<{ name: string; flag?: string; env: NodeJS.ProcessEnv; label: RegExp; kind: string }> = [
     { name: 'nothing set: the default chain', env: {}, label: /^the default credential chain$/, kind: 'sdk' },
-    { name: 'key variables: signed with them, not through the SDK', env: keys, label: /^access key AKIDENGINEENVKEY0003 \(from AWS_ACCESS_KEY_ID\)$/, kind: 'keys' },
-    { name: '--profile of a profile the SDK resolves', flag: 'plain', env: {}, label: /^profile 'plain'$/, kind: 'sdk' },
-    { name: '--profile of a profile with keys: read from the file', flag: 'base', env: {}, label: /^profile 'base' \(access key AKIDENGINEBASE000001\)$/, kind: 'keys' },
-    { name: '--profile comes before the key variables', flag: 'plain', env: keys, label: /^profile 'plain'$/, kind: 'sdk' },
-    { name: 'AWS_PROFILE of a plain profile', env: { AWS_PROFILE: 'plain' }, label: /^profile 'plain' \(from AWS_PROFILE\)$/, kind: 'sdk' },
-    { name: 'AWS_DEFAULT_PROFILE of a plain profile', env: { AWS_DEFAULT_PROFILE: 'plain' }, label: /^profile 'plain' \(from AWS_DEFAULT_PROFILE\)$/, kind: 'sdk' },
-    { name: 'AWS_PROFILE wins over AWS_DEFAULT_PROFILE', env: { AWS_PROFILE: 'plain', AWS_DEFAULT_PROFILE: 'base' }, label: /^profile 'plain' \(from AWS_PROFILE\)$/, kind: 'sdk' },
-    { name: 'the key variables come before AWS_PROFILE', env: { AWS_PROFILE: 'plain', ...keys }, label: /^access key AKIDENGINEENVKEY0003/, kind: 'keys' },
-    { name: 'the key variables come before AWS_PROFILE of a role profile: no chain', env: { AWS_PROFILE: 'hop2', ...keys }, label: /^access key AKIDENGINEENVKEY0003/, kind: 'keys' },
-    { name: 'a blank AWS_PROFILE counts as unset', env: { AWS_PROFILE: '  ', ...keys }, label: /^access key AKIDENGINEENVKEY0003/, kind: 'keys' },
-    { name: '--profile of a role profile: its chain from the file’s keys', flag: 'hop1', env: keys, label: /^profile 'base' \(access key AKIDENGINEBASE000001\)$/, kind: 'keys' },
+    {
+      name: 'key variables: signed with them, not through the SDK',
+      env: keys,
+      label: /^access key AKIDENGINEENVKEY0003 \(from AWS_ACCESS_KEY_ID\)$/,
+      kind: 'keys',
+    },
+    {
+      name: '--profile of a profile the SDK resolves',
+      flag: 'plain',
+      env: {},
+      label: /^profile 'plain'$/,
+      kind: 'sdk',
+    },
+    {
+      name: '--profile of a profile with keys: read from the file',
+      flag: 'base',
+      env: {},
+      label: /^profile 'base' \(access key AKIDENGINEBASE000001\)$/,
+      kind: 'keys',
+    },
+    {
+      name: '--profile comes before the key variables',
+      flag: 'plain',
+      env: keys,
+      label: /^profile 'plain'$/,
+      kind: 'sdk',
+    },
+    {
+      name: 'AWS_PROFILE of a plain profile',
+      env: { AWS_PROFILE: 'plain' },
+      label: /^profile 'plain' \(from AWS_PROFILE\)$/,
+      kind: 'sdk',
+    },
+    {
+      name: 'AWS_DEFAULT_PROFILE of a plain profile',
+      env: { AWS_DEFAULT_PROFILE: 'plain' },
+      label: /^profile 'plain' \(from AWS_DEFAULT_PROFILE\)$/,
+      kind: 'sdk',
+    },
+    {
+      name: 'AWS_PROFILE wins over AWS_DEFAULT_PROFILE',
+      env: { AWS_PROFILE: 'plain', AWS_DEFAULT_PROFILE: 'base' },
+      label: /^profile 'plain' \(from AWS_PROFILE\)$/,
+      kind: 'sdk',
+    },
+    {
+      name: 'the key variables come before AWS_PROFILE',
+      env: { AWS_PROFILE: 'plain', ...keys },
+      label: /^access key AKIDENGINEENVKEY0003/,
+      kind: 'keys',
+    },
+    {
+      name: 'the key variables come before AWS_PROFILE of a role profile: no chain',
+      env: { AWS_PROFILE: 'hop2', ...keys },
+      label: /^access key AKIDENGINEENVKEY0003/,
+      kind: 'keys',
+    },
+    {
+      name: 'a blank AWS_PROFILE counts as unset',
+      env: { AWS_PROFILE: '  ', ...keys },
+      label: /^access key AKIDENGINEENVKEY0003/,
+      kind: 'keys',
+    },
+    {
+      name: '--profile of a role profile: its chain from the file’s keys',
+      flag: 'hop1',
+      env: keys,
+      label: /^profile 'base' \(access key AKIDENGINEBASE000001\)$/,
+      kind: 'keys',
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
@@ -275,7 +385,10 @@ describe('engine: who signs the first call (the AWS CLI\'s order: --profile, key
       assert.match(plan.root.label, c.label);
       assert.equal(plan.root.kind, c.kind);
       if (c.env.AWS_ACCESS_KEY_ID && (c.env.AWS_PROFILE ?? '').trim() && !c.flag) {
-        assert.ok(ctx.debugLines.some((line) => /the key variables .* come before AWS_PROFILE/.test(line)), '--debug says the key variables were used');
+        assert.ok(
+          ctx.debugLines.some((line) => /the key variables .* come before AWS_PROFILE/.test(line)),
+          '--debug says the key variables were used',
+        );
       }
     });
   }
@@ -284,10 +397,10 @@ describe('engine: who signs the first call (the AWS CLI\'s order: --profile, key
     const ctx = testContext({ env: env({ AWS_PROFILE: 'hop2', ...keys }) });
     await resolveCredentials(assume(ROLE('target')), ctx);
     assert.deepEqual(calls(), [['AssumeRole', ROLE('target'), ENV_KEY]]);
-    assert.equal(ctx.err, '', 'no warning: the AWS CLI\'s order is the documented one');
+    assert.equal(ctx.err, '', "no warning: the AWS CLI's order is the documented one");
   });
 
-  test('a second assume on an earlier one\'s credentials chains, and says so on stderr', async () => {
+  test("a second assume on an earlier one's credentials chains, and says so on stderr", async () => {
     const earlier = { ...keys, AWS_SESSION_TOKEN: 'earlier-session-token', STSENV_ROLE_ARN: ROLE('first') };
     const ctx = testContext({ env: env(earlier) });
     const result = await resolveCredentials(assume(ROLE('second')), ctx);
@@ -295,9 +408,15 @@ describe('engine: who signs the first call (the AWS CLI\'s order: --profile, key
     assert.equal(result.roleArn, ROLE('second'));
     const lines = ctx.err.trim().split('\n');
     assert.equal(lines.length, 1, ctx.err);
-    assert.match(lines[0]!, /signing with the credentials of role arn:aws:iam::123456789012:role\/first .*role chain.*--profile NAME, or stsenv unset/);
+    assert.match(
+      lines[0]!,
+      /signing with the credentials of role arn:aws:iam::123456789012:role\/first .*role chain.*--profile NAME, or stsenv unset/,
+    );
     // unset leaves no keys where the user's own were exported: the way that works is said too.
-    assert.match(lines[0]!, /keys you had exported were replaced: export them again.*subshell or with stsenv exec ROLE -- COMMAND/);
+    assert.match(
+      lines[0]!,
+      /keys you had exported were replaced: export them again.*subshell or with stsenv exec ROLE -- COMMAND/,
+    );
     assert.doesNotMatch(ctx.err, /earlier-session-token|env\/secret/);
     // With --profile, or without an earlier role, nothing is said.
     const plain = testContext({ env: env({ ...keys, AWS_SESSION_TOKEN: 'some-session-token' }) });
@@ -310,16 +429,39 @@ describe('engine: who signs the first call (the AWS CLI\'s order: --profile, key
 });
 
 describe('engine: regions', () => {
-  const cases: Array<{ name: string; request?: ConnectionRequest; env: NodeJS.ProcessEnv; region: string | undefined }> = [
-    { name: '--region first', request: { region: 'eu-north-1' }, env: { AWS_REGION: 'us-east-2' }, region: 'eu-north-1' },
-    { name: 'AWS_REGION before AWS_DEFAULT_REGION', env: { AWS_REGION: 'us-east-2', AWS_DEFAULT_REGION: 'us-west-1' }, region: 'us-east-2' },
+  const cases: Array<{
+    name: string;
+    request?: ConnectionRequest;
+    env: NodeJS.ProcessEnv;
+    region: string | undefined;
+  }> = [
+    {
+      name: '--region first',
+      request: { region: 'eu-north-1' },
+      env: { AWS_REGION: 'us-east-2' },
+      region: 'eu-north-1',
+    },
+    {
+      name: 'AWS_REGION before AWS_DEFAULT_REGION',
+      env: { AWS_REGION: 'us-east-2', AWS_DEFAULT_REGION: 'us-west-1' },
+      region: 'us-east-2',
+    },
     { name: 'AWS_DEFAULT_REGION', env: { AWS_DEFAULT_REGION: 'us-west-1' }, region: 'us-west-1' },
     { name: 'the --profile’s region', request: { profile: 'plain' }, env: {}, region: 'ap-south-1' },
     { name: 'the AWS_PROFILE profile’s region', env: { AWS_PROFILE: 'hop2' }, region: 'eu-central-1' },
     { name: 'the AWS_DEFAULT_PROFILE profile’s region', env: { AWS_DEFAULT_PROFILE: 'plain' }, region: 'ap-south-1' },
-    { name: 'AWS_PROFILE’s, not AWS_DEFAULT_PROFILE’s', env: { AWS_PROFILE: 'hop2', AWS_DEFAULT_PROFILE: 'plain' }, region: 'eu-central-1' },
+    {
+      name: 'AWS_PROFILE’s, not AWS_DEFAULT_PROFILE’s',
+      env: { AWS_PROFILE: 'hop2', AWS_DEFAULT_PROFILE: 'plain' },
+      region: 'eu-central-1',
+    },
     { name: 'else the default profile’s', env: {}, region: 'us-west-2' },
-    { name: 'a profile without one: none (the global endpoint)', request: { profile: 'hop1' }, env: {}, region: undefined },
+    {
+      name: 'a profile without one: none (the global endpoint)',
+      request: { profile: 'hop1' },
+      env: {},
+      region: undefined,
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
@@ -329,7 +471,17 @@ describe('engine: regions', () => {
   }
   test('web identity too takes the chosen profile’s region (its credentials are the token)', async () => {
     const ctx = testContext({ env: env({ AWS_PROFILE: 'hop2' }) });
-    const result = await resolveCredentials({ kind: 'web-identity', roleArn: ROLE('ci'), durationSeconds: 3600, token: 'header.payload.signature', connection: {}, cache: CACHE_OFF }, ctx);
+    const result = await resolveCredentials(
+      {
+        kind: 'web-identity',
+        roleArn: ROLE('ci'),
+        durationSeconds: 3600,
+        token: 'header.payload.signature',
+        connection: {},
+        cache: CACHE_OFF,
+      },
+      ctx,
+    );
     assert.equal(result.region, 'eu-central-1');
     assert.deepEqual(calls(), [['AssumeRoleWithWebIdentity', ROLE('ci'), undefined]]);
   });
@@ -353,7 +505,10 @@ describe('engine: MFA sessions and the cache', () => {
   test('roles from the same long-term keys share one MFA session: the second needs no code', async () => {
     const e = env();
     const first = testContext({ env: e });
-    await resolveCredentials(assume(undefined, { profile: 'mfa1' }, { mfa: { tokenCode: '123456', prompt: false }, cache: CACHE_ON }), first);
+    await resolveCredentials(
+      assume(undefined, { profile: 'mfa1' }, { mfa: { tokenCode: '123456', prompt: false }, cache: CACHE_ON }),
+      first,
+    );
     const session = issuedFor('GetSessionToken');
     assert.deepEqual(calls(), [
       ['GetSessionToken', undefined, BASE_KEY],
@@ -363,7 +518,10 @@ describe('engine: MFA sessions and the cache', () => {
     assert.equal(fake.requests[1]!.params.TokenCode, undefined, 'the code went with the session, not the role');
     fake.reset();
     const second = testContext({ env: e });
-    await resolveCredentials(assume(undefined, { profile: 'mfa2' }, { mfa: { prompt: false }, cache: CACHE_ON }), second);
+    await resolveCredentials(
+      assume(undefined, { profile: 'mfa2' }, { mfa: { prompt: false }, cache: CACHE_ON }),
+      second,
+    );
     assert.deepEqual(calls(), [['AssumeRole', ROLE('mfa2'), session]]);
   });
 
@@ -381,7 +539,10 @@ describe('engine: MFA sessions and the cache', () => {
     const e = env();
     const request = assume(ROLE('cached'), { profile: 'hop1' }, { cache: CACHE_ON });
     await resolveCredentials(request, testContext({ env: e }));
-    const refreshed = await resolveCredentials({ ...request, cache: { ...CACHE_ON, readFinal: false } }, testContext({ env: e }));
+    const refreshed = await resolveCredentials(
+      { ...request, cache: { ...CACHE_ON, readFinal: false } },
+      testContext({ env: e }),
+    );
     const after = await resolveCredentials(request, testContext({ env: e }));
     assert.deepEqual(
       calls().map(([, role]) => role),
@@ -394,7 +555,11 @@ describe('engine: MFA sessions and the cache', () => {
 
 describe('engine: cache keys', () => {
   const connection = { region: 'eu-west-1', endpoint: 'http://127.0.0.1:1' };
-  async function keyOf(request: AssumeRoleRequest, extraEnv: NodeJS.ProcessEnv = {}, target = connection): Promise<string> {
+  async function keyOf(
+    request: AssumeRoleRequest,
+    extraEnv: NodeJS.ProcessEnv = {},
+    target = connection,
+  ): Promise<string> {
     const ctx = testContext({ env: env(extraEnv), now: () => new Date(Date.now() + Math.floor(Math.random() * 1e6)) });
     const plan = await assumePlan(request, chooseProfile(request.connection.profile, ctx.env), ctx);
     return planKeys(plan, target).at(-1)!;
@@ -421,8 +586,14 @@ describe('engine: cache keys', () => {
     });
   }
   test('other key variables give another key', async () => {
-    const a = await keyOf(assume(ROLE('keyed')), { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'one/secret/0000000000000000000000000000' });
-    const b = await keyOf(assume(ROLE('keyed')), { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'two/secret/0000000000000000000000000000' });
+    const a = await keyOf(assume(ROLE('keyed')), {
+      AWS_ACCESS_KEY_ID: ENV_KEY,
+      AWS_SECRET_ACCESS_KEY: 'one/secret/0000000000000000000000000000',
+    });
+    const b = await keyOf(assume(ROLE('keyed')), {
+      AWS_ACCESS_KEY_ID: ENV_KEY,
+      AWS_SECRET_ACCESS_KEY: 'two/secret/0000000000000000000000000000',
+    });
     assert.notEqual(a, b);
   });
 });

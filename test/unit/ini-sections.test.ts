@@ -10,7 +10,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { externalDataInterceptor, loadSharedConfigFiles, loadSsoSessionData, parseKnownFiles } from '@smithy/core/config';
+import {
+  externalDataInterceptor,
+  loadSharedConfigFiles,
+  loadSsoSessionData,
+  parseKnownFiles,
+} from '@smithy/core/config';
 import { IniSections } from '../../src/config/ini-sections.js';
 import { sharedConfig } from '../../src/config/shared-files.js';
 import { StsenvError } from '../../src/errors.js';
@@ -39,18 +44,82 @@ function referenceMalformed(text: string): { line: number; why: string } | undef
 }
 
 const HEADERS = [
-  '[default]', '[profile default]', '[profile a]', '[profile "b"]', "[profile 'c']", '[ profile a ]', '[profile  a]', '[profile\ta]',
-  '[profile.a]', '[a]', '[b]', '[sso-session s]', '[sso-session.s]', '[sso-session t]', '[services v]', '[plugins x]', '[profile a] # note',
-  '[profile b] ;note', '[profile a]#x]', '  [profile b]', '[profile a b]', '[profile constructor]', '[constructor]', '[1]', '[profile 2]',
-  '[profile sso-session.s]', '[b=c]', '[]', '[profile x@y.z/w:1%]', '\t[b]  ', '[profile x+y]', '[profile a.b]', '[profile a]]', '[a b]', '[x+y]',
+  '[default]',
+  '[profile default]',
+  '[profile a]',
+  '[profile "b"]',
+  "[profile 'c']",
+  '[ profile a ]',
+  '[profile  a]',
+  '[profile\ta]',
+  '[profile.a]',
+  '[a]',
+  '[b]',
+  '[sso-session s]',
+  '[sso-session.s]',
+  '[sso-session t]',
+  '[services v]',
+  '[plugins x]',
+  '[profile a] # note',
+  '[profile b] ;note',
+  '[profile a]#x]',
+  '  [profile b]',
+  '[profile a b]',
+  '[profile constructor]',
+  '[constructor]',
+  '[1]',
+  '[profile 2]',
+  '[profile sso-session.s]',
+  '[b=c]',
+  '[]',
+  '[profile x@y.z/w:1%]',
+  '\t[b]  ',
+  '[profile x+y]',
+  '[profile a.b]',
+  '[profile a]]',
+  '[a b]',
+  '[x+y]',
 ];
 const SETTINGS = [
-  'region = us-east-1', 'region=eu-west-1', 'role_arn = arn:aws:iam::123456789012:role/x', 'source_profile = a', 'source_profile = b',
-  'sso_session = s', 'sso_session = t', 'services = v', 'key = value # comment', 'key = value#kept', 'key = ; comment', 'key =', 's3 =',
-  '  max_concurrent_requests = 10', '  nested = x', '\tinner = y', 'key: value', 'a=b=c', 'k = v ;c', 'k =#v', 'k =;v', 'x = 1',
-  'sso_start_url = https://example.awsapps.com/start', 'aws_access_key_id = AKIDEXAMPLE', 'aws_secret_access_key = se/cret+',
-  '__proto__ = polluted', 'constructor = c', 'name with space = v', '\u00a0k = nbsp', '\ufeffk = bom', 'k = \u00a0', 'k\t=\tv\t',
-  '# comment', '; comment', '  # indented comment', '', '   ', 'endpoint_url = http://127.0.0.1:1', '  = indented equals',
+  'region = us-east-1',
+  'region=eu-west-1',
+  'role_arn = arn:aws:iam::123456789012:role/x',
+  'source_profile = a',
+  'source_profile = b',
+  'sso_session = s',
+  'sso_session = t',
+  'services = v',
+  'key = value # comment',
+  'key = value#kept',
+  'key = ; comment',
+  'key =',
+  's3 =',
+  '  max_concurrent_requests = 10',
+  '  nested = x',
+  '\tinner = y',
+  'key: value',
+  'a=b=c',
+  'k = v ;c',
+  'k =#v',
+  'k =;v',
+  'x = 1',
+  'sso_start_url = https://example.awsapps.com/start',
+  'aws_access_key_id = AKIDEXAMPLE',
+  'aws_secret_access_key = se/cret+',
+  '__proto__ = polluted',
+  'constructor = c',
+  'name with space = v',
+  '\u00a0k = nbsp',
+  '\ufeffk = bom',
+  'k = \u00a0',
+  'k\t=\tv\t',
+  '# comment',
+  '; comment',
+  '  # indented comment',
+  '',
+  '   ',
+  'endpoint_url = http://127.0.0.1:1',
+  '  = indented equals',
 ];
 const BAD = ['bad line', 'bad', '=x', ':x', '[profile broken', '[', 'x ; = 1', 'word # = 2', '[profile a] x'];
 const RARE = ['[profile __proto__]', '[__proto__]'];
@@ -92,7 +161,11 @@ function stsenvView(config: string, credentials: string) {
   const credentialsPath = join(dir, `credentials-${files}`);
   writeFileSync(configPath, config);
   writeFileSync(credentialsPath, credentials);
-  return { env: { AWS_CONFIG_FILE: configPath, AWS_SHARED_CREDENTIALS_FILE: credentialsPath }, configPath, credentialsPath };
+  return {
+    env: { AWS_CONFIG_FILE: configPath, AWS_SHARED_CREDENTIALS_FILE: credentialsPath },
+    configPath,
+    credentialsPath,
+  };
 }
 
 /** What the SDK's loader makes of the texts, given to it through its own hook (no file is read). */
@@ -105,7 +178,10 @@ async function sdkView(config: string, credentials: string) {
     profiles: (await parseKnownFiles({ configFilepath, filepath })) as Record<string, Record<string, string>>,
     sessions: (await loadSsoSessionData({ configFilepath })) as Record<string, Record<string, string>>,
     /** The config file alone, where the SDK looks up [services] sections. */
-    configFile: (await loadSharedConfigFiles({ configFilepath, filepath })).configFile as Record<string, Record<string, string>>,
+    configFile: (await loadSharedConfigFiles({ configFilepath, filepath })).configFile as Record<
+      string,
+      Record<string, string>
+    >,
   };
 }
 
@@ -118,11 +194,15 @@ describe('the shared files as the SDK reads them', () => {
   test('the refused lines are the line-by-line rules exactly', () => {
     for (let seed = 1; seed <= 3000; seed++) {
       const text = generate(seed, 0.05);
-      assert.deepEqual(new IniSections(text).malformed, referenceMalformed(text), `seed ${seed}: ${JSON.stringify(text)}`);
+      assert.deepEqual(
+        new IniSections(text).malformed,
+        referenceMalformed(text),
+        `seed ${seed}: ${JSON.stringify(text)}`,
+      );
     }
   });
 
-  test('profiles, their order and sso-sessions are the loader\'s', async () => {
+  test("profiles, their order and sso-sessions are the loader's", async () => {
     let compared = 0;
     for (let seed = 1; seed <= 1500; seed++) {
       const config = generate(seed, 0);
@@ -135,10 +215,30 @@ describe('the shared files as the SDK reads them', () => {
       const where = `seed ${seed}: ${JSON.stringify(config)} / ${JSON.stringify(credentials)}`;
       assert.deepEqual(ordered(ours.allProfiles()), ordered(sdk.profiles), where);
       assert.deepEqual(ordered(ours.allSsoSessions()), ordered(sdk.sessions), where);
-      for (const name of [...Object.keys(sdk.profiles), 'a', 'default', 'nope', 'constructor', '__proto__', 'toString', 'x+y', 'a.b', 'a]', '.*']) {
-        assert.deepEqual(ours.profile(name), Object.hasOwn(sdk.profiles, name) ? sdk.profiles[name] : undefined, `${where} profile ${name}`);
+      for (const name of [
+        ...Object.keys(sdk.profiles),
+        'a',
+        'default',
+        'nope',
+        'constructor',
+        '__proto__',
+        'toString',
+        'x+y',
+        'a.b',
+        'a]',
+        '.*',
+      ]) {
+        assert.deepEqual(
+          ours.profile(name),
+          Object.hasOwn(sdk.profiles, name) ? sdk.profiles[name] : undefined,
+          `${where} profile ${name}`,
+        );
       }
-      assert.deepEqual(ours.profileNames(), Object.keys(sdk.profiles).filter((name) => !/^(?:sso-session|services)\./.test(name)), where);
+      assert.deepEqual(
+        ours.profileNames(),
+        Object.keys(sdk.profiles).filter((name) => !/^(?:sso-session|services)\./.test(name)),
+        where,
+      );
     }
     assert.ok(compared > 500, `only ${compared} well-formed files were generated`);
   });
@@ -152,7 +252,10 @@ describe('the shared files as the SDK reads them', () => {
       const whole = await sdkView(config, credentials);
       for (const start of [['a'], ['default'], ['b', 'default'], ['2']]) {
         const excerpts = sharedConfig(env).sdkFiles(start);
-        assert.deepEqual(excerpts.map((e) => e.path), [configPath, credentialsPath]);
+        assert.deepEqual(
+          excerpts.map((e) => e.path),
+          [configPath, credentialsPath],
+        );
         const cut = await sdkView(excerpts[0]!.text, excerpts[1]!.text);
         const where = `seed ${seed} ${start.join(',')}: ${JSON.stringify(config)} / ${JSON.stringify(credentials)}`;
         const pending = [...start];
@@ -161,10 +264,24 @@ describe('the shared files as the SDK reads them', () => {
           if (seen.has(name)) continue;
           seen.add(name);
           const data = Object.hasOwn(whole.profiles, name) ? whole.profiles[name] : undefined;
-          assert.deepEqual(Object.hasOwn(cut.profiles, name) ? cut.profiles[name] : undefined, data, `${where}: profile ${name}`);
+          assert.deepEqual(
+            Object.hasOwn(cut.profiles, name) ? cut.profiles[name] : undefined,
+            data,
+            `${where}: profile ${name}`,
+          );
           if (data?.source_profile) pending.push(data.source_profile);
-          if (data?.sso_session) assert.deepEqual(cut.sessions[data.sso_session], whole.sessions[data.sso_session], `${where}: sso-session of ${name}`);
-          if (data?.services) assert.deepEqual(cut.configFile[`services.${data.services}`], whole.configFile[`services.${data.services}`], `${where}: services of ${name}`);
+          if (data?.sso_session)
+            assert.deepEqual(
+              cut.sessions[data.sso_session],
+              whole.sessions[data.sso_session],
+              `${where}: sso-session of ${name}`,
+            );
+          if (data?.services)
+            assert.deepEqual(
+              cut.configFile[`services.${data.services}`],
+              whole.configFile[`services.${data.services}`],
+              `${where}: services of ${name}`,
+            );
         }
       }
     }
@@ -175,17 +292,33 @@ describe('the shared files as the SDK reads them', () => {
     for (let i = 0; i < 2; i++) {
       assert.throws(
         () => sharedConfig(env),
-        (error: unknown) => error instanceof StsenvError && error.exitCode === 2 && /AWS config file '.*config-\d+' is malformed at line 4: a section header without its closing \]/.test(error.message),
+        (error: unknown) =>
+          error instanceof StsenvError &&
+          error.exitCode === 2 &&
+          /AWS config file '.*config-\d+' is malformed at line 4: a section header without its closing \]/.test(
+            error.message,
+          ),
       );
     }
   });
 
   test('100,000 lines: one profile is found without parsing the others', () => {
     const lines: string[] = ['[profile base]', 'region = us-east-1'];
-    for (let i = 0; i < 20_000; i++) lines.push(`[profile p${i}]`, `role_arn = arn:aws:iam::123456789012:role/r${i}`, 'source_profile = base', 'region = eu-west-1', '');
+    for (let i = 0; i < 20_000; i++)
+      lines.push(
+        `[profile p${i}]`,
+        `role_arn = arn:aws:iam::123456789012:role/r${i}`,
+        'source_profile = base',
+        'region = eu-west-1',
+        '',
+      );
     const { env } = stsenvView(lines.join('\n'), '[base]\naws_access_key_id = AKIDEXAMPLE\n');
     const files = sharedConfig(env);
-    assert.deepEqual(files.profile('p19999'), { role_arn: 'arn:aws:iam::123456789012:role/r19999', source_profile: 'base', region: 'eu-west-1' });
+    assert.deepEqual(files.profile('p19999'), {
+      role_arn: 'arn:aws:iam::123456789012:role/r19999',
+      source_profile: 'base',
+      region: 'eu-west-1',
+    });
     assert.deepEqual(files.profile('base'), { region: 'us-east-1', aws_access_key_id: 'AKIDEXAMPLE' });
     assert.equal(files.profileNames().length, 20_001);
     // Every profile at once (the picker) in one pass over the headers, not a search per profile.
@@ -193,14 +326,40 @@ describe('the shared files as the SDK reads them', () => {
     assert.equal(Object.keys(all).length, 20_001);
     assert.equal(all.p12345?.role_arn, 'arn:aws:iam::123456789012:role/r12345');
     const [excerpt] = files.sdkFiles(['p7']);
-    assert.equal(excerpt!.text, '[profile base]\nregion = us-east-1\n[profile p7]\nrole_arn = arn:aws:iam::123456789012:role/r7\nsource_profile = base\nregion = eu-west-1\n\n');
+    assert.equal(
+      excerpt!.text,
+      '[profile base]\nregion = us-east-1\n[profile p7]\nrole_arn = arn:aws:iam::123456789012:role/r7\nsource_profile = base\nregion = eu-west-1\n\n',
+    );
   });
 });
 
 describe('profile names from plain headers (what a Tab after --profile reads)', () => {
   // Headers of the forms listed without a look at each section, and a few that are not.
-  const PLAIN_CONFIG = ['[default]', '[profile default]', '[profile a]', '[profile b]', '[profile 2]', '[profile x@y.z/w:1%]', '[profile a.b]', '[profile constructor]', '[profile sso-session.s]', '[sso-session s]', '[services v]'];
-  const PLAIN_CREDENTIALS = ['[default]', '[a]', '[b]', '[1]', '[constructor]', '[toString]', '[x+y]', '[b=c]', '[sso-session.s]', '[a\u009bb]'];
+  const PLAIN_CONFIG = [
+    '[default]',
+    '[profile default]',
+    '[profile a]',
+    '[profile b]',
+    '[profile 2]',
+    '[profile x@y.z/w:1%]',
+    '[profile a.b]',
+    '[profile constructor]',
+    '[profile sso-session.s]',
+    '[sso-session s]',
+    '[services v]',
+  ];
+  const PLAIN_CREDENTIALS = [
+    '[default]',
+    '[a]',
+    '[b]',
+    '[1]',
+    '[constructor]',
+    '[toString]',
+    '[x+y]',
+    '[b=c]',
+    '[sso-session.s]',
+    '[a\u009bb]',
+  ];
   const VALUES = ['region = us-east-1', 'region=eu-west-1', 'k =#v', 'k\t=\tv\t', 'key = value # comment', 'a=b=c'];
   const NO_VALUE = ['key =', 's3 =', 'key = ; comment', '# comment', '', 'key: value'];
 
@@ -219,17 +378,25 @@ describe('profile names from plain headers (what a Tab after --profile reads)', 
     return lines.join(eol) + (next() < 0.5 ? eol : '');
   }
 
-  test('the names, their order and duplicates are the loader\'s, whichever way they were read', async () => {
+  test("the names, their order and duplicates are the loader's, whichever way they were read", async () => {
     let plain = 0;
     for (let seed = 1; seed <= 1500; seed++) {
       const config = plainFile(seed, PLAIN_CONFIG);
       const credentials = next(seed) ? plainFile(seed + 300_000, PLAIN_CREDENTIALS) : '';
       if (referenceMalformed(config) || referenceMalformed(credentials)) continue;
-      if (new IniSections(config).plainProfileNames('config') && new IniSections(credentials).plainProfileNames('credentials')) plain++;
+      if (
+        new IniSections(config).plainProfileNames('config') &&
+        new IniSections(credentials).plainProfileNames('credentials')
+      )
+        plain++;
       const { env } = stsenvView(config, credentials);
       const sdk = await sdkView(config, credentials);
       const where = `seed ${seed}: ${JSON.stringify(config)} / ${JSON.stringify(credentials)}`;
-      assert.deepEqual(sharedConfig(env).profileNames(), Object.keys(sdk.profiles).filter((name) => !/^(?:sso-session|services)\./.test(name)), where);
+      assert.deepEqual(
+        sharedConfig(env).profileNames(),
+        Object.keys(sdk.profiles).filter((name) => !/^(?:sso-session|services)\./.test(name)),
+        where,
+      );
     }
     assert.ok(plain > 500, `only ${plain} files were read by their plain headers`);
   });

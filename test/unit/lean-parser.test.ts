@@ -33,7 +33,11 @@ function agree(args: string[]): boolean {
   const answer = command ? lean(args, command) : undefined;
   if (answer === undefined) return false;
   const full = parseWithYargs(args, 100, commands);
-  assert.equal(full.error, undefined, `lean parser accepted what yargs refuses: stsenv ${args.join(' ')}: ${full.error?.message}`);
+  assert.equal(
+    full.error,
+    undefined,
+    `lean parser accepted what yargs refuses: stsenv ${args.join(' ')}: ${full.error?.message}`,
+  );
   assert.deepEqual(normalize(answer), normalize(full.argv!), `stsenv ${args.join(' ')}`);
   return true;
 }
@@ -47,12 +51,20 @@ function generated(spec: AnyCommand): string[][] {
   if (optional) lines.push([...base, String(optional.choices?.[0] ?? ROLE)]);
   // Every spelling the command line may use: each option's name, then each alias.
   const table = Object.entries<OptionSpec>({ ...ROOT_OPTIONS, ...spec.options });
-  const spellings = [...table.map(([name, def]) => [name, def] as const), ...table.filter(([, def]) => def.alias).map(([, def]) => [def.alias!, def] as const)];
+  const spellings = [
+    ...table.map(([name, def]) => [name, def] as const),
+    ...table.filter(([, def]) => def.alias).map(([, def]) => [def.alias!, def] as const),
+  ];
   for (const [spelling, def] of spellings) {
     const flag = spelling.length === 1 ? `-${spelling}` : `--${spelling}`;
     if (def.type === 'boolean') {
       lines.push([...base, flag]);
-      if (spelling.length > 1) lines.push([...base, `--no-${spelling}`], [...base, `--no-${spelling}`, flag], [...base, `--no-${spelling}=true`]);
+      if (spelling.length > 1)
+        lines.push(
+          [...base, `--no-${spelling}`],
+          [...base, `--no-${spelling}`, flag],
+          [...base, `--no-${spelling}=true`],
+        );
       continue;
     }
     const value = String(def.choices?.[0] ?? (def.type === 'number' ? '3' : 'value-1'));
@@ -122,7 +134,11 @@ describe('lean parser against yargs', () => {
     ];
     for (const args of unusual) {
       const command = commands.find((c) => c.name === args.find((a) => a !== '--debug'));
-      assert.equal(command ? lean(args, command) : undefined, undefined, `stsenv ${args.join(' ')} should be left to yargs`);
+      assert.equal(
+        command ? lean(args, command) : undefined,
+        undefined,
+        `stsenv ${args.join(' ')} should be left to yargs`,
+      );
     }
   });
 
@@ -130,8 +146,14 @@ describe('lean parser against yargs', () => {
     for (const spec of commands) {
       for (const [name, option] of Object.entries(spec.options)) {
         assert.ok(longOption(spec, name), `${spec.name} --${name}`);
-        assert.ok(['string', 'number', 'boolean'].includes(option.type), `${spec.name} --${name} has type ${option.type}`);
-        assert.ok(!option.repeatable || option.type === 'string', `${spec.name} --${name}: repeatable options are strings`);
+        assert.ok(
+          ['string', 'number', 'boolean'].includes(option.type),
+          `${spec.name} --${name} has type ${option.type}`,
+        );
+        assert.ok(
+          !option.repeatable || option.type === 'string',
+          `${spec.name} --${name}: repeatable options are strings`,
+        );
         if (option.alias) assert.equal(shortOption(spec, option.alias)?.spec, option, `${spec.name} -${option.alias}`);
       }
     }

@@ -21,7 +21,8 @@ function open(port: number): Promise<Socket> {
   });
 }
 
-const closed = (socket: Socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+const closed = (socket: Socket) =>
+  new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 
 function get(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -53,7 +54,12 @@ describe('the loopback server holds against idle connections', () => {
   });
 
   test('a flood of idle connections: the oldest idle ones are dropped, the real request is answered', async () => {
-    const server = await listenOnLoopback((_req, res) => res.end('ok'), { ...SMALL, headersTimeoutMs: 60_000, idleTimeoutMs: 60_000, requestTimeoutMs: 60_000 });
+    const server = await listenOnLoopback((_req, res) => res.end('ok'), {
+      ...SMALL,
+      headersTimeoutMs: 60_000,
+      idleTimeoutMs: 60_000,
+      requestTimeoutMs: 60_000,
+    });
     const flood: Socket[] = [];
     try {
       for (let i = 0; i < 100; i++) flood.push(await open(server.port));
@@ -63,13 +69,21 @@ describe('the loopback server holds against idle connections', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const stillOpen = flood.filter((s) => !s.destroyed && s.readyState === 'open');
       // The server closed its end of all but the newest; the client sees that as an end of stream.
-      const ended = await Promise.all(flood.map((s) => new Promise<boolean>((resolve) => {
-        if (s.readableEnded || s.destroyed) return resolve(true);
-        s.once('end', () => resolve(true));
-        s.once('close', () => resolve(true));
-        setTimeout(() => resolve(false), 500);
-      })));
-      assert.ok(ended.filter(Boolean).length >= 100 - SMALL.maxConnections, `${stillOpen.length} of 100 idle connections left open`);
+      const ended = await Promise.all(
+        flood.map(
+          (s) =>
+            new Promise<boolean>((resolve) => {
+              if (s.readableEnded || s.destroyed) return resolve(true);
+              s.once('end', () => resolve(true));
+              s.once('close', () => resolve(true));
+              setTimeout(() => resolve(false), 500);
+            }),
+        ),
+      );
+      assert.ok(
+        ended.filter(Boolean).length >= 100 - SMALL.maxConnections,
+        `${stillOpen.length} of 100 idle connections left open`,
+      );
       assert.equal(ended.slice(0, 50).every(Boolean), true, 'the oldest went first');
     } finally {
       for (const s of flood) s.destroy();

@@ -14,7 +14,9 @@ interface LockEntry {
   optionalDependencies?: Record<string, string>;
 }
 
-const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as { packages: Record<string, LockEntry> };
+const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as {
+  packages: Record<string, LockEntry>;
+};
 
 test('every optional dependency in the tree has its own entry in package-lock.json (npm ci needs them all)', () => {
   const missing: string[] = [];
@@ -27,5 +29,9 @@ test('every optional dependency in the tree has its own entry in package-lock.js
       else assert.ok(found.optional, `${name} is marked optional`);
     }
   }
-  assert.deepEqual(missing, [], 'restore the entries `npm install` dropped (the registry may not serve every platform)');
+  assert.deepEqual(
+    missing,
+    [],
+    'restore the entries `npm install` dropped (the registry may not serve every platform)',
+  );
 });

@@ -15,7 +15,11 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 function sourceFiles(dir = SRC): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
@@ -28,8 +32,14 @@ function code(file: string): string {
 
 /** Every module of src/ a file imports, statically, dynamically or for types alone, as paths relative to src/. */
 function imports(file: string): string[] {
-  const found = [...code(file).matchAll(/(?:from\s*|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1]!);
-  return found.map((spec) => relative(SRC, resolve(dirname(file), spec.replace(/\.js$/, '.ts'))).split('\\').join('/'));
+  const found = [...code(file).matchAll(/(?:from\s*|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g)].map(
+    (m) => m[1]!,
+  );
+  return found.map((spec) =>
+    relative(SRC, resolve(dirname(file), spec.replace(/\.js$/, '.ts')))
+      .split('\\')
+      .join('/'),
+  );
 }
 
 const FILES = sourceFiles().map((file) => relative(SRC, file).split('\\').join('/'));
@@ -75,7 +85,8 @@ function engineSideDoors(graph: Map<string, string[]>): string[] {
   const found: string[] = [];
   for (const [file, targets] of graph) {
     if (file.startsWith('engine/')) continue;
-    for (const target of targets) if (target.startsWith('engine/') && target !== 'engine/index.ts') found.push(`${file} imports ${target}`);
+    for (const target of targets)
+      if (target.startsWith('engine/') && target !== 'engine/index.ts') found.push(`${file} imports ${target}`);
   }
   return found;
 }
@@ -84,7 +95,8 @@ const layer = (file: string) => (file.startsWith('cli/') ? 'cli' : file.startsWi
 
 describe('the shape of src/', () => {
   test('every import names a file that exists', () => {
-    for (const [file, targets] of GRAPH) for (const target of targets) assert.ok(GRAPH.has(target), `${file} imports ${target}`);
+    for (const [file, targets] of GRAPH)
+      for (const target of targets) assert.ok(GRAPH.has(target), `${file} imports ${target}`);
   });
 
   test('no import cycles', () => {
@@ -129,10 +141,17 @@ describe('the shape of src/', () => {
   });
 
   test('commands do not import one another (shared options and parsing are not commands)', () => {
-    const shared = new Set(['commands/spec.ts', 'commands/option-groups.ts', 'commands/requests.ts', 'commands/recorded-request.ts', 'commands/index.ts']);
+    const shared = new Set([
+      'commands/spec.ts',
+      'commands/option-groups.ts',
+      'commands/requests.ts',
+      'commands/recorded-request.ts',
+      'commands/index.ts',
+    ]);
     for (const [file, targets] of GRAPH) {
       if (layer(file) !== 'commands' || shared.has(file)) continue;
-      for (const target of targets) assert.ok(layer(target) !== 'commands' || shared.has(target), `${file} imports ${target}`);
+      for (const target of targets)
+        assert.ok(layer(target) !== 'commands' || shared.has(target), `${file} imports ${target}`);
     }
   });
 

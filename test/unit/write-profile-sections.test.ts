@@ -3,8 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { replaceSection } from '../../src/config/credentials-file.js';
 
-const CREDS = { accessKeyId: 'ASIANEW', secretAccessKey: 'new/secret', sessionToken: 'new-token', expiration: new Date('2030-01-02T03:04:05.678Z') };
-const BLOCK = 'aws_access_key_id = ASIANEW\naws_secret_access_key = new/secret\naws_session_token = new-token\naws_credential_expiration = 2030-01-02T03:04:05Z';
+const CREDS = {
+  accessKeyId: 'ASIANEW',
+  secretAccessKey: 'new/secret',
+  sessionToken: 'new-token',
+  expiration: new Date('2030-01-02T03:04:05.678Z'),
+};
+const BLOCK =
+  'aws_access_key_id = ASIANEW\naws_secret_access_key = new/secret\naws_session_token = new-token\naws_credential_expiration = 2030-01-02T03:04:05Z';
 
 test('an empty or missing file gets the section alone', () => {
   assert.equal(replaceSection('', 'p', CREDS), `[p]\n${BLOCK}\n`);
@@ -15,7 +21,10 @@ test('a new section goes at the end, after a blank line, even without a final ne
 });
 
 test('CRLF files stay CRLF', () => {
-  assert.equal(replaceSection('[a]\r\nx = 1\r\n', 'p', CREDS), `[a]\r\nx = 1\r\n\r\n[p]\r\n${BLOCK.replace(/\n/g, '\r\n')}\r\n`);
+  assert.equal(
+    replaceSection('[a]\r\nx = 1\r\n', 'p', CREDS),
+    `[a]\r\nx = 1\r\n\r\n[p]\r\n${BLOCK.replace(/\n/g, '\r\n')}\r\n`,
+  );
 });
 
 test('keys missing from the section are added after its last key, before the comments that lead into the next section', () => {
@@ -24,8 +33,12 @@ test('keys missing from the section are added after its last key, before the com
 });
 
 test('long-term keys drop an old token and expiration; repeats of a key go', () => {
-  const text = '[p]\naws_access_key_id = OLD\naws_access_key_id = OLDER\naws_session_token = t\naws_credential_expiration = x\naws_secret_access_key = s\n';
-  assert.equal(replaceSection(text, 'p', { accessKeyId: 'AKIA', secretAccessKey: 'k' }), '[p]\naws_access_key_id = AKIA\naws_secret_access_key = k\n');
+  const text =
+    '[p]\naws_access_key_id = OLD\naws_access_key_id = OLDER\naws_session_token = t\naws_credential_expiration = x\naws_secret_access_key = s\n';
+  assert.equal(
+    replaceSection(text, 'p', { accessKeyId: 'AKIA', secretAccessKey: 'k' }),
+    '[p]\naws_access_key_id = AKIA\naws_secret_access_key = k\n',
+  );
 });
 
 test('only a section with exactly that name matches: [profile p] and [pp] are left alone', () => {

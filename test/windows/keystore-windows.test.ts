@@ -22,9 +22,17 @@ const KEY_ID = 'AKIAWINKEYEXAMPLE001';
 const SECRET = 'windows/Secret+EXAMPLE00000000000000000000';
 const MINGW = 'x86_64-w64-mingw32-gcc';
 const BINDING = '@napi-rs/keyring-win32-x64-msvc';
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { optionalDependencies: Record<string, string> }).optionalDependencies[BINDING]!;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    optionalDependencies: Record<string, string>;
+  }
+).optionalDependencies[BINDING]!;
 
-const missing = !findShell('cmd') ? 'wine is not installed' : !which(MINGW) ? `${MINGW} is not installed (apt-get install gcc-mingw-w64-x86-64-win32)` : undefined;
+const missing = !findShell('cmd')
+  ? 'wine is not installed'
+  : !which(MINGW)
+    ? `${MINGW} is not installed (apt-get install gcc-mingw-w64-x86-64-win32)`
+    : undefined;
 
 let fake: FakeSts;
 let win: WindowsInstall | undefined;
@@ -42,12 +50,20 @@ function bindingPackage(): string {
   if (existsSync(join(target, 'bcryptprimitives.dll'))) return target;
   const work = mkdtempSync(join(tmpdir(), 'stsenv-keyring-win-'));
   try {
-    const pack = spawnSync('npm', ['pack', `${BINDING}@${VERSION}`, '--cache', join(work, 'npm-cache'), '--loglevel=error'], { cwd: work, encoding: 'utf8' });
+    const pack = spawnSync(
+      'npm',
+      ['pack', `${BINDING}@${VERSION}`, '--cache', join(work, 'npm-cache'), '--loglevel=error'],
+      { cwd: work, encoding: 'utf8' },
+    );
     if (pack.status !== 0) throw new Error(`npm pack ${BINDING}@${VERSION} failed: ${pack.stderr}`);
     const tar = spawnSync('tar', ['xzf', pack.stdout.trim().split('\n').pop()!], { cwd: work, encoding: 'utf8' });
     if (tar.status !== 0) throw new Error(`unpacking ${BINDING} failed: ${tar.stderr}`);
     const source = fileURLToPath(new URL('../support/windows/process-prng.c', import.meta.url));
-    const cc = spawnSync(MINGW, ['-O2', '-shared', '-s', '-o', join(work, 'package', 'bcryptprimitives.dll'), source, '-ladvapi32'], { encoding: 'utf8' });
+    const cc = spawnSync(
+      MINGW,
+      ['-O2', '-shared', '-s', '-o', join(work, 'package', 'bcryptprimitives.dll'), source, '-ladvapi32'],
+      { encoding: 'utf8' },
+    );
     if (cc.status !== 0) throw new Error(`${MINGW} failed: ${cc.stderr}`);
     mkdirSync(testCacheDir(), { recursive: true });
     rmSync(target, { recursive: true, force: true });
@@ -58,11 +74,16 @@ function bindingPackage(): string {
   }
 }
 
-test('Windows Credential Manager under Wine: keys add from stdin, keys list, session signs with them, keys rm', { skip: missing, timeout: 600_000 }, async () => {
+test('Windows Credential Manager under Wine: keys add from stdin, keys list, session signs with them, keys rm', {
+  skip: missing,
+  timeout: 600_000,
+}, async () => {
   const binding = bindingPackage();
   win = await installWindows();
   // Where npm puts an optional dependency of a global package: stsenv's own node_modules.
-  cpSync(binding, join(win.linux(win.npmPrefix), 'node_modules', 'stsenv', 'node_modules', ...BINDING.split('/')), { recursive: true });
+  cpSync(binding, join(win.linux(win.npmPrefix), 'node_modules', 'stsenv', 'node_modules', ...BINDING.split('/')), {
+    recursive: true,
+  });
   const dir = join(win.root, 'case');
   mkdirSync(dir);
   writeFileSync(join(dir, 'keys.txt'), `${KEY_ID}\r\n${SECRET}\r\n`);
@@ -88,7 +109,10 @@ test('Windows Credential Manager under Wine: keys add from stdin, keys list, ses
   assert.match(read('add.err'), /in Windows Credential Manager/);
   assert.match(read('list.out'), new RegExp(`^${profile}\\tAKIA…E001\\tWindows Credential Manager\\r?\\n$`));
   assert.equal(JSON.parse(read('session.json')).AccessKeyId, fake.issued[0]?.accessKeyId, read('session.err'));
-  assert.deepEqual(fake.requests.map((r) => [r.action, r.accessKeyId]), [['GetSessionToken', KEY_ID]]);
+  assert.deepEqual(
+    fake.requests.map((r) => [r.action, r.accessKeyId]),
+    [['GetSessionToken', KEY_ID]],
+  );
   assert.equal(read('rm.code').trim(), '0', read('rm.err'));
   for (const name of ['add.err', 'session.err', 'rm.err']) assert.ok(!read(name).includes(SECRET));
 });

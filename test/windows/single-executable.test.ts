@@ -6,7 +6,17 @@
  * Missing executables skip these tests, or fail them in CI (.ci/run builds them).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
@@ -65,11 +75,22 @@ describe('the Linux executable, with no node on PATH', () => {
     mkdirSync(bin);
     copyFileSync(LINUX_EXE, join(bin, 'stsenv'));
     symlinkSync(findShell(shell)!, join(bin, shellSpec(shell).command[0]!));
-    const env = isolatedEnv(home, { PATH: bin, AWS_ENDPOINT_URL_STS: fake.url, STSENV_SHELL: undefined, SHELL: undefined }) as Record<string, string>;
+    const env = isolatedEnv(home, {
+      PATH: bin,
+      AWS_ENDPOINT_URL_STS: fake.url,
+      STSENV_SHELL: undefined,
+      SHELL: undefined,
+    }) as Record<string, string>;
     return { env, home };
   }
 
-  const NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION'];
+  const NAMES = [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_CREDENTIAL_EXPIRATION',
+    'AWS_SESSION_EXPIRATION',
+  ];
 
   for (const shell of ['bash', 'zsh', 'dash', 'ksh', 'mksh', 'yash', 'busybox', 'fish']) {
     test(`${shell}: eval "$(stsenv assume ...)", then unset (by the function of stsenv init where there is one)`, async (t) => {
@@ -77,16 +98,28 @@ describe('the Linux executable, with no node on PATH', () => {
       fake.reset();
       const { env } = session(shell);
       const format = shellSpec(shell).format;
-      const show = (label: string) => [`echo ---${label}---`, ...NAMES.map((name) => (format === 'fish' ? `echo ${name}=$${name}` : `echo "${name}=$${name}"`))];
+      const show = (label: string) => [
+        `echo ---${label}---`,
+        ...NAMES.map((name) => (format === 'fish' ? `echo ${name}=$${name}` : `echo "${name}=$${name}"`)),
+      ];
       const script =
         format === 'fish'
-          ? ['if command -q node; echo node-found; end', `stsenv assume ${ROLE} --shell fish | source`, ...show('eval'), 'stsenv init fish | source', 'stsenv unset', ...show('unset')]
+          ? [
+              'if command -q node; echo node-found; end',
+              `stsenv assume ${ROLE} --shell fish | source`,
+              ...show('eval'),
+              'stsenv init fish | source',
+              'stsenv unset',
+              ...show('unset'),
+            ]
           : [
               'command -v node >/dev/null 2>&1 && echo node-found',
               `eval "$(stsenv assume ${ROLE} --shell ${format})"`,
               ...show('eval'),
               // bash and zsh have a function of `stsenv init`; the other POSIX shells evaluate unset.
-              ...(format === 'sh' ? ['eval "$(stsenv unset --shell sh)"'] : [`eval "$(stsenv init ${shell})"`, 'stsenv unset']),
+              ...(format === 'sh'
+                ? ['eval "$(stsenv unset --shell sh)"']
+                : [`eval "$(stsenv init ${shell})"`, 'stsenv unset']),
               ...show('unset'),
             ];
       const result = await runShellScript(shell, script.join('\n'), { env });
@@ -100,8 +133,8 @@ describe('the Linux executable, with no node on PATH', () => {
         if (marker) {
           current = new Map();
           sections.set(marker[1]!, current);
-        }
-        else if (line.includes('=') && line.slice(line.indexOf('=') + 1) !== '') current.set(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1));
+        } else if (line.includes('=') && line.slice(line.indexOf('=') + 1) !== '')
+          current.set(line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1));
       }
       const issued = lastIssued();
       assert.equal(sections.get('eval')?.get('AWS_ACCESS_KEY_ID'), issued.accessKeyId);
@@ -130,7 +163,11 @@ describe('the Linux executable, with no node on PATH', () => {
     assert.match(out, /cached/, result.stderr);
     assert.equal(fake.requestsFor('AssumeRole').length, 1, 'the second came from the cache');
     assert.ok(readdirSync(join(home, '.cache', 'stsenv')).some((n) => n.endsWith('.json')));
-    assert.equal(existsSync(join(home, '.cache', 'stsenv-code-cache')), false, 'its own code caches fit its Node: none made');
+    assert.equal(
+      existsSync(join(home, '.cache', 'stsenv-code-cache')),
+      false,
+      'its own code caches fit its Node: none made',
+    );
   });
 });
 
@@ -144,7 +181,8 @@ describe('the Windows executable under Wine, with no node.exe anywhere', { concu
     await ensureWindows10Prefix();
     const profile = folder('Users/Jane Doe');
     const bin = join(profile, 'bin');
-    for (const dir of [bin, join(profile, 'AppData', 'Local'), join(profile, 'AppData', 'Roaming')]) mkdirSync(dir, { recursive: true });
+    for (const dir of [bin, join(profile, 'AppData', 'Local'), join(profile, 'AppData', 'Roaming')])
+      mkdirSync(dir, { recursive: true });
     copyFileSync(WINDOWS_EXE, join(bin, 'stsenv.exe'));
     writeBaseProfile(profile);
     install = {
@@ -177,7 +215,8 @@ describe('the Windows executable under Wine, with no node.exe anywhere', { concu
       }
       const eq = line.indexOf('=');
       const name = line.slice(0, eq).toUpperCase();
-      if (current && eq > 0 && name.startsWith('AWS_') && name !== 'AWS_PROFILE' && !(name in env())) current.set(name, line.slice(eq + 1));
+      if (current && eq > 0 && name.startsWith('AWS_') && name !== 'AWS_PROFILE' && !(name in env()))
+        current.set(name, line.slice(eq + 1));
     }
     return found;
   }
@@ -211,7 +250,10 @@ describe('the Windows executable under Wine, with no node.exe anywhere', { concu
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout.includes('node-found'), false, 'no node.exe anywhere');
     assert.match(result.stdout, /^init=0\r?$/m, result.stderr);
-    assert.equal(readFileSync(join(w.profile, 'bin', 'stsenv-env.bat'), 'utf8'), readFileSync(new URL('stsenv-env.bat', SHELLS_DIR), 'utf8'));
+    assert.equal(
+      readFileSync(join(w.profile, 'bin', 'stsenv-env.bat'), 'utf8'),
+      readFileSync(new URL('stsenv-env.bat', SHELLS_DIR), 'utf8'),
+    );
     const found = sections(result.stdout);
     assertCredentialEnv(found.get('assumed')!, lastIssued(), 'eu-west-1');
     assert.match(result.stdout, /^rc=2\r?$/m);
@@ -228,12 +270,29 @@ describe('the Windows executable under Wine, with no node.exe anywhere', { concu
     // `call`: Wine's cmd runs no built-in command a FOR variable holds (stsenv-env.bat calls too).
     const assume = `for /f "delims=" %%L in ('stsenv assume ${ROLE} --shell cmd') do call %%L`;
     const { STSENV_NO_CACHE: _, ...cached } = env();
-    const result = await runBatch(dir, [...w.prologue, assume, 'echo ---first---', 'set AWS_', 'set "AWS_ACCESS_KEY_ID=" & set "AWS_SECRET_ACCESS_KEY=" & set "AWS_SESSION_TOKEN="', 'set "AWS_PROFILE=work"', assume, 'echo ---second---', 'set AWS_'], { env: cached });
+    const result = await runBatch(
+      dir,
+      [
+        ...w.prologue,
+        assume,
+        'echo ---first---',
+        'set AWS_',
+        'set "AWS_ACCESS_KEY_ID=" & set "AWS_SECRET_ACCESS_KEY=" & set "AWS_SESSION_TOKEN="',
+        'set "AWS_PROFILE=work"',
+        assume,
+        'echo ---second---',
+        'set AWS_',
+      ],
+      { env: cached },
+    );
     const found = sections(result.stdout);
     assertCredentialEnv(found.get('first')!, lastIssued());
     assertCredentialEnv(found.get('second')!, lastIssued());
     assert.equal(fake.requestsFor('AssumeRole').length, 1, `the second came from the cache: ${result.stderr}`);
-    assert.ok(readdirSync(cacheDir).some((name) => name.endsWith('.json')), `a cache entry in ${cacheDir}`);
+    assert.ok(
+      readdirSync(cacheDir).some((name) => name.endsWith('.json')),
+      `a cache entry in ${cacheDir}`,
+    );
   });
 
   test('exec runs a .cmd with the credentials and returns its exit code; PowerShell is told by PSModulePath', async (t) => {
@@ -260,13 +319,19 @@ describe('the Windows executable under Wine, with no node.exe anywhere', { concu
     assert.match(result.stdout, /^rc=7\r?$/m, result.stderr);
     assert.equal(readFileSync(join(dir, 'record.txt'), 'utf8').trim(), `key=${lastIssued().accessKeyId}`);
     assert.match(readFileSync(join(dir, 'cmd.txt'), 'utf8'), /^set "AWS_ACCESS_KEY_ID="\r\n/);
-    assert.match(readFileSync(join(dir, 'powershell.txt'), 'utf8'), /^Remove-Item -Path Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue\n/);
+    assert.match(
+      readFileSync(join(dir, 'powershell.txt'), 'utf8'),
+      /^Remove-Item -Path Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue\n/,
+    );
   });
 
   test('--version names the build and its Node', async (t) => {
     const w = await windows(t);
     if (!w) return;
-    const result = await runWine([join(w.profile, 'bin', 'stsenv.exe'), '--version'], { cwd: folder('version'), env: env() });
+    const result = await runWine([join(w.profile, 'bin', 'stsenv.exe'), '--version'], {
+      cwd: folder('version'),
+      env: env(),
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^\d+\.\d+\.\d+ \(single executable; Node\.js v\d+\.\d+\.\d+ win32-x64\)\n$/);
   });

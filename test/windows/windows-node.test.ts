@@ -15,7 +15,15 @@ import { listStructs, startFakeSts, type FakeSts, type IssuedCredentials } from 
 import { BASE_ACCESS_KEY_ID, writeBaseProfile } from '../support/run-cli.js';
 import { isShellRequired, requireShellOrSkip, winePath, winePrefix } from '../support/shells.js';
 import cmdShim from 'cmd-shim';
-import { installWindows, runBatch, runWine, WINE_SHIM_GOTO, windowsEnv, WindowsNodeUnavailable, type WindowsInstall } from '../support/windows-node.js';
+import {
+  installWindows,
+  runBatch,
+  runWine,
+  WINE_SHIM_GOTO,
+  windowsEnv,
+  WindowsNodeUnavailable,
+  type WindowsInstall,
+} from '../support/windows-node.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
 const MFA = 'arn:aws:iam::123456789012:mfa/jane';
@@ -105,7 +113,11 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
     assert.match(w.nodeDir, / /, 'node.exe is under a folder with a space in it');
     const { dir } = folder(w, 'init');
     // `call`: from a batch file, npm's stsenv.cmd would not return without it.
-    const result = await runBatch(dir, [...w.prologue(), 'call stsenv init cmd > "%USERPROFILE%\\bin\\stsenv-env.bat"', 'echo rc=%errorlevel%'], { env: env() });
+    const result = await runBatch(
+      dir,
+      [...w.prologue(), 'call stsenv init cmd > "%USERPROFILE%\\bin\\stsenv-env.bat"', 'echo rc=%errorlevel%'],
+      { env: env() },
+    );
     assert.match(result.stdout, /^rc=0\r?$/m, result.stderr);
     const installed = readFileSync(join(w.linux(w.userProfile), 'bin', 'stsenv-env.bat'), 'utf8');
     assert.equal(installed, readFileSync(new URL('stsenv-env.bat', SHELLS_DIR), 'utf8'));
@@ -140,8 +152,16 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
     assertCredentialEnv(found.get('assumed')!, lastIssued(), 'eu-west-1');
     assert.equal(sections(result.stdout, '__STSENV').get('assumed')?.size, 0, 'no helper variable left behind');
     const [request] = fake.requestsFor('AssumeRole');
-    assert.equal(request?.accessKeyId, BASE_ACCESS_KEY_ID, 'signed with the work profile of %USERPROFILE%\\.aws\\credentials');
-    assert.deepEqual(listStructs(request!.params, 'Tags'), [{ Key: 'team', Value: 'ops and dev' }], 'an argument with spaces arrives whole');
+    assert.equal(
+      request?.accessKeyId,
+      BASE_ACCESS_KEY_ID,
+      'signed with the work profile of %USERPROFILE%\\.aws\\credentials',
+    );
+    assert.deepEqual(
+      listStructs(request!.params, 'Tags'),
+      [{ Key: 'team', Value: 'ops and dev' }],
+      'an argument with spaces arrives whole',
+    );
     assert.deepEqual([...found.get('cleared')!], []);
   });
 
@@ -170,7 +190,10 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
       { env: env() },
     );
     assert.deepEqual(result.stdout.match(/^(rc|call)=\w+/gm), ['rc=1', 'rc=2', 'call=failed']);
-    assert.deepEqual(Object.fromEntries(sections(result.stdout).get('after')!), { AWS_PROFILE: 'work', AWS_REGION: 'ap-south-1' });
+    assert.deepEqual(Object.fromEntries(sections(result.stdout).get('after')!), {
+      AWS_PROFILE: 'work',
+      AWS_REGION: 'ap-south-1',
+    });
     assert.match(result.stderr, /AccessDenied/);
     assert.match(result.stderr, /invalid role ARN/);
     assert.equal(fake.requestsFor('AssumeRole').length, 1);
@@ -183,16 +206,31 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
     const { dir } = folder(w, 'cache');
     const cacheDir = join(w.linux(w.userProfile), 'AppData', 'Local', 'stsenv');
     rmSync(cacheDir, { recursive: true, force: true });
-    const lines = [...w.prologue(), 'set "AWS_PROFILE=work"', `call stsenv-env assume ${ROLE}`, 'echo ---first---', 'set AWS_'];
+    const lines = [
+      ...w.prologue(),
+      'set "AWS_PROFILE=work"',
+      `call stsenv-env assume ${ROLE}`,
+      'echo ---first---',
+      'set AWS_',
+    ];
     // Back to the user's own credentials (else the key variables of the first call would sign the second: a role chain).
-    lines.push('call stsenv-env unset', 'set "AWS_PROFILE=work"', `call stsenv-env assume ${ROLE}`, 'echo ---second---', 'set AWS_');
+    lines.push(
+      'call stsenv-env unset',
+      'set "AWS_PROFILE=work"',
+      `call stsenv-env assume ${ROLE}`,
+      'echo ---second---',
+      'set AWS_',
+    );
     const { STSENV_NO_CACHE: _, ...cached } = env();
     const result = await runBatch(dir, lines, { env: cached });
     const found = sections(result.stdout);
     assertCredentialEnv(found.get('first')!, lastIssued());
     assertCredentialEnv(found.get('second')!, lastIssued());
     assert.equal(fake.requestsFor('AssumeRole').length, 1, `the second call came from the cache: ${result.stderr}`);
-    assert.ok(readdirSync(cacheDir).some((name) => name.endsWith('.json')), `a cache entry in ${cacheDir}`);
+    assert.ok(
+      readdirSync(cacheDir).some((name) => name.endsWith('.json')),
+      `a cache entry in ${cacheDir}`,
+    );
     assert.equal(existsSync(join(w.linux(w.userProfile), '.cache')), false, 'no XDG cache folder on Windows');
   });
 
@@ -203,16 +241,33 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
     const { dir } = folder(w, 'write-profile');
     const file = join(w.linux(w.userProfile), '.aws', 'credentials');
     const before = readFileSync(file, 'utf8');
-    writeFileSync(file, `${before}\n# kept as it is\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other\n`);
+    writeFileSync(
+      file,
+      `${before}\n# kept as it is\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other\n`,
+    );
     try {
-      const result = await runBatch(dir, [...w.prologue(), 'set "AWS_PROFILE=work"', `cmd /c stsenv assume ${ROLE} --write-profile deploy > out.txt`, 'echo rc=%errorlevel%'], {
-        env: env(),
-      });
+      const result = await runBatch(
+        dir,
+        [
+          ...w.prologue(),
+          'set "AWS_PROFILE=work"',
+          `cmd /c stsenv assume ${ROLE} --write-profile deploy > out.txt`,
+          'echo rc=%errorlevel%',
+        ],
+        {
+          env: env(),
+        },
+      );
       assert.match(result.stdout, /^rc=0\r?$/m, result.stderr);
       assert.equal(readFileSync(join(dir, 'out.txt'), 'utf8'), '', 'stdout stays empty');
       const issued = lastIssued();
       const text = readFileSync(file, 'utf8');
-      assert.ok(text.startsWith(`${before}\n# kept as it is\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other\n`), text);
+      assert.ok(
+        text.startsWith(
+          `${before}\n# kept as it is\n[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = other\n`,
+        ),
+        text,
+      );
       const deploy = text.slice(text.indexOf('[deploy]'));
       assert.match(deploy, new RegExp(`^aws_access_key_id = ${issued.accessKeyId}$`, 'm'));
       assert.ok(deploy.includes(`aws_secret_access_key = ${issued.secretAccessKey}\n`));
@@ -273,7 +328,12 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
     if (!w) return;
     fake.reset();
     const { dir } = folder(w, 'mfa');
-    const lines = [...w.prologue(), 'set "AWS_PROFILE=work"', `cmd /c stsenv session --mfa-serial ${MFA} --shell cmd > out.txt`, 'echo rc=%errorlevel%'];
+    const lines = [
+      ...w.prologue(),
+      'set "AWS_PROFILE=work"',
+      `cmd /c stsenv session --mfa-serial ${MFA} --shell cmd > out.txt`,
+      'echo rc=%errorlevel%',
+    ];
     let typed = false;
     const answered = await runBatch(dir, lines, {
       env: env(),
@@ -290,7 +350,12 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
     assert.equal(request?.params.SerialNumber, MFA);
     const issued = lastIssued();
     const out = readFileSync(join(dir, 'out.txt'), 'utf8');
-    assert.ok(out.startsWith(`set "AWS_ACCESS_KEY_ID=${issued.accessKeyId}"\r\nset "AWS_SECRET_ACCESS_KEY=${issued.secretAccessKey}"\r\n`), out);
+    assert.ok(
+      out.startsWith(
+        `set "AWS_ACCESS_KEY_ID=${issued.accessKeyId}"\r\nset "AWS_SECRET_ACCESS_KEY=${issued.secretAccessKey}"\r\n`,
+      ),
+      out,
+    );
     assert.equal(out.includes('MFA code'), false, 'the prompt is not on stdout');
 
     fake.reset();
@@ -307,8 +372,16 @@ describe('stsenv and stsenv-env.bat in cmd, with the Windows node under Wine', {
     fake.reset();
     const { dir, win: dirWin } = folder(w, 'picker');
     const AUDIT = 'arn:aws:iam::123456789012:role/audit';
-    writeFileSync(join(dir, 'config'), `[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = work\nregion = eu-west-1\n[profile audit]\nrole_arn = ${AUDIT}\nsource_profile = work\n`);
-    const lines = [...w.prologue(), `set "AWS_CONFIG_FILE=${dirWin}\\config"`, 'cmd /c stsenv assume --shell cmd > out.txt', 'echo rc=%errorlevel%'];
+    writeFileSync(
+      join(dir, 'config'),
+      `[profile deploy]\nrole_arn = ${ROLE}\nsource_profile = work\nregion = eu-west-1\n[profile audit]\nrole_arn = ${AUDIT}\nsource_profile = work\n`,
+    );
+    const lines = [
+      ...w.prologue(),
+      `set "AWS_CONFIG_FILE=${dirWin}\\config"`,
+      'cmd /c stsenv assume --shell cmd > out.txt',
+      'echo rc=%errorlevel%',
+    ];
     // The screen without its control sequences; each step once the picker has drawn what it answers.
     const text = (screen: string) => screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
     let step = 0;
@@ -379,9 +452,33 @@ describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () 
    * expands %NAME% inside what a batch file receives, which cmd.exe does not (docs/windows.md).
    */
   const HOSTILE = [
-    'plain', 'two  words', '', 'x"&type nul > canary&"', '"&type nul > canary&rem "', 'a"b"c', '"', '\\"', 'trail\\',
-    'a&b|c<d>e^f', '^', '^^', '!PATH!', '(x)', ')&type nul > canary&(', "it's", ';,=', '*?[]', '`x`', '<nul', '|', '>canary',
-    '& exit /b 3', '&& type nul > canary', 'C:\\dir with space\\', '-h', '/?',
+    'plain',
+    'two  words',
+    '',
+    'x"&type nul > canary&"',
+    '"&type nul > canary&rem "',
+    'a"b"c',
+    '"',
+    '\\"',
+    'trail\\',
+    'a&b|c<d>e^f',
+    '^',
+    '^^',
+    '!PATH!',
+    '(x)',
+    ')&type nul > canary&(',
+    "it's",
+    ';,=',
+    '*?[]',
+    '`x`',
+    '<nul',
+    '|',
+    '>canary',
+    '& exit /b 3',
+    '&& type nul > canary',
+    'C:\\dir with space\\',
+    '-h',
+    '/?',
   ];
 
   let tools: { dir: string; win: string };
@@ -403,7 +500,15 @@ describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () 
   }
 
   /** Runs `stsenv exec ROLE -- command...` straight from wine (no cmd of ours in between), in an empty folder. */
-  async function exec(w: WindowsInstall, command: readonly string[]): Promise<{ code: number | null; stderr: string; record: { argv: string[]; env: Record<string, string | undefined> } | undefined; cwd: string }> {
+  async function exec(
+    w: WindowsInstall,
+    command: readonly string[],
+  ): Promise<{
+    code: number | null;
+    stderr: string;
+    record: { argv: string[]; env: Record<string, string | undefined> } | undefined;
+    cwd: string;
+  }> {
     const cwd = folder(w, 'cwd').dir;
     const recordTo = join(w.root, `record-${folders}.json`);
     const result = await runWine([w.linux(`${w.nodeDir}\\node.exe`), w.cli, 'exec', ROLE, '--', ...command], {
@@ -417,14 +522,20 @@ describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () 
         EVIL: 'x&type nul > canary',
       }),
     });
-    const record = existsSync(recordTo) ? (JSON.parse(readFileSync(recordTo, 'utf8')) as { argv: string[]; env: Record<string, string> }) : undefined;
+    const record = existsSync(recordTo)
+      ? (JSON.parse(readFileSync(recordTo, 'utf8')) as { argv: string[]; env: Record<string, string> })
+      : undefined;
     return { code: result.code, stderr: result.stderr, record, cwd };
   }
 
   function assertCredentials(record: { env: Record<string, string | undefined> } | undefined): void {
     const issued = lastIssued();
     // JSON leaves out AWS_PROFILE when the child did not have it.
-    assert.deepEqual(record?.env, { AWS_ACCESS_KEY_ID: issued.accessKeyId, AWS_SECRET_ACCESS_KEY: issued.secretAccessKey, AWS_SESSION_TOKEN: issued.sessionToken });
+    assert.deepEqual(record?.env, {
+      AWS_ACCESS_KEY_ID: issued.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: issued.secretAccessKey,
+      AWS_SESSION_TOKEN: issued.sessionToken,
+    });
   }
 
   test("npm's .cmd shim, found as `record` through PATHEXT: every argument intact, nothing else run, its exit code", async (t) => {
@@ -447,7 +558,8 @@ describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () 
     assert.equal(bat.code, 7, bat.stderr);
     assert.deepEqual(bat.record?.argv, args);
     assertCredentials(bat.record);
-    const script = "require('fs').writeFileSync(process.env.RECORD_TO, JSON.stringify({ argv: process.argv.slice(1), env: {} })); process.exit(5)";
+    const script =
+      "require('fs').writeFileSync(process.env.RECORD_TO, JSON.stringify({ argv: process.argv.slice(1), env: {} })); process.exit(5)";
     const exe = await exec(w, ['node', '-e', script, ...HOSTILE]);
     assert.equal(exe.code, 5, exe.stderr);
     assert.deepEqual(exe.record?.argv, HOSTILE);
@@ -460,7 +572,16 @@ describe('stsenv exec with the Windows node under Wine', { concurrency: 1 }, () 
     if (!w) return;
     // Wine's cmd expands %NAME% (and %~dp0) inside the arguments a batch file gets; cmd.exe
     // does not. So under Wine these cannot come back intact: only that nothing runs is checked.
-    const run = await exec(w, ['record', '%x%&type nul > canary', 'a%&type nul > canary&%b', '%EVIL%', '%PATH%', '&type nul > canary&', '%~dp0', '100%']);
+    const run = await exec(w, [
+      'record',
+      '%x%&type nul > canary',
+      'a%&type nul > canary&%b',
+      '%EVIL%',
+      '%PATH%',
+      '&type nul > canary&',
+      '%~dp0',
+      '100%',
+    ]);
     assert.ok(run.record, `record.js ran: ${run.stderr}`);
     assert.deepEqual(readdirSync(run.cwd), [], 'no canary');
   });
@@ -501,19 +622,33 @@ describe('credential_process run by stsenv with the Windows node under Wine', { 
     const shim = join(tools.dir, 'creds.cmd');
     writeFileSync(shim, readFileSync(shim, 'utf8').replace(WINE_SHIM_GOTO, ''));
     const config = join(w.root, `creds-config-${folders}`);
-    writeFileSync(config, `[profile proc]\r\ncredential_process = "${tools.win}\\creds.cmd" "two words" C:\\Some\\Path x&type nul > canary a|b\r\n`);
-    const result = await runWine([w.linux(`${w.nodeDir}\\node.exe`), w.cli, 'export', '--profile', 'proc', '--shell', 'json'], {
-      cwd,
-      env: env({
-        WINEPATH: w.nodeDir,
-        RECORD_TO: winePath(recordTo),
-        AWS_CONFIG_FILE: winePath(config),
-        AWS_SHARED_CREDENTIALS_FILE: winePath(join(w.root, 'no-credentials')),
-      }),
-    });
+    writeFileSync(
+      config,
+      `[profile proc]\r\ncredential_process = "${tools.win}\\creds.cmd" "two words" C:\\Some\\Path x&type nul > canary a|b\r\n`,
+    );
+    const result = await runWine(
+      [w.linux(`${w.nodeDir}\\node.exe`), w.cli, 'export', '--profile', 'proc', '--shell', 'json'],
+      {
+        cwd,
+        env: env({
+          WINEPATH: w.nodeDir,
+          RECORD_TO: winePath(recordTo),
+          AWS_CONFIG_FILE: winePath(config),
+          AWS_SHARED_CREDENTIALS_FILE: winePath(join(w.root, 'no-credentials')),
+        }),
+      },
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.equal(JSON.parse(result.stdout).AccessKeyId, 'AKIDWINPROCESS000001');
-    assert.deepEqual(JSON.parse(readFileSync(recordTo, 'utf8')), ['two words', 'C:\\Some\\Path', 'x&type', 'nul', '>', 'canary', 'a|b']);
+    assert.deepEqual(JSON.parse(readFileSync(recordTo, 'utf8')), [
+      'two words',
+      'C:\\Some\\Path',
+      'x&type',
+      'nul',
+      '>',
+      'canary',
+      'a|b',
+    ]);
     assert.deepEqual(readdirSync(cwd), [], 'no canary');
   });
 });

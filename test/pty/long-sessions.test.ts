@@ -65,16 +65,26 @@ const SHELLS: HookShell[] = [
   {
     name: 'zsh',
     start: `zsh -f -i`,
-    init: [`PS1='${READY} '`, `. ${shQuote(shellsDir('stsenv.bash'))}`],
+    // Numbered: under load the line editor may redraw the same prompt before the command has run.
+    init: [
+      `__n=0; __count() { (( __n++ )) }; precmd_functions+=(__count); setopt PROMPT_SUBST; PS1='${READY}\${__n} '`,
+      `. ${shQuote(shellsDir('stsenv.bash'))}`,
+    ],
     set: (name, value) => `${name}=${shQuote(value)}`,
     show: (name) => `echo "K=$${name}"`,
     noop: ':',
     script: posixScript('zsh -f'),
+    numbered: true,
   },
   {
     name: 'fish',
     start: `fish --no-config -i`,
-    init: [`function fish_prompt; printf '${READY} '; end`, `source ${shQuote(shellsDir('stsenv.fish'))}`],
+    // Numbered, as zsh: a prompt counts the command lines run before it.
+    init: [
+      `set -g __n 0; function __count --on-event fish_postexec; set -g __n (math $__n + 1); end; function fish_prompt; printf '${READY}%s ' $__n; end`,
+      `source ${shQuote(shellsDir('stsenv.fish'))}`,
+    ],
+    numbered: true,
     set: (name, value) => `set -g ${name} ${shQuote(value)}`,
     show: (name) => `echo "K=$${name}"`,
     noop: 'true',

@@ -141,7 +141,12 @@ const SHELLS: HookShell[] = [
     // Read as users do: eval joins the file's lines into one (README "Shell integration").
     name: 'tcsh',
     start: `tcsh -f -i`,
-    init: [`set prompt = '${READY} '`, `eval "\`cat ${shQuote(shellsDir('stsenv.tcsh'))}\`"`],
+    // Numbered, as zsh: precmd counts the prompts (stsenv's init keeps an alias defined before it).
+    init: [
+      `set __n = 0; alias precmd '@ __n++'; set prompt = '${READY}%$__n '`,
+      `eval "\`cat ${shQuote(shellsDir('stsenv.tcsh'))}\`"`,
+    ],
+    numbered: true,
     set: (name, value) => `setenv ${name} ${shQuote(value)}`,
     show: (name) => `echo "K=$${name}"`,
     noop: 'true',
@@ -384,7 +389,7 @@ describe('long sessions in tcsh: the user precmd and the prompt', { timeout: 120
     if (!findExecutable(t, tcsh)) return;
     const session = await startShell({
       ...tcsh,
-      init: [tcsh.init[0]!, `alias precmd 'echo "user precmd"'`, tcsh.init[1]!, tcsh.init[1]!],
+      init: [tcsh.init[0]!, `alias precmd '@ __n++; echo "user precmd"'`, tcsh.init[1]!, tcsh.init[1]!],
     });
     try {
       assert.equal(
@@ -395,7 +400,7 @@ describe('long sessions in tcsh: the user precmd and the prompt', { timeout: 120
       shortLived();
       await line(session, `stsenv assume ${ROLE} --duration 15m`);
       assert.match(await line(session, 'stsenv_prompt'), /^deploy (9|10)m\r?$/m);
-      await line(session, `set prompt = '[%$STSENV_PROMPT] ${READY} '`);
+      await line(session, `set prompt = '[%$STSENV_PROMPT] ${READY}%$__n '`);
       assert.match(await line(session, 'true'), /\[deploy (9|10)m\] /);
       await line(session, 'stsenv unset');
       assert.match(await line(session, 'true'), /\[\] /);

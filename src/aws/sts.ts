@@ -294,6 +294,26 @@ export interface StsService {
   resolveBaseCredentials(target: StsTarget): Promise<Credentials>;
 }
 
+/**
+ * AssumeRoleWithWebIdentity and AssumeRoleWithSAML: unsigned (the token or
+ * the assertion, kept out of every message, is the proof of identity), the
+ * role's ARN in the answer.
+ */
+async function assumeUnsigned(
+  io: ServiceIo,
+  target: StsTarget,
+  operation: 'AssumeRoleWithWebIdentity' | 'AssumeRoleWithSAML',
+  secret: string | undefined,
+  now: Date,
+  run: (
+    client: STSClient,
+    abortSignal: AbortSignal,
+  ) => Promise<{ Credentials?: StsCredentials; AssumedRoleUser?: { Arn?: string } }>,
+): Promise<IssuedCredentials> {
+  const answer = await send(io, target, operation, [secret], run, false);
+  return { credentials: checkIssued(operation, answer.Credentials, now), arn: answer.AssumedRoleUser?.Arn };
+}
+
 export function createStsService(io: ServiceIo): StsService {
   return {
     async assumeRole(target, input, now) {
@@ -317,33 +337,20 @@ export function createStsService(io: ServiceIo): StsService {
         arn: answer.FederatedUser?.Arn,
       };
     },
-    async assumeRoleWithWebIdentity(target, input, now) {
-      const answer = await send(
+    assumeRoleWithWebIdentity(target, input, now) {
+      return assumeUnsigned(
         io,
         target,
         'AssumeRoleWithWebIdentity',
-        [input.WebIdentityToken],
+        input.WebIdentityToken,
+        now,
         (client, abortSignal) => client.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }),
-        false,
       );
-      return {
-        credentials: checkIssued('AssumeRoleWithWebIdentity', answer.Credentials, now),
-        arn: answer.AssumedRoleUser?.Arn,
-      };
     },
-    async assumeRoleWithSAML(target, input, now) {
-      const answer = await send(
-        io,
-        target,
-        'AssumeRoleWithSAML',
-        [input.SAMLAssertion],
-        (client, abortSignal) => client.send(new AssumeRoleWithSAMLCommand(input), { abortSignal }),
-        false,
+    assumeRoleWithSAML(target, input, now) {
+      return assumeUnsigned(io, target, 'AssumeRoleWithSAML', input.SAMLAssertion, now, (client, abortSignal) =>
+        client.send(new AssumeRoleWithSAMLCommand(input), { abortSignal }),
       );
-      return {
-        credentials: checkIssued('AssumeRoleWithSAML', answer.Credentials, now),
-        arn: answer.AssumedRoleUser?.Arn,
-      };
     },
     async getCallerIdentity(target) {
       const answer = await send(io, target, 'GetCallerIdentity', [], (client, abortSignal) =>

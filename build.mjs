@@ -22,7 +22,8 @@
 // feature bundle, so no module is ever loaded twice (an error class in two copies would
 // break instanceof).
 // Type checking is tsc's job (npm run typecheck, part of npm test).
-import { build, transform } from 'esbuild';
+import { build } from 'esbuild';
+import { importedNames } from './build/imported-names.mjs';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,7 +35,13 @@ const staging = `dist.tmp-${process.pid}`;
 const shellsDir = new URL('./shells/', import.meta.url);
 
 const define = { STSENV_VERSION: JSON.stringify(version) };
-const bundled = { ...define, STSENV_BUNDLED: 'true' };
+// The caches build-code-cache.mjs makes fit the Node that runs this build (it trains with
+// process.execPath): src/code-cache.ts reads them first on that Node, and its own elsewhere.
+const bundled = {
+  ...define,
+  STSENV_BUNDLED: 'true',
+  STSENV_CODE_CACHE_NODE: JSON.stringify(`${process.version}-${process.arch}`),
+};
 
 /** Which vendor bundle a package goes to; packages not listed are bundled into main.cjs (chalk: small, and loaded lazily there). */
 function vendorOf(specifier) {
@@ -96,42 +103,12 @@ const vendored = {
 };
 const vendorKey = (specifier) => specifier.replace(/[^A-Za-z0-9]/g, '_');
 
-/**
- * The names a source file imports from a package: `import { a, b as c }`, `import d, { e }` and
- * `const { f } = await import()`; every name the package exports when the file imports it any
- * other way (a namespace, say). Read from esbuild's own JavaScript for the file, which has no
- * comments and no type-only imports.
- */
-async function importedNames(
-  file,
-  specifier,
-  whole = async () => new Set(Object.keys(await import(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name))),
-) {
-  const { code } = await transform(readFileSync(file, 'utf8'), {
-    loader: file.endsWith('.ts') ? 'ts' : 'js',
-    format: 'esm',
-  });
-  const quoted = JSON.stringify(specifier).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const list = (text) =>
-    text
-      .split(',')
-      .map((part) => part.trim().split(/\s+as\s+|\s*:\s*/)[0])
-      .filter(Boolean);
-  const names = new Set();
-  let uses = 0;
-  for (const m of code.matchAll(
-    new RegExp(`import\\s*(?:([\\w$]+)\\s*,?\\s*)?(?:\\{([^{}]*)\\})?\\s*from\\s*${quoted}`, 'g'),
-  )) {
-    uses++;
-    if (m[1]) names.add('default');
-    if (m[2]) for (const name of list(m[2])) names.add(name);
-  }
-  for (const m of code.matchAll(new RegExp(`\\{([^{}]*)\\}\\s*=\\s*await\\s+import\\(${quoted}\\)`, 'g'))) {
-    uses++;
-    for (const name of list(m[1])) names.add(name);
-  }
-  if (code.split(JSON.stringify(specifier)).length - 1 === uses) return names;
-  return whole();
+/** The names own code imports from a package; every name the package exports when it takes the package whole. */
+async function vendorNames(file, specifier) {
+  return (
+    importedNames(file, specifier) ??
+    new Set(Object.keys(await import(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name)))
+  );
 }
 
 /**
@@ -145,7 +122,7 @@ const vendorPlugin = (fromFeature) => ({
       const vendor = vendorOf(args.path);
       if (!vendor || args.namespace === 'vendor') return undefined;
       const names = vendored[vendor].get(args.path) ?? new Set();
-      for (const name of await importedNames(args.importer, args.path)) names.add(name);
+      for (const name of await vendorNames(args.importer, args.path)) names.add(name);
       vendored[vendor].set(args.path, names);
       return { path: args.path, namespace: 'vendor', pluginData: vendor };
     });
@@ -214,6 +191,24 @@ const FEATURES = {
   saml: 'src/saml/read-saml.ts',
   doctor: 'src/doctor/run-doctor.ts',
   keystore: 'src/keystore/keystore.ts',
+  // How credentials are obtained, for the commands that obtain them: `unset`, `init` and the
+  // help and mistakes paths load none of it.
+  engine: 'src/engine/index.ts',
+  // A request to STS, for the runs the cache does not answer.
+  sts: 'src/aws/sts.ts',
+  // Commands that run now and then, each with what only it uses; the commands a shell runs at
+  // a prompt (assume, session, unset, init, refresh, export, web-identity) stay in main.cjs.
+  'command-whoami': 'src/commands/whoami.ts',
+  'command-saml': 'src/commands/saml.ts',
+  'command-exec': 'src/commands/exec.ts',
+  'command-console': 'src/commands/console.ts',
+  'command-doctor': 'src/commands/doctor.ts',
+  'command-keys': 'src/commands/keys.ts',
+  'command-cache': 'src/commands/cache.ts',
+  'command-sso': 'src/commands/sso.ts',
+  'command-completion': 'src/commands/completion.ts',
+  // The helper commands of mfa_process, saml_assertion_process and --browser-command (engine and console).
+  'helper-command': 'src/exec/helper-command.ts',
 };
 const repoPath = (file) => relative(process.cwd(), file).split(sep).join('/');
 const featureOf = new Map(Object.entries(FEATURES).map(([name, entry]) => [entry, name]));
@@ -236,11 +231,11 @@ async function resolveOwn(b, args) {
 
 /** The names an own import takes: named or destructured, so that the build can spell them out. */
 function ownImportNames(importer, specifier) {
-  return importedNames(importer, specifier, () => {
-    throw new Error(
-      `${repoPath(importer)} imports all of ${specifier}: name what it uses, so that the build can spell it out between main.cjs and a feature bundle`,
-    );
-  });
+  const names = importedNames(importer, specifier);
+  if (names) return names;
+  throw new Error(
+    `${repoPath(importer)} imports all of ${specifier}: name what it uses, so that the build can spell it out between main.cjs and a feature bundle`,
+  );
 }
 
 /** A virtual module that exports `names` of `source` (an expression), as an import of the real module would. */
@@ -250,13 +245,15 @@ function reexport(source, names) {
 }
 
 /**
- * main.cjs's side: an import of a feature's entry becomes the feature bundle's exports. Its host
- * gives the names the feature takes from main.cjs (`asked`, by feature and module), imported here
- * by name: initialised when the feature loads, as the feature's own imports would be, and
- * with no exports object for the rest of main.cjs to build at every start. `extra`: modules
- * main.cjs must hold for the features, imported for their own sake.
+ * main.cjs's side: an import of a feature's entry becomes the feature bundle's exports, through
+ * the feature's loader (one per feature, whoever imports it). Its host gives the modules the
+ * feature takes from main.cjs (`asked`, by feature), each when the feature first asks for it;
+ * a feature that imports another feature's entry gets that feature's exports from the host
+ * too, loaded when asked. `loadsBundles`: the modules of main.cjs whose loading loads another
+ * bundle (bundlesLoadedBy()).
+ * `extra`: modules main.cjs must hold for the features, imported for their own sake.
  */
-const mainFeaturesPlugin = (asked, extra = []) => ({
+const mainFeaturesPlugin = (asked, extra = [], loadsBundles = new Set()) => ({
   name: 'main-features',
   setup(b) {
     b.onResolve({ filter: /^\./ }, async (args) => {
@@ -270,25 +267,41 @@ const mainFeaturesPlugin = (asked, extra = []) => ({
         pluginData: { feature, names },
       };
     });
-    b.onLoad({ filter: /.*/, namespace: 'feature' }, ({ pluginData: { feature, names } }) => {
+    b.onLoad({ filter: /.*/, namespace: 'feature' }, ({ pluginData: { feature, names } }) => ({
+      resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+      contents: `import { loadFeature } from 'feature-load:${feature}';\n${reexport('loadFeature()', names)}`,
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^feature-load:/ }, (args) => ({
+      path: args.path.slice('feature-load:'.length),
+      namespace: 'feature-load',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'feature-load' }, ({ path: feature }) => {
       const modules = [...(asked.get(feature) ?? new Map())].sort(([x], [y]) => x.localeCompare(y));
-      const imports = modules.map(
-        ([path, taken], i) =>
-          `import { ${[...taken].map((name) => `${name} as h${i}_${name}`).join(', ')} } from './${path}';`,
-      );
-      const table = modules.map(
-        ([path, taken], i) =>
-          `${JSON.stringify(path)}: { ${[...taken].map((name) => `${name}: h${i}_${name}`).join(', ')} }`,
-      );
+      if (!modules.some(([path]) => path === 'src/code-cache.ts'))
+        throw new Error(`feature ${feature} does not take requireBundle from main.cjs`);
+      const imports = [];
+      const table = modules.map(([path, names], i) => {
+        const key = JSON.stringify(path);
+        if (featureOf.has(path)) {
+          imports.push(`import { loadFeature as load${i} } from 'feature-load:${featureOf.get(path)}';`);
+          return `get ${key}() { return load${i}(); }`;
+        }
+        // A module whose loading loads another bundle is loaded when the feature first takes
+        // it (require() of a module of this bundle is esbuild's lazy init, at the price of an
+        // exports object); any other is imported by name, initialised with the feature.
+        if (loadsBundles.has(path)) return `get ${key}() { return require('./${path}'); }`;
+        imports.push(`import { ${[...names].map((name) => `${name} as h${i}_${name}`).join(', ')} } from './${path}';`);
+        return `${key}: { ${[...names].map((name) => `${name}: h${i}_${name}`).join(', ')} }`;
+      });
       const loader = modules.findIndex(([path]) => path === 'src/code-cache.ts');
-      if (loader === -1) throw new Error(`feature ${feature} does not take requireBundle from main.cjs`);
       return {
         resolveDir: fileURLToPath(new URL('.', import.meta.url)),
         contents: [
           ...imports,
           ...extra.map((path) => `import './${path}';`),
           `const modules = { ${table.join(', ')} };`,
-          reexport(`h${loader}_requireBundle(__dirname + '/features/${feature}.cjs', (path) => modules[path])`, names),
+          `export function loadFeature() { return h${loader}_requireBundle(__dirname + '/features/${feature}.cjs', (path) => modules[path]); }`,
         ].join('\n'),
         loader: 'js',
       };
@@ -297,8 +310,8 @@ const mainFeaturesPlugin = (asked, extra = []) => ({
 });
 
 /**
- * A feature bundle's side: every module main.cjs holds (`inMain`) is taken through the host;
- * `asked` collects what, by module. Features do not import one another.
+ * A feature bundle's side: every module main.cjs holds (`inMain`), and every other feature's
+ * entry, is taken through the host; `asked` collects what, by module.
  */
 const featurePlugin = (self, inMain, asked) => ({
   name: 'feature',
@@ -306,9 +319,8 @@ const featurePlugin = (self, inMain, asked) => ({
     b.onResolve({ filter: /^\./ }, async (args) => {
       const path = await resolveOwn(b, args);
       if (!path || featureOf.get(path) === self) return undefined;
-      if (featureOf.has(path))
-        throw new Error(`feature ${self} imports feature ${featureOf.get(path)}: main.cjs should`);
-      if (!inMain.has(path)) return undefined;
+      // Another feature's entry is that feature's bundle, loaded through the host; a module of main.cjs is main.cjs's.
+      if (!featureOf.has(path) && !inMain.has(path)) return undefined;
       const names = await ownImportNames(args.importer, args.path);
       const taken = asked.get(path) ?? new Set();
       for (const name of names) taken.add(name);
@@ -322,6 +334,27 @@ const featurePlugin = (self, inMain, asked) => ({
     b.onResolve({ filter: new RegExp(`^${HOST}$`) }, () => ({ path: HOST, external: true }));
   },
 });
+
+/**
+ * The modules of a build whose loading loads another bundle: a static import, somewhere below
+ * them, of a vendor package or a feature (read from esbuild's metafile).
+ */
+function bundlesLoadedBy(metafile) {
+  const found = new Map();
+  const loads = (path) => {
+    if (found.has(path)) return found.get(path);
+    found.set(path, false);
+    const result = (metafile.inputs[path]?.imports ?? []).some(
+      (entry) =>
+        entry.kind === 'import-statement' &&
+        !entry.external &&
+        (entry.path.startsWith('vendor:') || entry.path.startsWith('feature:') || loads(entry.path)),
+    );
+    found.set(path, result);
+    return result;
+  };
+  return new Set(Object.keys(metafile.inputs).filter((path) => path.startsWith('src/') && loads(path)));
+}
 
 /** The own modules of src/ a build bundled. */
 const ownInputs = (metafile) => new Set(Object.keys(metafile.inputs).filter((path) => path.startsWith('src/')));
@@ -371,13 +404,13 @@ await build({
   outdir: staging,
   outExtension: { '.js': '.cjs' },
 });
-const mainBuild = (asked, extra, write) =>
+const mainBuild = (asked, extra, write, loadsBundles) =>
   build({
     ...ownCode,
     entryPoints: { main: 'src/cli/main.ts' },
     outdir: staging,
     outExtension: { '.js': '.cjs' },
-    plugins: [vendorPlugin(false), mainFeaturesPlugin(asked, extra)],
+    plugins: [vendorPlugin(false), mainFeaturesPlugin(asked, extra, loadsBundles)],
     metafile: true,
     write,
   });
@@ -398,21 +431,26 @@ const probe = askedOf();
 
 // What main.cjs holds without the features; a module two features share joins it, so that one
 // process never loads two copies of it (the yargs path loads two features).
-let inMain = ownInputs((await mainBuild(probe, [], false)).metafile);
+let probed = (await mainBuild(probe, [], false)).metafile;
+let inMain = ownInputs(probed);
 const seen = new Map();
 for (const name of Object.keys(FEATURES)) {
   for (const path of ownInputs((await featureBuild(name, inMain, new Map(), false)).metafile))
     seen.set(path, (seen.get(path) ?? 0) + 1);
 }
 const shared = [...seen].filter(([path, count]) => count > 1 && !featureOf.has(path)).map(([path]) => path);
-if (shared.length > 0) inMain = ownInputs((await mainBuild(probe, shared, false)).metafile);
+if (shared.length > 0) {
+  probed = (await mainBuild(probe, shared, false)).metafile;
+  inMain = ownInputs(probed);
+}
+const loadsBundles = bundlesLoadedBy(probed);
 const asked = askedOf();
 const bundledBy = new Map();
 for (const name of Object.keys(FEATURES)) {
   for (const path of ownInputs((await featureBuild(name, inMain, asked.get(name), true)).metafile))
     bundledBy.set(path, [...(bundledBy.get(path) ?? []), name]);
 }
-for (const path of ownInputs((await mainBuild(asked, [], true)).metafile))
+for (const path of ownInputs((await mainBuild(asked, [], true, loadsBundles)).metafile))
   bundledBy.set(path, [...(bundledBy.get(path) ?? []), 'main']);
 // The promise above, checked: each own module in exactly one bundle.
 const twice = [...bundledBy].filter(([, bundles]) => bundles.length > 1);

@@ -20,6 +20,7 @@
  *                                     # path by path in the same rounds, for a before/after
  *   npm run bench -- --no-runtimes    # skip the tables of supported Node majors (runtimes.ts)
  *   npm run bench -- --runtimes-only  # only those
+ *   npm run bench -- --only 'unset|cache hit'  # only the paths whose names match (and node -e 0)
  *
  * NODE_EXTRA_CA_CERTS is unset for every run measured (Node would read the file at each
  * start), never for npm.
@@ -104,6 +105,8 @@ const WARMUP = option('--warmup', 3);
 const SIZE = !process.argv.includes('--no-size');
 const RUNTIME_TABLES = !process.argv.includes('--no-runtimes');
 const RUNTIMES_ONLY = process.argv.includes('--runtimes-only');
+/** Only the paths whose names match (and node -e 0, the yardstick): a quick before/after while working on one path. */
+const ONLY = stringOption('--only');
 
 /**
  * Peak RSS in KiB of one whole run, from GNU time's %M, or undefined when /usr/bin/time is
@@ -298,6 +301,13 @@ async function main(): Promise<void> {
       requests: 1,
     });
 
+    if (ONLY !== undefined) {
+      const wanted = new RegExp(ONLY);
+      const kept = paths.filter((path, i) => i === 0 || wanted.test(path.name));
+      paths.splice(0, paths.length, ...kept);
+      hits.splice(0, hits.length, ...hits.filter((hit) => kept.includes(hit)));
+    }
+
     // The --baseline build runs every stsenv path too, in the same rounds, so that a change is measured against what it changes.
     if (BASELINE_DIR) {
       const baselineCli = join(BASELINE_DIR, 'dist', 'stsenv.cjs');
@@ -317,7 +327,7 @@ async function main(): Promise<void> {
       }
     }
 
-    const withAws = awsCliV2();
+    const withAws = ONLY === undefined && awsCliV2();
     if (withAws) {
       paths.push({
         name: 'aws sts assume-role (AWS CLI v2)',
@@ -358,7 +368,7 @@ async function main(): Promise<void> {
 
     const base = median(samples.get(paths[0]!)!);
     const awsPath = paths.find((p) => p.argv[0] === AWS_V2);
-    const requestPath = paths.find((p) => p.name.includes('1 request'))!;
+    const requestPath = paths.find((p) => p.name.includes('1 request'));
     const rows: string[][] = [
       ['path', 'median', 'vs node -e 0', 'target', 'peak RSS', ...(BASELINE_DIR ? ['baseline', 'vs baseline'] : [])],
     ];
@@ -411,7 +421,7 @@ async function main(): Promise<void> {
       ]);
     }
     if (awsPath) {
-      const times = median(samples.get(awsPath)!) / median(samples.get(requestPath)!);
+      const times = median(samples.get(awsPath)!) / median(samples.get(requestPath!)!);
       const ok = times >= 4;
       if (!ok) failed++;
       rows.push([
@@ -437,15 +447,18 @@ async function main(): Promise<void> {
       console.log(
         `Baseline: the build in ${BASELINE_DIR}, each path run in the same rounds (a negative change is faster).`,
       );
-    if (!withAws) console.log(`AWS CLI v2 comparison skipped: ${AWS_V2} is missing or not version 2.`);
+    if (ONLY !== undefined) console.log(`Only the paths matching /${ONLY}/: no sizes, runtimes or prompt hooks.`);
+    else if (!withAws) console.log(`AWS CLI v2 comparison skipped: ${AWS_V2} is missing or not version 2.`);
     if (!hasCache)
       console.log(
         'Cache-hit path skipped: a second `stsenv assume` in the same HOME still asked STS (no cache in this build).',
       );
-    if (SIZE) for (const sizeLine of installedSize()) console.log(sizeLine);
-    if (RUNTIME_TABLES) failed += await runtimeTables({ fake, scratch, runs: RUNS, warmup: WARMUP, role: ROLE });
-    console.log('');
-    for (const hookLine of promptHookCost()) console.log(hookLine);
+    if (ONLY === undefined) {
+      if (SIZE) for (const sizeLine of installedSize()) console.log(sizeLine);
+      if (RUNTIME_TABLES) failed += await runtimeTables({ fake, scratch, runs: RUNS, warmup: WARMUP, role: ROLE });
+      console.log('');
+      for (const hookLine of promptHookCost()) console.log(hookLine);
+    }
     if (failed) {
       console.log(`${failed} target(s) missed.`);
       process.exitCode = 1;

@@ -37,18 +37,40 @@ function readOrUndefined(path: string): Buffer | undefined {
   }
 }
 
+declare const STSENV_CODE_CACHE_NODE: string | undefined;
+
 /**
- * The bundle compiled with the cache that fits this Node: our own when there
- * is one (it exists only because the shipped one did not fit), else the
- * shipped one; when the shipped one was rejected, a cache of our own is made at exit.
+ * Whether the shipped caches fit this process: made by this very Node (its
+ * version and architecture are written in at build time) under no options of
+ * the user's (V8 rejects a cache made under other flags, and NODE_OPTIONS or
+ * node's own arguments may carry some), or carried by a single executable
+ * (whose caches were made by the Node it embeds, which takes no NODE_OPTIONS).
+ * Known without a look at the disk, so that the common start reads the
+ * shipped cache and nothing else; any other start tries our own first.
+ */
+function shippedCacheFits(): boolean {
+  if (globalThis.__stsenvSea) return true;
+  return (
+    typeof STSENV_CODE_CACHE_NODE === 'string' &&
+    STSENV_CODE_CACHE_NODE === `${process.version}-${process.arch}` &&
+    process.execArgv.length === 0 &&
+    !process.env.NODE_OPTIONS
+  );
+}
+
+/**
+ * The bundle compiled with the cache that fits this process: the shipped one
+ * when it fits (above), else our own, made because the shipped one did not
+ * fit; when there is none yet, a cache of our own is made at exit.
  */
 function compile(filename: string, source: string): Script {
   const wrapped = (Module as unknown as Internals).wrap(source);
+  if (shippedCacheFits()) return new Script(wrapped, { filename, cachedData: readOrUndefined(`${filename}.cache`) });
   const own = readOwnCodeCache(filename, source.length);
   if (own.data) {
     const script = new Script(wrapped, { filename, cachedData: own.data });
     if (!script.cachedDataRejected) return script;
-    // Made under other V8 flags (NODE_OPTIONS): replaced by one that fits these.
+    // Made under other V8 flags: replaced by one that fits these.
     saveOwnCodeCacheAtExit(script, own.file);
     return script;
   }

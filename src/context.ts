@@ -4,20 +4,15 @@
  * entry reads `process` itself, so tests build a Context of their own and
  * run commands and the engine in-process.
  */
-import { fstatSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fdOutput } from './descriptors.js';
 import type { StsService } from './aws/sts.js';
 import type { LocalProcess } from './process-identity.js';
 import { printable } from './text/printable.js';
 import { redactUrl } from './text/redact.js';
 
 export type { LocalProcess } from './process-identity.js';
-
-export interface Output {
-  write(text: string): unknown;
-  /** Whether this stream is a terminal: decides colour and prompts. */
-  isTTY?: boolean;
-}
+export type { Output } from './descriptors.js';
+import type { Output } from './descriptors.js';
 
 export interface Context {
   /** The environment stsenv was started with, read-only (what stsenv sets for the SDK is not in it). */
@@ -57,49 +52,6 @@ export interface Context {
   without(names: readonly string[]): Context;
   /** Calls `handler` for each of these signals sent to stsenv until the returned function is called. */
   onSignals(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
-}
-
-/**
- * stdout or stderr written straight to the file descriptor. Building
- * process.stdout for a pipe costs more than all of `stsenv unset`, and every
- * command writes its answer in one piece anyway. A non-blocking descriptor
- * that cannot take everything now gets the rest through the stream.
- */
-export function fdOutput(fd: 1 | 2): Output {
-  return {
-    write(text: string) {
-      writeFd(fd, text);
-      return true;
-    },
-    get isTTY() {
-      return isTerminal(fd);
-    },
-  };
-}
-
-/** Writes all of `text` to stdout or stderr's descriptor; what a non-blocking one cannot take now goes through the stream. */
-export function writeFd(fd: 1 | 2, text: string): void {
-  let rest = Buffer.from(text);
-  try {
-    while (rest.length > 0) rest = rest.subarray(writeSync(fd, rest));
-  } catch {
-    (fd === 1 ? process.stdout : process.stderr).write(rest);
-  }
-}
-
-/**
- * Only a character device can be a terminal; what `eval "$(...)"` gives us is
- * a pipe, so the common answer comes from one fstat, without loading
- * node:tty (and net and streams behind it).
- */
-export function isTerminal(fd: number): boolean {
-  try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
-  } catch {
-    return false;
-  }
-  const { isatty } = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
-  return isatty(fd);
 }
 
 function isAlive(pid: number): boolean {

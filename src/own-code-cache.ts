@@ -29,7 +29,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Script } from 'node:vm';
-import { cacheDirectory } from './cache/store.js';
+import { cacheDirectory } from './cache/folder.js';
 
 // Windows has none; there the folder's ACL (LOCALAPPDATA is the user's own) is what protects it.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;

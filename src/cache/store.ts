@@ -4,7 +4,6 @@
  * Plain node:fs and no AWS SDK: a cache hit is the fast path.
  */
 import { chmodSync, lstatSync, lutimesSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalProcess } from '../context.js';
 import type { Credentials } from '../credentials.js';
@@ -34,15 +33,6 @@ export interface CacheEntrySummary extends CacheLabel {
 
 const ENTRY_VERSION = 1;
 const ENTRY_NAME = /^[0-9a-f]{64}\.json$/;
-
-/** `stsenv` under XDG_CACHE_HOME or ~/.cache; ~/Library/Caches on macOS; %LOCALAPPDATA% on Windows. */
-export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
-  const home = env.HOME || homedir();
-  if (platform === 'win32')
-    return join(env.LOCALAPPDATA || join(env.USERPROFILE || home, 'AppData', 'Local'), 'stsenv');
-  if (platform === 'darwin') return join(env.XDG_CACHE_HOME || join(home, 'Library', 'Caches'), 'stsenv');
-  return join(env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(home, '.cache'), 'stsenv');
-}
 
 export interface CacheIo {
   warn(message: string): void;

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { COMPLETE_COMMAND, helpWidth, VERSION } from './root.js';
 import { readBuilt, versionLine } from '../built-files.js';
 // Written to the file descriptor at once: building process.stdout costs more than the rest of `stsenv --version`.
-import { isTerminal, writeFd } from '../context.js';
+import { isTerminal, writeFd } from '../descriptors.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
 

@@ -7,7 +7,7 @@
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDirectory } from '../cache/store.js';
+import { cacheDirectory } from '../cache/folder.js';
 import type { Profiles } from '../config/shared-files.js';
 import type { Context } from '../context.js';
 import { chooseProfile, envKeys, isRoleProfile } from '../engine/index.js';

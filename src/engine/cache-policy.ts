@@ -2,7 +2,8 @@
  * The credential cache a request may use this run: none with --no-cache or
  * STSENV_NO_CACHE, else the user's cache directory.
  */
-import { cacheDirectory, CredentialCache } from '../cache/store.js';
+import { cacheDirectory } from '../cache/folder.js';
+import { CredentialCache } from '../cache/store.js';
 import type { Context } from '../context.js';
 import type { CacheSettings } from './request.js';
 

@@ -6,7 +6,8 @@
  */
 import { readSync } from 'node:fs';
 import { credentialsFilePath, sharedConfig } from '../config/shared-files.js';
-import { isTerminal, type Context } from '../context.js';
+import type { Context } from '../context.js';
+import { isTerminal } from '../descriptors.js';
 import type { Credentials } from '../credentials.js';
 import { failure, StsenvError, usageError } from '../errors.js';
 import { MAX_BYTES, readTrusted } from '../files/trust.js';

@@ -1,0 +1,28 @@
+/**
+ * Where stsenv keeps what it caches: the credential cache (store.ts) and,
+ * beside it, the code caches of own-code-cache.ts. A module of its own so
+ * that the entry can find the code caches without loading the credential
+ * cache's code.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+/**
+ * os.homedir(), for a process without HOME. node:os is loaded only then: it
+ * costs a quarter of a millisecond, and every start looks here for its code
+ * caches on a Node other than the build's.
+ */
+function homedir(): string {
+  const os = (process.getBuiltinModule?.('node:os') ??
+    createRequire(import.meta.url)('node:os')) as typeof import('node:os');
+  return os.homedir();
+}
+
+/** `stsenv` under XDG_CACHE_HOME or ~/.cache; ~/Library/Caches on macOS; %LOCALAPPDATA% on Windows. */
+export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  const home = env.HOME || homedir();
+  if (platform === 'win32')
+    return join(env.LOCALAPPDATA || join(env.USERPROFILE || home, 'AppData', 'Local'), 'stsenv');
+  if (platform === 'darwin') return join(env.XDG_CACHE_HOME || join(home, 'Library', 'Caches'), 'stsenv');
+  return join(env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(home, '.cache'), 'stsenv');
+}

@@ -29,6 +29,7 @@ import { startFakeSts, type FakeSts, type IssuedCredentials } from '../support/f
 import { isolatedEnv, writeBaseProfile } from '../support/run-cli.js';
 import { secretServiceMissing, startSecretService } from '../support/secret-service.js';
 import { findShell, requireShellOrSkip, runShellScript, shellSpec, winePath } from '../support/shells.js';
+import { windowsKeyringMissing, windowsKeyringPackage } from '../support/windows-keyring.js';
 import { ensureWindows10Prefix, runBatch, runWine, windowsEnv } from '../support/windows-node.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
@@ -422,6 +423,58 @@ describe('the Windows executable under Wine, with no node.exe anywhere', { concu
       readFileSync(join(dir, 'powershell.txt'), 'utf8'),
       /^Remove-Item -Path Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue\n/,
     );
+  });
+
+  test('keys in Credential Manager: keys add from stdin, list, session signed by them, rm; the native part in %LOCALAPPDATA%\\stsenv-native', {
+    skip: windowsKeyringMissing(),
+  }, async (t) => {
+    const w = await windows(t);
+    if (!w) return;
+    fake.reset();
+    const dir = folder('keys');
+    // Wine 8 lacks bcryptprimitives.dll: the test-only stand-in (test/support/windows-keyring.ts), on PATH for this run only.
+    const standIn = join(dir, 'stand-in');
+    mkdirSync(standIn);
+    copyFileSync(join(windowsKeyringPackage(), 'bcryptprimitives.dll'), join(standIn, 'bcryptprimitives.dll'));
+    writeFileSync(join(dir, 'keys.txt'), `${KEY_ID}\r\n${SECRET}\r\n`);
+    // A profile of this run's own: Wine keeps Credential Manager in the shared prefix.
+    const profile = `exe-${process.pid}`;
+    const at = (name: string) => `"${winePath(join(dir, name))}"`;
+    const result = await runBatch(
+      dir,
+      [
+        ...w.prologue,
+        `set "PATH=${winePath(standIn)};%PATH%"`,
+        `stsenv keys add ${profile} < ${at('keys.txt')} 2> ${at('add.err')}`,
+        `>${at('add.code')} echo %ERRORLEVEL%`,
+        `stsenv keys list > ${at('list.out')} 2> ${at('list.err')}`,
+        `stsenv session --profile ${profile} --shell json > ${at('session.json')} 2> ${at('session.err')}`,
+        `stsenv keys rm ${profile} 2> ${at('rm.err')}`,
+        `>${at('rm.code')} echo %ERRORLEVEL%`,
+      ],
+      { env: env() },
+    );
+    const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(read('add.code').trim(), '0', read('add.err'));
+    assert.match(read('add.err'), /in Windows Credential Manager/);
+    assert.match(
+      read('list.out'),
+      new RegExp(`^${profile}\\tAKIA…Y001\\tWindows Credential Manager\\r?\\n$`),
+      read('list.err'),
+    );
+    assert.equal(JSON.parse(read('session.json')).AccessKeyId, fake.issued[0]?.accessKeyId, read('session.err'));
+    assert.deepEqual(
+      fake.requests.map((r) => [r.action, r.accessKeyId]),
+      [['GetSessionToken', KEY_ID]],
+    );
+    assert.equal(read('rm.code').trim(), '0', read('rm.err'));
+    for (const name of ['add.err', 'list.err', 'session.err', 'rm.err']) assert.ok(!read(name).includes(SECRET));
+    // The pinned package's .node, named by its SHA-256, in the user's own %LOCALAPPDATA%.
+    const native = join(w.profile, 'AppData', 'Local', 'stsenv-native');
+    const pinned = readFileSync(join(windowsKeyringPackage(), 'keyring.win32-x64-msvc.node'));
+    assert.deepEqual(readdirSync(native), [`keyring-${createHash('sha256').update(pinned).digest('hex')}.node`]);
+    assert.deepEqual(readFileSync(join(native, readdirSync(native)[0]!)), pinned);
   });
 
   test('--version names the build and its Node', async (t) => {

@@ -175,6 +175,7 @@ describe('the Linux executable, with no node on PATH', () => {
       false,
       'its own code caches fit its Node: none made',
     );
+    assert.equal(existsSync(join(home, '.cache', 'stsenv-native')), false, 'no keystore use: no native part written');
   });
   test("keys in the Secret Service: keys add from stdin, list, session signed by them, rm; the native part written once to a folder of the user's own, a changed copy replaced, never loaded", {
     skip: secretServiceMissing(),

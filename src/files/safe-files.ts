@@ -71,13 +71,13 @@ function pauseBeforeRenameForTests(local: LocalProcess): void {
  * created with O_EXCL|O_NOFOLLOW (a planted file or link makes it fail, never
  * followed) and rename replaces a link at `path` rather than writing through it.
  */
-export function writeFileAtomic(path: string, data: string, local: LocalProcess): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, local: LocalProcess): void {
   const temp = tempNameFor(path, local);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
   let renamed = false;
   try {
     try {
-      const bytes = Buffer.from(data, 'utf8');
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       let offset = 0;
       while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
       fsyncSync(fd);

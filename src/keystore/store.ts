@@ -67,7 +67,7 @@ function backend(kind: KeystoreBackend, io: KeystoreIo): Promise<StoreBackend> {
     io.debug(`keystore: ${backendName(kind, io)}`);
     found =
       kind === 'os'
-        ? osBackend(io.platform, arch())
+        ? osBackend(io, arch())
         : Promise.resolve(
             fileBackend(keystoreFilePath(io.env), {
               local: io.local,

@@ -6,7 +6,9 @@
  * Missing executables skip these tests, or fail them in CI (.ci/run builds them).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdirSync,
@@ -14,6 +16,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -24,7 +27,9 @@ import { fileURLToPath } from 'node:url';
 import { assertCredentialEnv } from '../support/expect-env.js';
 import { startFakeSts, type FakeSts, type IssuedCredentials } from '../support/fake-sts.js';
 import { isolatedEnv, writeBaseProfile } from '../support/run-cli.js';
+import { secretServiceMissing, startSecretService } from '../support/secret-service.js';
 import { findShell, requireShellOrSkip, runShellScript, shellSpec, winePath } from '../support/shells.js';
+import { windowsKeyringMissing, windowsKeyringPackage } from '../support/windows-keyring.js';
 import { ensureWindows10Prefix, runBatch, runWine, windowsEnv } from '../support/windows-node.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy';
@@ -32,6 +37,8 @@ const EXE_DIR = fileURLToPath(new URL('../../dist-exe/', import.meta.url));
 const LINUX_EXE = join(EXE_DIR, 'stsenv-linux-x64');
 const WINDOWS_EXE = join(EXE_DIR, 'stsenv-win-x64.exe');
 const SHELLS_DIR = new URL('../../shells/', import.meta.url);
+const KEY_ID = 'AKIAEXECUTABLEKEY001';
+const SECRET = 'executable/Secret+EXAMPLE000000000000000000';
 
 let fake: FakeSts;
 let root: string;
@@ -168,6 +175,100 @@ describe('the Linux executable, with no node on PATH', () => {
       false,
       'its own code caches fit its Node: none made',
     );
+    assert.equal(existsSync(join(home, '.cache', 'stsenv-native')), false, 'no keystore use: no native part written');
+  });
+  test("keys in the Secret Service: keys add from stdin, list, session signed by them, rm; the native part written once to a folder of the user's own, a changed copy replaced, never loaded", {
+    skip: secretServiceMissing(),
+  }, async (t) => {
+    if (!executable(t, LINUX_EXE) || !requireShellOrSkip(t, 'bash')) return;
+    fake.reset();
+    const { env, home } = session('bash');
+    const service = await startSecretService(home);
+    t.after(() => service.stop());
+    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...rest } = env;
+    const userEnv = {
+      ...rest,
+      DBUS_SESSION_BUS_ADDRESS: service.env.DBUS_SESSION_BUS_ADDRESS!,
+      XDG_RUNTIME_DIR: service.env.XDG_RUNTIME_DIR!,
+    };
+    const dir = folder('keys');
+    const run = async (lines: string[]) => {
+      const result = await runShellScript('bash', [`cd '${dir}'`, ...lines].join('\n'), { env: userEnv });
+      assert.equal(result.code, 0, result.stderr);
+      return result.stdout.toString('utf8');
+    };
+    const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+    const sessionRun = (n: number) =>
+      `stsenv session --profile dev --shell json > session${n}.json 2> session${n}.err; echo "session${n}=$?"`;
+
+    const first = await run([
+      'command -v node >/dev/null 2>&1 && echo node-found',
+      `printf '%s\\n%s\\n' '${KEY_ID}' '${SECRET}' | stsenv keys add dev 2> add.err; echo "add=$?"`,
+      'stsenv keys list > list.out 2> list.err; echo "list=$?"',
+      sessionRun(1),
+    ]);
+    assert.equal(first.includes('node-found'), false, 'no node on PATH');
+    assert.match(first, /^add=0$/m, read('add.err'));
+    assert.match(read('add.err'), /stored the keys of profile 'dev' \(access key AKIA…Y001\) in the Secret Service/);
+    assert.match(first, /^list=0$/m, read('list.err'));
+    assert.equal(
+      read('list.out'),
+      'dev\tAKIA…Y001\tthe Secret Service (org.freedesktop.secrets on the D-Bus session bus)\n',
+    );
+    assert.match(first, /^session1=0$/m, read('session1.err'));
+    assert.equal(JSON.parse(read('session1.json')).AccessKeyId, fake.issued[0]?.accessKeyId);
+
+    // One file, 0600, in a 0700 folder beside the credential cache, named by the SHA-256 of what it holds: the pinned package's.
+    const native = join(home, '.cache', 'stsenv-native');
+    assert.equal(statSync(native).mode & 0o777, 0o700);
+    const [name, ...others] = readdirSync(native);
+    assert.deepEqual(others, [], 'one file');
+    const file = join(native, name!);
+    const hashOf = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+    assert.equal(name, `keyring-${hashOf(file)}.node`);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const pinned = join(
+      fileURLToPath(new URL('../../node_modules/@napi-rs/keyring-linux-x64-gnu/', import.meta.url)),
+      'keyring.linux-x64-gnu.node',
+    );
+    if (existsSync(pinned)) assert.deepEqual(readFileSync(file), readFileSync(pinned));
+    const written = statSync(file);
+
+    // Used as it is while it holds the same bytes; changed (same size), it is replaced before anything loads it.
+    await run([sessionRun(2)]);
+    assert.equal(statSync(file).ino, written.ino, 'not written again');
+    writeFileSync(file, Buffer.alloc(written.size, 0x90));
+    const second = await run([sessionRun(3)]);
+    assert.match(second, /^session3=0$/m, read('session3.err'));
+    assert.equal(hashOf(file), name!.slice('keyring-'.length, -'.node'.length), 'the asset written again');
+
+    // A folder others can write is not used: one line, exit 1, nothing on stdout.
+    chmodSync(native, 0o777);
+    const refused = await run([sessionRun(4)]);
+    chmodSync(native, 0o700);
+    assert.match(refused, /^session4=1$/m);
+    assert.equal(read('session4.json'), '');
+    assert.match(
+      read('session4.err'),
+      /^stsenv: error: no keystore reachable: the native part of the Secret Service .*'s binding in this executable could not be loaded \(.*stsenv-native is writable by group or others/,
+    );
+
+    const last = await run([
+      'stsenv keys rm dev 2> rm.err; echo "rm=$?"',
+      'stsenv keys list > list2.out 2> list2.err; echo "list2=$?"',
+    ]);
+    assert.match(last, /^rm=0$/m, read('rm.err'));
+    assert.equal(read('list2.out'), '');
+    assert.deepEqual(
+      fake.requests.map((r) => [r.action, r.accessKeyId]),
+      [
+        ['GetSessionToken', KEY_ID],
+        ['GetSessionToken', KEY_ID],
+        ['GetSessionToken', KEY_ID],
+      ],
+    );
+    for (const err of ['add.err', 'list.err', 'session1.err', 'session3.err', 'session4.err', 'rm.err'])
+      assert.ok(!read(err).includes(SECRET), `no secret in ${err}`);
   });
 });
 
@@ -323,6 +424,58 @@ describe('the Windows executable under Wine, with no node.exe anywhere', { concu
       readFileSync(join(dir, 'powershell.txt'), 'utf8'),
       /^Remove-Item -Path Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue\n/,
     );
+  });
+
+  test('keys in Credential Manager: keys add from stdin, list, session signed by them, rm; the native part in %LOCALAPPDATA%\\stsenv-native', {
+    skip: windowsKeyringMissing(),
+  }, async (t) => {
+    const w = await windows(t);
+    if (!w) return;
+    fake.reset();
+    const dir = folder('keys');
+    // Wine 8 lacks bcryptprimitives.dll: the test-only stand-in (test/support/windows-keyring.ts), on PATH for this run only.
+    const standIn = join(dir, 'stand-in');
+    mkdirSync(standIn);
+    copyFileSync(join(windowsKeyringPackage(), 'bcryptprimitives.dll'), join(standIn, 'bcryptprimitives.dll'));
+    writeFileSync(join(dir, 'keys.txt'), `${KEY_ID}\r\n${SECRET}\r\n`);
+    // A profile of this run's own: Wine keeps Credential Manager in the shared prefix.
+    const profile = `exe-${process.pid}`;
+    const at = (name: string) => `"${winePath(join(dir, name))}"`;
+    const result = await runBatch(
+      dir,
+      [
+        ...w.prologue,
+        `set "PATH=${winePath(standIn)};%PATH%"`,
+        `stsenv keys add ${profile} < ${at('keys.txt')} 2> ${at('add.err')}`,
+        `>${at('add.code')} echo %ERRORLEVEL%`,
+        `stsenv keys list > ${at('list.out')} 2> ${at('list.err')}`,
+        `stsenv session --profile ${profile} --shell json > ${at('session.json')} 2> ${at('session.err')}`,
+        `stsenv keys rm ${profile} 2> ${at('rm.err')}`,
+        `>${at('rm.code')} echo %ERRORLEVEL%`,
+      ],
+      { env: env() },
+    );
+    const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(read('add.code').trim(), '0', read('add.err'));
+    assert.match(read('add.err'), /in Windows Credential Manager/);
+    assert.match(
+      read('list.out'),
+      new RegExp(`^${profile}\\tAKIA…Y001\\tWindows Credential Manager\\r?\\n$`),
+      read('list.err'),
+    );
+    assert.equal(JSON.parse(read('session.json')).AccessKeyId, fake.issued[0]?.accessKeyId, read('session.err'));
+    assert.deepEqual(
+      fake.requests.map((r) => [r.action, r.accessKeyId]),
+      [['GetSessionToken', KEY_ID]],
+    );
+    assert.equal(read('rm.code').trim(), '0', read('rm.err'));
+    for (const name of ['add.err', 'list.err', 'session.err', 'rm.err']) assert.ok(!read(name).includes(SECRET));
+    // The pinned package's .node, named by its SHA-256, in the user's own %LOCALAPPDATA%.
+    const native = join(w.profile, 'AppData', 'Local', 'stsenv-native');
+    const pinned = readFileSync(join(windowsKeyringPackage(), 'keyring.win32-x64-msvc.node'));
+    assert.deepEqual(readdirSync(native), [`keyring-${createHash('sha256').update(pinned).digest('hex')}.node`]);
+    assert.deepEqual(readFileSync(join(native, readdirSync(native)[0]!)), pinned);
   });
 
   test('--version names the build and its Node', async (t) => {

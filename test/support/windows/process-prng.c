@@ -1,9 +1,9 @@
 /*
  * Test-only stand-in for bcryptprimitives.dll, which Wine 8 lacks: Rust's
  * standard library (and so the keystore binding's Windows build) imports
- * ProcessPrng from it. Built with mingw-w64 by test/windows/keystore-windows.test.ts
- * and put beside the binding's .node file in a test install only; never
- * shipped. ProcessPrng fills a buffer with random bytes and never fails;
+ * ProcessPrng from it. Built with mingw-w64 by test/support/windows-keyring.ts
+ * and put beside the binding's .node file of a test install, or on the PATH
+ * of a single executable's test, only; never shipped. ProcessPrng fills a buffer with random bytes and never fails;
  * here advapi32's RtlGenRandom (SystemFunction036), which Wine has, does it.
  */
 #include <windows.h>

@@ -66,14 +66,15 @@ export function leanParse(args: readonly string[], command: CommandSpec): Record
   // exec's own line always holds `--` (which is yargs' to read), and one without it is a mistake to explain.
   if (command.runsCommand) return undefined;
 
-  // Read with the command's table from the first word: only --debug comes before the command here.
-  const names = new OptionNames(command.options);
-  const line = scanCommandLine(args, () => names);
+  // Read with the command's table from the first word (only --debug comes before the command here),
+  // made only when the line holds an option.
+  let names: OptionNames | undefined;
+  const line = scanCommandLine(args, () => (names ??= new OptionNames(command.options)));
   if (line.end !== undefined || line.command?.index !== start) return undefined;
 
   const given = new Map<string, { spec: OptionSpec; values: string[] | boolean }>();
   for (const option of line.options) {
-    const def = plainOption(option, names);
+    const def = plainOption(option, names!);
     if (!def) return undefined;
     if (def.spec.type === 'boolean') {
       // `--flag=false`, `--flag true`, `--no-flag false`: yargs reads these its own way.

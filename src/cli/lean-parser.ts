@@ -19,7 +19,7 @@ interface OptionDef {
   spec: OptionSpec;
 }
 
-/** An option of the command's table or the root's, not one yargs adds itself (--help, --version: yargs answers them). */
+/** An option of the command's table or the root's; not --help or --version, which yargs answers. */
 function ownOption(names: OptionNames, name: string | undefined): OptionDef | undefined {
   if (name === undefined || Object.hasOwn(BUILTIN_OPTIONS, name)) return undefined;
   const spec = names.spec(name);

@@ -1,6 +1,7 @@
 /**
- * Everything after the entry's instant answers (src/cli/entry.ts): the words are
- * read by one reader (tokens.ts); the lean parser (lean-parser.ts) reads common command lines and loads only the command named;
+ * Everything after the entry's instant answers (src/cli/entry.ts), the words
+ * read by the command line's one reader (tokens.ts): the lean parser
+ * (lean-parser.ts) reads common command lines and loads only the command named;
  * anything else is read against every command's table for a newcomer's
  * mistakes (mistakes.ts), then given to yargs (yargs-parser.ts, loaded on demand).
  * `__complete` is the shells' completion callback (complete.ts).

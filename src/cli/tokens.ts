@@ -125,7 +125,7 @@ export function helpRequest(args: readonly string[]): string[] | undefined {
   ];
 }
 
-/** The first --help, -h, --version or -V among the options (before `--`): what init's functions leave to a run of its own. */
+/** The first --help, -h, --version or -V before `--`: what init's functions leave to a run of their own. */
 export function helpOrVersionWord(args: readonly string[]): string | undefined {
   return optionWords(args).find((word) => isHelpWord(word) || isVersionWord(word));
 }

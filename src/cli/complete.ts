@@ -18,7 +18,7 @@
  * prints nothing on stderr.
  */
 import { sharedConfig } from '../config/shared-files.js';
-import { OptionNames, readCommandLine, type OptionWord } from './command-line.js';
+import { OptionNames, type OptionWord, readCommandLine, readOption, takesValue } from './tokens.js';
 import type { CommandTable, OptionSpec, ValueSource } from '../commands/spec.js';
 import { hasControl, linesHaveControl, printable } from '../text/printable.js';
 
@@ -97,26 +97,17 @@ async function completion(
   // After `--` (exec's command) the words are another program's.
   if (line.end !== undefined) return [];
   // `--shell=fi`: the values, written with the option.
-  const eq = current.indexOf('=');
-  if (current.startsWith('--') && eq !== -1) {
-    const name = names.lookup(current.slice(2, eq));
-    const spec = name === undefined ? undefined : names.table[name];
-    if (!spec || spec.type === 'boolean') return [];
+  const typing = current.startsWith('--') ? readOption(current, before.length, names) : undefined;
+  if (typing?.inline !== undefined) {
+    if (!takesValue(typing)) return [];
     return starting(
-      (await valueCandidates(spec, env)).map((c) => ({ ...c, value: `${current.slice(0, eq + 1)}${c.value}` })),
+      (await valueCandidates(typing.spec, env)).map((c) => ({ ...c, value: `${typing.typed}=${c.value}` })),
     );
   }
   // The value of the option before it.
   const last = line.options.at(-1);
-  if (
-    last &&
-    last.index === before.length - 1 &&
-    last.spec &&
-    last.spec.type !== 'boolean' &&
-    !last.negated &&
-    last.inline === undefined
-  ) {
-    return { values: await valuesOf(last.spec.choices ?? last.spec.complete, env), current };
+  if (last && last.index === before.length - 1 && takesValue(last) && last.inline === undefined) {
+    return { values: await valuesOf(last.spec!.choices ?? last.spec!.complete, env), current };
   }
   // Before a command, only the options every command takes.
   if (current.startsWith('-')) return starting(optionCandidates(command ? names : new OptionNames({}), line.options));

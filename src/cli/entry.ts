@@ -14,23 +14,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPLETE_COMMAND, helpWidth, VERSION } from './root.js';
+import { helpTopic, isVersionWord } from './tokens.js';
 import { readBuilt, versionLine } from '../built-files.js';
 // Written to the file descriptor at once: building process.stdout costs more than the rest of `stsenv --version`.
 import { isTerminal, writeFd } from '../descriptors.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
-
-/**
- * The help topic a command line asks for: '' for the top level, a command's
- * name for `COMMAND --help` and `help COMMAND`; undefined for anything else.
- */
-function helpTopic(args: readonly string[]): string | undefined {
-  if (args.length > 2) return undefined;
-  if (args[0] === 'help') return args[1] ?? '';
-  const last = args.at(-1);
-  if (last !== '--help' && last !== '-h') return undefined;
-  return args.length === 2 ? args[0]! : '';
-}
 
 /**
  * A help text as the build rendered it with yargs (dist/help/WIDTH.json, one file
@@ -57,7 +46,7 @@ function prerenderedHelp(topic: string, width: () => number): string | undefined
 async function run(args: string[]): Promise<number> {
   // Under a shell function of `stsenv init` (STSENV_EVAL, cli/eval-mode.ts) main answers, --version and --help too.
   const instant = process.env.STSENV_EVAL === undefined;
-  if (instant && args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  if (instant && args.length === 1 && isVersionWord(args[0])) {
     writeFd(1, `${versionLine(VERSION)}\n`);
     return 0;
   }

@@ -21,13 +21,12 @@
 import type { AnyCommand } from '../commands/index.js';
 import type { Context } from '../context.js';
 import { usageError } from '../errors.js';
+import { helpOrVersionWord } from './tokens.js';
 
 export const EVAL_VARIABLE = 'STSENV_EVAL';
 
 /** The whole of stdout when the function must run stsenv again on its own. */
 export const RUN_AGAIN = '::stsenv-run';
-
-const HELP_OR_VERSION: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V']);
 
 export interface EvalMode {
   /**
@@ -73,8 +72,7 @@ export function evalMode(requested: string): EvalMode {
       // The format's own name (pwsh is powershell): what the command is told to print.
       const { findFormat } = await import('../shells/index.js');
       format = findFormat(wanted).name;
-      const end = args.indexOf('--');
-      const option = (end === -1 ? args : args.slice(0, end)).find((arg) => HELP_OR_VERSION.has(arg));
+      const option = helpOrVersionWord(args);
       return option === undefined ? undefined : runAgain(ctx, option);
     },
 

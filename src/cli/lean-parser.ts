@@ -2,14 +2,16 @@
  * A lean parser for the common command lines, so that they start without
  * loading yargs (which costs about as much as starting Node itself).
  *
- * It reads the same option table as yargs (src/commands/spec.ts). It answers only when
+ * It reads the same option table as yargs (src/commands/spec.ts), word by word
+ * through the command line's one reader (tokens.ts). It answers only when
  * it is certain to give the argv yargs would give: for anything else (an
  * error, an unknown or repeated option, `--`, a number it would have to
  * guess) it returns undefined and the caller asks yargs.
  * test/unit/lean-parser.test.ts holds it to that, command line by command line.
  */
-import { camel, type CommandSpec, type OptionSpec, type OptionTable } from '../commands/spec.js';
-import { ROOT_OPTIONS, SCRIPT_NAME } from './root.js';
+import { camel, type CommandSpec, type OptionSpec } from '../commands/spec.js';
+import { SCRIPT_NAME } from './root.js';
+import { BUILTIN_OPTIONS, commandIndex, OptionNames, type OptionWord, optionValue, scanCommandLine } from './tokens.js';
 
 interface OptionDef {
   /** The name in the table: argv gets it, its camelCase form and its alias. */
@@ -17,109 +19,82 @@ interface OptionDef {
   spec: OptionSpec;
 }
 
-// Options are looked up in the tables as the command line names them, with no map built first:
-// a run reads one command line, and most name no option or one.
-const ROOT: OptionTable = ROOT_OPTIONS;
+/** An option of the command's table or the root's; not --help or --version, which yargs answers. */
+function ownOption(names: OptionNames, name: string | undefined): OptionDef | undefined {
+  if (name === undefined || Object.hasOwn(BUILTIN_OPTIONS, name)) return undefined;
+  const spec = names.spec(name);
+  return spec && { name, spec };
+}
 
-/** `--NAME` of `command`: its own table first, then the root's (yargs gives the command's the last word). */
+/** `--NAME` of `command`, spelled as its table (or the root's) names it: what the lean parser reads. */
 export function longOption(command: CommandSpec, name: string): OptionDef | undefined {
-  if (name.length < 2) return undefined;
-  if (Object.hasOwn(command.options, name)) return { name, spec: command.options[name]! };
-  if (Object.hasOwn(ROOT, name)) return { name, spec: ROOT[name]! };
-  return undefined;
+  const names = new OptionNames(command.options);
+  return name.length >= 2 && names.lookup(name) === name ? ownOption(names, name) : undefined;
 }
 
 /** `-X` of `command`: the option whose alias is X. */
 export function shortOption(command: CommandSpec, letter: string): OptionDef | undefined {
-  for (const [name, spec] of Object.entries(command.options)) if (spec.alias === letter) return { name, spec };
-  for (const [name, spec] of Object.entries(ROOT))
-    if (spec.alias === letter && !Object.hasOwn(command.options, name)) return { name, spec };
-  return undefined;
+  const names = new OptionNames(command.options);
+  const def = letter.length === 1 ? ownOption(names, names.lookup(letter)) : undefined;
+  return def?.spec.alias === letter ? def : undefined;
+}
+
+/**
+ * The option a word names when it is spelled the plain way: `--name`,
+ * `--no-name` or `-x` as the table has them. A camelCase spelling, `--x`
+ * for `-x`, a cluster, an unknown option or yargs' own are yargs' to read.
+ */
+function plainOption(option: OptionWord, names: OptionNames): OptionDef | undefined {
+  const def = ownOption(names, option.name);
+  if (!def) return undefined;
+  const plain = option.negated
+    ? option.typed === `--no-${def.name}`
+    : option.typed === `--${def.name}` || option.typed === `-${def.spec.alias}`;
+  return plain ? def : undefined;
 }
 
 // A number yargs-parser reads exactly as Number() does.
 const PLAIN_NUMBER = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 /**
- * `--token-file -` as `--token-file=-`: a lone `-` (standard input) is a
- * value, where yargs would take it for a stray argument. Not after `--`,
- * where the words are exec's command's own.
- */
-export function joinDashValues(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const token = args[i]!;
-    if (token === '--') return [...out, ...args.slice(i)];
-    if (args[i + 1] === '-' && /^--[a-z][a-z0-9-]*$/.test(token)) {
-      out.push(`${token}=-`);
-      i++;
-    } else {
-      out.push(token);
-    }
-  }
-  return out;
-}
-
-/** The command a command line names: its first word, after any leading --debug. */
-export function commandName(args: readonly string[]): string | undefined {
-  return args.find((arg) => arg !== '--debug');
-}
-
-/**
  * The argv yargs would give for `args` (a command line for `command`), or
  * undefined when the lean parser is not certain (yargs then decides, errors included).
  */
 export function leanParse(args: readonly string[], command: CommandSpec): Record<string, unknown> | undefined {
-  let start = 0;
-  while (args[start] === '--debug') start++;
+  const start = commandIndex(args);
   if (args[start] !== command.name) return undefined;
   // exec's own line always holds `--` (which is yargs' to read), and one without it is a mistake to explain.
   if (command.runsCommand) return undefined;
 
+  // Read with the command's table from the first word (only --debug comes before the command here),
+  // made only when the line holds an option.
+  let names: OptionNames | undefined;
+  const line = scanCommandLine(args, () => (names ??= new OptionNames(command.options)));
+  if (line.end !== undefined || line.command?.index !== start) return undefined;
+
   const given = new Map<string, { spec: OptionSpec; values: string[] | boolean }>();
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (i === start) continue;
-    const token = args[i]!;
-    if (token === '--') return undefined;
-    let def: OptionDef | undefined;
-    let inline: string | undefined;
-    if (token.startsWith('--')) {
-      const eq = token.indexOf('=');
-      const key = eq === -1 ? token.slice(2) : token.slice(2, eq);
-      if (eq !== -1) inline = token.slice(eq + 1);
-      def = longOption(command, key);
-      // `--no-cache`: yargs' negation of a boolean option (when no option is named no-cache).
-      const negated = !def && key.startsWith('no-') ? longOption(command, key.slice(3)) : undefined;
-      if (negated?.spec.type === 'boolean' && key.length > 4) {
-        if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(negated.name))
-          return undefined;
-        given.set(negated.name, { spec: negated.spec, values: false });
-        continue;
-      }
-    } else if (token.startsWith('-') && token.length > 1) {
-      if (token.length !== 2) return undefined;
-      def = shortOption(command, token[1]!);
-    } else {
-      if (i < start) return undefined;
-      positionals.push(token);
-      continue;
-    }
+  for (const option of line.options) {
+    const def = plainOption(option, names!);
     if (!def) return undefined;
     if (def.spec.type === 'boolean') {
-      // `--flag=false`, `--flag true`: yargs reads these its own way.
-      if (inline !== undefined || args[i + 1] === 'true' || args[i + 1] === 'false' || given.has(def.name))
-        return undefined;
-      given.set(def.name, { spec: def.spec, values: true });
+      // `--flag=false`, `--flag true`, `--no-flag false`: yargs reads these its own way.
+      if (option.inline !== undefined || option.valueIndex !== undefined || given.has(def.name)) return undefined;
+      given.set(def.name, { spec: def.spec, values: !option.negated });
       continue;
     }
-    const value = inline ?? args[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('-'))) return undefined;
+    // `--no-region`: a negated value option is yargs' to read.
+    if (option.negated) return undefined;
+    const value = optionValue(option, args);
+    // A value beginning with a dash (a negative number, a lone -) is yargs' to read.
+    if (value === undefined || (option.inline === undefined && value.startsWith('-'))) return undefined;
     const values = given.get(def.name)?.values;
     if (typeof values === 'boolean') return undefined;
     if (values) values.push(value);
     else given.set(def.name, { spec: def.spec, values: [value] });
   }
+  // A word such as -1 is a positional to the reader, a number yargs would convert.
+  if (line.positionals.some(({ text }) => text.length > 1 && text.startsWith('-'))) return undefined;
+  const positionals = line.positionals.map(({ text }) => text);
 
   const argv: Record<string, unknown> = { _: [command.name] };
   const declared = command.positionals ?? [];

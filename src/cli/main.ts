@@ -1,5 +1,6 @@
 /**
- * Everything after the entry's instant answers (src/cli/entry.ts): the lean parser
+ * Everything after the entry's instant answers (src/cli/entry.ts), the words
+ * read by the command line's one reader (tokens.ts): the lean parser
  * (lean-parser.ts) reads common command lines and loads only the command named;
  * anything else is read against every command's table for a newcomer's
  * mistakes (mistakes.ts), then given to yargs (yargs-parser.ts, loaded on demand).
@@ -8,8 +9,9 @@
  * (test/pty/startup.test.ts guards that).
  */
 import { evalMode } from './eval-mode.js';
-import { commandName, joinDashValues, leanParse } from './lean-parser.js';
-import { COMPLETE_COMMAND, helpRequest, warningPrefix } from './root.js';
+import { leanParse } from './lean-parser.js';
+import { COMPLETE_COMMAND, warningPrefix } from './root.js';
+import { commandName, helpRequest, joinDashValues } from './tokens.js';
 import { COMMANDS, loadCommands } from '../commands/index.js';
 import { processContext } from '../context.js';
 

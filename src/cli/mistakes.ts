@@ -3,13 +3,20 @@
  * a mistyped command or option is named as typed, with the nearest one
  * suggested (from the command's own option table, never a camelCase twin);
  * a missing or wrong positional names what it takes. Reads the line as yargs
- * does (command-line.ts), options before the command too, and reports the
+ * does (tokens.ts), options before the command too, and reports the
  * first mistake from the left. What it does not judge (a repeated option,
  * a word too many) is left to yargs.
  */
 import type { AnyCommand } from '../commands/index.js';
 import { usageError, type StsenvError } from '../errors.js';
-import { readCommandLine, type OptionNames, type OptionWord, type ScannedLine } from './command-line.js';
+import {
+  type OptionNames,
+  type OptionWord,
+  optionValue,
+  readCommandLine,
+  type ScannedLine,
+  takesValue,
+} from './tokens.js';
 import { nearest } from './nearest.js';
 import { commandString, type PositionalSpec } from '../commands/spec.js';
 
@@ -90,10 +97,10 @@ export function checkCommandLine(args: readonly string[], commands: readonly Any
   for (const option of [...before, ...after]) {
     if (unknown(option)) return { ...check, mistake: unknownOption(option, names, command) };
     const choices = option.spec?.choices;
-    const value = option.inline ?? (option.valueIndex === undefined ? undefined : args[option.valueIndex]);
-    const takesValue = option.spec && option.spec.type !== 'boolean' && !option.negated;
+    const value = optionValue(option, args);
+    const wantsValue = takesValue(option);
     // yargs would make a missing value '' (or NaN) and a later message would quote that, not what was typed.
-    if (takesValue && value === undefined) {
+    if (wantsValue && value === undefined) {
       return {
         ...check,
         mistake: usageError(
@@ -102,7 +109,7 @@ export function checkCommandLine(args: readonly string[], commands: readonly Any
         ),
       };
     }
-    if (takesValue && option.spec!.type === 'number' && (value!.trim() === '' || !Number.isFinite(Number(value)))) {
+    if (wantsValue && option.spec!.type === 'number' && (value!.trim() === '' || !Number.isFinite(Number(value)))) {
       return {
         ...check,
         mistake: usageError(

@@ -37,22 +37,3 @@ export function warningPrefix(stderr: { isTTY?: boolean }, env: NodeJS.ProcessEn
   const colour = env.NO_COLOR ? false : env.FORCE_COLOR && env.FORCE_COLOR !== '0' ? true : Boolean(stderr.isTTY);
   return colour ? '\u001b[33mstsenv: warning:\u001b[39m' : 'stsenv: warning:';
 }
-
-/**
- * `stsenv help` and `stsenv help COMMAND`, as `--help` and `COMMAND --help`;
- * undefined unless `help` is the first word (after any --debug, as the lean
- * parser finds the command).
- */
-export function helpRequest(args: readonly string[]): string[] | undefined {
-  const at = args.findIndex((arg) => arg !== '--debug');
-  if (args[at] !== 'help') return undefined;
-  const rest = args.slice(at + 1);
-  // `help help` is the top-level help too.
-  const topic = rest.find((arg) => !arg.startsWith('-') && arg !== 'help');
-  return [
-    ...args.slice(0, at),
-    ...(topic === undefined ? [] : [topic]),
-    ...rest.filter((arg) => arg.startsWith('-')),
-    '--help',
-  ];
-}

@@ -74,7 +74,7 @@ export interface CommandSpec<Options = Record<string, unknown>> {
 }
 
 /**
- * What the command line is read with (command-line.ts), and all that
+ * What the command line is read with (src/cli/tokens.ts), and all that
  * completion needs: data only, so that the build can write every command's
  * table into the completion bundle (build.mjs) without loading the commands.
  */

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { checkCommandLine } from '../../src/cli/mistakes.js';
 import { nearest } from '../../src/cli/nearest.js';
-import { helpRequest } from '../../src/cli/root.js';
+import { helpRequest } from '../../src/cli/tokens.js';
 import { COMMANDS, loadCommands, type AnyCommand } from '../../src/commands/index.js';
 import { INTEGRATION_NAMES } from '../../src/shells/integration.js';
 import { isolatedEnv, runCli, tempDir } from '../support/run-cli.js';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { checkCommandLine } from '../../src/cli/mistakes.js';
-import { helpRequest } from '../../src/cli/root.js';
+import { helpRequest } from '../../src/cli/tokens.js';
 import { loadCommands, type AnyCommand } from '../../src/commands/index.js';
 import { FORMATS } from '../../src/shells/index.js';
 import { isolatedEnv, stsenvOnPath, tempDir } from '../support/run-cli.js';

@@ -32,7 +32,7 @@ import {
 import { dlopen } from 'node:process';
 import { dirname, join } from 'node:path';
 import type { SeaHost } from '../built-files.js';
-import { cacheDirectory } from '../cache/store.js';
+import { cacheDirectory } from '../cache/folder.js';
 import type { LocalProcess } from '../context.js';
 import { isAbandonedTemp, writeFileAtomic } from '../files/safe-files.js';
 import { fileProblem, folderStatsProblem } from '../files/trust.js';

@@ -249,11 +249,10 @@ function reexport(source, names) {
  * the feature's loader (one per feature, whoever imports it). Its host gives the modules the
  * feature takes from main.cjs (`asked`, by feature), each when the feature first asks for it;
  * a feature that imports another feature's entry gets that feature's exports from the host
- * too, loaded when asked. `loadsBundles`: the modules of main.cjs whose loading loads another
- * bundle (bundlesLoadedBy()).
+ * too, loaded when asked. `lazilyHosted`: the modules of main.cjs that cost to load (costlyToLoad()).
  * `extra`: modules main.cjs must hold for the features, imported for their own sake.
  */
-const mainFeaturesPlugin = (asked, extra = [], loadsBundles = new Set()) => ({
+const mainFeaturesPlugin = (asked, extra = [], lazilyHosted = new Set()) => ({
   name: 'main-features',
   setup(b) {
     b.onResolve({ filter: /^\./ }, async (args) => {
@@ -287,10 +286,11 @@ const mainFeaturesPlugin = (asked, extra = [], loadsBundles = new Set()) => ({
           imports.push(`import { loadFeature as load${i} } from 'feature-load:${featureOf.get(path)}';`);
           return `get ${key}() { return load${i}(); }`;
         }
-        // A module whose loading loads another bundle is loaded when the feature first takes
-        // it (require() of a module of this bundle is esbuild's lazy init, at the price of an
-        // exports object); any other is imported by name, initialised with the feature.
-        if (loadsBundles.has(path)) return `get ${key}() { return require('./${path}'); }`;
+        // A module that costs to load (another bundle, or one of Node's not yet loaded) is loaded
+        // when the feature first takes it (require() of a module of this bundle is esbuild's lazy
+        // init, at the price of an exports object); any other is imported by name, initialised
+        // with the feature.
+        if (lazilyHosted.has(path)) return `get ${key}() { return require('./${path}'); }`;
         imports.push(`import { ${[...names].map((name) => `${name} as h${i}_${name}`).join(', ')} } from './${path}';`);
         return `${key}: { ${[...names].map((name) => `${name}: h${i}_${name}`).join(', ')} }`;
       });
@@ -335,11 +335,15 @@ const featurePlugin = (self, inMain, asked) => ({
   },
 });
 
+/** Node's modules that every start of stsenv has loaded already: importing them costs nothing. */
+const LOADED_AT_START = new Set(['node:fs', 'node:path', 'node:module', 'node:vm']);
+
 /**
- * The modules of a build whose loading loads another bundle: a static import, somewhere below
- * them, of a vendor package or a feature (read from esbuild's metafile).
+ * The modules of a build whose loading loads something that costs: a static import, somewhere
+ * below them, of a vendor package, a feature, or one of Node's modules that a start has not
+ * loaded yet (node:http, node:crypto...). Read from esbuild's metafile.
  */
-function bundlesLoadedBy(metafile) {
+function costlyToLoad(metafile) {
   const found = new Map();
   const loads = (path) => {
     if (found.has(path)) return found.get(path);
@@ -347,8 +351,9 @@ function bundlesLoadedBy(metafile) {
     const result = (metafile.inputs[path]?.imports ?? []).some(
       (entry) =>
         entry.kind === 'import-statement' &&
-        !entry.external &&
-        (entry.path.startsWith('vendor:') || entry.path.startsWith('feature:') || loads(entry.path)),
+        (entry.external
+          ? !LOADED_AT_START.has(entry.path)
+          : entry.path.startsWith('vendor:') || entry.path.startsWith('feature:') || loads(entry.path)),
     );
     found.set(path, result);
     return result;
@@ -404,13 +409,13 @@ await build({
   outdir: staging,
   outExtension: { '.js': '.cjs' },
 });
-const mainBuild = (asked, extra, write, loadsBundles) =>
+const mainBuild = (asked, extra, write, lazilyHosted) =>
   build({
     ...ownCode,
     entryPoints: { main: 'src/cli/main.ts' },
     outdir: staging,
     outExtension: { '.js': '.cjs' },
-    plugins: [vendorPlugin(false), mainFeaturesPlugin(asked, extra, loadsBundles)],
+    plugins: [vendorPlugin(false), mainFeaturesPlugin(asked, extra, lazilyHosted)],
     metafile: true,
     write,
   });
@@ -443,14 +448,14 @@ if (shared.length > 0) {
   probed = (await mainBuild(probe, shared, false)).metafile;
   inMain = ownInputs(probed);
 }
-const loadsBundles = bundlesLoadedBy(probed);
+const lazilyHosted = costlyToLoad(probed);
 const asked = askedOf();
 const bundledBy = new Map();
 for (const name of Object.keys(FEATURES)) {
   for (const path of ownInputs((await featureBuild(name, inMain, asked.get(name), true)).metafile))
     bundledBy.set(path, [...(bundledBy.get(path) ?? []), name]);
 }
-for (const path of ownInputs((await mainBuild(asked, [], true, loadsBundles)).metafile))
+for (const path of ownInputs((await mainBuild(asked, [], true, lazilyHosted)).metafile))
   bundledBy.set(path, [...(bundledBy.get(path) ?? []), 'main']);
 // The promise above, checked: each own module in exactly one bundle.
 const twice = [...bundledBy].filter(([, bundles]) => bundles.length > 1);

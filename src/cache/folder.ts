@@ -13,9 +13,7 @@ import { join } from 'node:path';
  * caches on a Node other than the build's.
  */
 function homedir(): string {
-  const os = (process.getBuiltinModule?.('node:os') ??
-    createRequire(import.meta.url)('node:os')) as typeof import('node:os');
-  return os.homedir();
+  return (createRequire(import.meta.url)('node:os') as typeof import('node:os')).homedir();
 }
 
 /** `stsenv` under XDG_CACHE_HOME or ~/.cache; ~/Library/Caches on macOS; %LOCALAPPDATA% on Windows. */

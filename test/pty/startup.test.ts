@@ -150,12 +150,21 @@ describe('what each path loads', () => {
     assert.ok(!first.some((f) => isVendor('yargs', f)), `a request needs no yargs: ${first.join(', ')}`);
     const second = await loaded(['assume', ROLE], env);
     assert.equal(fake.requests.length, 1, 'the second run was answered from the cache');
+    // The engine's own bundle, and nothing else: no vendor, no other feature.
     assert.deepEqual(
       second.files.filter((f) => isVendor('', f) || isFeature('', f)),
-      [],
+      second.files.filter((f) => isFeature('engine', f)),
       `cache hit loaded ${second.files.join(', ')}`,
     );
-    assert.ok(!first.some((f) => isFeature('', f)), `a request loads no feature bundle: ${first.join(', ')}`);
+    assert.ok(
+      second.files.some((f) => isFeature('engine', f)),
+      `cache hit loaded ${second.files.join(', ')}`,
+    );
+    assert.deepEqual(
+      first.filter((f) => isFeature('', f)).sort(),
+      first.filter((f) => isFeature('engine', f) || isFeature('sts', f)).sort(),
+      `a request loads the engine's and the request's feature bundles, no other: ${first.join(', ')}`,
+    );
     // The cache key's SHA-256 is JavaScript: node:crypto and the streams behind it cost more.
     assert.ok(!second.builtins.has('node:crypto'), 'a cache hit loaded node:crypto');
   });

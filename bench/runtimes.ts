@@ -11,7 +11,7 @@
  * built: its size, and its start next to `node -e 0` and the npm package on
  * the same Node.
  */
-import { spawnSync } from 'node:child_process';
+import { trainCodeCaches } from '../build/code-caches.mjs';
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,15 +39,11 @@ interface Row {
 }
 
 /** A copy of dist/ whose code caches `node` trained: the package as `npm pack` on that Node makes it. */
-function builtOn(node: string, dir: string): string {
+async function builtOn(node: string, dir: string): Promise<string> {
   cpSync(join(ROOT, 'dist'), dir, { recursive: true });
   for (const name of readdirSync(dir, { recursive: true }) as string[])
     if (name.endsWith('.cache')) unlinkSync(join(dir, name));
-  const training = spawnSync(node, [join(ROOT, 'build-code-cache.mjs'), dir], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    encoding: 'utf8',
-  });
-  if (training.status !== 0) throw new Error(`code cache training on ${node} failed: ${training.stderr}`);
+  await trainCodeCaches(dir, node);
   return join(dir, 'stsenv.cjs');
 }
 
@@ -102,7 +98,7 @@ export async function runtimeTables(options: Options): Promise<number> {
   for (const major of MAJORS) {
     const node = nodeBinary(major);
     process.stderr.write(`bench: Node ${RUNTIMES.node[major]}: training a package on it`);
-    const own = builtOn(node, join(scratch, `built-on-${major}`));
+    const own = await builtOn(node, join(scratch, `built-on-${major}`));
     const rows: Row[] = [{ name: 'node -e 0', argv: [node, '-e', '0'], env: home(false), requests: 0 }];
     for (const [build, cli] of [
       ['own', own],

@@ -81,9 +81,21 @@ function compile(filename: string, source: string): Script {
   return script;
 }
 
+let training: ((filename: string, script: Script) => void) | undefined;
+
 /**
- * `host`: what a feature bundle of main.cjs takes its modules from (build.mjs);
- * the bundle asks for it with require('stsenv:host').
+ * For the build's training runs (build/train-code-cache.ts) only: from now on
+ * every bundle is compiled afresh, with no cache, and its script handed to
+ * `observer`, which takes the bundle's cache once the runs are over.
+ */
+export function trainCodeCaches(observer: (filename: string, script: Script) => void): void {
+  training = observer;
+}
+
+/**
+ * `host`: what the bundle takes modules from, rather than holding them itself
+ * (build.mjs): main.cjs takes this loader from the entry, a feature bundle its
+ * modules from main.cjs; the bundle asks for it with require('stsenv:host').
  */
 export function requireBundle(filename: string, host?: unknown): unknown {
   const M = Module as unknown as Internals;
@@ -95,7 +107,11 @@ export function requireBundle(filename: string, host?: unknown): unknown {
   module.paths = M._nodeModulePaths(dirname(filename));
   M._cache[filename] = module;
   try {
-    const wrapper = compile(filename, source).runInThisContext() as Wrapper;
+    const script = training
+      ? new Script((Module as unknown as Internals).wrap(source), { filename })
+      : compile(filename, source);
+    training?.(filename, script);
+    const wrapper = script.runInThisContext() as Wrapper;
     const moduleRequire = createRequire(filename);
     const bundleRequire =
       host === undefined

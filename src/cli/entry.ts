@@ -43,6 +43,14 @@ function prerenderedHelp(topic: string, width: () => number): string | undefined
   return Object.hasOwn(texts, topic) ? texts[topic] : undefined;
 }
 
+/** dist/main.cjs, given the bundle loader as the module src/code-cache.ts (build.mjs hosts it). */
+async function mainBundle(): Promise<typeof import('./main.js')> {
+  const loader = await import('../code-cache.js');
+  return loader.requireBundle(join(__dirname, 'main.cjs'), (path: string) =>
+    path === 'src/code-cache.ts' ? loader : undefined,
+  ) as typeof import('./main.js');
+}
+
 async function run(args: string[]): Promise<number> {
   // Under a shell function of `stsenv init` (STSENV_EVAL, cli/eval-mode.ts) main answers, --version and --help too.
   const instant = process.env.STSENV_EVAL === undefined;
@@ -69,11 +77,10 @@ async function run(args: string[]): Promise<number> {
     ) as typeof import('./complete-instantly.js');
     return completeInstantly(args.slice(1), process.env, (text) => writeFd(1, text));
   }
-  // Built: main.cjs beside this file (a CommonJS bundle: __dirname), with its code cache. From source: the module itself.
-  const { main } =
-    typeof STSENV_BUNDLED === 'boolean'
-      ? ((await import('../code-cache.js')).requireBundle(join(__dirname, 'main.cjs')) as typeof import('./main.js'))
-      : await import('./main.js');
+  // Built: main.cjs beside this file (a CommonJS bundle: __dirname), with its code cache; it
+  // takes this very loader from here (one loader in the process, compiled once). From
+  // source: the module itself.
+  const { main } = typeof STSENV_BUNDLED === 'boolean' ? await mainBundle() : await import('./main.js');
   return main(args, width);
 }
 

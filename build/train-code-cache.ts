@@ -1,0 +1,113 @@
+/**
+ * One phase of the code-cache training (build/code-caches.mjs starts a process per phase, so
+ * that each begins with a clean module cache and only the Node flags every start has):
+ *
+ *   node train-code-cache.cjs DIR PHASE
+ *
+ * stsenv's commands run here in-process, their bundles loaded by stsenv's own loader
+ * (src/code-cache.ts) exactly as a start loads them, but compiled afresh; then V8's code
+ * cache of each bundle the phase keeps is written beside it (NAME.cjs.cache). V8 compiles a
+ * function only when it first runs, and a cache taken then holds every function compiled so
+ * far: a start whose functions are in the cache skips compiling them. V8 reads the whole cache
+ * at every start too, so each bundle's cache is taken after the runs that should pay for it.
+ * The environment (HOME, the config files, a loopback STS endpoint) is the parent's.
+ */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Script } from 'node:vm';
+import * as loader from '../src/code-cache.ts';
+
+const ROLE = 'arn:aws:iam::123456789012:role/build';
+/** Bundles only a person's paths load (sso login, the picker): their cache would only add to the package. */
+const INTERACTIVE_ONLY = new Set(['sso.cjs', 'browser.cjs', 'picker.cjs']);
+
+interface Phase {
+  /** Command lines run through main.cjs, with the exit code each must give. */
+  runs: Array<[string[], number]>;
+  /** Words completed through complete.cjs, as the entry completes them at each Tab. */
+  completions?: string[][];
+  /** Also load the vendor bundles no run loaded, so that their cache holds what their top level compiles. */
+  loadTheRest?: boolean;
+  /** Whether this phase writes the cache of a bundle (its path relative to DIR). */
+  keeps(file: string): boolean;
+}
+
+/**
+ * The first phase makes a request (and a line only yargs reads: an option given twice) and keeps
+ * every cache but main.cjs's; the second, answered from the credential cache the first filled,
+ * keeps all it loaded: main.cjs's then holds only what the quick paths compile (a request
+ * compiles the rest of main.cjs, a few functions).
+ */
+const PHASES: Record<string, Phase> = {
+  request: {
+    runs: [
+      [['assume', ROLE], 0],
+      [['whoami'], 0],
+      [['assume', ROLE, '--region', 'us-east-1', '--region', 'eu-west-1'], 2],
+    ],
+    keeps: (file) => file !== 'main.cjs',
+  },
+  light: {
+    runs: [
+      [['assume', ROLE], 0],
+      [['init', 'bash'], 0],
+      [['unset'], 0],
+    ],
+    // A Tab after --profile, after a command, after an option; a profile name is what people complete most.
+    completions: [['assume', '--profile', 'p'], ['as'], ['assume', '--'], ['assume', '--shell', '']],
+    loadTheRest: true,
+    keeps: () => true,
+  },
+};
+
+async function train(dir: string, phase: Phase): Promise<void> {
+  const scripts = new Map<string, Script>();
+  loader.trainCodeCaches((filename, script) => scripts.set(filename, script));
+  // main.cjs takes the loader from its host, as from the entry (src/cli/entry.ts).
+  const { main } = loader.requireBundle(join(dir, 'main.cjs'), (path: string) =>
+    path === 'src/code-cache.ts' ? loader : undefined,
+  ) as typeof import('../src/cli/main.ts');
+  for (const [args, expected] of phase.runs) {
+    const code = await main(args, () => 80);
+    if (code !== expected) throw new Error(`training run \`stsenv ${args.join(' ')}\` exited ${code}, not ${expected}`);
+  }
+  if (phase.completions) {
+    const { completeInstantly } = loader.requireBundle(
+      join(dir, 'complete.cjs'),
+    ) as typeof import('../src/cli/complete-instantly.ts');
+    const env = { ...process.env, AWS_CONFIG_FILE: join(process.env.HOME ?? '', 'completion-config') };
+    for (const words of phase.completions) {
+      const code = await completeInstantly(words, env, () => {});
+      if (code !== 0) throw new Error(`training run \`stsenv __complete ${words.join(' ')}\` exited ${code}`);
+    }
+  }
+  if (phase.loadTheRest) {
+    // Not the keystore's binding, whose top level loads its native part: a build on a machine
+    // without this platform's package (npm ci --omit=optional) must work.
+    for (const name of readdirSync(join(dir, 'vendor'))) {
+      const filename = join(dir, 'vendor', name);
+      if (
+        name.endsWith('.cjs') &&
+        !INTERACTIVE_ONLY.has(name) &&
+        name !== 'keyring.cjs' &&
+        !existsSync(`${filename}.cache`)
+      )
+        loader.requireBundle(filename);
+    }
+  }
+  for (const [filename, script] of scripts)
+    if (phase.keeps(relative(dir, filename).split('\\').join('/')))
+      writeFileSync(`${filename}.cache`, script.createCachedData());
+}
+
+const [dir, name] = process.argv.slice(2);
+const phase = name === undefined ? undefined : PHASES[name];
+if (dir === undefined || phase === undefined) {
+  process.stderr.write(`usage: train-code-cache DIR (${Object.keys(PHASES).join('|')})\n`);
+  process.exitCode = 2;
+} else {
+  train(dir, phase).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -4,17 +4,8 @@
  * that the entry can find the code caches without loading the credential
  * cache's code.
  */
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-
-/**
- * os.homedir(), for a process without HOME. node:os is loaded only then: it
- * costs a quarter of a millisecond, and every start looks here for its code
- * caches on a Node other than the build's.
- */
-function homedir(): string {
-  return (createRequire(import.meta.url)('node:os') as typeof import('node:os')).homedir();
-}
+import { homedir } from '../lazy-os.js';
 
 /** `stsenv` under XDG_CACHE_HOME or ~/.cache; ~/Library/Caches on macOS; %LOCALAPPDATA% on Windows. */
 export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {

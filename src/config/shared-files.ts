@@ -6,7 +6,7 @@
  * loads it, is given the same text, cut to the profiles it will read
  * (sdkFiles), rather than reading and parsing the files again.
  */
-import { homedir } from 'node:os';
+import { homedir } from '../lazy-os.js';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
 import { MAX_BYTES, readRegular } from '../files/trust.js';

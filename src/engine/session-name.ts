@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { userInfo } from '../lazy-os.js';
 
 /**
  * A default RoleSessionName that says who and when: `stsenv-USER-EPOCH`,

@@ -6,7 +6,7 @@
  * before the SDK reads it, without loading the token code.
  */
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir } from '../lazy-os.js';
 import { dirname, join } from 'node:path';
 import type { LocalProcess } from '../context.js';
 import { failure } from '../errors.js';

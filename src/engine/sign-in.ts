@@ -11,14 +11,12 @@ import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { durationFor } from '../duration.js';
 import { hintAccessDenied, usageError } from '../errors.js';
-import { sharedConfig } from '../config/shared-files.js';
-import { assumePlan, baseRoot, signingProfile } from './build-plan.js';
+import { assumePlan, baseRoot, profileRolePlan, signingProfile } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
-import { isRoleProfile, requireProfile } from '../config/profiles.js';
-import { keystoreLookup, unlockRoot } from './keystore-root.js';
-import { rootSigner, type Plan } from './plan.js';
-import { chooseProfile } from './profile-choice.js';
-import type { SigninRequest } from './request.js';
+import type { Plan } from './plan.js';
+import { chooseProfile, type ProfileChoice } from './profile-choice.js';
+import type { AssumeRoleRequest, SigninRequest } from './request.js';
+import { rootSigner, unlockRoot } from './root-signer.js';
 import { runPlan } from './run-plan.js';
 import { defaultSessionName } from './session-name.js';
 import { resolveConnection, targetFor } from './target.js';
@@ -50,92 +48,30 @@ export interface PreparedSignin {
   credentials(): Promise<SigninCredentials>;
 }
 
-function lastRole(plan: Plan): string | undefined {
-  const last = plan.steps[plan.steps.length - 1]!;
-  return last.operation === 'GetSessionToken' ? undefined : last.input.RoleArn;
-}
-
-/** The role's credentials came from another role's (any role operation before the last): role chaining. */
-function isChained(plan: Plan): boolean {
-  return plan.steps.length >= 2 && plan.steps[plan.steps.length - 2]!.operation !== 'GetSessionToken';
-}
-
-/** Options that only a role's AssumeRole takes. */
-function refuseRoleOnly(request: SigninRequest): void {
-  const given: Array<[unknown, string]> = [
-    [request.fields.ExternalId, '--external-id'],
-    [request.fields.Tags, '--tag'],
-    [request.fields.TransitiveTagKeys, '--transitive-tag'],
-    [request.fields.SourceIdentity, '--source-identity'],
-    [request.mfa.mfaSerial, '--mfa-serial'],
-    [request.mfa.tokenCode, '--token-code'],
-  ];
-  for (const [value, flag] of given)
-    if (value !== undefined)
-      throw usageError(`${flag} applies to a role only`, 'give a role ARN, or --profile of a role profile');
-}
-
-/** GetFederationToken's Name: --session-name, else `stsenv-USER` from the same user name as the default session name. */
-function federatedName(request: SigninRequest, ctx: Context): string {
-  const name = request.federation.name;
-  if (name !== undefined) {
-    if (name.length > FEDERATED_NAME_MAX)
-      throw usageError(
-        `--session-name '${name}' is too long for GetFederationToken`,
-        `give at most ${FEDERATED_NAME_MAX} characters`,
-      );
-    return name;
-  }
-  return defaultSessionName(ctx.env, ctx.now()).replace(/-\d+$/, '').slice(0, FEDERATED_NAME_MAX);
-}
-
 export async function prepareSignin(request: SigninRequest, ctx: Context): Promise<PreparedSignin> {
   const policy = cachePolicy(request.cache, ctx);
   const profile = chooseProfile(request.connection.profile, ctx.env);
-  // Whose credentials: --profile, the key variables, AWS_PROFILE... as for every request (build-plan.ts).
-  const signing = signingProfile(profile, ctx);
-  let roleProfile = false;
-  if (request.roleArn === undefined && signing) {
-    const profiles = sharedConfig(ctx.env);
-    roleProfile = isRoleProfile(
-      signing.from === '--profile'
-        ? requireProfile(profiles, signing.name, '--profile', keystoreLookup(ctx))
-        : profiles.profile(signing.name),
-    );
-  }
-  // --duration is the console session's, not the role session's: the role is asked for as `assume` asks (and cached alike).
-  // A role profile named by AWS_PROFILE signs in as its role too.
-  const plan =
-    request.roleArn !== undefined || roleProfile
-      ? await assumePlan(
-          { ...request, kind: 'assume-role' },
-          roleProfile ? { ...signing!, from: '--profile' } : profile,
-          ctx,
-        )
-      : undefined;
-  if (!plan) refuseRoleOnly(request);
+  const plan = signinPlan(request, profile, ctx);
   const connection = await resolveConnection(request.connection, ctx.env, profile);
   const region = connection.regionKnown ? connection.region : undefined;
-  if (plan) {
-    const rolePlan = plan;
+  if (plan.steps.length > 0) {
     return {
       region,
-      roleArn: lastRole(rolePlan),
-      chained: isChained(rolePlan),
+      roleArn: lastRole(plan),
+      chained: isChained(plan),
       timeoutMs: connection.timeoutMs,
       credentials: async () => {
-        const { credentials } = await runPlan(rolePlan, connection, policy, request.mfa, ctx);
+        const { credentials } = await runPlan(plan, connection, policy, request.mfa, ctx);
         return { credentials, federated: false };
       },
     };
   }
-  const planned = await baseRoot(signing, ctx);
   return {
     region,
     chained: false,
     timeoutMs: connection.timeoutMs,
     credentials: async () => {
-      const root = await unlockRoot(planned, ctx);
+      const root = await unlockRoot(plan.root, ctx);
       // Keys from the environment need no SDK; session credentials then sign in with no request to STS at all.
       const signer = await rootSigner(root, ctx);
       const current =
@@ -182,4 +118,61 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
       }
     },
   };
+}
+
+/**
+ * A role's plan when there is a role: ROLE, or the chosen profile's own
+ * when it is a role profile, named by --profile or by AWS_PROFILE alike (the
+ * console signs in as someone, and a role profile is someone). Otherwise
+ * the current credentials: a plan of the root alone.
+ */
+function signinPlan(request: SigninRequest, profile: ProfileChoice | undefined, ctx: Context): Plan {
+  // --duration is the console session's, not the role session's: the role is asked for as `assume` asks (and cached alike).
+  const asAssume: AssumeRoleRequest = { ...request, kind: 'assume-role' };
+  if (request.roleArn !== undefined) return assumePlan(asAssume, profile, ctx);
+  // Whose credentials: --profile, the key variables, AWS_PROFILE... as for every request (build-plan.ts).
+  const signing = signingProfile(profile, ctx);
+  const rolePlan = signing && profileRolePlan(asAssume, signing, ctx);
+  if (rolePlan) return rolePlan;
+  refuseRoleOnly(request);
+  return { root: baseRoot(signing, ctx), steps: [] };
+}
+
+function lastRole(plan: Plan): string | undefined {
+  const last = plan.steps[plan.steps.length - 1]!;
+  return last.operation === 'GetSessionToken' ? undefined : last.input.RoleArn;
+}
+
+/** The role's credentials came from another role's (any role operation before the last): role chaining. */
+function isChained(plan: Plan): boolean {
+  return plan.steps.length >= 2 && plan.steps[plan.steps.length - 2]!.operation !== 'GetSessionToken';
+}
+
+/** Options that only a role's AssumeRole takes. */
+function refuseRoleOnly(request: SigninRequest): void {
+  const given: Array<[unknown, string]> = [
+    [request.fields.ExternalId, '--external-id'],
+    [request.fields.Tags, '--tag'],
+    [request.fields.TransitiveTagKeys, '--transitive-tag'],
+    [request.fields.SourceIdentity, '--source-identity'],
+    [request.mfa.mfaSerial, '--mfa-serial'],
+    [request.mfa.tokenCode, '--token-code'],
+  ];
+  for (const [value, flag] of given)
+    if (value !== undefined)
+      throw usageError(`${flag} applies to a role only`, 'give a role ARN, or --profile of a role profile');
+}
+
+/** GetFederationToken's Name: --session-name, else `stsenv-USER` from the same user name as the default session name. */
+function federatedName(request: SigninRequest, ctx: Context): string {
+  const name = request.federation.name;
+  if (name !== undefined) {
+    if (name.length > FEDERATED_NAME_MAX)
+      throw usageError(
+        `--session-name '${name}' is too long for GetFederationToken`,
+        `give at most ${FEDERATED_NAME_MAX} characters`,
+      );
+    return name;
+  }
+  return defaultSessionName(ctx.env, ctx.now()).replace(/-\d+$/, '').slice(0, FEDERATED_NAME_MAX);
 }

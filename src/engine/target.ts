@@ -34,7 +34,7 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
 export async function resolveRegion(
   request: ConnectionRequest,
   env: NodeJS.ProcessEnv,
-  profile: ProfileChoice | undefined,
+  profile: Pick<ProfileChoice, 'name'> | undefined,
 ): Promise<string | undefined> {
   if (request.region !== undefined) return checkRegion(request.region);
   for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
@@ -77,7 +77,7 @@ export function resolveMaxAttempts(request: ConnectionRequest, env: NodeJS.Proce
 export async function resolveConnection(
   request: ConnectionRequest,
   env: NodeJS.ProcessEnv,
-  profile: ProfileChoice | undefined,
+  profile: Pick<ProfileChoice, 'name'> | undefined,
 ): Promise<StsConnection> {
   const endpoint = resolveEndpoint(request, env);
   const region = await resolveRegion(request, env, profile);

@@ -13,7 +13,7 @@ import {
   ROLE_REQUEST_OPTIONS,
   SESSION_NAME_OPTION,
 } from './option-groups.js';
-import { cacheSettings, connectionRequest, mfaRequest, readPolicy, roleFields } from './requests.js';
+import { cacheSettings, connectionRequest, mfaRequest, readPolicy, roleArgument, roleFields } from './requests.js';
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -50,15 +50,16 @@ const OPTIONS = {
 export type ConsoleOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
 
 /** The request, and the console's own settings, each checked before any request. */
-function signinRequest(options: ConsoleOptions): SigninRequest {
+function signinRequest(options: ConsoleOptions, env: NodeJS.ProcessEnv): SigninRequest {
   const cache = cacheSettings(options);
   // The role's fields; --duration is the console session's (or GetFederationToken's), checked by what it is for.
   const fields = roleFields({ ...options, duration: undefined });
+  const mfa = mfaRequest(options);
   return {
     kind: 'sign-in',
-    roleArn: options.roleArn,
+    roleArn: options.roleArn !== undefined ? roleArgument(options.roleArn, env) : undefined,
     fields,
-    mfa: mfaRequest(options),
+    mfa,
     connection: connectionRequest(options),
     cache,
     federation: {
@@ -87,7 +88,7 @@ export async function runConsoleCommand(options: ConsoleOptions, ctx: Context): 
     browserLine === undefined
       ? undefined
       : { line: browserLine, source: options.browserCommand !== undefined ? '--browser-command' : 'STSENV_BROWSER' };
-  const request = signinRequest(options);
+  const request = signinRequest(options, ctx.env);
   // Checked before any request; loaded only with a browser command (it splits and starts commands).
   const launch =
     browser && !options.url

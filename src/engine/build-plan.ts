@@ -29,7 +29,7 @@ import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { usageError } from '../errors.js';
 import { keystoreEntry } from '../keystore/index-file.js';
-import { checkMfaSerial, checkRoleArn } from '../validate.js';
+import { checkMfaSerial } from '../validate.js';
 import type { MfaProcess, Plan, Root, Step } from './plan.js';
 import { describeChoice, type ProfileChoice } from './profile-choice.js';
 import type {
@@ -68,8 +68,7 @@ export function buildPlan(request: CredentialRequest, profile: ProfileChoice | u
  * role. AWS_PROFILE chooses the credentials, never a role to assume.
  */
 export function assumePlan(request: AssumeRoleRequest, profile: ProfileChoice | undefined, ctx: Context): Plan {
-  if (request.roleArn !== undefined)
-    return rolePlan(request, roleArgument(request.roleArn, ctx), signingProfile(profile, ctx), ctx);
+  if (request.roleArn !== undefined) return rolePlan(request, request.roleArn, signingProfile(profile, ctx), ctx);
   if (profile?.from !== '--profile') {
     throw usageError('assume needs a <role-arn> argument', 'or --profile NAME of a role profile in your AWS config');
   }
@@ -80,26 +79,6 @@ export function assumePlan(request: AssumeRoleRequest, profile: ProfileChoice | 
       'pass the role ARN as the first argument',
     );
   return plan;
-}
-
-/**
- * The role ARN argument. A newcomer's `stsenv assume deploy` names a
- * profile: when the config has one by that name, --profile is suggested.
- */
-function roleArgument(value: string, ctx: Context): string {
-  try {
-    return checkRoleArn(value);
-  } catch (error) {
-    if (value.startsWith('arn:')) throw error;
-    let named = false;
-    try {
-      named = sharedConfig(ctx.env).profile(value) !== undefined;
-    } catch {
-      // An unreadable config file is the run's error elsewhere; here it only means no suggestion.
-    }
-    if (named) throw usageError(`'${value}' is a profile, not a role ARN`, `did you mean --profile ${value}?`);
-    throw error;
-  }
 }
 
 /** `roleArn` assumed with what `signing` gives: after its own role chain when it is a role profile. */

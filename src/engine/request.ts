@@ -124,8 +124,8 @@ export interface SigninRequest extends Common {
   federation: {
     /** Name: --session-name, else `stsenv-USER`. */
     name?: string;
-    /** --duration as typed; checked against GetFederationToken's limits only if it is called. */
-    duration?: string;
+    /** --duration in seconds; held to GetFederationToken's limits only if it is called. */
+    durationSeconds?: number;
     policy?: string;
     policyArns?: string[];
   };

@@ -95,7 +95,7 @@ export async function prepareSignin(request: SigninRequest, ctx: Context): Promi
       }
       const input = {
         Name: federatedName(request, ctx),
-        DurationSeconds: durationFor('GetFederationToken', request.federation.duration ?? '1h'),
+        DurationSeconds: durationFor('GetFederationToken', request.federation.durationSeconds ?? 3600),
         Policy: request.federation.policy ?? ALLOW_ALL_POLICY,
         PolicyArns: request.federation.policyArns?.map((arn) => ({ arn })),
       };

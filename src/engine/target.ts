@@ -1,7 +1,8 @@
 /**
  * Where a request goes: the region, the endpoint, attempts and time, all
  * known before any request. Who signs is not decided here but by the
- * plan's root (plan.ts); targetFor() joins the two for one STS call.
+ * plan's root (build-plan.ts, readied by root-signer.ts); targetFor() joins
+ * the two for one STS call.
  */
 import { DEFAULT_TIMEOUT_MS, GLOBAL_ENDPOINT, GLOBAL_SIGNING_REGION, type StsTarget } from '../aws/client-options.js';
 import { sharedConfig } from '../config/shared-files.js';

@@ -1,7 +1,9 @@
 /**
  * Parsed options of the shared groups (option-groups.ts) turned into the
- * engine's request: every value a person typed is checked here, before any
- * file is read or request made, and a mistake is a usage error naming it.
+ * engine's request: every value a person typed is checked here, once, before
+ * any request is made, and carried in the form the engine uses (durations
+ * and times as numbers); a mistake is a usage error naming it. The engine
+ * trusts these values and checks only what it reads itself.
  */
 import { readFileSync } from 'node:fs';
 import { sharedConfig } from '../config/shared-files.js';

@@ -25,21 +25,31 @@ export function parseDurationSeconds(text: string): number | undefined {
   return Number(h) * UNIT_SECONDS.h! + Number(m) * UNIT_SECONDS.m! + Number(s);
 }
 
-function describe(seconds: number): string {
+/** Seconds as a person writes them: `2h`, `90m`, `45s`. */
+export function durationText(seconds: number): string {
   return seconds % 3600 === 0 ? `${seconds / 3600}h` : seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 }
 
-/** A --duration value checked against the bounds STS applies to `operation`. */
-export function durationFor(operation: DurationOperation, text: string | number, option = '--duration'): number {
-  const seconds = typeof text === 'number' ? text : parseDurationSeconds(text);
+function invalidDuration(option: string, value: string | number) {
+  return usageError(`invalid ${option} '${value}'`, 'give seconds (3600) or a length such as 15m, 1h, 12h');
+}
+
+/** A --duration as typed, in seconds: parsed once, where the request is made; its bounds are the use's (durationFor). */
+export function parseDuration(text: string, option = '--duration'): number {
+  const seconds = parseDurationSeconds(text);
+  if (seconds === undefined) throw invalidDuration(option, text);
+  return seconds;
+}
+
+/** A --duration (as typed, or parsed already) held to the bounds STS applies to `operation`. */
+export function durationFor(operation: DurationOperation, value: string | number, option = '--duration'): number {
+  const seconds = typeof value === 'number' ? value : parseDuration(value, option);
   const { min, max } = DURATION_LIMITS[operation];
-  if (seconds === undefined || !Number.isInteger(seconds)) {
-    throw usageError(`invalid ${option} '${text}'`, 'give seconds (3600) or a length such as 15m, 1h, 12h');
-  }
+  if (!Number.isInteger(seconds)) throw invalidDuration(option, value);
   if (seconds < min || seconds > max) {
     throw usageError(
-      `${option} ${describe(seconds)} is out of range for ${operation}`,
-      `it must be between ${describe(min)} and ${describe(max)} (${min}-${max} seconds)`,
+      `${option} ${durationText(seconds)} is out of range for ${operation}`,
+      `it must be between ${durationText(min)} and ${durationText(max)} (${min}-${max} seconds)`,
     );
   }
   return seconds;

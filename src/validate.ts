@@ -82,6 +82,20 @@ export function checkRegion(value: string, option = '--region'): string {
   return value;
 }
 
+/** --max-attempts or AWS_MAX_ATTEMPTS: attempts per request, retries included; `shown` is the value as given. */
+export function checkMaxAttempts(value: number, option: string, shown: string | number = value): number {
+  if (!Number.isInteger(value) || value < 1 || value > 20)
+    throw usageError(`invalid ${option} '${shown}'`, 'give a whole number from 1 to 20');
+  return value;
+}
+
+/** --timeout: seconds for a whole call, retries included; in milliseconds, as requests take it. */
+export function checkTimeout(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600)
+    throw usageError(`invalid --timeout '${seconds}'`, 'give seconds, more than 0 and at most 3600');
+  return Math.round(seconds * 1000);
+}
+
 export function checkEndpointUrl(value: string, option = '--endpoint-url'): string {
   let url: URL;
   // The URL may carry a user and password: never shown.

@@ -38,7 +38,7 @@ export type AssumeOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
  */
 export async function runAssume(options: AssumeOptions, ctx: Context): Promise<number> {
   const delivery = await planDelivery(options, ctx);
-  let request: CredentialRequest = assumeRoleRequest(options);
+  let request: CredentialRequest = assumeRoleRequest(options, ctx.env);
   // Neither a role nor --profile: the user picks a role profile on the terminal (src/picker/).
   if (options.roleArn === undefined && options.profile === undefined && options.prompt !== false) {
     const { pickRoleProfile } = await import('../picker/pick-profile.js');
@@ -54,7 +54,7 @@ export async function runAssume(options: AssumeOptions, ctx: Context): Promise<n
             connection: connectionRequest(chosen),
             cache: cacheSettings(chosen),
           }
-        : assumeRoleRequest(chosen);
+        : assumeRoleRequest(chosen, ctx.env);
     }
   }
   const result = await resolveCredentials(request, ctx);

@@ -1,7 +1,7 @@
 import { EXAMPLE_ROLE, type CommandSpec, type OptionTable, type OptionValues } from './spec.js';
 import type { Context } from '../context.js';
 import { SERVICE_NAMES } from '../console/services.js';
-import { parseDurationSeconds } from '../duration.js';
+import { parseDuration } from '../duration.js';
 import type { SigninRequest } from '../engine/index.js';
 import { usageError } from '../errors.js';
 import { checkPolicyArns, checkSessionName, checkSigninUrl } from '../validate.js';
@@ -13,7 +13,7 @@ import {
   ROLE_REQUEST_OPTIONS,
   SESSION_NAME_OPTION,
 } from './option-groups.js';
-import { cacheSettings, connectionRequest, mfaRequest, readPolicy, roleFields } from './requests.js';
+import { cacheSettings, connectionRequest, mfaRequest, readPolicy, roleArgument, roleFields } from './requests.js';
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -49,21 +49,30 @@ const OPTIONS = {
 
 export type ConsoleOptions = OptionValues<typeof OPTIONS> & { roleArn?: string };
 
-/** The request, and the console's own settings, each checked before any request. */
-function signinRequest(options: ConsoleOptions): SigninRequest {
+/**
+ * The request, each value checked before any request. --duration is the
+ * console session's, or GetFederationToken's: held to the bounds of the one
+ * it turns out to be for.
+ */
+function signinRequest(
+  options: ConsoleOptions,
+  durationSeconds: number | undefined,
+  env: NodeJS.ProcessEnv,
+): SigninRequest {
   const cache = cacheSettings(options);
-  // The role's fields; --duration is the console session's (or GetFederationToken's), checked by what it is for.
+  // The role's fields: --duration is not the role session's.
   const fields = roleFields({ ...options, duration: undefined });
+  const mfa = mfaRequest(options);
   return {
     kind: 'sign-in',
-    roleArn: options.roleArn,
+    roleArn: options.roleArn !== undefined ? roleArgument(options.roleArn, env) : undefined,
     fields,
-    mfa: mfaRequest(options),
+    mfa,
     connection: connectionRequest(options),
     cache,
     federation: {
       name: options.sessionName !== undefined ? checkSessionName(options.sessionName) : undefined,
-      duration: options.duration,
+      durationSeconds,
       policy: options.policy !== undefined ? readPolicy(options.policy) : undefined,
       policyArns: options.policyArn?.length ? checkPolicyArns(options.policyArn) : undefined,
     },
@@ -71,12 +80,7 @@ function signinRequest(options: ConsoleOptions): SigninRequest {
 }
 
 export async function runConsoleCommand(options: ConsoleOptions, ctx: Context): Promise<number> {
-  if (options.duration !== undefined && parseDurationSeconds(String(options.duration)) === undefined) {
-    throw usageError(
-      `invalid --duration '${options.duration}'`,
-      'give seconds (3600) or a length such as 15m, 1h, 12h',
-    );
-  }
+  const durationSeconds = options.duration !== undefined ? parseDuration(options.duration) : undefined;
   const signinUrl = options.signinUrl !== undefined ? checkSigninUrl(options.signinUrl) : undefined;
   if (options.service !== undefined && options.destination !== undefined)
     throw usageError('give --service or --destination, not both');
@@ -87,7 +91,7 @@ export async function runConsoleCommand(options: ConsoleOptions, ctx: Context): 
     browserLine === undefined
       ? undefined
       : { line: browserLine, source: options.browserCommand !== undefined ? '--browser-command' : 'STSENV_BROWSER' };
-  const request = signinRequest(options);
+  const request = signinRequest(options, durationSeconds, ctx.env);
   // Checked before any request; loaded only with a browser command (it splits and starts commands).
   const launch =
     browser && !options.url
@@ -97,7 +101,7 @@ export async function runConsoleCommand(options: ConsoleOptions, ctx: Context): 
   return runConsole(
     request,
     {
-      duration: options.duration,
+      durationSeconds,
       url: options.url,
       destination: options.destination,
       service: options.service,

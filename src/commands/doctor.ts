@@ -1,7 +1,7 @@
 import type { CommandSpec, OptionTable, OptionValues } from './spec.js';
 import { DEFAULT_TIMEOUT_MS } from '../aws/client-options.js';
 import type { Context } from '../context.js';
-import { usageError } from '../errors.js';
+import { checkTimeout } from '../validate.js';
 
 const OPTIONS = {
   offline: { type: 'boolean', describe: 'Check only what is on this machine: no request (the clock is not compared)' },
@@ -20,19 +20,14 @@ const OPTIONS = {
 export type DoctorOptions = OptionValues<typeof OPTIONS>;
 
 export async function runDoctorCommand(options: DoctorOptions, ctx: Context): Promise<number> {
-  if (
-    options.timeout !== undefined &&
-    (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > 3600)
-  ) {
-    throw usageError(`invalid --timeout '${options.timeout}'`, 'give seconds, more than 0 and at most 3600');
-  }
+  const timeoutMs = options.timeout !== undefined ? checkTimeout(options.timeout) : DEFAULT_TIMEOUT_MS;
   const { runDoctor } = await import('../doctor/run-doctor.js');
   return runDoctor(
     {
       offline: options.offline === true,
       region: options.region,
       endpointUrl: options.endpointUrl,
-      timeoutMs: options.timeout !== undefined ? Math.round(options.timeout * 1000) : DEFAULT_TIMEOUT_MS,
+      timeoutMs,
     },
     ctx,
   );

@@ -84,7 +84,7 @@ export async function runExec(options: ExecOptions, ctx: Context): Promise<numbe
       if (options[key] !== undefined) throw usageError(`${flag} does not apply to --session`);
   }
   // Every check that needs no network comes first.
-  const request = options.session ? sessionTokenRequest(options) : assumeRoleRequest(options);
+  const request = options.session ? sessionTokenRequest(options) : assumeRoleRequest(options, ctx.env);
   // Loaded only here: cross-spawn is for running a command, not for every load of this table.
   const { checkCommand } = await import('../exec/spawn-command.js');
   const { runChild } = await import('../exec/run-child.js');

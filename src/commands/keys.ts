@@ -21,11 +21,11 @@ export async function runKeys(options: KeysOptions, ctx: Context): Promise<numbe
   if (action !== 'import' && options.all) throw usageError('--all is for keys import');
   if (action !== 'list' && options.json) throw usageError('--json is for keys list');
   const { runKeysAction } = await import('../keystore/keystore.js');
-  const request = connectionRequest(options);
   return runKeysAction({ action, profile: options.profile, all: options.all, json: options.json }, ctx, async () => {
     const { removeSectionKeys, sectionKeys, updateCredentialsFile } = await import('../config/credentials-file.js');
     return {
-      verify: (keys, profile) => verifyKeys(keys, profile, request, ctx),
+      // The connection's flags are checked when keys are verified, the one action that calls STS.
+      verify: (keys, profile) => verifyKeys(keys, profile, connectionRequest(options), ctx),
       removeSectionKeys,
       sectionKeys,
       updateCredentialsFile,

@@ -19,7 +19,7 @@ function requestFor(recorded: RecordedRequest, ctx: Context): CredentialRequest 
     case 'assume':
       if (options.roleArn === undefined && options.profile === undefined)
         throw usageError(`${REQUEST_VARIABLE} names no role and no profile`, 'run stsenv assume ROLE again');
-      return assumeRoleRequest(options);
+      return assumeRoleRequest(options, ctx.env);
     case 'session':
       return sessionTokenRequest(options);
     case 'web-identity':

@@ -1,9 +1,12 @@
 /**
  * Parsed options of the shared groups (option-groups.ts) turned into the
- * engine's request: every value a person typed is checked here, before any
- * file is read or request made, and a mistake is a usage error naming it.
+ * engine's request: every value a person typed is checked here, once, before
+ * any request is made, and carried in the form the engine uses (durations
+ * and times as numbers); a mistake is a usage error naming it. The engine
+ * trusts these values and checks only what it reads itself.
  */
 import { readFileSync } from 'node:fs';
+import { sharedConfig } from '../config/shared-files.js';
 import type { OptionValues } from './spec.js';
 import { durationFor, parseDurationSeconds } from '../duration.js';
 import type {
@@ -17,13 +20,17 @@ import type {
 } from '../engine/index.js';
 import { failure, usageError } from '../errors.js';
 import {
-  checkRoleArn,
+  checkEndpointUrl,
   checkExternalId,
+  checkMaxAttempts,
   checkMfaSerial,
   checkPolicyArns,
   checkPolicyDocument,
+  checkRegion,
+  checkRoleArn,
   checkSessionName,
   checkSourceIdentity,
+  checkTimeout,
   checkTokenCode,
   checkTransitiveTagKeys,
   parseTags,
@@ -47,15 +54,36 @@ export type RoleOptions = OptionValues<typeof SESSION_NAME_OPTION> &
   DurationOptions &
   OptionValues<typeof ROLE_REQUEST_OPTIONS>;
 
-/** Checked later, by the engine, against the environment too. */
+/** What the flags say; the engine adds what the environment and the profile say, and checks that where it reads it. */
 export function connectionRequest(options: ConnectionOptions): ConnectionRequest {
   return {
-    region: options.region,
-    endpointUrl: options.endpointUrl,
+    endpointUrl: options.endpointUrl !== undefined ? checkEndpointUrl(options.endpointUrl) : undefined,
+    region: options.region !== undefined ? checkRegion(options.region) : undefined,
     profile: options.profile,
-    maxAttempts: options.maxAttempts,
-    timeout: options.timeout,
+    maxAttempts:
+      options.maxAttempts !== undefined ? checkMaxAttempts(options.maxAttempts, '--max-attempts') : undefined,
+    timeoutMs: options.timeout !== undefined ? checkTimeout(options.timeout) : undefined,
   };
+}
+
+/**
+ * The role ARN argument. A newcomer's `stsenv assume deploy` names a
+ * profile: when the config has one by that name, --profile is suggested.
+ */
+export function roleArgument(value: string, env: NodeJS.ProcessEnv): string {
+  try {
+    return checkRoleArn(value);
+  } catch (error) {
+    if (value.startsWith('arn:')) throw error;
+    let named = false;
+    try {
+      named = sharedConfig(env).profile(value) !== undefined;
+    } catch {
+      // An unreadable config file is the run's error elsewhere; here it only means no suggestion.
+    }
+    if (named) throw usageError(`'${value}' is a profile, not a role ARN`, `did you mean --profile ${value}?`);
+    throw error;
+  }
 }
 
 export function cacheSettings(options: CacheOptions): CacheSettings {
@@ -106,14 +134,16 @@ export function roleFields(options: RoleOptions): RoleFields {
 
 export function assumeRoleRequest(
   options: RoleOptions & MfaOptions & CacheOptions & ConnectionOptions & { roleArn?: string },
+  env: NodeJS.ProcessEnv,
 ): AssumeRoleRequest {
   const cache = cacheSettings(options);
   const fields = roleFields(options);
+  const mfa = mfaRequest(options);
   return {
     kind: 'assume-role',
-    roleArn: options.roleArn,
+    roleArn: options.roleArn !== undefined ? roleArgument(options.roleArn, env) : undefined,
     fields,
-    mfa: mfaRequest(options),
+    mfa,
     connection: connectionRequest(options),
     cache,
   };

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Context } from '../context.js';
-import { durationFor } from '../duration.js';
+import { durationFor, durationText } from '../duration.js';
 import { prepareSignin, type SigninRequest } from '../engine/index.js';
 import { usageError } from '../errors.js';
 import { servicePath } from './services.js';
@@ -13,8 +13,8 @@ import { destinationUrl, federationEndpoint, loginUrl, logoutFirstUrl, partition
 
 /** What the console itself was asked for, checked by the command. */
 export interface ConsoleSettings {
-  /** --duration as typed: the console session (SessionDuration) unless GetFederationToken takes it. */
-  duration?: string;
+  /** --duration in seconds: the console session's (SessionDuration) unless GetFederationToken takes it. */
+  durationSeconds?: number;
   /** Print the URL on stdout instead of opening a browser. */
   url?: boolean;
   destination?: string;
@@ -30,12 +30,12 @@ export interface ConsoleSettings {
 const CHAINED_MAX_SECONDS = 3600;
 
 /** The console session asked of the federation endpoint for a role's or a session's credentials. */
-function sessionDurationOf(duration: string | undefined, chained: boolean): number | undefined {
-  if (duration === undefined) return undefined;
-  const seconds = durationFor('the console session', duration);
+function sessionDurationOf(durationSeconds: number | undefined, chained: boolean): number | undefined {
+  if (durationSeconds === undefined) return undefined;
+  const seconds = durationFor('the console session', durationSeconds);
   if (chained && seconds > CHAINED_MAX_SECONDS) {
     throw usageError(
-      `--duration ${duration} is longer than the 1h the console allows for a role assumed with another role's credentials`,
+      `--duration ${durationText(seconds)} is longer than the 1h the console allows for a role assumed with another role's credentials`,
       'give --duration 1h or less',
     );
   }
@@ -53,14 +53,14 @@ export async function runConsole(request: SigninRequest, settings: ConsoleSettin
   );
   const endpoint = settings.signinUrl ?? federationEndpoint(partition);
   const roleDuration =
-    prepared.roleArn !== undefined ? sessionDurationOf(settings.duration, prepared.chained) : undefined;
+    prepared.roleArn !== undefined ? sessionDurationOf(settings.durationSeconds, prepared.chained) : undefined;
 
   const signin = await prepared.credentials();
   const sessionDuration = signin.federated
     ? undefined
     : prepared.roleArn !== undefined
       ? roleDuration
-      : sessionDurationOf(settings.duration, false);
+      : sessionDurationOf(settings.durationSeconds, false);
   const refusedHint = signin.federated
     ? 'the sign-in endpoint refused the federated user credentials: try again'
     : prepared.roleArn !== undefined

@@ -11,7 +11,7 @@ import { configFilePath, credentialsFilePath, sharedConfig, type Profiles } from
 import type { Context } from '../context.js';
 import { resolveEndpoint } from '../engine/index.js';
 import { StsenvError } from '../errors.js';
-import { checkRegion } from '../validate.js';
+import { checkEndpointUrl, checkRegion } from '../validate.js';
 import { clockFinding, clockSkipped } from './clock.js';
 import { lintSharedFile } from './config-lint.js';
 import { formatFinding, note, ok, problem, type Finding } from './findings.js';
@@ -42,7 +42,11 @@ function fileFindings(path: string, kind: 'config' | 'credentials'): Finding[] {
 
 /** The endpoint the clock is read from: the one stsenv would call (--endpoint-url, AWS_ENDPOINT_URL_STS...), else the region's, else the global one. */
 function clockEndpoint(request: DoctorRequest, ctx: Context, profiles: Profiles): string {
-  const endpoint = resolveEndpoint({ endpointUrl: request.endpointUrl }, ctx.env);
+  // The engine takes a checked --endpoint-url: doctor's own is checked here, where a mistake is a finding.
+  const endpoint = resolveEndpoint(
+    { endpointUrl: request.endpointUrl !== undefined ? checkEndpointUrl(request.endpointUrl) : undefined },
+    ctx.env,
+  );
   if (endpoint) return endpoint;
   const sources: Array<[string | undefined, string]> = [
     [request.region, '--region'],

@@ -7,13 +7,11 @@
 import type { CallerIdentity } from '../aws/sts.js';
 import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
-import { usageError } from '../errors.js';
-import { assumePlan, profilePlan, samlPlan, sessionPlan, webIdentityPlan } from './build-plan.js';
+import { buildPlan, profilePlan } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
-import { unlockRoot } from './keystore-root.js';
-import { rootSigner, type Plan } from './plan.js';
 import { chooseProfile } from './profile-choice.js';
 import type { ConnectionRequest, CredentialRequest, ProfileCredentialsRequest, SigninRequest } from './request.js';
+import { rootSigner, unlockRoot } from './root-signer.js';
 import type { PreparedSignin } from './sign-in.js';
 import { runPlan } from './run-plan.js';
 import { resolveConnection, targetFor, type Signer } from './target.js';
@@ -35,7 +33,7 @@ export type { PreparedSignin, SigninCredentials } from './sign-in.js';
 export { openCache } from './cache-policy.js';
 // What `stsenv doctor` reads the configuration with: the engine's own rules, not a copy of them.
 export { isRoleProfile, resolveChain, type ProfileChain } from '../config/profiles.js';
-export { envKeys } from './plan.js';
+export { envKeys } from './build-plan.js';
 export { chooseProfile } from './profile-choice.js';
 export { resolveEndpoint } from './target.js';
 
@@ -53,36 +51,13 @@ export interface ResolvedCredentials {
 
 export async function resolveCredentials(request: CredentialRequest, ctx: Context): Promise<ResolvedCredentials> {
   const policy = cachePolicy(request.cache, ctx);
-  // The profile chosen gives the region for every request, and the credentials for all but web identity's.
+  // The profile chosen gives the region for every request, and the credentials for all but web identity's and SAML's.
   const profile = chooseProfile(request.connection.profile, ctx.env);
-  let plan: Plan;
-  switch (request.kind) {
-    case 'assume-role':
-      plan = await assumePlan(request, profile, ctx);
-      break;
-    case 'session-token':
-      plan = await sessionPlan(request, profile, ctx);
-      break;
-    case 'web-identity':
-      plan = webIdentityPlan(request, ctx);
-      break;
-    case 'saml':
-      plan = samlPlan(request);
-      break;
-    case 'profile':
-      plan = await profilePlan(request, profile, ctx);
-      break;
-  }
+  const plan = buildPlan(request, profile, ctx);
   const connection = await resolveConnection(request.connection, ctx.env, profile);
   const region = connection.regionKnown ? connection.region : undefined;
   if (plan.steps.length === 0) {
     // A profile that is not a role profile, or none: its keys, or the SDK's own answer, uncached (the SDK caches its own).
-    if (request.kind === 'profile' && (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined)) {
-      throw usageError(
-        '--mfa-serial and --token-code apply to role profiles only',
-        'for an MFA session use stsenv session',
-      );
-    }
     const root = await unlockRoot(plan.root, ctx);
     if (root.kind === 'keys') return { credentials: root.credentials, region, fromCache: false };
     // A credential_process's credentials are printed as it gave them: no SDK, no request.
@@ -114,7 +89,7 @@ export async function resolveCredentials(request: CredentialRequest, ctx: Contex
  */
 export async function callerIdentity(request: ProfileCredentialsRequest, ctx: Context): Promise<CallerIdentity> {
   const profile = chooseProfile(request.connection.profile, ctx.env);
-  const plan = await profilePlan(request, profile, ctx);
+  const plan = profilePlan(request, profile, ctx);
   const connection = await resolveConnection(request.connection, ctx.env, profile);
   let signer: Signer;
   if (plan.steps.length > 0) {
@@ -123,11 +98,6 @@ export async function callerIdentity(request: ProfileCredentialsRequest, ctx: Co
       credentials: result.credentials,
       label: `${plan.steps[plan.steps.length - 1]!.describe} (access key ${result.credentials.accessKeyId})`,
     };
-  } else if (request.mfa.mfaSerial !== undefined || request.mfa.tokenCode !== undefined) {
-    throw usageError(
-      '--mfa-serial and --token-code apply to role profiles only',
-      'for an MFA session use stsenv session',
-    );
   } else {
     signer = await rootSigner(await unlockRoot(plan.root, ctx), ctx);
   }
@@ -145,7 +115,7 @@ export async function verifyKeys(
   request: ConnectionRequest,
   ctx: Context,
 ): Promise<CallerIdentity> {
-  const connection = await resolveConnection(request, ctx.env, { name: profile, from: '--profile' });
+  const connection = await resolveConnection(request, ctx.env, { name: profile });
   const sts = await ctx.sts();
   return sts.getCallerIdentity(
     targetFor(connection, { credentials: keys, label: `profile '${profile}' (access key ${keys.accessKeyId})` }),

@@ -1,11 +1,16 @@
 /**
  * The one rule for which profile a run uses, for its credentials and its
  * region alike: --profile, else AWS_PROFILE, else AWS_DEFAULT_PROFILE (the
- * AWS CLI's order; blank values count as unset).
+ * AWS CLI's order; blank values count as unset), else none: the default
+ * chain (undefined).
  */
 export interface ProfileChoice {
   name: string;
-  /** Where the name came from, for messages and --debug. */
+  /**
+   * Where the name came from, carried as it was: a --profile must exist and
+   * comes before the key variables; a variable's profile comes after them
+   * (build-plan.ts), and messages and --debug name the variable.
+   */
   from: '--profile' | 'AWS_PROFILE' | 'AWS_DEFAULT_PROFILE';
 }
 

@@ -1,23 +1,30 @@
 /**
  * What a command asks the engine for, in the engine's terms: every value a
- * person typed has been checked by the command that parsed it (src/commands),
- * and nothing here says how it was typed.
+ * person typed has been checked by the command that made the request
+ * (src/commands/requests.ts), durations and times are numbers, and nothing
+ * here says how it was typed. The engine trusts these values; what it reads
+ * itself (the environment, the shared files) it checks where it reads it.
  */
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 
 /** How to reach STS and whose profile to start from. */
 export interface ConnectionRequest {
+  /** --region: a region name. */
   region?: string;
+  /** --endpoint-url: an http:// or https:// URL. */
   endpointUrl?: string;
-  /** --profile: the profile of the base credentials. */
+  /** --profile: the profile of the base credentials (whether it exists is the engine's to find). */
   profile?: string;
+  /** --max-attempts: 1 to 20. */
   maxAttempts?: number;
-  /** Seconds for the whole call, retries included. */
-  timeout?: number;
+  /** --timeout in milliseconds, for the whole call, retries included: more than 0, at most an hour. */
+  timeoutMs?: number;
 }
 
 export interface MfaRequest {
+  /** An MFA device's ARN or a hardware device's serial number. */
   mfaSerial?: string;
+  /** Six digits. */
   tokenCode?: string;
   /** false with --no-prompt: never ask on the terminal. */
   prompt?: boolean;
@@ -56,6 +63,7 @@ interface Common {
 /** AssumeRole of `roleArn` on top of the base, or (without it) the role of the --profile role profile. */
 export interface AssumeRoleRequest extends Common {
   kind: 'assume-role';
+  /** A role's ARN. */
   roleArn?: string;
   fields: RoleFields;
   mfa: MfaRequest;
@@ -116,8 +124,8 @@ export interface SigninRequest extends Common {
   federation: {
     /** Name: --session-name, else `stsenv-USER`. */
     name?: string;
-    /** --duration as typed; checked against GetFederationToken's limits only if it is called. */
-    duration?: string;
+    /** --duration in seconds; held to GetFederationToken's limits only if it is called. */
+    durationSeconds?: number;
     policy?: string;
     policyArns?: string[];
   };

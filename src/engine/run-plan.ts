@@ -9,9 +9,9 @@ import type { IssuedCredentials, StsService } from '../aws/sts.js';
 import type { Context } from '../context.js';
 import { hintAccessDenied } from '../errors.js';
 import type { CachePolicy } from './cache-policy.js';
-import { unlockRoot } from './keystore-root.js';
-import { planKeys, rootSigner, stepLabel, type Plan, type SamlAssertion, type Step } from './plan.js';
+import { planKeys, stepLabel, type Plan, type SamlAssertion, type Step } from './plan.js';
 import type { MfaRequest } from './request.js';
+import { rootSigner, unlockRoot } from './root-signer.js';
 import { targetFor, type Signer, type StsConnection } from './target.js';
 
 export type Issued = IssuedCredentials['credentials'];

@@ -11,14 +11,12 @@ import type { Context } from '../context.js';
 import type { Credentials } from '../credentials.js';
 import { durationFor } from '../duration.js';
 import { hintAccessDenied, usageError } from '../errors.js';
-import { sharedConfig } from '../config/shared-files.js';
-import { assumePlan, baseRoot, signingProfile } from './build-plan.js';
+import { assumePlan, baseRoot, profileRolePlan, signingProfile } from './build-plan.js';
 import { cachePolicy } from './cache-policy.js';
-import { isRoleProfile, requireProfile } from '../config/profiles.js';
-import { keystoreLookup, unlockRoot } from './keystore-root.js';
-import { rootSigner, type Plan } from './plan.js';
-import { chooseProfile } from './profile-choice.js';
-import type { SigninRequest } from './request.js';
+import type { Plan } from './plan.js';
+import { chooseProfile, type ProfileChoice } from './profile-choice.js';
+import type { AssumeRoleRequest, SigninRequest } from './request.js';
+import { rootSigner, unlockRoot } from './root-signer.js';
 import { runPlan } from './run-plan.js';
 import { defaultSessionName } from './session-name.js';
 import { resolveConnection, targetFor } from './target.js';
@@ -48,6 +46,96 @@ export interface PreparedSignin {
   /** --timeout, for the sign-in endpoint's request too. */
   timeoutMs: number;
   credentials(): Promise<SigninCredentials>;
+}
+
+export async function prepareSignin(request: SigninRequest, ctx: Context): Promise<PreparedSignin> {
+  const policy = cachePolicy(request.cache, ctx);
+  const profile = chooseProfile(request.connection.profile, ctx.env);
+  const plan = signinPlan(request, profile, ctx);
+  const connection = await resolveConnection(request.connection, ctx.env, profile);
+  const region = connection.regionKnown ? connection.region : undefined;
+  if (plan.steps.length > 0) {
+    return {
+      region,
+      roleArn: lastRole(plan),
+      chained: isChained(plan),
+      timeoutMs: connection.timeoutMs,
+      credentials: async () => {
+        const { credentials } = await runPlan(plan, connection, policy, request.mfa, ctx);
+        return { credentials, federated: false };
+      },
+    };
+  }
+  return {
+    region,
+    chained: false,
+    timeoutMs: connection.timeoutMs,
+    credentials: async () => {
+      const root = await unlockRoot(plan.root, ctx);
+      // Keys from the environment need no SDK; session credentials then sign in with no request to STS at all.
+      const signer = await rootSigner(root, ctx);
+      const current =
+        signer.credentials ?? (await (await ctx.sts()).resolveBaseCredentials(targetFor(connection, signer)));
+      if (current.sessionToken) {
+        if (
+          request.federation.name !== undefined ||
+          request.federation.policy !== undefined ||
+          request.federation.policyArns !== undefined
+        ) {
+          const flag =
+            request.federation.name !== undefined
+              ? '--session-name'
+              : request.federation.policy !== undefined
+                ? '--policy'
+                : '--policy-arn';
+          throw usageError(`${flag} applies to a role or to long-term keys only (these are session credentials)`);
+        }
+        ctx.debug(`signing in with the session credentials of ${root.label}`);
+        return { credentials: { ...current, sessionToken: current.sessionToken }, federated: false };
+      }
+      const input = {
+        Name: federatedName(request, ctx),
+        DurationSeconds: durationFor('GetFederationToken', request.federation.durationSeconds ?? 3600),
+        Policy: request.federation.policy ?? ALLOW_ALL_POLICY,
+        PolicyArns: request.federation.policyArns?.map((arn) => ({ arn })),
+      };
+      const federationSigner = {
+        credentials: current,
+        label: signer.credentials ? signer.label : `${root.label} (access key ${current.accessKeyId})`,
+      };
+      try {
+        const issued = await (await ctx.sts()).getFederationToken(
+          targetFor(connection, federationSigner),
+          input,
+          ctx.now(),
+        );
+        ctx.debug(
+          `GetFederationToken gave ${issued.arn ?? 'a federated user'} until ${issued.credentials.expiration.toISOString()}`,
+        );
+        return { credentials: issued.credentials, federated: true };
+      } catch (error) {
+        throw hintAccessDenied(error, LONG_TERM_HINT);
+      }
+    },
+  };
+}
+
+/**
+ * A role's plan when there is a role: ROLE, or the chosen profile's own
+ * when it is a role profile, named by --profile or by AWS_PROFILE alike (the
+ * console signs in as someone, and a role profile is someone). Otherwise
+ * the current credentials: a plan of the root alone.
+ */
+function signinPlan(request: SigninRequest, profile: ProfileChoice | undefined, ctx: Context): Plan {
+  // --duration is the console session's, not the role session's: the role is asked for as `assume` asks (and cached alike).
+  const asAssume: AssumeRoleRequest = { ...request, kind: 'assume-role' };
+  if (request.roleArn !== undefined) return assumePlan(asAssume, profile, ctx);
+  // Whose credentials: --profile, the key variables, AWS_PROFILE... as for every request (build-plan.ts).
+  const signing = signingProfile(profile, ctx);
+  const rolePlan = signing && profileRolePlan(asAssume, signing, ctx);
+  if (rolePlan) return rolePlan;
+  refuseRoleOnly(request);
+  return { root: baseRoot(signing, ctx), steps: [] };
 }
 
 function lastRole(plan: Plan): string | undefined {
@@ -87,99 +175,4 @@ function federatedName(request: SigninRequest, ctx: Context): string {
     return name;
   }
   return defaultSessionName(ctx.env, ctx.now()).replace(/-\d+$/, '').slice(0, FEDERATED_NAME_MAX);
-}
-
-export async function prepareSignin(request: SigninRequest, ctx: Context): Promise<PreparedSignin> {
-  const policy = cachePolicy(request.cache, ctx);
-  const profile = chooseProfile(request.connection.profile, ctx.env);
-  // Whose credentials: --profile, the key variables, AWS_PROFILE... as for every request (build-plan.ts).
-  const signing = signingProfile(profile, ctx);
-  let roleProfile = false;
-  if (request.roleArn === undefined && signing) {
-    const profiles = sharedConfig(ctx.env);
-    roleProfile = isRoleProfile(
-      signing.from === '--profile'
-        ? requireProfile(profiles, signing.name, '--profile', keystoreLookup(ctx))
-        : profiles.profile(signing.name),
-    );
-  }
-  // --duration is the console session's, not the role session's: the role is asked for as `assume` asks (and cached alike).
-  // A role profile named by AWS_PROFILE signs in as its role too.
-  const plan =
-    request.roleArn !== undefined || roleProfile
-      ? await assumePlan(
-          { ...request, kind: 'assume-role' },
-          roleProfile ? { ...signing!, from: '--profile' } : profile,
-          ctx,
-        )
-      : undefined;
-  if (!plan) refuseRoleOnly(request);
-  const connection = await resolveConnection(request.connection, ctx.env, profile);
-  const region = connection.regionKnown ? connection.region : undefined;
-  if (plan) {
-    const rolePlan = plan;
-    return {
-      region,
-      roleArn: lastRole(rolePlan),
-      chained: isChained(rolePlan),
-      timeoutMs: connection.timeoutMs,
-      credentials: async () => {
-        const { credentials } = await runPlan(rolePlan, connection, policy, request.mfa, ctx);
-        return { credentials, federated: false };
-      },
-    };
-  }
-  const planned = await baseRoot(signing, ctx);
-  return {
-    region,
-    chained: false,
-    timeoutMs: connection.timeoutMs,
-    credentials: async () => {
-      const root = await unlockRoot(planned, ctx);
-      // Keys from the environment need no SDK; session credentials then sign in with no request to STS at all.
-      const signer = await rootSigner(root, ctx);
-      const current =
-        signer.credentials ?? (await (await ctx.sts()).resolveBaseCredentials(targetFor(connection, signer)));
-      if (current.sessionToken) {
-        if (
-          request.federation.name !== undefined ||
-          request.federation.policy !== undefined ||
-          request.federation.policyArns !== undefined
-        ) {
-          const flag =
-            request.federation.name !== undefined
-              ? '--session-name'
-              : request.federation.policy !== undefined
-                ? '--policy'
-                : '--policy-arn';
-          throw usageError(`${flag} applies to a role or to long-term keys only (these are session credentials)`);
-        }
-        ctx.debug(`signing in with the session credentials of ${root.label}`);
-        return { credentials: { ...current, sessionToken: current.sessionToken }, federated: false };
-      }
-      const input = {
-        Name: federatedName(request, ctx),
-        DurationSeconds: durationFor('GetFederationToken', request.federation.duration ?? '1h'),
-        Policy: request.federation.policy ?? ALLOW_ALL_POLICY,
-        PolicyArns: request.federation.policyArns?.map((arn) => ({ arn })),
-      };
-      const federationSigner = {
-        credentials: current,
-        label: signer.credentials ? signer.label : `${root.label} (access key ${current.accessKeyId})`,
-      };
-      try {
-        const issued = await (await ctx.sts()).getFederationToken(
-          targetFor(connection, federationSigner),
-          input,
-          ctx.now(),
-        );
-        ctx.debug(
-          `GetFederationToken gave ${issued.arn ?? 'a federated user'} until ${issued.credentials.expiration.toISOString()}`,
-        );
-        return { credentials: issued.credentials, federated: true };
-      } catch (error) {
-        throw hintAccessDenied(error, LONG_TERM_HINT);
-      }
-    },
-  };
 }

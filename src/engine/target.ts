@@ -1,12 +1,12 @@
 /**
  * Where a request goes: the region, the endpoint, attempts and time, all
- * checked before any request. Who signs is not decided here but by the
- * plan's root (plan.ts); targetFor() joins the two for one STS call.
+ * known before any request. Who signs is not decided here but by the
+ * plan's root (build-plan.ts, readied by root-signer.ts); targetFor() joins
+ * the two for one STS call.
  */
 import { DEFAULT_TIMEOUT_MS, GLOBAL_ENDPOINT, GLOBAL_SIGNING_REGION, type StsTarget } from '../aws/client-options.js';
 import { sharedConfig } from '../config/shared-files.js';
-import { usageError } from '../errors.js';
-import { checkEndpointUrl, checkRegion } from '../validate.js';
+import { checkEndpointUrl, checkMaxAttempts, checkRegion } from '../validate.js';
 import type { ProfileChoice } from './profile-choice.js';
 import type { ConnectionRequest } from './request.js';
 
@@ -34,9 +34,9 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
 export async function resolveRegion(
   request: ConnectionRequest,
   env: NodeJS.ProcessEnv,
-  profile: ProfileChoice | undefined,
+  profile: Pick<ProfileChoice, 'name'> | undefined,
 ): Promise<string | undefined> {
-  if (request.region !== undefined) return checkRegion(request.region);
+  if (request.region !== undefined) return request.region;
   for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
     const value = envValue(env, name);
     if (value) return checkRegion(value, name);
@@ -49,7 +49,7 @@ export async function resolveRegion(
 
 /** Endpoint: --endpoint-url, then the SDK's AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL. */
 export function resolveEndpoint(request: ConnectionRequest, env: NodeJS.ProcessEnv): string | undefined {
-  if (request.endpointUrl !== undefined) return checkEndpointUrl(request.endpointUrl);
+  if (request.endpointUrl !== undefined) return request.endpointUrl;
   for (const name of ['AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL']) {
     const value = envValue(env, name);
     if (value) return checkEndpointUrl(value, name);
@@ -57,43 +57,31 @@ export function resolveEndpoint(request: ConnectionRequest, env: NodeJS.ProcessE
   return undefined;
 }
 
-/** Attempts: --max-attempts, then AWS_MAX_ATTEMPTS (which the SDK would read); checked before any request. */
-export function resolveMaxAttempts(request: ConnectionRequest, env: NodeJS.ProcessEnv): number | undefined {
+/** Attempts: --max-attempts, then AWS_MAX_ATTEMPTS (which the SDK would read). */
+function resolveMaxAttempts(request: ConnectionRequest, env: NodeJS.ProcessEnv): number | undefined {
+  if (request.maxAttempts !== undefined) return request.maxAttempts;
   const fromEnv = envValue(env, 'AWS_MAX_ATTEMPTS');
-  const [value, option] =
-    request.maxAttempts !== undefined
-      ? [request.maxAttempts, '--max-attempts']
-      : [fromEnv === undefined ? undefined : Number(fromEnv.trim()), 'AWS_MAX_ATTEMPTS'];
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 1 || value > 20) {
-    throw usageError(
-      `invalid ${option} '${option === '--max-attempts' ? value : fromEnv}'`,
-      'give a whole number from 1 to 20',
-    );
-  }
-  return value;
+  return fromEnv === undefined ? undefined : checkMaxAttempts(Number(fromEnv.trim()), 'AWS_MAX_ATTEMPTS', fromEnv);
 }
 
+/**
+ * Where the calls of one run go, from the request (checked by the command
+ * that made it) and what the environment and the chosen profile say
+ * (checked here, where they are read), before any request.
+ */
 export async function resolveConnection(
   request: ConnectionRequest,
   env: NodeJS.ProcessEnv,
-  profile: ProfileChoice | undefined,
+  profile: Pick<ProfileChoice, 'name'> | undefined,
 ): Promise<StsConnection> {
   const endpoint = resolveEndpoint(request, env);
   const region = await resolveRegion(request, env, profile);
-  const maxAttempts = resolveMaxAttempts(request, env);
-  if (
-    request.timeout !== undefined &&
-    (!Number.isFinite(request.timeout) || request.timeout <= 0 || request.timeout > 3600)
-  ) {
-    throw usageError(`invalid --timeout '${request.timeout}'`, 'give seconds, more than 0 and at most 3600');
-  }
   return {
     region: region ?? GLOBAL_SIGNING_REGION,
     regionKnown: region !== undefined,
     // Without a region STS's global endpoint answers, signed for us-east-1.
     endpoint: endpoint ?? (region === undefined ? GLOBAL_ENDPOINT : undefined),
-    maxAttempts,
-    timeoutMs: request.timeout !== undefined ? Math.round(request.timeout * 1000) : DEFAULT_TIMEOUT_MS,
+    maxAttempts: resolveMaxAttempts(request, env),
+    timeoutMs: request.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
 }

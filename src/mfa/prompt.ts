@@ -7,7 +7,6 @@ import { readSync, writeSync } from 'node:fs';
 import type { Context } from '../context.js';
 import { failure, usageError } from '../errors.js';
 import { closeTerminal, openTerminal } from '../terminal.js';
-import { checkTokenCode } from '../validate.js';
 
 export interface PromptOptions {
   tokenCode?: string;
@@ -61,9 +60,9 @@ function readLine(fd: number): string | undefined {
   }
 }
 
-/** The code for `serial`: --token-code, else asked on the terminal. Never shown anywhere. */
+/** The code for `serial`: --token-code (checked by the command), else asked on the terminal. Never shown anywhere. */
 export function tokenCodeFor(serial: string, options: PromptOptions, platform: NodeJS.Platform): string {
-  if (options.tokenCode !== undefined) return checkTokenCode(options.tokenCode);
+  if (options.tokenCode !== undefined) return options.tokenCode;
   const needed = `an MFA code is needed for ${serial}`;
   const hint =
     options.processHint === false ? 'pass --token-code with the 6 digits your MFA device shows' : NO_CODE_HINT;

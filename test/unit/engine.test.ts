@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { assumePlan } from '../../src/engine/build-plan.js';
-import { resolveCredentials } from '../../src/engine/index.js';
+import { prepareSignin, resolveCredentials } from '../../src/engine/index.js';
 import { planKeys } from '../../src/engine/plan.js';
 import { chooseProfile } from '../../src/engine/profile-choice.js';
 import type {
@@ -15,6 +15,7 @@ import type {
   CacheSettings,
   ConnectionRequest,
   CredentialRequest,
+  SigninRequest,
 } from '../../src/engine/request.js';
 import { resolveRegion } from '../../src/engine/target.js';
 import { StsenvError } from '../../src/errors.js';
@@ -425,6 +426,49 @@ describe("engine: who signs the first call (the AWS CLI's order: --profile, key 
     const own = testContext({ env: env(earlier) });
     await resolveCredentials(assume(ROLE('second'), { profile: 'base' }), own);
     assert.equal(own.err, '');
+  });
+});
+
+describe('engine: the console signs in from the profile chosen as for every request', () => {
+  const keys = { AWS_ACCESS_KEY_ID: ENV_KEY, AWS_SECRET_ACCESS_KEY: 'env/secret/0000000000000000000000000000' };
+  const signin = (connection: ConnectionRequest = {}): SigninRequest => ({
+    kind: 'sign-in',
+    fields: {},
+    mfa: { prompt: false },
+    connection,
+    cache: CACHE_OFF,
+    federation: {},
+  });
+
+  test('a role profile signs in as its role, named by --profile or by AWS_PROFILE alike', async () => {
+    const flag = await prepareSignin(signin({ profile: 'hop2' }), testContext({ env: env() }));
+    const variable = await prepareSignin(signin(), testContext({ env: env({ AWS_PROFILE: 'hop2' }) }));
+    for (const prepared of [flag, variable]) {
+      assert.equal(prepared.roleArn, ROLE('hop2'));
+      assert.equal(prepared.chained, true);
+      assert.equal(prepared.region, 'eu-central-1');
+    }
+    assert.equal(fake.requests.length, 0, 'prepared: nothing asked yet');
+  });
+
+  test('the key variables come before AWS_PROFILE, and --debug names AWS_PROFILE, not --profile', async () => {
+    const ctx = testContext({ env: env({ AWS_PROFILE: 'hop2', ...keys }) });
+    const prepared = await prepareSignin(signin(), ctx);
+    assert.equal(prepared.roleArn, undefined, 'the current credentials, not the role of hop2');
+    assert.ok(
+      ctx.debugLines.some((line) => /the key variables .* come before AWS_PROFILE=hop2/.test(line)),
+      ctx.debugLines.join('\n'),
+    );
+    assert.doesNotMatch(ctx.debugLines.join('\n'), /--profile/);
+  });
+
+  test('a missing profile is an error from --profile only: AWS_PROFILE may name one the SDK alone knows', async () => {
+    await usageFailure(
+      () => prepareSignin(signin({ profile: 'nosuch' }), testContext({ env: env() })),
+      /--profile names profile 'nosuch'/,
+    );
+    const prepared = await prepareSignin(signin(), testContext({ env: env({ AWS_PROFILE: 'nosuch' }) }));
+    assert.equal(prepared.roleArn, undefined);
   });
 });
 

@@ -52,6 +52,15 @@ function run(command, args) {
 
 /** The asset name src/keystore/embedded-binding.ts reads the native part from. */
 const NATIVE_ASSET = 'native/keyring.node';
+/** The asset that names the Node whose code caches the executable carries (src/code-cache.ts compares it with its own). */
+const CODE_CACHE_NODE_ASSET = 'code-cache-node';
+
+/** A file naming the Node that trains an executable's code caches: the Linux build of its version (stageApp). */
+function codeCacheNodeFile(major) {
+  const file = join(staging, `code-cache-node-${major}`);
+  writeFileSync(file, `v${RUNTIMES.node[major]}-linux-x64`);
+  return file;
+}
 const lock = JSON.parse(readFileSync(here('./package-lock.json'), 'utf8'));
 
 /** Whether a file is the tarball an integrity string of package-lock.json (sha512-BASE64) names. */
@@ -136,7 +145,12 @@ try {
       useSnapshot: false,
       // NODE_OPTIONS is for the user's own Node, not for stsenv.
       execArgvExtension: 'none',
-      assets: { ...Object.fromEntries(files(await stageApp(major))), [NATIVE_ASSET]: keyringNative(...keyring) },
+      assets: {
+        ...Object.fromEntries(files(await stageApp(major))),
+        [NATIVE_ASSET]: keyringNative(...keyring),
+        // Which Node made the code caches (the Linux one: V8 refuses them on Windows); sea-launcher.cjs tells stsenv.
+        [CODE_CACHE_NODE_ASSET]: codeCacheNodeFile(major),
+      },
     };
     if (Number(major) >= 26) {
       // Node 26 writes the executable itself.

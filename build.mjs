@@ -28,7 +28,7 @@ const define = {
   STSENV_VERSION: JSON.stringify(version),
   // The caches trained below fit the Node that runs this build (it trains with process.execPath):
   // src/code-cache.ts reads them first, and alone, on that Node.
-  STSENV_CODE_CACHE_NODE: JSON.stringify(`${process.version}-${process.arch}`),
+  STSENV_CODE_CACHE_NODE: JSON.stringify(`${process.version}-${process.platform}-${process.arch}`),
 };
 const staging = `dist.tmp-${process.pid}`;
 

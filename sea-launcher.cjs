@@ -12,6 +12,14 @@ const { Script } = require('node:vm');
 const root = join(dirname(process.execPath), 'stsenv');
 globalThis.__stsenvSea = {
   root,
+  // The Node whose V8 made the code caches among the assets (build-exe.mjs): they fit only that one.
+  codeCacheNode: (() => {
+    try {
+      return sea.getAsset('code-cache-node', 'utf8');
+    } catch {
+      return undefined;
+    }
+  })(),
   asset(name) {
     try {
       // The asset's own memory, not a copy: stsenv only reads it.

@@ -14,6 +14,8 @@ export interface SeaHost {
   root: string;
   /** The asset of that name (a path relative to root, with '/'), or undefined. */
   asset(name: string): Buffer | undefined;
+  /** The Node that made the code caches among the assets (`vVERSION-PLATFORM-ARCH`): they fit only that one. */
+  codeCacheNode?: string;
 }
 
 declare global {

@@ -40,19 +40,22 @@ function readOrUndefined(path: string): Buffer | undefined {
 declare const STSENV_CODE_CACHE_NODE: string | undefined;
 
 /**
- * Whether the shipped caches fit this process: made by this very Node (its
- * version and architecture are written in at build time) under no options of
- * the user's (V8 rejects a cache made under other flags, and NODE_OPTIONS or
- * node's own arguments may carry some), or carried by a single executable
- * (whose caches were made by the Node it embeds, which takes no NODE_OPTIONS).
- * Known without a look at the disk, so that the common start reads the
- * shipped cache and nothing else; any other start tries our own first.
+ * Whether the shipped caches fit this process: made by this very Node (the
+ * build writes its version, platform and architecture in: V8 refuses a cache
+ * from another, even the same version on another platform) under no options
+ * of the user's (V8 refuses a cache made under other flags, and NODE_OPTIONS
+ * or node's own arguments may carry some). A single executable says which
+ * Node made its caches (sea-launcher.cjs), and takes no NODE_OPTIONS. Known
+ * without a look at the disk, so that the common start reads the shipped
+ * cache and nothing else; any other start tries our own first.
  */
 function shippedCacheFits(): boolean {
-  if (globalThis.__stsenvSea) return true;
+  const here = `${process.version}-${process.platform}-${process.arch}`;
+  const sea = globalThis.__stsenvSea;
+  if (sea) return sea.codeCacheNode === here;
   return (
     typeof STSENV_CODE_CACHE_NODE === 'string' &&
-    STSENV_CODE_CACHE_NODE === `${process.version}-${process.arch}` &&
+    STSENV_CODE_CACHE_NODE === here &&
     process.execArgv.length === 0 &&
     !process.env.NODE_OPTIONS
   );

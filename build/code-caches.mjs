@@ -64,6 +64,15 @@ export async function trainCodeCaches(dir, node = process.execPath) {
       AWS_ENDPOINT_URL_STS: fake.url,
       STSENV_SHELL: 'bash',
     });
+    // A role profile whose keys come from the credentials file, as most users' are.
+    writeFileSync(
+      join(home, 'config'),
+      `[profile base]\nregion = us-east-1\n\n[profile chained]\nrole_arn = ${ROLE}\nsource_profile = base\nregion = us-east-1\n`,
+    );
+    writeFileSync(
+      join(home, 'credentials'),
+      '[base]\naws_access_key_id = AKIABUILDTRAININGBASE\naws_secret_access_key = build/training/profile/secret/000000000\n',
+    );
     const profiles = Array.from(
       { length: 50 },
       (_, n) => `[profile p${n}]\nrole_arn = ${ROLE}\nsource_profile = base\n`,

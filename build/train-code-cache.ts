@@ -42,6 +42,7 @@ const PHASES: Record<string, Phase> = {
   request: {
     runs: [
       [['assume', ROLE], 0],
+      [['assume', '--profile', 'chained'], 0],
       [['whoami'], 0],
       [['assume', ROLE, '--region', 'us-east-1', '--region', 'eu-west-1'], 2],
     ],
@@ -50,6 +51,8 @@ const PHASES: Record<string, Phase> = {
   light: {
     runs: [
       [['assume', ROLE], 0],
+      // A role profile over a profile with keys: the config and credentials files read, a chain resolved.
+      [['assume', '--profile', 'chained'], 0],
       [['init', 'bash'], 0],
       [['unset'], 0],
     ],

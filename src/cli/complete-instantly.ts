@@ -8,6 +8,7 @@
  */
 import { completeCommandLine } from './complete.js';
 import type { CommandTable } from '../commands/spec.js';
+import type { NameKeeper } from '../cache/profile-names.js';
 
 declare const STSENV_COMPLETION_COMMANDS: readonly CommandTable[];
 
@@ -15,7 +16,8 @@ declare const STSENV_COMPLETION_COMMANDS: readonly CommandTable[];
 export function completeInstantly(
   words: readonly string[],
   env: NodeJS.ProcessEnv,
+  local: NameKeeper,
   write: (text: string) => void,
 ): Promise<number> {
-  return completeCommandLine(words, STSENV_COMPLETION_COMMANDS, { env, write, debug: () => {} });
+  return completeCommandLine(words, STSENV_COMPLETION_COMMANDS, { env, local, write, debug: () => {} });
 }

@@ -68,7 +68,7 @@ async function run(args: string[]): Promise<number> {
       join(__dirname, 'complete.cjs'),
     ) as typeof import('./complete-instantly.js');
     const local = { pid: process.pid, uid: process.getuid?.(), platform: process.platform };
-    return completeInstantly(args.slice(1), process.env, local, (text) => writeFd(1, text));
+    return completeInstantly(args.slice(1), process.env, (text) => writeFd(1, text), local);
   }
   // Built: main.cjs beside this file (a CommonJS bundle: __dirname), with its code cache. From source: the module itself.
   const { main } =

@@ -45,11 +45,12 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 /** Far above the names of any real config (100,000 profiles are a few MB). */
 const MAX_BYTES = 16 * 1024 * 1024;
-/** Changed when what the file holds, or how names are read, changes: an older index is then read as none. */
-const FORMAT = 1;
+declare const STSENV_VERSION: string | undefined;
+/** Who wrote the file: another release of stsenv may read names otherwise, and reads the files again. */
+const FORMAT = `1 ${typeof STSENV_VERSION === 'string' ? STSENV_VERSION : 'development'}`;
 
 interface Index {
-  format: number;
+  format: string;
   config: string;
   credentials: string;
   /** fileState's key of each, when the names were read. */

@@ -8,14 +8,19 @@
  */
 import { completeCommandLine } from './complete.js';
 import type { CommandTable } from '../commands/spec.js';
+import type { NameKeeper } from '../cache/profile-names.js';
 
 declare const STSENV_COMPLETION_COMMANDS: readonly CommandTable[];
 
-/** Completion never reports on stderr: a --debug among the words is the user's, not this run's. */
+/**
+ * Completion never reports on stderr: a --debug among the words is the user's, not this run's.
+ * `local` (the entry's process) keeps the profile names between Tabs; without it they are read each time.
+ */
 export function completeInstantly(
   words: readonly string[],
   env: NodeJS.ProcessEnv,
   write: (text: string) => void,
+  local?: NameKeeper,
 ): Promise<number> {
-  return completeCommandLine(words, STSENV_COMPLETION_COMMANDS, { env, write, debug: () => {} });
+  return completeCommandLine(words, STSENV_COMPLETION_COMMANDS, { env, local, write, debug: () => {} });
 }

@@ -17,6 +17,7 @@
  * command, nor yargs or the AWS SDK (test/pty/startup.test.ts guards that); it
  * prints nothing on stderr.
  */
+import { type NameKeeper, profileNameLines } from '../cache/profile-names.js';
 import { sharedConfig } from '../config/shared-files.js';
 import { OptionNames, type OptionWord, readCommandLine, readOption, takesValue } from './tokens.js';
 import type { CommandTable, OptionSpec, ValueSource } from '../commands/spec.js';
@@ -27,15 +28,25 @@ export interface Candidate {
   description?: string;
 }
 
-/** The values a source names; names from a config that cannot be read are none (the command will say why). */
-async function valuesOf(source: ValueSource | undefined, env: NodeJS.ProcessEnv): Promise<string[]> {
+/**
+ * The values a source names, one a line ('' for none); names from a config
+ * that cannot be read are none (the command will say why). Profile names
+ * come kept from the last Tab while the files have not changed
+ * (cache/profile-names.ts): thousands of them cost a read of one file.
+ */
+function valueLinesOf(source: ValueSource | undefined, env: NodeJS.ProcessEnv, local?: NameKeeper): string {
   try {
-    if (source === 'profiles') return sharedConfig(env).profileNames();
-    if (source === 'sso-sessions') return sharedConfig(env).ssoSessionNames();
+    if (source === 'profiles') return profileNameLines(env, local);
+    if (source === 'sso-sessions') return sharedConfig(env).ssoSessionNames().join('\n');
   } catch {
-    return [];
+    return '';
   }
-  return [...(source ?? [])];
+  return (source ?? []).join('\n');
+}
+
+function valuesOf(source: ValueSource | undefined, env: NodeJS.ProcessEnv): string[] {
+  const lines = valueLinesOf(source, env);
+  return lines === '' ? [] : lines.split('\n');
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -54,20 +65,20 @@ function optionCandidates(names: OptionNames, given: readonly OptionWord[]): Can
 }
 
 /** What an option's or a positional's value may be: its choices, else its `complete` values. */
-async function valueCandidates(
+function valueCandidates(
   spec: Pick<OptionSpec, 'choices' | 'complete'> | undefined,
   env: NodeJS.ProcessEnv,
-): Promise<Candidate[]> {
-  return (await valuesOf(spec?.choices ?? spec?.complete, env)).map((value) => ({ value }));
+): Candidate[] {
+  return valuesOf(spec?.choices ?? spec?.complete, env).map((value) => ({ value }));
 }
 
 /**
  * Values offered as they are (no description), those that begin with
- * `current`: kept as one list, so that thousands of profile names are
- * filtered and printed with no JavaScript per name (valueLines).
+ * `current`: kept as one text, a value a line, so that thousands of profile
+ * names are filtered and printed with no JavaScript per name (valueLines).
  */
 interface Values {
-  values: readonly string[];
+  lines: string;
   current: string;
 }
 
@@ -76,17 +87,21 @@ export async function completeWords(
   words: readonly string[],
   commands: readonly CommandTable[],
   env: NodeJS.ProcessEnv,
+  local?: NameKeeper,
 ): Promise<Candidate[]> {
-  const found = await completion(words, commands, env);
+  const found = await completion(words, commands, env, local);
   return Array.isArray(found)
     ? found
-    : found.values.filter((value) => value.startsWith(found.current)).map((value) => ({ value }));
+    : (found.lines === '' ? [] : found.lines.split('\n'))
+        .filter((value) => value.startsWith(found.current))
+        .map((value) => ({ value }));
 }
 
 async function completion(
   words: readonly string[],
   commands: readonly CommandTable[],
   env: NodeJS.ProcessEnv,
+  local?: NameKeeper,
 ): Promise<Candidate[] | Values> {
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
@@ -100,14 +115,12 @@ async function completion(
   const typing = current.startsWith('--') ? readOption(current, before.length, names) : undefined;
   if (typing?.inline !== undefined) {
     if (!takesValue(typing)) return [];
-    return starting(
-      (await valueCandidates(typing.spec, env)).map((c) => ({ ...c, value: `${typing.typed}=${c.value}` })),
-    );
+    return starting(valueCandidates(typing.spec, env).map((c) => ({ ...c, value: `${typing.typed}=${c.value}` })));
   }
   // The value of the option before it.
   const last = line.options.at(-1);
   if (last && last.index === before.length - 1 && takesValue(last) && last.inline === undefined) {
-    return { values: await valuesOf(last.spec!.choices ?? last.spec!.complete, env), current };
+    return { lines: valueLinesOf(last.spec!.choices ?? last.spec!.complete, env, local), current };
   }
   // Before a command, only the options every command takes.
   if (current.startsWith('-')) return starting(optionCandidates(command ? names : new OptionNames({}), line.options));
@@ -115,12 +128,14 @@ async function completion(
   if (!found)
     return starting([...commandNames, { value: 'help', description: 'Show the help of stsenv or of a command' }]);
   if (found.name === 'help' && line.positionals.length === 0) return starting(commandNames);
-  return starting(await valueCandidates(command?.positionals?.[line.positionals.length], env));
+  return starting(valueCandidates(command?.positionals?.[line.positionals.length], env));
 }
 
 /** Where completion writes: the candidates, and why there are none (--debug's line). */
 export interface CompletionOutput {
   env: NodeJS.ProcessEnv;
+  /** Keeps the profile names between Tabs (cache/profile-names.ts). */
+  local?: NameKeeper;
   write(text: string): void;
   debug(message: string): void;
 }
@@ -133,7 +148,7 @@ export async function completeCommandLine(
 ): Promise<number> {
   let found: Candidate[] | Values;
   try {
-    found = await completion(words.length === 0 ? [''] : words, commands, out.env);
+    found = await completion(words.length === 0 ? [''] : words, commands, out.env, out.local);
   } catch (error) {
     out.debug(`completion failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
@@ -155,8 +170,8 @@ function candidateLines(candidates: readonly Candidate[]): string {
 const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
 /** The values that begin with `current`, one a line: searched in one string, natively; per value only when one has a control character. */
-function valueLines({ values, current }: Values): string {
-  const all = `\n${values.join('\n')}`;
+function valueLines({ lines, current }: Values): string {
+  const all = `\n${lines}`;
   const starting =
     current === '' ? all : (all.match(new RegExp(`\\n${escapeRegExp(current)}[^\\n]*`, 'g')) ?? []).join('');
   if (!linesHaveControl(starting)) return starting.slice(1);

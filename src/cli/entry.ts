@@ -75,7 +75,8 @@ async function run(args: string[]): Promise<number> {
     const { completeInstantly } = (await import('../code-cache.js')).requireBundle(
       join(__dirname, 'complete.cjs'),
     ) as typeof import('./complete-instantly.js');
-    return completeInstantly(args.slice(1), process.env, (text) => writeFd(1, text));
+    const local = { pid: process.pid, uid: process.getuid?.(), platform: process.platform };
+    return completeInstantly(args.slice(1), process.env, (text) => writeFd(1, text), local);
   }
   // Built: main.cjs beside this file (a CommonJS bundle: __dirname), with its code cache; it
   // takes this very loader from here (one loader in the process, compiled once). From

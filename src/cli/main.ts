@@ -32,6 +32,7 @@ export async function main(given: string[], width: () => number): Promise<number
       const { completeCommandLine } = await import('./complete.js');
       return await completeCommandLine(args.slice(1), await loadCommands(), {
         env: ctx.env,
+        local: { ...ctx.local, platform: ctx.platform },
         write: (text) => ctx.stdout.write(text),
         debug: (message) => ctx.debug(message),
       });

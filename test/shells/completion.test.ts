@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { completeWords } from '../../src/cli/complete.js';
@@ -225,17 +225,29 @@ describe('__complete --profile: the names the SDK loader sees, from the built bu
       const env = userEnv({ AWS_CONFIG_FILE: configPath, AWS_SHARED_CREDENTIALS_FILE: credentialsPath });
       const expected = await sdkNames(configPath, credentialsPath);
       assert.ok(expected.length > 5, expected.join(', '));
-      for (const current of ['', 'd', 'p1', 'k', 'nope']) {
-        const fromSource = await values(['assume', '--profile', current], env);
-        assert.deepEqual(
-          fromSource,
-          expected.filter((name) => name.startsWith(current)),
-          `source, ${label}, '${current}'`,
-        );
-        const built = await runCli(['__complete', 'assume', '--profile', current], { env });
-        assert.equal(built.stderr, '');
-        assert.equal(built.stdout, fromSource.map((name) => `${name}\n`).join(''), `built, ${label}, '${current}'`);
+      // The files as they were written, then as a later Tab finds them: from the names kept at the first (cache/profile-names.ts).
+      for (const round of ['read', 'kept']) {
+        if (round === 'kept') await new Promise((resolve) => setTimeout(resolve, 150));
+        for (const current of ['', 'd', 'p1', 'k', 'nope']) {
+          const fromSource = await values(['assume', '--profile', current], env);
+          assert.deepEqual(
+            fromSource,
+            expected.filter((name) => name.startsWith(current)),
+            `source, ${label}, '${current}'`,
+          );
+          const built = await runCli(['__complete', 'assume', '--profile', current], { env });
+          assert.equal(built.stderr, '');
+          const lines = fromSource.map((name) => `${name}\n`).join('');
+          assert.equal(built.stdout, lines, `built, ${label}, ${round}, '${current}'`);
+        }
       }
+      const folder = join(home.dir, '.cache', 'stsenv-profile-names');
+      assert.ok(
+        readdirSync(folder).some((name) =>
+          readFileSync(join(folder, name), 'utf8').includes(JSON.stringify(configPath)),
+        ),
+        'the names were kept',
+      );
     });
   }
 });
@@ -523,10 +535,14 @@ describe('a hostile profile name is inserted as one literal word', () => {
       credentials,
       '[ok]\naws_access_key_id = A\n[bad\u009b2J]\naws_access_key_id = A\n[rtl\u202eevil]\naws_access_key_id = A\n',
     );
-    const run = await runCli(['__complete', 'assume', '--profile', ''], {
-      env: userEnv({ AWS_SHARED_CREDENTIALS_FILE: credentials }),
-    });
-    assert.doesNotMatch(run.stdout, /[\u0080-\u009f\u202e]/);
-    assert.match(run.stdout, /^ok$/m);
+    // Read from the files (the names not kept yet, then kept), then from the names kept: dropped every time.
+    for (const round of ['read', 'written', 'kept']) {
+      if (round === 'written') await new Promise((resolve) => setTimeout(resolve, 150));
+      const run = await runCli(['__complete', 'assume', '--profile', ''], {
+        env: userEnv({ AWS_SHARED_CREDENTIALS_FILE: credentials }),
+      });
+      assert.doesNotMatch(run.stdout, /[\u0080-\u009f\u202e]/, round);
+      assert.match(run.stdout, /^ok$/m, round);
+    }
   });
 });

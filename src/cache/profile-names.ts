@@ -1,0 +1,217 @@
+/**
+ * The profile names completion offers, kept between runs: every Tab after
+ * --profile would otherwise read and check the whole config (thousands of
+ * profiles cost more than the rest of the Tab). The names the loader gives
+ * (config/shared-files.ts, profileNames) are written to stsenv-profile-names/
+ * beside the folder of the credential cache (never in it, which --no-cache
+ * promises not to touch), one file per pair of config and credentials
+ * paths, with what each file was when it was read (device, inode, size,
+ * modification and change times). A Tab that finds both files as they were
+ * prints the names kept; a change to either, a file that appears or goes,
+ * and the names are read again and the file rewritten.
+ *
+ * Names only, never a value: a name is not a secret, but what a config
+ * holds may be. Like a code cache, the file is used only from a folder that
+ * is ours and writable by no one else (0700, files 0600, never through a
+ * link), and everything here is best effort: an index that cannot be read
+ * or written costs only the speed it would have given.
+ */
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { cacheDirectory } from './folder.js';
+import { configFilePath, credentialsFilePath, sharedConfig } from '../config/shared-files.js';
+import type { LocalProcess } from '../process-identity.js';
+
+/** The process that keeps the names: its uid owns the folder, its PID names a temporary file. */
+export interface NameKeeper extends Pick<LocalProcess, 'pid' | 'uid'> {
+  platform: NodeJS.Platform;
+}
+
+// Windows has neither; there the folder's ACL (LOCALAPPDATA is the user's own) is what protects it.
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
+/** Far above the names of any real config (100,000 profiles are a few MB). */
+const MAX_BYTES = 16 * 1024 * 1024;
+declare const STSENV_VERSION: string | undefined;
+/** Who wrote the file: another release of stsenv may read names otherwise, and reads the files again. */
+const FORMAT = `1 ${typeof STSENV_VERSION === 'string' ? STSENV_VERSION : 'development'}`;
+
+interface Index {
+  format: string;
+  config: string;
+  credentials: string;
+  /** fileState's key of each, when the names were read. */
+  configState: string;
+  credentialsState: string;
+  /** The names, one a line, in the loader's order. */
+  names: string;
+}
+
+/** What a file was: its key, and whether a change to it could still go unseen (racy). */
+interface FileState {
+  key: string;
+  racy: boolean;
+}
+
+/**
+ * A change within the same tick of the file system's clock as the last one,
+ * keeping the size, would leave the key as it was: names are kept only when
+ * the file had not changed for longer than a tick when it was looked at. A
+ * time in whole seconds says a clock of seconds (FAT counts two).
+ */
+function tickOf(changedMs: number): number {
+  return changedMs % 1000 === 0 ? 2000 : 100;
+}
+
+/** undefined when the file cannot be looked at: then no index is trusted. */
+function fileState(path: string): FileState | undefined {
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+  if (!stats) return { key: 'none', racy: false };
+  const changed = Math.max(stats.mtimeMs, stats.ctimeMs);
+  return {
+    key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`,
+    racy: Date.now() - changed < tickOf(changed),
+  };
+}
+
+/** Ours, and writable by no one else. Windows has neither owners nor modes here: LOCALAPPDATA protects it. */
+function ours(stats: Stats, local: NameKeeper): boolean {
+  return local.uid === undefined || (stats.uid === local.uid && (stats.mode & 0o022) === 0);
+}
+
+/** A 32-bit FNV-1a, to name a pair of paths' file: node:crypto stays off the Tab. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
+}
+
+function indexFile(env: NodeJS.ProcessEnv, local: NameKeeper, config: string, credentials: string): string {
+  const folder = join(dirname(cacheDirectory(env, local.platform)), 'stsenv-profile-names');
+  return join(folder, `${fnv1a(`${config}\n${credentials}`)}.json`);
+}
+
+function readIndex(file: string, local: NameKeeper): Partial<Index> | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || !ours(stats, local) || stats.size > MAX_BYTES) return undefined;
+    const folder = lstatSync(dirname(file));
+    if (!folder.isDirectory() || !ours(folder, local)) return undefined;
+    const data = Buffer.allocUnsafe(stats.size);
+    let offset = 0;
+    while (offset < data.length) {
+      const n = readSync(fd, data, offset, data.length - offset, offset);
+      if (n <= 0) break;
+      offset += n;
+    }
+    // A file cut short is no JSON: read as none.
+    return JSON.parse(data.toString('utf8', 0, offset)) as Partial<Index>;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Written whole (a temporary file renamed into place) in a 0700 folder of our own. */
+function writeIndex(file: string, index: Index, local: NameKeeper): void {
+  const folder = dirname(file);
+  mkdirSync(dirname(folder), { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(folder, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const stats = lstatSync(folder);
+  if (!stats.isDirectory() || !ours(stats, local)) return;
+  // O_EXCL|O_NOFOLLOW: a planted file or link makes this fail, never followed.
+  const temp = join(folder, `.${basename(file)}.tmp-${local.pid}-${Math.floor(Math.random() * 2 ** 48).toString(16)}`);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
+  try {
+    try {
+      const data = Buffer.from(JSON.stringify(index), 'utf8');
+      let offset = 0;
+      while (offset < data.length) offset += writeSync(fd, data, offset);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (error) {
+    unlinkSync(temp);
+    throw error;
+  }
+}
+
+/**
+ * The profile names of the shared files, one a line ('' for none), as
+ * sharedConfig(env).profileNames() lists them; throws as it does (a
+ * malformed file: no names are kept for it). Without `local`, read from
+ * the files and not kept.
+ */
+export function profileNameLines(env: NodeJS.ProcessEnv, local?: NameKeeper): string {
+  const config = configFilePath(env);
+  const credentials = credentialsFilePath(env);
+  const configState = local && fileState(config);
+  const credentialsState = local && fileState(credentials);
+  if (!local || !configState || !credentialsState) return sharedConfig(env).profileNames().join('\n');
+  let file: string | undefined;
+  try {
+    file = indexFile(env, local, config, credentials);
+  } catch {
+    // No home to find the folder in.
+  }
+  const kept = file === undefined ? undefined : readIndex(file, local);
+  if (
+    kept?.format === FORMAT &&
+    kept.config === config &&
+    kept.credentials === credentials &&
+    kept.configState === configState.key &&
+    kept.credentialsState === credentialsState.key &&
+    typeof kept.names === 'string'
+  )
+    return kept.names;
+  const names = sharedConfig(env).profileNames().join('\n');
+  if (file !== undefined && !configState.racy && !credentialsState.racy) {
+    try {
+      writeIndex(
+        file,
+        {
+          format: FORMAT,
+          config,
+          credentials,
+          configState: configState.key,
+          credentialsState: credentialsState.key,
+          names,
+        },
+        local,
+      );
+    } catch {
+      // Only speed is lost: the next Tab reads the files, and tries again.
+    }
+  }
+  return names;
+}

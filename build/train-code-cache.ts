@@ -57,7 +57,7 @@ const PHASES: Record<string, Phase> = {
       [['unset'], 0],
     ],
     // A Tab after --profile, after a command, after an option; a profile name is what people complete most.
-    completions: [['assume', '--profile', 'p'], ['as'], ['assume', '--'], ['assume', '--shell', '']],
+    completions: [['assume', '--profile', 'p'], ['as'], ['assume', '--'], ['assume', '--shell', ''], ['assume', '--profile', 'p']],
     loadTheRest: true,
     keeps: () => true,
   },
@@ -79,8 +79,10 @@ async function train(dir: string, phase: Phase): Promise<void> {
       join(dir, 'complete.cjs'),
     ) as typeof import('../src/cli/complete-instantly.ts');
     const env = { ...process.env, AWS_CONFIG_FILE: join(process.env.HOME ?? '', 'completion-config') };
+    // As the entry calls it: with the process, so that the kept profile names are written, then read.
+    const local = { pid: process.pid, uid: process.getuid?.(), platform: process.platform };
     for (const words of phase.completions) {
-      const code = await completeInstantly(words, env, () => {});
+      const code = await completeInstantly(words, env, () => {}, local);
       if (code !== 0) throw new Error(`training run \`stsenv __complete ${words.join(' ')}\` exited ${code}`);
     }
   }

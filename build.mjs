@@ -19,7 +19,7 @@
 // typecheck, part of npm test). The steps are below, in order; each is a module of build/.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleEntries, bundleOwnCode, bundleVendors } from './build/bundles.mjs';
+import { bundleEntries, bundleOwnCode, bundleVendors, wrapLoadedBundles } from './build/bundles.mjs';
 import { trainCodeCaches } from './build/code-caches.mjs';
 import { renderHelp } from './build/help.mjs';
 
@@ -50,6 +50,7 @@ try {
   await step('bundle the entries', () => bundleEntries(staging, define, completionTables));
   const vendorImports = await step('split own code into main.cjs and features', () => bundleOwnCode(staging, define));
   await step('bundle third-party code', () => bundleVendors(staging, vendorImports));
+  await step('wrap the bundles the loader reads', () => wrapLoadedBundles(staging));
   await step('write help, shells and the old entry', () => writeStaticFiles(staging, help));
   await step('train code caches', () => trainCodeCaches(staging));
   // Swap the new build in whole, so a test running beside a rebuild never sees half a dist/.

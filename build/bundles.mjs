@@ -10,6 +10,8 @@
 //   a feature takes every module main.cjs holds, and every other feature's entry, from main.cjs;
 //   own code takes third-party code from vendor/NAME.cjs, which exports what own code imports.
 import { build } from 'esbuild';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importedNames } from './imported-names.mjs';
@@ -406,4 +408,17 @@ export async function bundleOwnCode(staging, define) {
       `own modules bundled twice: ${twice.map(([path, bundles]) => `${path} (${bundles.join(', ')})`).join('; ')}`,
     );
   return vendorImports;
+}
+
+/**
+ * Every bundle that src/code-cache.ts loads (all but the entry, which Node loads) stored as Node
+ * would wrap a CommonJS module: the loader compiles the text as it reads it, with no second copy
+ * of it made at every start (see src/code-cache.ts).
+ */
+export function wrapLoadedBundles(staging) {
+  for (const name of readdirSync(staging, { recursive: true })) {
+    const file = join(staging, name);
+    if (!file.endsWith('.cjs') || name === 'stsenv.cjs') continue;
+    writeFileSync(file, Module.wrap(readFileSync(file, 'utf8')));
+  }
 }

@@ -24,10 +24,8 @@ export const FEATURES = {
   saml: 'src/saml/read-saml.ts',
   doctor: 'src/doctor/run-doctor.ts',
   keystore: 'src/keystore/keystore.ts',
-  // How credentials are obtained, for the commands that obtain them: `unset`, `init` and the
-  // help and mistakes paths load none of it.
-  engine: 'src/engine/index.ts',
-  // A request to STS, for the runs the cache does not answer.
+  // A request to STS, for the runs the cache does not answer. (The engine itself stays in
+  // main.cjs: a cache hit would read two scripts and their caches, see docs/performance.md.)
   sts: 'src/aws/sts.ts',
   // Commands that run now and then, each with what only it uses; the commands a shell runs at
   // a prompt (assume, session, unset, init, refresh, export, web-identity) stay in main.cjs.
@@ -42,6 +40,16 @@ export const FEATURES = {
   'command-completion': 'src/commands/completion.ts',
   // The helper commands of mfa_process, saml_assertion_process and --browser-command (engine and console).
   'helper-command': 'src/exec/helper-command.ts',
+  // Modules several of the bundles above use and no quick path does: each a bundle of its own
+  // rather than a part of main.cjs, which every start reads.
+  'report-error': 'src/report-error.ts',
+  'aws-errors': 'src/aws/errors.ts',
+  'aws-proxy': 'src/aws/proxy.ts',
+  'saml-assertion': 'src/saml/assertion.ts',
+  'spawn-command': 'src/exec/spawn-command.ts',
+  'file-lock': 'src/files/file-lock.ts',
+  'loopback-server': 'src/server/loopback-server.ts',
+  'console-services': 'src/console/services.ts',
 };
 
 /** Which vendor bundle a package goes to; packages not listed are bundled into main.cjs (chalk: small, and loaded lazily there). */

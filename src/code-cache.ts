@@ -1,7 +1,7 @@
 /**
  * require() for stsenv's own bundles (dist/main.cjs, dist/vendor/*.cjs) with
  * V8's code cache: the build compiles each bundle after training runs
- * (build-code-cache.mjs) and stores V8's compiled code beside it
+ * (build/code-caches.mjs) and stores V8's compiled code beside it
  * (NAME.cjs.cache). Compiling the AWS SDK bundle costs about as much as
  * starting Node; with the cache V8 skips most of it. V8 checks the cache
  * against the source and its own version and flags, and compiles as usual
@@ -10,6 +10,13 @@
  * The shipped cache fits only the Node that ran the build. On any other Node
  * stsenv keeps a cache of its own (own-code-cache.ts), made at the end of
  * the first run that had to compile, and used from the next run on.
+ *
+ * A bundle is stored as Node would wrap a CommonJS module, a function of
+ * (exports, require, module, __filename, __dirname) (build/bundles.mjs), so
+ * that its source is compiled as it was read: wrapping it here would make a
+ * second copy of the whole text, and the two together, for main.cjs and the
+ * engine, were enough to set off a scavenge (a millisecond or more) on a
+ * cache hit.
  *
  * The path is known, so Node's resolution (stat, realpath, package.json
  * lookups: most of a millisecond) is skipped; the bundle still joins the
@@ -26,7 +33,6 @@ type Internals = {
   new (id: string): Module;
   _cache: Record<string, Module>;
   _nodeModulePaths(dir: string): string[];
-  wrap(source: string): string;
 };
 
 function readOrUndefined(path: string): Buffer | undefined {
@@ -66,10 +72,9 @@ function shippedCacheFits(): boolean {
  * when it fits (above), else our own, made because the shipped one did not
  * fit; when there is none yet, a cache of our own is made at exit.
  */
-function compile(filename: string, source: string): Script {
-  const wrapped = (Module as unknown as Internals).wrap(source);
+function compile(filename: string, wrapped: string): Script {
   if (shippedCacheFits()) return new Script(wrapped, { filename, cachedData: readOrUndefined(`${filename}.cache`) });
-  const own = readOwnCodeCache(filename, source.length);
+  const own = readOwnCodeCache(filename, wrapped.length);
   if (own.data) {
     const script = new Script(wrapped, { filename, cachedData: own.data });
     if (!script.cachedDataRejected) return script;
@@ -111,7 +116,7 @@ export function requireBundle(filename: string, host?: unknown): unknown {
   M._cache[filename] = module;
   try {
     const script = training
-      ? new Script((Module as unknown as Internals).wrap(source), { filename })
+      ? new Script(source, { filename })
       : compile(filename, source);
     training?.(filename, script);
     const wrapper = script.runInThisContext() as Wrapper;

@@ -87,19 +87,34 @@ const PLAIN_NAMED = {
   credentials: { header: new RegExp(String.raw`\n\[${CREDENTIALS_NAME}${AFTER_HEADER}`, 'g'), prefix: /\n\[/g },
 };
 
-const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+/** White space other than a line break, as `[^\S\n]` matches it. */
+const INDENT = /^[^\S\n]*$/;
 
-/** Header lines that may be those of a section named `name`, by name: both files ask for the same profiles. */
-const candidateSearches = new Map<string, RegExp>();
-
-function candidatesFor(name: string): RegExp {
-  let search = candidateSearches.get(name);
-  if (!search) {
-    search = new RegExp(String.raw`\n([^\S\n]*\[[^\n]*?${escapeRegExp(name)}["']?\][^\n]*)`, 'g');
-    candidateSearches.set(name, search);
+/**
+ * The header lines that may be those of a section named `name`: every line
+ * whose first character after white space is `[`, and in which `name` comes
+ * after it, followed by `]` or a quote and `]`, in file order, each with the
+ * offset of the line break before it. Found with plain string searches for the
+ * name (a regular expression over the whole text costs a millisecond per name
+ * in a 15,000-line file, interpreted, as a run's every expression is once).
+ */
+function candidateHeaders(text: string, name: string): Array<{ index: number; line: string }> {
+  const found: Array<{ index: number; line: string }> = [];
+  let lineEnd = -1;
+  for (let at = text.indexOf(name); at !== -1 && name !== ''; at = text.indexOf(name, at + 1)) {
+    // One line counts once, whatever the number of times the name is in it.
+    if (at < lineEnd) continue;
+    const after = at + name.length;
+    const closes = text[after] === ']' || ((text[after] === '"' || text[after] === "'") && text[after + 1] === ']');
+    if (!closes) continue;
+    const lineStart = text.lastIndexOf('\n', at);
+    const bracket = text.indexOf('[', lineStart + 1);
+    if (bracket === -1 || bracket >= at || !INDENT.test(text.slice(lineStart + 1, bracket))) continue;
+    lineEnd = text.indexOf('\n', after);
+    if (lineEnd === -1) lineEnd = text.length;
+    found.push({ index: lineStart, line: text.slice(lineStart + 1, lineEnd) });
   }
-  search.lastIndex = 0;
-  return search;
+  return found;
 }
 
 /** The loader's name for a header line; undefined when it skips the section. */
@@ -207,10 +222,8 @@ export class IniSections {
     if (this.indexed) return sections;
     // A name its prototype has is never a key of the loader's object (a section [constructor] is lost in it).
     if (!this.empty && !(key in Object.prototype)) {
-      const candidates = candidatesFor(nameOf(key));
-      for (let match = candidates.exec(this.text); match; match = candidates.exec(this.text)) {
-        if (sectionKey(match[1]!) === key) sections.push(this.sectionAt(match.index, match[1]!));
-      }
+      for (const { index, line } of candidateHeaders(this.text, nameOf(key)))
+        if (sectionKey(line) === key) sections.push(this.sectionAt(index, line));
     }
     this.found.set(key, sections);
     return sections;

@@ -57,7 +57,13 @@ const PHASES: Record<string, Phase> = {
       [['unset'], 0],
     ],
     // A Tab after --profile, after a command, after an option; a profile name is what people complete most.
-    completions: [['assume', '--profile', 'p'], ['as'], ['assume', '--'], ['assume', '--shell', ''], ['assume', '--profile', 'p']],
+    completions: [
+      ['assume', '--profile', 'p'],
+      ['as'],
+      ['assume', '--'],
+      ['assume', '--shell', ''],
+      ['assume', '--profile', 'p'],
+    ],
     loadTheRest: true,
     keeps: () => true,
   },

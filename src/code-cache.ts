@@ -115,9 +115,7 @@ export function requireBundle(filename: string, host?: unknown): unknown {
   module.paths = M._nodeModulePaths(dirname(filename));
   M._cache[filename] = module;
   try {
-    const script = training
-      ? new Script(source, { filename })
-      : compile(filename, source);
+    const script = training ? new Script(source, { filename }) : compile(filename, source);
     training?.(filename, script);
     const wrapper = script.runInThisContext() as Wrapper;
     const moduleRequire = createRequire(filename);

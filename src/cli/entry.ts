@@ -18,6 +18,7 @@ import { helpTopic, isVersionWord } from './tokens.js';
 import { readBuilt, versionLine } from '../built-files.js';
 // Written to the file descriptor at once: building process.stdout costs more than the rest of `stsenv --version`.
 import { isTerminal, writeFd } from '../descriptors.js';
+import { integrationFile, shellFile } from '../shells/integration.js';
 
 declare const STSENV_BUNDLED: boolean | undefined;
 
@@ -56,6 +57,13 @@ async function run(args: string[]): Promise<number> {
   const instant = process.env.STSENV_EVAL === undefined;
   if (instant && args.length === 1 && isVersionWord(args[0])) {
     writeFd(1, `${versionLine(VERSION)}\n`);
+    return 0;
+  }
+  // `stsenv init SHELL`, which every shell runs as it starts: the one file it prints, nothing else
+  // loaded (src/commands/init.ts answers the same; anything else about the line goes to it).
+  const integration = instant && args.length === 2 && args[0] === 'init' ? integrationFile(args[1]!) : undefined;
+  if (integration !== undefined) {
+    writeFd(1, shellFile(integration));
     return 0;
   }
   // Only a terminal has columns; asking process.stderr would build the stream

@@ -43,10 +43,15 @@ export function shellFile(file: string): string {
     : readFileSync(new URL(`../../shells/${file}`, import.meta.url), 'utf8');
 }
 
+/** The file of shells/ that `stsenv init SHELL` prints; undefined for a shell with none. */
+export function integrationFile(shell: string): string | undefined {
+  const name = shell.toLowerCase();
+  return Object.hasOwn(INTEGRATIONS, name) ? INTEGRATIONS[name] : undefined;
+}
+
 /** The integration snippet for `shell`, exactly as the file in shells/ holds it. */
 export function integrationScript(shell: string): string {
-  const name = shell.toLowerCase();
-  const file = Object.hasOwn(INTEGRATIONS, name) ? INTEGRATIONS[name] : undefined;
+  const file = integrationFile(shell);
   if (!file)
     throw usageError(`stsenv init has no integration for '${shell}'`, `choose one of: ${INTEGRATION_NAMES.join(', ')}`);
   return shellFile(file);

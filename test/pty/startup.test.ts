@@ -120,15 +120,19 @@ const isFeature = (name: string, file: string) =>
   file.startsWith(`features${'/'}${name}`) || file.startsWith(`features\\${name}`);
 
 describe('what each path loads', () => {
-  test('--version and --help load only the entry', async () => {
-    for (const args of [['--version'], ['-V'], ['--help'], ['assume', '--help']]) {
+  test('--version, --help and init SHELL load only the entry', async () => {
+    for (const args of [['--version'], ['-V'], ['--help'], ['assume', '--help'], ['init', 'bash'], ['init', 'PWSH']]) {
       assert.deepEqual(await loadedFiles(args, homeEnv()), [relative(DIST, BIN)], `stsenv ${args.join(' ')}`);
     }
   });
 
-  test('unset and init load neither yargs nor the AWS SDK, nor any feature bundle', async () => {
-    for (const args of [['unset'], ['init', 'bash']]) {
-      const files = await loadedFiles(args, homeEnv());
+  test('unset, and init under a shell function, load neither yargs nor the AWS SDK, nor any feature bundle', async () => {
+    for (const [args, extra] of [
+      [['unset'], {}],
+      // Under the integration's shell function (STSENV_EVAL) main answers init, as every command.
+      [['init', 'bash'], { STSENV_EVAL: 'bash' }],
+    ] as const) {
+      const files = await loadedFiles([...args], homeEnv(extra));
       assert.ok(files.length > 1, `stsenv ${args.join(' ')} ran its command`);
       assert.deepEqual(
         files.filter((f) => isVendor('', f) || isFeature('', f)),

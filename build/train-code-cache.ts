@@ -53,7 +53,7 @@ const PHASES: Record<string, Phase> = {
       [['assume', ROLE], 0],
       // A role profile over a profile with keys: the config and credentials files read, a chain resolved.
       [['assume', '--profile', 'chained'], 0],
-      [['init', 'bash'], 0],
+      // (Not `init SHELL`: the entry answers it, with nothing of main.cjs.)
       [['unset'], 0],
     ],
     // A Tab after --profile, after a command, after an option; a profile name is what people complete most.

@@ -1,6 +1,7 @@
 // Builds dist/, shaped for start-up time (npm run bench measures it):
-//   stsenv.cjs        the entry: --version and --help, nothing else loaded (CommonJS starts
-//                     faster than an ES module, and the entry parses in no time)
+//   stsenv.cjs        the package's bin: loads entry.cjs with its code cache (CommonJS starts
+//                     faster than an ES module, and this file parses in no time)
+//   entry.cjs         the entry: --version, --help and init SHELL, nothing else loaded
 //   main.cjs          stsenv's own code for the quick paths (unset, init, the lean parser, the
 //                     commands a shell runs at a prompt); each command initialised only when run
 //   complete.cjs      the completion callback (`stsenv __complete`, every Tab), standalone: the

@@ -1,6 +1,6 @@
 // The start of stsenv's single executables (build-exe.mjs): every built file of dist/
 // is an asset of the executable, under its path in dist/. This runs the entry
-// (stsenv.cjs) as Node would run it from dist/, with the code cache the build made for
+// (entry.cjs) as the bin would run it from dist/, with the code cache the build made for
 // this Node, after telling stsenv's own code where its files are (src/built-files.ts).
 'use strict';
 const sea = require('node:sea');
@@ -30,11 +30,13 @@ globalThis.__stsenvSea = {
   },
 };
 
-const filename = join(root, 'stsenv.cjs');
-// Node strips the entry's #! line when it loads a file; a Script does not.
-const source = globalThis.__stsenvSea.asset('stsenv.cjs').toString('utf8').replace(/^#!.*/, '');
+// The entry (entry.cjs, stored wrapped as a CommonJS function), as the package's bin loads it
+// (src/cli/bin.ts), with its code cache when the Node that made the caches is this one.
+const filename = join(root, 'entry.cjs');
+const source = globalThis.__stsenvSea.asset('entry.cjs').toString('utf8');
+const fits = globalThis.__stsenvSea.codeCacheNode === `${process.version}-${process.platform}-${process.arch}`;
 const entry = new Module(filename);
 entry.filename = filename;
 entry.paths = [];
-const script = new Script(Module.wrap(source), { filename, cachedData: globalThis.__stsenvSea.asset('stsenv.cjs.cache') });
+const script = new Script(source, { filename, cachedData: fits ? globalThis.__stsenvSea.asset('entry.cjs.cache') : undefined });
 script.runInThisContext().call(entry.exports, entry.exports, Module.createRequire(filename), entry, filename, root);

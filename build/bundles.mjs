@@ -1,4 +1,4 @@
-// The bundles of dist/, made with esbuild: the entries (stsenv.cjs, complete.cjs), stsenv's own
+// The bundles of dist/, made with esbuild: the entries (stsenv.cjs, entry.cjs, complete.cjs), stsenv's own
 // code split between main.cjs and the feature bundles of build/layout.mjs, and the vendor
 // bundles. build.mjs runs these as its steps; what goes where is build/layout.mjs's.
 //
@@ -193,7 +193,8 @@ const entryPlugin = {
 };
 
 /**
- * stsenv.cjs, the entry (--version and --help answered with nothing else loaded), and
+ * entry.cjs, the entry (--version and --help answered with nothing else loaded), stsenv.cjs,
+ * the package's bin that loads it with its code cache, and
  * complete.cjs, the completion callback: standalone, every command's table written in as data
  * (`completionTables`), so that a Tab loads this bundle (and the config files) and not main.cjs
  * with every command.
@@ -201,10 +202,12 @@ const entryPlugin = {
 export async function bundleEntries(staging, define, completionTables) {
   await build({
     ...ownCode(define),
-    entryPoints: { stsenv: 'src/cli/entry.ts' },
+    entryPoints: { entry: 'src/cli/entry.ts' },
     outdir: staging,
     plugins: [entryPlugin],
   });
+  // The package's bin: it loads entry.cjs with its code cache, and nothing else.
+  await build({ ...ownCode(define), entryPoints: { stsenv: 'src/cli/bin.ts' }, outdir: staging });
   await build({
     ...ownCode({ ...define, STSENV_COMPLETION_COMMANDS: JSON.stringify(completionTables) }),
     entryPoints: { complete: 'src/cli/complete-instantly.ts' },
@@ -411,7 +414,7 @@ export async function bundleOwnCode(staging, define) {
 }
 
 /**
- * Every bundle that src/code-cache.ts loads (all but the entry, which Node loads) stored as Node
+ * Every bundle that src/code-cache.ts or the bin loads (all but the bin, which Node loads) stored as Node
  * would wrap a CommonJS module: the loader compiles the text as it reads it, with no second copy
  * of it made at every start (see src/code-cache.ts).
  */
@@ -419,6 +422,7 @@ export function wrapLoadedBundles(staging) {
   for (const name of readdirSync(staging, { recursive: true })) {
     const file = join(staging, name);
     if (!file.endsWith('.cjs') || name === 'stsenv.cjs') continue;
-    writeFileSync(file, Module.wrap(readFileSync(file, 'utf8')));
+    // A #! line is a comment only at the very start of a file: kept as an empty line, so that lines keep their numbers.
+    writeFileSync(file, Module.wrap(readFileSync(file, 'utf8').replace(/^#!.*/, '')));
   }
 }

@@ -12,18 +12,23 @@
  * at every start too, so each bundle's cache is taken after the runs that should pay for it.
  * The environment (HOME, the config files, a loopback STS endpoint) is the parent's.
  */
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import type { Script } from 'node:vm';
+import { Script } from 'node:vm';
 import * as loader from '../src/code-cache.ts';
 
 const ROLE = 'arn:aws:iam::123456789012:role/build';
+
+type Wrapper = (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
 /** Bundles only a person's paths load (sso login, the picker): their cache would only add to the package. */
 const INTERACTIVE_ONLY = new Set(['sso.cjs', 'browser.cjs', 'picker.cjs']);
 
 interface Phase {
   /** Command lines run through main.cjs, with the exit code each must give. */
   runs: Array<[string[], number]>;
+  /** Command lines run through the entry itself (entry.cjs, as the bin starts it), with the exit code each must give. */
+  entryRuns?: Array<[string[], number]>;
   /** Words completed through complete.cjs, as the entry completes them at each Tab. */
   completions?: string[][];
   /** Also load the vendor bundles no run loaded, so that their cache holds what their top level compiles. */
@@ -47,6 +52,20 @@ const PHASES: Record<string, Phase> = {
       [['assume', ROLE, '--region', 'us-east-1', '--region', 'eu-west-1'], 2],
     ],
     keeps: (file) => file !== 'main.cjs',
+  },
+  // The entry's own cache (what the bin loads at every start): its answers (--version, --help,
+  // init), and the hand-over to main.cjs and to the completion bundle.
+  entry: {
+    runs: [],
+    entryRuns: [
+      [['--version'], 0],
+      [['--help'], 0],
+      [['init', 'bash'], 0],
+      [['unset'], 0],
+      [['assume', ROLE], 0],
+      [['__complete', 'assume', '--profile', 'p'], 0],
+    ],
+    keeps: (file) => file === 'entry.cjs',
   },
   light: {
     runs: [
@@ -79,6 +98,24 @@ async function train(dir: string, phase: Phase): Promise<void> {
   for (const [args, expected] of phase.runs) {
     const code = await main(args, () => 80);
     if (code !== expected) throw new Error(`training run \`stsenv ${args.join(' ')}\` exited ${code}, not ${expected}`);
+  }
+  if (phase.entryRuns) {
+    // As the bin runs it (src/cli/bin.ts): one compiled script, its top level run once per command line.
+    const filename = join(dir, 'entry.cjs');
+    const script = new Script(readFileSync(filename, 'utf8'), { filename });
+    scripts.set(filename, script);
+    const entry = script.runInThisContext() as Wrapper;
+    const argv = process.argv;
+    for (const [args, expected] of phase.entryRuns) {
+      process.argv = [argv[0]!, join(dir, 'stsenv.cjs'), ...args];
+      const module = { exports: {} as { done?: Promise<unknown> } };
+      entry.call(module.exports, module.exports, createRequire(filename), module, filename, dir);
+      await module.exports.done;
+      if ((process.exitCode ?? 0) !== expected)
+        throw new Error(`training run \`stsenv ${args.join(' ')}\` exited ${process.exitCode}, not ${expected}`);
+      process.exitCode = 0;
+    }
+    process.argv = argv;
   }
   if (phase.completions) {
     const { completeInstantly } = loader.requireBundle(

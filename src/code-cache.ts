@@ -26,6 +26,7 @@ import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 import { readBuilt } from './built-files.js';
+import { shippedCacheFits } from './code-cache-fit.js';
 import { readOwnCodeCache, saveOwnCodeCacheAtExit } from './own-code-cache.js';
 
 type Wrapper = (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
@@ -43,33 +44,9 @@ function readOrUndefined(path: string): Buffer | undefined {
   }
 }
 
-declare const STSENV_CODE_CACHE_NODE: string | undefined;
-
-/**
- * Whether the shipped caches fit this process: made by this very Node (the
- * build writes its version, platform and architecture in: V8 refuses a cache
- * from another, even the same version on another platform) under no options
- * of the user's (V8 refuses a cache made under other flags, and NODE_OPTIONS
- * or node's own arguments may carry some). A single executable says which
- * Node made its caches (sea-launcher.cjs), and takes no NODE_OPTIONS. Known
- * without a look at the disk, so that the common start reads the shipped
- * cache and nothing else; any other start tries our own first.
- */
-function shippedCacheFits(): boolean {
-  const here = `${process.version}-${process.platform}-${process.arch}`;
-  const sea = globalThis.__stsenvSea;
-  if (sea) return sea.codeCacheNode === here;
-  return (
-    typeof STSENV_CODE_CACHE_NODE === 'string' &&
-    STSENV_CODE_CACHE_NODE === here &&
-    process.execArgv.length === 0 &&
-    !process.env.NODE_OPTIONS
-  );
-}
-
 /**
  * The bundle compiled with the cache that fits this process: the shipped one
- * when it fits (above), else our own, made because the shipped one did not
+ * when it fits (code-cache-fit.ts), else our own, made because the shipped one did not
  * fit; when there is none yet, a cache of our own is made at exit.
  */
 function compile(filename: string, wrapped: string): Script {

@@ -1,6 +1,6 @@
-#!/usr/bin/env node
 /**
- * The command line's entry: wiring and nothing else. Each command is a plain
+ * The command line's entry (dist/entry.cjs, which the package's bin,
+ * src/cli/bin.ts, loads with its code cache): wiring and nothing else. Each command is a plain
  * function over parsed options and a Context (src/commands/).
  *
  * Start-up is most of what stsenv costs, so this file loads nothing it does
@@ -93,7 +93,8 @@ async function run(args: string[]): Promise<number> {
   return main(args, width);
 }
 
-run(process.argv.slice(2)).then(
+/** The run, settled once its exit code is set: the build's code-cache training waits for it. */
+export const done = run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

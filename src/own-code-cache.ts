@@ -12,47 +12,16 @@
  * (read-only HOME, full disk, a folder someone else owns) costs only the
  * speed it would have given, never an error or a message.
  */
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-  type Stats,
-} from 'node:fs';
+import { readdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Script } from 'node:vm';
 import { cacheDirectory } from './cache/folder.js';
+import { fnv1a, readPrivateFile, writePrivateFile, type Keeper } from './files/private-files.js';
 
-// Windows has none; there the folder's ACL (LOCALAPPDATA is the user's own) is what protects it.
-const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 /** Far above any bundle's cache (the SDK's is a few MB): anything larger is not ours. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
-/** A 32-bit FNV-1a of a path, to name its cache: node:crypto stays off the start-up path. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0).toString(36);
-}
-
-/**
- * Ours, and writable by no one else: the only place a code cache is trusted from.
- * Windows has neither owners nor modes here (Node reports 0o666 or 0o777): there
- * LOCALAPPDATA, the user's own, is what protects it, as for the credential cache.
- */
-function trusted(stats: Stats): boolean {
-  const uid = process.getuid?.();
-  if (uid === undefined) return true;
-  return stats.uid === uid && (stats.mode & 0o022) === 0;
-}
+const keeper = (): Keeper => ({ uid: process.getuid?.(), pid: process.pid });
 
 /**
  * The cache file for a bundle on this Node; undefined when the bundle (or, in
@@ -73,30 +42,7 @@ function cacheFile(filename: string, length: number): string | undefined {
 export function readOwnCodeCache(filename: string, length: number): { file?: string; data?: Buffer } {
   const file = cacheFile(filename, length);
   if (!file) return {};
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | O_NOFOLLOW);
-  } catch {
-    return { file };
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || !trusted(stats) || stats.size > MAX_BYTES) return { file };
-    const folder = lstatSync(dirname(file));
-    if (!folder.isDirectory() || !trusted(folder)) return { file };
-    const data = Buffer.allocUnsafe(stats.size);
-    let offset = 0;
-    while (offset < data.length) {
-      const n = readSync(fd, data, offset, data.length - offset, offset);
-      if (n <= 0) break;
-      offset += n;
-    }
-    return { file, data: offset === data.length ? data : undefined };
-  } catch {
-    return { file };
-  } finally {
-    closeSync(fd);
-  }
+  return { file, data: readPrivateFile(file, keeper(), MAX_BYTES) };
 }
 
 const pending: Array<{ script: Script; file: string }> = [];
@@ -121,38 +67,10 @@ function saveAll(): void {
   }
 }
 
-/** A folder that is ours and writable by no one else, made 0700 if missing; throws otherwise. */
-function ensureFolder(dir: string): void {
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const stats = lstatSync(dir);
-  if (!stats.isDirectory() || !trusted(stats)) throw new Error('not a folder of our own');
-}
-
 function save(script: Script, file: string): void {
-  const dir = dirname(file);
-  mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
-  ensureFolder(dir);
-  const data = script.createCachedData();
-  // O_EXCL|O_NOFOLLOW: a planted file or link makes this fail, never followed; rename puts a whole file in place.
-  const temp = join(dir, `.${basename(file)}.tmp-${process.pid}-${Math.floor(Math.random() * 2 ** 48).toString(16)}`);
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
-  try {
-    try {
-      let offset = 0;
-      while (offset < data.length) offset += writeSync(fd, data, offset);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
-  } catch (error) {
-    unlinkSync(temp);
-    throw error;
-  }
+  writePrivateFile(file, script.createCachedData(), keeper());
   // The same bundle's cache for an earlier build of it, on this Node: superseded.
+  const dir = dirname(file);
   const prefix = basename(file).slice(0, basename(file).lastIndexOf('@') + 1);
   for (const name of readdirSync(dir)) {
     if (name === basename(file) || !name.startsWith(prefix) || !name.endsWith('.cache')) continue;

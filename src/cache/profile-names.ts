@@ -16,33 +16,18 @@
  * link), and everything here is best effort: an index that cannot be read
  * or written costs only the speed it would have given.
  */
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-  type Stats,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { statSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { cacheDirectory } from './folder.js';
 import { configFilePath, credentialsFilePath, sharedConfig } from '../config/shared-files.js';
 import type { LocalProcess } from '../process-identity.js';
+import { fnv1a, readPrivateFile, writePrivateFile } from '../files/private-files.js';
 
 /** The process that keeps the names: its uid owns the folder, its PID names a temporary file. */
 export interface NameKeeper extends Pick<LocalProcess, 'pid' | 'uid'> {
   platform: NodeJS.Platform;
 }
 
-// Windows has neither; there the folder's ACL (LOCALAPPDATA is the user's own) is what protects it.
-const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 /** Far above the names of any real config (100,000 profiles are a few MB). */
 const MAX_BYTES = 16 * 1024 * 1024;
 declare const STSENV_VERSION: string | undefined;
@@ -92,78 +77,24 @@ function fileState(path: string): FileState | undefined {
   };
 }
 
-/** Ours, and writable by no one else. Windows has neither owners nor modes here: LOCALAPPDATA protects it. */
-function ours(stats: Stats, local: NameKeeper): boolean {
-  return local.uid === undefined || (stats.uid === local.uid && (stats.mode & 0o022) === 0);
-}
-
-/** A 32-bit FNV-1a, to name a pair of paths' file: node:crypto stays off the Tab. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0).toString(36);
-}
-
 function indexFile(env: NodeJS.ProcessEnv, local: NameKeeper, config: string, credentials: string): string {
   const folder = join(dirname(cacheDirectory(env, local.platform)), 'stsenv-profile-names');
   return join(folder, `${fnv1a(`${config}\n${credentials}`)}.json`);
 }
 
 function readIndex(file: string, local: NameKeeper): Partial<Index> | undefined {
-  let fd: number;
+  const data = readPrivateFile(file, local, MAX_BYTES);
   try {
-    fd = openSync(file, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || !ours(stats, local) || stats.size > MAX_BYTES) return undefined;
-    const folder = lstatSync(dirname(file));
-    if (!folder.isDirectory() || !ours(folder, local)) return undefined;
-    const data = Buffer.allocUnsafe(stats.size);
-    let offset = 0;
-    while (offset < data.length) {
-      const n = readSync(fd, data, offset, data.length - offset, offset);
-      if (n <= 0) break;
-      offset += n;
-    }
     // A file cut short is no JSON: read as none.
-    return JSON.parse(data.toString('utf8', 0, offset)) as Partial<Index>;
+    return data === undefined ? undefined : (JSON.parse(data.toString('utf8')) as Partial<Index>);
   } catch {
     return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 
 /** Written whole (a temporary file renamed into place) in a 0700 folder of our own. */
 function writeIndex(file: string, index: Index, local: NameKeeper): void {
-  const folder = dirname(file);
-  mkdirSync(dirname(folder), { recursive: true, mode: 0o700 });
-  try {
-    mkdirSync(folder, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const stats = lstatSync(folder);
-  if (!stats.isDirectory() || !ours(stats, local)) return;
-  // O_EXCL|O_NOFOLLOW: a planted file or link makes this fail, never followed.
-  const temp = join(folder, `.${basename(file)}.tmp-${local.pid}-${Math.floor(Math.random() * 2 ** 48).toString(16)}`);
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
-  try {
-    try {
-      const data = Buffer.from(JSON.stringify(index), 'utf8');
-      let offset = 0;
-      while (offset < data.length) offset += writeSync(fd, data, offset);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
-  } catch (error) {
-    unlinkSync(temp);
-    throw error;
-  }
+  writePrivateFile(file, Buffer.from(JSON.stringify(index), 'utf8'), local);
 }
 
 /**

@@ -38,10 +38,11 @@ interface Phase {
 }
 
 /**
- * The first phase makes a request (and a line only yargs reads: an option given twice) and keeps
- * every cache but main.cjs's; the second, answered from the credential cache the first filled,
- * keeps all it loaded: main.cjs's then holds only what the quick paths compile (a request
- * compiles the rest of main.cjs, a few functions).
+ * In the order build/code-caches.mjs runs them. The first makes a request (and a line only yargs
+ * reads: an option given twice) and keeps every cache but main.cjs's; the second, answered from
+ * the credential cache the first filled, keeps all it loaded: main.cjs's then holds only what the
+ * quick paths compile (a request compiles the rest of main.cjs, a few functions); the third
+ * keeps the entry's.
  */
 const PHASES: Record<string, Phase> = {
   request: {
@@ -52,6 +53,26 @@ const PHASES: Record<string, Phase> = {
       [['assume', ROLE, '--region', 'us-east-1', '--region', 'eu-west-1'], 2],
     ],
     keeps: (file) => file !== 'main.cjs',
+  },
+  light: {
+    runs: [
+      [['assume', ROLE], 0],
+      // A role profile over a profile with keys: the config and credentials files read, a chain resolved.
+      [['assume', '--profile', 'chained'], 0],
+      // (Not `init SHELL`: the entry answers it, with nothing of main.cjs.)
+      [['unset'], 0],
+    ],
+    // A Tab after --profile, after a command, after an option; a profile name is what people complete
+    // most, so twice: the first keeps the names, the second reads them kept.
+    completions: [
+      ['assume', '--profile', 'p'],
+      ['as'],
+      ['assume', '--'],
+      ['assume', '--shell', ''],
+      ['assume', '--profile', 'p'],
+    ],
+    loadTheRest: true,
+    keeps: () => true,
   },
   // The entry's own cache (what the bin loads at every start): its answers (--version, --help,
   // init), and the hand-over to main.cjs and to the completion bundle.
@@ -67,35 +88,16 @@ const PHASES: Record<string, Phase> = {
     ],
     keeps: (file) => file === 'entry.cjs',
   },
-  light: {
-    runs: [
-      [['assume', ROLE], 0],
-      // A role profile over a profile with keys: the config and credentials files read, a chain resolved.
-      [['assume', '--profile', 'chained'], 0],
-      // (Not `init SHELL`: the entry answers it, with nothing of main.cjs.)
-      [['unset'], 0],
-    ],
-    // A Tab after --profile, after a command, after an option; a profile name is what people complete most.
-    completions: [
-      ['assume', '--profile', 'p'],
-      ['as'],
-      ['assume', '--'],
-      ['assume', '--shell', ''],
-      ['assume', '--profile', 'p'],
-    ],
-    loadTheRest: true,
-    keeps: () => true,
-  },
 };
 
 async function train(dir: string, phase: Phase): Promise<void> {
   const scripts = new Map<string, Script>();
   loader.trainCodeCaches((filename, script) => scripts.set(filename, script));
-  // main.cjs takes the loader from its host, as from the entry (src/cli/entry.ts).
-  const { main } = loader.requireBundle(join(dir, 'main.cjs'), (path: string) =>
-    path === 'src/code-cache.ts' ? loader : undefined,
-  ) as typeof import('../src/cli/main.ts');
   for (const [args, expected] of phase.runs) {
+    // main.cjs takes the loader from its host, as from the entry (src/cli/entry.ts).
+    const { main } = loader.requireBundle(join(dir, 'main.cjs'), (path: string) =>
+      path === 'src/code-cache.ts' ? loader : undefined,
+    ) as typeof import('../src/cli/main.ts');
     const code = await main(args, () => 80);
     if (code !== expected) throw new Error(`training run \`stsenv ${args.join(' ')}\` exited ${code}, not ${expected}`);
   }

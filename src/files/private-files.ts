@@ -78,18 +78,26 @@ export function readPrivateFile(file: string, keeper: Keeper, maxBytes: number):
 }
 
 /**
+ * Makes the folder 0700 (its parent too) when it is missing, and returns what
+ * it is now, not following a link: the caller says whether that will do.
+ */
+export function makePrivateFolder(dir: string): Stats {
+  mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return lstatSync(dir);
+}
+
+/**
  * Writes `data` whole as `file`, in a folder of our own made 0700 if missing
  * (its parent too); throws when the folder is not ours or the write fails.
  */
 export function writePrivateFile(file: string, data: Uint8Array, keeper: Keeper): void {
   const folder = dirname(file);
-  mkdirSync(dirname(folder), { recursive: true, mode: 0o700 });
-  try {
-    mkdirSync(folder, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const stats = lstatSync(folder);
+  const stats = makePrivateFolder(folder);
   if (!stats.isDirectory() || !ownedByKeeper(stats, keeper)) throw new Error('not a folder of our own');
   // O_EXCL|O_NOFOLLOW: a planted file or link makes this fail, never followed; rename puts a whole file in place.
   const temp = join(folder, `.${basename(file)}.tmp-${keeper.pid}-${Math.floor(Math.random() * 2 ** 48).toString(16)}`);

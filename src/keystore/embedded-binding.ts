@@ -17,23 +17,13 @@
  * the user's own, is what protects it, as for the credential cache.
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  existsSync,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  unlinkSync,
-} from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { dlopen } from 'node:process';
 import { dirname, join } from 'node:path';
 import type { SeaHost } from '../built-files.js';
 import { cacheDirectory } from '../cache/folder.js';
 import type { LocalProcess } from '../context.js';
+import { makePrivateFolder } from '../files/private-files.js';
 import { isAbandonedTemp, writeFileAtomic } from '../files/safe-files.js';
 import { fileProblem, folderStatsProblem } from '../files/trust.js';
 
@@ -60,13 +50,7 @@ export function nativeFolder(env: NodeJS.ProcessEnv, platform: NodeJS.Platform):
 
 /** The folder, made 0700 if missing; throws unless it is a folder (not a link) of ours that no one else can write. */
 function ensureOwnFolder(dir: string, local: LocalProcess): void {
-  mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const stats = lstatSync(dir);
+  const stats = makePrivateFolder(dir);
   if (stats.isSymbolicLink()) throw new Error(`${dir} is a symbolic link`);
   const problem = folderStatsProblem(stats, local);
   if (problem) throw new Error(`${dir} ${problem.why}`);

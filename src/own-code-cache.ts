@@ -15,7 +15,7 @@
 import { readdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Script } from 'node:vm';
-import { cacheDirectory } from './cache/folder.js';
+import { besideCache } from './cache/folder.js';
 import { fnv1a, readPrivateFile, writePrivateFile, type Keeper } from './files/private-files.js';
 
 /** Far above any bundle's cache (the SDK's is a few MB): anything larger is not ours. */
@@ -35,7 +35,7 @@ function cacheFile(filename: string, length: number): string | undefined {
     return undefined;
   }
   const name = `${process.version}-${process.arch}-${fnv1a(filename)}@${length.toString(36)}-${stats.size.toString(36)}-${Math.floor(stats.mtimeMs).toString(36)}.cache`;
-  return join(dirname(cacheDirectory(process.env, process.platform)), 'stsenv-code-cache', name);
+  return join(besideCache(process.env, process.platform, 'stsenv-code-cache'), name);
 }
 
 /** The cache this Node made for a bundle before (`data`), and the file it belongs in (`file`). */

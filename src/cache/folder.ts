@@ -1,10 +1,11 @@
 /**
  * Where stsenv keeps what it caches: the credential cache (store.ts) and,
- * beside it, the code caches of own-code-cache.ts. A module of its own so
- * that the entry can find the code caches without loading the credential
- * cache's code.
+ * beside it, the folders of what is kept only for speed (code caches, the
+ * profile names a Tab offers, the config checks, the executable's native
+ * part). A module of its own so that the entry can find the code caches
+ * without loading the credential cache's code.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { homedir } from '../lazy-os.js';
 
 /** `stsenv` under XDG_CACHE_HOME or ~/.cache; ~/Library/Caches on macOS; %LOCALAPPDATA% on Windows. */
@@ -14,4 +15,12 @@ export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
     return join(env.LOCALAPPDATA || join(env.USERPROFILE || home, 'AppData', 'Local'), 'stsenv');
   if (platform === 'darwin') return join(env.XDG_CACHE_HOME || join(home, 'Library', 'Caches'), 'stsenv');
   return join(env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(home, '.cache'), 'stsenv');
+}
+
+/**
+ * A folder beside the credential cache's (`stsenv-NAME`), never in it: what
+ * --no-cache promises not to touch is the credential cache alone.
+ */
+export function besideCache(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, name: string): string {
+  return join(dirname(cacheDirectory(env, platform)), name);
 }

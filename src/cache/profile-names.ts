@@ -16,12 +16,12 @@
  * link), and everything here is best effort: an index that cannot be read
  * or written costs only the speed it would have given.
  */
-import { statSync, type Stats } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { cacheDirectory } from './folder.js';
+import { join } from 'node:path';
+import { besideCache } from './folder.js';
 import { configFilePath, credentialsFilePath, sharedConfig } from '../config/shared-files.js';
 import type { LocalProcess } from '../process-identity.js';
 import { fnv1a, readPrivateFile, writePrivateFile } from '../files/private-files.js';
+import { fileState } from '../files/file-state.js';
 
 /** The process that keeps the names: its uid owns the folder, its PID names a temporary file. */
 export interface NameKeeper extends Pick<LocalProcess, 'pid' | 'uid'> {
@@ -45,40 +45,8 @@ interface Index {
   names: string;
 }
 
-/** What a file was: its key, and whether a change to it could still go unseen (racy). */
-interface FileState {
-  key: string;
-  racy: boolean;
-}
-
-/**
- * A change within the same tick of the file system's clock as the last one,
- * keeping the size, would leave the key as it was: names are kept only when
- * the file had not changed for longer than a tick when it was looked at. A
- * time in whole seconds says a clock of seconds (FAT counts two).
- */
-function tickOf(changedMs: number): number {
-  return changedMs % 1000 === 0 ? 2000 : 100;
-}
-
-/** undefined when the file cannot be looked at: then no index is trusted. */
-function fileState(path: string): FileState | undefined {
-  let stats: Stats | undefined;
-  try {
-    stats = statSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
-  if (!stats) return { key: 'none', racy: false };
-  const changed = Math.max(stats.mtimeMs, stats.ctimeMs);
-  return {
-    key: `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`,
-    racy: Date.now() - changed < tickOf(changed),
-  };
-}
-
 function indexFile(env: NodeJS.ProcessEnv, local: NameKeeper, config: string, credentials: string): string {
-  const folder = join(dirname(cacheDirectory(env, local.platform)), 'stsenv-profile-names');
+  const folder = besideCache(env, local.platform, 'stsenv-profile-names');
   return join(folder, `${fnv1a(`${config}\n${credentials}`)}.json`);
 }
 

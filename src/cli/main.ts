@@ -12,7 +12,9 @@ import { evalMode } from './eval-mode.js';
 import { leanParse } from './lean-parser.js';
 import { COMPLETE_COMMAND, warningPrefix } from './root.js';
 import { commandName, helpRequest, joinDashValues } from './tokens.js';
+import { besideCache } from '../cache/folder.js';
 import { COMMANDS, loadCommands } from '../commands/index.js';
+import { rememberChecks } from '../config/checked-files.js';
 import { processContext } from '../context.js';
 
 export async function main(given: string[], width: () => number): Promise<number> {
@@ -22,6 +24,11 @@ export async function main(given: string[], width: () => number): Promise<number
   // A --debug among the words to complete is the user's, not this run's.
   const debug = !completing && args.includes('--debug');
   const ctx = processContext({ debug, warningPrefix });
+  // A large config found well-formed is not checked whole again until it changes (config/checked-files.ts).
+  rememberChecks(ctx.env, {
+    folder: () => besideCache(ctx.env, ctx.platform, 'stsenv-config-checks'),
+    keeper: ctx.local,
+  });
   // STSENV_EVAL, set by the shell functions of `stsenv init` (eval-mode.ts).
   const evaluate = ctx.evalShell === undefined ? undefined : evalMode(ctx.evalShell);
   try {

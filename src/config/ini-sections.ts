@@ -93,28 +93,31 @@ const INDENT = /^[^\S\n]*$/;
 /**
  * The header lines that may be those of a section named `name`: every line
  * whose first character after white space is `[`, and in which `name` comes
- * after it, followed by `]` or a quote and `]`, in file order, each with the
- * offset of the line break before it. Found with plain string searches for the
- * name (a regular expression over the whole text costs a millisecond per name
- * in a 15,000-line file, interpreted, as a run's every expression is once).
+ * after it, followed by `]` (or by a quote and `]`, looked for only when
+ * `quoted`), in file order, each with the offset of the line break before
+ * it. Found with plain string searches for the name and its closing: a
+ * regular expression over the whole text costs a millisecond per name in a
+ * 15,000-line file, interpreted, as a run's every expression is once; the
+ * name alone is in every `source_profile = NAME`; and each search is one
+ * more pass over the text.
  */
-function candidateHeaders(text: string, name: string): Array<{ index: number; line: string }> {
+function candidateHeaders(text: string, name: string, quoted: boolean): Array<{ index: number; line: string }> {
   const found: Array<{ index: number; line: string }> = [];
-  let lineEnd = -1;
-  for (let at = text.indexOf(name); at !== -1 && name !== ''; at = text.indexOf(name, at + 1)) {
-    // One line counts once, whatever the number of times the name is in it.
-    if (at < lineEnd) continue;
-    const after = at + name.length;
-    const closes = text[after] === ']' || ((text[after] === '"' || text[after] === "'") && text[after + 1] === ']');
-    if (!closes) continue;
-    const lineStart = text.lastIndexOf('\n', at);
-    const bracket = text.indexOf('[', lineStart + 1);
-    if (bracket === -1 || bracket >= at || !INDENT.test(text.slice(lineStart + 1, bracket))) continue;
-    lineEnd = text.indexOf('\n', after);
-    if (lineEnd === -1) lineEnd = text.length;
-    found.push({ index: lineStart, line: text.slice(lineStart + 1, lineEnd) });
+  if (name === '') return found;
+  for (const closing of quoted ? [']', '"]', "']"] : [']']) {
+    const needle = name + closing;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+      const lineStart = text.lastIndexOf('\n', at);
+      const bracket = text.indexOf('[', lineStart + 1);
+      if (bracket === -1 || bracket >= at || !INDENT.test(text.slice(lineStart + 1, bracket))) continue;
+      let lineEnd = text.indexOf('\n', at + needle.length);
+      if (lineEnd === -1) lineEnd = text.length;
+      // One line counts once, whatever the number of times the name is in it.
+      if (found.some((header) => header.index === lineStart)) continue;
+      found.push({ index: lineStart, line: text.slice(lineStart + 1, lineEnd) });
+    }
   }
-  return found;
+  return found.length > 1 ? found.sort((a, b) => a.index - b.index) : found;
 }
 
 /** The loader's name for a header line; undefined when it skips the section. */
@@ -176,21 +179,37 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
+/** What an earlier run found of the same file, unchanged since (config/checked-files.ts). */
+export interface KnownFile {
+  /** The loader reads it as empty. */
+  empty: boolean;
+}
+
+export interface SectionsOptions {
+  /** The text starts with a line break put before the file's first byte (files/trust.ts, lineBreakFirst). */
+  lineBreakFirst?: boolean;
+  /** Found well-formed before, as it is now: its whole-text checks are skipped. */
+  known?: KnownFile | undefined;
+}
+
 export class IniSections {
   private readonly text: string;
   /** The first line the AWS CLI would refuse, if any. */
   readonly malformed: MalformedLine | undefined;
-  /** The loader read the file as empty. */
-  private readonly empty: boolean;
+  /** The loader reads the file as empty (a section name it refuses). */
+  readonly empty: boolean;
   private readonly found = new Map<string, Section[]>();
   private readonly parsed = new Map<string, SectionData | undefined>();
   /** Every section has been filed under its key (indexAll). */
   private indexed = false;
+  /** Whether a quote comes before some `]` (a header may then be `[profile "NAME"]`): two quick passes, once. */
+  private quoted: boolean | undefined;
 
-  constructor(text: string) {
-    this.text = `\n${text}`;
-    this.malformed = this.check();
-    this.empty = text.includes('__proto__') && REFUSED_NAME.test(this.text);
+  constructor(text: string, options: SectionsOptions = {}) {
+    this.text = options.lineBreakFirst ? text : `\n${text}`;
+    const { known } = options;
+    this.malformed = known ? undefined : this.check();
+    this.empty = known ? known.empty : this.text.includes('__proto__') && REFUSED_NAME.test(this.text);
   }
 
   private check(): MalformedLine | undefined {
@@ -222,7 +241,8 @@ export class IniSections {
     if (this.indexed) return sections;
     // A name its prototype has is never a key of the loader's object (a section [constructor] is lost in it).
     if (!this.empty && !(key in Object.prototype)) {
-      for (const { index, line } of candidateHeaders(this.text, nameOf(key)))
+      this.quoted ??= this.text.includes('"]') || this.text.includes("']");
+      for (const { index, line } of candidateHeaders(this.text, nameOf(key), this.quoted))
         if (sectionKey(line) === key) sections.push(this.sectionAt(index, line));
     }
     this.found.set(key, sections);

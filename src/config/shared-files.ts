@@ -10,6 +10,8 @@ import { homedir } from '../lazy-os.js';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
 import { MAX_BYTES, readRegular } from '../files/trust.js';
+import { stateOf } from '../files/file-state.js';
+import { checkMemory, recalled, remember, WORTH_REMEMBERING } from './checked-files.js';
 import { IniSections, keyOrder, type SectionData } from './ini-sections.js';
 
 /** One profile's keys as the loader gives them (config and credentials merged). */
@@ -51,15 +53,16 @@ const SSO_SESSION = 'sso-session.';
 const PROTOTYPE_NAMES = new RegExp(`(?:^|\\n)(?:${Object.getOwnPropertyNames(Object.prototype).join('|')})(?:\\n|$)`);
 
 /**
- * The text of one shared file, or undefined when it does not exist. The
- * only place these files are opened.
+ * The text of one shared file, a line break put first (ini-sections.ts reads
+ * it so), with its stats; undefined when it does not exist. The only place
+ * these files are opened.
  */
-function readSharedFile(path: string, what: string, envName: string): string | undefined {
+function readSharedFile(path: string, what: string, envName: string) {
   // Not blocking and capped: a FIFO or a huge file in its place is refused rather than hanging the run.
-  const { text, why } = readRegular(path, MAX_BYTES.sharedFile);
+  const { text, why, stats } = readRegular(path, MAX_BYTES.sharedFile, { lineBreakFirst: true });
   if (why !== undefined)
     throw usageError(`cannot read ${what} '${path}': it ${why}`, `fix the file or point ${envName} at a readable one`);
-  return text;
+  return text === undefined || stats === undefined ? undefined : { text, stats };
 }
 
 /**
@@ -68,17 +71,23 @@ function readSharedFile(path: string, what: string, envName: string): string | u
  * stsenv refuses what the AWS CLI's parser refuses too: a line before any
  * [section], a header without its `]`, and a line that is neither
  * `key = value` (or `key: value`) nor the indented continuation of one.
+ * That check goes over every line: a large file found well-formed is
+ * remembered as such until it changes (checked-files.ts).
  */
-function readSections(path: string, what: string, envName: string): IniSections | undefined {
-  const text = readSharedFile(path, what, envName);
-  if (text === undefined) return undefined;
-  const sections = new IniSections(text);
+function readSections(env: NodeJS.ProcessEnv, path: string, what: string, envName: string): IniSections | undefined {
+  const read = readSharedFile(path, what, envName);
+  if (read === undefined) return undefined;
+  const memory = read.text.length > WORTH_REMEMBERING ? checkMemory(env) : undefined;
+  const state = memory && stateOf(read.stats);
+  const known = memory && state && recalled(memory, path, state);
+  const sections = new IniSections(read.text, { lineBreakFirst: true, known });
   const problem = sections.malformed;
   if (problem)
     throw usageError(
       `${what} '${path}' is malformed at line ${problem.line}: ${problem.why}`,
       'fix that line (the AWS CLI refuses it too)',
     );
+  if (memory && state && !known) remember(memory, path, state, sections.empty);
   return sections;
 }
 
@@ -218,9 +227,9 @@ export function sharedConfig(env: NodeJS.ProcessEnv): SharedConfig {
   if (!entry) {
     try {
       const configPath = configFilePath(env);
-      const config = readSections(configPath, 'AWS config file', 'AWS_CONFIG_FILE');
+      const config = readSections(env, configPath, 'AWS config file', 'AWS_CONFIG_FILE');
       const credentialsPath = credentialsFilePath(env);
-      const credentials = readSections(credentialsPath, 'AWS credentials file', 'AWS_SHARED_CREDENTIALS_FILE');
+      const credentials = readSections(env, credentialsPath, 'AWS credentials file', 'AWS_SHARED_CREDENTIALS_FILE');
       entry = { files: new LoadedFiles(configPath, config, credentialsPath, credentials) };
     } catch (error) {
       entry = { error };

@@ -98,20 +98,29 @@ export interface TrustedRead {
   /** The text; undefined when the file does not exist or is refused. */
   text?: string;
   problem?: TrustProblem;
+  /** The opened file's, when it was read. */
+  stats?: Stats;
+}
+
+export interface ReadOptions {
+  /** false leaves out the owner and mode (a config file others may share), never the kind and size. */
+  owned?: boolean;
+  /** Follow a link (for a path already checked). */
+  followLink?: boolean;
+  /**
+   * The text starts with a line break put before the file's first byte, so
+   * that a reader matching `\n` before every line needs no copy of its own
+   * (a few hundred KB for a large config).
+   */
+  lineBreakFirst?: boolean;
 }
 
 /**
  * Reads a file under the rule: opened without following a link (unless
- * `followLink`, for a path already checked) and without blocking, judged on
- * the opened file, read up to `maxBytes`. `owned: false` leaves out the
- * owner and mode (a config file others may share), never the kind and size.
+ * `followLink`) and without blocking, judged on the opened file, read up to
+ * `maxBytes`.
  */
-export function readTrusted(
-  path: string,
-  local: Self,
-  maxBytes: number,
-  options: { owned?: boolean; followLink?: boolean } = {},
-): TrustedRead {
+export function readTrusted(path: string, local: Self, maxBytes: number, options: ReadOptions = {}): TrustedRead {
   const owned = options.owned ?? true;
   let fd: number;
   try {
@@ -128,8 +137,10 @@ export function readTrusted(
     if (problem?.refuse) return { problem };
     if (stats.size > maxBytes)
       return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
-    const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stats.size + 1, 4096)));
-    let length = 0;
+    const first = options.lineBreakFirst ? 1 : 0;
+    const buffer = Buffer.alloc(first + Math.min(maxBytes + 1, Math.max(stats.size + 1, 4096)));
+    if (first) buffer[0] = 0x0a;
+    let length = first;
     while (length < buffer.length) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n <= 0) break;
@@ -138,7 +149,7 @@ export function readTrusted(
     // Grown since the fstat: no more than the cap, and never half of it.
     if (length === buffer.length)
       return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
-    return { text: buffer.subarray(0, length).toString('utf8'), problem };
+    return { text: buffer.subarray(0, length).toString('utf8'), problem, stats };
   } finally {
     closeSync(fd);
   }
@@ -152,7 +163,11 @@ const NOBODY: Self = {};
  * and capped, so a FIFO or a huge file is refused rather than waited on or
  * read whole. undefined text: missing; `why`: refused.
  */
-export function readRegular(path: string, maxBytes: number): { text?: string; why?: string; code?: string } {
-  const { text, problem } = readTrusted(path, NOBODY, maxBytes, { owned: false, followLink: true });
-  return problem?.refuse ? { why: problem.why } : { text };
+export function readRegular(
+  path: string,
+  maxBytes: number,
+  options: Pick<ReadOptions, 'lineBreakFirst'> = {},
+): { text?: string; why?: string; stats?: Stats } {
+  const { text, problem, stats } = readTrusted(path, NOBODY, maxBytes, { ...options, owned: false, followLink: true });
+  return problem?.refuse ? { why: problem.why } : { text, stats };
 }

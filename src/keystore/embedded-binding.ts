@@ -19,9 +19,9 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { dlopen } from 'node:process';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { SeaHost } from '../built-files.js';
-import { cacheDirectory } from '../cache/folder.js';
+import { besideCache } from '../cache/folder.js';
 import type { LocalProcess } from '../context.js';
 import { makePrivateFolder } from '../files/private-files.js';
 import { isAbandonedTemp, writeFileAtomic } from '../files/safe-files.js';
@@ -45,7 +45,7 @@ export interface EmbeddedIo {
 
 /** Where the executable's native part is written: beside the credential cache's folder. */
 export function nativeFolder(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
-  return join(dirname(cacheDirectory(env, platform)), 'stsenv-native');
+  return besideCache(env, platform, 'stsenv-native');
 }
 
 /** The folder, made 0700 if missing; throws unless it is a folder (not a link) of ours that no one else can write. */

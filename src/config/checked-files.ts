@@ -1,0 +1,77 @@
+/**
+ * What the config reader remembers of a large shared file between runs:
+ * that, as it is now (its device, inode, size and times: files/file-state.ts),
+ * it was checked whole and found well-formed, and whether the loader reads
+ * it as empty. A run that finds the file as it was then skips the one pass
+ * that goes over every line (the malformed-line check), so that a run that
+ * names one profile costs the same with 3 profiles or 3,000. Any change to
+ * the file, and it is checked again.
+ *
+ * Nothing of the file's content is kept, and nothing read here stands for a
+ * value: settings, and any secret, are always read from the file itself. A
+ * record is used only from a folder that is ours and writable by no one else
+ * (files/private-files.ts); one that cannot be read or written costs only
+ * the speed it would have given. A small file is checked at every run: its
+ * check costs less than reading a record.
+ */
+import { join } from 'node:path';
+import type { FileState } from '../files/file-state.js';
+import { fnv1a, type Keeper, readPrivateFile, writePrivateFile } from '../files/private-files.js';
+
+/** Where a run keeps its records, and who it is. */
+export interface CheckMemory {
+  /** The folder of the records (may throw: no home to find it in). */
+  folder(): string;
+  keeper: Keeper;
+}
+
+/** Below this many characters a file's check costs less than reading its record (about 5 ns a character). */
+export const WORTH_REMEMBERING = 32 * 1024;
+
+declare const STSENV_VERSION: string | undefined;
+/** Who wrote the record: another release of stsenv may check otherwise, and checks again. */
+const FORMAT = `stsenv-config-check 1 ${typeof STSENV_VERSION === 'string' ? STSENV_VERSION : 'development'}`;
+const MAX_BYTES = 64 * 1024;
+
+/** A run's memory, by its environment object (the Context's), as sharedConfig keeps its files. */
+const memories = new WeakMap<NodeJS.ProcessEnv, CheckMemory>();
+
+/** The run whose environment is `env` remembers its checks in `memory` (processContext says so). */
+export function rememberChecks(env: NodeJS.ProcessEnv, memory: CheckMemory): void {
+  memories.set(env, memory);
+}
+
+export function checkMemory(env: NodeJS.ProcessEnv): CheckMemory | undefined {
+  return memories.get(env);
+}
+
+function recordFile(memory: CheckMemory, path: string): string {
+  return join(memory.folder(), fnv1a(path));
+}
+
+/** What a record holds: who wrote it, the file's path and state, and what was found. */
+export function recordText(path: string, state: FileState, empty: boolean): string {
+  return `${FORMAT}\n${path}\n${state.key}\nwell-formed${empty ? ', read as empty' : ''}\n`;
+}
+
+/** What an earlier run found of the file at `path` in this very state; undefined when none did. */
+export function recalled(memory: CheckMemory, path: string, state: FileState): { empty: boolean } | undefined {
+  let text: string | undefined;
+  try {
+    text = readPrivateFile(recordFile(memory, path), memory.keeper, MAX_BYTES)?.toString('utf8');
+  } catch {
+    return undefined;
+  }
+  if (text === recordText(path, state, false)) return { empty: false };
+  return text === recordText(path, state, true) ? { empty: true } : undefined;
+}
+
+/** Keeps that the file at `path`, in this state, was checked whole and found well-formed. */
+export function remember(memory: CheckMemory, path: string, state: FileState, empty: boolean): void {
+  if (state.racy) return;
+  try {
+    writePrivateFile(recordFile(memory, path), Buffer.from(recordText(path, state, empty), 'utf8'), memory.keeper);
+  } catch {
+    // Only speed is lost: the next run checks the file, and tries again.
+  }
+}

@@ -64,10 +64,16 @@ export async function trainCodeCaches(dir, node = process.execPath) {
       AWS_ENDPOINT_URL_STS: fake.url,
       STSENV_SHELL: 'bash',
     });
-    // A role profile whose keys come from the credentials file, as most users' are.
+    // A role profile whose keys come from the credentials file, as most users' are, in a config of
+    // an organisation's size: larger than a check is worth repeating (src/config/checked-files.ts),
+    // so that a run that finds it remembered, as every hit on such a config does, is trained too.
+    const others = Array.from(
+      { length: 1000 },
+      (_, n) => `[profile other${n}]\nrole_arn = ${ROLE}${n}\nsource_profile = base\n`,
+    );
     writeFileSync(
       join(home, 'config'),
-      `[profile base]\nregion = us-east-1\n\n[profile chained]\nrole_arn = ${ROLE}\nsource_profile = base\nregion = us-east-1\n`,
+      `[profile base]\nregion = us-east-1\n\n[profile chained]\nrole_arn = ${ROLE}\nsource_profile = base\nregion = us-east-1\n${others.join('')}`,
     );
     writeFileSync(
       join(home, 'credentials'),

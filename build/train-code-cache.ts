@@ -57,7 +57,9 @@ const PHASES: Record<string, Phase> = {
   light: {
     runs: [
       [['assume', ROLE], 0],
-      // A role profile over a profile with keys: the config and credentials files read, a chain resolved.
+      // A role profile over a profile with keys: the config and credentials files read, a chain resolved;
+      // the first run checks the large config and remembers it, the second finds it remembered.
+      [['assume', '--profile', 'chained'], 0],
       [['assume', '--profile', 'chained'], 0],
       // (Not `init SHELL`: the entry answers it, with nothing of main.cjs.)
       [['unset'], 0],

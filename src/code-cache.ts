@@ -22,7 +22,7 @@
  * lookups: most of a millisecond) is skipped; the bundle still joins the
  * module cache, as a require() would leave it.
  */
-import Module, { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 import { readBuilt } from './built-files.js';

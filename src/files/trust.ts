@@ -138,7 +138,8 @@ export function readTrusted(path: string, local: Self, maxBytes: number, options
     if (stats.size > maxBytes)
       return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
     const first = options.lineBreakFirst ? 1 : 0;
-    const buffer = Buffer.alloc(first + Math.min(maxBytes + 1, Math.max(stats.size + 1, 4096)));
+    // Not zero-filled (a large config's worth of zeros at every start): only what was read is ever looked at.
+    const buffer = Buffer.allocUnsafe(first + Math.min(maxBytes + 1, Math.max(stats.size + 1, 4096)));
     if (first) buffer[0] = 0x0a;
     let length = first;
     while (length < buffer.length) {

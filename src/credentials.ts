@@ -27,5 +27,7 @@ export interface CredentialOutput {
 
 /** ISO 8601 UTC without fractions (`2026-01-02T03:04:05Z`), the form SDKs and prompts read. */
 export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z');
+  const iso = date.toISOString();
+  // `YYYY-MM-DDTHH:mm:ss.sssZ` for any year a credential has: cut without an expression (compiled at every start).
+  return iso.length === 24 && iso[19] === '.' ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d+Z$/, 'Z');
 }

@@ -18,10 +18,11 @@ const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1 };
 /** `3600`, `15m`, `1h`, `1h30m`, `90s` to seconds; undefined when it is none of those. */
 export function parseDurationSeconds(text: string): number | undefined {
   const trimmed = text.trim().toLowerCase();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
+  // One expression for both forms: every run parses --min-remaining's default, and each expression costs its compilation.
+  const match = /^(?:(\d+)|(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)$/.exec(trimmed);
   if (!match || trimmed === '') return undefined;
-  const [, h = '0', m = '0', s = '0'] = match;
+  const [, seconds, h = '0', m = '0', s = '0'] = match;
+  if (seconds !== undefined) return Number(seconds);
   return Number(h) * UNIT_SECONDS.h! + Number(m) * UNIT_SECONDS.m! + Number(s);
 }
 

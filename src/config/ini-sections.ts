@@ -69,26 +69,32 @@ const VALUE_LINE = /\n[^\S\n]*[^\s=#;](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\
  * a setting (VALUE_LINE): a config file's `[profile NAME]` (the characters
  * the loader's name takes), its `[default]`, its `[sso-session NAME]` and
  * `[services NAME]` (no profiles, with or without a setting); a credentials
- * file's `[NAME]`. NOT_PLAIN finds a header of any other form; PLAIN_NAMED
+ * file's `[NAME]`. `notPlain` finds a header of any other form; `header`
  * finds the headers that name profiles, as `\n[profile NAME` or `\n[NAME`,
  * whose matches joined give the names with no JavaScript per section.
  */
 const AFTER_HEADER = String.raw`(?=\][^\S\n]*\n[^\S\n]*[^\s=#;[](?:[^\s=]|[^\S\n](?![;#]))*=(?:[^\S\n]*[^\s;#]|[;#]))`;
 const NAME = String.raw`[\w\-@+.%:/]+`;
 const CREDENTIALS_NAME = String.raw`[^\s[\]#;"']+`;
-const NOT_PLAIN = {
-  config: new RegExp(
-    String.raw`\n(?!\[profile ${NAME}${AFTER_HEADER}|\[default${AFTER_HEADER}|\[(?:sso-session|services) ${NAME}\][^\S\n]*(?:\n|$))[^\S\n]*\[`,
-  ),
-  credentials: new RegExp(String.raw`\n(?!\[${CREDENTIALS_NAME}${AFTER_HEADER})[^\S\n]*\[`),
-};
-const PLAIN_NAMED = {
-  config: { header: new RegExp(String.raw`\n\[profile ${NAME}${AFTER_HEADER}`, 'g'), prefix: /\n\[profile /g },
-  credentials: { header: new RegExp(String.raw`\n\[${CREDENTIALS_NAME}${AFTER_HEADER}`, 'g'), prefix: /\n\[/g },
-};
-
-/** White space other than a line break, as `[^\S\n]` matches it. */
-const INDENT = /^[^\S\n]*$/;
+/** Built on first use (a Tab after --profile): a pattern made with new RegExp is parsed when it is made, and most runs never use these. */
+let plainForms: Record<'config' | 'credentials', { notPlain: RegExp; header: RegExp; prefix: RegExp }> | undefined;
+function plainFormsOf(file: 'config' | 'credentials') {
+  plainForms ??= {
+    config: {
+      notPlain: new RegExp(
+        String.raw`\n(?!\[profile ${NAME}${AFTER_HEADER}|\[default${AFTER_HEADER}|\[(?:sso-session|services) ${NAME}\][^\S\n]*(?:\n|$))[^\S\n]*\[`,
+      ),
+      header: new RegExp(String.raw`\n\[profile ${NAME}${AFTER_HEADER}`, 'g'),
+      prefix: /\n\[profile /g,
+    },
+    credentials: {
+      notPlain: new RegExp(String.raw`\n(?!\[${CREDENTIALS_NAME}${AFTER_HEADER})[^\S\n]*\[`),
+      header: new RegExp(String.raw`\n\[${CREDENTIALS_NAME}${AFTER_HEADER}`, 'g'),
+      prefix: /\n\[/g,
+    },
+  };
+  return plainForms[file];
+}
 
 /**
  * The header lines that may be those of a section named `name`: every line
@@ -109,7 +115,8 @@ function candidateHeaders(text: string, name: string, quoted: boolean): Array<{ 
     for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
       const lineStart = text.lastIndexOf('\n', at);
       const bracket = text.indexOf('[', lineStart + 1);
-      if (bracket === -1 || bracket >= at || !INDENT.test(text.slice(lineStart + 1, bracket))) continue;
+      // Only white space before the `[` (no line break: the line starts after lineStart).
+      if (bracket === -1 || bracket >= at || text.slice(lineStart + 1, bracket).trim() !== '') continue;
       let lineEnd = text.indexOf('\n', at + needle.length);
       if (lineEnd === -1) lineEnd = text.length;
       // One line counts once, whatever the number of times the name is in it.
@@ -143,8 +150,9 @@ function nameOf(key: string): string {
  */
 function parseBody(body: string, into: SectionData | undefined): SectionData | undefined {
   let nested: string | undefined;
-  for (const raw of body.split(/\r?\n/)) {
-    const line = raw.split(COMMENT)[0]!.trim();
+  // At `\n`: a `\r` before it is white space, trimmed with the rest.
+  for (const raw of body.split('\n')) {
+    const line = (raw.includes('#') || raw.includes(';') ? raw.split(COMMENT)[0]! : raw).trim();
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
     const name = line.slice(0, eq).trim();
@@ -216,7 +224,8 @@ export class IniSections {
     const { text } = this;
     HEADER.lastIndex = 0;
     const first = HEADER.exec(text)?.index ?? text.length;
-    const early = SETTING.exec(text.slice(0, first));
+    // Most files start with their first header: nothing before it to look at.
+    const early = first > 0 ? SETTING.exec(text.slice(0, first)) : null;
     if (early) return { line: lineOf(text, early.index), why: 'a setting before any [section] header' };
     MALFORMED.lastIndex = first;
     const bad = MALFORMED.exec(text);
@@ -295,8 +304,8 @@ export class IniSections {
   plainProfileNames(file: 'config' | 'credentials'): string[] | undefined {
     if (this.empty) return [];
     const { text } = this;
-    if (NOT_PLAIN[file].test(text)) return undefined;
-    const { header, prefix } = PLAIN_NAMED[file];
+    const { notPlain, header, prefix } = plainFormsOf(file);
+    if (notPlain.test(text)) return undefined;
     const headers = text.match(header);
     const names = headers ? headers.join('').replace(prefix, '\n').slice(1).split('\n') : [];
     return file === 'config' && text.includes('\n[default]') ? ['default', ...names] : names;

@@ -46,11 +46,11 @@ export interface SharedConfig extends ProfileSource {
   sdkFiles(profiles: readonly string[]): Array<{ path: string; text: string }>;
 }
 
-/** The config file's section types the loader keeps under their own prefix: they are no profiles. */
-const NOT_PROFILES = /^(?:sso-session|services)\./;
 const SSO_SESSION = 'sso-session.';
-/** A line that is a name Object.prototype has (constructor, toString, __proto__...). */
-const PROTOTYPE_NAMES = new RegExp(`(?:^|\\n)(?:${Object.getOwnPropertyNames(Object.prototype).join('|')})(?:\\n|$)`);
+/** The config file's section types the loader keeps under their own prefix: they are no profiles. */
+const isNotProfile = (name: string) => name.startsWith(SSO_SESSION) || name.startsWith('services.');
+/** A line that is a name Object.prototype has (constructor, toString, __proto__...): made on first use, by a Tab. */
+let prototypeNames: RegExp | undefined;
 
 /**
  * The text of one shared file, a line break put first (ini-sections.ts reads
@@ -114,7 +114,7 @@ class LoadedFiles implements SharedConfig {
   private configKeys(name: string): string[] {
     // [default] gives way to a [profile default] with settings.
     if (name === 'default') return ['profile.default', 'default'];
-    if (!NOT_PROFILES.test(name)) return [`profile.${name}`];
+    if (!isNotProfile(name)) return [`profile.${name}`];
     // [profile sso-session.x] and [sso-session x] are one name to the loader: the later one wins.
     const keys = this.config?.keys() ?? [];
     return keys.indexOf(name) > keys.indexOf(`profile.${name}`) ? [name, `profile.${name}`] : [`profile.${name}`, name];
@@ -152,7 +152,8 @@ class LoadedFiles implements SharedConfig {
     if (!fromConfig || !fromCredentials) return undefined;
     const names = keyOrder(new Set(fromCredentials.length > 0 ? [...fromConfig, ...fromCredentials] : fromConfig));
     // A name the prototype of the loader's objects has is lost in them (see profile()): looked for in all the names at once.
-    return PROTOTYPE_NAMES.test(names.join('\n')) ? names.filter((name) => !(name in Object.prototype)) : names;
+    prototypeNames ??= new RegExp(`(?:^|\\n)(?:${Object.getOwnPropertyNames(Object.prototype).join('|')})(?:\\n|$)`);
+    return prototypeNames.test(names.join('\n')) ? names.filter((name) => !(name in Object.prototype)) : names;
   }
 
   /** Every name the loader's merged object has, sso-session and services sections included. */
@@ -173,7 +174,7 @@ class LoadedFiles implements SharedConfig {
     const names = this.plainNames() ?? this.mergedNames();
     // Looked for in all the names at once: most configs have no such section.
     return /(?:^|\n)(?:sso-session|services)\./.test(names.join('\n'))
-      ? names.filter((name) => !NOT_PROFILES.test(name))
+      ? names.filter((name) => !isNotProfile(name))
       : names;
   }
 

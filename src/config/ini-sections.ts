@@ -33,7 +33,6 @@ interface Section {
 
 /** The section types the loader keeps with their prefix ([profile x], [sso-session x], [services x]). */
 const SECTION_TYPES = new Set(['profile', 'sso-session', 'services']);
-const PREFIXED = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/;
 /** A comment: `#` or `;` at the start of a line or after white space. */
 const COMMENT = /(?:^|\s)[;#]/;
 
@@ -131,10 +130,38 @@ function candidateHeaders(text: string, name: string, quoted: boolean): Array<{ 
 function sectionKey(line: string): string | undefined {
   const content = (line.includes('#') || line.includes(';') ? line.split(COMMENT)[0]! : line).trim();
   const name = content.slice(1, -1);
-  const prefixed = PREFIXED.exec(name);
+  const prefixed = typeAndName(name);
   // [] names no section: the loader reads no setting after it.
   if (!prefixed) return name || undefined;
-  return SECTION_TYPES.has(prefixed[1]!) ? `${prefixed[1]}.${prefixed[3]}` : undefined;
+  return SECTION_TYPES.has(prefixed[0]) ? `${prefixed[0]}.${prefixed[1]}` : undefined;
+}
+
+/** `\w` without the u flag, and `-`: what a section type is made of. */
+function isTypeChar(ch: string): boolean {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch === '_' || ch === '-';
+}
+
+/** What the loader's name after a section type is made of. */
+function isNameChar(ch: string): boolean {
+  return isTypeChar(ch) || ch === '@' || ch === '+' || ch === '.' || ch === '%' || ch === ':' || ch === '/';
+}
+
+/**
+ * A header's `TYPE NAME` or `TYPE "NAME"` as the loader reads it, the
+ * pattern /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/ spelled out: it runs for every
+ * header a run looks at, where a regular expression would be compiled twice
+ * (V8 compiles one to machine code at its second use).
+ */
+function typeAndName(text: string): [type: string, name: string] | undefined {
+  let i = 0;
+  while (i < text.length && isTypeChar(text[i]!)) i++;
+  if (i === 0 || !isSpace(text[i])) return undefined;
+  let name = text.slice(i + 1);
+  const quote = name[0];
+  if ((quote === '"' || quote === "'") && name.length > 2 && name[name.length - 1] === quote) name = name.slice(1, -1);
+  if (name === '') return undefined;
+  for (let j = 0; j < name.length; j++) if (!isNameChar(name[j]!)) return undefined;
+  return [text.slice(0, i), name];
 }
 
 /** What a header for `key` must have just before its `]`: the name after a section type, else the whole key. */
@@ -187,6 +214,84 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
+const WHY = {
+  early: 'a setting before any [section] header',
+  unclosed: 'a section header without its closing ]',
+  neither: "neither a [section] header nor 'key = value'",
+} as const;
+
+/** White space as `\s` has it (trim() removes exactly those characters). */
+const isSpace = (ch: string | undefined): boolean => ch !== undefined && ch !== '' && ch.trim() === '';
+
+/** Where a line's comment starts (`;` or `#` at its start or after white space), or its length. */
+function commentStart(raw: string): number {
+  if (!raw.includes('#') && !raw.includes(';')) return raw.length;
+  for (let i = 0; i < raw.length; i++)
+    if ((raw[i] === '#' || raw[i] === ';') && (i === 0 || isSpace(raw[i - 1]))) return i;
+  return raw.length;
+}
+
+/**
+ * The check of a small file, a line at a time (`text` starts with a line
+ * break): a regular expression is compiled at its first use in a run, which
+ * costs more than the loop over a few hundred lines. The same rule as
+ * checkWhole's, which the tests hold both to.
+ */
+export function checkLines(text: string): MalformedLine | undefined {
+  const lines = text.split('\n');
+  let inSection = false;
+  // lines[0] is what comes before the line break put first: line N is lines[N].
+  for (let line = 1; line < lines.length; line++) {
+    const raw = lines[line]!;
+    const content = raw.slice(0, commentStart(raw)).trim();
+    if (content === '') continue;
+    if (content[0] === '[') {
+      if (content[content.length - 1] !== ']') return { line, why: WHY.unclosed };
+      inSection = true;
+      continue;
+    }
+    // An indented line continues the setting before it.
+    if (isSpace(raw[0])) continue;
+    if (!inSection) return { line, why: WHY.early };
+    const eq = content.indexOf('=');
+    const colon = content.indexOf(':');
+    if ((eq === -1 ? colon : colon === -1 ? eq : Math.min(eq, colon)) <= 0) return { line, why: WHY.neither };
+  }
+  return undefined;
+}
+
+/** The check of a large file: native passes of regular expressions over the whole text (`text` starts with a line break). */
+export function checkWhole(text: string): MalformedLine | undefined {
+  HEADER.lastIndex = 0;
+  const first = HEADER.exec(text)?.index ?? text.length;
+  // Most files start with their first header: nothing before it to look at.
+  const early = first > 0 ? SETTING.exec(text.slice(0, first)) : null;
+  if (early) return { line: lineOf(text, early.index), why: WHY.early };
+  MALFORMED.lastIndex = first;
+  const bad = MALFORMED.exec(text);
+  if (!bad) return undefined;
+  return { line: lineOf(text, bad.index), why: bad[1] !== undefined ? WHY.unclosed : WHY.neither };
+}
+
+/** Below this many characters a file is checked a line at a time (checkLines), above it by checkWhole. */
+const CHECKED_BY_LINES = 32 * 1024;
+
+/**
+ * The offset of the line break before the first header line after `from`,
+ * or the end of the text: an unindented header is found by one search, an
+ * indented one (rare) by a look at each line before it.
+ */
+function nextHeader(text: string, from: number): number {
+  const plain = text.indexOf('\n[', from);
+  const limit = plain === -1 ? text.length : plain;
+  for (let nl = text.indexOf('\n', from); nl !== -1 && nl < limit; nl = text.indexOf('\n', nl + 1)) {
+    let i = nl + 1;
+    while (i < limit && text[i] !== '\n' && isSpace(text[i])) i++;
+    if (text[i] === '[') return nl;
+  }
+  return limit;
+}
+
 /** What an earlier run found of the same file, unchanged since (config/checked-files.ts). */
 export interface KnownFile {
   /** The loader reads it as empty. */
@@ -221,25 +326,13 @@ export class IniSections {
   }
 
   private check(): MalformedLine | undefined {
-    const { text } = this;
-    HEADER.lastIndex = 0;
-    const first = HEADER.exec(text)?.index ?? text.length;
-    // Most files start with their first header: nothing before it to look at.
-    const early = first > 0 ? SETTING.exec(text.slice(0, first)) : null;
-    if (early) return { line: lineOf(text, early.index), why: 'a setting before any [section] header' };
-    MALFORMED.lastIndex = first;
-    const bad = MALFORMED.exec(text);
-    if (!bad) return undefined;
-    const why =
-      bad[1] !== undefined ? 'a section header without its closing ]' : "neither a [section] header nor 'key = value'";
-    return { line: lineOf(text, bad.index), why };
+    return this.text.length <= CHECKED_BY_LINES ? checkLines(this.text) : checkWhole(this.text);
   }
 
   /** Where the section whose header line starts after `start` ends. */
   private sectionAt(start: number, header: string): Section {
     const bodyStart = start + 1 + header.length;
-    HEADER.lastIndex = bodyStart;
-    return { start, bodyStart, end: HEADER.exec(this.text)?.index ?? this.text.length };
+    return { start, bodyStart, end: nextHeader(this.text, bodyStart) };
   }
 
   /** The sections the loader files under `key`, in file order: only their headers are looked at. */

@@ -16,7 +16,7 @@ import {
   loadSsoSessionData,
   parseKnownFiles,
 } from '@smithy/core/config';
-import { IniSections } from '../../src/config/ini-sections.js';
+import { checkLines, checkWhole, IniSections } from '../../src/config/ini-sections.js';
 import { sharedConfig } from '../../src/config/shared-files.js';
 import { StsenvError } from '../../src/errors.js';
 import { tempDir } from '../support/run-cli.js';
@@ -191,14 +191,27 @@ function ordered(value: Record<string, Record<string, string | undefined>>) {
 }
 
 describe('the shared files as the SDK reads them', () => {
-  test('the refused lines are the line-by-line rules exactly', () => {
+  test('the refused lines are the line-by-line rules exactly, both ways of checking', () => {
     for (let seed = 1; seed <= 3000; seed++) {
       const text = generate(seed, 0.05);
-      assert.deepEqual(
-        new IniSections(text).malformed,
-        referenceMalformed(text),
-        `seed ${seed}: ${JSON.stringify(text)}`,
-      );
+      const expected = referenceMalformed(text);
+      const where = `seed ${seed}: ${JSON.stringify(text)}`;
+      assert.deepEqual(new IniSections(text).malformed, expected, where);
+      // A small file is checked a line at a time, a large one by patterns over the whole text.
+      assert.deepEqual(checkLines(`\n${text}`), expected, where);
+      assert.deepEqual(checkWhole(`\n${text}`), expected, where);
+    }
+  });
+
+  test('a large file is checked as a small one, its line numbers too', () => {
+    const filler = Array.from({ length: 2000 }, (_, i) => `[profile f${i}]\nregion = eu-west-1\n`).join('');
+    assert.ok(filler.length > 32 * 1024);
+    for (let seed = 1; seed <= 300; seed++) {
+      const text = `${filler}${generate(seed, 0.05)}`;
+      const expected = referenceMalformed(text);
+      assert.deepEqual(new IniSections(text).malformed, expected, `seed ${seed}`);
+      // A setting before any header cannot follow the filler: the reference says what the rest says.
+      if (expected) assert.notEqual(expected.why, 'a setting before any [section] header');
     }
   });
 

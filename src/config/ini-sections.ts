@@ -46,12 +46,15 @@ const HEADER_END = String.raw`(?:[^\s]|[^\S\n](?![;#]))*\][^\S\n]*(?:(?<=\s)[;#]
 /**
  * After the first header, the first line the AWS CLI refuses: a header
  * without its closing `]` (group 1 is set), or a line that is not indented
- * and has no `=` or `:` before its comment.
+ * and has no `=` or `:` before its comment. Made on first use (a large
+ * file's check): a pattern made with new RegExp is parsed when it is made.
  */
-const MALFORMED = new RegExp(
-  String.raw`\n(?:[^\S\n]*\[(?!${HEADER_END})()|[=:]|[^\s[#;=:](?:[^\s=:]|[^\S\n](?![;#]))*(?=[^\S\n][;#]|\n|$))`,
-  'g',
-);
+let malformed: RegExp | undefined;
+const malformedPattern = () =>
+  (malformed ??= new RegExp(
+    String.raw`\n(?:[^\S\n]*\[(?!${HEADER_END})()|[=:]|[^\s[#;=:](?:[^\s=:]|[^\S\n](?![;#]))*(?=[^\S\n][;#]|\n|$))`,
+    'g',
+  ));
 /** Before the first header: a line that is neither blank nor a comment. */
 const SETTING = /\n[^\s#;]/;
 /** A header whose name the loader refuses: it then reads the whole file as empty. */
@@ -267,8 +270,9 @@ export function checkWhole(text: string): MalformedLine | undefined {
   // Most files start with their first header: nothing before it to look at.
   const early = first > 0 ? SETTING.exec(text.slice(0, first)) : null;
   if (early) return { line: lineOf(text, early.index), why: WHY.early };
-  MALFORMED.lastIndex = first;
-  const bad = MALFORMED.exec(text);
+  const pattern = malformedPattern();
+  pattern.lastIndex = first;
+  const bad = pattern.exec(text);
   if (!bad) return undefined;
   return { line: lineOf(text, bad.index), why: bad[1] !== undefined ? WHY.unclosed : WHY.neither };
 }

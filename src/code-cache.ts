@@ -66,6 +66,27 @@ function compile(filename: string, wrapped: string): Script {
   return script;
 }
 
+/**
+ * Node's own modules, each required once in the process: a bundle asks for
+ * node:fs in every module of it that imports node:fs (esbuild keeps each
+ * module's require), two dozen times in main.cjs, and every require goes
+ * through Node's module loader (tens of microseconds each at start).
+ */
+const builtins = new Map<string, unknown>();
+
+/** The require a bundle is given: its host for 'stsenv:host', Node's own modules once, anything else as Node resolves it from the bundle. */
+function bundleRequire(filename: string, host: unknown): NodeJS.Require {
+  const moduleRequire = createRequire(filename);
+  const required = (id: string) => {
+    if (id === 'stsenv:host' && host !== undefined) return host;
+    if (!id.startsWith('node:')) return moduleRequire(id);
+    let loaded = builtins.get(id);
+    if (loaded === undefined) builtins.set(id, (loaded = moduleRequire(id)));
+    return loaded;
+  };
+  return Object.assign(required, moduleRequire) as NodeJS.Require;
+}
+
 let training: ((filename: string, script: Script) => void) | undefined;
 
 /**
@@ -95,15 +116,7 @@ export function requireBundle(filename: string, host?: unknown): unknown {
     const script = training ? new Script(source, { filename }) : compile(filename, source);
     training?.(filename, script);
     const wrapper = script.runInThisContext() as Wrapper;
-    const moduleRequire = createRequire(filename);
-    const bundleRequire =
-      host === undefined
-        ? moduleRequire
-        : (Object.assign(
-            (id: string) => (id === 'stsenv:host' ? host : moduleRequire(id)),
-            moduleRequire,
-          ) as NodeJS.Require);
-    wrapper.call(module.exports, module.exports, bundleRequire, module, filename, dirname(filename));
+    wrapper.call(module.exports, module.exports, bundleRequire(filename, host), module, filename, dirname(filename));
   } catch (error) {
     delete M._cache[filename];
     throw error;

@@ -30,4 +30,13 @@ if (shippedCacheFits()) {
 }
 // Stored wrapped, as a CommonJS function (build/bundles.mjs): compiled as read.
 const entry = new Script(readFileSync(filename, 'utf8'), { filename, cachedData }).runInThisContext() as Wrapper;
-entry.call(module.exports, module.exports, require, module, filename, __dirname);
+// Node's own modules once each: the entry's modules ask for node:fs and node:path a dozen times between them,
+// and each require goes through Node's module loader.
+const builtins = new Map<string, unknown>();
+const entryRequire = Object.assign((id: string) => {
+  if (!id.startsWith('node:')) return require(id);
+  let loaded = builtins.get(id);
+  if (loaded === undefined) builtins.set(id, (loaded = require(id)));
+  return loaded;
+}, require) as NodeJS.Require;
+entry.call(module.exports, module.exports, entryRequire, module, filename, __dirname);

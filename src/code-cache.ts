@@ -81,7 +81,10 @@ function bundleRequire(filename: string, host: unknown): NodeJS.Require {
     if (id === 'stsenv:host' && host !== undefined) return host;
     if (!id.startsWith('node:')) return moduleRequire(id);
     let loaded = builtins.get(id);
-    if (loaded === undefined) builtins.set(id, (loaded = moduleRequire(id)));
+    if (loaded === undefined) {
+      loaded = moduleRequire(id);
+      builtins.set(id, loaded);
+    }
     return loaded;
   };
   return Object.assign(required, moduleRequire) as NodeJS.Require;

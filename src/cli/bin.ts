@@ -36,7 +36,10 @@ const builtins = new Map<string, unknown>();
 const entryRequire = Object.assign((id: string) => {
   if (!id.startsWith('node:')) return require(id);
   let loaded = builtins.get(id);
-  if (loaded === undefined) builtins.set(id, (loaded = require(id)));
+  if (loaded === undefined) {
+    loaded = require(id);
+    builtins.set(id, loaded);
+  }
   return loaded;
 }, require) as NodeJS.Require;
 entry.call(module.exports, module.exports, entryRequire, module, filename, __dirname);

@@ -49,28 +49,94 @@ function recordFile(memory: CheckMemory, path: string): string {
   return join(memory.folder(), fnv1a(path));
 }
 
-/** What a record holds: who wrote it, the file's path and state, and what was found. */
-export function recordText(path: string, state: FileState, empty: boolean): string {
-  return `${FORMAT}\n${path}\n${state.key}\nwell-formed${empty ? ', read as empty' : ''}\n`;
+/** Byte ranges of the file, each a section's header line through the end of its body. */
+export type Spans = Array<[start: number, end: number]>;
+
+/** What an earlier run found of a file in the state it is in now. */
+export interface Recalled {
+  /** The loader reads it as empty. */
+  empty: boolean;
+  /**
+   * Where the sections of the keys earlier runs looked up are (a key with
+   * none: no such section), so that a run looking up only those reads only
+   * them. Where they are, never what they hold: the settings, any secret
+   * among them, are read from the file each time.
+   */
+  sections: Map<string, Spans>;
 }
 
+/** The keys whose sections a record keeps: the profiles (and their chains) a shell uses, not a config's thousands. */
+export const MAX_KEYS = 32;
+
+/** What a record holds: who wrote it, the file's path and state, what was found, and where the sections looked up are. */
+export function recordText(
+  path: string,
+  state: FileState,
+  empty: boolean,
+  sections: ReadonlyMap<string, Spans> = new Map(),
+): string {
+  return `${FORMAT}\n${path}\n${state.key}\nwell-formed${empty ? ', read as empty' : ''}\n${JSON.stringify([...sections])}\n`;
+}
+
+const isSpans = (value: unknown): value is Spans =>
+  Array.isArray(value) &&
+  value.every(
+    (span) =>
+      Array.isArray(span) &&
+      span.length === 2 &&
+      Number.isSafeInteger(span[0]) &&
+      Number.isSafeInteger(span[1]) &&
+      0 <= span[0] &&
+      span[0] < span[1],
+  );
+
 /** What an earlier run found of the file at `path` in this very state; undefined when none did. */
-export function recalled(memory: CheckMemory, path: string, state: FileState): { empty: boolean } | undefined {
+export function recalled(memory: CheckMemory, path: string, state: FileState): Recalled | undefined {
   let text: string | undefined;
   try {
     text = readPrivateFile(recordFile(memory, path), memory.keeper, MAX_BYTES)?.toString('utf8');
   } catch {
     return undefined;
   }
-  if (text === recordText(path, state, false)) return { empty: false };
-  return text === recordText(path, state, true) ? { empty: true } : undefined;
+  if (text === undefined) return undefined;
+  for (const empty of [false, true]) {
+    const head = recordText(path, state, empty).slice(0, -'[]\n'.length);
+    if (!text.startsWith(head) || !text.endsWith('\n')) continue;
+    let listed: unknown;
+    try {
+      listed = JSON.parse(text.slice(head.length, -1));
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(listed) || listed.length > MAX_KEYS) return undefined;
+    const sections = new Map<string, Spans>();
+    for (const entry of listed) {
+      if (!Array.isArray(entry) || typeof entry[0] !== 'string' || !isSpans(entry[1])) return undefined;
+      sections.set(entry[0], entry[1]);
+    }
+    return { empty, sections };
+  }
+  return undefined;
 }
 
-/** Keeps that the file at `path`, in this state, was checked whole and found well-formed. */
-export function remember(memory: CheckMemory, path: string, state: FileState, empty: boolean): void {
+/**
+ * Keeps that the file at `path`, in this state, was checked whole and found
+ * well-formed, and where the sections of `sections`' keys are.
+ */
+export function remember(
+  memory: CheckMemory,
+  path: string,
+  state: FileState,
+  empty: boolean,
+  sections?: ReadonlyMap<string, Spans>,
+): void {
   if (state.racy) return;
   try {
-    writePrivateFile(recordFile(memory, path), Buffer.from(recordText(path, state, empty), 'utf8'), memory.keeper);
+    writePrivateFile(
+      recordFile(memory, path),
+      Buffer.from(recordText(path, state, empty, sections), 'utf8'),
+      memory.keeper,
+    );
   } catch {
     // Only speed is lost: the next run checks the file, and tries again.
   }

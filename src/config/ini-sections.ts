@@ -302,15 +302,42 @@ export interface KnownFile {
   empty: boolean;
 }
 
+/** Where each section of a key is, as byte ranges of the file (the text's offsets, when every character is a byte). */
+export type Learn = (key: string, spans: Array<[start: number, end: number]>) => void;
+
+/** The whole file's text, when the run asks for more than a part holds. */
+export type ReadWhole = () => { text: string; learn?: Learn | undefined };
+
 export interface SectionsOptions {
   /** The text starts with a line break put before the file's first byte (files/trust.ts, lineBreakFirst). */
   lineBreakFirst?: boolean;
   /** Found well-formed before, as it is now: its whole-text checks are skipped. */
   known?: KnownFile | undefined;
+  /**
+   * The text holds only the sections of these keys (partsText), all of
+   * them: anything else is asked of the whole file, read then.
+   */
+  part?: { keys: ReadonlySet<string>; whole: ReadWhole } | undefined;
+  /** Told where the sections of each key looked up are (the text is the whole file's, a byte a character). */
+  learn?: Learn | undefined;
+}
+
+/**
+ * The text of parts of a file (each a section, header line through the end
+ * of its body, in file order) as IniSections reads a whole one; undefined
+ * when a part is not a section of its key (then the file is read whole).
+ */
+export function partsText(parts: ReadonlyArray<{ key: string; text: string }>): string | undefined {
+  for (const { key, text } of parts) {
+    const end = text.indexOf('\n');
+    const header = end === -1 ? text : text.slice(0, end);
+    if (header.trim()[0] !== '[' || sectionKey(header) !== key) return undefined;
+  }
+  return `\n${parts.map((part) => part.text).join('\n')}`;
 }
 
 export class IniSections {
-  private readonly text: string;
+  private text: string;
   /** The first line the AWS CLI would refuse, if any. */
   readonly malformed: MalformedLine | undefined;
   /** The loader reads the file as empty (a section name it refuses). */
@@ -321,12 +348,28 @@ export class IniSections {
   private indexed = false;
   /** Whether a quote comes before some `]` (a header may then be `[profile "NAME"]`): two quick passes, once. */
   private quoted: boolean | undefined;
+  private part: SectionsOptions['part'];
+  private learn: Learn | undefined;
 
   constructor(text: string, options: SectionsOptions = {}) {
     this.text = options.lineBreakFirst ? text : `\n${text}`;
     const { known } = options;
+    this.part = known && options.part;
+    this.learn = this.part ? undefined : options.learn;
     this.malformed = known ? undefined : this.check();
     this.empty = known ? known.empty : this.text.includes('__proto__') && REFUSED_NAME.test(this.text);
+  }
+
+  /** From here on, the whole file: the text held only some sections, and the run asks for another. */
+  private readWhole(): void {
+    if (!this.part) return;
+    const { text, learn } = this.part.whole();
+    this.text = text;
+    this.part = undefined;
+    this.learn = learn;
+    // Offsets were the part's: looked for again in the whole text (what they hold is the same).
+    this.found.clear();
+    this.quoted = undefined;
   }
 
   private check(): MalformedLine | undefined {
@@ -343,6 +386,11 @@ export class IniSections {
   private sectionsOf(key: string): Section[] {
     let sections = this.found.get(key);
     if (sections) return sections;
+    if (this.part && !this.part.keys.has(key)) {
+      this.readWhole();
+      sections = this.found.get(key);
+      if (sections) return sections;
+    }
     sections = [];
     if (this.indexed) return sections;
     // A name its prototype has is never a key of the loader's object (a section [constructor] is lost in it).
@@ -352,6 +400,11 @@ export class IniSections {
         if (sectionKey(line) === key) sections.push(this.sectionAt(index, line));
     }
     this.found.set(key, sections);
+    // As byte ranges of the file: the text is the file's with a line break put first.
+    this.learn?.(
+      key,
+      sections.map((section) => [section.start, section.end - 1]),
+    );
     return sections;
   }
 
@@ -373,6 +426,7 @@ export class IniSections {
   keys(): string[] {
     const order = new Set<string>();
     if (this.empty) return [];
+    this.readWhole();
     const { text } = this;
     const lines: string[] = [];
     const starts: number[] = [];
@@ -400,6 +454,7 @@ export class IniSections {
    */
   plainProfileNames(file: 'config' | 'credentials'): string[] | undefined {
     if (this.empty) return [];
+    this.readWhole();
     const { text } = this;
     const { notPlain, header, prefix } = plainFormsOf(file);
     if (notPlain.test(text)) return undefined;
@@ -415,6 +470,7 @@ export class IniSections {
    */
   indexAll(): void {
     if (this.indexed || this.empty) return;
+    this.readWhole();
     const { text } = this;
     const all = new Map<string, Section[]>();
     HEADER_LINES.lastIndex = 0;
@@ -439,6 +495,9 @@ export class IniSections {
    * nothing else, so that it makes the same of them.
    */
   excerpt(keys: ReadonlySet<string>): string {
+    // Every key from one text: offsets found in a part mean nothing in the whole.
+    const part = this.part;
+    if (part && [...keys].some((key) => !part.keys.has(key))) this.readWhole();
     return [...keys]
       .flatMap((key) => this.sectionsOf(key))
       .sort((a, b) => a.start - b.start)

@@ -9,10 +9,20 @@
 import { homedir } from '../lazy-os.js';
 import { join } from 'node:path';
 import { usageError } from '../errors.js';
-import { MAX_BYTES, readRegular } from '../files/trust.js';
-import { stateOf } from '../files/file-state.js';
-import { checkMemory, recalled, remember, WORTH_REMEMBERING } from './checked-files.js';
-import { IniSections, keyOrder, type SectionData } from './ini-sections.js';
+import type { Stats } from 'node:fs';
+import { MAX_BYTES, readBytesAt, readRegular } from '../files/trust.js';
+import { type FileState, stateOf } from '../files/file-state.js';
+import {
+  type CheckMemory,
+  checkMemory,
+  MAX_KEYS,
+  type Recalled,
+  recalled,
+  remember,
+  type Spans,
+  WORTH_REMEMBERING,
+} from './checked-files.js';
+import { IniSections, keyOrder, type Learn, partsText, type SectionData } from './ini-sections.js';
 
 /** One profile's keys as the loader gives them (config and credentials merged). */
 export type ProfileData = SectionData;
@@ -54,15 +64,21 @@ let prototypeNames: RegExp | undefined;
 
 /**
  * The text of one shared file, a line break put first (ini-sections.ts reads
- * it so), with its stats; undefined when it does not exist. The only place
- * these files are opened.
+ * it so), with its stats; undefined when it does not exist. `readPart` may
+ * give the text of only some of its sections instead (`part` is then set).
+ * The only place these files are opened.
  */
-function readSharedFile(path: string, what: string, envName: string) {
+function readSharedFile(
+  path: string,
+  what: string,
+  envName: string,
+  readPart?: (fd: number, stats: Stats) => string | undefined,
+) {
   // Not blocking and capped: a FIFO or a huge file in its place is refused rather than hanging the run.
-  const { text, why, stats } = readRegular(path, MAX_BYTES.sharedFile, { lineBreakFirst: true });
+  const { text, why, stats, part } = readRegular(path, MAX_BYTES.sharedFile, { lineBreakFirst: true, readPart });
   if (why !== undefined)
     throw usageError(`cannot read ${what} '${path}': it ${why}`, `fix the file or point ${envName} at a readable one`);
-  return text === undefined || stats === undefined ? undefined : { text, stats };
+  return text === undefined || stats === undefined ? undefined : { text, stats, part: part === true };
 }
 
 /**
@@ -71,24 +87,118 @@ function readSharedFile(path: string, what: string, envName: string) {
  * stsenv refuses what the AWS CLI's parser refuses too: a line before any
  * [section], a header without its `]`, and a line that is neither
  * `key = value` (or `key: value`) nor the indented continuation of one.
- * That check goes over every line: a large file found well-formed is
- * remembered as such until it changes (checked-files.ts).
  */
-function readSections(env: NodeJS.ProcessEnv, path: string, what: string, envName: string): IniSections | undefined {
-  const read = readSharedFile(path, what, envName);
-  if (read === undefined) return undefined;
-  const memory = read.text.length > WORTH_REMEMBERING ? checkMemory(env) : undefined;
-  const state = memory && stateOf(read.stats);
-  const known = memory && state && recalled(memory, path, state);
-  const sections = new IniSections(read.text, { lineBreakFirst: true, known });
+function checked(sections: IniSections, path: string, what: string): IniSections {
   const problem = sections.malformed;
   if (problem)
     throw usageError(
       `${what} '${path}' is malformed at line ${problem.line}: ${problem.why}`,
       'fix that line (the AWS CLI refuses it too)',
     );
-  if (memory && state && !known) remember(memory, path, state, sections.empty);
   return sections;
+}
+
+/**
+ * The text of the recorded sections of a file, read from its descriptor:
+ * each range must lie in the file, apart from the others, and begin with a
+ * header of its key (partsText), or the file is read whole.
+ */
+function recordedParts(fd: number, size: number, sections: ReadonlyMap<string, Spans>): string | undefined {
+  const spans = [...sections].flatMap(([key, list]) => list.map(([start, end]) => ({ key, start, end })));
+  spans.sort((a, b) => a.start - b.start);
+  let previous = 0;
+  const parts: Array<{ key: string; text: string }> = [];
+  for (const { key, start, end } of spans) {
+    if (start < previous || end > size) return undefined;
+    previous = end;
+    const bytes = readBytesAt(fd, start, end);
+    if (bytes.length !== end - start) return undefined;
+    parts.push({ key, text: bytes.toString('utf8') });
+  }
+  return partsText(parts);
+}
+
+/**
+ * One shared file's sections, checked. Checking goes over every line, so a
+ * large file found well-formed is remembered as such until it changes, with
+ * where the sections the runs looked up are (checked-files.ts): a run that
+ * finds it unchanged, and needs only those, reads only them.
+ */
+function readSections(env: NodeJS.ProcessEnv, path: string, what: string, envName: string): IniSections | undefined {
+  const memory = checkMemory(env);
+  let state: FileState | undefined;
+  let known: Recalled | undefined;
+  const read = readSharedFile(
+    path,
+    what,
+    envName,
+    memory &&
+      ((fd, stats) => {
+        if (stats.size < WORTH_REMEMBERING) return undefined;
+        state = stateOf(stats);
+        known = recalled(memory, path, state);
+        return known && !known.empty && known.sections.size > 0
+          ? recordedParts(fd, stats.size, known.sections)
+          : undefined;
+      }),
+  );
+  if (read === undefined) return undefined;
+  if (!memory || !state) return checked(new IniSections(read.text, { lineBreakFirst: true }), path, what);
+  const remembered = { memory, path, state, sections: new Map(known?.sections) };
+  if (read.part) {
+    const part = {
+      keys: new Set(remembered.sections.keys()),
+      whole: () => {
+        // The run asks for a section no record holds: the whole file, as a run that had no record reads it.
+        const again = readSharedFile(path, what, envName);
+        if (again === undefined) return { text: '\n' };
+        const same = stateOf(again.stats).key === remembered.state.key;
+        if (!same) checked(new IniSections(again.text, { lineBreakFirst: true }), path, what);
+        return {
+          text: again.text,
+          learn: same ? learner(remembered, again.text, again.stats, () => false) : undefined,
+        };
+      },
+    };
+    return new IniSections(read.text, { lineBreakFirst: true, known, part });
+  }
+  // The loader reads the file as empty or not: known from the record, else from the text once it is read.
+  const empty = () => known?.empty ?? sections.empty;
+  const sections: IniSections = checked(
+    new IniSections(read.text, {
+      lineBreakFirst: true,
+      known,
+      learn: learner(remembered, read.text, read.stats, empty),
+    }),
+    path,
+    what,
+  );
+  if (!known) remember(memory, path, state, sections.empty);
+  return sections;
+}
+
+/**
+ * Where the sections a run looks up are, kept in the file's record (the
+ * newest MAX_KEYS keys); only for a file whose every character is one byte,
+ * where the text's offsets are the file's.
+ */
+function learner(
+  remembered: { memory: CheckMemory; path: string; state: FileState; sections: Map<string, Spans> },
+  text: string,
+  stats: Stats,
+  empty: () => boolean,
+): Learn | undefined {
+  if (text.length - 1 !== stats.size || remembered.state.racy) return undefined;
+  return (key, spans) => {
+    const { sections } = remembered;
+    // A file read as empty has no sections to find.
+    if (empty()) return;
+    if (JSON.stringify(sections.get(key)) === JSON.stringify(spans)) return;
+    sections.delete(key);
+    sections.set(key, spans);
+    for (const oldest of sections.keys()) if (sections.size > MAX_KEYS) sections.delete(oldest);
+    remember(remembered.memory, remembered.path, remembered.state, empty(), sections);
+  };
 }
 
 /** A name the config file lists, as the loader's getConfigData names it: [profile x] is `x`, [sso-session x] stays `sso-session.x`. */

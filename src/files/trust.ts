@@ -100,6 +100,8 @@ export interface TrustedRead {
   problem?: TrustProblem;
   /** The opened file's, when it was read. */
   stats?: Stats;
+  /** The text is what readPart gave, not the whole file. */
+  part?: boolean;
 }
 
 export interface ReadOptions {
@@ -113,6 +115,12 @@ export interface ReadOptions {
    * (a few hundred KB for a large config).
    */
   lineBreakFirst?: boolean;
+  /**
+   * Asked once the opened file passed the rule: the text of only the parts
+   * the caller needs, read from the descriptor (readBytesAt), or undefined
+   * to read the file whole.
+   */
+  readPart?: (fd: number, stats: Stats) => string | undefined;
 }
 
 /**
@@ -137,6 +145,8 @@ export function readTrusted(path: string, local: Self, maxBytes: number, options
     if (problem?.refuse) return { problem };
     if (stats.size > maxBytes)
       return { problem: { refuse: true, why: `is larger than ${maxBytes} bytes, more than any real one` } };
+    const part = options.readPart?.(fd, stats);
+    if (part !== undefined) return { text: part, problem, stats, part: true };
     const first = options.lineBreakFirst ? 1 : 0;
     // Not zero-filled (a large config's worth of zeros at every start): only what was read is ever looked at.
     const buffer = Buffer.allocUnsafe(first + Math.min(maxBytes + 1, Math.max(stats.size + 1, 4096)));
@@ -167,8 +177,24 @@ const NOBODY: Self = {};
 export function readRegular(
   path: string,
   maxBytes: number,
-  options: Pick<ReadOptions, 'lineBreakFirst'> = {},
-): { text?: string; why?: string; stats?: Stats } {
-  const { text, problem, stats } = readTrusted(path, NOBODY, maxBytes, { ...options, owned: false, followLink: true });
-  return problem?.refuse ? { why: problem.why } : { text, stats };
+  options: Pick<ReadOptions, 'lineBreakFirst' | 'readPart'> = {},
+): { text?: string; why?: string; stats?: Stats; part?: boolean } {
+  const { text, problem, stats, part } = readTrusted(path, NOBODY, maxBytes, {
+    ...options,
+    owned: false,
+    followLink: true,
+  });
+  return problem?.refuse ? { why: problem.why } : { text, stats, part };
+}
+
+/** Bytes `start` to `end` of an opened file (fewer if it is shorter). */
+export function readBytesAt(fd: number, start: number, end: number): Buffer {
+  const buffer = Buffer.allocUnsafe(end - start);
+  let length = 0;
+  while (length < buffer.length) {
+    const n = readSync(fd, buffer, length, buffer.length - length, start + length);
+    if (n <= 0) break;
+    length += n;
+  }
+  return buffer.subarray(0, length);
 }

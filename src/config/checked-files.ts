@@ -1,18 +1,22 @@
 /**
- * What the config reader remembers of a large shared file between runs:
- * that, as it is now (its device, inode, size and times: files/file-state.ts),
- * it was checked whole and found well-formed, and whether the loader reads
- * it as empty. A run that finds the file as it was then skips the one pass
- * that goes over every line (the malformed-line check), so that a run that
+ * What the config reader remembers of a large shared file between runs,
+ * one record per file in stsenv-config-checks/: that, as it is now (its
+ * device, inode, size and times: files/file-state.ts), it was checked whole
+ * and found well-formed, whether the loader reads it as empty, and where
+ * the sections the runs looked up are (byte ranges, for the newest MAX_KEYS
+ * keys). A run that finds the file as it was skips the pass that goes over
+ * every line (the malformed-line check) and, when it needs only those
+ * sections, reads only them (config/shared-files.ts), so that a run that
  * names one profile costs the same with 3 profiles or 3,000. Any change to
- * the file, and it is checked again.
+ * the file, and it is checked and read whole again.
  *
- * Nothing of the file's content is kept, and nothing read here stands for a
- * value: settings, and any secret, are always read from the file itself. A
- * record is used only from a folder that is ours and writable by no one else
+ * A record holds section names and where they are, never what they hold:
+ * settings, and any secret, are always read from the file itself, and a
+ * range is used only when it begins with a header of its key. A record is
+ * used only from a folder that is ours and writable by no one else
  * (files/private-files.ts); one that cannot be read or written costs only
- * the speed it would have given. A small file is checked at every run: its
- * check costs less than reading a record.
+ * the speed it would have given. A small file is checked and read whole at
+ * every run: that costs less than reading a record.
  */
 import { join } from 'node:path';
 import type { FileState } from '../files/file-state.js';

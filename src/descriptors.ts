@@ -4,7 +4,7 @@
  * nothing but node:fs behind it, so that the entry (src/cli/entry.ts) answers
  * --version and --help without loading the Context.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 export interface Output {
@@ -44,13 +44,23 @@ export function writeFd(fd: 1 | 2, text: string): void {
 /**
  * Only a character device can be a terminal; what `eval "$(...)"` gives us is
  * a pipe, so the common answer comes from one fstat, without loading
- * node:tty (and net and streams behind it).
+ * node:tty (and net and streams behind it, a few milliseconds). /dev/null,
+ * where a script sends what nobody reads, is a character device too: known
+ * by one more stat.
  */
 export function isTerminal(fd: number): boolean {
+  let rdev: number;
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const stats = fstatSync(fd);
+    if (!stats.isCharacterDevice()) return false;
+    rdev = stats.rdev;
   } catch {
     return false;
+  }
+  try {
+    if (process.platform !== 'win32' && statSync('/dev/null').rdev === rdev) return false;
+  } catch {
+    // No /dev/null to compare with: asked of node:tty.
   }
   const { isatty } = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
   return isatty(fd);

@@ -20,6 +20,7 @@
  */
 import { join } from 'node:path';
 import type { FileState } from '../files/file-state.js';
+import type { Spans } from './ini-sections.js';
 import { fnv1a, type Keeper, readPrivateFile, writePrivateFile } from '../files/private-files.js';
 
 /** Where a run keeps its records, and who it is. */
@@ -53,9 +54,6 @@ function recordFile(memory: CheckMemory, path: string): string {
   return join(memory.folder(), fnv1a(path));
 }
 
-/** Byte ranges of the file, each a section's header line through the end of its body. */
-export type Spans = Array<[start: number, end: number]>;
-
 /** What an earlier run found of a file in the state it is in now. */
 export interface Recalled {
   /** The loader reads it as empty. */
@@ -72,14 +70,19 @@ export interface Recalled {
 /** The keys whose sections a record keeps: the profiles (and their chains) a shell uses, not a config's thousands. */
 export const MAX_KEYS = 32;
 
-/** What a record holds: who wrote it, the file's path and state, what was found, and where the sections looked up are. */
+/** A record's first lines: who wrote it, the file's path and state, and what was found. */
+function recordHead(path: string, state: FileState, empty: boolean): string {
+  return `${FORMAT}\n${path}\n${state.key}\nwell-formed${empty ? ', read as empty' : ''}\n`;
+}
+
+/** What a record holds: its head, then where the sections looked up are. */
 export function recordText(
   path: string,
   state: FileState,
   empty: boolean,
   sections: ReadonlyMap<string, Spans> = new Map(),
 ): string {
-  return `${FORMAT}\n${path}\n${state.key}\nwell-formed${empty ? ', read as empty' : ''}\n${JSON.stringify([...sections])}\n`;
+  return `${recordHead(path, state, empty)}${JSON.stringify([...sections])}\n`;
 }
 
 const isSpans = (value: unknown): value is Spans =>
@@ -104,7 +107,7 @@ export function recalled(memory: CheckMemory, path: string, state: FileState): R
   }
   if (text === undefined) return undefined;
   for (const empty of [false, true]) {
-    const head = recordText(path, state, empty).slice(0, -'[]\n'.length);
+    const head = recordHead(path, state, empty);
     if (!text.startsWith(head) || !text.endsWith('\n')) continue;
     let listed: unknown;
     try {

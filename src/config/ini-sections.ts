@@ -302,8 +302,11 @@ export interface KnownFile {
   empty: boolean;
 }
 
+/** Byte ranges of the file, each a section's header line through the end of its body. */
+export type Spans = Array<[start: number, end: number]>;
+
 /** Where each section of a key is, as byte ranges of the file (the text's offsets, when every character is a byte). */
-export type Learn = (key: string, spans: Array<[start: number, end: number]>) => void;
+export type Learn = (key: string, spans: Spans) => void;
 
 /** The whole file's text, when the run asks for more than a part holds. */
 export type ReadWhole = () => { text: string; learn?: Learn | undefined };

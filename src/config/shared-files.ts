@@ -19,10 +19,9 @@ import {
   type Recalled,
   recalled,
   remember,
-  type Spans,
   WORTH_REMEMBERING,
 } from './checked-files.js';
-import { IniSections, keyOrder, type Learn, partsText, type SectionData } from './ini-sections.js';
+import { IniSections, keyOrder, type Learn, partsText, type SectionData, type Spans } from './ini-sections.js';
 
 /** One profile's keys as the loader gives them (config and credentials merged). */
 export type ProfileData = SectionData;

@@ -41,6 +41,22 @@ export function ownedByKeeper(stats: Stats, keeper: Keeper): boolean {
   return keeper.uid === undefined || (stats.uid === keeper.uid && (stats.mode & 0o022) === 0);
 }
 
+/**
+ * Uniqueness, not secrecy: the file is created with O_EXCL in a 0700
+ * directory, so a guessed name gains nothing, and node:crypto stays off the
+ * start-up path.
+ */
+function randomHex12(): string {
+  return Math.floor(Math.random() * 2 ** 48)
+    .toString(16)
+    .padStart(12, '0');
+}
+
+/** Temp files are `.NAME.tmp-PID-RANDOM` beside NAME: the PID lets a later run remove ones a killed process left. */
+export function tempNameFor(path: string, owner: { pid: number }): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${owner.pid}-${randomHex12()}`);
+}
+
 /** A 32-bit FNV-1a, to name a file after a path: node:crypto stays off the start-up path. */
 export function fnv1a(text: string): string {
   let hash = 0x811c9dc5;
@@ -100,7 +116,7 @@ export function writePrivateFile(file: string, data: Uint8Array, keeper: Keeper)
   const stats = makePrivateFolder(folder);
   if (!stats.isDirectory() || !ownedByKeeper(stats, keeper)) throw new Error('not a folder of our own');
   // O_EXCL|O_NOFOLLOW: a planted file or link makes this fail, never followed; rename puts a whole file in place.
-  const temp = join(folder, `.${basename(file)}.tmp-${keeper.pid}-${Math.floor(Math.random() * 2 ** 48).toString(16)}`);
+  const temp = tempNameFor(file, keeper);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, 0o600);
   try {
     try {

@@ -16,28 +16,13 @@ import {
   writeSync,
   type Stats,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { LocalProcess } from '../process-identity.js';
+import { tempNameFor } from './private-files.js';
 
 // Windows has neither; there the checks that need them are skipped.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
-/**
- * Uniqueness, not secrecy: the file is created with O_EXCL in a 0700
- * directory, so a guessed name gains nothing, and node:crypto stays off the
- * start-up path.
- */
-function randomHex12(): string {
-  return Math.floor(Math.random() * 2 ** 48)
-    .toString(16)
-    .padStart(12, '0');
-}
-
-/** Temp files are `.NAME.tmp-PID-RANDOM` beside NAME: the PID lets a later run remove ones a killed process left. */
-export function tempNameFor(path: string, local: LocalProcess): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${local.pid}-${randomHex12()}`);
-}
-
+/** The names tempNameFor (private-files.ts) makes. */
 const TEMP_PATTERN = /^\..+\.tmp-(\d+)-[0-9a-f]{12}$/;
 
 /** A temp file whose writer is gone (killed mid-write): safe to remove. */

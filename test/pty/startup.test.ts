@@ -167,6 +167,8 @@ describe('what each path loads', () => {
     );
     // The cache key's SHA-256 is JavaScript: node:crypto and the streams behind it cost more.
     assert.ok(!second.builtins.has('node:crypto'), 'a cache hit loaded node:crypto');
+    // Its stdout is /dev/null (stdio 'ignore'): no terminal, known without node:tty and the streams behind it.
+    assert.ok(!second.builtins.has('node:tty'), 'a cache hit writing to /dev/null loaded node:tty');
   });
 
   test('a request loads no part of the SDK it does not use: no HTTP/2, no proxy agent without a proxy', async () => {

@@ -347,6 +347,48 @@ export function wineEnv(extra: Record<string, string> = {}): Record<string, stri
   });
 }
 
+/** Seconds the prefix's wineserver stays up after its last Wine process (see keepWineServer). */
+const WINE_SERVER_LINGER_S = 30;
+
+/** What a `wine` prints when its server went away as it connected: it ran nothing. */
+const WINE_SERVER_LOST = /^wine client error:/m;
+
+/**
+ * Starts the prefix's wineserver with a linger of WINE_SERVER_LINGER_S, unless
+ * one is running (it then exits 2 and that one stays). Left to itself, the
+ * server a `wine` starts exits 3 s after its last process, and a `wine` that
+ * connects while it exits dies with "wine client error:0: recvmsg: Connection
+ * reset by peer" before it runs anything (Wine's server/request.c,
+ * close_socket_timeout: it looks for a waiting client once, then exits). The
+ * suite's Wine processes come from several test files at once with gaps of a
+ * few seconds: kept up, the server is there for each, and it still ends by
+ * itself 30 s after the last one. `env` is the Wine call's own (WINEPREFIX).
+ */
+async function keepWineServer(wine: string, env: Record<string, string>): Promise<void> {
+  const server = which('wineserver', `${join(wine, '..')}${delimiter}${process.env.PATH ?? ''}`);
+  if (!server) return;
+  await run(server, [`-p${WINE_SERVER_LINGER_S}`], { env, timeoutMs: 60_000 });
+}
+
+/**
+ * Runs one Wine process through `once` with the server kept up; if that
+ * `wine` lost its server as it connected (it ran nothing), runs it once more.
+ */
+export async function withWineServer<T>(
+  env: Record<string, string>,
+  once: () => Promise<T>,
+  output: (result: T) => string,
+): Promise<T> {
+  const wine = findShell('cmd');
+  if (!wine) throw new Error('wine not installed');
+  await keepWineServer(wine, env);
+  const first = await once();
+  if (!WINE_SERVER_LOST.test(output(first))) return first;
+  console.log('wine: its server went away as it connected, and it ran nothing; it runs once more');
+  await keepWineServer(wine, env);
+  return once();
+}
+
 let winePrefixReady: Promise<void> | undefined;
 
 /**
@@ -358,6 +400,7 @@ export function ensureWinePrefix(timeoutMs = 600_000): Promise<void> {
     const wine = findShell('cmd');
     if (!wine) throw new Error('wine not installed');
     mkdirSync(join(winePrefix(), '..'), { recursive: true });
+    // The first run makes the prefix, and the server with it: nothing to keep up before it.
     const result = await run(wine, ['cmd', '/c', 'exit 0'], { env: wineEnv(), timeoutMs });
     if (result.code !== 0)
       throw new Error(`creating the Wine prefix failed (exit ${result.code}): ${stripWineNoise(result.stderr)}`);
@@ -399,9 +442,10 @@ export async function runCmdBatch(lines: readonly string[], options: RunOptions 
   if (!wine) throw new Error('wine not installed');
   await ensureWinePrefix();
   const file = scratchFile('.bat', lines.map((l) => `${l}\r\n`).join(''));
+  const env = options.env ?? wineEnv();
   const once = async (): Promise<CmdResult> => {
     const result = await run(wine, ['cmd', '/c', winePath(file)], {
-      env: options.env ?? wineEnv(),
+      env,
       cwd: options.cwd ?? scratchDir(),
       timeoutMs: options.timeoutMs ?? 120_000,
     });
@@ -411,10 +455,11 @@ export async function runCmdBatch(lines: readonly string[], options: RunOptions 
       stderr: stripWineNoise(result.stderr),
     };
   };
-  const first = await once();
+  const onServer = () => withWineServer(env, once, (r) => r.stderr);
+  const first = await onServer();
   if (!/ShellExecuteEx failed/.test(first.stdout + first.stderr)) return first;
   console.log('cmd: Wine could not start a program (ShellExecuteEx); the batch runs once more');
-  return once();
+  return onServer();
 }
 
 /**

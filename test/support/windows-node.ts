@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 // npm's own shim writer (npm carries the same package): stsenv.cmd, stsenv.ps1 and the sh shim.
 import cmdShim from 'cmd-shim';
 import { packagedNode, RUNTIMES } from './runtimes.mjs';
-import { ensureWinePrefix, findShell, stripWineNoise, winePath, winePrefix } from './shells.js';
+import { ensureWinePrefix, findShell, stripWineNoise, winePath, winePrefix, withWineServer } from './shells.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -80,7 +80,12 @@ export function ensureWindows10Prefix(): Promise<void> {
     await ensureWinePrefix();
     const marker = join(winePrefix(), 'stsenv-win10');
     if (existsSync(marker)) return;
-    const result = await runQuiet(findShell('cmd')!, ['winecfg', '-v', 'win10'], { env: windowsEnv() });
+    const env = windowsEnv();
+    const result = await withWineServer(
+      env,
+      () => runQuiet(findShell('cmd')!, ['winecfg', '-v', 'win10'], { env }),
+      (r) => r.output,
+    );
     if (result.code !== 0) throw new Error(`wine winecfg -v win10 failed: ${stripWineNoise(result.output)}`);
     writeFileSync(marker, 'winecfg -v win10\n');
   })();
@@ -198,6 +203,18 @@ export async function runWine(
     timeoutMs?: number;
   },
 ): Promise<WineResult> {
+  const env = options.env ?? windowsEnv();
+  return withWineServer(
+    env,
+    () => runWineOnce(args, { ...options, env }),
+    (r) => r.stderr,
+  );
+}
+
+async function runWineOnce(
+  args: readonly string[],
+  options: Parameters<typeof runWine>[1] & { env: Record<string, string> },
+): Promise<WineResult> {
   const wine = findShell('cmd');
   if (!wine) throw new Error('wine not installed');
   // Beside, not in, cwd: a test may check that nothing appeared there.
@@ -206,7 +223,7 @@ export async function runWine(
   const errFile = join(capture, 'stderr');
   const out = openSync(outFile, 'w');
   const err = openSync(errFile, 'w');
-  const env = options.env ?? windowsEnv();
+  const env = options.env;
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       const quoted = [wine, ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');

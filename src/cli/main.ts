@@ -21,8 +21,10 @@ export async function main(given: string[], width: () => number): Promise<number
   // The words to complete are the user's as typed; a command line gets its `--token-file -` joined.
   const completing = given[0] === COMPLETE_COMMAND;
   let args = completing ? given : joinDashValues(given);
-  // A --debug among the words to complete is the user's, not this run's.
-  const debug = !completing && args.includes('--debug');
+  // A --debug among the words to complete is the user's, not this run's; so is one after `--`
+  // (`exec ROLE -- PROGRAM --debug`: the program's).
+  const end = args.indexOf('--');
+  const debug = !completing && (end === -1 ? args : args.slice(0, end)).includes('--debug');
   const ctx = processContext({ debug, warningPrefix });
   // A large config found well-formed is not checked whole again until it changes (config/checked-files.ts).
   rememberChecks(ctx.env, {

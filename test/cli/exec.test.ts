@@ -142,6 +142,18 @@ describe('exec gives the command the credentials', () => {
     assert.deepEqual(JSON.parse(result.stdout), args);
   });
 
+  test("a --debug after -- is the program's: stsenv prints no debug lines", async () => {
+    // Node reads options after -e's code up to the first other word: 'x' ends them.
+    const program = [NODE, '-e', 'process.stdout.write(process.argv.slice(1).join(" "))', 'x', '--debug'];
+    const result = await runCli(['exec', ROLE, '--', ...program], { env: env() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'x --debug');
+    assert.doesNotMatch(result.stderr, /debug:/);
+    const debugged = await runCli(['exec', '--debug', ROLE, '--', NODE, '-e', ''], { env: env() });
+    assert.equal(debugged.code, 0, debugged.stderr);
+    assert.match(debugged.stderr, /stsenv: debug: /);
+  });
+
   test("stdin is the child's", async () => {
     sts.fake.reset();
     const result = await runCli(['exec', ROLE, '--', NODE, '-e', 'process.stdin.pipe(process.stdout)'], {

@@ -27,7 +27,14 @@ export interface CredentialOutput {
 
 /** ISO 8601 UTC without fractions (`2026-01-02T03:04:05Z`), the form SDKs and prompts read. */
 export function isoSeconds(date: Date): string {
-  const iso = date.toISOString();
-  // `YYYY-MM-DDTHH:mm:ss.sssZ` for any year a credential has: cut without an expression (compiled at every start).
-  return iso.length === 24 && iso[19] === '.' ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d+Z$/, 'Z');
+  const year = date.getUTCFullYear();
+  // Built from the UTC fields: a process's first toISOString costs about 0.1 ms, and every
+  // credential line has an expiration. A year of other than four digits (or an invalid
+  // date, which throws) is toISOString's.
+  if (!(year >= 1000 && year <= 9999)) return date.toISOString().replace(/\.\d+Z$/, 'Z');
+  return `${year}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}Z`;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }

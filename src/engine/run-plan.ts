@@ -3,6 +3,7 @@
  * STS, and any MFA code they need is asked for before the first request. A
  * cache hit on the last step returns without loading the AWS SDK.
  */
+import { isoSeconds } from '../credentials.js';
 import { checkSsoCacheForSdk } from '../sso/cache-folder.js';
 import type { StsTarget } from '../aws/client-options.js';
 import type { IssuedCredentials, StsService } from '../aws/sts.js';
@@ -42,7 +43,7 @@ export async function runPlan(
     const hit = policy.cache.get(keys[i]!, now, policy.minRemainingMs);
     if (hit) {
       ctx.debug(
-        `cache hit for ${describeStep(plan.steps[i]!)} (valid until ${hit.credentials.expiration.toISOString()})`,
+        `cache hit for ${describeStep(plan.steps[i]!)} (valid until ${isoSeconds(hit.credentials.expiration)})`,
       );
       if (i === last) return { credentials: hit.credentials, fromCache: true };
       start = i + 1;

@@ -1,4 +1,5 @@
 import { usageError } from './errors.js';
+import { durationParts } from './text/plain-forms.js';
 
 /** STS's DurationSeconds bounds for each operation (seconds). */
 export const DURATION_LIMITS = {
@@ -18,10 +19,10 @@ const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1 };
 /** `3600`, `15m`, `1h`, `1h30m`, `90s` to seconds; undefined when it is none of those. */
 export function parseDurationSeconds(text: string): number | undefined {
   const trimmed = text.trim().toLowerCase();
-  // One expression for both forms: every run parses --min-remaining's default, and each expression costs its compilation.
-  const match = /^(?:(\d+)|(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)$/.exec(trimmed);
-  if (!match || trimmed === '') return undefined;
-  const [, seconds, h = '0', m = '0', s = '0'] = match;
+  // Read without an expression: every run parses --min-remaining's default (text/plain-forms.ts).
+  const parts = trimmed === '' ? undefined : durationParts(trimmed);
+  if (!parts) return undefined;
+  const { seconds, h = '0', m = '0', s = '0' } = parts;
   if (seconds !== undefined) return Number(seconds);
   return Number(h) * UNIT_SECONDS.h! + Number(m) * UNIT_SECONDS.m! + Number(s);
 }

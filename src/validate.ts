@@ -1,3 +1,4 @@
+import { isRegionName, isRoleArn } from './text/plain-forms.js';
 import { redactUrl } from './text/redact.js';
 import { usageError } from './errors.js';
 
@@ -7,7 +8,7 @@ import { usageError } from './errors.js';
  * accepted form; none of the checked values is secret.
  */
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+// A role ARN and a region are checked at every cache hit: text/plain-forms.ts reads them without an expression.
 const SAML_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w+=,.@/-]{1,512}$/;
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
 const MFA_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(mfa|u2f)\/[\w+=,.@/-]{1,512}$/;
@@ -16,7 +17,6 @@ const MFA_HARDWARE_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const TOKEN_CODE = /^\d{6}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 // Built on first use: Unicode property classes cost every start about 0.2 ms to build.
 let tagPatterns: { key: RegExp; value: RegExp } | undefined;
 const tagPattern = () =>
@@ -27,7 +27,7 @@ const MAX_POLICY_ARNS = 10;
 const MAX_TAGS = 50;
 
 export function checkRoleArn(value: string, option = 'role ARN'): string {
-  if (!ROLE_ARN.test(value)) {
+  if (!isRoleArn(value)) {
     throw usageError(`invalid ${option} '${value}'`, 'expected arn:aws:iam::123456789012:role/NAME');
   }
   return value;
@@ -77,7 +77,7 @@ export function checkTokenCode(value: string): string {
 }
 
 export function checkRegion(value: string, option = '--region'): string {
-  if (!REGION.test(value))
+  if (!isRegionName(value))
     throw usageError(`invalid ${option} '${value}'`, 'expected a region name such as us-east-1 or eu-west-2');
   return value;
 }

@@ -1,4 +1,5 @@
 import { userInfo } from '../lazy-os.js';
+import { nameCharsOnly } from '../text/plain-forms.js';
 
 /**
  * A default RoleSessionName that says who and when: `stsenv-USER-EPOCH`,
@@ -14,6 +15,6 @@ export function defaultSessionName(env: NodeJS.ProcessEnv, now: Date): string {
       user = 'user';
     }
   }
-  const safeUser = user.replace(/[^\w+=,.@-]/g, '_').slice(0, 40) || 'user';
+  const safeUser = nameCharsOnly(user).slice(0, 40) || 'user';
   return `stsenv-${safeUser}-${Math.floor(now.getTime() / 1000)}`.slice(0, 64);
 }

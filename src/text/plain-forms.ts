@@ -8,7 +8,7 @@
  */
 
 /** The characters IAM allows in a name or path: `[\w+=,.@-]`, and `/` where `slash`. */
-export function isNameChar(code: number, slash = false): boolean {
+function isIamNameChar(code: number, slash = false): boolean {
   return (
     (code >= 97 && code <= 122) || // a-z
     (code >= 65 && code <= 90) || // A-Z
@@ -52,7 +52,7 @@ export function isRoleArn(text: string): boolean {
   at += 6;
   const length = text.length - at;
   if (length < 1 || length > 512) return false;
-  for (let i = at; i < text.length; i++) if (!isNameChar(text.charCodeAt(i), true)) return false;
+  for (let i = at; i < text.length; i++) if (!isIamNameChar(text.charCodeAt(i), true)) return false;
   return true;
 }
 
@@ -76,7 +76,7 @@ function isLowerWord(word: string): boolean {
 /** `text.replace(/[^\w+=,.@-]/g, '_')` */
 export function nameCharsOnly(text: string): string {
   let out = '';
-  for (let i = 0; i < text.length; i++) out += isNameChar(text.charCodeAt(i)) ? text[i] : '_';
+  for (let i = 0; i < text.length; i++) out += isIamNameChar(text.charCodeAt(i)) ? text[i] : '_';
   return out;
 }
 

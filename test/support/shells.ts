@@ -356,8 +356,8 @@ const WINE_SERVER_LOST = /^wine client error:/m;
 /**
  * Starts the prefix's wineserver with a linger of WINE_SERVER_LINGER_S, unless
  * one is running (it then exits 2 and that one stays). Left to itself, the
- * server a `wine` starts exits 3 s after its last process, and a `wine` that
- * connects while it exits dies with "wine client error:0: recvmsg: Connection
+ * server a `wine` starts exits as soon as its last process does (Debian's
+ * wineserver wrapper passes -p0), and a `wine` that connects while it exits dies with "wine client error:0: recvmsg: Connection
  * reset by peer" before it runs anything (Wine's server/request.c,
  * close_socket_timeout: it looks for a waiting client once, then exits). The
  * suite's Wine processes come from several test files at once with gaps of a

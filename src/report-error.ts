@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Output } from './context.js';
 import { StsenvError } from './errors.js';
+import { withSource } from './stack-sources.js';
 import { printable } from './text/printable.js';
 import { redactUrl } from './text/redact.js';
 
@@ -51,6 +52,7 @@ export function reportError(
  * message could carry a response body.
  */
 function describeCauses(error: Error, script: string | undefined): string {
+  const dist = installedDist(script);
   let text = '';
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
@@ -59,7 +61,7 @@ function describeCauses(error: Error, script: string | undefined): string {
       const frames = (current.stack ?? '')
         .split('\n')
         .filter((line) => /^\s+at /.test(line))
-        .map((frame) => installedPath(frame, script));
+        .map((frame) => (dist === undefined ? frame : withSource(installedPath(frame, dist), dist)));
       text += `${forTerminal(current.name)}: ${forTerminal(current.message.split('\n')[0]!)}\n${frames.map((line) => `${forTerminal(line)}\n`).join('')}`;
       current = current.cause;
     } else {
@@ -70,19 +72,23 @@ function describeCauses(error: Error, script: string | undefined): string {
   return text;
 }
 
+/** The folder of the installed bundles (where the bin is, links resolved), when known. */
+function installedDist(script: string | undefined): string | undefined {
+  if (!script) return undefined;
+  try {
+    return dirname(realpathSync(script));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The bundles' code caches are made at build time in a staging folder
  * (build.mjs: dist.tmp-PID), and V8 keeps that folder's name in the frames
  * of cached code: a frame names the installed dist folder instead, where
  * the file is.
  */
-function installedPath(frame: string, script: string | undefined): string {
-  if (!frame.includes('dist.tmp-') || !script) return frame;
-  let dist: string;
-  try {
-    dist = dirname(realpathSync(script));
-  } catch {
-    return frame;
-  }
+function installedPath(frame: string, dist: string): string {
+  if (!frame.includes('dist.tmp-')) return frame;
   return frame.replace(/(?:[^\s(]*[\\/])?dist\.tmp-\d+(?=[\\/])/g, () => dist);
 }

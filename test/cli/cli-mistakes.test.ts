@@ -301,5 +301,15 @@ describe('the first mistakes of someone new', () => {
     const files = [...run.stderr.matchAll(/^\s+at (?:.*\()?(\/[^:()]+):\d+:\d+\)?$/gm)].map((m) => m[1]!);
     assert.ok(files.length > 0, run.stderr);
     for (const file of files) assert.ok(existsSync(file), `${file} exists`);
+    // The bundles are minified: each of stsenv's own frames says where it is in the sources (their source maps).
+    const sources = [...run.stderr.matchAll(/^\s+at .* \[([^\]]+):(\d+):\d+\] \(/gm)];
+    assert.ok(sources.length > 0, run.stderr);
+    for (const [, source, line] of sources) {
+      const path = new URL(`../../${source}`, import.meta.url);
+      assert.ok(existsSync(path), `${source} exists`);
+      const lines = (await import('node:fs')).readFileSync(path, 'utf8').split('\n').length;
+      assert.ok(Number(line) <= lines, `${source}:${line} is a line of it`);
+    }
+    assert.match(run.stderr, /\[src\/commands\/requests\.ts:\d+:\d+\]/);
   });
 });

@@ -6,6 +6,7 @@
  * without loading the credential cache's code.
  */
 import { dirname, join } from 'node:path';
+import { childPath } from '../files/child-path.js';
 import { homedir } from '../lazy-os.js';
 
 /** `stsenv` under XDG_CACHE_HOME or ~/.cache; ~/Library/Caches on macOS; %LOCALAPPDATA% on Windows. */
@@ -13,8 +14,8 @@ export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
   const home = env.HOME || homedir();
   if (platform === 'win32')
     return join(env.LOCALAPPDATA || join(env.USERPROFILE || home, 'AppData', 'Local'), 'stsenv');
-  if (platform === 'darwin') return join(env.XDG_CACHE_HOME || join(home, 'Library', 'Caches'), 'stsenv');
-  return join(env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(home, '.cache'), 'stsenv');
+  if (platform === 'darwin') return childPath(env.XDG_CACHE_HOME || childPath(home, 'Library', 'Caches'), 'stsenv');
+  return childPath(env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : childPath(home, '.cache'), 'stsenv');
 }
 
 /**
@@ -22,5 +23,5 @@ export function cacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
  * --no-cache promises not to touch is the credential cache alone.
  */
 export function besideCache(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, name: string): string {
-  return join(dirname(cacheDirectory(env, platform)), name);
+  return childPath(dirname(cacheDirectory(env, platform)), name);
 }

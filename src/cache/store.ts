@@ -7,6 +7,7 @@ import { chmodSync, lstatSync, lutimesSync, mkdirSync, readdirSync, unlinkSync }
 import { join } from 'node:path';
 import type { LocalProcess } from '../context.js';
 import type { Credentials } from '../credentials.js';
+import { childPath } from '../files/child-path.js';
 import { isAbandonedTemp, lstatOrUndefined, writeFileAtomic } from '../files/safe-files.js';
 import { folderStatsProblem, MAX_BYTES, readTrusted } from '../files/trust.js';
 
@@ -50,7 +51,7 @@ export class CredentialCache {
   ) {}
 
   private entryPath(key: string): string {
-    return join(this.dir, `${key}.json`);
+    return childPath(this.dir, `${key}.json`);
   }
 
   /**

@@ -18,7 +18,7 @@
  * the speed it would have given. A small file is checked and read whole at
  * every run: that costs less than reading a record.
  */
-import { join } from 'node:path';
+import { childPath } from '../files/child-path.js';
 import type { FileState } from '../files/file-state.js';
 import type { Spans } from './ini-sections.js';
 import { fnv1a, type Keeper, readPrivateFile, writePrivateFile } from '../files/private-files.js';
@@ -51,7 +51,7 @@ export function checkMemory(env: NodeJS.ProcessEnv): CheckMemory | undefined {
 }
 
 function recordFile(memory: CheckMemory, path: string): string {
-  return join(memory.folder(), fnv1a(path));
+  return childPath(memory.folder(), fnv1a(path));
 }
 
 /** What an earlier run found of a file in the state it is in now. */

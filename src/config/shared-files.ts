@@ -7,7 +7,7 @@
  * (sdkFiles), rather than reading and parsing the files again.
  */
 import { homedir } from '../lazy-os.js';
-import { join } from 'node:path';
+import { childPath } from '../files/child-path.js';
 import { usageError } from '../errors.js';
 import type { Stats } from 'node:fs';
 import { MAX_BYTES, readBytesAt, readRegular } from '../files/trust.js';
@@ -351,9 +351,9 @@ export function sharedConfig(env: NodeJS.ProcessEnv): SharedConfig {
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv): string {
-  return env.AWS_CONFIG_FILE || join(env.HOME || homedir(), '.aws', 'config');
+  return env.AWS_CONFIG_FILE || childPath(env.HOME || homedir(), '.aws', 'config');
 }
 
 export function credentialsFilePath(env: NodeJS.ProcessEnv): string {
-  return env.AWS_SHARED_CREDENTIALS_FILE || join(env.HOME || homedir(), '.aws', 'credentials');
+  return env.AWS_SHARED_CREDENTIALS_FILE || childPath(env.HOME || homedir(), '.aws', 'credentials');
 }

@@ -1,0 +1,38 @@
+/**
+ * join(dir, ...names) for the paths a cache hit makes (the cache folder, a
+ * cache entry, a config check's record, ~/.aws/config): the same string,
+ * without going over the whole path again when there is nothing to
+ * normalize. path.join normalizes the whole of its result one character at
+ * a time in JavaScript; on every run of stsenv, Node's own start and these
+ * joins together made its character test hot enough for V8 to compile it
+ * with Maglev (a few tenths of a millisecond of CPU, more with a long HOME:
+ * docs/performance.md). Here a directory is checked with the string's own
+ * searches, and only one that needs normalizing goes to path.join.
+ */
+import { join } from 'node:path';
+
+/** A name that joins as it is: not empty, not `.` or `..`, no separator. */
+function plainName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\\');
+}
+
+/** An absolute POSIX path that normalizing leaves as it is: no empty, `.` or `..` part, no trailing separator. */
+function normalPosixDir(dir: string): boolean {
+  return (
+    dir.length > 1 &&
+    dir.startsWith('/') &&
+    !dir.endsWith('/') &&
+    !dir.endsWith('/.') &&
+    !dir.endsWith('/..') &&
+    !dir.includes('//') &&
+    !dir.includes('/./') &&
+    !dir.includes('/../')
+  );
+}
+
+/** join(dir, ...names), the same string. */
+export function childPath(dir: string, ...names: string[]): string {
+  // Windows paths (drive letters, both separators, UNC) are path.join's alone.
+  if (process.platform === 'win32' || !normalPosixDir(dir) || !names.every(plainName)) return join(dir, ...names);
+  return `${dir}/${names.join('/')}`;
+}

@@ -7,10 +7,15 @@
  * completion each, and the ratio of the two hits.
  *
  * Every path runs against the loopback fake STS, in a HOME of its own. Runs
- * alternate between paths (round robin, after warm-up rounds), so a machine
- * that gets busier part-way slows every path alike. Wall time is measured
- * from spawn to exit; peak RSS comes from separate runs under /usr/bin/time
- * (Debian package `time`), so that its own start does not count in the times.
+ * alternate between paths (round robin, after warm-up rounds), and each run
+ * of a path comes right after a run of `node -e 0`: a ratio to bare Node is
+ * the median of those pairs' ratios, not a ratio of two medians, so that the
+ * machine's drift (5% from one run of the bench to the next, here) cancels
+ * out instead of landing on the ratio. The ratios between two paths (3,000
+ * profiles to 2, a build to its --baseline) are taken round by round the
+ * same way. Wall time is measured from spawn to exit; peak RSS comes from
+ * separate runs under /usr/bin/time (Debian package `time`), so that its own
+ * start does not count in the times.
  *
  *   npm run bench                 # 15 rounds
  *   npm run bench -- --runs 30    # more rounds for steadier medians
@@ -33,7 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeSts, type FakeSts } from '../test/support/fake-sts.js';
 import { promptHookCost } from './prompt-hook.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv } from '../test/support/run-cli.js';
-import { measuredEnv, median, run } from './measure.js';
+import { measuredEnv, median, pairedRatio, run } from './measure.js';
 import { runtimeTables } from './runtimes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -250,7 +255,10 @@ async function main(): Promise<void> {
         numbers: Array.from({ length: LARGE_CONFIG }, (_, n) => n),
       },
     ];
+    // By kind, then by config: each row of 3,000 profiles right after its row of 2, in the table and in every round.
     const hits: Path[] = [];
+    const requests: Path[] = [];
+    const completions: Path[] = [];
     for (const { label, numbers } of configs) {
       const dir = join(scratch, `config-${numbers.length}`);
       mkdirSync(dir);
@@ -278,21 +286,21 @@ async function main(): Promise<void> {
           maxRatio: 1.25,
           requests: 0,
         });
-        paths.push(hits.at(-1)!);
       }
-      paths.push({
+      requests.push({
         name: `stsenv assume --profile ${PROFILE} (1 request, ${label})`,
         argv: assume,
         env: () => freshEnv(files),
         requests: 1,
       });
-      paths.push({
+      completions.push({
         name: `stsenv __complete assume --profile p (${label})`,
         argv: stsenv('__complete', 'assume', '--profile', 'p'),
         env: () => profileHome,
         maxRatio: 1.3,
       });
     }
+    paths.push(...hits, ...requests, ...completions);
     // What any Node program pays for one signed request, with no SDK and no work: the floor under the row above.
     paths.push({
       name: 'floor: node, 1 raw HTTP request',
@@ -315,6 +323,7 @@ async function main(): Promise<void> {
         throw new Error(
           `${baselineCli} is missing: build the baseline first (npm ci && npm run build in ${BASELINE_DIR})`,
         );
+      // Each right after its path, in every round.
       for (const path of [...paths]) {
         if (path.argv[1] !== CLI) continue;
         path.baseline = {
@@ -323,7 +332,7 @@ async function main(): Promise<void> {
           argv: [node, baselineCli, ...path.argv.slice(2)],
           maxRatio: undefined,
         };
-        paths.push(path.baseline);
+        paths.splice(paths.indexOf(path) + 1, 0, path.baseline);
       }
     }
 
@@ -349,24 +358,36 @@ async function main(): Promise<void> {
       });
     }
 
+    // Every run of a path right after one of node -e 0 (the yardstick), whose time goes with it: `paired`.
+    const yardstick = paths[0]!;
     const samples = new Map<Path, number[]>(paths.map((p) => [p, []]));
-    process.stderr.write(`bench: ${WARMUP} warm-up and ${RUNS} measured rounds over ${paths.length} paths`);
+    const paired = new Map<Path, number[]>(paths.map((p) => [p, []]));
+    const timed = async (path: Path) => {
+      const env = path.env();
+      fake.reset();
+      const sample = await run(path.argv, env);
+      if (sample.code !== 0) throw new Error(`${path.name} exited with ${sample.code}`);
+      if (path.requests !== undefined && fake.requests.length !== path.requests) {
+        throw new Error(`${path.name} made ${fake.requests.length} STS requests, expected ${path.requests}`);
+      }
+      return sample.ms;
+    };
+    process.stderr.write(
+      `bench: ${WARMUP} warm-up and ${RUNS} measured rounds over ${paths.length - 1} paths, each paired with node -e 0`,
+    );
     for (let round = 0; round < WARMUP + RUNS; round++) {
       process.stderr.write('.');
-      for (const path of paths) {
-        const env = path.env();
-        fake.reset();
-        const sample = await run(path.argv, env);
-        if (sample.code !== 0) throw new Error(`${path.name} exited with ${sample.code}`);
-        if (path.requests !== undefined && fake.requests.length !== path.requests) {
-          throw new Error(`${path.name} made ${fake.requests.length} STS requests, expected ${path.requests}`);
-        }
-        if (round >= WARMUP) samples.get(path)!.push(sample.ms);
+      for (const path of paths.slice(1)) {
+        const bare = await timed(yardstick);
+        const ms = await timed(path);
+        if (round < WARMUP) continue;
+        samples.get(yardstick)!.push(bare);
+        samples.get(path)!.push(ms);
+        paired.get(path)!.push(bare);
       }
     }
     process.stderr.write('\n');
 
-    const base = median(samples.get(paths[0]!)!);
     const awsPath = paths.find((p) => p.argv[0] === AWS_V2);
     const requestPath = paths.find((p) => p.name.includes('1 request'));
     const rows: string[][] = [
@@ -377,7 +398,7 @@ async function main(): Promise<void> {
     for (const path of paths) {
       if (baselines.has(path)) continue;
       const ms = median(samples.get(path)!);
-      const ratio = ms / base;
+      const ratio = path === yardstick ? 1 : pairedRatio(samples.get(path)!, paired.get(path)!);
       let target = '';
       if (path.maxRatio !== undefined) {
         const ok = ratio <= path.maxRatio;
@@ -400,15 +421,16 @@ async function main(): Promise<void> {
       const row = [path.name, `${ms.toFixed(1)} ms`, `${ratio.toFixed(2)}x`, target, rssText];
       if (BASELINE_DIR) {
         const before = path.baseline ? median(samples.get(path.baseline)!) : undefined;
+        const change = path.baseline ? pairedRatio(samples.get(path)!, samples.get(path.baseline)!) - 1 : 0;
         row.push(
           before === undefined ? '' : `${before.toFixed(1)} ms`,
-          before === undefined ? '' : `${(((ms - before) / before) * 100).toFixed(1)}%`,
+          before === undefined ? '' : `${(change * 100).toFixed(1)}%`,
         );
       }
       rows.push(row);
     }
     if (hits.length === 2) {
-      const growth = median(samples.get(hits[1]!)!) / median(samples.get(hits[0]!)!);
+      const growth = pairedRatio(samples.get(hits[1]!)!, samples.get(hits[0]!)!);
       const ok = growth <= 1.05;
       if (!ok) failed++;
       rows.push([
@@ -421,7 +443,7 @@ async function main(): Promise<void> {
       ]);
     }
     if (awsPath) {
-      const times = median(samples.get(awsPath)!) / median(samples.get(requestPath!)!);
+      const times = pairedRatio(samples.get(awsPath)!, samples.get(requestPath!)!);
       const ok = times >= 4;
       if (!ok) failed++;
       rows.push([
@@ -441,6 +463,9 @@ async function main(): Promise<void> {
     console.log('');
     console.log(
       `${RUNS} runs per path (after ${WARMUP} warm-up rounds), Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs.`,
+    );
+    console.log(
+      'vs node -e 0: the median of the ratios of each run to the run of node -e 0 just before it; the ratios between paths (3,000 profiles to 2, the AWS CLI to stsenv, a build to its baseline) likewise round by round.',
     );
     console.log('The floor row is no stsenv path: bare Node making one request to the same endpoint, with no SDK.');
     if (BASELINE_DIR)

@@ -29,3 +29,13 @@ export function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/**
+ * The median of a[i] / b[i]: the ratio of two paths from runs made one after the other,
+ * pair by pair, so that the machine's drift between rounds (5% here from one run of the
+ * bench to the next) cancels out, where a ratio of two medians keeps it.
+ */
+export function pairedRatio(a: number[], b: number[]): number {
+  if (a.length !== b.length) throw new Error(`paired samples differ in number: ${a.length} and ${b.length}`);
+  return median(a.map((value, i) => value / b[i]!));
+}

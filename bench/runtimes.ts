@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { FakeSts } from '../test/support/fake-sts.js';
 import { isolatedEnv } from '../test/support/run-cli.js';
 import { MAJORS, nodeBinary, RUNTIMES } from '../test/support/runtimes.mjs';
-import { median, run } from './measure.js';
+import { median, pairedRatio, run } from './measure.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXE = join(ROOT, 'dist-exe', 'stsenv-linux-x64');
@@ -47,21 +47,47 @@ async function builtOn(node: string, dir: string): Promise<string> {
   return join(dir, 'stsenv.cjs');
 }
 
-/** Runs every row in alternating rounds; the median of each, by name. */
-async function measure(rows: Row[], { fake, runs, warmup }: Options): Promise<Map<string, number>> {
+/** What the rounds gave a row: its median, its ratio to node -e 0 run by run, and its runs (to pair with another row's). */
+interface Measured {
+  median: number;
+  ratio: number;
+  samples: number[];
+}
+
+/**
+ * Runs every row in alternating rounds, each run right after one of the first row (node -e 0),
+ * as the bench's main table does (bench.ts): by name, what each gave.
+ */
+async function measure(rows: Row[], { fake, runs, warmup }: Options): Promise<Map<string, Measured>> {
+  const [yardstick, ...others] = rows;
   const samples = new Map<string, number[]>(rows.map((row) => [row.name, []]));
+  const paired = new Map<string, number[]>(rows.map((row) => [row.name, []]));
+  const timed = async (row: Row) => {
+    fake.reset();
+    const sample = await run(row.argv, row.env);
+    if (sample.code !== 0) throw new Error(`${row.name} exited with ${sample.code}`);
+    if (fake.requests.length !== row.requests)
+      throw new Error(`${row.name} made ${fake.requests.length} STS requests, expected ${row.requests}`);
+    return sample.ms;
+  };
   for (let round = 0; round < warmup + runs; round++) {
     process.stderr.write('.');
-    for (const row of rows) {
-      fake.reset();
-      const sample = await run(row.argv, row.env);
-      if (sample.code !== 0) throw new Error(`${row.name} exited with ${sample.code}`);
-      if (fake.requests.length !== row.requests)
-        throw new Error(`${row.name} made ${fake.requests.length} STS requests, expected ${row.requests}`);
-      if (round >= warmup) samples.get(row.name)!.push(sample.ms);
+    for (const row of others) {
+      const bare = await timed(yardstick!);
+      const ms = await timed(row);
+      if (round < warmup) continue;
+      samples.get(yardstick!.name)!.push(bare);
+      samples.get(row.name)!.push(ms);
+      paired.get(row.name)!.push(bare);
     }
   }
-  return new Map([...samples].map(([name, values]) => [name, median(values)]));
+  return new Map(
+    rows.map((row) => {
+      const values = samples.get(row.name)!;
+      const ratio = row === yardstick ? 1 : pairedRatio(values, paired.get(row.name)!);
+      return [row.name, { median: median(values), ratio, samples: values }];
+    }),
+  );
 }
 
 function table(header: string[], rows: string[][]): void {
@@ -124,15 +150,18 @@ export async function runtimeTables(options: Options): Promise<number> {
       rows.push({ name: 'exe hit', argv: [EXE, 'assume', role], env: hitEnv, requests: 0 });
       rows.push({ name: 'exe request', argv: [EXE, 'assume', role], env: home(true), requests: 1 });
     }
-    const medians = await measure(rows, options);
+    const measured = await measure(rows, options);
     process.stderr.write('\n');
-    const base = medians.get('node -e 0')!;
-    const ratio = (name: string) => `${(medians.get(name)! / base).toFixed(2)}x`;
+    const base = measured.get('node -e 0')!.median;
+    const ratio = (name: string) => `${measured.get(name)!.ratio.toFixed(2)}x`;
+    /** The change from row `from` to row `to`, round by round. */
+    const change = (to: string, from: string) =>
+      pairedRatio(measured.get(to)!.samples, measured.get(from)!.samples) - 1;
     const check = (name: string, limit: number) => {
-      const change = medians.get(`${name} shipped`)! / medians.get(`${name} own`)! - 1;
-      const ok = change <= limit;
+      const shift = change(`${name} shipped`, `${name} own`);
+      const ok = shift <= limit;
       if (!ok) failed++;
-      return `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}% (≤ ${limit * 100}% ${ok ? 'ok' : 'MISSED'})`;
+      return `${shift >= 0 ? '+' : ''}${(shift * 100).toFixed(1)}% (≤ ${limit * 100}% ${ok ? 'ok' : 'MISSED'})`;
     };
     results.push([
       `Node ${RUNTIMES.node[major]}`,
@@ -145,8 +174,7 @@ export async function runtimeTables(options: Options): Promise<number> {
       check('request', 0.1),
     ]);
     if (exe) {
-      const exeVsNpm = (path: string) =>
-        `${((medians.get(`exe ${path}`)! / medians.get(`npm ${path}`)! - 1) * 100).toFixed(1)}%`;
+      const exeVsNpm = (path: string) => `${(change(`exe ${path}`, `npm ${path}`) * 100).toFixed(1)}%`;
       exeRows = [
         ['--version', ratio('exe --version'), ratio('npm --version'), exeVsNpm('--version')],
         ['unset', ratio('exe unset'), ratio('npm unset'), exeVsNpm('unset')],
@@ -154,13 +182,13 @@ export async function runtimeTables(options: Options): Promise<number> {
           'assume ROLE (cache hit)',
           ratio('exe hit'),
           ratio('hit own'),
-          `${((medians.get('exe hit')! / medians.get('hit own')! - 1) * 100).toFixed(1)}%`,
+          `${(change('exe hit', 'hit own') * 100).toFixed(1)}%`,
         ],
         [
           'assume ROLE (1 request)',
           ratio('exe request'),
           ratio('request own'),
-          `${((medians.get('exe request')! / medians.get('request own')! - 1) * 100).toFixed(1)}%`,
+          `${(change('exe request', 'request own') * 100).toFixed(1)}%`,
         ],
       ];
     }

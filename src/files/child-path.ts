@@ -10,7 +10,7 @@
  * checked with the string's own searches, and only one that needs
  * normalizing goes to path.join.
  */
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 /** A name that joins as it is: not empty, not `.` or `..`, no separator. */
 function plainName(name: string): boolean {
@@ -33,7 +33,7 @@ function normalPosixDir(dir: string): boolean {
 
 /** join(dir, ...names), the same string. */
 export function childPath(dir: string, ...names: string[]): string {
-  // Windows paths (drive letters, both separators, UNC) are path.join's alone.
-  if (process.platform === 'win32' || !normalPosixDir(dir) || !names.every(plainName)) return join(dir, ...names);
+  // Windows paths (drive letters, both separators, UNC: node:path's separator is \ there) are path.join's alone.
+  if (sep !== '/' || !normalPosixDir(dir) || !names.every(plainName)) return join(dir, ...names);
   return `${dir}/${names.join('/')}`;
 }

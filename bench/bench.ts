@@ -38,7 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { startFakeSts, type FakeSts } from '../test/support/fake-sts.js';
 import { promptHookCost } from './prompt-hook.js';
 import { BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, isolatedEnv } from '../test/support/run-cli.js';
-import { measuredEnv, median, pairedRatio, run } from './measure.js';
+import { measuredEnv, median, pairedRatio, pairedRounds, ratioToBare, run } from './measure.js';
 import { runtimeTables } from './runtimes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -358,10 +358,8 @@ async function main(): Promise<void> {
       });
     }
 
-    // Every run of a path right after one of node -e 0 (the yardstick), whose time goes with it: `paired`.
+    // Every run of a path right after one of node -e 0 (the yardstick).
     const yardstick = paths[0]!;
-    const samples = new Map<Path, number[]>(paths.map((p) => [p, []]));
-    const paired = new Map<Path, number[]>(paths.map((p) => [p, []]));
     const timed = async (path: Path) => {
       const env = path.env();
       fake.reset();
@@ -375,17 +373,10 @@ async function main(): Promise<void> {
     process.stderr.write(
       `bench: ${WARMUP} warm-up and ${RUNS} measured rounds over ${paths.length - 1} paths, each paired with node -e 0`,
     );
-    for (let round = 0; round < WARMUP + RUNS; round++) {
-      process.stderr.write('.');
-      for (const path of paths.slice(1)) {
-        const bare = await timed(yardstick);
-        const ms = await timed(path);
-        if (round < WARMUP) continue;
-        samples.get(yardstick)!.push(bare);
-        samples.get(path)!.push(ms);
-        paired.get(path)!.push(bare);
-      }
-    }
+    const measured = await pairedRounds(yardstick, paths.slice(1), { warmup: WARMUP, runs: RUNS }, timed, () =>
+      process.stderr.write('.'),
+    );
+    const samples = (path: Path) => measured.get(path)!.times;
     process.stderr.write('\n');
 
     const awsPath = paths.find((p) => p.argv[0] === AWS_V2);
@@ -397,8 +388,8 @@ async function main(): Promise<void> {
     const baselines = new Set(paths.flatMap((p) => (p.baseline ? [p.baseline] : [])));
     for (const path of paths) {
       if (baselines.has(path)) continue;
-      const ms = median(samples.get(path)!);
-      const ratio = path === yardstick ? 1 : pairedRatio(samples.get(path)!, paired.get(path)!);
+      const ms = median(samples(path));
+      const ratio = ratioToBare(measured.get(path)!);
       let target = '';
       if (path.maxRatio !== undefined) {
         const ok = ratio <= path.maxRatio;
@@ -420,8 +411,8 @@ async function main(): Promise<void> {
       }
       const row = [path.name, `${ms.toFixed(1)} ms`, `${ratio.toFixed(2)}x`, target, rssText];
       if (BASELINE_DIR) {
-        const before = path.baseline ? median(samples.get(path.baseline)!) : undefined;
-        const change = path.baseline ? pairedRatio(samples.get(path)!, samples.get(path.baseline)!) - 1 : 0;
+        const before = path.baseline ? median(samples(path.baseline)) : undefined;
+        const change = path.baseline ? pairedRatio(samples(path), samples(path.baseline)) - 1 : 0;
         row.push(
           before === undefined ? '' : `${before.toFixed(1)} ms`,
           before === undefined ? '' : `${(change * 100).toFixed(1)}%`,
@@ -430,7 +421,7 @@ async function main(): Promise<void> {
       rows.push(row);
     }
     if (hits.length === 2) {
-      const growth = pairedRatio(samples.get(hits[1]!)!, samples.get(hits[0]!)!);
+      const growth = pairedRatio(samples(hits[1]!), samples(hits[0]!));
       const ok = growth <= 1.05;
       if (!ok) failed++;
       rows.push([
@@ -443,7 +434,7 @@ async function main(): Promise<void> {
       ]);
     }
     if (awsPath) {
-      const times = pairedRatio(samples.get(awsPath)!, samples.get(requestPath!)!);
+      const times = pairedRatio(samples(awsPath), samples(requestPath!));
       const ok = times >= 4;
       if (!ok) failed++;
       rows.push([

@@ -39,3 +39,42 @@ export function pairedRatio(a: number[], b: number[]): number {
   if (a.length !== b.length) throw new Error(`paired samples differ in number: ${a.length} and ${b.length}`);
   return median(a.map((value, i) => value / b[i]!));
 }
+
+/** What paired rounds gave each path: its times, and the time of the yardstick's run just before each. */
+export interface Paired {
+  times: number[];
+  bare: number[];
+}
+
+/**
+ * `warmup` then `runs` rounds over `paths`, each run of a path right after a run of
+ * `yardstick` (node -e 0), timed by `timed`; by path, what the counted rounds gave. The
+ * yardstick's own entry holds every one of its runs (`bare` empty). `round` is called
+ * at the start of each round (the bench's progress dots).
+ */
+export async function pairedRounds<P>(
+  yardstick: P,
+  paths: readonly P[],
+  { warmup, runs }: { warmup: number; runs: number },
+  timed: (path: P) => Promise<number>,
+  round: () => void = () => {},
+): Promise<Map<P, Paired>> {
+  const result = new Map<P, Paired>([yardstick, ...paths].map((path) => [path, { times: [], bare: [] }]));
+  for (let n = 0; n < warmup + runs; n++) {
+    round();
+    for (const path of paths) {
+      const bare = await timed(yardstick);
+      const ms = await timed(path);
+      if (n < warmup) continue;
+      result.get(yardstick)!.times.push(bare);
+      result.get(path)!.times.push(ms);
+      result.get(path)!.bare.push(bare);
+    }
+  }
+  return result;
+}
+
+/** A path's ratio to the yardstick, pair by pair (1 for the yardstick itself). */
+export function ratioToBare({ times, bare }: Paired): number {
+  return bare.length === 0 ? 1 : pairedRatio(times, bare);
+}

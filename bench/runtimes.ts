@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { FakeSts } from '../test/support/fake-sts.js';
 import { isolatedEnv } from '../test/support/run-cli.js';
 import { MAJORS, nodeBinary, RUNTIMES } from '../test/support/runtimes.mjs';
-import { median, pairedRatio, run } from './measure.js';
+import { median, type Paired, pairedRatio, pairedRounds, ratioToBare, run } from './measure.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXE = join(ROOT, 'dist-exe', 'stsenv-linux-x64');
@@ -47,21 +47,12 @@ async function builtOn(node: string, dir: string): Promise<string> {
   return join(dir, 'stsenv.cjs');
 }
 
-/** What the rounds gave a row: its median, its ratio to node -e 0 run by run, and its runs (to pair with another row's). */
-interface Measured {
-  median: number;
-  ratio: number;
-  samples: number[];
-}
-
 /**
  * Runs every row in alternating rounds, each run right after one of the first row (node -e 0),
  * as the bench's main table does (bench.ts): by name, what each gave.
  */
-async function measure(rows: Row[], { fake, runs, warmup }: Options): Promise<Map<string, Measured>> {
+async function measure(rows: Row[], { fake, runs, warmup }: Options): Promise<Map<string, Paired>> {
   const [yardstick, ...others] = rows;
-  const samples = new Map<string, number[]>(rows.map((row) => [row.name, []]));
-  const paired = new Map<string, number[]>(rows.map((row) => [row.name, []]));
   const timed = async (row: Row) => {
     fake.reset();
     const sample = await run(row.argv, row.env);
@@ -70,24 +61,8 @@ async function measure(rows: Row[], { fake, runs, warmup }: Options): Promise<Ma
       throw new Error(`${row.name} made ${fake.requests.length} STS requests, expected ${row.requests}`);
     return sample.ms;
   };
-  for (let round = 0; round < warmup + runs; round++) {
-    process.stderr.write('.');
-    for (const row of others) {
-      const bare = await timed(yardstick!);
-      const ms = await timed(row);
-      if (round < warmup) continue;
-      samples.get(yardstick!.name)!.push(bare);
-      samples.get(row.name)!.push(ms);
-      paired.get(row.name)!.push(bare);
-    }
-  }
-  return new Map(
-    rows.map((row) => {
-      const values = samples.get(row.name)!;
-      const ratio = row === yardstick ? 1 : pairedRatio(values, paired.get(row.name)!);
-      return [row.name, { median: median(values), ratio, samples: values }];
-    }),
-  );
+  const measured = await pairedRounds(yardstick!, others, { warmup, runs }, timed, () => process.stderr.write('.'));
+  return new Map([...measured].map(([row, paired]) => [row.name, paired]));
 }
 
 function table(header: string[], rows: string[][]): void {
@@ -152,11 +127,10 @@ export async function runtimeTables(options: Options): Promise<number> {
     }
     const measured = await measure(rows, options);
     process.stderr.write('\n');
-    const base = measured.get('node -e 0')!.median;
-    const ratio = (name: string) => `${measured.get(name)!.ratio.toFixed(2)}x`;
+    const base = median(measured.get('node -e 0')!.times);
+    const ratio = (name: string) => `${ratioToBare(measured.get(name)!).toFixed(2)}x`;
     /** The change from row `from` to row `to`, round by round. */
-    const change = (to: string, from: string) =>
-      pairedRatio(measured.get(to)!.samples, measured.get(from)!.samples) - 1;
+    const change = (to: string, from: string) => pairedRatio(measured.get(to)!.times, measured.get(from)!.times) - 1;
     const check = (name: string, limit: number) => {
       const shift = change(`${name} shipped`, `${name} own`);
       const ok = shift <= limit;
